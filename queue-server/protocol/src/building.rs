@@ -1,0 +1,225 @@
+//! The building configuration: site, agencies, services, desks, displays and kiosks.
+//!
+//! The same shape is the TOML file format (`building.toml`) and the body of
+//! `GET /api/v1/config`, so there is exactly one definition of it.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// Text in several languages, keyed by language code (`de`, `en`, `ar`, ...).
+pub type Localized = BTreeMap<String, String>;
+
+/// Picks the text for `language`, falling back to `fallback`, then to any language present.
+pub fn localized<'a>(text: &'a Localized, language: &str, fallback: &str) -> &'a str {
+    text.get(language)
+        .or_else(|| text.get(fallback))
+        .or_else(|| text.values().next())
+        .map(String::as_str)
+        .unwrap_or("")
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Building {
+    pub site: Site,
+    #[serde(default)]
+    pub queue: QueuePolicy,
+    pub agencies: Vec<Agency>,
+    pub services: Vec<Service>,
+    pub desks: Vec<Desk>,
+    #[serde(default)]
+    pub displays: Vec<Display>,
+    #[serde(default)]
+    pub kiosks: Vec<Kiosk>,
+}
+
+impl Building {
+    pub fn service(&self, id: &str) -> Option<&Service> {
+        self.services.iter().find(|s| s.id == id)
+    }
+
+    pub fn agency(&self, id: &str) -> Option<&Agency> {
+        self.agencies.iter().find(|a| a.id == id)
+    }
+
+    pub fn desk(&self, id: &str) -> Option<&Desk> {
+        self.desks.iter().find(|d| d.id == id)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Site {
+    pub name: Localized,
+    #[serde(default)]
+    pub address: Option<String>,
+    /// IANA time zone of the building, e.g. `Europe/Berlin`; ticket numbers reset at its midnight.
+    pub time_zone: String,
+    /// Base URL that visitors' phones reach from outside; status pages are `<base>/t/<token>`.
+    pub public_base_url: String,
+    pub languages: Vec<String>,
+    pub default_language: String,
+}
+
+/// Rules for recalls, no-shows and appointment check-in windows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct QueuePolicy {
+    /// A desk may mark a ticket as no-show only after this many recalls.
+    pub no_show_after_recalls: u32,
+    /// A no-show ticket can be called again within this many minutes.
+    pub reactivation_window_minutes: u32,
+    /// Check-in is accepted this many minutes before the appointment.
+    pub appointment_early_minutes: u32,
+    /// ... and this many minutes after it.
+    pub appointment_late_minutes: u32,
+}
+
+impl Default for QueuePolicy {
+    fn default() -> Self {
+        QueuePolicy {
+            no_show_after_recalls: 2,
+            reactivation_window_minutes: 30,
+            appointment_early_minutes: 60,
+            appointment_late_minutes: 15,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Agency {
+    pub id: String,
+    /// Ticket number prefix letter, e.g. `A` for `A-042`.
+    pub prefix: String,
+    /// Colour as `#RRGGBB`.
+    pub colour: String,
+    pub icon: String,
+    pub name: Localized,
+    /// Opening hours; none means always open.
+    #[serde(default)]
+    pub hours: Option<WeekHours>,
+}
+
+/// Opening hours per weekday as `"08:00-12:00,13:00-15:30"`; an empty or missing day is closed.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WeekHours {
+    #[serde(default)]
+    pub mon: Option<String>,
+    #[serde(default)]
+    pub tue: Option<String>,
+    #[serde(default)]
+    pub wed: Option<String>,
+    #[serde(default)]
+    pub thu: Option<String>,
+    #[serde(default)]
+    pub fri: Option<String>,
+    #[serde(default)]
+    pub sat: Option<String>,
+    #[serde(default)]
+    pub sun: Option<String>,
+}
+
+impl WeekHours {
+    /// The ranges of a weekday, Monday = 0.
+    pub fn day(&self, weekday_from_monday: u32) -> Option<&str> {
+        let day = match weekday_from_monday {
+            0 => &self.mon,
+            1 => &self.tue,
+            2 => &self.wed,
+            3 => &self.thu,
+            4 => &self.fri,
+            5 => &self.sat,
+            _ => &self.sun,
+        };
+        day.as_deref()
+    }
+
+    /// Field names with their values, for validation messages.
+    pub fn days(&self) -> [(&'static str, Option<&str>); 7] {
+        [
+            ("mon", self.mon.as_deref()),
+            ("tue", self.tue.as_deref()),
+            ("wed", self.wed.as_deref()),
+            ("thu", self.thu.as_deref()),
+            ("fri", self.fri.as_deref()),
+            ("sat", self.sat.as_deref()),
+            ("sun", self.sun.as_deref()),
+        ]
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Service {
+    pub id: String,
+    pub agency: String,
+    pub name: Localized,
+    pub description: Localized,
+    /// Documents to bring, short.
+    #[serde(default)]
+    pub documents: Option<Localized>,
+    pub target_wait_minutes: u32,
+    /// Typical duration of one visit; the wait estimate starts from it.
+    pub typical_minutes: u32,
+    /// Whether visitors without an appointment may take a ticket.
+    #[serde(default = "yes")]
+    pub walk_in: bool,
+    /// Walk-in tickets accepted per day; none means unlimited.
+    #[serde(default)]
+    pub daily_walk_in_limit: Option<u32>,
+    /// Where to book an appointment instead.
+    #[serde(default)]
+    pub booking_url: Option<String>,
+    /// Overrides the agency's opening hours.
+    #[serde(default)]
+    pub hours: Option<WeekHours>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DeskKind {
+    Desk,
+    Room,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Desk {
+    pub id: String,
+    pub kind: DeskKind,
+    /// What visitors read: `3` for a counter, `1.04` for a room.
+    pub number: String,
+    pub floor: i32,
+    pub zone: String,
+    pub services: Vec<String>,
+    /// Languages the staff at this desk speak.
+    #[serde(default)]
+    pub languages: Vec<String>,
+    #[serde(default)]
+    pub direction: Option<Localized>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Display {
+    pub id: String,
+    pub name: String,
+    /// The zone whose calls it shows; none shows every zone.
+    #[serde(default)]
+    pub zone: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Kiosk {
+    pub id: String,
+    pub name: String,
+}

@@ -1,0 +1,279 @@
+//! A typed async client for every endpoint of the queue server.
+
+use reqwest::{Method, RequestBuilder, StatusCode};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::building::Building;
+use crate::desk::{CallSpecific, DeskTicket, Finish, Queues, Resume, Transfer};
+use crate::error::ApiErrorBody;
+use crate::session::{Login, SessionInfo};
+use crate::ticket::{CheckIn, ImportAppointments, ImportedAppointments, IssueTicket, Ticket};
+use crate::API_PREFIX;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ClientError {
+    /// The server could not be reached or the connection broke.
+    #[error("cannot reach the queue server: {0}")]
+    Transport(#[source] reqwest::Error),
+    /// The server answered with an error code.
+    #[error("queue server refused ({status}): {} - {}", body.error, body.message)]
+    Api {
+        status: StatusCode,
+        body: ApiErrorBody,
+    },
+    /// The server answered with something that is not the expected JSON.
+    #[error("unexpected answer from the queue server ({status}): {detail}")]
+    Unexpected { status: StatusCode, detail: String },
+}
+
+impl ClientError {
+    /// The stable error code of an API error, e.g. `unknown_service`.
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            ClientError::Api { body, .. } => Some(&body.error),
+            _ => None,
+        }
+    }
+
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            ClientError::Api { status, .. } | ClientError::Unexpected { status, .. } => {
+                Some(*status)
+            }
+            ClientError::Transport(e) => e.status(),
+        }
+    }
+
+    /// Whether retrying the same request (with the same idempotency key) may succeed.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            ClientError::Transport(_) => true,
+            ClientError::Api { status, .. } | ClientError::Unexpected { status, .. } => {
+                status.is_server_error()
+            }
+        }
+    }
+}
+
+/// A client for one queue server. Cloning is cheap and shares connections and cookies.
+#[derive(Debug, Clone)]
+pub struct Client {
+    base: String,
+    http: reqwest::Client,
+    bearer: Option<String>,
+}
+
+impl Client {
+    /// A client for the server at `base_url` (e.g. `http://127.0.0.1:8080`).
+    pub fn new(base_url: &str) -> Result<Client, ClientError> {
+        let http = reqwest::Client::builder()
+            .cookie_store(true)
+            .connect_timeout(std::time::Duration::from_secs(3))
+            .build()
+            .map_err(ClientError::Transport)?;
+        Ok(Client {
+            base: base_url.trim_end_matches('/').to_owned(),
+            http,
+            bearer: None,
+        })
+    }
+
+    /// Authenticate as a device (kiosk, display, booking system) with its token.
+    pub fn with_device_token(mut self, token: &str) -> Client {
+        self.bearer = Some(token.to_owned());
+        self
+    }
+
+    pub fn base_url(&self) -> &str {
+        &self.base
+    }
+
+    pub(crate) fn request(&self, method: Method, path: &str) -> RequestBuilder {
+        let url = format!("{}{}{}", self.base, API_PREFIX, path);
+        let builder = self.http.request(method, url);
+        match &self.bearer {
+            Some(token) => builder.bearer_auth(token),
+            None => builder,
+        }
+    }
+
+    pub async fn healthz(&self) -> Result<(), ClientError> {
+        let response = self
+            .http
+            .get(format!("{}/healthz", self.base))
+            .send()
+            .await
+            .map_err(ClientError::Transport)?;
+        expect_success(response).await.map(|_| ())
+    }
+
+    pub async fn config(&self) -> Result<Building, ClientError> {
+        self.send_json(self.request(Method::GET, "/config")).await
+    }
+
+    /// Issues a ticket. Retrying with the same `idempotency_key` returns the same ticket.
+    pub async fn issue_ticket(
+        &self,
+        request: &IssueTicket,
+        idempotency_key: &str,
+    ) -> Result<Ticket, ClientError> {
+        let builder = self
+            .request(Method::POST, "/tickets")
+            .header("Idempotency-Key", idempotency_key)
+            .json(request);
+        self.send_json(builder).await
+    }
+
+    pub async fn ticket(&self, token: &str) -> Result<Ticket, ClientError> {
+        self.send_json(self.request(Method::GET, &format!("/tickets/{token}")))
+            .await
+    }
+
+    pub async fn check_in(&self, request: &CheckIn) -> Result<Ticket, ClientError> {
+        self.send_json(self.request(Method::POST, "/checkins").json(request))
+            .await
+    }
+
+    pub async fn import_appointments(
+        &self,
+        request: &ImportAppointments,
+    ) -> Result<ImportedAppointments, ClientError> {
+        self.send_json(self.request(Method::POST, "/appointments").json(request))
+            .await
+    }
+
+    pub async fn queues(&self) -> Result<Queues, ClientError> {
+        self.send_json(self.request(Method::GET, "/queues")).await
+    }
+
+    /// Calls the next ticket to `desk`; `None` when nobody is waiting for it.
+    pub async fn call_next(&self, desk: &str) -> Result<Option<DeskTicket>, ClientError> {
+        let response = self
+            .request(Method::POST, &format!("/desks/{desk}/call-next"))
+            .send()
+            .await
+            .map_err(ClientError::Transport)?;
+        if response.status() == StatusCode::NO_CONTENT {
+            return Ok(None);
+        }
+        decode(expect_success(response).await?).await.map(Some)
+    }
+
+    pub async fn call(&self, desk: &str, number: &str) -> Result<DeskTicket, ClientError> {
+        let body = CallSpecific {
+            number: number.to_owned(),
+        };
+        self.desk_action(desk, "call", &body).await
+    }
+
+    pub async fn recall(&self, desk: &str) -> Result<DeskTicket, ClientError> {
+        self.desk_action(desk, "recall", &()).await
+    }
+
+    pub async fn start(&self, desk: &str) -> Result<DeskTicket, ClientError> {
+        self.desk_action(desk, "start", &()).await
+    }
+
+    pub async fn finish(&self, desk: &str, finish: &Finish) -> Result<DeskTicket, ClientError> {
+        self.desk_action(desk, "finish", finish).await
+    }
+
+    pub async fn no_show(&self, desk: &str) -> Result<DeskTicket, ClientError> {
+        self.desk_action(desk, "no-show", &()).await
+    }
+
+    pub async fn park(&self, desk: &str) -> Result<DeskTicket, ClientError> {
+        self.desk_action(desk, "park", &()).await
+    }
+
+    pub async fn resume(&self, desk: &str, number: &str) -> Result<DeskTicket, ClientError> {
+        let body = Resume {
+            number: number.to_owned(),
+        };
+        self.desk_action(desk, "resume", &body).await
+    }
+
+    pub async fn transfer(
+        &self,
+        desk: &str,
+        transfer: &Transfer,
+    ) -> Result<DeskTicket, ClientError> {
+        self.desk_action(desk, "transfer", transfer).await
+    }
+
+    async fn desk_action<B: Serialize + ?Sized>(
+        &self,
+        desk: &str,
+        action: &str,
+        body: &B,
+    ) -> Result<DeskTicket, ClientError> {
+        let builder = self
+            .request(Method::POST, &format!("/desks/{desk}/{action}"))
+            .json(body);
+        self.send_json(builder).await
+    }
+
+    /// Logs in as staff; the session cookie is kept by this client and its clones.
+    pub async fn login(&self, name: &str, password: &str) -> Result<SessionInfo, ClientError> {
+        let body = Login {
+            name: name.to_owned(),
+            password: password.to_owned(),
+        };
+        self.send_json(self.request(Method::POST, "/session").json(&body))
+            .await
+    }
+
+    pub async fn logout(&self) -> Result<(), ClientError> {
+        let response = self
+            .request(Method::DELETE, "/session")
+            .send()
+            .await
+            .map_err(ClientError::Transport)?;
+        expect_success(response).await.map(|_| ())
+    }
+
+    /// The SSE request, resuming after `last_event_id`; see [`crate::event_stream`].
+    pub(crate) fn events_request(&self, last_event_id: Option<i64>) -> RequestBuilder {
+        let builder = self
+            .request(Method::GET, "/events")
+            .header("Accept", "text/event-stream");
+        match last_event_id {
+            Some(id) => builder.header("Last-Event-ID", id.to_string()),
+            None => builder,
+        }
+    }
+
+    async fn send_json<T: DeserializeOwned>(&self, builder: RequestBuilder) -> Result<T, ClientError> {
+        let response = builder.send().await.map_err(ClientError::Transport)?;
+        decode(expect_success(response).await?).await
+    }
+}
+
+/// Turns an error status into [`ClientError::Api`] (or `Unexpected` when the body is not ours).
+pub(crate) async fn expect_success(
+    response: reqwest::Response,
+) -> Result<reqwest::Response, ClientError> {
+    let status = response.status();
+    if status.is_success() {
+        return Ok(response);
+    }
+    let text = response.text().await.map_err(ClientError::Transport)?;
+    match serde_json::from_str::<ApiErrorBody>(&text) {
+        Ok(body) => Err(ClientError::Api { status, body }),
+        Err(_) => Err(ClientError::Unexpected {
+            status,
+            detail: text.chars().take(200).collect(),
+        }),
+    }
+}
+
+async fn decode<T: DeserializeOwned>(response: reqwest::Response) -> Result<T, ClientError> {
+    let status = response.status();
+    let bytes = response.bytes().await.map_err(ClientError::Transport)?;
+    serde_json::from_slice(&bytes).map_err(|e| ClientError::Unexpected {
+        status,
+        detail: e.to_string(),
+    })
+}
+

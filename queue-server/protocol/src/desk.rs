@@ -1,0 +1,133 @@
+//! Desk actions: call next, call a specific ticket, recall, start, finish, no-show, park,
+//! resume and transfer; and the waiting lines per service.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::ticket::StopStatus;
+
+/// Why the routing chose a ticket, so the staff screen can say it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum CallReason {
+    /// The visitor checked in for an appointment that is due.
+    AppointmentDue { appointment_at: DateTime<Utc> },
+    /// Staff marked the visit as priority.
+    Priority { waited_minutes: u32 },
+    /// Another desk transferred the visitor to the front of this line.
+    TransferredFront { waited_minutes: u32 },
+    /// Waited at least twice the service's target wait.
+    Overdue {
+        waited_minutes: u32,
+        target_minutes: u32,
+    },
+    /// Waited longest relative to the service's target wait.
+    LongestWait {
+        waited_minutes: u32,
+        target_minutes: u32,
+    },
+    /// Staff called this ticket by its number.
+    CalledByNumber,
+}
+
+impl CallReason {
+    /// A short English explanation; user interfaces translate from the structured form.
+    pub fn explain(&self) -> String {
+        match self {
+            CallReason::AppointmentDue { appointment_at } => {
+                format!("appointment due {}", appointment_at.format("%H:%M UTC"))
+            }
+            CallReason::Priority { waited_minutes } => {
+                format!("priority, waited {waited_minutes} min")
+            }
+            CallReason::TransferredFront { waited_minutes } => {
+                format!("transferred to the front, waited {waited_minutes} min")
+            }
+            CallReason::Overdue {
+                waited_minutes,
+                target_minutes,
+            } => format!("overdue: waited {waited_minutes} min of {target_minutes} target"),
+            CallReason::LongestWait {
+                waited_minutes,
+                target_minutes,
+            } => format!("waited {waited_minutes} min of {target_minutes} target"),
+            CallReason::CalledByNumber => "called by number".to_owned(),
+        }
+    }
+}
+
+/// The ticket a desk is handling.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct DeskTicket {
+    pub desk: String,
+    pub number: String,
+    pub service: String,
+    pub status: StopStatus,
+    pub recalls: u32,
+    pub language: String,
+    /// Set when the ticket was just called.
+    #[serde(default)]
+    pub reason: Option<CallReason>,
+}
+
+/// `POST /api/v1/desks/{desk}/call`: call a ticket by its number (also re-activates a recent
+/// no-show or a parked ticket).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CallSpecific {
+    pub number: String,
+}
+
+/// `POST /api/v1/desks/{desk}/resume`: put a parked ticket back in its line.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Resume {
+    pub number: String,
+}
+
+/// `POST /api/v1/desks/{desk}/finish`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Finish {
+    /// A short outcome code for statistics, e.g. `completed`, `documents_missing`.
+    #[serde(default)]
+    pub outcome: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum LinePosition {
+    Front,
+    Back,
+}
+
+/// `POST /api/v1/desks/{desk}/transfer`: hand the visitor on to another service.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Transfer {
+    pub service: String,
+    pub position: LinePosition,
+    /// Readable only by staff of the receiving service's agency.
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// `GET /api/v1/queues`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Queues {
+    pub at: DateTime<Utc>,
+    pub services: Vec<ServiceQueue>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct ServiceQueue {
+    pub service: String,
+    pub agency: String,
+    pub waiting: u32,
+    pub longest_wait_minutes: u32,
+    /// Estimated wait for a visitor joining the line now.
+    pub estimated_wait_minutes: u32,
+    /// Whether the service takes walk-in tickets right now.
+    pub open_for_walk_ins: bool,
+}

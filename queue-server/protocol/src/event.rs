@@ -1,0 +1,87 @@
+//! Events: every change of state, with a monotonically increasing id, as streamed over SSE.
+//!
+//! Events carry ticket numbers, services and desks only: no tokens, notes or personal data,
+//! because displays show them in public.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::ticket::Channel;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Event {
+    pub id: i64,
+    pub at: DateTime<Utc>,
+    #[serde(flatten)]
+    pub change: Change,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Change {
+    TicketIssued {
+        number: String,
+        services: Vec<String>,
+        channel: Channel,
+    },
+    /// A desk called the ticket; `recall` counts repeated calls (0 on the first).
+    TicketCalled {
+        number: String,
+        service: String,
+        desk: String,
+        recall: u32,
+    },
+    ServiceStarted {
+        number: String,
+        service: String,
+        desk: String,
+    },
+    /// One concern is done; the visit may go on to its next stop.
+    StopFinished {
+        number: String,
+        service: String,
+        desk: String,
+        next_service: Option<String>,
+    },
+    NoShow {
+        number: String,
+        service: String,
+        desk: String,
+    },
+    Parked {
+        number: String,
+        service: String,
+        desk: String,
+    },
+    Resumed {
+        number: String,
+        service: String,
+    },
+    Transferred {
+        number: String,
+        from_service: String,
+        to_service: String,
+        desk: String,
+    },
+    AppointmentsImported {
+        count: u32,
+    },
+}
+
+impl Change {
+    /// The SSE event name.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Change::TicketIssued { .. } => "ticket_issued",
+            Change::TicketCalled { .. } => "ticket_called",
+            Change::ServiceStarted { .. } => "service_started",
+            Change::StopFinished { .. } => "stop_finished",
+            Change::NoShow { .. } => "no_show",
+            Change::Parked { .. } => "parked",
+            Change::Resumed { .. } => "resumed",
+            Change::Transferred { .. } => "transferred",
+            Change::AppointmentsImported { .. } => "appointments_imported",
+        }
+    }
+}

@@ -1,0 +1,24 @@
+//! Lotse wire types and typed client: the one place that defines the JSON shapes of the API.
+//!
+//! The queue server serialises these types, the kiosk, display board and tests deserialise them.
+//! Database rows and UI structs are separate types that convert to and from these.
+
+pub mod building;
+pub mod client;
+pub mod desk;
+pub mod error;
+pub mod event;
+pub mod event_stream;
+pub mod session;
+pub mod ticket;
+
+pub use building::*;
+pub use client::{Client, ClientError};
+pub use desk::*;
+pub use error::ApiErrorBody;
+pub use event::*;
+pub use session::*;
+pub use ticket::*;
+
+/// The path prefix of every versioned API endpoint.
+pub const API_PREFIX: &str = "/api/v1";

@@ -1,0 +1,165 @@
+//! Tickets: issuing, appointment check-in and the visitor's status view.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// How a ticket came to be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    Kiosk,
+    Appointment,
+    WalkIn,
+}
+
+impl Channel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Channel::Kiosk => "kiosk",
+            Channel::Appointment => "appointment",
+            Channel::WalkIn => "walk_in",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Channel> {
+        [Channel::Kiosk, Channel::Appointment, Channel::WalkIn]
+            .into_iter()
+            .find(|c| c.as_str() == text)
+    }
+}
+
+/// Where a stop of a visit stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum StopStatus {
+    /// A later concern of the visit, not yet reached.
+    Pending,
+    Waiting,
+    Called,
+    Serving,
+    Done,
+    NoShow,
+    Cancelled,
+    Parked,
+    Transferred,
+}
+
+impl StopStatus {
+    pub const ALL: [StopStatus; 9] = [
+        StopStatus::Pending,
+        StopStatus::Waiting,
+        StopStatus::Called,
+        StopStatus::Serving,
+        StopStatus::Done,
+        StopStatus::NoShow,
+        StopStatus::Cancelled,
+        StopStatus::Parked,
+        StopStatus::Transferred,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StopStatus::Pending => "pending",
+            StopStatus::Waiting => "waiting",
+            StopStatus::Called => "called",
+            StopStatus::Serving => "serving",
+            StopStatus::Done => "done",
+            StopStatus::NoShow => "no_show",
+            StopStatus::Cancelled => "cancelled",
+            StopStatus::Parked => "parked",
+            StopStatus::Transferred => "transferred",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<StopStatus> {
+        StopStatus::ALL.into_iter().find(|s| s.as_str() == text)
+    }
+
+    /// Called or being served: the stop occupies a desk.
+    pub fn is_at_desk(self) -> bool {
+        matches!(self, StopStatus::Called | StopStatus::Serving)
+    }
+}
+
+/// `POST /api/v1/tickets`. Send an `Idempotency-Key` header so a retry returns the same ticket.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct IssueTicket {
+    /// Service ids in the order the visitor wants them; at least one.
+    pub services: Vec<String>,
+    /// Language code the visitor chose; must be one of the building's languages.
+    pub language: String,
+    /// Defaults to `kiosk` for kiosk devices and `walk_in` for staff.
+    #[serde(default)]
+    pub channel: Option<Channel>,
+    /// Staff only: serve before others (e.g. a visitor in need).
+    #[serde(default)]
+    pub priority: bool,
+}
+
+/// `POST /api/v1/checkins`: check in for an appointment with the code from its QR.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CheckIn {
+    pub code: String,
+    /// Language chosen at the kiosk; defaults to the appointment's or the building's.
+    #[serde(default)]
+    pub language: Option<String>,
+}
+
+/// `POST /api/v1/appointments`: import or update appointments from a booking system.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ImportAppointments {
+    pub appointments: Vec<Appointment>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Appointment {
+    /// The code in the appointment's QR; 4 to 64 characters of `A-Z a-z 0-9 - _`.
+    pub code: String,
+    pub service: String,
+    pub at: DateTime<Utc>,
+    #[serde(default)]
+    pub language: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct ImportedAppointments {
+    pub imported: u32,
+}
+
+/// A visitor's ticket as the visitor (or the kiosk printing it) sees it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Ticket {
+    /// Agency prefix and daily sequence, e.g. `A-042`.
+    pub number: String,
+    /// The unguessable token of the status page.
+    pub token: String,
+    /// The status page URL the ticket's QR code encodes.
+    pub status_url: String,
+    pub language: String,
+    pub channel: Channel,
+    pub issued_at: DateTime<Utc>,
+    #[serde(default)]
+    pub appointment_at: Option<DateTime<Utc>>,
+    pub stops: Vec<Stop>,
+    /// Index into `stops` of the concern being handled now; none when the visit is over.
+    pub current_stop: Option<usize>,
+    /// People ahead in the current line (waiting stops only).
+    pub people_ahead: Option<u32>,
+    pub estimated_wait_minutes: Option<u32>,
+    /// The desk the visitor is called to, while called or being served.
+    pub called_to: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Stop {
+    pub service: String,
+    pub agency: String,
+    pub status: StopStatus,
+    pub desk: Option<String>,
+    pub recalls: u32,
+}

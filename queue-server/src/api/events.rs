@@ -1,0 +1,101 @@
+//! `GET /api/v1/events`: Server-Sent Events. A client that reconnects with `Last-Event-ID`
+//! first gets every stored event it missed, then live events; a subscriber too slow for the
+//! live channel catches up from the database instead of losing events.
+
+use std::convert::Infallible;
+use std::time::Duration;
+
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
+use futures::Stream;
+use lotse_protocol::Event;
+use lotse_protocol::event_stream::KEEP_ALIVE_EVENT;
+use tokio::sync::broadcast::error::RecvError;
+
+use super::AppState;
+use crate::auth::Caller;
+use crate::error::AppError;
+use crate::storage::events;
+
+/// Events read from the database per query while catching up.
+const CATCH_UP_BATCH: i64 = 500;
+pub const KEEP_ALIVE_INTERVAL: Duration = Duration::from_secs(5);
+
+#[utoipa::path(get, path = "/api/v1/events", tag = "devices",
+    params(("Last-Event-ID" = Option<i64>, Header, description = "resume after this event")),
+    responses((status = 200, content_type = "text/event-stream", body = lotse_protocol::Event,
+        description = "one SSE message per event: `id`, `event` = type, `data` = the event as JSON; \
+                       `keep-alive` events every 5 s")))]
+pub async fn stream(
+    State(state): State<AppState>,
+    caller: Caller,
+    headers: HeaderMap,
+) -> Result<Sse<impl Stream<Item = Result<SseEvent, Infallible>>>, AppError> {
+    drop(caller);
+    let resume_after = headers
+        .get("last-event-id")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<i64>().ok());
+    // Subscribe before reading the backlog so nothing falls between the two.
+    let mut live = state.store.subscribe();
+    let store = state.store.clone();
+    let mut shutdown = state.shutdown.clone();
+    let mut last = match resume_after {
+        Some(id) => id,
+        None => store.run(|c| events::last_id(c)).await?,
+    };
+    let stream = async_stream::stream! {
+        loop {
+            // Catch up from the database until it has nothing newer.
+            loop {
+                let after = last;
+                let batch = match store.run(move |c| events::after(c, after, CATCH_UP_BATCH)).await {
+                    Ok(batch) => batch,
+                    Err(_) => return,
+                };
+                if batch.is_empty() {
+                    break;
+                }
+                for event in batch {
+                    last = event.id;
+                    yield Ok(sse_event(&event));
+                }
+            }
+            // Then follow the live channel.
+            loop {
+                tokio::select! {
+                    received = live.recv() => match received {
+                        Ok(event) if event.id <= last => {}
+                        Ok(event) if event.id == last + 1 => {
+                            last = event.id;
+                            yield Ok(sse_event(&event));
+                        }
+                        // A gap or a lag: go back to the database.
+                        Ok(_) | Err(RecvError::Lagged(_)) => break,
+                        Err(RecvError::Closed) => return,
+                    },
+                    _ = stopped(&mut shutdown) => return,
+                }
+            }
+        }
+    };
+    let keep_alive = KeepAlive::new()
+        .interval(KEEP_ALIVE_INTERVAL)
+        .event(SseEvent::default().event(KEEP_ALIVE_EVENT).data("{}"));
+    Ok(Sse::new(stream).keep_alive(keep_alive))
+}
+
+fn sse_event(event: &Event) -> SseEvent {
+    let data = serde_json::to_string(event).unwrap_or_else(|_| "{}".to_owned());
+    SseEvent::default()
+        .id(event.id.to_string())
+        .event(event.change.name())
+        .data(data)
+}
+
+/// Completes when the server starts shutting down.
+async fn stopped(shutdown: &mut tokio::sync::watch::Receiver<bool>) {
+    // An error means the sender is gone, which also means shutdown.
+    let _ = shutdown.wait_for(|stopping| *stopping).await.map(|_| ());
+}

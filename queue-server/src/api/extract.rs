@@ -1,0 +1,75 @@
+//! Request extractors: JSON bodies whose rejections are our JSON errors, and the caller
+//! (device bearer token or staff session cookie).
+
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{FromRequest, FromRequestParts};
+use axum::http::header::{AUTHORIZATION, COOKIE};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode};
+
+use super::AppState;
+use crate::auth::{Caller, token_hash};
+use crate::error::AppError;
+use crate::storage::accounts;
+
+/// The name of the staff session cookie.
+pub const SESSION_COOKIE: &str = "lotse_session";
+
+/// `axum::Json` with errors in our format: 400 `malformed_request`, 413 `payload_too_large`.
+#[derive(FromRequest)]
+#[from_request(via(axum::Json), rejection(AppError))]
+pub struct ApiJson<T>(pub T);
+
+impl From<JsonRejection> for AppError {
+    fn from(rejection: JsonRejection) -> AppError {
+        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            AppError::PayloadTooLarge
+        } else {
+            AppError::MalformedRequest(rejection.body_text())
+        }
+    }
+}
+
+/// The value of the session cookie, if the request carries one.
+pub fn session_token(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == SESSION_COOKIE)
+        .map(|(_, value)| value.to_owned())
+}
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Caller, AppError> {
+        let now = state.now();
+        if let Some(value) = parts.headers.get(AUTHORIZATION) {
+            let token = value
+                .to_str()
+                .ok()
+                .and_then(|v| v.strip_prefix("Bearer "))
+                .map(str::trim)
+                .filter(|t| !t.is_empty() && t.len() <= 128)
+                .ok_or(AppError::Unauthenticated)?;
+            let hash = token_hash(token);
+            return state
+                .store
+                .run(move |connection| accounts::device_by_token(connection, &hash))
+                .await?
+                .ok_or(AppError::Unauthenticated);
+        }
+        if let Some(token) = session_token(&parts.headers).filter(|t| t.len() <= 128) {
+            let hash = token_hash(&token);
+            return state
+                .store
+                .run(move |connection| accounts::session_by_token(connection, &hash, now))
+                .await?
+                .ok_or(AppError::Unauthenticated);
+        }
+        Err(AppError::Unauthenticated)
+    }
+}

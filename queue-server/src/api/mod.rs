@@ -1,0 +1,92 @@
+//! The HTTP API: the router, shared state and request limits.
+
+mod desks;
+mod events;
+mod extract;
+pub mod openapi;
+mod session;
+mod tickets;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+use chrono::{DateTime, Utc};
+use tokio::sync::watch;
+use tower_http::trace::TraceLayer;
+
+use crate::config::Config;
+use crate::error::AppError;
+use crate::storage::Store;
+
+pub use extract::SESSION_COOKIE;
+
+/// Requests larger than this are refused with 413 `payload_too_large`.
+pub const BODY_LIMIT_BYTES: usize = 256 * 1024;
+
+/// The current time; tests pass a fixed clock.
+pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
+
+pub fn system_clock() -> Clock {
+    Arc::new(Utc::now)
+}
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub config: Arc<Config>,
+    pub clock: Clock,
+    /// Turns `true` when the server shuts down; live streams end then.
+    pub shutdown: watch::Receiver<bool>,
+}
+
+impl AppState {
+    pub fn now(&self) -> DateTime<Utc> {
+        (self.clock)()
+    }
+}
+
+pub fn app(state: AppState) -> Router {
+    let api = Router::new()
+        .route("/config", get(tickets::config))
+        .route("/tickets", post(tickets::issue))
+        .route("/tickets/{token}", get(tickets::status))
+        .route("/checkins", post(tickets::check_in))
+        .route("/appointments", post(tickets::import_appointments))
+        .route("/queues", get(desks::queues))
+        .route("/desks/{desk}/call-next", post(desks::call_next))
+        .route("/desks/{desk}/call", post(desks::call))
+        .route("/desks/{desk}/recall", post(desks::recall))
+        .route("/desks/{desk}/start", post(desks::start))
+        .route("/desks/{desk}/finish", post(desks::finish))
+        .route("/desks/{desk}/no-show", post(desks::no_show))
+        .route("/desks/{desk}/park", post(desks::park))
+        .route("/desks/{desk}/resume", post(desks::resume))
+        .route("/desks/{desk}/transfer", post(desks::transfer))
+        .route("/events", get(events::stream))
+        .route("/session", post(session::login).delete(session::logout))
+        .route("/openapi.json", get(openapi::document));
+    Router::new()
+        .route("/healthz", get(healthz))
+        .nest(lotse_protocol::API_PREFIX, api)
+        .fallback(not_found)
+        .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// Liveness: the process answers and the storage thread runs.
+#[utoipa::path(get, path = "/healthz", responses((status = 200, description = "alive")))]
+async fn healthz(axum::extract::State(state): axum::extract::State<AppState>) -> Result<&'static str, AppError> {
+    state.store.run(|connection| {
+        connection.query_row("SELECT 1", [], |_| Ok(()))?;
+        Ok(())
+    }).await?;
+    Ok("ok")
+}
+
+async fn not_found() -> AppError {
+    AppError::NotFound
+}

@@ -1,0 +1,191 @@
+//! Handlers for the building config, issuing tickets, the visitor status, appointments and
+//! check-in.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use lotse_protocol::{
+    ApiErrorBody, Building, Channel, CheckIn, ImportAppointments, ImportedAppointments,
+    IssueTicket, Ticket,
+};
+
+use super::AppState;
+use super::extract::ApiJson;
+use crate::auth::{Caller, DeviceKind};
+use crate::error::AppError;
+use crate::storage::tickets::{self, NewTicket};
+use crate::storage::appointments;
+
+/// The most appointments one import request may carry.
+const MAX_IMPORT: usize = 5_000;
+
+#[utoipa::path(get, path = "/api/v1/config", tag = "devices",
+    responses((status = 200, body = Building), (status = 401, body = ApiErrorBody)))]
+pub async fn config(State(state): State<AppState>, _caller: Caller) -> Json<Building> {
+    Json(state.config.building.clone())
+}
+
+#[utoipa::path(post, path = "/api/v1/tickets", tag = "tickets",
+    request_body = IssueTicket,
+    params(("Idempotency-Key" = Option<String>, Header,
+        description = "a retry with the same key returns the same ticket")),
+    responses(
+        (status = 201, body = Ticket),
+        (status = 400, body = ApiErrorBody, description = "malformed_request"),
+        (status = 401, body = ApiErrorBody),
+        (status = 409, body = ApiErrorBody,
+            description = "service_closed, walk_ins_full, appointment_only"),
+        (status = 422, body = ApiErrorBody,
+            description = "unknown_service, unknown_language, invalid_input, idempotency_key_reused"),
+    ))]
+pub async fn issue(
+    State(state): State<AppState>,
+    caller: Caller,
+    headers: HeaderMap,
+    ApiJson(request): ApiJson<IssueTicket>,
+) -> Result<(StatusCode, Json<Ticket>), AppError> {
+    caller.device_or_staff(&[DeviceKind::Kiosk])?;
+    let channel = match (&caller, request.channel) {
+        (Caller::Staff { .. }, None) => Channel::WalkIn,
+        (Caller::Staff { .. }, Some(Channel::Appointment)) => {
+            return Err(AppError::InvalidInput(
+                "appointment tickets come from POST /api/v1/checkins".into(),
+            ));
+        }
+        (Caller::Staff { .. }, Some(channel)) => channel,
+        (Caller::Device { .. }, None | Some(Channel::Kiosk)) => Channel::Kiosk,
+        (Caller::Device { .. }, Some(_)) => return Err(AppError::Forbidden),
+    };
+    if request.priority && !caller.is_staff() {
+        return Err(AppError::Forbidden);
+    }
+    let key = idempotency_key(&headers)?;
+    let now = state.now();
+    let config = state.config.clone();
+    tickets::check_request(&config, &request, channel, now)?;
+    let fingerprint = serde_json::to_string(&(&request, channel))
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let ticket = state
+        .store
+        .run(move |connection| {
+            let id = tickets::issue(
+                connection,
+                &config,
+                now,
+                NewTicket {
+                    services: &request.services,
+                    language: &request.language,
+                    channel,
+                    priority: request.priority,
+                    appointment_at: None,
+                    idempotency: key.as_deref().map(|k| (k, fingerprint)),
+                },
+            )?;
+            tickets::view(connection, &config, now, id)
+        })
+        .await?;
+    Ok((StatusCode::CREATED, Json(ticket)))
+}
+
+fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, AppError> {
+    let Some(value) = headers.get("idempotency-key") else {
+        return Ok(None);
+    };
+    let key = value
+        .to_str()
+        .ok()
+        .map(str::trim)
+        .filter(|k| !k.is_empty() && k.len() <= 128)
+        .ok_or_else(|| {
+            AppError::InvalidInput("Idempotency-Key must be 1-128 visible ASCII characters".into())
+        })?;
+    Ok(Some(key.to_owned()))
+}
+
+#[utoipa::path(get, path = "/api/v1/tickets/{token}", tag = "visitors",
+    params(("token" = String, Path, description = "the token from the ticket's QR code")),
+    responses((status = 200, body = Ticket), (status = 404, body = ApiErrorBody)))]
+pub async fn status(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+) -> Result<Json<Ticket>, AppError> {
+    if token.len() > 64 {
+        return Err(AppError::TicketNotFound);
+    }
+    let now = state.now();
+    let config = state.config.clone();
+    let ticket = state
+        .store
+        .run(move |connection| {
+            let id = tickets::id_by_token(connection, &token)?;
+            tickets::view(connection, &config, now, id)
+        })
+        .await?;
+    Ok(Json(ticket))
+}
+
+#[utoipa::path(post, path = "/api/v1/checkins", tag = "tickets",
+    request_body = CheckIn,
+    responses(
+        (status = 201, body = Ticket),
+        (status = 404, body = ApiErrorBody, description = "unknown_appointment"),
+        (status = 409, body = ApiErrorBody,
+            description = "appointment_too_early, appointment_expired"),
+    ))]
+pub async fn check_in(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(request): ApiJson<CheckIn>,
+) -> Result<(StatusCode, Json<Ticket>), AppError> {
+    caller.device_or_staff(&[DeviceKind::Kiosk])?;
+    if request.code.len() > 64 {
+        return Err(AppError::AppointmentNotFound);
+    }
+    let now = state.now();
+    let config = state.config.clone();
+    let ticket = state
+        .store
+        .run(move |connection| {
+            let id = appointments::check_in(
+                connection,
+                &config,
+                now,
+                &request.code,
+                request.language.as_deref(),
+            )?;
+            tickets::view(connection, &config, now, id)
+        })
+        .await?;
+    Ok((StatusCode::CREATED, Json(ticket)))
+}
+
+#[utoipa::path(post, path = "/api/v1/appointments", tag = "booking",
+    request_body = ImportAppointments,
+    responses((status = 200, body = ImportedAppointments), (status = 422, body = ApiErrorBody)))]
+pub async fn import_appointments(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(request): ApiJson<ImportAppointments>,
+) -> Result<Json<ImportedAppointments>, AppError> {
+    match &caller {
+        Caller::Device {
+            kind: DeviceKind::Booking,
+            ..
+        } => {}
+        _ => {
+            caller.at_least(lotse_protocol::Role::Supervisor)?;
+        }
+    }
+    if request.appointments.len() > MAX_IMPORT {
+        return Err(AppError::InvalidInput(format!(
+            "at most {MAX_IMPORT} appointments per request"
+        )));
+    }
+    appointments::check_import(&state.config, &request.appointments)?;
+    let now = state.now();
+    let imported = state
+        .store
+        .run(move |connection| appointments::import(connection, now, &request.appointments))
+        .await?;
+    Ok(Json(ImportedAppointments { imported }))
+}

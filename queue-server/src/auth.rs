@@ -1,0 +1,134 @@
+//! Who is calling: devices with bearer tokens, staff with session cookies. Token generation
+//! and hashing, argon2id passwords, and the role checks endpoints use.
+
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use base64::Engine;
+use lotse_protocol::Role;
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+
+use crate::error::AppError;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeviceKind {
+    Kiosk,
+    Display,
+    /// An agency's booking system importing appointments.
+    Booking,
+}
+
+impl DeviceKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeviceKind::Kiosk => "kiosk",
+            DeviceKind::Display => "display",
+            DeviceKind::Booking => "booking",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<DeviceKind> {
+        [DeviceKind::Kiosk, DeviceKind::Display, DeviceKind::Booking]
+            .into_iter()
+            .find(|k| k.as_str() == text)
+    }
+}
+
+/// An authenticated caller.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Caller {
+    Device { kind: DeviceKind, name: String },
+    Staff { name: String, role: Role },
+}
+
+impl Caller {
+    /// Staff of any role.
+    pub fn staff(&self) -> Result<&str, AppError> {
+        match self {
+            Caller::Staff { name, .. } => Ok(name),
+            Caller::Device { .. } => Err(AppError::Forbidden),
+        }
+    }
+
+    /// Staff with at least `role` (staff < supervisor < admin).
+    pub fn at_least(&self, minimum: Role) -> Result<&str, AppError> {
+        match self {
+            Caller::Staff { name, role } if *role >= minimum => Ok(name),
+            _ => Err(AppError::Forbidden),
+        }
+    }
+
+    /// A device of one of `kinds`, or any staff member.
+    pub fn device_or_staff(&self, kinds: &[DeviceKind]) -> Result<(), AppError> {
+        match self {
+            Caller::Staff { .. } => Ok(()),
+            Caller::Device { kind, .. } if kinds.contains(kind) => Ok(()),
+            Caller::Device { .. } => Err(AppError::Forbidden),
+        }
+    }
+
+    pub fn is_staff(&self) -> bool {
+        matches!(self, Caller::Staff { .. })
+    }
+}
+
+/// A new secret token: 256 random bits, URL-safe text.
+pub fn new_secret() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// The stored form of a token. Tokens are random and long, so a plain hash suffices.
+pub fn token_hash(token: &str) -> String {
+    let digest = Sha256::digest(token.as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// argon2id hash of a password. Slow on purpose: call it in `spawn_blocking`.
+pub fn hash_password(password: &str) -> Result<String, AppError> {
+    let mut salt = [0u8; 16];
+    rand::rng().fill_bytes(&mut salt);
+    let salt = SaltString::encode_b64(&salt).map_err(|e| AppError::Internal(e.to_string()))?;
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|hash| hash.to_string())
+        .map_err(|e| AppError::Internal(e.to_string()))
+}
+
+/// Whether `password` matches `stored`. Slow on purpose: call it in `spawn_blocking`.
+pub fn verify_password(password: &str, stored: &str) -> bool {
+    PasswordHash::new(stored)
+        .map(|hash| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &hash)
+                .is_ok()
+        })
+        .unwrap_or(false)
+}
+
+/// A hash to verify against when the user does not exist, so that the answer takes as long
+/// as for a real user and does not reveal which names exist.
+pub fn dummy_hash() -> &'static str {
+    "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$6H1ZzjbPpHvpXHP6f5Jq3mDQzCwYyeXRHcnL7ue2ZXg"
+}
+
+/// Minimum password length for staff accounts.
+pub const MIN_PASSWORD_LENGTH: usize = 10;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_verify_and_tokens_hash() {
+        let hash = hash_password("correct horse battery").unwrap();
+        assert!(hash.starts_with("$argon2id$"));
+        assert!(verify_password("correct horse battery", &hash));
+        assert!(!verify_password("wrong", &hash));
+        assert!(!verify_password("x", "not a hash"));
+        assert!(!verify_password("x", dummy_hash()));
+        assert_eq!(token_hash("a").len(), 64);
+        assert_ne!(new_secret(), new_secret());
+    }
+}

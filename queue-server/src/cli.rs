@@ -1,0 +1,253 @@
+//! The command line: `serve`, `check-config`, `user add`, `device add`.
+
+use std::io::Read;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+use chrono::Utc;
+use clap::{Parser, Subcommand, ValueEnum};
+use lotse_protocol::Role;
+use tracing_subscriber::EnvFilter;
+
+use crate::api::system_clock;
+use crate::auth::{DeviceKind, MIN_PASSWORD_LENGTH, hash_password, new_secret, token_hash};
+use crate::config::Config;
+use crate::storage::{Store, accounts};
+
+#[derive(Debug, Parser)]
+#[command(name = "queue-server", version, about = "Lotse queue server")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the API.
+    Serve {
+        /// Building config (TOML); the embedded sample building when absent.
+        #[arg(long)]
+        config: Option<PathBuf>,
+        #[arg(long, default_value = "./lotse.db")]
+        db: PathBuf,
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: SocketAddr,
+        /// Seed demo staff accounts and device tokens on an empty database and print them.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Validate a building config file and report every problem with its line.
+    CheckConfig { file: PathBuf },
+    /// Staff accounts.
+    User {
+        #[command(subcommand)]
+        action: UserAction,
+    },
+    /// Device tokens for kiosks, displays and booking systems.
+    Device {
+        #[command(subcommand)]
+        action: DeviceAction,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserAction {
+    /// Add a staff account; the password is read from standard input.
+    Add {
+        #[arg(long)]
+        name: String,
+        #[arg(long, value_enum)]
+        role: RoleArg,
+        #[arg(long, default_value = "./lotse.db")]
+        db: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DeviceAction {
+    /// Create a device token; it is printed as the last line of standard output.
+    Add {
+        #[arg(long, value_enum)]
+        kind: KindArg,
+        #[arg(long)]
+        name: String,
+        #[arg(long, default_value = "./lotse.db")]
+        db: PathBuf,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum RoleArg {
+    Staff,
+    Supervisor,
+    Admin,
+}
+
+impl From<RoleArg> for Role {
+    fn from(role: RoleArg) -> Role {
+        match role {
+            RoleArg::Staff => Role::Staff,
+            RoleArg::Supervisor => Role::Supervisor,
+            RoleArg::Admin => Role::Admin,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum KindArg {
+    Kiosk,
+    Display,
+    Booking,
+}
+
+impl From<KindArg> for DeviceKind {
+    fn from(kind: KindArg) -> DeviceKind {
+        match kind {
+            KindArg::Kiosk => DeviceKind::Kiosk,
+            KindArg::Display => DeviceKind::Display,
+            KindArg::Booking => DeviceKind::Booking,
+        }
+    }
+}
+
+/// Logs to stderr; `RUST_LOG` overrides the default `info`.
+pub fn init_logging() {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
+}
+
+pub fn execute(cli: Cli) -> anyhow::Result<()> {
+    let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
+    match cli.command {
+        Command::Serve {
+            config,
+            db,
+            listen,
+            demo,
+        } => runtime.block_on(serve(config.as_deref(), &db, listen, demo)),
+        Command::CheckConfig { file } => {
+            let config = Config::load(&file)?;
+            println!(
+                "{}: ok ({} agencies, {} services, {} desks)",
+                file.display(),
+                config.building.agencies.len(),
+                config.building.services.len(),
+                config.building.desks.len()
+            );
+            Ok(())
+        }
+        Command::User {
+            action: UserAction::Add { name, role, db },
+        } => {
+            let mut password = String::new();
+            std::io::stdin()
+                .read_to_string(&mut password)
+                .context("cannot read the password from standard input")?;
+            let password = password.trim_end_matches(['\r', '\n']);
+            runtime.block_on(add_user(&db, &name, role.into(), password))?;
+            println!("added {} \"{name}\"", Role::from(role).as_str());
+            Ok(())
+        }
+        Command::Device {
+            action: DeviceAction::Add { kind, name, db },
+        } => {
+            let token = runtime.block_on(add_device(&db, kind.into(), &name))?;
+            println!("created {} device \"{name}\"; its token:", DeviceKind::from(kind).as_str());
+            println!("{token}");
+            Ok(())
+        }
+    }
+}
+
+async fn serve(
+    config: Option<&Path>,
+    db: &Path,
+    listen: SocketAddr,
+    demo: bool,
+) -> anyhow::Result<()> {
+    let config = match config {
+        Some(path) => Config::load(path)?,
+        None => Config::embedded()?,
+    };
+    let store = Store::open(db).with_context(|| format!("cannot open database {}", db.display()))?;
+    if demo {
+        seed_demo(&store).await?;
+    }
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .with_context(|| format!("cannot listen on {listen}"))?;
+    let address = listener.local_addr()?;
+    tracing::info!(%address, db = %db.display(), "queue server listening");
+    // Tests and scripts read this line to find the port.
+    println!("listening on http://{address}");
+    crate::run(listener, store, config, system_clock(), crate::shutdown_signal()).await?;
+    Ok(())
+}
+
+pub async fn add_user(db: &Path, name: &str, role: Role, password: &str) -> anyhow::Result<()> {
+    let name = name.trim().to_owned();
+    if name.is_empty() || name.len() > 100 {
+        bail!("the name must be 1-100 characters");
+    }
+    if password.chars().count() < MIN_PASSWORD_LENGTH {
+        bail!("the password must have at least {MIN_PASSWORD_LENGTH} characters");
+    }
+    let store = Store::open(db).with_context(|| format!("cannot open database {}", db.display()))?;
+    let password = password.to_owned();
+    let hash = tokio::task::spawn_blocking(move || hash_password(&password)).await??;
+    store
+        .run(move |c| accounts::add_user(c, Utc::now(), &name, role, &hash))
+        .await?;
+    Ok(())
+}
+
+pub async fn add_device(db: &Path, kind: DeviceKind, name: &str) -> anyhow::Result<String> {
+    let store = Store::open(db).with_context(|| format!("cannot open database {}", db.display()))?;
+    let token = new_secret();
+    let hash = token_hash(&token);
+    let name = name.to_owned();
+    store
+        .run(move |c| accounts::add_device(c, Utc::now(), kind, &name, &hash))
+        .await?;
+    Ok(token)
+}
+
+/// Demo accounts: fixed, printed, and only created on an empty database.
+pub const DEMO_USERS: [(&str, Role, &str); 3] = [
+    ("staff", Role::Staff, "lotse-demo-staff"),
+    ("supervisor", Role::Supervisor, "lotse-demo-supervisor"),
+    ("admin", Role::Admin, "lotse-demo-admin"),
+];
+pub const DEMO_DEVICES: [(DeviceKind, &str, &str); 3] = [
+    (DeviceKind::Kiosk, "demo kiosk", "demo-kiosk-token"),
+    (DeviceKind::Display, "demo display", "demo-display-token"),
+    (DeviceKind::Booking, "demo booking system", "demo-booking-token"),
+];
+
+async fn seed_demo(store: &Store) -> anyhow::Result<()> {
+    let users = store.run(|c| accounts::user_count(c)).await?;
+    if users > 0 {
+        println!("demo: the database has accounts already; not seeding");
+        return Ok(());
+    }
+    for (name, role, password) in DEMO_USERS {
+        let hash = tokio::task::spawn_blocking(move || hash_password(password)).await??;
+        store
+            .run(move |c| accounts::add_user(c, Utc::now(), name, role, &hash))
+            .await?;
+        println!("demo login: {name} / {password} ({})", role.as_str());
+    }
+    for (kind, name, token) in DEMO_DEVICES {
+        let hash = token_hash(token);
+        store
+            .run(move |c| accounts::add_device(c, Utc::now(), kind, name, &hash))
+            .await?;
+        println!("demo {} token: {token}", kind.as_str());
+    }
+    println!("demo: these accounts are for demonstration only; never use --demo in production");
+    Ok(())
+}

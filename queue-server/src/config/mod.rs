@@ -1,0 +1,191 @@
+//! The building configuration: loaded from TOML (or the embedded sample building), validated
+//! into a [`Config`] whose errors name the file, field and line.
+
+mod hours;
+mod locate;
+mod validate;
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use lotse_protocol::{Building, Service};
+
+pub use hours::Schedule;
+pub use locate::FieldPath;
+
+/// The sample migration-agency building used when no config file is given.
+pub const EMBEDDED_BUILDING: &str = include_str!("building.toml");
+
+/// A validated building with the lookups the server needs.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub building: Building,
+    pub time_zone: Tz,
+    /// Opening hours per service id (the service's own or its agency's); none = always open.
+    schedules: HashMap<String, Option<Schedule>>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read {file}: {source}")]
+    Read {
+        file: String,
+        source: std::io::Error,
+    },
+    #[error("{file}: {message}")]
+    Syntax { file: String, message: String },
+    #[error("{file}: {} problem(s):\n{}", problems.len(), list(problems))]
+    Invalid {
+        file: String,
+        problems: Vec<Problem>,
+    },
+}
+
+/// One validation problem: where and what.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Problem {
+    pub field: String,
+    pub line: Option<usize>,
+    pub message: String,
+}
+
+fn list(problems: &[Problem]) -> String {
+    problems
+        .iter()
+        .map(|p| match p.line {
+            Some(line) => format!("  line {line}: {}: {}", p.field, p.message),
+            None => format!("  {}: {}", p.field, p.message),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+impl Config {
+    /// The embedded sample building.
+    pub fn embedded() -> Result<Config, ConfigError> {
+        Config::parse("embedded building.toml", EMBEDDED_BUILDING)
+    }
+
+    /// Reads and validates a TOML file.
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let file = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            file: file.clone(),
+            source,
+        })?;
+        Config::parse(&file, &text)
+    }
+
+    /// Parses and validates TOML text; `file` names it in errors.
+    pub fn parse(file: &str, text: &str) -> Result<Config, ConfigError> {
+        let building: Building = toml::from_str(text).map_err(|e| ConfigError::Syntax {
+            file: file.to_owned(),
+            message: e.to_string(),
+        })?;
+        let found = validate::validate(&building);
+        if !found.problems.is_empty() {
+            let problems = found
+                .problems
+                .into_iter()
+                .map(|(path, message)| Problem {
+                    field: path.to_string(),
+                    line: locate::line_of(text, &path),
+                    message,
+                })
+                .collect();
+            return Err(ConfigError::Invalid {
+                file: file.to_owned(),
+                problems,
+            });
+        }
+        Ok(Config {
+            building,
+            time_zone: found.time_zone,
+            schedules: found.schedules,
+        })
+    }
+
+    pub fn service(&self, id: &str) -> Option<&Service> {
+        self.building.service(id)
+    }
+
+    /// Whether a service is inside its opening hours at `now`.
+    pub fn is_open(&self, service: &str, now: DateTime<Utc>) -> bool {
+        match self.schedules.get(service) {
+            Some(Some(schedule)) => schedule.is_open(&now.with_timezone(&self.time_zone)),
+            Some(None) => true,
+            None => false,
+        }
+    }
+
+    /// The ticket-number prefix of a service's agency.
+    pub fn prefix_of(&self, service: &str) -> Option<&str> {
+        let service = self.building.service(service)?;
+        let agency = self.building.agency(&service.agency)?;
+        Some(&agency.prefix)
+    }
+
+    /// The status page URL for a ticket token.
+    pub fn status_url(&self, token: &str) -> String {
+        format!(
+            "{}/t/{token}",
+            self.building.site.public_base_url.trim_end_matches('/')
+        )
+    }
+
+    pub fn speaks(&self, language: &str) -> bool {
+        self.building.site.languages.iter().any(|l| l == language)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_building_is_valid_and_complete() {
+        let config = Config::embedded().unwrap();
+        let building = &config.building;
+        assert_eq!(building.site.languages.len(), 10);
+        assert!(building.services.len() >= 18, "{}", building.services.len());
+        assert!(building.desks.len() >= 18);
+        for service in &building.services {
+            for language in &building.site.languages {
+                assert!(service.name.contains_key(language), "{} {language}", service.id);
+                assert!(service.description.contains_key(language));
+            }
+        }
+        assert_eq!(config.time_zone, chrono_tz::Europe::Berlin);
+    }
+
+    #[test]
+    fn syntax_errors_name_the_line() {
+        let error = Config::parse("b.toml", "[site]\nname = \n").unwrap_err();
+        let text = error.to_string();
+        assert!(text.starts_with("b.toml:"), "{text}");
+        assert!(text.contains("line 2"), "{text}");
+    }
+
+    #[test]
+    fn unknown_service_on_a_desk_names_field_and_line() {
+        let text = EMBEDDED_BUILDING.replacen(
+            "[[desks]]",
+            "[[desks]]\n# injected\n",
+            1,
+        );
+        let broken = text.replacen("services = [\"", "services = [\"no-such-service\", \"", 1);
+        let error = Config::parse("b.toml", &broken).unwrap_err();
+        let ConfigError::Invalid { problems, .. } = error else {
+            panic!("expected validation problems, got {error}");
+        };
+        let problem = problems
+            .iter()
+            .find(|p| p.message.contains("no-such-service"))
+            .expect("the unknown service is reported");
+        assert_eq!(problem.field, "desks[0].services[0]");
+        let line = problem.line.unwrap();
+        assert!(broken.lines().nth(line - 1).unwrap().contains("no-such-service"));
+    }
+}

@@ -1,0 +1,39 @@
+//! Wait estimates: a pure function of the line and recent service durations.
+
+/// Minutes until a visitor with `people_ahead` in front of them is called, when a visit takes
+/// `average_minutes` and `active_desks` desks work on the line (at least one is assumed).
+pub fn wait_minutes(people_ahead: u32, average_minutes: f64, active_desks: u32) -> u32 {
+    let desks = f64::from(active_desks.max(1));
+    let minutes = (f64::from(people_ahead) * average_minutes.max(0.0) / desks).ceil();
+    if minutes.is_finite() && minutes < f64::from(u32::MAX) {
+        minutes as u32
+    } else {
+        u32::MAX
+    }
+}
+
+/// The average of recent service durations in minutes, or the service's typical duration when
+/// there is no history yet. A few samples are blended with the typical value so that one very
+/// short or long visit does not swing the estimate.
+pub fn average_minutes(recent_durations_minutes: &[f64], typical_minutes: u32) -> f64 {
+    const PRIOR_WEIGHT: f64 = 3.0;
+    let typical = f64::from(typical_minutes);
+    let sum: f64 = recent_durations_minutes.iter().sum();
+    (sum + PRIOR_WEIGHT * typical) / (recent_durations_minutes.len() as f64 + PRIOR_WEIGHT)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn estimates() {
+        assert_eq!(wait_minutes(0, 12.0, 1), 0);
+        assert_eq!(wait_minutes(3, 10.0, 1), 30);
+        assert_eq!(wait_minutes(3, 10.0, 2), 15);
+        assert_eq!(wait_minutes(1, 10.0, 0), 10);
+        assert_eq!(wait_minutes(1, 7.5, 2), 4);
+        assert_eq!(average_minutes(&[], 15), 15.0);
+        assert_eq!(average_minutes(&[5.0, 5.0, 5.0], 15), 10.0);
+    }
+}

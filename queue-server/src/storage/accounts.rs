@@ -1,0 +1,137 @@
+//! Staff accounts, sessions, device tokens and failed-login records. Tokens are stored only
+//! as hashes; passwords only as argon2id hashes (computed outside the storage thread).
+
+use chrono::{DateTime, Utc};
+use lotse_protocol::Role;
+use rusqlite::{Connection, OptionalExtension, params};
+
+use super::time::to_ms;
+use crate::auth::{Caller, DeviceKind};
+use crate::error::AppError;
+
+pub fn add_user(
+    connection: &Connection,
+    now: DateTime<Utc>,
+    name: &str,
+    role: Role,
+    password_hash: &str,
+) -> Result<(), AppError> {
+    let inserted = connection.execute(
+        "INSERT INTO users (name, role, password_hash, created_at) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (name) DO NOTHING",
+        params![name, role.as_str(), password_hash, to_ms(now)],
+    )?;
+    if inserted == 0 {
+        return Err(AppError::InvalidInput(format!("a user named \"{name}\" exists")));
+    }
+    Ok(())
+}
+
+pub fn user_count(connection: &Connection) -> Result<i64, AppError> {
+    Ok(connection.query_row("SELECT COUNT(*) FROM users", [], |row| row.get(0))?)
+}
+
+/// A user's id, role and password hash, if the account exists and is enabled.
+pub fn login_record(
+    connection: &Connection,
+    name: &str,
+) -> Result<Option<(i64, Role, String)>, AppError> {
+    let row: Option<(i64, String, String)> = connection
+        .query_row(
+            "SELECT id, role, password_hash FROM users WHERE name = ?1 AND disabled = 0",
+            [name],
+            |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+        )
+        .optional()?;
+    Ok(row.and_then(|(id, role, hash)| Role::parse(&role).map(|role| (id, role, hash))))
+}
+
+pub fn failures_since(
+    connection: &Connection,
+    name: &str,
+    since: DateTime<Utc>,
+) -> Result<i64, AppError> {
+    Ok(connection.query_row(
+        "SELECT COUNT(*) FROM login_failures WHERE name = ?1 AND at > ?2",
+        params![name, to_ms(since)],
+        |row| row.get(0),
+    )?)
+}
+
+pub fn record_failure(connection: &Connection, name: &str, now: DateTime<Utc>) -> Result<(), AppError> {
+    connection.execute(
+        "INSERT INTO login_failures (name, at) VALUES (?1, ?2)",
+        params![name, to_ms(now)],
+    )?;
+    Ok(())
+}
+
+pub fn create_session(
+    connection: &Connection,
+    user_id: i64,
+    token_hash: &str,
+    now: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
+) -> Result<(), AppError> {
+    connection.execute(
+        "DELETE FROM login_failures WHERE name = (SELECT name FROM users WHERE id = ?1)",
+        [user_id],
+    )?;
+    connection.execute("DELETE FROM sessions WHERE expires_at < ?1", [to_ms(now)])?;
+    connection.execute(
+        "INSERT INTO sessions (token_hash, user_id, created_at, expires_at)
+         VALUES (?1, ?2, ?3, ?4)",
+        params![token_hash, user_id, to_ms(now), to_ms(expires_at)],
+    )?;
+    Ok(())
+}
+
+pub fn delete_session(connection: &Connection, token_hash: &str) -> Result<(), AppError> {
+    connection.execute("DELETE FROM sessions WHERE token_hash = ?1", [token_hash])?;
+    Ok(())
+}
+
+pub fn add_device(
+    connection: &Connection,
+    now: DateTime<Utc>,
+    kind: DeviceKind,
+    name: &str,
+    token_hash: &str,
+) -> Result<(), AppError> {
+    connection.execute(
+        "INSERT INTO devices (kind, name, token_hash, created_at) VALUES (?1, ?2, ?3, ?4)",
+        params![kind.as_str(), name, token_hash, to_ms(now)],
+    )?;
+    Ok(())
+}
+
+/// Who presents this bearer token: a device that is not revoked.
+pub fn device_by_token(connection: &Connection, token_hash: &str) -> Result<Option<Caller>, AppError> {
+    let row: Option<(String, String)> = connection
+        .query_row(
+            "SELECT kind, name FROM devices WHERE token_hash = ?1 AND revoked_at IS NULL",
+            [token_hash],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )
+        .optional()?;
+    Ok(row.and_then(|(kind, name)| {
+        DeviceKind::parse(&kind).map(|kind| Caller::Device { kind, name })
+    }))
+}
+
+/// Who holds this session cookie: an enabled user whose session has not expired.
+pub fn session_by_token(
+    connection: &Connection,
+    token_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<Caller>, AppError> {
+    let row: Option<(String, String)> = connection
+        .query_row(
+            "SELECT u.name, u.role FROM sessions s JOIN users u ON u.id = s.user_id
+             WHERE s.token_hash = ?1 AND s.expires_at > ?2 AND u.disabled = 0",
+            params![token_hash, to_ms(now)],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )
+        .optional()?;
+    Ok(row.and_then(|(name, role)| Role::parse(&role).map(|role| Caller::Staff { name, role })))
+}

@@ -1,0 +1,386 @@
+//! Issuing tickets (numbering, idempotency, walk-in rules) and the visitor's view of a ticket.
+
+use base64::Engine;
+use chrono::{DateTime, Utc};
+use lotse_protocol::{Change, Channel, IssueTicket, StopStatus, Ticket};
+use rand::RngCore;
+use rusqlite::{Connection, OptionalExtension, params};
+
+use super::events;
+use super::time::{from_ms, to_ms};
+use crate::config::Config;
+use crate::error::AppError;
+use crate::estimate;
+use crate::routing::{self, Candidate};
+
+/// The most concerns one visit may have.
+pub const MAX_STOPS: usize = 6;
+
+/// The local date in the building's time zone that ticket numbers count within.
+pub fn day_of(config: &Config, now: DateTime<Utc>) -> String {
+    now.with_timezone(&config.time_zone)
+        .date_naive()
+        .format("%Y-%m-%d")
+        .to_string()
+}
+
+/// A new random status-page token: 144 bits, URL-safe.
+fn new_token() -> String {
+    let mut bytes = [0u8; 18];
+    rand::rng().fill_bytes(&mut bytes);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// What an issue request must satisfy before anything is written.
+pub fn check_request(
+    config: &Config,
+    request: &IssueTicket,
+    channel: Channel,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    if request.services.is_empty() {
+        return Err(AppError::InvalidInput("choose at least one service".into()));
+    }
+    if request.services.len() > MAX_STOPS {
+        return Err(AppError::InvalidInput(format!(
+            "at most {MAX_STOPS} services per ticket"
+        )));
+    }
+    for (n, id) in request.services.iter().enumerate() {
+        let service = config
+            .service(id)
+            .ok_or_else(|| AppError::UnknownService(id.clone()))?;
+        if request.services[..n].contains(id) {
+            return Err(AppError::InvalidInput(format!("\"{id}\" is listed twice")));
+        }
+        if channel == Channel::Kiosk {
+            if !service.walk_in {
+                return Err(AppError::AppointmentOnly(id.clone()));
+            }
+            if !config.is_open(id, now) {
+                return Err(AppError::ServiceClosed(id.clone()));
+            }
+        }
+    }
+    if !config.speaks(&request.language) {
+        return Err(AppError::UnknownLanguage(request.language.clone()));
+    }
+    Ok(())
+}
+
+/// Everything needed to create a ticket row.
+pub struct NewTicket<'a> {
+    pub services: &'a [String],
+    pub language: &'a str,
+    pub channel: Channel,
+    pub priority: bool,
+    pub appointment_at: Option<DateTime<Utc>>,
+    pub idempotency: Option<(&'a str, String)>,
+}
+
+/// Issues a ticket, or returns the ticket issued earlier with the same idempotency key.
+/// Returns the ticket's row id.
+pub fn issue(
+    connection: &Connection,
+    config: &Config,
+    now: DateTime<Utc>,
+    new: NewTicket<'_>,
+) -> Result<i64, AppError> {
+    if let Some((key, request)) = &new.idempotency {
+        let earlier: Option<(i64, Option<String>)> = connection
+            .query_row(
+                "SELECT id, request FROM tickets WHERE idempotency_key = ?1",
+                [key],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )
+            .optional()?;
+        if let Some((id, earlier_request)) = earlier {
+            return if earlier_request.as_deref() == Some(request.as_str()) {
+                Ok(id)
+            } else {
+                Err(AppError::IdempotencyKeyReused)
+            };
+        }
+    }
+    let day = day_of(config, now);
+    if new.channel == Channel::Kiosk {
+        check_walk_in_limits(connection, config, &day, new.services)?;
+    }
+    let first = new
+        .services
+        .first()
+        .ok_or_else(|| AppError::InvalidInput("no service".into()))?;
+    let prefix = config
+        .prefix_of(first)
+        .ok_or_else(|| AppError::UnknownService(first.clone()))?;
+    let seq: i64 = connection.query_row(
+        "INSERT INTO day_counters (day, prefix, last) VALUES (?1, ?2, 1)
+         ON CONFLICT (day, prefix) DO UPDATE SET last = last + 1
+         RETURNING last",
+        params![day, prefix],
+        |row| row.get(0),
+    )?;
+    let number = format!("{prefix}-{seq:03}");
+    let (key, request) = match &new.idempotency {
+        Some((key, request)) => (Some(*key), Some(request.as_str())),
+        None => (None, None),
+    };
+    connection.execute(
+        "INSERT INTO tickets (day, prefix, seq, number, token, language, channel, priority,
+                              issued_at, appointment_at, idempotency_key, request)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+        params![
+            day,
+            prefix,
+            seq,
+            number,
+            new_token(),
+            new.language,
+            new.channel.as_str(),
+            new.priority,
+            to_ms(now),
+            new.appointment_at.map(to_ms),
+            key,
+            request,
+        ],
+    )?;
+    let ticket_id = connection.last_insert_rowid();
+    for (position, service) in new.services.iter().enumerate() {
+        let status = if position == 0 {
+            StopStatus::Waiting
+        } else {
+            StopStatus::Pending
+        };
+        connection.execute(
+            "INSERT INTO stops (ticket_id, position, service, status, queued_at)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![ticket_id, position as i64, service, status.as_str(), to_ms(now)],
+        )?;
+    }
+    events::record(
+        connection,
+        now,
+        &Change::TicketIssued {
+            number,
+            services: new.services.to_vec(),
+            channel: new.channel,
+        },
+    )?;
+    Ok(ticket_id)
+}
+
+fn check_walk_in_limits(
+    connection: &Connection,
+    config: &Config,
+    day: &str,
+    services: &[String],
+) -> Result<(), AppError> {
+    for id in services {
+        let Some(limit) = config.service(id).and_then(|s| s.daily_walk_in_limit) else {
+            continue;
+        };
+        let issued: i64 = connection.query_row(
+            "SELECT COUNT(*) FROM stops s JOIN tickets t ON t.id = s.ticket_id
+             WHERE t.day = ?1 AND t.channel = 'kiosk' AND s.service = ?2",
+            params![day, id],
+            |row| row.get(0),
+        )?;
+        if issued >= i64::from(limit) {
+            return Err(AppError::WalkInsFull(id.clone()));
+        }
+    }
+    Ok(())
+}
+
+/// Waiting stops of today, for the routing, with each stop's service.
+pub fn waiting_candidates(
+    connection: &Connection,
+    config: &Config,
+    now: DateTime<Utc>,
+) -> Result<Vec<(Candidate, String)>, AppError> {
+    let mut statement = connection.prepare_cached(
+        "SELECT s.id, s.service, s.queued_at, s.front, t.priority, t.appointment_at
+         FROM stops s JOIN tickets t ON t.id = s.ticket_id
+         WHERE s.status = 'waiting' AND t.day = ?1",
+    )?;
+    let rows = statement.query_map([day_of(config, now)], |row| {
+        Ok((
+            row.get::<_, i64>(0)?,
+            row.get::<_, String>(1)?,
+            row.get::<_, i64>(2)?,
+            row.get::<_, bool>(3)?,
+            row.get::<_, bool>(4)?,
+            row.get::<_, Option<i64>>(5)?,
+        ))
+    })?;
+    let mut candidates = Vec::new();
+    for row in rows {
+        let (stop_id, service, queued_at, front, priority, appointment_at) = row?;
+        let target_wait_minutes = config
+            .service(&service)
+            .map(|s| s.target_wait_minutes)
+            .unwrap_or(30);
+        candidates.push((
+            Candidate {
+                stop_id,
+                queued_at: from_ms(queued_at),
+                priority,
+                front,
+                appointment_at: appointment_at.map(from_ms),
+                target_wait_minutes,
+            },
+            service,
+        ));
+    }
+    Ok(candidates)
+}
+
+/// Estimated minutes until someone with `people_ahead` in front is called for `service`.
+pub fn estimated_wait(
+    connection: &Connection,
+    config: &Config,
+    service: &str,
+    people_ahead: u32,
+    now: DateTime<Utc>,
+) -> Result<u32, AppError> {
+    let typical = config.service(service).map(|s| s.typical_minutes).unwrap_or(10);
+    let mut statement = connection.prepare_cached(
+        "SELECT finished_at - started_at FROM stops
+         WHERE service = ?1 AND status = 'done' AND started_at IS NOT NULL
+         ORDER BY finished_at DESC LIMIT 20",
+    )?;
+    let durations: Vec<f64> = statement
+        .query_map([service], |row| row.get::<_, i64>(0))?
+        .collect::<Result<Vec<_>, _>>()?
+        .into_iter()
+        .map(|ms| ms as f64 / 60_000.0)
+        .collect();
+    let average = estimate::average_minutes(&durations, typical);
+    // Desks that serve the service and called someone in the last hour are working on it.
+    let mut recent = connection.prepare_cached(
+        "SELECT DISTINCT desk FROM stops WHERE called_at > ?1 AND desk IS NOT NULL",
+    )?;
+    let active_desks: Vec<String> = recent
+        .query_map([to_ms(now) - 3_600_000], |row| row.get(0))?
+        .collect::<Result<_, _>>()?;
+    let active = config
+        .building
+        .desks
+        .iter()
+        .filter(|d| d.services.iter().any(|s| s == service) && active_desks.contains(&d.id))
+        .count();
+    Ok(estimate::wait_minutes(
+        people_ahead,
+        average,
+        u32::try_from(active).unwrap_or(1),
+    ))
+}
+
+/// The row id of the ticket with this status-page token.
+pub fn id_by_token(connection: &Connection, token: &str) -> Result<i64, AppError> {
+    connection
+        .query_row("SELECT id FROM tickets WHERE token = ?1", [token], |row| row.get(0))
+        .optional()?
+        .ok_or(AppError::TicketNotFound)
+}
+
+/// The visitor's view of a ticket: its stops, place in line and estimated wait.
+pub fn view(
+    connection: &Connection,
+    config: &Config,
+    now: DateTime<Utc>,
+    ticket_id: i64,
+) -> Result<Ticket, AppError> {
+    let (number, token, language, channel, issued_at, appointment_at): (
+        String,
+        String,
+        String,
+        String,
+        i64,
+        Option<i64>,
+    ) = connection
+        .query_row(
+            "SELECT number, token, language, channel, issued_at, appointment_at
+             FROM tickets WHERE id = ?1",
+            [ticket_id],
+            |row| {
+                Ok((
+                    row.get(0)?,
+                    row.get(1)?,
+                    row.get(2)?,
+                    row.get(3)?,
+                    row.get(4)?,
+                    row.get(5)?,
+                ))
+            },
+        )
+        .optional()?
+        .ok_or(AppError::TicketNotFound)?;
+    let mut statement = connection.prepare_cached(
+        "SELECT id, service, status, desk, recalls FROM stops
+         WHERE ticket_id = ?1 ORDER BY position, id",
+    )?;
+    let rows: Vec<(i64, String, String, Option<String>, u32)> = statement
+        .query_map([ticket_id], |row| {
+            Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?))
+        })?
+        .collect::<Result<_, _>>()?;
+    let mut stops = Vec::with_capacity(rows.len());
+    let mut current = None;
+    for (index, (stop_id, service, status, desk, recalls)) in rows.into_iter().enumerate() {
+        let status = StopStatus::parse(&status)
+            .ok_or_else(|| AppError::Internal(format!("unknown stop status {status}")))?;
+        let active = matches!(
+            status,
+            StopStatus::Waiting | StopStatus::Called | StopStatus::Serving | StopStatus::Parked
+        );
+        if active && current.is_none() {
+            current = Some((index, stop_id));
+        }
+        let agency = config
+            .service(&service)
+            .map(|s| s.agency.clone())
+            .unwrap_or_default();
+        stops.push(lotse_protocol::Stop {
+            service,
+            agency,
+            status,
+            desk,
+            recalls,
+        });
+    }
+    let mut people_ahead = None;
+    let mut estimated_wait_minutes = None;
+    let mut called_to = None;
+    if let Some((index, stop_id)) = current {
+        let stop = &stops[index];
+        if stop.status == StopStatus::Waiting {
+            let line: Vec<Candidate> = waiting_candidates(connection, config, now)?
+                .into_iter()
+                .filter(|(_, service)| *service == stop.service)
+                .map(|(candidate, _)| candidate)
+                .collect();
+            let ahead = routing::people_ahead(&line, stop_id, now).unwrap_or(0);
+            people_ahead = Some(ahead);
+            estimated_wait_minutes =
+                Some(estimated_wait(connection, config, &stop.service, ahead, now)?);
+        }
+        if stop.status.is_at_desk() {
+            called_to = stop.desk.clone();
+        }
+    }
+    Ok(Ticket {
+        number,
+        status_url: config.status_url(&token),
+        token,
+        language,
+        channel: Channel::parse(&channel).unwrap_or(Channel::Kiosk),
+        issued_at: from_ms(issued_at),
+        appointment_at: appointment_at.map(from_ms),
+        stops,
+        current_stop: current.map(|(index, _)| index),
+        people_ahead,
+        estimated_wait_minutes,
+        called_to,
+    })
+}

@@ -1,8 +1,8 @@
 //! Who is calling: devices with bearer tokens, staff with session cookies. Token generation
 //! and hashing, argon2id passwords, and the role checks endpoints use.
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use base64::Engine;
 use lotse_protocol::Role;
 use rand::RngCore;

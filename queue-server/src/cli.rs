@@ -156,7 +156,10 @@ pub fn execute(cli: Cli) -> anyhow::Result<()> {
             action: DeviceAction::Add { kind, name, db },
         } => {
             let token = runtime.block_on(add_device(&db, kind.into(), &name))?;
-            println!("created {} device \"{name}\"; its token:", DeviceKind::from(kind).as_str());
+            println!(
+                "created {} device \"{name}\"; its token:",
+                DeviceKind::from(kind).as_str()
+            );
             println!("{token}");
             Ok(())
         }
@@ -173,7 +176,8 @@ async fn serve(
         Some(path) => Config::load(path)?,
         None => Config::embedded()?,
     };
-    let store = Store::open(db).with_context(|| format!("cannot open database {}", db.display()))?;
+    let store =
+        Store::open(db).with_context(|| format!("cannot open database {}", db.display()))?;
     if demo {
         seed_demo(&store).await?;
     }
@@ -184,7 +188,14 @@ async fn serve(
     tracing::info!(%address, db = %db.display(), "queue server listening");
     // Tests and scripts read this line to find the port.
     println!("listening on http://{address}");
-    crate::run(listener, store, config, system_clock(), crate::shutdown_signal()).await?;
+    crate::run(
+        listener,
+        store,
+        config,
+        system_clock(),
+        crate::shutdown_signal(),
+    )
+    .await?;
     Ok(())
 }
 
@@ -196,7 +207,8 @@ pub async fn add_user(db: &Path, name: &str, role: Role, password: &str) -> anyh
     if password.chars().count() < MIN_PASSWORD_LENGTH {
         bail!("the password must have at least {MIN_PASSWORD_LENGTH} characters");
     }
-    let store = Store::open(db).with_context(|| format!("cannot open database {}", db.display()))?;
+    let store =
+        Store::open(db).with_context(|| format!("cannot open database {}", db.display()))?;
     let password = password.to_owned();
     let hash = tokio::task::spawn_blocking(move || hash_password(&password)).await??;
     store
@@ -206,7 +218,8 @@ pub async fn add_user(db: &Path, name: &str, role: Role, password: &str) -> anyh
 }
 
 pub async fn add_device(db: &Path, kind: DeviceKind, name: &str) -> anyhow::Result<String> {
-    let store = Store::open(db).with_context(|| format!("cannot open database {}", db.display()))?;
+    let store =
+        Store::open(db).with_context(|| format!("cannot open database {}", db.display()))?;
     let token = new_secret();
     let hash = token_hash(&token);
     let name = name.to_owned();
@@ -225,11 +238,15 @@ pub const DEMO_USERS: [(&str, Role, &str); 3] = [
 pub const DEMO_DEVICES: [(DeviceKind, &str, &str); 3] = [
     (DeviceKind::Kiosk, "demo kiosk", "demo-kiosk-token"),
     (DeviceKind::Display, "demo display", "demo-display-token"),
-    (DeviceKind::Booking, "demo booking system", "demo-booking-token"),
+    (
+        DeviceKind::Booking,
+        "demo booking system",
+        "demo-booking-token",
+    ),
 ];
 
 async fn seed_demo(store: &Store) -> anyhow::Result<()> {
-    let users = store.run(|c| accounts::user_count(c)).await?;
+    let users = store.run(accounts::user_count).await?;
     if users > 0 {
         println!("demo: the database has accounts already; not seeding");
         return Ok(());

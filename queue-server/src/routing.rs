@@ -176,7 +176,11 @@ mod tests {
             ..stop(6, 1, 30)
         };
         // Longest wait relative to target: 20/30 beats 25/60.
-        check(&[stop(1, 25, 60), stop(2, 20, 30)], 2, "waited 20 min of 30 target");
+        check(
+            &[stop(1, 25, 60), stop(2, 20, 30)],
+            2,
+            "waited 20 min of 30 target",
+        );
         // An appointment that is due beats everyone.
         check(
             &[stop(1, 50, 20), priority.clone(), appointment.clone()],
@@ -184,13 +188,33 @@ mod tests {
             "appointment due 09:58 UTC",
         );
         // An appointment not yet due waits like everyone else.
-        check(&[future_appointment, stop(1, 10, 30)], 8, "waited 25 min of 30 target");
-        check(&[stop(1, 40, 30), priority.clone()], 7, "priority, waited 3 min");
-        check(&[stop(1, 40, 30), front], 6, "transferred to the front, waited 1 min");
+        check(
+            &[future_appointment, stop(1, 10, 30)],
+            8,
+            "waited 25 min of 30 target",
+        );
+        check(
+            &[stop(1, 40, 30), priority.clone()],
+            7,
+            "priority, waited 3 min",
+        );
+        check(
+            &[stop(1, 40, 30), front],
+            6,
+            "transferred to the front, waited 1 min",
+        );
         // Overdue (2x target) is urgent like priority, and then compared by relative wait.
-        check(&[priority, stop(2, 61, 30)], 2, "overdue: waited 61 min of 30 target");
+        check(
+            &[priority, stop(2, 61, 30)],
+            2,
+            "overdue: waited 61 min of 30 target",
+        );
         // Ties: earlier arrival, then lower stop id.
-        check(&[stop(5, 10, 30), stop(4, 10, 30)], 4, "waited 10 min of 30 target");
+        check(
+            &[stop(5, 10, 30), stop(4, 10, 30)],
+            4,
+            "waited 10 min of 30 target",
+        );
         assert_eq!(choose_next(&[], now()), None);
     }
 
@@ -204,7 +228,13 @@ mod tests {
     }
 
     fn arbitrary_candidate() -> impl Strategy<Value = (i64, u32, bool, bool, Option<i64>)> {
-        (0i64..240, 5u32..90, any::<bool>(), any::<bool>(), proptest::option::of(-60i64..60))
+        (
+            0i64..240,
+            5u32..90,
+            any::<bool>(),
+            any::<bool>(),
+            proptest::option::of(-60i64..60),
+        )
     }
 
     proptest! {
@@ -245,7 +275,7 @@ mod tests {
             let mut order: Vec<Candidate> = Vec::new();
             let mut next_id = 0i64;
             let mut minute = 0i64;
-            let mut step = |waiting: &mut Vec<Candidate>, minute: i64| {
+            let step = |waiting: &mut Vec<Candidate>, minute: i64| {
                 let at = start + Duration::minutes(minute);
                 choose_next(waiting, at).map(|choice| {
                     let index = waiting.iter().position(|c| c.stop_id == choice.stop_id).unwrap();

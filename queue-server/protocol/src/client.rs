@@ -4,12 +4,12 @@ use reqwest::{Method, RequestBuilder, StatusCode};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+use crate::API_PREFIX;
 use crate::building::Building;
 use crate::desk::{CallSpecific, DeskTicket, Finish, Queues, Resume, Transfer};
 use crate::error::ApiErrorBody;
 use crate::session::{Login, SessionInfo};
 use crate::ticket::{CheckIn, ImportAppointments, ImportedAppointments, IssueTicket, Ticket};
-use crate::API_PREFIX;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ClientError {
@@ -244,7 +244,10 @@ impl Client {
         }
     }
 
-    async fn send_json<T: DeserializeOwned>(&self, builder: RequestBuilder) -> Result<T, ClientError> {
+    async fn send_json<T: DeserializeOwned>(
+        &self,
+        builder: RequestBuilder,
+    ) -> Result<T, ClientError> {
         let response = builder.send().await.map_err(ClientError::Transport)?;
         decode(expect_success(response).await?).await
     }
@@ -276,4 +279,3 @@ async fn decode<T: DeserializeOwned>(response: reqwest::Response) -> Result<T, C
         detail: e.to_string(),
     })
 }
-

@@ -115,7 +115,13 @@ async fn connect_and_read(
                     detail: "no event or keep-alive within the idle timeout".to_owned(),
                 });
             }
-            Ok(None) => return Ok(if received { ReadEnd::Received } else { ReadEnd::Nothing }),
+            Ok(None) => {
+                return Ok(if received {
+                    ReadEnd::Received
+                } else {
+                    ReadEnd::Nothing
+                });
+            }
             Ok(Some(Err(error))) => {
                 return Err(ClientError::Unexpected {
                     status: reqwest::StatusCode::OK,

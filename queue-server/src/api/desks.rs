@@ -14,7 +14,10 @@ use crate::storage::desks;
 
 #[utoipa::path(get, path = "/api/v1/queues", tag = "devices",
     responses((status = 200, body = Queues), (status = 401, body = ApiErrorBody)))]
-pub async fn queues(State(state): State<AppState>, _caller: Caller) -> Result<Json<Queues>, AppError> {
+pub async fn queues(
+    State(state): State<AppState>,
+    _caller: Caller,
+) -> Result<Json<Queues>, AppError> {
     let now = state.now();
     let config = state.config.clone();
     let queues = state
@@ -51,10 +54,18 @@ pub async fn call_next(
 }
 
 /// Runs a desk action for staff and answers with the desk's ticket.
-async fn desk_action<F>(state: AppState, caller: Caller, action: F) -> Result<Json<DeskTicket>, AppError>
+async fn desk_action<F>(
+    state: AppState,
+    caller: Caller,
+    action: F,
+) -> Result<Json<DeskTicket>, AppError>
 where
-    F: FnOnce(&rusqlite::Connection, &crate::config::Config, chrono::DateTime<chrono::Utc>, &str)
-            -> Result<DeskTicket, AppError>
+    F: FnOnce(
+            &rusqlite::Connection,
+            &crate::config::Config,
+            chrono::DateTime<chrono::Utc>,
+            &str,
+        ) -> Result<DeskTicket, AppError>
         + Send
         + 'static,
 {
@@ -92,7 +103,10 @@ pub async fn recall(
     caller: Caller,
     Path(desk): Path<String>,
 ) -> Result<Json<DeskTicket>, AppError> {
-    desk_action(state, caller, move |c, config, now, _| desks::recall(c, config, now, &desk)).await
+    desk_action(state, caller, move |c, config, now, _| {
+        desks::recall(c, config, now, &desk)
+    })
+    .await
 }
 
 #[utoipa::path(post, path = "/api/v1/desks/{desk}/start", tag = "desks",
@@ -103,7 +117,10 @@ pub async fn start(
     caller: Caller,
     Path(desk): Path<String>,
 ) -> Result<Json<DeskTicket>, AppError> {
-    desk_action(state, caller, move |c, config, now, _| desks::start(c, config, now, &desk)).await
+    desk_action(state, caller, move |c, config, now, _| {
+        desks::start(c, config, now, &desk)
+    })
+    .await
 }
 
 #[utoipa::path(post, path = "/api/v1/desks/{desk}/finish", tag = "desks",
@@ -116,7 +133,9 @@ pub async fn finish(
     ApiJson(body): ApiJson<Finish>,
 ) -> Result<Json<DeskTicket>, AppError> {
     if body.outcome.as_ref().is_some_and(|o| o.len() > 64) {
-        return Err(AppError::InvalidInput("outcome is at most 64 characters".into()));
+        return Err(AppError::InvalidInput(
+            "outcome is at most 64 characters".into(),
+        ));
     }
     desk_action(state, caller, move |c, config, now, _| {
         desks::finish(c, config, now, &desk, body.outcome.as_deref())
@@ -133,7 +152,10 @@ pub async fn no_show(
     caller: Caller,
     Path(desk): Path<String>,
 ) -> Result<Json<DeskTicket>, AppError> {
-    desk_action(state, caller, move |c, config, now, _| desks::no_show(c, config, now, &desk)).await
+    desk_action(state, caller, move |c, config, now, _| {
+        desks::no_show(c, config, now, &desk)
+    })
+    .await
 }
 
 #[utoipa::path(post, path = "/api/v1/desks/{desk}/park", tag = "desks",
@@ -144,7 +166,10 @@ pub async fn park(
     caller: Caller,
     Path(desk): Path<String>,
 ) -> Result<Json<DeskTicket>, AppError> {
-    desk_action(state, caller, move |c, config, now, _| desks::park(c, config, now, &desk)).await
+    desk_action(state, caller, move |c, config, now, _| {
+        desks::park(c, config, now, &desk)
+    })
+    .await
 }
 
 #[utoipa::path(post, path = "/api/v1/desks/{desk}/resume", tag = "desks",
@@ -172,7 +197,9 @@ pub async fn transfer(
     ApiJson(body): ApiJson<Transfer>,
 ) -> Result<Json<DeskTicket>, AppError> {
     if body.note.as_ref().is_some_and(|n| n.len() > 2_000) {
-        return Err(AppError::InvalidInput("the note is at most 2000 characters".into()));
+        return Err(AppError::InvalidInput(
+            "the note is at most 2000 characters".into(),
+        ));
     }
     desk_action(state, caller, move |c, config, now, author| {
         desks::transfer(c, config, now, &desk, &body, author)

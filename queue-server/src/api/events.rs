@@ -43,7 +43,7 @@ pub async fn stream(
     let mut shutdown = state.shutdown.clone();
     let mut last = match resume_after {
         Some(id) => id,
-        None => store.run(|c| events::last_id(c)).await?,
+        None => store.run(events::last_id).await?,
     };
     let stream = async_stream::stream! {
         loop {

@@ -79,11 +79,16 @@ pub fn app(state: AppState) -> Router {
 
 /// Liveness: the process answers and the storage thread runs.
 #[utoipa::path(get, path = "/healthz", responses((status = 200, description = "alive")))]
-async fn healthz(axum::extract::State(state): axum::extract::State<AppState>) -> Result<&'static str, AppError> {
-    state.store.run(|connection| {
-        connection.query_row("SELECT 1", [], |_| Ok(()))?;
-        Ok(())
-    }).await?;
+async fn healthz(
+    axum::extract::State(state): axum::extract::State<AppState>,
+) -> Result<&'static str, AppError> {
+    state
+        .store
+        .run(|connection| {
+            connection.query_row("SELECT 1", [], |_| Ok(()))?;
+            Ok(())
+        })
+        .await?;
     Ok("ok")
 }
 

@@ -6,10 +6,13 @@ use utoipa::OpenApi;
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Lotse queue server", description = "Tickets, desks, appointments and live events \
+    info(
+        title = "Lotse queue server",
+        description = "Tickets, desks, appointments and live events \
         for a building where several agencies share one lobby. Errors are `{error, message}` \
         with a stable `error` code. Devices authenticate with `Authorization: Bearer <token>`, \
-        staff with the session cookie from `POST /api/v1/session`."),
+        staff with the session cookie from `POST /api/v1/session`."
+    ),
     paths(
         super::healthz,
         super::tickets::config,
@@ -31,7 +34,7 @@ use utoipa::OpenApi;
         super::session::login,
         super::session::logout,
         document,
-    ),
+    )
 )]
 pub struct ApiDoc;
 

@@ -93,7 +93,10 @@ pub async fn login(
 
 #[utoipa::path(delete, path = "/api/v1/session", tag = "staff",
     responses((status = 204, description = "logged out; the cookie is cleared")))]
-pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, AppError> {
+pub async fn logout(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
     if let Some(token) = session_token(&headers) {
         let hash = token_hash(&token);
         state
@@ -107,4 +110,3 @@ pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Result
     response.headers_mut().insert(SET_COOKIE, value);
     Ok(response)
 }
-

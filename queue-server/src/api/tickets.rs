@@ -13,8 +13,8 @@ use super::AppState;
 use super::extract::ApiJson;
 use crate::auth::{Caller, DeviceKind};
 use crate::error::AppError;
-use crate::storage::tickets::{self, NewTicket};
 use crate::storage::appointments;
+use crate::storage::tickets::{self, NewTicket};
 
 /// The most appointments one import request may carry.
 const MAX_IMPORT: usize = 5_000;

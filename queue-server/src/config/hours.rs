@@ -46,10 +46,12 @@ fn parse_day(text: &str) -> Result<Vec<(NaiveTime, NaiveTime)>, String> {
         if open >= close {
             return Err(format!("\"{part}\" closes before it opens"));
         }
-        if let Some((_, previous_close)) = ranges.last() {
-            if open < *previous_close {
-                return Err(format!("\"{part}\" overlaps or precedes the range before it"));
-            }
+        if let Some((_, previous_close)) = ranges.last()
+            && open < *previous_close
+        {
+            return Err(format!(
+                "\"{part}\" overlaps or precedes the range before it"
+            ));
         }
         ranges.push((open, close));
     }

@@ -75,7 +75,11 @@ mod tests {
     #[test]
     fn finds_nested_array_items() {
         let source = "[site]\nname = 1\n\n[[desks]]\nid = \"a\"\n\n[[desks]]\nid = \"b\"\nservices = [\"x\",\n \"y\"]\n";
-        let path = FieldPath::default().key("desks").index(1).key("services").index(1);
+        let path = FieldPath::default()
+            .key("desks")
+            .index(1)
+            .key("services")
+            .index(1);
         assert_eq!(path.to_string(), "desks[1].services[1]");
         assert_eq!(line_of(source, &path), Some(10));
         let id = FieldPath::default().key("desks").index(0).key("id");

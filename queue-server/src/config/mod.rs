@@ -153,7 +153,11 @@ mod tests {
         assert!(building.desks.len() >= 18);
         for service in &building.services {
             for language in &building.site.languages {
-                assert!(service.name.contains_key(language), "{} {language}", service.id);
+                assert!(
+                    service.name.contains_key(language),
+                    "{} {language}",
+                    service.id
+                );
                 assert!(service.description.contains_key(language));
             }
         }
@@ -170,11 +174,7 @@ mod tests {
 
     #[test]
     fn unknown_service_on_a_desk_names_field_and_line() {
-        let text = EMBEDDED_BUILDING.replacen(
-            "[[desks]]",
-            "[[desks]]\n# injected\n",
-            1,
-        );
+        let text = EMBEDDED_BUILDING.replacen("[[desks]]", "[[desks]]\n# injected\n", 1);
         let broken = text.replacen("services = [\"", "services = [\"no-such-service\", \"", 1);
         let error = Config::parse("b.toml", &broken).unwrap_err();
         let ConfigError::Invalid { problems, .. } = error else {
@@ -186,6 +186,12 @@ mod tests {
             .expect("the unknown service is reported");
         assert_eq!(problem.field, "desks[0].services[0]");
         let line = problem.line.unwrap();
-        assert!(broken.lines().nth(line - 1).unwrap().contains("no-such-service"));
+        assert!(
+            broken
+                .lines()
+                .nth(line - 1)
+                .unwrap()
+                .contains("no-such-service")
+        );
     }
 }

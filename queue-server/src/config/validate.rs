@@ -25,7 +25,10 @@ impl Checker {
 
     fn localized(&mut self, path: FieldPath, text: &Localized, default_language: &str) {
         if !text.contains_key(default_language) {
-            self.problem(path.clone(), format!("needs a text in \"{default_language}\""));
+            self.problem(
+                path.clone(),
+                format!("needs a text in \"{default_language}\""),
+            );
         }
         for (language, value) in text {
             if value.trim().is_empty() {
@@ -44,7 +47,10 @@ impl Checker {
                 );
             }
             if !seen.insert(id) {
-                self.problem(path.index(index).key("id"), format!("\"{id}\" is used twice"));
+                self.problem(
+                    path.index(index).key("id"),
+                    format!("\"{id}\" is used twice"),
+                );
             }
         }
     }
@@ -81,12 +87,16 @@ pub fn validate(building: &Building) -> Found {
         Err(_) => {
             check.problem(
                 root.key("site").key("time_zone"),
-                format!("\"{}\" is not an IANA time zone like Europe/Berlin", site.time_zone),
+                format!(
+                    "\"{}\" is not an IANA time zone like Europe/Berlin",
+                    site.time_zone
+                ),
             );
             Tz::UTC
         }
     };
-    if !(site.public_base_url.starts_with("https://") || site.public_base_url.starts_with("http://"))
+    if !(site.public_base_url.starts_with("https://")
+        || site.public_base_url.starts_with("http://"))
     {
         check.problem(
             root.key("site").key("public_base_url"),
@@ -102,17 +112,23 @@ pub fn validate(building: &Building) -> Found {
     check.localized(root.key("site").key("name"), &site.name, lang);
 
     let agencies = root.key("agencies");
-    check.unique(agencies.clone(), building.agencies.iter().map(|a| a.id.as_str()));
+    check.unique(
+        agencies.clone(),
+        building.agencies.iter().map(|a| a.id.as_str()),
+    );
     let mut prefixes = HashSet::new();
     let mut agency_schedules = HashMap::new();
     for (index, agency) in building.agencies.iter().enumerate() {
         let path = agencies.index(index);
-        let prefix_ok = agency.prefix.len() == 1
-            && agency.prefix.chars().all(|c| c.is_ascii_uppercase());
+        let prefix_ok =
+            agency.prefix.len() == 1 && agency.prefix.chars().all(|c| c.is_ascii_uppercase());
         if !prefix_ok {
             check.problem(path.key("prefix"), "must be one capital letter A-Z");
         } else if !prefixes.insert(agency.prefix.as_str()) {
-            check.problem(path.key("prefix"), format!("\"{}\" is used twice", agency.prefix));
+            check.problem(
+                path.key("prefix"),
+                format!("\"{}\" is used twice", agency.prefix),
+            );
         }
         let colour_ok = agency.colour.len() == 7
             && agency.colour.starts_with('#')
@@ -126,7 +142,10 @@ pub fn validate(building: &Building) -> Found {
     }
 
     let services = root.key("services");
-    check.unique(services.clone(), building.services.iter().map(|s| s.id.as_str()));
+    check.unique(
+        services.clone(),
+        building.services.iter().map(|s| s.id.as_str()),
+    );
     let mut schedules = HashMap::new();
     for (index, service) in building.services.iter().enumerate() {
         let path = services.index(index);
@@ -155,7 +174,11 @@ pub fn validate(building: &Building) -> Found {
             agency_schedule.clone()
         };
         schedules.insert(service.id.clone(), schedule);
-        if !building.desks.iter().any(|d| d.services.contains(&service.id)) {
+        if !building
+            .desks
+            .iter()
+            .any(|d| d.services.contains(&service.id))
+        {
             check.problem(path.key("id"), format!("no desk serves \"{}\"", service.id));
         }
     }
@@ -190,17 +213,23 @@ pub fn validate(building: &Building) -> Found {
 
     let zones: HashSet<&str> = building.desks.iter().map(|d| d.zone.as_str()).collect();
     for (index, display) in building.displays.iter().enumerate() {
-        if let Some(zone) = &display.zone {
-            if !zones.contains(zone.as_str()) {
-                check.problem(
-                    root.key("displays").index(index).key("zone"),
-                    format!("no desk is in zone \"{zone}\""),
-                );
-            }
+        if let Some(zone) = &display.zone
+            && !zones.contains(zone.as_str())
+        {
+            check.problem(
+                root.key("displays").index(index).key("zone"),
+                format!("no desk is in zone \"{zone}\""),
+            );
         }
     }
-    check.unique(root.key("displays"), building.displays.iter().map(|d| d.id.as_str()));
-    check.unique(root.key("kiosks"), building.kiosks.iter().map(|k| k.id.as_str()));
+    check.unique(
+        root.key("displays"),
+        building.displays.iter().map(|d| d.id.as_str()),
+    );
+    check.unique(
+        root.key("kiosks"),
+        building.kiosks.iter().map(|k| k.id.as_str()),
+    );
 
     Found {
         problems: check.problems,

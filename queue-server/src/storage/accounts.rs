@@ -22,7 +22,9 @@ pub fn add_user(
         params![name, role.as_str(), password_hash, to_ms(now)],
     )?;
     if inserted == 0 {
-        return Err(AppError::InvalidInput(format!("a user named \"{name}\" exists")));
+        return Err(AppError::InvalidInput(format!(
+            "a user named \"{name}\" exists"
+        )));
     }
     Ok(())
 }
@@ -58,7 +60,11 @@ pub fn failures_since(
     )?)
 }
 
-pub fn record_failure(connection: &Connection, name: &str, now: DateTime<Utc>) -> Result<(), AppError> {
+pub fn record_failure(
+    connection: &Connection,
+    name: &str,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
     connection.execute(
         "INSERT INTO login_failures (name, at) VALUES (?1, ?2)",
         params![name, to_ms(now)],
@@ -106,7 +112,10 @@ pub fn add_device(
 }
 
 /// Who presents this bearer token: a device that is not revoked.
-pub fn device_by_token(connection: &Connection, token_hash: &str) -> Result<Option<Caller>, AppError> {
+pub fn device_by_token(
+    connection: &Connection,
+    token_hash: &str,
+) -> Result<Option<Caller>, AppError> {
     let row: Option<(String, String)> = connection
         .query_row(
             "SELECT kind, name FROM devices WHERE token_hash = ?1 AND revoked_at IS NULL",

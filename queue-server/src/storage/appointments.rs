@@ -27,10 +27,10 @@ pub fn check_import(config: &Config, appointments: &[Appointment]) -> Result<(),
         if config.service(&appointment.service).is_none() {
             return Err(AppError::UnknownService(appointment.service.clone()));
         }
-        if let Some(language) = &appointment.language {
-            if !config.speaks(language) {
-                return Err(AppError::UnknownLanguage(language.clone()));
-            }
+        if let Some(language) = &appointment.language
+            && !config.speaks(language)
+        {
+            return Err(AppError::UnknownLanguage(language.clone()));
         }
     }
     Ok(())
@@ -84,7 +84,9 @@ pub fn check_in(
     let at = from_ms(at);
     let policy = &config.building.queue;
     if now < at - Duration::minutes(i64::from(policy.appointment_early_minutes)) {
-        return Err(AppError::AppointmentTooEarly(policy.appointment_early_minutes));
+        return Err(AppError::AppointmentTooEarly(
+            policy.appointment_early_minutes,
+        ));
     }
     if now > at + Duration::minutes(i64::from(policy.appointment_late_minutes)) {
         return Err(AppError::AppointmentExpired);

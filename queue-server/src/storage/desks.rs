@@ -48,7 +48,12 @@ fn stop_row(row: &Row<'_>) -> rusqlite::Result<StopRow> {
 }
 
 impl StopRow {
-    fn desk_ticket(&self, desk: &str, status: StopStatus, reason: Option<CallReason>) -> DeskTicket {
+    fn desk_ticket(
+        &self,
+        desk: &str,
+        status: StopStatus,
+        reason: Option<CallReason>,
+    ) -> DeskTicket {
         DeskTicket {
             desk: desk.to_owned(),
             number: self.number.clone(),
@@ -182,9 +187,8 @@ pub fn call_number(
     match stop.status {
         StopStatus::Waiting | StopStatus::Parked => {}
         StopStatus::NoShow => {
-            let window = Duration::minutes(i64::from(
-                config.building.queue.reactivation_window_minutes,
-            ));
+            let window =
+                Duration::minutes(i64::from(config.building.queue.reactivation_window_minutes));
             let since = stop.finished_at.map(from_ms).unwrap_or_default();
             if now - since > window {
                 return Err(AppError::ReactivationWindowPassed);
@@ -194,7 +198,11 @@ pub fn call_number(
         other => return Err(AppError::WrongStatus(other.as_str())),
     }
     set_called(connection, now, &stop, desk_id)?;
-    Ok(stop.desk_ticket(desk_id, StopStatus::Called, Some(CallReason::CalledByNumber)))
+    Ok(stop.desk_ticket(
+        desk_id,
+        StopStatus::Called,
+        Some(CallReason::CalledByNumber),
+    ))
 }
 
 pub fn recall(
@@ -375,7 +383,10 @@ pub fn resume(
     if stop.status != StopStatus::Parked {
         return Err(AppError::WrongStatus(stop.status.as_str()));
     }
-    connection.execute("UPDATE stops SET status = 'waiting' WHERE id = ?1", [stop.id])?;
+    connection.execute(
+        "UPDATE stops SET status = 'waiting' WHERE id = ?1",
+        [stop.id],
+    )?;
     events::record(
         connection,
         now,
@@ -415,7 +426,12 @@ pub fn transfer(
         params![stop.ticket_id, stop.position, target.id, queued_at, front],
     )?;
     let new_stop = connection.last_insert_rowid();
-    if let Some(note) = transfer.note.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
+    if let Some(note) = transfer
+        .note
+        .as_deref()
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+    {
         connection.execute(
             "INSERT INTO notes (stop_id, agency, author, text, created_at)
              VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -484,7 +500,9 @@ pub fn invariant_violations(connection: &Connection) -> Result<Vec<String>, AppE
         "SELECT desk, COUNT(*) FROM stops WHERE status IN ('called', 'serving')
          GROUP BY desk HAVING COUNT(*) > 1",
     )?;
-    for row in statement.query_map([], |row| Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)?)))? {
+    for row in statement.query_map([], |row| {
+        Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)?))
+    })? {
         let (desk, count) = row?;
         problems.push(format!("desk {desk} has {count} current tickets"));
     }

@@ -7,7 +7,11 @@ use rusqlite::{Connection, params};
 use super::time::{from_ms, to_ms};
 use crate::error::AppError;
 
-pub fn record(connection: &Connection, now: DateTime<Utc>, change: &Change) -> Result<(), AppError> {
+pub fn record(
+    connection: &Connection,
+    now: DateTime<Utc>,
+    change: &Change,
+) -> Result<(), AppError> {
     let body = serde_json::to_string(change).map_err(|e| AppError::Internal(e.to_string()))?;
     connection.execute(
         "INSERT INTO events (at, body) VALUES (?1, ?2)",
@@ -21,7 +25,11 @@ pub fn after(connection: &Connection, after: i64, limit: i64) -> Result<Vec<Even
     let mut statement = connection
         .prepare_cached("SELECT id, at, body FROM events WHERE id > ?1 ORDER BY id LIMIT ?2")?;
     let rows = statement.query_map(params![after, limit], |row| {
-        Ok((row.get::<_, i64>(0)?, row.get::<_, i64>(1)?, row.get::<_, String>(2)?))
+        Ok((
+            row.get::<_, i64>(0)?,
+            row.get::<_, i64>(1)?,
+            row.get::<_, String>(2)?,
+        ))
     })?;
     let mut events = Vec::new();
     for row in rows {
@@ -39,5 +47,9 @@ pub fn after(connection: &Connection, after: i64, limit: i64) -> Result<Vec<Even
 }
 
 pub fn last_id(connection: &Connection) -> Result<i64, AppError> {
-    Ok(connection.query_row("SELECT COALESCE(MAX(id), 0) FROM events", [], |row| row.get(0))?)
+    Ok(
+        connection.query_row("SELECT COALESCE(MAX(id), 0) FROM events", [], |row| {
+            row.get(0)
+        })?,
+    )
 }

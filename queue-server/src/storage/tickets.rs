@@ -154,7 +154,13 @@ pub fn issue(
         connection.execute(
             "INSERT INTO stops (ticket_id, position, service, status, queued_at)
              VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![ticket_id, position as i64, service, status.as_str(), to_ms(now)],
+            params![
+                ticket_id,
+                position as i64,
+                service,
+                status.as_str(),
+                to_ms(now)
+            ],
         )?;
     }
     events::record(
@@ -243,7 +249,10 @@ pub fn estimated_wait(
     people_ahead: u32,
     now: DateTime<Utc>,
 ) -> Result<u32, AppError> {
-    let typical = config.service(service).map(|s| s.typical_minutes).unwrap_or(10);
+    let typical = config
+        .service(service)
+        .map(|s| s.typical_minutes)
+        .unwrap_or(10);
     let mut statement = connection.prepare_cached(
         "SELECT finished_at - started_at FROM stops
          WHERE service = ?1 AND status = 'done' AND started_at IS NOT NULL
@@ -279,7 +288,9 @@ pub fn estimated_wait(
 /// The row id of the ticket with this status-page token.
 pub fn id_by_token(connection: &Connection, token: &str) -> Result<i64, AppError> {
     connection
-        .query_row("SELECT id FROM tickets WHERE token = ?1", [token], |row| row.get(0))
+        .query_row("SELECT id FROM tickets WHERE token = ?1", [token], |row| {
+            row.get(0)
+        })
         .optional()?
         .ok_or(AppError::TicketNotFound)
 }
@@ -322,7 +333,13 @@ pub fn view(
     )?;
     let rows: Vec<(i64, String, String, Option<String>, u32)> = statement
         .query_map([ticket_id], |row| {
-            Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?))
+            Ok((
+                row.get(0)?,
+                row.get(1)?,
+                row.get(2)?,
+                row.get(3)?,
+                row.get(4)?,
+            ))
         })?
         .collect::<Result<_, _>>()?;
     let mut stops = Vec::with_capacity(rows.len());
@@ -362,8 +379,13 @@ pub fn view(
                 .collect();
             let ahead = routing::people_ahead(&line, stop_id, now).unwrap_or(0);
             people_ahead = Some(ahead);
-            estimated_wait_minutes =
-                Some(estimated_wait(connection, config, &stop.service, ahead, now)?);
+            estimated_wait_minutes = Some(estimated_wait(
+                connection,
+                config,
+                &stop.service,
+                ahead,
+                now,
+            )?);
         }
         if stop.status.is_at_desk() {
             called_to = stop.desk.clone();

@@ -8,6 +8,7 @@ pub mod appointments;
 pub mod desks;
 pub mod events;
 mod schema;
+pub use schema::prepare;
 pub mod tickets;
 pub mod time;
 

@@ -1,0 +1,175 @@
+//! Property test of the desk actions on a real (in-memory) SQLite database: whatever staff
+//! do, in any order, no ticket is at two desks, no desk has two tickets, no action fails with
+//! a storage error, and desks that keep calling and finishing empty every line.
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use lotse_protocol::{Channel, LinePosition, Transfer};
+use lotse_queue_server::config::Config;
+use lotse_queue_server::error::AppError;
+use lotse_queue_server::storage::{desks, prepare, tickets};
+use proptest::prelude::*;
+use rusqlite::Connection;
+
+const DESKS: [&str; 4] = ["eg-01", "eg-04", "eg-05", "room-0-08"];
+const SERVICES: [&str; 4] = [
+    "residence-permit",
+    "payment-card",
+    "health-certificate",
+    "benefit-application",
+];
+
+#[derive(Debug, Clone)]
+enum Op {
+    Issue(Vec<usize>, bool),
+    CallNext(usize),
+    CallNumber(usize, i64),
+    Recall(usize),
+    Start(usize),
+    Finish(usize),
+    NoShow(usize),
+    Park(usize),
+    Resume(usize, i64),
+    Transfer(usize, usize, bool),
+}
+
+fn op() -> impl Strategy<Value = Op> {
+    let desk = 0..DESKS.len();
+    prop_oneof![
+        3 => (proptest::collection::vec(0..SERVICES.len(), 1..3), any::<bool>())
+            .prop_map(|(s, p)| Op::Issue(s, p)),
+        3 => desk.clone().prop_map(Op::CallNext),
+        1 => (desk.clone(), 1i64..20).prop_map(|(d, n)| Op::CallNumber(d, n)),
+        1 => desk.clone().prop_map(Op::Recall),
+        2 => desk.clone().prop_map(Op::Start),
+        2 => desk.clone().prop_map(Op::Finish),
+        1 => desk.clone().prop_map(Op::NoShow),
+        1 => desk.clone().prop_map(Op::Park),
+        1 => (desk.clone(), 1i64..20).prop_map(|(d, n)| Op::Resume(d, n)),
+        1 => (desk, 0..SERVICES.len(), any::<bool>()).prop_map(|(d, s, f)| Op::Transfer(d, s, f)),
+    ]
+}
+
+fn start() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 16, 7, 0, 0).unwrap()
+}
+
+/// Domain refusals are fine; storage or internal errors are bugs.
+fn acceptable(result: Result<(), AppError>) -> Result<(), TestCaseError> {
+    match result {
+        Err(error @ (AppError::Storage(_) | AppError::Internal(_))) => {
+            Err(TestCaseError::fail(format!("storage failure: {error}")))
+        }
+        _ => Ok(()),
+    }
+}
+
+fn apply(
+    connection: &Connection,
+    config: &Config,
+    now: DateTime<Utc>,
+    op: &Op,
+) -> Result<(), AppError> {
+    match op {
+        Op::Issue(services, priority) => {
+            let mut chosen: Vec<String> = Vec::new();
+            for s in services {
+                let id = SERVICES[*s].to_owned();
+                if !chosen.contains(&id) {
+                    chosen.push(id);
+                }
+            }
+            tickets::issue(
+                connection,
+                config,
+                now,
+                tickets::NewTicket {
+                    services: &chosen,
+                    language: "de",
+                    channel: Channel::WalkIn,
+                    priority: *priority,
+                    appointment_at: None,
+                    idempotency: None,
+                },
+            )
+            .map(|_| ())
+        }
+        Op::CallNext(d) => desks::call_next(connection, config, now, DESKS[*d]).map(|_| ()),
+        Op::CallNumber(d, n) => by_number(*n, |number| {
+            desks::call_number(connection, config, now, DESKS[*d], number).map(|_| ())
+        }),
+        Op::Recall(d) => desks::recall(connection, config, now, DESKS[*d]).map(|_| ()),
+        Op::Start(d) => desks::start(connection, config, now, DESKS[*d]).map(|_| ()),
+        Op::Finish(d) => desks::finish(connection, config, now, DESKS[*d], None).map(|_| ()),
+        Op::NoShow(d) => desks::no_show(connection, config, now, DESKS[*d]).map(|_| ()),
+        Op::Park(d) => desks::park(connection, config, now, DESKS[*d]).map(|_| ()),
+        Op::Resume(d, n) => by_number(*n, |number| {
+            desks::resume(connection, config, now, DESKS[*d], number).map(|_| ())
+        }),
+        Op::Transfer(d, s, front) => {
+            let transfer = Transfer {
+                service: SERVICES[*s].to_owned(),
+                position: if *front {
+                    LinePosition::Front
+                } else {
+                    LinePosition::Back
+                },
+                note: None,
+            };
+            desks::transfer(connection, config, now, DESKS[*d], &transfer, "tester").map(|_| ())
+        }
+    }
+}
+
+/// Tries ticket `n` of both agencies used here (A: immigration, B: asylum benefits).
+fn by_number(n: i64, action: impl Fn(&str) -> Result<(), AppError>) -> Result<(), AppError> {
+    match action(&format!("A-{n:03}")) {
+        Err(AppError::TicketNotFound) => action(&format!("B-{n:03}")),
+        other => other,
+    }
+}
+
+fn waiting_or_at_desk(connection: &Connection) -> i64 {
+    connection
+        .query_row(
+            "SELECT COUNT(*) FROM stops WHERE status IN ('waiting', 'called', 'serving')",
+            [],
+            |row| row.get(0),
+        )
+        .unwrap()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn desk_actions_keep_the_invariants(
+        ops in proptest::collection::vec((op(), 0i64..4), 1..80),
+    ) {
+        let config = Config::embedded().unwrap();
+        let mut connection = Connection::open_in_memory().unwrap();
+        prepare(&mut connection).unwrap();
+        let mut now = start();
+        for (op, minutes) in &ops {
+            now += Duration::minutes(*minutes);
+            let transaction = connection.transaction().unwrap();
+            acceptable(apply(&transaction, &config, now, op))?;
+            transaction.commit().unwrap();
+            let problems = desks::invariant_violations(&connection).unwrap();
+            prop_assert!(problems.is_empty(), "after {op:?}: {problems:?}");
+        }
+        // Desks that keep finishing and calling empty every line they serve.
+        let mut rounds = 0;
+        while waiting_or_at_desk(&connection) > 0 {
+            rounds += 1;
+            prop_assert!(rounds < 500, "lines did not drain");
+            now += Duration::minutes(1);
+            for desk in DESKS {
+                let finished = desks::finish(&connection, &config, now, desk, None);
+                if finished.is_err() {
+                    acceptable(desks::call_next(&connection, &config, now, desk).map(|_| ()))?;
+                }
+            }
+            prop_assert!(desks::invariant_violations(&connection).unwrap().is_empty());
+        }
+    }
+}

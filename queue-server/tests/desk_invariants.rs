@@ -2,6 +2,8 @@
 //! do, in any order, no ticket is at two desks, no desk has two tickets, no action fails with
 //! a storage error, and desks that keep calling and finishing empty every line.
 
+#![allow(clippy::unwrap_used)] // Tests may panic on unexpected errors.
+
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use lotse_protocol::{Channel, LinePosition, Transfer};
 use lotse_queue_server::config::Config;

@@ -1,6 +1,8 @@
 //! In-process HTTP tests of the router (no sockets): the OpenAPI document, health, and the
 //! JSON error format.
 
+#![allow(clippy::unwrap_used)] // Tests may panic on unexpected errors.
+
 use std::sync::Arc;
 
 use axum::body::Body;
@@ -27,8 +29,13 @@ async fn get(path: &str) -> (StatusCode, serde_json::Value) {
         .await
         .unwrap();
     let status = response.status();
-    let bytes = axum::body::to_bytes(response.into_body(), 1 << 20).await.unwrap();
-    (status, serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null))
+    let bytes = axum::body::to_bytes(response.into_body(), 1 << 20)
+        .await
+        .unwrap();
+    (
+        status,
+        serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null),
+    )
 }
 
 #[tokio::test]
@@ -55,10 +62,20 @@ async fn openapi_document_lists_the_contract() {
         "/api/v1/session",
         "/api/v1/openapi.json",
     ] {
-        assert!(paths.contains_key(path), "{path} missing from the OpenAPI document");
+        assert!(
+            paths.contains_key(path),
+            "{path} missing from the OpenAPI document"
+        );
     }
     let schemas = document["components"]["schemas"].as_object().unwrap();
-    for schema in ["Ticket", "IssueTicket", "DeskTicket", "CallReason", "Event", "ApiErrorBody"] {
+    for schema in [
+        "Ticket",
+        "IssueTicket",
+        "DeskTicket",
+        "CallReason",
+        "Event",
+        "ApiErrorBody",
+    ] {
         assert!(schemas.contains_key(schema), "schema {schema} missing");
     }
 }

@@ -1,5 +1,7 @@
 //! End-to-end tests of Lotse against the real `queue-server` binary (one test binary).
 
+#![allow(clippy::unwrap_used)] // Tests may panic on unexpected errors.
+
 mod bad_input;
 mod crash;
 mod desks;

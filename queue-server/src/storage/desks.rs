@@ -125,7 +125,7 @@ pub fn call_next(
 ) -> Result<Option<DeskTicket>, AppError> {
     let desk = desk(config, desk_id)?;
     ensure_free(connection, desk_id)?;
-    let candidates: Vec<_> = waiting_candidates(connection, config, now)?
+    let candidates: Vec<_> = waiting_candidates(connection, config, now, None)?
         .into_iter()
         .filter(|(_, service)| desk.services.contains(service))
         .map(|(candidate, _)| candidate)
@@ -457,7 +457,7 @@ pub fn queues(
     config: &Config,
     now: DateTime<Utc>,
 ) -> Result<Queues, AppError> {
-    let waiting = waiting_candidates(connection, config, now)?;
+    let waiting = waiting_candidates(connection, config, now, None)?;
     let mut services = Vec::with_capacity(config.building.services.len());
     for service in &config.building.services {
         let line: Vec<_> = waiting

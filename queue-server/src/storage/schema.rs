@@ -3,8 +3,9 @@
 use rusqlite::Connection;
 use rusqlite_migration::{M, Migrations};
 
-const MIGRATIONS: &[M<'static>] = &[M::up(
-    r#"
+const MIGRATIONS: &[M<'static>] = &[
+    M::up(
+        r#"
 CREATE TABLE day_counters (
     day     TEXT NOT NULL,
     prefix  TEXT NOT NULL,
@@ -104,7 +105,15 @@ CREATE TABLE login_failures (
 ) STRICT;
 CREATE INDEX login_failures_by_name ON login_failures (name, at);
 "#,
-)];
+    ),
+    // Wait estimates look up recent calls and recent finished visits per service.
+    M::up(
+        r#"
+CREATE INDEX stops_by_called_at ON stops (called_at);
+CREATE INDEX stops_finished_by_service ON stops (service, status, finished_at);
+"#,
+    ),
+];
 
 /// Sets durability pragmas and brings the schema to the newest version.
 pub fn prepare(connection: &mut Connection) -> anyhow::Result<()> {

@@ -198,18 +198,20 @@ fn check_walk_in_limits(
     Ok(())
 }
 
-/// Waiting stops of today, for the routing, with each stop's service.
+/// Waiting stops of today, for the routing, with each stop's service; only those of
+/// `service` when given.
 pub fn waiting_candidates(
     connection: &Connection,
     config: &Config,
     now: DateTime<Utc>,
+    service: Option<&str>,
 ) -> Result<Vec<(Candidate, String)>, AppError> {
     let mut statement = connection.prepare_cached(
         "SELECT s.id, s.service, s.queued_at, s.front, t.priority, t.appointment_at
          FROM stops s JOIN tickets t ON t.id = s.ticket_id
-         WHERE s.status = 'waiting' AND t.day = ?1",
+         WHERE s.status = 'waiting' AND t.day = ?1 AND (?2 IS NULL OR s.service = ?2)",
     )?;
-    let rows = statement.query_map([day_of(config, now)], |row| {
+    let rows = statement.query_map(params![day_of(config, now), service], |row| {
         Ok((
             row.get::<_, i64>(0)?,
             row.get::<_, String>(1)?,
@@ -372,11 +374,11 @@ pub fn view(
     if let Some((index, stop_id)) = current {
         let stop = &stops[index];
         if stop.status == StopStatus::Waiting {
-            let line: Vec<Candidate> = waiting_candidates(connection, config, now)?
-                .into_iter()
-                .filter(|(_, service)| *service == stop.service)
-                .map(|(candidate, _)| candidate)
-                .collect();
+            let line: Vec<Candidate> =
+                waiting_candidates(connection, config, now, Some(&stop.service))?
+                    .into_iter()
+                    .map(|(candidate, _)| candidate)
+                    .collect();
             let ahead = routing::people_ahead(&line, stop_id, now).unwrap_or(0);
             people_ahead = Some(ahead);
             estimated_wait_minutes = Some(estimated_wait(

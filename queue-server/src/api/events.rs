@@ -41,10 +41,9 @@ pub async fn stream(
     let mut live = state.store.subscribe();
     let store = state.store.clone();
     let mut shutdown = state.shutdown.clone();
-    let mut last = match resume_after {
-        Some(id) => id,
-        None => store.run(events::last_id).await?,
-    };
+    // A client that remembers an id from a newer (e.g. replaced) database starts from now.
+    let newest = store.run(events::last_id).await?;
+    let mut last = resume_after.map_or(newest, |id| id.min(newest));
     let stream = async_stream::stream! {
         loop {
             // Catch up from the database until it has nothing newer.

@@ -79,7 +79,9 @@ impl Store {
             (ok, reply)
         });
         self.jobs.send(job).map_err(|_| AppError::Unavailable)?;
-        receiver.await.map_err(|_| AppError::Unavailable)?
+        receiver
+            .await
+            .map_err(|_| AppError::Internal("the storage request failed".into()))?
     }
 
     /// Events committed from now on.
@@ -150,7 +152,16 @@ fn run_batch(connection: &mut Connection, batch: Vec<Job>) -> Result<Vec<Reply>,
         if let Err(error) = savepoint {
             return Err((error.to_string(), replies));
         }
-        let (ok, reply) = job(&transaction);
+        // A bug in one request must not take the storage thread (and the server) down.
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job(&transaction)));
+        let (ok, reply) = match outcome {
+            Ok(done) => done,
+            Err(_) => {
+                tracing::error!("a storage request panicked; its changes are rolled back");
+                let reply: Reply = Box::new(|_| {});
+                (false, reply)
+            }
+        };
         let end = if ok {
             "RELEASE request"
         } else {

@@ -1,0 +1,45 @@
+//! Bytes per ticket and time on the wire, per language, and how long encoding takes.
+//! `cargo bench -p lotse-printer --bench ticket_size`
+
+use std::time::Instant;
+
+use lotse_printer::raster::TextRenderer;
+use lotse_printer::samples::sample_ticket;
+use lotse_printer::{PrinterProfile, encode_ticket};
+
+const BAUDS: [u32; 4] = [9_600, 19_200, 38_400, 115_200];
+
+fn main() -> anyhow::Result<()> {
+    let profile = PrinterProfile::epson_80mm();
+    let mut renderer = TextRenderer::new();
+    println!("| language | bytes | 9600 baud | 19200 | 38400 | 115200 | encode (median of 20) |");
+    println!("|---|---|---|---|---|---|---|");
+    for language in ["de", "en", "fr", "tr", "uk", "ru", "ar", "fa", "ps", "ti"] {
+        let ticket = sample_ticket(language);
+        let mut bytes = Vec::new();
+        let mut times = Vec::new();
+        for _ in 0..20 {
+            let start = Instant::now();
+            bytes = encode_ticket(&ticket, &profile, &mut renderer)?;
+            times.push(start.elapsed());
+        }
+        times.sort();
+        // 8N1 serial: 10 bits on the wire per byte.
+        let wire: Vec<String> = BAUDS
+            .iter()
+            .map(|baud| {
+                format!(
+                    "{:.0} ms",
+                    bytes.len() as f64 * 10.0 * 1000.0 / f64::from(*baud)
+                )
+            })
+            .collect();
+        println!(
+            "| {language} | {} | {} | {:.1} ms |",
+            bytes.len(),
+            wire.join(" | "),
+            times[times.len() / 2].as_secs_f64() * 1000.0
+        );
+    }
+    Ok(())
+}

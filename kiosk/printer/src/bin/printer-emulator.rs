@@ -1,0 +1,81 @@
+//! `printer-emulator`: an ESC/POS printer on a pseudo-terminal or TCP port that saves every
+//! cut receipt as PNG and text. Control commands on standard input: paper-out, paper-ok,
+//! near-end, cover-open, cover-closed, offline, online.
+
+use std::io::BufRead;
+use std::path::PathBuf;
+use std::sync::atomic::AtomicBool;
+use std::sync::{Arc, Mutex};
+
+use anyhow::Context;
+use clap::Parser;
+use lotse_printer::emulator::{Emulator, serve_pty, serve_tcp};
+
+#[derive(Parser)]
+#[command(version, about = "ESC/POS printer emulator for Lotse")]
+struct Args {
+    /// Listen on a pseudo-terminal and print its path (`pty /dev/pts/N`).
+    #[arg(long, conflicts_with = "tcp")]
+    pty: bool,
+    /// Listen on a TCP address, e.g. 127.0.0.1:9100.
+    #[arg(long)]
+    tcp: Option<String>,
+    /// Folder for receipt-NNNN.png and .txt.
+    #[arg(long, default_value = "receipts")]
+    out: PathBuf,
+    #[arg(long)]
+    paper_out: bool,
+    #[arg(long)]
+    cover_open: bool,
+    #[arg(long)]
+    offline: bool,
+}
+
+fn main() -> anyhow::Result<()> {
+    let args = Args::parse();
+    std::fs::create_dir_all(&args.out)
+        .with_context(|| format!("cannot create {}", args.out.display()))?;
+    let mut emulator = Emulator::new(Some(args.out.clone()));
+    emulator.condition.paper_out = args.paper_out;
+    emulator.condition.cover_open = args.cover_open;
+    emulator.condition.offline = args.offline;
+    let emulator = Arc::new(Mutex::new(emulator));
+    println!("receipts in {}", args.out.display());
+
+    if let Some(address) = &args.tcp {
+        let listener = std::net::TcpListener::bind(address)
+            .with_context(|| format!("cannot listen on {address}"))?;
+        println!("tcp {}", listener.local_addr()?);
+        let served = emulator.clone();
+        std::thread::spawn(move || serve_tcp(listener, served));
+    } else {
+        let (master, slave) =
+            serialport::TTYPort::pair().context("cannot open a pseudo-terminal")?;
+        let path = serialport::SerialPort::name(&slave).unwrap_or_default();
+        println!("pty {path}");
+        let served = emulator.clone();
+        let stop = Arc::new(AtomicBool::new(false));
+        std::thread::spawn(move || {
+            // Keep the slave open so the pty lives while clients come and go.
+            let _slave = slave;
+            serve_pty(master, served, stop)
+        });
+    }
+    if !args.pty && args.tcp.is_none() {
+        println!("(no --tcp given: using a pseudo-terminal)");
+    }
+
+    for line in std::io::stdin().lock().lines() {
+        let line = line?;
+        let mut emulator = emulator.lock().unwrap_or_else(|p| p.into_inner());
+        if emulator.condition.apply(&line) {
+            println!("condition: {:?}", emulator.condition);
+        } else if !line.trim().is_empty() {
+            println!("unknown command {line:?}");
+        }
+    }
+    // Standard input closed: keep serving until killed.
+    loop {
+        std::thread::park();
+    }
+}

@@ -1,0 +1,100 @@
+//! The fixed texts printed on a ticket, in every kiosk language (from `labels.toml`).
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use serde::Deserialize;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Labels {
+    pub your_number: String,
+    pub your_concerns: String,
+    pub people_ahead_one: String,
+    pub people_ahead: String,
+    pub you_are_next: String,
+    pub about_minutes: String,
+    pub appointment_at: String,
+    pub please_bring: String,
+    pub watch_screen: String,
+    pub scan_hint: String,
+    pub issued: String,
+}
+
+impl Labels {
+    /// The labels of `language`, or German when the language is unknown.
+    pub fn of(language: &str) -> &'static Labels {
+        let all = all();
+        all.get(language)
+            .or_else(|| all.get("de"))
+            .unwrap_or_else(|| fallback())
+    }
+
+    pub fn people_ahead(&self, n: u32) -> String {
+        match n {
+            0 => self.you_are_next.clone(),
+            1 => self.people_ahead_one.clone(),
+            n => self.people_ahead.replace("{n}", &n.to_string()),
+        }
+    }
+
+    pub fn about_minutes(&self, minutes: u32) -> String {
+        self.about_minutes.replace("{m}", &minutes.to_string())
+    }
+
+    pub fn appointment_at(&self, time: &str) -> String {
+        self.appointment_at.replace("{time}", time)
+    }
+}
+
+fn all() -> &'static HashMap<String, Labels> {
+    static ALL: OnceLock<HashMap<String, Labels>> = OnceLock::new();
+    ALL.get_or_init(|| {
+        toml::from_str(include_str!("labels.toml")).unwrap_or_else(|error| {
+            tracing::error!(%error, "labels.toml is invalid");
+            HashMap::new()
+        })
+    })
+}
+
+fn fallback() -> &'static Labels {
+    static FALLBACK: OnceLock<Labels> = OnceLock::new();
+    FALLBACK.get_or_init(|| Labels {
+        your_number: "Nummer".into(),
+        your_concerns: String::new(),
+        people_ahead_one: "1".into(),
+        people_ahead: "{n}".into(),
+        you_are_next: String::new(),
+        about_minutes: "{m} min".into(),
+        appointment_at: "{time}".into(),
+        please_bring: String::new(),
+        watch_screen: String::new(),
+        scan_hint: String::new(),
+        issued: String::new(),
+    })
+}
+
+/// Languages written right to left.
+pub fn is_rtl(language: &str) -> bool {
+    matches!(language, "ar" | "fa" | "ps")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kiosk_language_has_labels() {
+        for language in ["de", "en", "ar", "fa", "ps", "uk", "ru", "tr", "ti", "fr"] {
+            let labels = all().get(language).expect(language);
+            assert!(labels.people_ahead.contains("{n}"), "{language}");
+            assert!(labels.about_minutes.contains("{m}"), "{language}");
+        }
+        let de = Labels::of("de");
+        assert_eq!(de.people_ahead(1), "1 Person vor Ihnen");
+        assert_eq!(de.people_ahead(0), de.you_are_next);
+        let twelve = de.people_ahead(12);
+        assert!(twelve.contains("12") && !twelve.contains('{'), "{twelve}");
+        assert_eq!(Labels::of("xx").your_number, Labels::of("de").your_number);
+    }
+}

@@ -1,0 +1,299 @@
+//! The ticket layout: a pure function from what to print to the ESC/POS bytes of the whole
+//! ticket. Latin and Cyrillic text goes out as native text in a code page the printer has;
+//! other scripts as compact raster strips; the QR code natively (`GS ( k`, model 2).
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use escpos::driver::Driver;
+use escpos::printer::Printer;
+use escpos::utils::{JustifyMode, Protocol, QRCodeCorrectionLevel, QRCodeModel, QRCodeOption};
+
+use crate::error::PrinterError;
+use crate::fonts;
+use crate::labels::{Labels, is_rtl};
+use crate::profile::{CodePage, PrinterProfile};
+use crate::raster::{TextRenderer, qr_bitmap};
+
+/// Everything printed on one ticket, already in the visitor's language.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TicketPrint {
+    pub language: String,
+    /// The building's name as on its sign (usually German), printed as a heading.
+    pub site_name: String,
+    pub number: String,
+    /// The agency of the first concern, which the number's letter stands for.
+    pub agency: String,
+    pub concerns: Vec<Concern>,
+    pub people_ahead: Option<u32>,
+    pub wait_minutes: Option<u32>,
+    /// Local time of an appointment, e.g. `10:30`.
+    pub appointment_time: Option<String>,
+    /// Short list of documents to bring.
+    pub documents: Option<String>,
+    /// Local date and time of issue, e.g. `21.11.2026 09:14`.
+    pub issued: String,
+    pub status_url: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Concern {
+    /// The service's name in the visitor's language.
+    pub name: String,
+    /// The German name, printed small below for staff when the visitor reads another language.
+    pub name_de: Option<String>,
+}
+
+/// Text size of raster strips in dots (3 mm at 203 dpi); hints are smaller, headings larger.
+/// Strips go out in double-width mode (half the bytes) so that a ticket with raster lines
+/// stays within 6 KB (0.5 s at 115200 baud).
+const RASTER_TEXT_DOTS: f32 = 24.0;
+/// QR module size in dots: about 30 mm for a 60-character URL.
+const QR_MODULE_DOTS: u8 = 6;
+
+/// A driver that only records bytes: the layout never talks to a printer.
+#[derive(Clone, Default)]
+struct Recorder(Rc<RefCell<Vec<u8>>>);
+
+impl Driver for Recorder {
+    fn name(&self) -> String {
+        "recorder".into()
+    }
+
+    fn write(&self, data: &[u8]) -> escpos::errors::Result<()> {
+        self.0.borrow_mut().extend_from_slice(data);
+        Ok(())
+    }
+
+    fn read(&self, _buf: &mut [u8]) -> escpos::errors::Result<usize> {
+        Ok(0)
+    }
+
+    fn flush(&self) -> escpos::errors::Result<()> {
+        Ok(())
+    }
+}
+
+fn layout_error(error: escpos::errors::PrinterError) -> PrinterError {
+    PrinterError::Layout(error.to_string())
+}
+
+/// Writes lines in the best form the printer supports.
+struct Writer<'a> {
+    printer: Printer<Recorder>,
+    profile: &'a PrinterProfile,
+    renderer: &'a mut TextRenderer,
+    language: &'a str,
+    page: Option<CodePage>,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Style {
+    Normal,
+    Bold,
+    Small,
+}
+
+impl Writer<'_> {
+    fn rtl(&self) -> bool {
+        is_rtl(self.language)
+    }
+
+    fn justify(&mut self, mode: JustifyMode) -> Result<(), PrinterError> {
+        self.printer.justify(mode).map_err(layout_error)?;
+        Ok(())
+    }
+
+    /// Centre for headings, start of line (left, or right for RTL scripts) for the rest.
+    fn align_start(&mut self) -> Result<(), PrinterError> {
+        let mode = if self.rtl() {
+            JustifyMode::RIGHT
+        } else {
+            JustifyMode::LEFT
+        };
+        self.justify(mode)
+    }
+
+    fn line(&mut self, text: &str, style: Style) -> Result<(), PrinterError> {
+        let text = text.trim();
+        if text.is_empty() {
+            return Ok(());
+        }
+        match self.profile.code_page_for(text) {
+            Some(page) => self.native(text, page, style),
+            None => self.raster(text, style),
+        }
+    }
+
+    fn native(&mut self, text: &str, page: CodePage, style: Style) -> Result<(), PrinterError> {
+        if self.page != Some(page) {
+            self.printer
+                .page_code(page.escpos())
+                .map_err(layout_error)?;
+            self.page = Some(page);
+        }
+        let bold = style == Style::Bold;
+        self.printer.bold(bold).map_err(layout_error)?;
+        let font = if style == Style::Small {
+            escpos::utils::Font::B
+        } else {
+            escpos::utils::Font::A
+        };
+        self.printer.font(font).map_err(layout_error)?;
+        let columns = match style {
+            // Font B is 9 dots wide instead of 12.
+            Style::Small => (self.profile.columns * 4 / 3) as usize,
+            _ => self.profile.columns as usize,
+        };
+        for part in textwrap::wrap(text, columns) {
+            self.printer.writeln(&part).map_err(layout_error)?;
+        }
+        if bold {
+            self.printer.bold(false).map_err(layout_error)?;
+        }
+        if style == Style::Small {
+            self.printer
+                .font(escpos::utils::Font::A)
+                .map_err(layout_error)?;
+        }
+        Ok(())
+    }
+
+    fn raster(&mut self, text: &str, style: Style) -> Result<(), PrinterError> {
+        let size = match style {
+            Style::Bold => RASTER_TEXT_DOTS * 1.1,
+            Style::Small => RASTER_TEXT_DOTS * 0.85,
+            Style::Normal => RASTER_TEXT_DOTS,
+        };
+        let family = fonts::family_for(self.language);
+        let rtl = self.rtl();
+        if let Some(image) = self
+            .renderer
+            .render(text, family, size, self.profile.dots, rtl)
+        {
+            self.printer
+                .custom(&image.to_gs_v0_double_width())
+                .map_err(layout_error)?;
+        }
+        Ok(())
+    }
+
+    /// A line that helps but is not essential: printed only where it costs no raster strip.
+    fn optional_line(&mut self, text: &str, style: Style) -> Result<(), PrinterError> {
+        match self.profile.code_page_for(text.trim()) {
+            Some(page) => self.native(text.trim(), page, style),
+            None => Ok(()),
+        }
+    }
+
+    fn separator(&mut self) -> Result<(), PrinterError> {
+        let page = self.page.unwrap_or(CodePage::Wpc1252);
+        let rule = "-".repeat(self.profile.columns as usize);
+        self.justify(JustifyMode::CENTER)?;
+        self.native(&rule, page, Style::Normal)
+    }
+}
+
+/// Encodes a whole ticket for `profile`. Pure: no I/O, same input → same bytes.
+pub fn encode_ticket(
+    ticket: &TicketPrint,
+    profile: &PrinterProfile,
+    renderer: &mut TextRenderer,
+) -> Result<Vec<u8>, PrinterError> {
+    let labels = Labels::of(&ticket.language);
+    let recorder = Recorder::default();
+    let printer = Printer::new(recorder.clone(), Protocol::default(), None);
+    let mut w = Writer {
+        printer,
+        profile,
+        renderer,
+        language: &ticket.language,
+        page: None,
+    };
+    w.printer.init().map_err(layout_error)?;
+
+    // Header: where, and the number, very large.
+    w.justify(JustifyMode::CENTER)?;
+    w.line(&ticket.site_name, Style::Bold)?;
+    w.printer.feed().map_err(layout_error)?;
+    w.optional_line(&labels.your_number, Style::Normal)?;
+    w.justify(JustifyMode::CENTER)?;
+    w.printer.size(4, 4).map_err(layout_error)?;
+    w.printer.bold(true).map_err(layout_error)?;
+    let page = w
+        .profile
+        .code_page_for(&ticket.number)
+        .unwrap_or(CodePage::Wpc1252);
+    w.native(&ticket.number, page, Style::Bold)?;
+    w.printer.reset_size().map_err(layout_error)?;
+    w.justify(JustifyMode::CENTER)?;
+    w.line(&ticket.agency, Style::Bold)?;
+    w.separator()?;
+
+    // The concerns, where the visitor stands, what to bring.
+    w.align_start()?;
+    w.optional_line(&labels.your_concerns, Style::Bold)?;
+    for concern in &ticket.concerns {
+        w.align_start()?;
+        w.line(&concern.name, Style::Normal)?;
+        if let Some(german) = &concern.name_de {
+            w.justify(JustifyMode::LEFT)?;
+            w.line(german, Style::Small)?;
+        }
+    }
+    w.printer.feed().map_err(layout_error)?;
+    w.align_start()?;
+    if let Some(time) = &ticket.appointment_time {
+        w.line(&labels.appointment_at(time), Style::Bold)?;
+    }
+    if let Some(ahead) = ticket.people_ahead {
+        w.line(&labels.people_ahead(ahead), Style::Normal)?;
+    }
+    if let Some(minutes) = ticket.wait_minutes.filter(|m| *m > 0) {
+        w.line(&labels.about_minutes(minutes), Style::Normal)?;
+    }
+    if let Some(documents) = &ticket.documents {
+        w.printer.feed().map_err(layout_error)?;
+        w.line(
+            &format!("{} {documents}", labels.please_bring),
+            Style::Small,
+        )?;
+    }
+    w.separator()?;
+
+    // The QR code of the status page, and what it is for.
+    w.justify(JustifyMode::CENTER)?;
+    if profile.native_qr {
+        let option = QRCodeOption::new(
+            QRCodeModel::Model2,
+            QR_MODULE_DOTS,
+            QRCodeCorrectionLevel::M,
+        );
+        w.printer
+            .qrcode_option(&ticket.status_url, option)
+            .map_err(layout_error)?;
+    } else {
+        let image = qr_bitmap(&ticket.status_url, u32::from(QR_MODULE_DOTS))?;
+        w.printer.custom(&image.to_gs_v0()).map_err(layout_error)?;
+    }
+    w.justify(JustifyMode::CENTER)?;
+    w.line(&labels.scan_hint, Style::Small)?;
+    w.justify(JustifyMode::CENTER)?;
+    w.line(&labels.watch_screen, Style::Small)?;
+    w.justify(JustifyMode::CENTER)?;
+    let page = w
+        .profile
+        .code_page_for(&ticket.issued)
+        .unwrap_or(CodePage::Wpc1252);
+    w.native(&ticket.issued, page, Style::Small)?;
+
+    if profile.cutter {
+        w.printer.feeds(4).map_err(layout_error)?;
+        w.printer.print_cut().map_err(layout_error)?;
+    } else {
+        w.printer.feeds(6).map_err(layout_error)?;
+        w.printer.print().map_err(layout_error)?;
+    }
+    let bytes = recorder.0.borrow().clone();
+    Ok(bytes)
+}

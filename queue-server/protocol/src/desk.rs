@@ -128,6 +128,18 @@ pub struct ServiceQueue {
     pub longest_wait_minutes: u32,
     /// Estimated wait for a visitor joining the line now.
     pub estimated_wait_minutes: u32,
-    /// Whether the service takes walk-in tickets right now.
-    pub open_for_walk_ins: bool,
+    /// Whether a kiosk can issue a ticket for this service now, and if not, why.
+    pub availability: Availability,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Availability {
+    Open,
+    /// Outside opening hours.
+    Closed,
+    /// Only visitors with an appointment are served.
+    AppointmentOnly,
+    /// The daily walk-in limit is reached.
+    FullToday,
 }

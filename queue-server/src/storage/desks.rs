@@ -3,7 +3,8 @@
 
 use chrono::{DateTime, Duration, Utc};
 use lotse_protocol::{
-    CallReason, Change, Desk, DeskTicket, LinePosition, Queues, ServiceQueue, StopStatus, Transfer,
+    Availability, CallReason, Change, Desk, DeskTicket, LinePosition, Queues, Service,
+    ServiceQueue, StopStatus, Transfer,
 };
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
@@ -477,10 +478,32 @@ pub fn queues(
             waiting: count,
             longest_wait_minutes: u32::try_from(longest).unwrap_or(u32::MAX),
             estimated_wait_minutes: estimated_wait(connection, config, &service.id, count, now)?,
-            open_for_walk_ins: service.walk_in && config.is_open(&service.id, now),
+            availability: availability(connection, config, service, now)?,
         });
     }
     Ok(Queues { at: now, services })
+}
+
+/// Whether a kiosk may issue a ticket for `service` now.
+fn availability(
+    connection: &Connection,
+    config: &Config,
+    service: &Service,
+    now: DateTime<Utc>,
+) -> Result<Availability, AppError> {
+    if !service.walk_in {
+        return Ok(Availability::AppointmentOnly);
+    }
+    if !config.is_open(&service.id, now) {
+        return Ok(Availability::Closed);
+    }
+    let services = [service.id.clone()];
+    match super::tickets::check_walk_in_limits(connection, config, &day_of(config, now), &services)
+    {
+        Ok(()) => Ok(Availability::Open),
+        Err(AppError::WalkInsFull(_)) => Ok(Availability::FullToday),
+        Err(other) => Err(other),
+    }
 }
 
 /// Whether a ticket is at most at one desk and each desk has at most one ticket; used by

@@ -175,7 +175,7 @@ pub fn issue(
     Ok(ticket_id)
 }
 
-fn check_walk_in_limits(
+pub(crate) fn check_walk_in_limits(
     connection: &Connection,
     config: &Config,
     day: &str,

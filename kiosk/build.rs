@@ -1,0 +1,11 @@
+//! Compiles the Slint UI with its bundled translations and the debug information the UI tests
+//! need to find elements by their accessible labels.
+
+fn main() {
+    let config = slint_build::CompilerConfiguration::new()
+        .with_bundled_translations(concat!(env!("CARGO_MANIFEST_DIR"), "/lang"))
+        .with_debug_info(true);
+    if let Err(error) = slint_build::compile_with_config("ui/app.slint", config) {
+        panic!("the Slint UI does not compile: {error}");
+    }
+}

@@ -1,0 +1,87 @@
+//! Running the kiosk for real: window, controller, I/O worker, scanner.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::sync::Arc;
+
+use lotse_printer::service::PrinterService;
+use lotse_protocol::Client;
+use slint::ComponentHandle;
+
+use crate::KioskWindow;
+use crate::config::KioskConfig;
+use crate::controller::Controller;
+use crate::flow::{Event, Flow};
+use crate::scanner;
+use crate::worker::{Post, Worker};
+
+thread_local! {
+    /// The controller of the UI thread, for events posted from other threads.
+    static CONTROLLER: RefCell<Option<Rc<Controller>>> = const { RefCell::new(None) };
+}
+
+/// Sends an event from any thread to the UI thread's controller.
+fn post_to_ui() -> Post {
+    Arc::new(|event: Event| {
+        let posted = slint::invoke_from_event_loop(move || {
+            CONTROLLER.with(|c| {
+                if let Some(controller) = c.borrow().as_ref() {
+                    controller.dispatch(event);
+                }
+            });
+        });
+        if posted.is_err() {
+            tracing::debug!("the UI has stopped; event dropped");
+        }
+    })
+}
+
+pub fn run(config: KioskConfig) -> anyhow::Result<()> {
+    let window = KioskWindow::new()?;
+    if config.landscape {
+        window
+            .window()
+            .set_size(slint::LogicalSize::new(1920.0, 1080.0));
+    }
+    let mut flow = Flow::new("de", &uuid::Uuid::new_v4().to_string());
+    flow.idle_limit = config.idle_seconds;
+    flow.done_limit = config.done_seconds;
+    let controller = Controller::new(&window, flow, config.languages.clone());
+    CONTROLLER.with(|c| *c.borrow_mut() = Some(controller.clone()));
+
+    let client = Client::new(&config.server_url)?.with_device_token(&config.device_token);
+    let printer = config.transport()?.map(PrinterService::start);
+    if printer.is_none() {
+        tracing::warn!("no printer configured: tickets are shown on screen only");
+    }
+    let worker = Rc::new(Worker::start(
+        client,
+        printer,
+        config.profile()?,
+        post_to_ui(),
+    )?);
+    let runner = worker.clone();
+    controller.set_runner(Box::new(move |effect| runner.run(effect)));
+
+    if let Some(scanner) = config.scanner.clone() {
+        let post = post_to_ui();
+        std::thread::Builder::new()
+            .name("lotse-scanner".into())
+            .spawn(move || {
+                let result = scanner::read_serial(&scanner.path, scanner.baud, |line| {
+                    match scanner::clean_code(&line) {
+                        Some(code) => post(Event::Scanned(code)),
+                        None => tracing::warn!("scanner sent nothing usable"),
+                    }
+                });
+                if let Err(error) = result {
+                    tracing::error!(%error, path = %scanner.path, "barcode scanner stopped");
+                }
+            })?;
+    }
+
+    let _ticks = controller.start_ticks();
+    window.run()?;
+    CONTROLLER.with(|c| *c.borrow_mut() = None);
+    Ok(())
+}

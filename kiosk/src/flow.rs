@@ -1,0 +1,463 @@
+//! The visitor flow as a pure state machine: events in (touches, ticks, results of network
+//! and printer work), state changes and effects out. No I/O, no clock: a tick is one second.
+
+use lotse_protocol::{Building, IssueTicket, Queues, Ticket};
+
+use crate::languages;
+
+/// Seconds without a touch before any screen forgets the visitor and returns to Welcome.
+pub const DEFAULT_IDLE_SECONDS: u32 = 60;
+/// Seconds the Done screen stays.
+pub const DEFAULT_DONE_SECONDS: u32 = 20;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Screen {
+    Welcome,
+    Concerns,
+    Confirm,
+    Printing,
+    Done,
+    Appointment,
+    OutOfService,
+}
+
+/// What went wrong, shown on the screen it concerns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Problem {
+    None,
+    CodeUnknown,
+    CodeTooEarly,
+    CodeExpired,
+    /// The ticket exists but the printer could not print it.
+    Printer,
+    SomethingWrong,
+}
+
+/// The printer as the kiosk last saw it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PrinterState {
+    Ready,
+    PaperOut,
+    CoverOpen,
+    Offline,
+    Unreachable,
+}
+
+/// Why issuing a ticket failed for good (retries are the worker's business).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IssueFailure {
+    /// A chosen service stopped taking walk-ins (closed, full, appointment only).
+    Unavailable,
+    ServerUnreachable,
+    Other,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Event {
+    ChooseLanguage(String),
+    OpenAppointment,
+    OpenAgency(String),
+    CloseAgency,
+    ToggleService(String),
+    RemoveService(String),
+    ToConfirm,
+    Print,
+    Back,
+    StartOver,
+    KeypadKey(String),
+    DeleteKey,
+    SubmitCode,
+    /// A code from a barcode scanner, already cleaned.
+    Scanned(String),
+    ToggleLargeText,
+    ToggleLowerScreen,
+    /// Any touch.
+    Activity,
+    /// One second passed.
+    Tick,
+    ServerUp(Box<Building>),
+    ServerDown,
+    QueuesLoaded(Box<Queues>),
+    TicketIssued(Box<Ticket>),
+    IssueFailed(IssueFailure),
+    CheckedIn(Box<Ticket>),
+    CheckInFailed(Problem),
+    Printed,
+    PrintFailed(PrinterState),
+    PrinterChecked(PrinterState),
+}
+
+/// Work for the I/O side.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    /// Switch the UI's translation.
+    SelectLanguage(String),
+    LoadQueues,
+    /// Issue with this idempotency key, retrying with the same key until a final answer.
+    IssueTicket {
+        request: IssueTicket,
+        key: String,
+    },
+    CheckIn {
+        code: String,
+        language: String,
+    },
+    Print {
+        ticket: Box<Ticket>,
+    },
+    /// Tell the server the printer's state so staff see it.
+    ReportPrinter(PrinterState),
+}
+
+#[derive(Debug, Clone)]
+pub struct Flow {
+    pub screen: Screen,
+    pub language: String,
+    pub default_language: String,
+    pub building: Option<Building>,
+    pub queues: Option<Queues>,
+    /// The agency whose services are listed; none shows the agency tiles.
+    pub agency: Option<String>,
+    pub chosen: Vec<String>,
+    pub code: String,
+    pub ticket: Option<Ticket>,
+    pub problem: Problem,
+    pub printer: PrinterState,
+    pub large_text: bool,
+    pub lower_screen: bool,
+    pub idle_seconds: u32,
+    pub idle_limit: u32,
+    pub done_limit: u32,
+    /// Counts ticks on Welcome to cycle the greeting through the languages.
+    pub welcome_ticks: u32,
+    /// A new key per print request; a retry of the same request reuses it.
+    next_key: u64,
+    key_prefix: String,
+}
+
+impl Flow {
+    pub fn new(default_language: &str, key_prefix: &str) -> Flow {
+        Flow {
+            screen: Screen::OutOfService,
+            language: default_language.to_owned(),
+            default_language: default_language.to_owned(),
+            building: None,
+            queues: None,
+            agency: None,
+            chosen: Vec::new(),
+            code: String::new(),
+            ticket: None,
+            problem: Problem::None,
+            printer: PrinterState::Ready,
+            large_text: false,
+            lower_screen: false,
+            idle_seconds: 0,
+            idle_limit: DEFAULT_IDLE_SECONDS,
+            done_limit: DEFAULT_DONE_SECONDS,
+            welcome_ticks: 0,
+            next_key: 0,
+            key_prefix: key_prefix.to_owned(),
+        }
+    }
+
+    pub fn rtl(&self) -> bool {
+        languages::is_rtl(&self.language)
+    }
+
+    /// Forgets everything about the current visitor (privacy) and shows Welcome.
+    fn reset(&mut self) -> Vec<Effect> {
+        self.agency = None;
+        self.chosen.clear();
+        self.code.clear();
+        self.ticket = None;
+        self.problem = Problem::None;
+        self.large_text = false;
+        self.lower_screen = false;
+        self.idle_seconds = 0;
+        self.welcome_ticks = 0;
+        self.screen = if self.building.is_some() {
+            Screen::Welcome
+        } else {
+            Screen::OutOfService
+        };
+        if self.language != self.default_language {
+            self.language = self.default_language.clone();
+            return vec![Effect::SelectLanguage(self.language.clone())];
+        }
+        Vec::new()
+    }
+
+    fn go(&mut self, screen: Screen) {
+        self.screen = screen;
+        self.idle_seconds = 0;
+    }
+
+    pub fn handle(&mut self, event: Event) -> Vec<Effect> {
+        use Event::*;
+        if matches!(self.screen, Screen::OutOfService)
+            && !matches!(event, ServerUp(_) | Tick | PrinterChecked(_))
+        {
+            return Vec::new();
+        }
+        match event {
+            ChooseLanguage(code) => {
+                let known = languages::language(&code).is_some();
+                if !known || self.screen != Screen::Welcome {
+                    return Vec::new();
+                }
+                self.language = code.clone();
+                self.go(Screen::Concerns);
+                vec![Effect::SelectLanguage(code), Effect::LoadQueues]
+            }
+            OpenAppointment => {
+                if self.screen == Screen::Welcome {
+                    self.code.clear();
+                    self.problem = Problem::None;
+                    self.go(Screen::Appointment);
+                }
+                Vec::new()
+            }
+            OpenAgency(id) => {
+                let exists = self
+                    .building
+                    .as_ref()
+                    .is_some_and(|b| b.agency(&id).is_some());
+                if self.screen == Screen::Concerns && exists {
+                    self.agency = Some(id);
+                    self.idle_seconds = 0;
+                }
+                Vec::new()
+            }
+            CloseAgency => {
+                self.agency = None;
+                self.idle_seconds = 0;
+                Vec::new()
+            }
+            ToggleService(id) => {
+                if self.screen != Screen::Concerns || !self.available(&id) {
+                    return Vec::new();
+                }
+                if let Some(at) = self.chosen.iter().position(|c| *c == id) {
+                    self.chosen.remove(at);
+                } else if self.chosen.len() < 6 {
+                    self.chosen.push(id);
+                }
+                self.idle_seconds = 0;
+                Vec::new()
+            }
+            RemoveService(id) => {
+                self.chosen.retain(|c| *c != id);
+                if self.chosen.is_empty() && self.screen == Screen::Confirm {
+                    self.go(Screen::Concerns);
+                }
+                self.idle_seconds = 0;
+                Vec::new()
+            }
+            ToConfirm => {
+                if self.screen == Screen::Concerns && !self.chosen.is_empty() {
+                    self.go(Screen::Confirm);
+                    return vec![Effect::LoadQueues];
+                }
+                Vec::new()
+            }
+            Print => {
+                if self.screen != Screen::Confirm || self.chosen.is_empty() {
+                    return Vec::new();
+                }
+                self.go(Screen::Printing);
+                self.next_key += 1;
+                let key = format!("{}-{}", self.key_prefix, self.next_key);
+                vec![Effect::IssueTicket {
+                    request: IssueTicket {
+                        services: self.chosen.clone(),
+                        language: self.language.clone(),
+                        channel: None,
+                        priority: false,
+                    },
+                    key,
+                }]
+            }
+            Back => {
+                match self.screen {
+                    Screen::Concerns if self.agency.is_some() => self.agency = None,
+                    Screen::Concerns | Screen::Appointment => return self.reset(),
+                    Screen::Confirm => self.go(Screen::Concerns),
+                    _ => {}
+                }
+                self.idle_seconds = 0;
+                Vec::new()
+            }
+            StartOver => self.reset(),
+            KeypadKey(key) => {
+                if self.screen == Screen::Appointment && self.code.len() < 32 {
+                    if let Some(clean) = crate::scanner::clean_code(&key) {
+                        self.code.push_str(&clean);
+                    }
+                    self.problem = Problem::None;
+                }
+                self.idle_seconds = 0;
+                Vec::new()
+            }
+            DeleteKey => {
+                self.code.pop();
+                self.idle_seconds = 0;
+                Vec::new()
+            }
+            SubmitCode => {
+                if self.screen != Screen::Appointment || self.code.is_empty() {
+                    return Vec::new();
+                }
+                let code = self.code.clone();
+                self.go(Screen::Printing);
+                vec![Effect::CheckIn {
+                    code,
+                    language: self.language.clone(),
+                }]
+            }
+            Scanned(code) => {
+                // A scan works from Welcome and the appointment screen alike.
+                if !matches!(self.screen, Screen::Welcome | Screen::Appointment) {
+                    return Vec::new();
+                }
+                self.code = code.clone();
+                self.go(Screen::Printing);
+                vec![Effect::CheckIn {
+                    code,
+                    language: self.language.clone(),
+                }]
+            }
+            ToggleLargeText => {
+                self.large_text = !self.large_text;
+                self.idle_seconds = 0;
+                Vec::new()
+            }
+            ToggleLowerScreen => {
+                self.lower_screen = !self.lower_screen;
+                self.idle_seconds = 0;
+                Vec::new()
+            }
+            Activity => {
+                self.idle_seconds = 0;
+                Vec::new()
+            }
+            Tick => self.tick(),
+            ServerUp(building) => {
+                self.default_language = building.site.default_language.clone();
+                self.building = Some(*building);
+                if self.screen == Screen::OutOfService {
+                    return self.reset();
+                }
+                Vec::new()
+            }
+            ServerDown => {
+                // A visitor in the middle of printing keeps waiting: the worker retries.
+                if self.screen != Screen::Printing {
+                    self.reset();
+                    self.screen = Screen::OutOfService;
+                }
+                Vec::new()
+            }
+            QueuesLoaded(queues) => {
+                self.queues = Some(*queues);
+                // Drop choices that stopped being available meanwhile.
+                let chosen = std::mem::take(&mut self.chosen);
+                self.chosen = chosen.into_iter().filter(|c| self.available(c)).collect();
+                Vec::new()
+            }
+            TicketIssued(ticket) | CheckedIn(ticket) => {
+                if self.screen != Screen::Printing {
+                    return Vec::new();
+                }
+                self.ticket = Some((*ticket).clone());
+                if self.printer == PrinterState::Ready {
+                    vec![Effect::Print { ticket }]
+                } else {
+                    // No paper: the visitor still gets the number and QR on screen.
+                    self.problem = Problem::Printer;
+                    self.go(Screen::Done);
+                    Vec::new()
+                }
+            }
+            IssueFailed(failure) => {
+                self.problem = Problem::SomethingWrong;
+                match failure {
+                    IssueFailure::Unavailable => {
+                        self.go(Screen::Concerns);
+                        vec![Effect::LoadQueues]
+                    }
+                    IssueFailure::ServerUnreachable => {
+                        self.reset();
+                        self.screen = Screen::OutOfService;
+                        Vec::new()
+                    }
+                    IssueFailure::Other => {
+                        self.go(Screen::Confirm);
+                        Vec::new()
+                    }
+                }
+            }
+            CheckInFailed(problem) => {
+                if self.screen == Screen::Printing {
+                    self.problem = problem;
+                    self.go(Screen::Appointment);
+                }
+                Vec::new()
+            }
+            Printed => {
+                if self.screen == Screen::Printing {
+                    self.problem = Problem::None;
+                    self.go(Screen::Done);
+                }
+                Vec::new()
+            }
+            PrintFailed(state) => {
+                self.printer = state;
+                if self.screen == Screen::Printing {
+                    self.problem = Problem::Printer;
+                    self.go(Screen::Done);
+                }
+                vec![Effect::ReportPrinter(state)]
+            }
+            PrinterChecked(state) => {
+                let changed = state != self.printer;
+                self.printer = state;
+                if changed {
+                    vec![Effect::ReportPrinter(state)]
+                } else {
+                    Vec::new()
+                }
+            }
+        }
+    }
+
+    fn tick(&mut self) -> Vec<Effect> {
+        self.idle_seconds = self.idle_seconds.saturating_add(1);
+        match self.screen {
+            Screen::Welcome => {
+                self.welcome_ticks = self.welcome_ticks.wrapping_add(1);
+                Vec::new()
+            }
+            Screen::OutOfService | Screen::Printing => Vec::new(),
+            Screen::Done if self.idle_seconds >= self.done_limit => self.reset(),
+            _ if self.idle_seconds >= self.idle_limit => self.reset(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// Whether a kiosk visitor can choose `service` now (per the last queue report).
+    pub fn available(&self, service: &str) -> bool {
+        let known = self
+            .building
+            .as_ref()
+            .is_some_and(|b| b.service(service).is_some_and(|s| s.walk_in));
+        let open = match &self.queues {
+            Some(queues) => queues
+                .services
+                .iter()
+                .find(|q| q.service == service)
+                .is_some_and(|q| q.availability == lotse_protocol::Availability::Open),
+            None => true,
+        };
+        known && open
+    }
+}

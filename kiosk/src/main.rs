@@ -1,0 +1,75 @@
+//! `kiosk`: parses the command line and runs the kiosk, or renders screenshots.
+
+use std::path::PathBuf;
+
+use clap::Parser;
+use lotse_kiosk::config::KioskConfig;
+
+#[derive(Parser)]
+#[command(version, about = "Lotse kiosk (lobby touchscreen)")]
+struct Args {
+    /// Kiosk config (TOML); defaults fit the demo.
+    #[arg(long)]
+    config: Option<PathBuf>,
+    /// Queue server URL, e.g. http://127.0.0.1:8080.
+    #[arg(long)]
+    server: Option<String>,
+    /// Device token (`queue-server device add --kind kiosk`).
+    #[arg(long)]
+    token: Option<String>,
+    /// Demo: local demo server, printer emulator on 127.0.0.1:9100.
+    #[arg(long)]
+    demo: bool,
+    /// Render every screen in every language to PNG files in DIR, then exit.
+    #[arg(long, value_name = "DIR")]
+    screenshot: Option<PathBuf>,
+    /// Only these languages (comma-separated codes).
+    #[arg(long, value_delimiter = ',')]
+    languages: Vec<String>,
+    #[arg(long)]
+    landscape: bool,
+}
+
+fn main() -> std::process::ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    match run(Args::parse()) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(args: Args) -> anyhow::Result<()> {
+    if let Some(dir) = args.screenshot {
+        for path in lotse_kiosk::screenshot::render_all(&dir, &args.languages, args.landscape)? {
+            println!("{path}");
+        }
+        return Ok(());
+    }
+    let mut config = match &args.config {
+        Some(path) => KioskConfig::load(path)?,
+        None => KioskConfig::default(),
+    };
+    if args.demo {
+        config.device_token = "demo-kiosk-token".into();
+    }
+    if let Some(server) = args.server {
+        config.server_url = server;
+    }
+    if let Some(token) = args.token {
+        config.device_token = token;
+    }
+    if !args.languages.is_empty() {
+        config.languages = args.languages;
+    }
+    config.landscape |= args.landscape;
+    lotse_kiosk::app::run(config)
+}

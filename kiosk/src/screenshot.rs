@@ -1,0 +1,156 @@
+//! `kiosk --screenshot DIR`: renders every screen in every language (and the fault screens)
+//! to PNG with the software renderer, without a display, from sample data.
+
+use std::path::Path;
+use std::rc::Rc;
+
+use slint::platform::software_renderer::{MinimalSoftwareWindow, RepaintBufferType};
+use slint::platform::{Platform, WindowAdapter};
+use slint::{ComponentHandle, PhysicalSize, Rgb8Pixel};
+
+use crate::KioskWindow;
+use crate::controller::Controller;
+use crate::demo_data;
+use crate::flow::{Event, Flow, PrinterState};
+use crate::languages::LANGUAGES;
+
+struct ScreenshotPlatform {
+    window: Rc<MinimalSoftwareWindow>,
+}
+
+impl Platform for ScreenshotPlatform {
+    fn create_window_adapter(&self) -> Result<Rc<dyn WindowAdapter>, slint::PlatformError> {
+        Ok(self.window.clone())
+    }
+}
+
+/// The states to show, each set up by a list of events from a fresh Welcome screen.
+fn scenes(language: &str) -> Vec<(&'static str, Vec<Event>)> {
+    let building = demo_data::building();
+    let queues = Box::new(demo_data::queues(&building));
+    let chosen = ["residence-permit".to_string(), "payment-card".to_string()];
+    let ticket = Box::new(demo_data::ticket(&building, &chosen, language));
+    let choose = vec![
+        Event::ChooseLanguage(language.into()),
+        Event::QueuesLoaded(queues.clone()),
+    ];
+    let with_concerns = [
+        choose.clone(),
+        vec![
+            Event::OpenAgency("immigration".into()),
+            Event::ToggleService("residence-permit".into()),
+            Event::OpenAgency("asylum-benefits".into()),
+            Event::ToggleService("payment-card".into()),
+            Event::OpenAgency("immigration".into()),
+        ],
+    ]
+    .concat();
+    let confirm = [
+        with_concerns.clone(),
+        vec![Event::ToConfirm, Event::QueuesLoaded(queues)],
+    ]
+    .concat();
+    let printing = [confirm.clone(), vec![Event::Print]].concat();
+    vec![
+        ("1-welcome", vec![]),
+        ("2-agencies", choose),
+        ("3-services", with_concerns),
+        ("4-confirm", confirm),
+        ("5-printing", printing.clone()),
+        (
+            "6-done",
+            [
+                printing.clone(),
+                vec![Event::TicketIssued(ticket.clone()), Event::Printed],
+            ]
+            .concat(),
+        ),
+        (
+            "7-paper-out",
+            [
+                vec![Event::PrinterChecked(PrinterState::PaperOut)],
+                printing,
+                vec![Event::TicketIssued(ticket)],
+            ]
+            .concat(),
+        ),
+        (
+            "8-appointment",
+            vec![
+                Event::OpenAppointment,
+                Event::KeypadKey("T".into()),
+                Event::KeypadKey("4".into()),
+                Event::KeypadKey("2".into()),
+            ],
+        ),
+    ]
+}
+
+pub fn render_all(
+    dir: &Path,
+    languages: &[String],
+    landscape: bool,
+) -> anyhow::Result<Vec<String>> {
+    std::fs::create_dir_all(dir)?;
+    let (width, height) = if landscape {
+        (1920, 1080)
+    } else {
+        (1080, 1920)
+    };
+    let window = MinimalSoftwareWindow::new(RepaintBufferType::NewBuffer);
+    slint::platform::set_platform(Box::new(ScreenshotPlatform {
+        window: window.clone(),
+    }))
+    .map_err(|e| anyhow::anyhow!("cannot set the platform: {e:?}"))?;
+    let ui = KioskWindow::new()?;
+    window.set_size(PhysicalSize::new(width, height));
+    ui.show()?;
+    let mut written = Vec::new();
+    let codes: Vec<String> = if languages.is_empty() {
+        LANGUAGES.iter().map(|l| l.code.to_string()).collect()
+    } else {
+        languages.to_vec()
+    };
+    let orientation = if landscape { "landscape" } else { "portrait" };
+    for language in &codes {
+        for (name, events) in scenes(language) {
+            let controller = Controller::new(&ui, Flow::new("de", "screenshot"), Vec::new());
+            controller.dispatch(Event::ServerUp(Box::new(demo_data::building())));
+            if let Err(error) = slint::select_bundled_translation("de") {
+                tracing::warn!(%error, "no German translation");
+            }
+            for event in events {
+                controller.dispatch(event);
+            }
+            let path = dir.join(format!("{orientation}-{language}-{name}.png"));
+            save(&window, width, height, &path)?;
+            written.push(path.display().to_string());
+        }
+    }
+    // The fault screen needs no language.
+    let controller = Controller::new(&ui, Flow::new("de", "screenshot"), Vec::new());
+    controller.dispatch(Event::ServerDown);
+    let path = dir.join(format!("{orientation}-out-of-service.png"));
+    save(&window, width, height, &path)?;
+    written.push(path.display().to_string());
+    Ok(written)
+}
+
+fn save(
+    window: &MinimalSoftwareWindow,
+    width: u32,
+    height: u32,
+    path: &Path,
+) -> anyhow::Result<()> {
+    slint::platform::update_timers_and_animations();
+    window.request_redraw();
+    let mut buffer = vec![Rgb8Pixel::default(); (width * height) as usize];
+    window.draw_if_needed(|renderer| {
+        renderer.render(&mut buffer, width as usize);
+    });
+    let bytes: Vec<u8> = buffer.iter().flat_map(|p| [p.r, p.g, p.b]).collect();
+    image::RgbImage::from_raw(width, height, bytes)
+        .ok_or_else(|| anyhow::anyhow!("bad buffer size"))?
+        .save(path)?;
+    Ok(())
+}

@@ -1,0 +1,253 @@
+//! The I/O side of the kiosk: a tokio runtime on its own threads talks to the queue server and
+//! the printer and posts the outcomes back to the UI thread as flow events. The UI thread
+//! never waits for the network or the printer.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use lotse_printer::raster::TextRenderer;
+use lotse_printer::service::PrinterService;
+use lotse_printer::{PrinterError, PrinterProfile, encode_ticket};
+use lotse_protocol::{Building, CheckIn, Client, ClientError, IssueTicket, Ticket};
+
+use crate::flow::{Effect, Event, IssueFailure, PrinterState, Problem};
+use crate::ticket_print::ticket_print;
+
+/// Delivers an event to the UI thread.
+pub type Post = Arc<dyn Fn(Event) + Send + Sync>;
+
+/// How long a ticket request is retried (same idempotency key) before giving up.
+const ISSUE_DEADLINE: Duration = Duration::from_secs(15);
+const HEALTH_INTERVAL: Duration = Duration::from_millis(700);
+const PRINTER_INTERVAL: Duration = Duration::from_secs(10);
+
+pub struct Worker {
+    runtime: tokio::runtime::Runtime,
+    client: Client,
+    printer: Option<PrinterService>,
+    profile: PrinterProfile,
+    building: Arc<Mutex<Option<Building>>>,
+    renderer: Arc<Mutex<TextRenderer>>,
+    post: Post,
+}
+
+impl Worker {
+    pub fn start(
+        client: Client,
+        printer: Option<PrinterService>,
+        profile: PrinterProfile,
+        post: Post,
+    ) -> anyhow::Result<Worker> {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .thread_name("lotse-kiosk-io")
+            .enable_all()
+            .build()?;
+        let worker = Worker {
+            runtime,
+            client,
+            printer,
+            profile,
+            building: Arc::new(Mutex::new(None)),
+            renderer: Arc::new(Mutex::new(TextRenderer::new())),
+            post,
+        };
+        worker.watch_server();
+        worker.watch_printer();
+        Ok(worker)
+    }
+
+    /// Polls the server: out of service within about a second of it going away, back as soon
+    /// as it answers again (with a fresh building configuration).
+    fn watch_server(&self) {
+        let (client, post, building) = (
+            self.client.clone(),
+            self.post.clone(),
+            self.building.clone(),
+        );
+        self.runtime.spawn(async move {
+            let mut up = false;
+            loop {
+                let alive = tokio::time::timeout(HEALTH_INTERVAL, client.healthz())
+                    .await
+                    .is_ok_and(|r| r.is_ok());
+                if alive && !up {
+                    match client.config().await {
+                        Ok(config) => {
+                            *building.lock().unwrap_or_else(|p| p.into_inner()) =
+                                Some(config.clone());
+                            tracing::info!("queue server reachable");
+                            post(Event::ServerUp(Box::new(config)));
+                            up = true;
+                        }
+                        Err(error) => tracing::warn!(%error, "cannot load the building"),
+                    }
+                } else if !alive && up {
+                    tracing::warn!("queue server unreachable");
+                    post(Event::ServerDown);
+                    up = false;
+                } else if !alive && !up {
+                    post(Event::ServerDown);
+                }
+                tokio::time::sleep(HEALTH_INTERVAL).await;
+            }
+        });
+    }
+
+    fn watch_printer(&self) {
+        let Some(printer) = self.printer.clone() else {
+            return;
+        };
+        let post = self.post.clone();
+        self.runtime.spawn(async move {
+            loop {
+                let state = match printer.status().await {
+                    Ok(Some(status)) => match status.ready() {
+                        Ok(()) => PrinterState::Ready,
+                        Err(error) => printer_state(&error),
+                    },
+                    Ok(None) => PrinterState::Ready,
+                    Err(error) => printer_state(&error),
+                };
+                post(Event::PrinterChecked(state));
+                tokio::time::sleep(PRINTER_INTERVAL).await;
+            }
+        });
+    }
+
+    pub fn run(&self, effect: Effect) {
+        match effect {
+            // The UI thread handles this one itself.
+            Effect::SelectLanguage(_) => {}
+            Effect::LoadQueues => {
+                let (client, post) = (self.client.clone(), self.post.clone());
+                self.runtime.spawn(async move {
+                    match client.queues().await {
+                        Ok(queues) => post(Event::QueuesLoaded(Box::new(queues))),
+                        Err(error) => tracing::warn!(%error, "cannot load the queues"),
+                    }
+                });
+            }
+            Effect::IssueTicket { request, key } => {
+                let (client, post) = (self.client.clone(), self.post.clone());
+                self.runtime.spawn(async move {
+                    post(issue_with_retries(&client, &request, &key).await);
+                });
+            }
+            Effect::CheckIn { code, language } => {
+                let (client, post) = (self.client.clone(), self.post.clone());
+                self.runtime.spawn(async move {
+                    let request = CheckIn {
+                        code,
+                        language: Some(language),
+                    };
+                    let event = match client.check_in(&request).await {
+                        Ok(ticket) => Event::CheckedIn(Box::new(ticket)),
+                        Err(error) => Event::CheckInFailed(check_in_problem(&error)),
+                    };
+                    post(event);
+                });
+            }
+            Effect::Print { ticket } => self.print(*ticket),
+            Effect::ReportPrinter(state) => {
+                tracing::warn!(?state, "printer state changed");
+            }
+        }
+    }
+
+    fn print(&self, ticket: Ticket) {
+        let post = self.post.clone();
+        let Some(printer) = self.printer.clone() else {
+            post(Event::PrintFailed(PrinterState::Unreachable));
+            return;
+        };
+        let building = self
+            .building
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone();
+        let Some(building) = building else {
+            post(Event::PrintFailed(PrinterState::Unreachable));
+            return;
+        };
+        let (profile, renderer) = (self.profile.clone(), self.renderer.clone());
+        self.runtime.spawn(async move {
+            // Encoding shapes text: CPU work, off the async threads.
+            let encoded = tokio::task::spawn_blocking(move || {
+                let mut renderer = renderer.lock().unwrap_or_else(|p| p.into_inner());
+                encode_ticket(&ticket_print(&ticket, &building), &profile, &mut renderer)
+            })
+            .await;
+            let job = match encoded {
+                Ok(Ok(job)) => job,
+                Ok(Err(error)) => {
+                    tracing::error!(%error, "cannot lay out the ticket");
+                    post(Event::PrintFailed(PrinterState::Offline));
+                    return;
+                }
+                Err(error) => {
+                    tracing::error!(%error, "layout task failed");
+                    post(Event::PrintFailed(PrinterState::Offline));
+                    return;
+                }
+            };
+            match printer.print(job).await {
+                Ok(()) => post(Event::Printed),
+                Err(error) => {
+                    tracing::warn!(%error, "printing failed");
+                    post(Event::PrintFailed(printer_state(&error)));
+                }
+            }
+        });
+    }
+}
+
+/// Issues a ticket, retrying transport failures and 5xx with the same key until the deadline.
+pub async fn issue_with_retries(client: &Client, request: &IssueTicket, key: &str) -> Event {
+    let started = tokio::time::Instant::now();
+    let mut pause = Duration::from_millis(200);
+    loop {
+        match client.issue_ticket(request, key).await {
+            Ok(ticket) => return Event::TicketIssued(Box::new(ticket)),
+            Err(error) if error.is_retryable() => {
+                if started.elapsed() >= ISSUE_DEADLINE {
+                    tracing::warn!(%error, "giving up issuing a ticket");
+                    return Event::IssueFailed(IssueFailure::ServerUnreachable);
+                }
+                tracing::info!(%error, "retrying the ticket request with the same key");
+                tokio::time::sleep(pause).await;
+                pause = (pause * 2).min(Duration::from_secs(2));
+            }
+            Err(error) => {
+                tracing::warn!(%error, "ticket refused");
+                let unavailable = matches!(
+                    error.code(),
+                    Some("service_closed" | "walk_ins_full" | "appointment_only")
+                );
+                return Event::IssueFailed(if unavailable {
+                    IssueFailure::Unavailable
+                } else {
+                    IssueFailure::Other
+                });
+            }
+        }
+    }
+}
+
+fn check_in_problem(error: &ClientError) -> Problem {
+    match error.code() {
+        Some("unknown_appointment") => Problem::CodeUnknown,
+        Some("appointment_too_early") => Problem::CodeTooEarly,
+        Some("appointment_expired") => Problem::CodeExpired,
+        _ => Problem::SomethingWrong,
+    }
+}
+
+pub fn printer_state(error: &PrinterError) -> PrinterState {
+    match error {
+        PrinterError::PaperOut => PrinterState::PaperOut,
+        PrinterError::CoverOpen => PrinterState::CoverOpen,
+        PrinterError::Offline | PrinterError::Failure => PrinterState::Offline,
+        _ => PrinterState::Unreachable,
+    }
+}

@@ -1,0 +1,300 @@
+//! Headless UI tests: the whole visitor flow driven through accessible labels, with a fake
+//! queue server (answers computed here) and a recording printer fed by the real layout.
+
+#![allow(clippy::unwrap_used)] // Tests may panic on unexpected errors.
+
+use std::cell::RefCell;
+use std::rc::{Rc, Weak};
+
+use i_slint_backend_testing::ElementHandle;
+use lotse_kiosk::controller::Controller;
+use lotse_kiosk::flow::{Effect, Event, Flow, IssueFailure, PrinterState, Problem};
+use lotse_kiosk::{KioskAdapter, KioskWindow, Screen, Strings, demo_data, ticket_print, worker};
+use lotse_printer::raster::TextRenderer;
+use lotse_printer::transport::{RecordingTransport, print_job};
+use lotse_printer::{PrinterProfile, PrinterStatus, encode_ticket};
+use lotse_protocol::IssueTicket;
+use slint::ComponentHandle;
+
+/// What the fake server and printer saw, and how they behave.
+#[derive(Default)]
+struct Fakes {
+    issued: Vec<(IssueTicket, String)>,
+    server_down: bool,
+}
+
+struct Kiosk {
+    window: KioskWindow,
+    controller: Rc<Controller>,
+    fakes: Rc<RefCell<Fakes>>,
+    printer: RecordingTransport,
+}
+
+fn kiosk() -> Kiosk {
+    // One testing platform per test thread, so tests run in parallel.
+    i_slint_backend_testing::init_no_event_loop();
+    let window = KioskWindow::new().unwrap();
+    // A shown window keeps its conditional parts (screens, lists) up to date.
+    window.show().unwrap();
+    let controller = Controller::new(&window, Flow::new("de", "test"), Vec::new());
+    let fakes = Rc::new(RefCell::new(Fakes::default()));
+    let printer = RecordingTransport::new();
+    let weak: Weak<Controller> = Rc::downgrade(&controller);
+    let (seen, paper) = (fakes.clone(), printer.clone());
+    let building = demo_data::building();
+    let renderer = RefCell::new(TextRenderer::new());
+    controller.set_runner(Box::new(move |effect| {
+        let Some(controller) = weak.upgrade() else {
+            return;
+        };
+        let reply = match effect {
+            Effect::SelectLanguage(_) | Effect::ReportPrinter(_) => None,
+            Effect::LoadQueues => Some(Event::QueuesLoaded(Box::new(demo_data::queues(&building)))),
+            Effect::IssueTicket { request, key } => {
+                let mut fakes = seen.borrow_mut();
+                fakes.issued.push((request.clone(), key));
+                Some(if fakes.server_down {
+                    Event::IssueFailed(IssueFailure::ServerUnreachable)
+                } else {
+                    let ticket = demo_data::ticket(&building, &request.services, &request.language);
+                    Event::TicketIssued(Box::new(ticket))
+                })
+            }
+            Effect::CheckIn { code, language } => Some(if code == "TERMIN-42" {
+                let ticket = demo_data::ticket(&building, &["residence-permit".into()], &language);
+                Event::CheckedIn(Box::new(ticket))
+            } else {
+                Event::CheckInFailed(Problem::CodeUnknown)
+            }),
+            Effect::Print { ticket } => {
+                let print = ticket_print::ticket_print(&ticket, &building);
+                let bytes = encode_ticket(
+                    &print,
+                    &PrinterProfile::epson_80mm(),
+                    &mut renderer.borrow_mut(),
+                )
+                .unwrap();
+                let mut transport = paper.clone();
+                Some(match print_job(&mut transport, &bytes) {
+                    Ok(()) => Event::Printed,
+                    Err(error) => Event::PrintFailed(worker::printer_state(&error)),
+                })
+            }
+        };
+        if let Some(event) = reply {
+            controller.dispatch(event);
+        }
+    }));
+    controller.dispatch(Event::ServerUp(Box::new(demo_data::building())));
+    Kiosk {
+        window,
+        controller,
+        fakes,
+        printer,
+    }
+}
+
+impl Kiosk {
+    fn tap(&self, label: &str) {
+        let element = ElementHandle::find_by_accessible_label(&self.window, label)
+            .next()
+            .unwrap_or_else(|| panic!("nothing labelled \"{label}\" on {:?}", self.screen()));
+        element.invoke_accessible_default_action();
+    }
+
+    fn screen(&self) -> Screen {
+        self.window.global::<KioskAdapter>().get_screen()
+    }
+
+    fn shown_number(&self) -> String {
+        ElementHandle::find_by_accessible_label(&self.window, "ticket number")
+            .next()
+            .and_then(|e| e.accessible_value())
+            .map(|v| v.to_string())
+            .unwrap_or_default()
+    }
+
+    /// Seconds pass (the window's timer sends one tick per second).
+    fn wait(&self, seconds: u32) {
+        for _ in 0..seconds {
+            self.controller.dispatch(Event::Tick);
+        }
+    }
+
+    fn choose(&self, agency: &str, service: &str) {
+        self.tap(&format!("agency {agency}"));
+        self.tap(&format!("service {service}"));
+        self.tap("back");
+    }
+}
+
+#[test]
+fn single_concern_ticket_is_printed_and_shown() {
+    let k = kiosk();
+    assert_eq!(k.screen(), Screen::Welcome);
+    k.tap("language de");
+    assert_eq!(k.screen(), Screen::Concerns);
+    k.choose("immigration", "residence-permit");
+    k.tap("next");
+    assert_eq!(k.screen(), Screen::Confirm);
+    k.tap("print");
+    assert_eq!(k.screen(), Screen::Done);
+    assert_eq!(k.shown_number(), "A-042");
+    assert_eq!(k.printer.jobs(), 1);
+    let printed = k.printer.received();
+    assert!(
+        printed.windows(5).any(|w| w == b"A-042"),
+        "the number is on paper"
+    );
+    let issued = &k.fakes.borrow().issued;
+    assert_eq!(issued[0].0.services, vec!["residence-permit"]);
+    assert_eq!(issued[0].0.language, "de");
+}
+
+#[test]
+fn several_concerns_make_one_ticket_and_can_be_removed() {
+    let k = kiosk();
+    k.tap("language en");
+    k.choose("immigration", "residence-permit");
+    k.choose("asylum-benefits", "payment-card");
+    k.choose("jobcenter", "jobcenter-documents");
+    k.tap("remove jobcenter-documents");
+    // Closed and appointment-only services cannot be chosen.
+    k.tap("agency immigration");
+    k.tap("service address-change");
+    k.tap("service naturalisation-advice");
+    k.tap("back");
+    k.tap("next");
+    k.tap("print");
+    assert_eq!(k.screen(), Screen::Done);
+    let issued = &k.fakes.borrow().issued;
+    assert_eq!(issued.len(), 1, "one touch, one ticket");
+    assert_eq!(
+        issued[0].0.services,
+        vec!["residence-permit", "payment-card"]
+    );
+}
+
+#[test]
+fn appointment_check_in_by_keypad_and_unknown_code() {
+    let k = kiosk();
+    k.tap("appointment");
+    assert_eq!(k.screen(), Screen::Appointment);
+    for key in ["T", "E", "R", "M", "I", "N"] {
+        k.tap(&format!("key {key}"));
+    }
+    k.tap("check in");
+    assert_eq!(k.screen(), Screen::Appointment);
+    assert_eq!(
+        k.window.global::<KioskAdapter>().get_problem(),
+        lotse_kiosk::Problem::CodeUnknown
+    );
+    for key in ["-", "4", "2"] {
+        k.tap(&format!("key {key}"));
+    }
+    k.tap("check in");
+    assert_eq!(k.screen(), Screen::Done);
+    assert_eq!(k.shown_number(), "A-042");
+    assert_eq!(k.printer.jobs(), 1);
+}
+
+#[test]
+fn arabic_mirrors_the_layout_and_translates_the_interface() {
+    let k = kiosk();
+    let strings = k.window.global::<Strings>();
+    assert_eq!(
+        strings.get_next(),
+        "Weiter",
+        "German before a language is chosen"
+    );
+    k.tap("language ar");
+    let adapter = k.window.global::<KioskAdapter>();
+    assert!(adapter.get_rtl());
+    assert_eq!(adapter.get_font(), "Noto Sans Arabic");
+    assert_eq!(strings.get_next(), "التالي");
+    k.tap("agency immigration");
+    let services = adapter.get_services();
+    let first = slint::Model::row_data(&services, 0).unwrap();
+    assert_eq!(first.name, "تمديد الإقامة");
+}
+
+#[test]
+fn idle_kiosk_forgets_the_visitor() {
+    let k = kiosk();
+    k.tap("language ar");
+    k.choose("immigration", "residence-permit");
+    k.wait(59);
+    assert_eq!(k.screen(), Screen::Concerns, "still within the idle time");
+    k.tap("agency jobcenter");
+    k.wait(59);
+    assert_eq!(
+        k.screen(),
+        Screen::Concerns,
+        "a touch restarts the idle time"
+    );
+    k.wait(1);
+    assert_eq!(k.screen(), Screen::Welcome);
+    assert!(k.controller.flow().chosen.is_empty());
+    assert_eq!(k.controller.flow().language, "de");
+    assert!(!k.window.global::<KioskAdapter>().get_rtl());
+}
+
+#[test]
+fn server_down_shows_out_of_service_and_recovers() {
+    let k = kiosk();
+    k.controller.dispatch(Event::ServerDown);
+    assert_eq!(k.screen(), Screen::OutOfService);
+    // Touches do nothing while out of service.
+    assert!(
+        ElementHandle::find_by_accessible_label(&k.window, "language de")
+            .next()
+            .is_none()
+    );
+    k.controller
+        .dispatch(Event::ServerUp(Box::new(demo_data::building())));
+    assert_eq!(k.screen(), Screen::Welcome);
+
+    // A request that cannot reach the server ends out of service, not with two tickets.
+    k.tap("language de");
+    k.choose("immigration", "residence-permit");
+    k.tap("next");
+    k.fakes.borrow_mut().server_down = true;
+    k.tap("print");
+    assert_eq!(k.screen(), Screen::OutOfService);
+    assert_eq!(k.fakes.borrow().issued.len(), 1);
+}
+
+#[test]
+fn paper_out_still_gives_the_number_on_screen() {
+    let k = kiosk();
+    k.printer.set_status(PrinterStatus {
+        paper_out: true,
+        ..Default::default()
+    });
+    k.tap("language uk");
+    k.choose("immigration", "residence-permit");
+    k.tap("next");
+    k.tap("print");
+    assert_eq!(k.screen(), Screen::Done);
+    assert_eq!(k.shown_number(), "A-042");
+    assert_eq!(
+        k.window.global::<KioskAdapter>().get_problem(),
+        lotse_kiosk::Problem::Printer
+    );
+    assert_eq!(
+        k.printer.jobs(),
+        0,
+        "nothing sent to a printer without paper"
+    );
+    assert_eq!(k.controller.flow().printer, PrinterState::PaperOut);
+    // The next visitor is not sent to the printer until it is back.
+    k.tap("finish");
+    k.tap("language de");
+    k.choose("immigration", "residence-permit");
+    k.tap("next");
+    k.tap("print");
+    assert_eq!(k.printer.jobs(), 0);
+    k.controller
+        .dispatch(Event::PrinterChecked(PrinterState::Ready));
+    assert_eq!(k.controller.flow().printer, PrinterState::Ready);
+}

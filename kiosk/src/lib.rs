@@ -5,7 +5,13 @@
 //! the network and printer I/O on its own threads.
 
 /// The code Slint generates from `ui/`; its own lints are not ours to fix.
-#[allow(clippy::all, clippy::unwrap_used, clippy::todo, clippy::dbg_macro, unsafe_code)]
+#[allow(
+    clippy::all,
+    clippy::unwrap_used,
+    clippy::todo,
+    clippy::dbg_macro,
+    unsafe_code
+)]
 mod generated {
     slint::include_modules!();
 }

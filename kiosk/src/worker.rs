@@ -151,6 +151,15 @@ impl Worker {
             Effect::Print { ticket } => self.print(*ticket),
             Effect::ReportPrinter(state) => {
                 tracing::warn!(?state, "printer state changed");
+                let client = self.client.clone();
+                self.runtime.spawn(async move {
+                    let status = lotse_protocol::DeviceStatus {
+                        printer: condition(state),
+                    };
+                    if let Err(error) = client.report_status(&status).await {
+                        tracing::warn!(%error, "cannot report the printer state");
+                    }
+                });
             }
         }
     }
@@ -240,6 +249,17 @@ fn check_in_problem(error: &ClientError) -> Problem {
         Some("appointment_too_early") => Problem::CodeTooEarly,
         Some("appointment_expired") => Problem::CodeExpired,
         _ => Problem::SomethingWrong,
+    }
+}
+
+fn condition(state: PrinterState) -> lotse_protocol::PrinterCondition {
+    use lotse_protocol::PrinterCondition as C;
+    match state {
+        PrinterState::Ready => C::Ready,
+        PrinterState::PaperOut => C::PaperOut,
+        PrinterState::CoverOpen => C::CoverOpen,
+        PrinterState::Offline => C::Offline,
+        PrinterState::Unreachable => C::Unreachable,
     }
 }
 

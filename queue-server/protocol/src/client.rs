@@ -143,6 +143,17 @@ impl Client {
             .await
     }
 
+    /// Reports this kiosk's printer state.
+    pub async fn report_status(&self, status: &crate::DeviceStatus) -> Result<(), ClientError> {
+        let response = self
+            .request(Method::POST, "/devices/status")
+            .json(status)
+            .send()
+            .await
+            .map_err(ClientError::Transport)?;
+        expect_success(response).await.map(|_| ())
+    }
+
     pub async fn queues(&self) -> Result<Queues, ClientError> {
         self.send_json(self.request(Method::GET, "/queues")).await
     }

@@ -67,6 +67,42 @@ pub enum Change {
     AppointmentsImported {
         count: u32,
     },
+    /// A kiosk's printer changed state (staff consoles alert on paper out).
+    DeviceStatus {
+        device: String,
+        printer: PrinterCondition,
+    },
+}
+
+/// A kiosk printer's state as the kiosk reports it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PrinterCondition {
+    Ready,
+    PaperOut,
+    CoverOpen,
+    Offline,
+    /// No answer from the printer at all.
+    Unreachable,
+}
+
+impl PrinterCondition {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PrinterCondition::Ready => "ready",
+            PrinterCondition::PaperOut => "paper_out",
+            PrinterCondition::CoverOpen => "cover_open",
+            PrinterCondition::Offline => "offline",
+            PrinterCondition::Unreachable => "unreachable",
+        }
+    }
+}
+
+/// `POST /api/v1/devices/status`: a kiosk reports its printer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DeviceStatus {
+    pub printer: PrinterCondition,
 }
 
 impl Change {
@@ -82,6 +118,7 @@ impl Change {
             Change::Resumed { .. } => "resumed",
             Change::Transferred { .. } => "transferred",
             Change::AppointmentsImported { .. } => "appointments_imported",
+            Change::DeviceStatus { .. } => "device_status",
         }
     }
 }

@@ -55,6 +55,7 @@ pub fn app(state: AppState) -> Router {
         .route("/tickets/{token}", get(tickets::status))
         .route("/checkins", post(tickets::check_in))
         .route("/appointments", post(tickets::import_appointments))
+        .route("/devices/status", post(tickets::device_status))
         .route("/queues", get(desks::queues))
         .route("/desks/{desk}/call-next", post(desks::call_next))
         .route("/desks/{desk}/call", post(desks::call))

@@ -20,6 +20,7 @@ use utoipa::OpenApi;
         super::tickets::status,
         super::tickets::check_in,
         super::tickets::import_appointments,
+        super::tickets::device_status,
         super::desks::queues,
         super::desks::call_next,
         super::desks::call,

@@ -189,3 +189,27 @@ pub async fn import_appointments(
         .await?;
     Ok(Json(ImportedAppointments { imported }))
 }
+
+#[utoipa::path(post, path = "/api/v1/devices/status", tag = "devices",
+    request_body = lotse_protocol::DeviceStatus,
+    responses((status = 204, description = "stored; an event tells staff when it changed"),
+        (status = 403, body = ApiErrorBody)))]
+pub async fn device_status(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(status): ApiJson<lotse_protocol::DeviceStatus>,
+) -> Result<StatusCode, AppError> {
+    let Caller::Device {
+        kind: DeviceKind::Kiosk,
+        name,
+    } = caller
+    else {
+        return Err(AppError::Forbidden);
+    };
+    let now = state.now();
+    state
+        .store
+        .run(move |c| crate::storage::accounts::set_printer_status(c, now, &name, status.printer))
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}

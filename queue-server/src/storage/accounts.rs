@@ -144,3 +144,28 @@ pub fn session_by_token(
         .optional()?;
     Ok(row.and_then(|(name, role)| Role::parse(&role).map(|role| Caller::Staff { name, role })))
 }
+
+/// Stores a kiosk's printer state; records an event when it changed.
+pub fn set_printer_status(
+    connection: &Connection,
+    now: DateTime<Utc>,
+    device: &str,
+    printer: lotse_protocol::PrinterCondition,
+) -> Result<(), AppError> {
+    let changed = connection.execute(
+        "UPDATE devices SET printer = ?2
+         WHERE name = ?1 AND revoked_at IS NULL AND printer IS NOT ?2",
+        params![device, printer.as_str()],
+    )?;
+    if changed > 0 {
+        super::events::record(
+            connection,
+            now,
+            &lotse_protocol::Change::DeviceStatus {
+                device: device.to_owned(),
+                printer,
+            },
+        )?;
+    }
+    Ok(())
+}

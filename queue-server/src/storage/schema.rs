@@ -113,6 +113,8 @@ CREATE INDEX stops_by_called_at ON stops (called_at);
 CREATE INDEX stops_finished_by_service ON stops (service, status, finished_at);
 "#,
     ),
+    // Kiosks report their printer's state.
+    M::up("ALTER TABLE devices ADD COLUMN printer TEXT;"),
 ];
 
 /// Sets durability pragmas and brings the schema to the newest version.

@@ -6,5 +6,6 @@ mod bad_input;
 mod crash;
 mod desks;
 mod events;
+mod kiosk;
 mod tickets;
 mod util;

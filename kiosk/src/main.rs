@@ -28,6 +28,9 @@ struct Args {
     languages: Vec<String>,
     #[arg(long)]
     landscape: bool,
+    /// With --screenshot: scale the images (e.g. 0.5 for documentation).
+    #[arg(long, default_value_t = 1.0)]
+    scale: f32,
 }
 
 fn main() -> std::process::ExitCode {
@@ -49,7 +52,9 @@ fn main() -> std::process::ExitCode {
 
 fn run(args: Args) -> anyhow::Result<()> {
     if let Some(dir) = args.screenshot {
-        for path in lotse_kiosk::screenshot::render_all(&dir, &args.languages, args.landscape)? {
+        for path in
+            lotse_kiosk::screenshot::render_all(&dir, &args.languages, args.landscape, args.scale)?
+        {
             println!("{path}");
         }
         return Ok(());

@@ -86,10 +86,12 @@ fn scenes(language: &str) -> Vec<(&'static str, Vec<Event>)> {
     ]
 }
 
+/// Renders every scene in every language; `scale` below 1 shrinks the images (for docs).
 pub fn render_all(
     dir: &Path,
     languages: &[String],
     landscape: bool,
+    scale: f32,
 ) -> anyhow::Result<Vec<String>> {
     std::fs::create_dir_all(dir)?;
     let (width, height) = if landscape {
@@ -123,7 +125,7 @@ pub fn render_all(
                 controller.dispatch(event);
             }
             let path = dir.join(format!("{orientation}-{language}-{name}.png"));
-            save(&window, width, height, &path)?;
+            save(&window, width, height, scale, &path)?;
             written.push(path.display().to_string());
         }
     }
@@ -131,7 +133,7 @@ pub fn render_all(
     let controller = Controller::new(&ui, Flow::new("de", "screenshot"), Vec::new());
     controller.dispatch(Event::ServerDown);
     let path = dir.join(format!("{orientation}-out-of-service.png"));
-    save(&window, width, height, &path)?;
+    save(&window, width, height, scale, &path)?;
     written.push(path.display().to_string());
     Ok(written)
 }
@@ -140,6 +142,7 @@ fn save(
     window: &MinimalSoftwareWindow,
     width: u32,
     height: u32,
+    scale: f32,
     path: &Path,
 ) -> anyhow::Result<()> {
     slint::platform::update_timers_and_animations();
@@ -149,8 +152,15 @@ fn save(
         renderer.render(&mut buffer, width as usize);
     });
     let bytes: Vec<u8> = buffer.iter().flat_map(|p| [p.r, p.g, p.b]).collect();
-    image::RgbImage::from_raw(width, height, bytes)
-        .ok_or_else(|| anyhow::anyhow!("bad buffer size"))?
-        .save(path)?;
+    let mut image = image::RgbImage::from_raw(width, height, bytes)
+        .ok_or_else(|| anyhow::anyhow!("bad buffer size"))?;
+    if scale < 1.0 {
+        let (w, h) = (
+            (width as f32 * scale) as u32,
+            (height as f32 * scale) as u32,
+        );
+        image = image::imageops::resize(&image, w, h, image::imageops::FilterType::Triangle);
+    }
+    image.save(path)?;
     Ok(())
 }

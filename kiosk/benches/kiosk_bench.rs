@@ -3,6 +3,8 @@
 //! file with durable commits) and a TCP printer that timestamps what it receives.
 //! `cargo bench -p lotse-kiosk --bench kiosk_bench`
 
+#![allow(clippy::unwrap_used)] // A benchmark may stop at the first failure.
+
 use std::io::{Read, Write};
 use std::net::TcpListener;
 use std::sync::mpsc;

@@ -36,8 +36,23 @@ fn post_to_ui() -> Post {
     })
 }
 
-pub fn run(config: KioskConfig) -> anyhow::Result<()> {
+/// Runs the kiosk until its window closes; `started` is when the process started, for the
+/// start-up time in the log.
+pub fn run(config: KioskConfig, started: std::time::Instant) -> anyhow::Result<()> {
     let window = KioskWindow::new()?;
+    let mut first_frame = true;
+    let notifier = window.window().set_rendering_notifier(move |state, _| {
+        if first_frame && matches!(state, slint::RenderingState::AfterRendering) {
+            first_frame = false;
+            tracing::info!(
+                milliseconds = started.elapsed().as_millis() as u64,
+                "first frame shown"
+            );
+        }
+    });
+    if let Err(error) = notifier {
+        tracing::debug!(%error, "this renderer reports no frames");
+    }
     if config.landscape {
         window
             .window()

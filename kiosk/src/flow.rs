@@ -461,3 +461,140 @@ impl Flow {
         known && open
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::demo_data;
+
+    fn ready() -> Flow {
+        let mut flow = Flow::new("de", "k");
+        flow.handle(Event::ServerUp(Box::new(demo_data::building())));
+        flow
+    }
+
+    fn at_confirm() -> Flow {
+        let mut flow = ready();
+        flow.handle(Event::ChooseLanguage("fa".into()));
+        flow.handle(Event::ToggleService("residence-permit".into()));
+        flow.handle(Event::ToConfirm);
+        flow
+    }
+
+    fn issue_keys(effects: &[Effect]) -> Vec<String> {
+        effects
+            .iter()
+            .filter_map(|e| match e {
+                Effect::IssueTicket { key, .. } => Some(key.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn one_touch_one_request_and_a_new_key_per_visit() {
+        let mut flow = at_confirm();
+        let first = issue_keys(&flow.handle(Event::Print));
+        assert_eq!(first.len(), 1);
+        // A second touch while printing asks for nothing more.
+        assert!(flow.handle(Event::Print).is_empty());
+        let ticket = demo_data::ticket(&demo_data::building(), &["residence-permit".into()], "fa");
+        let effects = flow.handle(Event::TicketIssued(Box::new(ticket)));
+        assert!(matches!(effects.as_slice(), [Effect::Print { .. }]));
+        flow.handle(Event::Printed);
+        assert_eq!(flow.screen, Screen::Done);
+        flow.handle(Event::StartOver);
+        assert_eq!(flow.screen, Screen::Welcome);
+        assert_eq!(
+            flow.language, "de",
+            "privacy: the next visitor starts fresh"
+        );
+        assert!(flow.chosen.is_empty() && flow.ticket.is_none());
+        flow.handle(Event::ChooseLanguage("de".into()));
+        flow.handle(Event::ToggleService("payment-card".into()));
+        flow.handle(Event::ToConfirm);
+        let second = issue_keys(&flow.handle(Event::Print));
+        assert_ne!(first, second);
+    }
+
+    #[test]
+    fn printer_problems_still_give_the_ticket_on_screen() {
+        let mut flow = at_confirm();
+        assert_eq!(
+            flow.handle(Event::PrinterChecked(PrinterState::PaperOut)),
+            vec![Effect::ReportPrinter(PrinterState::PaperOut)]
+        );
+        assert!(
+            flow.handle(Event::PrinterChecked(PrinterState::PaperOut))
+                .is_empty()
+        );
+        flow.handle(Event::Print);
+        let ticket = demo_data::ticket(&demo_data::building(), &["residence-permit".into()], "fa");
+        let effects = flow.handle(Event::TicketIssued(Box::new(ticket)));
+        assert!(effects.is_empty(), "no job for a printer without paper");
+        assert_eq!(
+            (flow.screen, flow.problem),
+            (Screen::Done, Problem::Printer)
+        );
+        assert!(flow.ticket.is_some());
+    }
+
+    #[test]
+    fn rules_against_odd_input() {
+        let mut flow = ready();
+        // Unknown languages and services, and touches on the wrong screen, change nothing.
+        assert!(flow.handle(Event::ChooseLanguage("xx".into())).is_empty());
+        assert_eq!(flow.screen, Screen::Welcome);
+        flow.handle(Event::ToggleService("residence-permit".into()));
+        assert!(flow.chosen.is_empty());
+        flow.handle(Event::ChooseLanguage("de".into()));
+        flow.handle(Event::ToggleService("no-such-service".into()));
+        flow.handle(Event::ToggleService("naturalisation-advice".into()));
+        assert!(
+            flow.chosen.is_empty(),
+            "unknown and appointment-only are refused"
+        );
+        assert!(flow.handle(Event::ToConfirm).is_empty());
+        assert_eq!(flow.screen, Screen::Concerns);
+        // Results that arrive late (after a reset) are ignored.
+        flow.handle(Event::StartOver);
+        let ticket = demo_data::ticket(&demo_data::building(), &["residence-permit".into()], "de");
+        assert!(
+            flow.handle(Event::TicketIssued(Box::new(ticket)))
+                .is_empty()
+        );
+        assert_eq!(flow.screen, Screen::Welcome);
+        // A server outage while printing waits for the retries; elsewhere it is shown.
+        let mut printing = at_confirm();
+        printing.handle(Event::Print);
+        printing.handle(Event::ServerDown);
+        assert_eq!(printing.screen, Screen::Printing);
+        flow.handle(Event::ServerDown);
+        assert_eq!(flow.screen, Screen::OutOfService);
+        assert!(flow.handle(Event::OpenAppointment).is_empty());
+        assert_eq!(flow.screen, Screen::OutOfService);
+    }
+
+    #[test]
+    fn idle_and_done_timeouts() {
+        let check = |screen_events: Vec<Event>, ticks: u32, expected: Screen| {
+            let mut flow = ready();
+            for event in screen_events {
+                flow.handle(event);
+            }
+            for _ in 0..ticks {
+                flow.handle(Event::Tick);
+            }
+            assert_eq!(flow.screen, expected, "after {ticks} s");
+        };
+        let concerns = || vec![Event::ChooseLanguage("ar".into())];
+        check(concerns(), DEFAULT_IDLE_SECONDS - 1, Screen::Concerns);
+        check(concerns(), DEFAULT_IDLE_SECONDS, Screen::Welcome);
+        check(
+            vec![Event::OpenAppointment],
+            DEFAULT_IDLE_SECONDS,
+            Screen::Welcome,
+        );
+        check(vec![], 500, Screen::Welcome);
+    }
+}

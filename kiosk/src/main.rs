@@ -34,6 +34,7 @@ struct Args {
 }
 
 fn main() -> std::process::ExitCode {
+    let started = std::time::Instant::now();
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
@@ -41,7 +42,7 @@ fn main() -> std::process::ExitCode {
         )
         .with_writer(std::io::stderr)
         .init();
-    match run(Args::parse()) {
+    match run(Args::parse(), started) {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("error: {error:#}");
@@ -50,7 +51,7 @@ fn main() -> std::process::ExitCode {
     }
 }
 
-fn run(args: Args) -> anyhow::Result<()> {
+fn run(args: Args, started: std::time::Instant) -> anyhow::Result<()> {
     if let Some(dir) = args.screenshot {
         for path in
             lotse_kiosk::screenshot::render_all(&dir, &args.languages, args.landscape, args.scale)?
@@ -76,5 +77,5 @@ fn run(args: Args) -> anyhow::Result<()> {
         config.languages = args.languages;
     }
     config.landscape |= args.landscape;
-    lotse_kiosk::app::run(config)
+    lotse_kiosk::app::run(config, started)
 }

@@ -5,11 +5,10 @@
 #![allow(clippy::unwrap_used)] // Tests may panic on unexpected errors.
 
 use std::net::TcpListener;
-use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use lotse_printer::emulator::{Emulator, render_png, render_text, serve_pty, serve_tcp};
+use lotse_printer::emulator::{Emulator, PtyPrinter, render_png, render_text, serve_tcp};
 use lotse_printer::raster::TextRenderer;
 use lotse_printer::samples::{SAMPLE_URL, sample_ticket};
 use lotse_printer::transport::{
@@ -17,7 +16,6 @@ use lotse_printer::transport::{
     read_status,
 };
 use lotse_printer::{PrinterError, PrinterProfile, encode_ticket};
-use serialport::SerialPort;
 
 fn encode(language: &str) -> Vec<u8> {
     encode_ticket(
@@ -71,22 +69,6 @@ fn tickets_stay_within_their_size_budgets() {
     }
 }
 
-/// An emulator on the master side of a pseudo-terminal pair; returns the slave's path.
-fn emulator_on_pty() -> (
-    String,
-    Arc<Mutex<Emulator>>,
-    Arc<AtomicBool>,
-    serialport::TTYPort,
-) {
-    let (master, slave) = serialport::TTYPort::pair().unwrap();
-    let path = slave.name().unwrap();
-    let emulator = Arc::new(Mutex::new(Emulator::new(None)));
-    let stop = Arc::new(AtomicBool::new(false));
-    let (served, stopping) = (emulator.clone(), stop.clone());
-    std::thread::spawn(move || serve_pty(master, served, stopping));
-    (path, emulator, stop, slave)
-}
-
 fn serial(path: &str) -> SerialTransport {
     let settings = SerialSettings {
         path: path.to_owned(),
@@ -114,8 +96,9 @@ fn decode_qr(image: &image::GrayImage) -> String {
 /// Serial pseudo-terminals are not thread-safe to set up in parallel: one test does all.
 #[test]
 fn serial_round_trip_status_and_faults() {
-    let (path, emulator, stop, _slave) = emulator_on_pty();
-    let mut transport = serial(&path);
+    let pty = PtyPrinter::start(Emulator::new(None)).unwrap();
+    let emulator = pty.emulator.clone();
+    let mut transport = serial(&pty.path);
 
     // A German ticket prints, and the paper shows the number, umlauts, agency and a QR code
     // that decodes to the status URL.
@@ -170,7 +153,6 @@ fn serial_round_trip_status_and_faults() {
             .ready()
             .is_ok()
     );
-    stop.store(true, std::sync::atomic::Ordering::Relaxed);
 }
 
 #[test]

@@ -2,7 +2,6 @@
 //! printer emulator on a serial pseudo-terminal: the printed QR code leads to a status page
 //! the server answers for that very ticket.
 
-use std::sync::atomic::AtomicBool;
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -10,10 +9,9 @@ use std::time::{Duration, Instant};
 use lotse_kiosk::flow::{Event, Flow, Screen};
 use lotse_kiosk::worker::Worker;
 use lotse_printer::PrinterProfile;
-use lotse_printer::emulator::{Emulator, render_png, render_text, serve_pty};
+use lotse_printer::emulator::{Emulator, PtyPrinter, render_png, render_text};
 use lotse_printer::service::PrinterService;
 use lotse_printer::transport::{FlowControl, SerialSettings, SerialTransport, Timeouts};
-use serialport::SerialPort;
 
 use crate::util::Server;
 
@@ -46,15 +44,10 @@ fn drive(
 #[test]
 fn kiosk_ticket_prints_a_qr_code_the_server_answers() {
     let server = Server::start();
-    let (master, slave) = serialport::TTYPort::pair().unwrap();
-    let path = slave.name().unwrap();
-    let emulator = Arc::new(Mutex::new(Emulator::new(None)));
-    let stop = Arc::new(AtomicBool::new(false));
-    let (served, stopping) = (emulator.clone(), stop.clone());
-    std::thread::spawn(move || serve_pty(master, served, stopping));
-
+    let pty = PtyPrinter::start(Emulator::new(None)).unwrap();
+    let emulator = pty.emulator.clone();
     let settings = SerialSettings {
-        path,
+        path: pty.path.clone(),
         baud: 115_200,
         flow_control: FlowControl::None,
     };
@@ -168,7 +161,6 @@ fn kiosk_ticket_prints_a_qr_code_the_server_answers() {
         reported = replay;
     }
     assert!(reported, "a device_status paper_out event");
-    stop.store(true, std::sync::atomic::Ordering::Relaxed);
     drop(worker);
     drop(runtime);
 }

@@ -4,12 +4,11 @@
 
 use std::io::BufRead;
 use std::path::PathBuf;
-use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex};
 
 use anyhow::Context;
 use clap::Parser;
-use lotse_printer::emulator::{Emulator, serve_pty, serve_tcp};
+use lotse_printer::emulator::{Emulator, PtyPrinter, serve_tcp};
 
 #[derive(Parser)]
 #[command(version, about = "ESC/POS printer emulator for Lotse")]
@@ -39,28 +38,25 @@ fn main() -> anyhow::Result<()> {
     emulator.condition.paper_out = args.paper_out;
     emulator.condition.cover_open = args.cover_open;
     emulator.condition.offline = args.offline;
-    let emulator = Arc::new(Mutex::new(emulator));
     println!("receipts in {}", args.out.display());
 
-    if let Some(address) = &args.tcp {
+    // Kept alive until the program ends.
+    let _pty;
+    let emulator = if let Some(address) = &args.tcp {
         let listener = std::net::TcpListener::bind(address)
             .with_context(|| format!("cannot listen on {address}"))?;
         println!("tcp {}", listener.local_addr()?);
+        let emulator = Arc::new(Mutex::new(emulator));
         let served = emulator.clone();
         std::thread::spawn(move || serve_tcp(listener, served));
+        emulator
     } else {
-        let (master, slave) =
-            serialport::TTYPort::pair().context("cannot open a pseudo-terminal")?;
-        let path = serialport::SerialPort::name(&slave).unwrap_or_default();
-        println!("pty {path}");
-        let served = emulator.clone();
-        let stop = Arc::new(AtomicBool::new(false));
-        std::thread::spawn(move || {
-            // Keep the slave open so the pty lives while clients come and go.
-            let _slave = slave;
-            serve_pty(master, served, stop)
-        });
-    }
+        let pty = PtyPrinter::start(emulator).context("cannot open a pseudo-terminal")?;
+        println!("pty {}", pty.path);
+        let emulator = pty.emulator.clone();
+        _pty = pty;
+        emulator
+    };
     if !args.pty && args.tcp.is_none() {
         println!("(no --tcp given: using a pseudo-terminal)");
     }

@@ -11,7 +11,7 @@ use std::path::PathBuf;
 
 pub use decoder::{Decoder, Element, Receipt, Run};
 pub use render::{render_png, render_text};
-pub use serve::{serve_pty, serve_tcp};
+pub use serve::{PtyPrinter, serve_pty, serve_tcp};
 
 /// What the emulated printer's sensors say.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

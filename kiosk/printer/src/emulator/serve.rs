@@ -3,6 +3,7 @@
 
 use std::io::{Read, Write};
 use std::net::TcpListener;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -16,15 +17,46 @@ fn lock(emulator: &Mutex<Emulator>) -> std::sync::MutexGuard<'_, Emulator> {
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
+/// An emulated serial printer: a pseudo-terminal whose other end (`path`, `/dev/pts/N`) a
+/// serial transport opens. Serves on its own thread until dropped.
+pub struct PtyPrinter {
+    pub path: String,
+    pub emulator: Arc<Mutex<Emulator>>,
+    stop: Arc<AtomicBool>,
+    // Kept open so the pseudo-terminal lives while clients come and go.
+    _slave: TTYPort,
+}
+
+impl PtyPrinter {
+    pub fn start(emulator: Emulator) -> Result<PtyPrinter, crate::PrinterError> {
+        let (master, slave) = TTYPort::pair()?;
+        let path = slave.name().unwrap_or_default();
+        let emulator = Arc::new(Mutex::new(emulator));
+        let stop = Arc::new(AtomicBool::new(false));
+        let (served, stopping) = (emulator.clone(), stop.clone());
+        std::thread::Builder::new()
+            .name("printer-emulator".into())
+            .spawn(move || serve_pty(master, served, stopping))?;
+        Ok(PtyPrinter {
+            path,
+            emulator,
+            stop,
+            _slave: slave,
+        })
+    }
+}
+
+impl Drop for PtyPrinter {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+    }
+}
+
 /// Serves the master side of a pseudo-terminal until `stop` is set or the pty fails.
-pub fn serve_pty(
-    mut master: TTYPort,
-    emulator: Arc<Mutex<Emulator>>,
-    stop: Arc<std::sync::atomic::AtomicBool>,
-) {
+pub fn serve_pty(mut master: TTYPort, emulator: Arc<Mutex<Emulator>>, stop: Arc<AtomicBool>) {
     let _ = master.set_timeout(Duration::from_millis(50));
     let mut buffer = [0u8; 4096];
-    while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+    while !stop.load(Ordering::Relaxed) {
         match master.read(&mut buffer) {
             Ok(0) => continue,
             Ok(n) => {

@@ -1,0 +1,177 @@
+//! Desk and live-update numbers against the release server binary on a real SQLite file:
+//! call-next latency with a few hundred tickets waiting, and call → event delivered to 1,000
+//! SSE subscribers, with the server's memory per idle subscriber.
+//! `cargo bench -p lotse-queue-server --bench live`
+
+#![allow(clippy::unwrap_used)] // A benchmark may stop at the first failure.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use lotse_protocol::event_stream::{StreamItem, StreamOptions, subscribe};
+use lotse_protocol::{Change, Client, Finish, IssueTicket};
+use tokio::sync::Mutex;
+
+const SUBSCRIBERS: usize = 1_000;
+const WAITING: usize = 300;
+
+fn rss_kib(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1).and_then(|v| v.parse().ok()))
+        })
+        .unwrap_or(0)
+}
+
+fn percentile(samples: &mut [Duration], p: usize) -> f64 {
+    samples.sort();
+    samples[(samples.len() * p / 100).min(samples.len() - 1)].as_secs_f64() * 1000.0
+}
+
+#[tokio::main]
+async fn main() {
+    let dir = tempfile::tempdir().unwrap();
+    let building: String = lotse_queue_server::config::EMBEDDED_BUILDING
+        .lines()
+        .filter(|l| {
+            let l = l.trim_start();
+            !l.starts_with("hours =") && !l.starts_with("daily_walk_in_limit =")
+        })
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(dir.path().join("building.toml"), building).unwrap();
+    let mut server = Command::new(env!("CARGO_BIN_EXE_queue-server"))
+        .args(["serve", "--demo", "--listen", "127.0.0.1:0", "--config"])
+        .arg(dir.path().join("building.toml"))
+        .arg("--db")
+        .arg(dir.path().join("bench.db"))
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(server.stdout.take().unwrap()).lines();
+    let url = lines
+        .by_ref()
+        .map_while(Result::ok)
+        .find_map(|l| l.strip_prefix("listening on ").map(str::to_owned))
+        .unwrap();
+    std::thread::spawn(move || lines.for_each(drop));
+    let pid = server.id();
+    let _server = KillOnDrop(server);
+
+    let kiosk = Client::new(&url)
+        .unwrap()
+        .with_device_token("demo-kiosk-token");
+    let staff = Client::new(&url).unwrap();
+    staff.login("staff", "lotse-demo-staff").await.unwrap();
+    let services = ["residence-permit", "eat-pickup", "address-change"];
+    for n in 0..WAITING + 200 {
+        let request = IssueTicket {
+            services: vec![services[n % services.len()].to_owned()],
+            language: "de".into(),
+            channel: None,
+            priority: false,
+        };
+        kiosk
+            .issue_ticket(&request, &format!("bench-{n}"))
+            .await
+            .unwrap();
+    }
+    println!(
+        "server RSS with {} tickets, no subscribers: {} KiB",
+        WAITING + 200,
+        rss_kib(pid)
+    );
+
+    // Call-next with 300-500 waiting: call, then finish so the desk is free again.
+    let mut call_next = Vec::new();
+    for _ in 0..200 {
+        let started = Instant::now();
+        staff.call_next("eg-01").await.unwrap().unwrap();
+        call_next.push(started.elapsed());
+        staff.finish("eg-01", &Finish::default()).await.unwrap();
+    }
+    println!(
+        "call-next over HTTP with {}-{} waiting: p50 {:.2} ms, p99 {:.2} ms",
+        WAITING,
+        WAITING + 200,
+        percentile(&mut call_next, 50),
+        percentile(&mut call_next, 99)
+    );
+
+    // 1,000 subscribers.
+    let idle_before = rss_kib(pid);
+    let display = Client::new(&url)
+        .unwrap()
+        .with_device_token("demo-display-token");
+    let received: Arc<Mutex<Vec<(i64, Instant)>>> = Arc::new(Mutex::new(Vec::new()));
+    let (ready_tx, mut ready_rx) = tokio::sync::mpsc::channel(SUBSCRIBERS);
+    for _ in 0..SUBSCRIBERS {
+        let mut items = subscribe(display.clone(), None, StreamOptions::default());
+        let (received, ready) = (received.clone(), ready_tx.clone());
+        tokio::spawn(async move {
+            while let Some(item) = items.recv().await {
+                match item {
+                    StreamItem::Connected => {
+                        let _ = ready.send(()).await;
+                    }
+                    StreamItem::Event(event) => {
+                        if matches!(event.change, Change::TicketCalled { .. }) {
+                            received.lock().await.push((event.id, Instant::now()));
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        });
+    }
+    for _ in 0..SUBSCRIBERS {
+        ready_rx.recv().await.unwrap();
+    }
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let idle_after = rss_kib(pid);
+    println!(
+        "server RSS with {SUBSCRIBERS} idle SSE subscribers: {idle_after} KiB (+{:.1} KiB per subscriber)",
+        (idle_after.saturating_sub(idle_before)) as f64 / SUBSCRIBERS as f64
+    );
+
+    let mut delivery = Vec::new();
+    for _ in 0..20 {
+        received.lock().await.clear();
+        let started = Instant::now();
+        let called = staff.call_next("eg-02").await.unwrap().unwrap();
+        let _ = called;
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            if received.lock().await.len() >= SUBSCRIBERS || Instant::now() > deadline {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(2)).await;
+        }
+        let got = received.lock().await.clone();
+        assert_eq!(got.len(), SUBSCRIBERS, "every subscriber got the call");
+        delivery.extend(got.iter().map(|(_, at)| at.duration_since(started)));
+        staff.finish("eg-02", &Finish::default()).await.unwrap();
+    }
+    println!(
+        "call-next → event at {SUBSCRIBERS} subscribers ({} deliveries, client in the same 2 cores): p50 {:.1} ms, p99 {:.1} ms",
+        delivery.len(),
+        percentile(&mut delivery, 50),
+        percentile(&mut delivery, 99)
+    );
+}
+
+/// Stops the server even when the benchmark panics.
+struct KillOnDrop(std::process::Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}

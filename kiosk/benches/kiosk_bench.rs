@@ -56,14 +56,7 @@ fn timestamping_printer(first_bytes: mpsc::Sender<Instant>) -> u16 {
 
 fn start_server() -> (String, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
-    let building: String = lotse_queue_server::config::EMBEDDED_BUILDING
-        .lines()
-        .filter(|l| {
-            !l.trim_start().starts_with("hours =")
-                && !l.trim_start().starts_with("daily_walk_in_limit =")
-        })
-        .map(|l| format!("{l}\n"))
-        .collect();
+    let building = lotse_queue_server::config::embedded_always_open();
     let config = lotse_queue_server::config::Config::parse("bench", &building).unwrap();
     let db = dir.path().join("bench.db");
     let (address_tx, address_rx) = mpsc::channel();

@@ -18,6 +18,20 @@ pub use locate::FieldPath;
 /// The sample migration-agency building used when no config file is given.
 pub const EMBEDDED_BUILDING: &str = include_str!("building.toml");
 
+/// The embedded building without opening hours and daily walk-in limits: every service is
+/// open at any time. For tests and benchmarks, which run at any hour and issue hundreds of
+/// tickets.
+pub fn embedded_always_open() -> String {
+    EMBEDDED_BUILDING
+        .lines()
+        .filter(|line| {
+            let line = line.trim_start();
+            !line.starts_with("hours =") && !line.starts_with("daily_walk_in_limit =")
+        })
+        .map(|line| format!("{line}\n"))
+        .collect()
+}
+
 /// A validated building with the lookups the server needs.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -162,6 +176,20 @@ mod tests {
             }
         }
         assert_eq!(config.time_zone, chrono_tz::Europe::Berlin);
+    }
+
+    #[test]
+    fn always_open_variant_is_valid_and_open_at_night() {
+        let config = Config::parse("always open", &embedded_always_open()).unwrap();
+        let sunday_night = chrono::TimeZone::with_ymd_and_hms(&Utc, 2026, 11, 22, 2, 0, 0).unwrap();
+        assert!(config.is_open("residence-permit", sunday_night));
+        assert!(
+            config
+                .building
+                .services
+                .iter()
+                .all(|s| s.daily_walk_in_limit.is_none())
+        );
     }
 
     #[test]

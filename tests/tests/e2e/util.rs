@@ -29,20 +29,12 @@ pub fn server_binary() -> PathBuf {
     binary
 }
 
-/// The demo building without opening hours and daily walk-in limits, so tests pass at any
-/// time of day and can issue hundreds of tickets.
+/// The demo building open at all hours and without daily limits, so tests pass at any time
+/// of day and can issue hundreds of tickets.
 pub fn always_open_building(dir: &Path) -> PathBuf {
-    let embedded = include_str!("../../../queue-server/src/config/building.toml");
-    let text: String = embedded
-        .lines()
-        .filter(|line| {
-            let line = line.trim_start();
-            !line.starts_with("hours =") && !line.starts_with("daily_walk_in_limit =")
-        })
-        .map(|line| format!("{line}\n"))
-        .collect();
     let path = dir.join("building.toml");
-    std::fs::write(&path, text).expect("write test building");
+    std::fs::write(&path, lotse_queue_server::config::embedded_always_open())
+        .expect("write test building");
     path
 }
 

@@ -11,7 +11,7 @@ use lotse_protocol::{Availability, Building, localized};
 use slint::{ComponentHandle, Model, ModelRc, SharedString, VecModel};
 
 use crate::flow::{Effect, Event, Flow, Problem as FlowProblem, Screen as FlowScreen};
-use crate::languages::{self, LANGUAGES};
+use crate::languages;
 use crate::qr::qr_image;
 use crate::scanner::{WedgeDecoder, clean_code};
 use crate::{
@@ -232,26 +232,16 @@ impl Controller {
             adapter.set_agency_name(text(&agency.name));
             adapter.set_agency_colour(parse_colour(&agency.colour));
         }
-        let availability = |id: &str| {
-            flow.queues
-                .as_ref()
-                .and_then(|q| q.services.iter().find(|s| s.service == id))
-                .map(|s| s.availability)
-        };
         let services: Vec<ServiceItem> = building
             .services
             .iter()
             .filter(|s| agency.is_some_and(|a| a.id == s.agency))
             .map(|s| {
-                let state = if !s.walk_in {
-                    "appointment-only"
-                } else {
-                    match availability(&s.id) {
-                        Some(Availability::Closed) => "closed",
-                        Some(Availability::AppointmentOnly) => "appointment-only",
-                        Some(Availability::FullToday) => "full-today",
-                        Some(Availability::Open) | None => "open",
-                    }
+                let state = match flow.availability(&s.id) {
+                    Some(Availability::Closed) => "closed",
+                    Some(Availability::AppointmentOnly) => "appointment-only",
+                    Some(Availability::FullToday) => "full-today",
+                    Some(Availability::Open) | None => "open",
                 };
                 ServiceItem {
                     id: s.id.clone().into(),
@@ -275,9 +265,7 @@ impl Controller {
             .map(|s| {
                 let agency = building.agency(&s.agency);
                 let wait = flow
-                    .queues
-                    .as_ref()
-                    .and_then(|q| q.services.iter().find(|q| q.service == s.id))
+                    .queue(&s.id)
                     .map_or(-1, |q| q.estimated_wait_minutes as i32);
                 ChosenItem {
                     id: s.id.clone().into(),
@@ -355,9 +343,4 @@ fn set_model<T: Clone + PartialEq + 'static>(
 fn parse_colour(hex: &str) -> slint::Color {
     let value = u32::from_str_radix(hex.trim_start_matches('#'), 16).unwrap_or(0x0B4F9C);
     slint::Color::from_rgb_u8((value >> 16) as u8, (value >> 8) as u8, value as u8)
-}
-
-/// The languages list, for tests and screenshots.
-pub fn all_language_codes() -> Vec<&'static str> {
-    LANGUAGES.iter().map(|l| l.code).collect()
 }

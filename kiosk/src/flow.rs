@@ -1,7 +1,7 @@
 //! The visitor flow as a pure state machine: events in (touches, ticks, results of network
 //! and printer work), state changes and effects out. No I/O, no clock: a tick is one second.
 
-use lotse_protocol::{Building, IssueTicket, Queues, Ticket};
+use lotse_protocol::{Availability, Building, IssueTicket, Queues, Ticket};
 
 use crate::languages;
 
@@ -444,21 +444,30 @@ impl Flow {
         }
     }
 
+    /// The last queue report's line for `service`.
+    pub fn queue(&self, service: &str) -> Option<&lotse_protocol::ServiceQueue> {
+        self.queues
+            .as_ref()
+            .and_then(|q| q.services.iter().find(|s| s.service == service))
+    }
+
+    /// Whether a kiosk visitor can take a ticket for `service` now, and if not why; `None`
+    /// for a service the building does not have. Without a queue report a walk-in service
+    /// counts as open (the server still decides when the ticket is issued).
+    pub fn availability(&self, service: &str) -> Option<Availability> {
+        let service = self.building.as_ref()?.service(service)?;
+        if !service.walk_in {
+            return Some(Availability::AppointmentOnly);
+        }
+        Some(
+            self.queue(&service.id)
+                .map_or(Availability::Open, |q| q.availability),
+        )
+    }
+
     /// Whether a kiosk visitor can choose `service` now (per the last queue report).
     pub fn available(&self, service: &str) -> bool {
-        let known = self
-            .building
-            .as_ref()
-            .is_some_and(|b| b.service(service).is_some_and(|s| s.walk_in));
-        let open = match &self.queues {
-            Some(queues) => queues
-                .services
-                .iter()
-                .find(|q| q.service == service)
-                .is_some_and(|q| q.availability == lotse_protocol::Availability::Open),
-            None => true,
-        };
-        known && open
+        self.availability(service) == Some(Availability::Open)
     }
 }
 

@@ -29,10 +29,9 @@ pub const KEEP_ALIVE_INTERVAL: Duration = Duration::from_secs(5);
                        `keep-alive` events every 5 s")))]
 pub async fn stream(
     State(state): State<AppState>,
-    caller: Caller,
+    _caller: Caller,
     headers: HeaderMap,
 ) -> Result<Sse<impl Stream<Item = Result<SseEvent, Infallible>>>, AppError> {
-    drop(caller);
     let resume_after = headers
         .get("last-event-id")
         .and_then(|v| v.to_str().ok())

@@ -92,6 +92,12 @@ fn kiosk_ticket_prints_a_qr_code_the_server_answers() {
         "printed without problems"
     );
 
+    // "Printed" means the job left the kiosk; the emulator may still be reading the pty.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while emulator.lock().unwrap().receipts().is_empty() {
+        assert!(Instant::now() < deadline, "no receipt within 10 s");
+        std::thread::sleep(Duration::from_millis(20));
+    }
     let receipt = emulator.lock().unwrap().receipts()[0].clone();
     let text = render_text(&receipt);
     assert!(text.contains("A-001"), "{text}");

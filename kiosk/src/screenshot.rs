@@ -2,27 +2,15 @@
 //! to PNG with the software renderer, without a display, from sample data.
 
 use std::path::Path;
-use std::rc::Rc;
 
-use slint::platform::software_renderer::{MinimalSoftwareWindow, RepaintBufferType};
-use slint::platform::{Platform, WindowAdapter};
-use slint::{ComponentHandle, PhysicalSize, Rgb8Pixel};
+use lotse_slint_snapshot::Snapshotter;
+use slint::ComponentHandle;
 
 use crate::KioskWindow;
 use crate::controller::Controller;
 use crate::demo_data;
 use crate::flow::{Event, Flow, PrinterState};
 use crate::languages::LANGUAGES;
-
-struct ScreenshotPlatform {
-    window: Rc<MinimalSoftwareWindow>,
-}
-
-impl Platform for ScreenshotPlatform {
-    fn create_window_adapter(&self) -> Result<Rc<dyn WindowAdapter>, slint::PlatformError> {
-        Ok(self.window.clone())
-    }
-}
 
 /// The states to show, each set up by a list of events from a fresh Welcome screen.
 fn scenes(language: &str) -> Vec<(&'static str, Vec<Event>)> {
@@ -99,13 +87,9 @@ pub fn render_all(
     } else {
         (1080, 1920)
     };
-    let window = MinimalSoftwareWindow::new(RepaintBufferType::NewBuffer);
-    slint::platform::set_platform(Box::new(ScreenshotPlatform {
-        window: window.clone(),
-    }))
-    .map_err(|e| anyhow::anyhow!("cannot set the platform: {e:?}"))?;
+    let mut snapshotter = Snapshotter::install(width, height)?;
     let ui = KioskWindow::new()?;
-    window.set_size(PhysicalSize::new(width, height));
+    snapshotter.set_size(width, height);
     ui.show()?;
     let mut written = Vec::new();
     let codes: Vec<String> = if languages.is_empty() {
@@ -125,7 +109,7 @@ pub fn render_all(
                 controller.dispatch(event);
             }
             let path = dir.join(format!("{orientation}-{language}-{name}.png"));
-            save(&window, width, height, scale, &path)?;
+            snapshotter.save_png(&path, scale)?;
             written.push(path.display().to_string());
         }
     }
@@ -133,34 +117,7 @@ pub fn render_all(
     let controller = Controller::new(&ui, Flow::new("de", "screenshot"), Vec::new());
     controller.dispatch(Event::ServerDown);
     let path = dir.join(format!("{orientation}-out-of-service.png"));
-    save(&window, width, height, scale, &path)?;
+    snapshotter.save_png(&path, scale)?;
     written.push(path.display().to_string());
     Ok(written)
-}
-
-fn save(
-    window: &MinimalSoftwareWindow,
-    width: u32,
-    height: u32,
-    scale: f32,
-    path: &Path,
-) -> anyhow::Result<()> {
-    slint::platform::update_timers_and_animations();
-    window.request_redraw();
-    let mut buffer = vec![Rgb8Pixel::default(); (width * height) as usize];
-    window.draw_if_needed(|renderer| {
-        renderer.render(&mut buffer, width as usize);
-    });
-    let bytes: Vec<u8> = buffer.iter().flat_map(|p| [p.r, p.g, p.b]).collect();
-    let mut image = image::RgbImage::from_raw(width, height, bytes)
-        .ok_or_else(|| anyhow::anyhow!("bad buffer size"))?;
-    if scale < 1.0 {
-        let (w, h) = (
-            (width as f32 * scale) as u32,
-            (height as f32 * scale) as u32,
-        );
-        image = image::imageops::resize(&image, w, h, image::imageops::FilterType::Triangle);
-    }
-    image.save(path)?;
-    Ok(())
 }

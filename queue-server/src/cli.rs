@@ -36,6 +36,9 @@ pub enum Command {
         /// Seed demo staff accounts and device tokens on an empty database and print them.
         #[arg(long)]
         demo: bool,
+        /// Ignore opening hours and daily walk-in limits (demonstrations outside office hours).
+        #[arg(long)]
+        always_open: bool,
     },
     /// Validate a building config file and report every problem with its line.
     CheckConfig { file: PathBuf },
@@ -128,7 +131,8 @@ pub fn execute(cli: Cli) -> anyhow::Result<()> {
             db,
             listen,
             demo,
-        } => runtime.block_on(serve(config.as_deref(), &db, listen, demo)),
+            always_open,
+        } => runtime.block_on(serve(config.as_deref(), &db, listen, demo, always_open)),
         Command::CheckConfig { file } => {
             let config = Config::load(&file)?;
             println!(
@@ -171,11 +175,16 @@ async fn serve(
     db: &Path,
     listen: SocketAddr,
     demo: bool,
+    always_open: bool,
 ) -> anyhow::Result<()> {
-    let config = match config {
+    let mut config = match config {
         Some(path) => Config::load(path)?,
         None => Config::embedded()?,
     };
+    if always_open {
+        tracing::warn!("opening hours and walk-in limits are switched off (--always-open)");
+        config = config.always_open();
+    }
     let store =
         Store::open(db).with_context(|| format!("cannot open database {}", db.display()))?;
     if demo {

@@ -8,6 +8,7 @@ pub mod error;
 pub mod estimate;
 pub mod routing;
 pub mod storage;
+pub mod web;
 
 use std::future::Future;
 use std::sync::Arc;

@@ -33,6 +33,9 @@ pub struct Building {
     pub displays: Vec<Display>,
     #[serde(default)]
     pub kiosks: Vec<Kiosk>,
+    /// Texts the call displays show besides the calls.
+    #[serde(default)]
+    pub signage: Signage,
 }
 
 impl Building {
@@ -46,6 +49,14 @@ impl Building {
 
     pub fn desk(&self, id: &str) -> Option<&Desk> {
         self.desks.iter().find(|d| d.id == id)
+    }
+
+    /// Whether a display of `zone` shows calls to `desk`; a display without a zone shows all.
+    pub fn desk_in_zone(&self, desk: &str, zone: Option<&str>) -> bool {
+        match zone {
+            None => self.desk(desk).is_some(),
+            Some(zone) => self.desk(desk).is_some_and(|d| d.zone == zone),
+        }
     }
 }
 
@@ -215,6 +226,18 @@ pub struct Display {
     /// The zone whose calls it shows; none shows every zone.
     #[serde(default)]
     pub zone: Option<String>,
+}
+
+/// What call displays show around the calls.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Signage {
+    /// "Please watch for your number", shown in turn in every language it has.
+    #[serde(default)]
+    pub watch_for_number: Localized,
+    /// Notices shown below the calls, e.g. "The Jobcenter closes at 12:00 on Friday".
+    #[serde(default)]
+    pub notices: Vec<Localized>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]

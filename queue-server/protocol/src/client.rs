@@ -7,6 +7,7 @@ use serde::de::DeserializeOwned;
 use crate::API_PREFIX;
 use crate::building::Building;
 use crate::desk::{CallSpecific, DeskTicket, Finish, Queues, Resume, Transfer};
+use crate::display::{DisplayQuery, DisplaySnapshot};
 use crate::error::ApiErrorBody;
 use crate::session::{Login, SessionInfo};
 use crate::ticket::{CheckIn, ImportAppointments, ImportedAppointments, IssueTicket, Ticket};
@@ -110,6 +111,16 @@ impl Client {
 
     pub async fn config(&self) -> Result<Building, ClientError> {
         self.send_json(self.request(Method::GET, "/config")).await
+    }
+
+    /// The recent calls of `zone` (all zones when none) and the waiting lines.
+    pub async fn display(&self, zone: Option<&str>) -> Result<DisplaySnapshot, ClientError> {
+        let query = DisplayQuery {
+            zone: zone.map(str::to_owned),
+            limit: None,
+        };
+        self.send_json(self.request(Method::GET, "/display").query(&query))
+            .await
     }
 
     /// Issues a ticket. Retrying with the same `idempotency_key` returns the same ticket.

@@ -6,6 +6,7 @@
 pub mod building;
 pub mod client;
 pub mod desk;
+pub mod display;
 pub mod error;
 pub mod event;
 pub mod event_stream;
@@ -15,6 +16,7 @@ pub mod ticket;
 pub use building::*;
 pub use client::{Client, ClientError};
 pub use desk::*;
+pub use display::*;
 pub use error::ApiErrorBody;
 pub use event::*;
 pub use session::*;

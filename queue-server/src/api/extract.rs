@@ -8,12 +8,16 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
 
 use super::AppState;
-use crate::auth::{Caller, token_hash};
+use crate::auth::{Caller, DeviceKind, token_hash};
 use crate::error::AppError;
 use crate::storage::accounts;
 
 /// The name of the staff session cookie.
 pub const SESSION_COOKIE: &str = "lotse_session";
+
+/// The cookie a browser display keeps its display token in (set by `/display?token=…`),
+/// because `EventSource` cannot send an `Authorization` header.
+pub const DISPLAY_COOKIE: &str = "lotse_display";
 
 /// `axum::Json` with errors in our format: 400 `malformed_request`, 413 `payload_too_large`.
 #[derive(FromRequest)]
@@ -32,14 +36,29 @@ impl From<JsonRejection> for AppError {
 
 /// The value of the session cookie, if the request carries one.
 pub fn session_token(headers: &HeaderMap) -> Option<String> {
+    cookie(headers, SESSION_COOKIE)
+}
+
+/// The value of the cookie `wanted`, if the request carries one of reasonable length.
+pub fn cookie(headers: &HeaderMap, wanted: &str) -> Option<String> {
     headers
         .get_all(COOKIE)
         .iter()
         .filter_map(|value| value.to_str().ok())
         .flat_map(|value| value.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == SESSION_COOKIE)
+        .find(|(name, _)| *name == wanted)
         .map(|(_, value)| value.to_owned())
+        .filter(|value| !value.is_empty() && value.len() <= 128)
+}
+
+/// The device a token belongs to, if it is an active one.
+pub async fn device(state: &AppState, token: &str) -> Result<Option<Caller>, AppError> {
+    let hash = token_hash(token);
+    state
+        .store
+        .run(move |connection| accounts::device_by_token(connection, &hash))
+        .await
 }
 
 impl FromRequestParts<AppState> for Caller {
@@ -55,20 +74,27 @@ impl FromRequestParts<AppState> for Caller {
                 .map(str::trim)
                 .filter(|t| !t.is_empty() && t.len() <= 128)
                 .ok_or(AppError::Unauthenticated)?;
-            let hash = token_hash(token);
-            return state
-                .store
-                .run(move |connection| accounts::device_by_token(connection, &hash))
-                .await?
-                .ok_or(AppError::Unauthenticated);
+            return device(state, token).await?.ok_or(AppError::Unauthenticated);
         }
-        if let Some(token) = session_token(&parts.headers).filter(|t| t.len() <= 128) {
+        if let Some(token) = session_token(&parts.headers) {
             let hash = token_hash(&token);
             return state
                 .store
                 .run(move |connection| accounts::session_by_token(connection, &hash, now))
                 .await?
                 .ok_or(AppError::Unauthenticated);
+        }
+        if let Some(token) = cookie(&parts.headers, DISPLAY_COOKIE) {
+            // Only display tokens are ever put in this cookie; anything else is refused.
+            return match device(state, &token).await? {
+                Some(
+                    caller @ Caller::Device {
+                        kind: DeviceKind::Display,
+                        ..
+                    },
+                ) => Ok(caller),
+                _ => Err(AppError::Unauthenticated),
+            };
         }
         Err(AppError::Unauthenticated)
     }

@@ -1,8 +1,9 @@
 //! The HTTP API: the router, shared state and request limits.
 
 mod desks;
+pub mod display;
 mod events;
-mod extract;
+pub mod extract;
 pub mod openapi;
 mod session;
 mod tickets;
@@ -57,6 +58,7 @@ pub fn app(state: AppState) -> Router {
         .route("/appointments", post(tickets::import_appointments))
         .route("/devices/status", post(tickets::device_status))
         .route("/queues", get(desks::queues))
+        .route("/display", get(display::snapshot))
         .route("/desks/{desk}/call-next", post(desks::call_next))
         .route("/desks/{desk}/call", post(desks::call))
         .route("/desks/{desk}/recall", post(desks::recall))
@@ -72,8 +74,10 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .nest(lotse_protocol::API_PREFIX, api)
+        .merge(crate::web::routes())
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
+        .layer(axum::middleware::map_response(crate::web::security_headers))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

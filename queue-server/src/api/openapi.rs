@@ -22,6 +22,7 @@ use utoipa::OpenApi;
         super::tickets::import_appointments,
         super::tickets::device_status,
         super::desks::queues,
+        super::display::snapshot,
         super::desks::call_next,
         super::desks::call,
         super::desks::recall,

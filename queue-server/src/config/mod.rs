@@ -8,7 +8,7 @@ mod validate;
 use std::collections::HashMap;
 use std::path::Path;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, TimeZone, Utc};
 use chrono_tz::Tz;
 use lotse_protocol::{Building, Service};
 
@@ -119,6 +119,34 @@ impl Config {
             time_zone: found.time_zone,
             schedules: found.schedules,
         })
+    }
+
+    /// The same building with no opening hours and no daily walk-in limits, for demonstrations
+    /// at any hour (`serve --always-open`).
+    pub fn always_open(mut self) -> Config {
+        for schedule in self.schedules.values_mut() {
+            *schedule = None;
+        }
+        for agency in &mut self.building.agencies {
+            agency.hours = None;
+        }
+        for service in &mut self.building.services {
+            service.hours = None;
+            service.daily_walk_in_limit = None;
+        }
+        self
+    }
+
+    /// The start of the building's local day that `now` falls in.
+    pub fn day_start(&self, now: DateTime<Utc>) -> DateTime<Utc> {
+        let local_midnight = now
+            .with_timezone(&self.time_zone)
+            .date_naive()
+            .and_time(chrono::NaiveTime::MIN);
+        self.time_zone
+            .from_local_datetime(&local_midnight)
+            .earliest()
+            .map_or(now, |start| start.with_timezone(&Utc))
     }
 
     pub fn service(&self, id: &str) -> Option<&Service> {

@@ -230,6 +230,17 @@ pub fn validate(building: &Building) -> Found {
         root.key("kiosks"),
         building.kiosks.iter().map(|k| k.id.as_str()),
     );
+    let signage = root.key("signage");
+    if !building.signage.watch_for_number.is_empty() {
+        check.localized(
+            signage.key("watch_for_number"),
+            &building.signage.watch_for_number,
+            lang,
+        );
+    }
+    for (index, notice) in building.signage.notices.iter().enumerate() {
+        check.localized(signage.key("notices").index(index), notice, lang);
+    }
 
     Found {
         problems: check.problems,

@@ -6,6 +6,7 @@
 pub mod accounts;
 pub mod appointments;
 pub mod desks;
+pub mod display;
 pub mod events;
 mod schema;
 pub use schema::prepare;

@@ -115,6 +115,8 @@ CREATE INDEX stops_finished_by_service ON stops (service, status, finished_at);
     ),
     // Kiosks report their printer's state.
     M::up("ALTER TABLE devices ADD COLUMN printer TEXT;"),
+    // Displays load today's calls from the event log.
+    M::up("CREATE INDEX events_by_at ON events (at);"),
 ];
 
 /// Sets durability pragmas and brings the schema to the newest version.

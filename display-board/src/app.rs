@@ -1,0 +1,72 @@
+//! Running the board for real: window, controller, gong and the I/O worker.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::sync::Arc;
+
+use chrono::Utc;
+use lotse_protocol::Client;
+use slint::ComponentHandle;
+
+use crate::BoardWindow;
+use crate::board::{Board, Input};
+use crate::config::DisplayConfig;
+use crate::controller::Controller;
+use crate::gong::Gong;
+use crate::worker::{Post, Worker};
+
+thread_local! {
+    /// The controller of the UI thread, for inputs posted from the worker.
+    static CONTROLLER: RefCell<Option<Rc<Controller>>> = const { RefCell::new(None) };
+}
+
+fn post_to_ui() -> Post {
+    Arc::new(|input: Input| {
+        let posted = slint::invoke_from_event_loop(move || {
+            CONTROLLER.with(|c| {
+                if let Some(controller) = c.borrow().as_ref() {
+                    controller.handle(input);
+                }
+            });
+        });
+        if posted.is_err() {
+            tracing::debug!("the UI has stopped; input dropped");
+        }
+    })
+}
+
+/// Runs the board until its window closes.
+pub fn run(config: DisplayConfig) -> anyhow::Result<()> {
+    config.check()?;
+    let window = BoardWindow::new()?;
+    window
+        .global::<crate::BoardAdapter>()
+        .set_portrait(config.portrait);
+    let size = if config.portrait {
+        slint::LogicalSize::new(1080.0, 1920.0)
+    } else {
+        slint::LogicalSize::new(1920.0, 1080.0)
+    };
+    window.window().set_size(size);
+    window.window().set_fullscreen(config.fullscreen);
+
+    let gong = config
+        .sound
+        .enabled
+        .then(|| Gong::new(config.sound.command.clone(), config.sound.volume));
+    let on_new_call: Box<dyn Fn()> = Box::new(move || {
+        if let Some(gong) = &gong {
+            gong.ring();
+        }
+    });
+    let board = Board::new(config.settings(), Utc::now());
+    let controller = Controller::new(&window, board, Rc::new(Utc::now), on_new_call);
+    CONTROLLER.with(|c| *c.borrow_mut() = Some(controller.clone()));
+
+    let client = Client::new(&config.server_url)?.with_device_token(&config.device_token);
+    let _worker = Worker::start(client, config.zone.clone(), post_to_ui())?;
+    let _ticks = controller.start_ticks();
+    window.run()?;
+    CONTROLLER.with(|c| *c.borrow_mut() = None);
+    Ok(())
+}

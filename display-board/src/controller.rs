@@ -1,0 +1,159 @@
+//! Shows the board in the Slint window: feeds inputs to the pure [`Board`], writes its view
+//! into the `BoardAdapter` properties and rings the gong for new calls. Runs on the UI thread.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use chrono::{DateTime, Utc};
+use slint::{Color, ComponentHandle, ModelRc, SharedString, VecModel};
+
+use crate::board::{Board, CallView, Input, Outcome, View};
+use crate::{AgencyRow, BoardAdapter, BoardWindow, CallRow};
+
+/// The current time; tests pass a fixed one.
+pub type Clock = Rc<dyn Fn() -> DateTime<Utc>>;
+
+pub struct Controller {
+    window: slint::Weak<BoardWindow>,
+    board: RefCell<Board>,
+    clock: Clock,
+    /// Called for each new call (the gong).
+    on_new_call: Box<dyn Fn()>,
+    /// The last view written, so an unchanged view costs nothing.
+    shown: RefCell<Option<View>>,
+}
+
+impl Controller {
+    pub fn new(
+        window: &BoardWindow,
+        board: Board,
+        clock: Clock,
+        on_new_call: Box<dyn Fn()>,
+    ) -> Rc<Controller> {
+        let controller = Rc::new(Controller {
+            window: window.as_weak(),
+            board: RefCell::new(board),
+            clock,
+            on_new_call,
+            shown: RefCell::new(None),
+        });
+        controller.render();
+        controller
+    }
+
+    pub fn handle(&self, input: Input) {
+        let now = (self.clock)();
+        let outcome = self.board.borrow_mut().handle(input, now);
+        if outcome == Outcome::NewCall {
+            (self.on_new_call)();
+        }
+        if outcome != Outcome::Ignored {
+            self.render();
+        }
+    }
+
+    /// Redraws what time changes: the clock, the line, highlights and the connection marker.
+    pub fn render(&self) {
+        let view = self.board.borrow().view((self.clock)());
+        if self.shown.borrow().as_ref() == Some(&view) {
+            return;
+        }
+        if let Some(window) = self.window.upgrade() {
+            write(&window.global::<BoardAdapter>(), &view);
+        }
+        *self.shown.borrow_mut() = Some(view);
+    }
+
+    /// Re-renders every second while the returned timer lives.
+    pub fn start_ticks(self: &Rc<Self>) -> slint::Timer {
+        let timer = slint::Timer::default();
+        let weak = Rc::downgrade(self);
+        timer.start(
+            slint::TimerMode::Repeated,
+            std::time::Duration::from_secs(1),
+            move || {
+                if let Some(controller) = weak.upgrade() {
+                    controller.render();
+                }
+            },
+        );
+        timer
+    }
+}
+
+fn write(adapter: &BoardAdapter, view: &View) {
+    adapter.set_site_name(view.site_name.as_str().into());
+    adapter.set_clock(view.clock.as_str().into());
+    adapter.set_date(view.date.as_str().into());
+    adapter.set_current(rows(&view.current));
+    adapter.set_history(rows(&view.history));
+    let agencies: Vec<AgencyRow> = view
+        .agencies
+        .iter()
+        .map(|a| AgencyRow {
+            letter: a.letter.as_str().into(),
+            name: a.name.as_str().into(),
+            colour: colour(&a.colour),
+            waiting: a.waiting.to_string().into(),
+            estimate: match a.estimated_wait_minutes {
+                Some(minutes) if a.waiting > 0 => format!("ca. {minutes} min").into(),
+                Some(_) => "–".into(),
+                None => "geschlossen".into(),
+            },
+        })
+        .collect();
+    adapter.set_agencies(ModelRc::new(VecModel::from(agencies)));
+    match &view.line {
+        Some(line) => {
+            adapter.set_line(line.text.as_str().into());
+            adapter.set_notice(line.notice.as_str().into());
+            adapter.set_line_font(font_family(&line.language).into());
+            adapter.set_line_rtl(line.rtl);
+        }
+        None => {
+            adapter.set_line(SharedString::new());
+            adapter.set_notice(SharedString::new());
+        }
+    }
+    adapter.set_connection_lost(match &view.connection_lost_since {
+        Some(since) => {
+            format!("Verbindung unterbrochen seit {since} · Connection lost since {since}").into()
+        }
+        None => SharedString::new(),
+    });
+}
+
+fn rows(calls: &[CallView]) -> ModelRc<CallRow> {
+    let rows: Vec<CallRow> = calls
+        .iter()
+        .map(|c| CallRow {
+            number: c.number.as_str().into(),
+            caption: c.caption.as_str().into(),
+            place: c.place.as_str().into(),
+            floor: c.floor.as_str().into(),
+            direction: c.direction.as_str().into(),
+            colour: colour(&c.colour),
+            highlighted: c.highlighted,
+        })
+        .collect();
+    ModelRc::new(VecModel::from(rows))
+}
+
+/// `#RRGGBB` to a colour; anything else is grey (the server validates colours).
+fn colour(hex: &str) -> Color {
+    let value = hex
+        .strip_prefix('#')
+        .and_then(|h| u32::from_str_radix(h, 16).ok())
+        .unwrap_or(0x44_44_44);
+    Color::from_rgb_u8((value >> 16) as u8, (value >> 8) as u8, value as u8)
+}
+
+/// The bundled font family that draws a language's script (Slint does not fall back to
+/// imported fonts).
+fn font_family(language: &str) -> &'static str {
+    match language {
+        "ar" | "fa" | "ps" | "ur" => "Noto Sans Arabic",
+        "ti" | "am" => "Noto Sans Ethiopic",
+        _ => "Noto Sans",
+    }
+}

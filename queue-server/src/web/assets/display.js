@@ -1,0 +1,106 @@
+// Keeps the browser display live: reloads the board fragment when an event arrives,
+// highlights new calls, runs the clock, rotates the language line and shows a marker when
+// nothing (not even a keep-alive) arrived for 10 seconds.
+'use strict';
+
+(() => {
+  const body = document.body;
+  const board = document.getElementById('board');
+  const marker = document.getElementById('connection');
+  const zone = body.dataset.zone || '';
+  const timeZone = body.dataset.timeZone || 'Europe/Berlin';
+  const highlightMs = 12000;
+  const silenceMs = 10000;
+  const clockOffset = Number(body.dataset.serverTime) - Date.now();
+  const boardUrl = '/display/board' + (zone ? '?zone=' + encodeURIComponent(zone) : '');
+  const eventTypes = ['ticket_issued', 'ticket_called', 'service_started', 'stop_finished',
+    'no_show', 'parked', 'resumed', 'transferred', 'appointments_imported'];
+
+  const seen = new Set(keysOf(board));
+  const highlightedUntil = new Map();
+  let lastContact = Date.now();
+  let reloadTimer = null;
+  let source = null;
+
+  function keysOf(root) {
+    return Array.from(root.querySelectorAll('.call[data-key]'), (el) => el.dataset.key);
+  }
+
+  function markHighlights() {
+    const now = Date.now();
+    for (const el of board.querySelectorAll('.call[data-key]')) {
+      const key = el.dataset.key;
+      if (!seen.has(key)) {
+        seen.add(key);
+        highlightedUntil.set(key, now + highlightMs);
+      }
+      const until = highlightedUntil.get(key);
+      el.classList.toggle('new', until !== undefined && until > now);
+    }
+  }
+
+  async function reload() {
+    reloadTimer = null;
+    try {
+      const response = await fetch(boardUrl, { credentials: 'same-origin', cache: 'no-store' });
+      if (!response.ok) return;
+      board.innerHTML = await response.text();
+      markHighlights();
+    } catch (error) {
+      // The marker shows the outage; the next event or reconnect reloads again.
+    }
+  }
+
+  function scheduleReload() {
+    if (reloadTimer === null) reloadTimer = setTimeout(reload, 100);
+  }
+
+  function contact() {
+    lastContact = Date.now();
+  }
+
+  function connect() {
+    source = new EventSource('/api/v1/events');
+    source.addEventListener('open', () => { contact(); scheduleReload(); });
+    source.addEventListener('keep-alive', contact);
+    for (const type of eventTypes) {
+      source.addEventListener(type, () => { contact(); scheduleReload(); });
+    }
+    source.addEventListener('error', () => {
+      // The browser retries by itself unless the server refused the stream.
+      if (source.readyState === EventSource.CLOSED) setTimeout(connect, 5000);
+    });
+  }
+
+  const clockFormat = new Intl.DateTimeFormat('de-DE',
+    { timeZone, hour: '2-digit', minute: '2-digit' });
+  const dateFormat = new Intl.DateTimeFormat('de-DE',
+    { timeZone, weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
+
+  function tick() {
+    const now = new Date(Date.now() + clockOffset);
+    document.getElementById('clock').textContent = clockFormat.format(now);
+    document.getElementById('date').textContent = dateFormat.format(now);
+    const silent = Date.now() - lastContact > silenceMs;
+    if (silent && marker.hidden) {
+      const since = clockFormat.format(new Date(lastContact + clockOffset));
+      for (const el of marker.querySelectorAll('.since')) el.textContent = since;
+    }
+    marker.hidden = !silent;
+    body.classList.toggle('offline', silent);
+    markHighlights();
+  }
+
+  let lineIndex = 0;
+  function rotateLine() {
+    const lines = document.querySelectorAll('#lines .line');
+    if (lines.length < 2) return;
+    lines[lineIndex].classList.remove('shown');
+    lineIndex = (lineIndex + 1) % lines.length;
+    lines[lineIndex].classList.add('shown');
+  }
+
+  connect();
+  setInterval(tick, 1000);
+  setInterval(rotateLine, 6000);
+})();

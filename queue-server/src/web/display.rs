@@ -290,7 +290,7 @@ fn call_markup(building: &Building, call: &DisplayCall) -> Markup {
 /// SVG `fill` attribute is not a style.
 fn swatch(colour: &str, label: &str) -> Markup {
     html! {
-        svg.swatch viewBox="0 0 10 10" aria-hidden="true" {
+        svg.swatch viewBox="0 0 10 10" preserveAspectRatio="none" aria-hidden="true" {
             rect width="10" height="10" rx="2" fill=(colour) {}
             @if !label.is_empty() {
                 text x="5" y="7.6" text-anchor="middle" font-size="7" fill="#ffffff" { (label) }

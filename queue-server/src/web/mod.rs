@@ -4,7 +4,8 @@
 mod display;
 
 use axum::Router;
-use axum::http::{HeaderValue, header};
+use axum::extract::Path;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
@@ -21,6 +22,7 @@ pub fn routes() -> Router<AppState> {
         .route("/display/board", get(display::board))
         .route("/assets/display.js", get(display_js))
         .route("/assets/display.css", get(display_css))
+        .route("/assets/fonts/{name}", get(font))
 }
 
 /// Adds the headers every response carries, pages and API alike.
@@ -62,4 +64,47 @@ async fn display_css() -> impl IntoResponse {
         "text/css; charset=utf-8",
         include_str!("assets/display.css"),
     )
+}
+
+/// The bundled Noto fonts (SIL Open Font License, `assets/fonts/OFL.txt`), so Arabic and
+/// Ethiopic text renders on screens that have no such fonts installed.
+const FONTS: [(&str, &[u8]); 6] = [
+    (
+        "NotoSans-Regular.ttf",
+        include_bytes!("../../../assets/fonts/NotoSans-Regular.ttf"),
+    ),
+    (
+        "NotoSans-Bold.ttf",
+        include_bytes!("../../../assets/fonts/NotoSans-Bold.ttf"),
+    ),
+    (
+        "NotoSansArabic-Regular.ttf",
+        include_bytes!("../../../assets/fonts/NotoSansArabic-Regular.ttf"),
+    ),
+    (
+        "NotoSansArabic-Bold.ttf",
+        include_bytes!("../../../assets/fonts/NotoSansArabic-Bold.ttf"),
+    ),
+    (
+        "NotoSansEthiopic-Regular.ttf",
+        include_bytes!("../../../assets/fonts/NotoSansEthiopic-Regular.ttf"),
+    ),
+    (
+        "NotoSansEthiopic-Bold.ttf",
+        include_bytes!("../../../assets/fonts/NotoSansEthiopic-Bold.ttf"),
+    ),
+];
+
+async fn font(Path(name): Path<String>) -> Response {
+    match FONTS.iter().find(|(file, _)| *file == name) {
+        Some((_, bytes)) => (
+            [
+                (header::CONTENT_TYPE, "font/ttf"),
+                (header::CACHE_CONTROL, "public, max-age=604800, immutable"),
+            ],
+            *bytes,
+        )
+            .into_response(),
+        None => StatusCode::NOT_FOUND.into_response(),
+    }
 }

@@ -3,9 +3,12 @@
 #![allow(clippy::unwrap_used)] // Tests may panic on unexpected errors.
 
 mod bad_input;
+mod browser;
 mod crash;
 mod desks;
+mod display;
 mod events;
 mod kiosk;
 mod tickets;
 mod util;
+mod web_display;

@@ -54,41 +54,6 @@ fn timestamping_printer(first_bytes: mpsc::Sender<Instant>) -> u16 {
     port
 }
 
-fn start_server() -> (String, tempfile::TempDir) {
-    let dir = tempfile::tempdir().unwrap();
-    let building = lotse_queue_server::config::embedded_always_open();
-    let config = lotse_queue_server::config::Config::parse("bench", &building).unwrap();
-    let db = dir.path().join("bench.db");
-    let (address_tx, address_rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        let runtime = tokio::runtime::Runtime::new().unwrap();
-        runtime.block_on(async move {
-            let token = lotse_queue_server::cli::add_device(
-                &db,
-                lotse_queue_server::auth::DeviceKind::Kiosk,
-                "bench kiosk",
-            )
-            .await
-            .unwrap();
-            let store = lotse_queue_server::storage::Store::open(&db).unwrap();
-            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-            let url = format!("http://{}", listener.local_addr().unwrap());
-            address_tx.send((url, token)).unwrap();
-            lotse_queue_server::run(
-                listener,
-                store,
-                config,
-                lotse_queue_server::api::system_clock(),
-                std::future::pending(),
-            )
-            .await
-            .unwrap();
-        });
-    });
-    let (url, token) = address_rx.recv().unwrap();
-    (format!("{url}|{token}"), dir)
-}
-
 fn main() {
     let rss_before = rss_kib();
 
@@ -110,8 +75,9 @@ fn main() {
     );
 
     // Touch to first printer byte.
-    let (server, _dir) = start_server();
-    let (url, token) = server.split_once('|').unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let url = lotse_queue_server::local::start_demo_server(&dir.path().join("bench.db")).unwrap();
+    let token = "demo-kiosk-token";
     let (first_tx, first_rx) = mpsc::channel();
     let port = timestamping_printer(first_tx);
     let printer = PrinterService::start(Box::new(TcpTransport::new(
@@ -124,7 +90,7 @@ fn main() {
     let post = Arc::new(move |event: Event| {
         let _ = events_tx.lock().unwrap().send(event);
     });
-    let client = Client::new(url).unwrap().with_device_token(token);
+    let client = Client::new(&url).unwrap().with_device_token(token);
     let worker = Worker::start(client, Some(printer), PrinterProfile::epson_80mm(), post).unwrap();
     let mut flow = Flow::new("de", "bench");
     let pump = |flow: &mut Flow, until: &dyn Fn(&Flow) -> bool| {

@@ -254,7 +254,7 @@ pub const DEMO_DEVICES: [(DeviceKind, &str, &str); 3] = [
     ),
 ];
 
-async fn seed_demo(store: &Store) -> anyhow::Result<()> {
+pub async fn seed_demo(store: &Store) -> anyhow::Result<()> {
     let users = store.run(accounts::user_count).await?;
     if users > 0 {
         println!("demo: the database has accounts already; not seeding");

@@ -6,6 +6,7 @@ pub mod cli;
 pub mod config;
 pub mod error;
 pub mod estimate;
+pub mod local;
 pub mod routing;
 pub mod storage;
 pub mod web;

@@ -56,6 +56,7 @@ async fn openapi_document_lists_the_contract() {
         "/api/v1/desks/{desk}/park",
         "/api/v1/desks/{desk}/transfer",
         "/api/v1/queues",
+        "/api/v1/display",
         "/api/v1/events",
         "/api/v1/appointments",
         "/api/v1/checkins",
@@ -90,4 +91,62 @@ async fn health_and_unknown_paths() {
     let (status, body) = get("/nowhere").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert_eq!(body["error"], "not_found");
+}
+
+/// Sends `request` to a router over `state` and returns the status.
+async fn status_of(state: &AppState, request: Request<Body>) -> StatusCode {
+    app(state.clone()).oneshot(request).await.unwrap().status()
+}
+
+#[tokio::test]
+async fn a_display_cookie_reads_the_board_and_acts_on_nothing() {
+    use lotse_queue_server::auth::{DeviceKind, token_hash};
+    use lotse_queue_server::storage::accounts;
+
+    let state = state();
+    for (kind, token) in [
+        (DeviceKind::Display, "display-secret"),
+        (DeviceKind::Kiosk, "kiosk-secret"),
+    ] {
+        let hash = token_hash(token);
+        state
+            .store
+            .run(move |c| accounts::add_device(c, Utc::now(), kind, token, &hash))
+            .await
+            .unwrap();
+    }
+    let with_cookie = |method: &str, path: &str, token: &str| {
+        Request::builder()
+            .method(method)
+            .uri(path)
+            .header("cookie", format!("lotse_display={token}"))
+            .body(Body::empty())
+            .unwrap()
+    };
+    let board = with_cookie("GET", "/api/v1/display?zone=lobby", "display-secret");
+    assert_eq!(status_of(&state, board).await, StatusCode::OK);
+    let page = with_cookie("GET", "/display?zone=floor-1", "display-secret");
+    assert_eq!(status_of(&state, page).await, StatusCode::OK);
+    // Only display tokens count in this cookie.
+    let kiosk = with_cookie("GET", "/api/v1/display", "kiosk-secret");
+    assert_eq!(status_of(&state, kiosk).await, StatusCode::UNAUTHORIZED);
+    let nowhere = with_cookie("GET", "/api/v1/display?zone=nowhere", "display-secret");
+    assert_eq!(
+        status_of(&state, nowhere).await,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    let page = with_cookie("GET", "/display?zone=nowhere", "display-secret");
+    assert_eq!(status_of(&state, page).await, StatusCode::NOT_FOUND);
+    let call = with_cookie("POST", "/api/v1/desks/eg-01/call-next", "display-secret");
+    assert_eq!(status_of(&state, call).await, StatusCode::FORBIDDEN);
+    let issue = Request::post("/api/v1/tickets")
+        .header("cookie", "lotse_display=display-secret")
+        .header("content-type", "application/json")
+        .body(Body::from(
+            r#"{"services":["residence-permit"],"language":"de"}"#,
+        ))
+        .unwrap();
+    assert_eq!(status_of(&state, issue).await, StatusCode::FORBIDDEN);
+    let anonymous = Request::get("/display/board").body(Body::empty()).unwrap();
+    assert_eq!(status_of(&state, anonymous).await, StatusCode::UNAUTHORIZED);
 }

@@ -1,0 +1,56 @@
+//! A demo server in-process on its own thread, for the benchmarks of the kiosk and the display
+//! board: demo accounts and tokens, the always-open sample building, a real SQLite file with
+//! durable commits. (The end-to-end tests run the real binary instead.)
+
+use std::path::Path;
+use std::sync::mpsc;
+
+use anyhow::Context;
+
+use crate::api::system_clock;
+use crate::cli::seed_demo;
+use crate::config::Config;
+use crate::storage::Store;
+
+/// Starts the server on 127.0.0.1 (a free port) with its database at `db`; returns its URL.
+/// The server runs until the process ends.
+pub fn start_demo_server(db: &Path) -> anyhow::Result<String> {
+    let config = Config::embedded()?.always_open();
+    let store = Store::open(db).with_context(|| format!("cannot open {}", db.display()))?;
+    let (address_tx, address_rx) = mpsc::channel();
+    std::thread::Builder::new()
+        .name("lotse-local-server".into())
+        .spawn(move || {
+            let runtime = match tokio::runtime::Runtime::new() {
+                Ok(runtime) => runtime,
+                Err(error) => return drop(address_tx.send(Err(anyhow::Error::from(error)))),
+            };
+            runtime.block_on(async move {
+                let started = async {
+                    seed_demo(&store).await?;
+                    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+                    anyhow::Ok(listener)
+                };
+                let listener = match started.await {
+                    Ok(listener) => listener,
+                    Err(error) => return drop(address_tx.send(Err(error))),
+                };
+                let url = listener.local_addr().map(|a| format!("http://{a}"));
+                let _ = address_tx.send(url.map_err(anyhow::Error::from));
+                let served = crate::run(
+                    listener,
+                    store,
+                    config,
+                    system_clock(),
+                    std::future::pending(),
+                )
+                .await;
+                if let Err(error) = served {
+                    tracing::error!(%error, "the local server stopped");
+                }
+            });
+        })?;
+    address_rx
+        .recv()
+        .context("the local server thread ended early")?
+}

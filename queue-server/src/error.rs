@@ -57,6 +57,8 @@ pub enum AppError {
     TooManyAttempts,
     #[error("not allowed for this account or device")]
     Forbidden,
+    #[error("the request lacks this session's CSRF token; reload the page")]
+    CsrfRejected,
     #[error("not found")]
     NotFound,
     #[error("storage error: {0}")]
@@ -93,7 +95,7 @@ impl AppError {
             }
             Unauthenticated | InvalidCredentials => StatusCode::UNAUTHORIZED,
             TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
-            Forbidden => StatusCode::FORBIDDEN,
+            Forbidden | CsrfRejected => StatusCode::FORBIDDEN,
             Storage(_) | Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
             Unavailable => StatusCode::SERVICE_UNAVAILABLE,
         }
@@ -128,6 +130,7 @@ impl AppError {
             InvalidCredentials => "invalid_credentials",
             TooManyAttempts => "too_many_attempts",
             Forbidden => "forbidden",
+            CsrfRejected => "csrf_rejected",
             NotFound => "not_found",
             Storage(_) | Internal(_) => "internal",
             Unavailable => "unavailable",

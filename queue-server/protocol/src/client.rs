@@ -1,5 +1,7 @@
 //! A typed async client for every endpoint of the queue server.
 
+use std::sync::{Arc, Mutex};
+
 use reqwest::{Method, RequestBuilder, StatusCode};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -63,6 +65,8 @@ pub struct Client {
     base: String,
     http: reqwest::Client,
     bearer: Option<String>,
+    /// The session's CSRF token after `login`, sent with every request.
+    csrf: Arc<Mutex<Option<String>>>,
 }
 
 impl Client {
@@ -77,6 +81,7 @@ impl Client {
             base: base_url.trim_end_matches('/').to_owned(),
             http,
             bearer: None,
+            csrf: Arc::new(Mutex::new(None)),
         })
     }
 
@@ -92,7 +97,11 @@ impl Client {
 
     pub(crate) fn request(&self, method: Method, path: &str) -> RequestBuilder {
         let url = format!("{}{}{}", self.base, API_PREFIX, path);
-        let builder = self.http.request(method, url);
+        let mut builder = self.http.request(method, url);
+        let csrf = self.csrf.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        if let Some(token) = csrf {
+            builder = builder.header("X-CSRF-Token", token);
+        }
         match &self.bearer {
             Some(token) => builder.bearer_auth(token),
             None => builder,
@@ -242,8 +251,11 @@ impl Client {
             name: name.to_owned(),
             password: password.to_owned(),
         };
-        self.send_json(self.request(Method::POST, "/session").json(&body))
-            .await
+        let session: SessionInfo = self
+            .send_json(self.request(Method::POST, "/session").json(&body))
+            .await?;
+        *self.csrf.lock().unwrap_or_else(|p| p.into_inner()) = Some(session.csrf_token.clone());
+        Ok(session)
     }
 
     pub async fn logout(&self) -> Result<(), ClientError> {

@@ -39,4 +39,6 @@ pub struct Login {
 pub struct SessionInfo {
     pub name: String,
     pub role: Role,
+    /// Send it as `X-CSRF-Token` with every request that changes something.
+    pub csrf_token: String,
 }

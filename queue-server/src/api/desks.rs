@@ -10,7 +10,7 @@ use super::AppState;
 use super::extract::ApiJson;
 use crate::auth::Caller;
 use crate::error::AppError;
-use crate::storage::desks;
+use crate::storage::{audit, desks};
 
 #[utoipa::path(get, path = "/api/v1/queues", tag = "devices",
     responses((status = 200, body = Queues), (status = 401, body = ApiErrorBody)))]
@@ -40,12 +40,19 @@ pub async fn call_next(
     caller: Caller,
     Path(desk): Path<String>,
 ) -> Result<Response, AppError> {
-    caller.staff()?;
+    let author = caller.staff()?.to_owned();
     let now = state.now();
     let config = state.config.clone();
     let called = state
         .store
-        .run(move |connection| desks::call_next(connection, &config, now, &desk))
+        .run(move |connection| {
+            let called = desks::call_next(connection, &config, now, &desk)?;
+            if let Some(ticket) = &called {
+                let detail = format!("desk {desk} ticket {}", ticket.number);
+                audit::record(connection, now, &author, "call-next", &detail)?;
+            }
+            Ok(called)
+        })
         .await?;
     Ok(match called {
         Some(ticket) => Json(ticket).into_response(),
@@ -57,6 +64,7 @@ pub async fn call_next(
 async fn desk_action<F>(
     state: AppState,
     caller: Caller,
+    name: &'static str,
     action: F,
 ) -> Result<Json<DeskTicket>, AppError>
 where
@@ -74,7 +82,12 @@ where
     let config = state.config.clone();
     let ticket = state
         .store
-        .run(move |connection| action(connection, &config, now, &author))
+        .run(move |connection| {
+            let ticket = action(connection, &config, now, &author)?;
+            let detail = format!("desk {} ticket {}", ticket.desk, ticket.number);
+            audit::record(connection, now, &author, name, &detail)?;
+            Ok(ticket)
+        })
         .await?;
     Ok(Json(ticket))
 }
@@ -89,7 +102,7 @@ pub async fn call(
     Path(desk): Path<String>,
     ApiJson(body): ApiJson<CallSpecific>,
 ) -> Result<Json<DeskTicket>, AppError> {
-    desk_action(state, caller, move |c, config, now, _| {
+    desk_action(state, caller, "call", move |c, config, now, _| {
         desks::call_number(c, config, now, &desk, &body.number)
     })
     .await
@@ -103,7 +116,7 @@ pub async fn recall(
     caller: Caller,
     Path(desk): Path<String>,
 ) -> Result<Json<DeskTicket>, AppError> {
-    desk_action(state, caller, move |c, config, now, _| {
+    desk_action(state, caller, "recall", move |c, config, now, _| {
         desks::recall(c, config, now, &desk)
     })
     .await
@@ -117,7 +130,7 @@ pub async fn start(
     caller: Caller,
     Path(desk): Path<String>,
 ) -> Result<Json<DeskTicket>, AppError> {
-    desk_action(state, caller, move |c, config, now, _| {
+    desk_action(state, caller, "start", move |c, config, now, _| {
         desks::start(c, config, now, &desk)
     })
     .await
@@ -137,7 +150,7 @@ pub async fn finish(
             "outcome is at most 64 characters".into(),
         ));
     }
-    desk_action(state, caller, move |c, config, now, _| {
+    desk_action(state, caller, "finish", move |c, config, now, _| {
         desks::finish(c, config, now, &desk, body.outcome.as_deref())
     })
     .await
@@ -152,7 +165,7 @@ pub async fn no_show(
     caller: Caller,
     Path(desk): Path<String>,
 ) -> Result<Json<DeskTicket>, AppError> {
-    desk_action(state, caller, move |c, config, now, _| {
+    desk_action(state, caller, "no-show", move |c, config, now, _| {
         desks::no_show(c, config, now, &desk)
     })
     .await
@@ -166,7 +179,7 @@ pub async fn park(
     caller: Caller,
     Path(desk): Path<String>,
 ) -> Result<Json<DeskTicket>, AppError> {
-    desk_action(state, caller, move |c, config, now, _| {
+    desk_action(state, caller, "park", move |c, config, now, _| {
         desks::park(c, config, now, &desk)
     })
     .await
@@ -181,7 +194,7 @@ pub async fn resume(
     Path(desk): Path<String>,
     ApiJson(body): ApiJson<Resume>,
 ) -> Result<Json<DeskTicket>, AppError> {
-    desk_action(state, caller, move |c, config, now, _| {
+    desk_action(state, caller, "resume", move |c, config, now, _| {
         desks::resume(c, config, now, &desk, &body.number)
     })
     .await
@@ -201,7 +214,7 @@ pub async fn transfer(
             "the note is at most 2000 characters".into(),
         ));
     }
-    desk_action(state, caller, move |c, config, now, author| {
+    desk_action(state, caller, "transfer", move |c, config, now, author| {
         desks::transfer(c, config, now, &desk, &body, author)
     })
     .await

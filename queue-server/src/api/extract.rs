@@ -34,6 +34,20 @@ impl From<JsonRejection> for AppError {
     }
 }
 
+/// The header that carries a session's CSRF token on API calls that change something.
+pub const CSRF_HEADER: &str = "x-csrf-token";
+
+/// Compares two secrets in time that does not depend on where they differ.
+pub fn same_secret(sent: &str, expected: &str) -> bool {
+    sent.len() == expected.len()
+        && !expected.is_empty()
+        && sent
+            .bytes()
+            .zip(expected.bytes())
+            .fold(0u8, |difference, (a, b)| difference | (a ^ b))
+            == 0
+}
+
 /// The value of the session cookie, if the request carries one.
 pub fn session_token(headers: &HeaderMap) -> Option<String> {
     cookie(headers, SESSION_COOKIE)
@@ -78,11 +92,24 @@ impl FromRequestParts<AppState> for Caller {
         }
         if let Some(token) = session_token(&parts.headers) {
             let hash = token_hash(&token);
-            return state
+            let session = state
                 .store
                 .run(move |connection| accounts::session_by_token(connection, &hash, now))
                 .await?
-                .ok_or(AppError::Unauthenticated);
+                .ok_or(AppError::Unauthenticated)?;
+            // A browser sends the cookie on its own; a change must also prove it comes from
+            // our page, which alone knows the session's CSRF token.
+            if !parts.method.is_safe() {
+                let sent = parts
+                    .headers
+                    .get(CSRF_HEADER)
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("");
+                if !same_secret(sent, &session.csrf) {
+                    return Err(AppError::CsrfRejected);
+                }
+            }
+            return Ok(session.caller);
         }
         if let Some(token) = cookie(&parts.headers, DISPLAY_COOKIE) {
             // Only display tokens are ever put in this cookie; anything else is refused.

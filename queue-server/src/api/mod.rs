@@ -5,7 +5,7 @@ pub mod display;
 mod events;
 pub mod extract;
 pub mod openapi;
-mod session;
+pub mod session;
 mod tickets;
 
 use std::sync::Arc;

@@ -11,9 +11,9 @@ use lotse_protocol::{ApiErrorBody, Login, SessionInfo};
 
 use super::AppState;
 use super::extract::{ApiJson, SESSION_COOKIE, session_token};
-use crate::auth::{dummy_hash, new_secret, token_hash, verify_password};
+use crate::auth::{Caller, dummy_hash, new_secret, token_hash, verify_password};
 use crate::error::AppError;
-use crate::storage::accounts;
+use crate::storage::{accounts, audit};
 
 /// Failed logins per name within [`THROTTLE_WINDOW_SECONDS`] before further attempts are refused.
 pub const MAX_FAILURES: i64 = 5;
@@ -33,6 +33,19 @@ pub async fn login(
     headers: HeaderMap,
     ApiJson(login): ApiJson<Login>,
 ) -> Result<Response, AppError> {
+    let (session, cookie) = authenticate(&state, &headers, login).await?;
+    let mut response = Json(session).into_response();
+    response.headers_mut().insert(SET_COOKIE, cookie);
+    Ok(response)
+}
+
+/// Checks a name and password (throttled, argon2id off the executor), opens a session and
+/// returns it with its `Set-Cookie` value. Shared by the API and the login page.
+pub async fn authenticate(
+    state: &AppState,
+    headers: &HeaderMap,
+    login: Login,
+) -> Result<(SessionInfo, HeaderValue), AppError> {
     if login.name.len() > 100 || login.password.len() > 1_000 {
         return Err(AppError::InvalidCredentials);
     }
@@ -71,10 +84,16 @@ pub async fn login(
     };
     let token = new_secret();
     let hash = token_hash(&token);
+    let csrf = new_secret();
+    let session_csrf = csrf.clone();
     let expires = now + Duration::hours(SESSION_HOURS);
+    let actor = name.clone();
     state
         .store
-        .run(move |c| accounts::create_session(c, user_id, &hash, now, expires))
+        .run(move |c| {
+            accounts::create_session(c, user_id, &hash, &session_csrf, now, expires)?;
+            audit::record(c, now, &actor, "login", "")
+        })
         .await?;
     tracing::info!(name = %name, role = role.as_str(), "staff logged in");
     let secure = headers
@@ -85,28 +104,52 @@ pub async fn login(
         SESSION_HOURS * 3600,
         if secure { "; Secure" } else { "" }
     );
-    let mut response = Json(SessionInfo { name, role }).into_response();
-    let value = HeaderValue::from_str(&cookie).map_err(|e| AppError::Internal(e.to_string()))?;
-    response.headers_mut().insert(SET_COOKIE, value);
-    Ok(response)
+    let cookie = HeaderValue::from_str(&cookie).map_err(|e| AppError::Internal(e.to_string()))?;
+    let session = SessionInfo {
+        name,
+        role,
+        csrf_token: csrf,
+    };
+    Ok((session, cookie))
+}
+
+/// The `Set-Cookie` value that removes the session cookie.
+pub fn clear_session_cookie() -> HeaderValue {
+    HeaderValue::from_static("lotse_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0")
+}
+
+/// Ends the session of this cookie, if any, and records it in the audit log.
+pub async fn end_session(
+    state: &AppState,
+    headers: &HeaderMap,
+    name: &str,
+) -> Result<(), AppError> {
+    if let Some(token) = session_token(headers) {
+        let hash = token_hash(&token);
+        let (now, name) = (state.now(), name.to_owned());
+        state
+            .store
+            .run(move |c| {
+                accounts::delete_session(c, &hash)?;
+                audit::record(c, now, &name, "logout", "")
+            })
+            .await?;
+    }
+    Ok(())
 }
 
 #[utoipa::path(delete, path = "/api/v1/session", tag = "staff",
     responses((status = 204, description = "logged out; the cookie is cleared")))]
 pub async fn logout(
     State(state): State<AppState>,
+    caller: Caller,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    if let Some(token) = session_token(&headers) {
-        let hash = token_hash(&token);
-        state
-            .store
-            .run(move |c| accounts::delete_session(c, &hash))
-            .await?;
-    }
-    let clear = format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+    let name = caller.staff()?.to_owned();
+    end_session(&state, &headers, &name).await?;
     let mut response = StatusCode::NO_CONTENT.into_response();
-    let value = HeaderValue::from_str(&clear).map_err(|e| AppError::Internal(e.to_string()))?;
-    response.headers_mut().insert(SET_COOKIE, value);
+    response
+        .headers_mut()
+        .insert(SET_COOKIE, clear_session_cookie());
     Ok(response)
 }

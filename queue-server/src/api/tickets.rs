@@ -14,6 +14,7 @@ use super::extract::ApiJson;
 use crate::auth::{Caller, DeviceKind};
 use crate::error::AppError;
 use crate::storage::appointments;
+use crate::storage::audit;
 use crate::storage::tickets::{self, NewTicket};
 
 /// The most appointments one import request may carry.
@@ -65,6 +66,7 @@ pub async fn issue(
     tickets::check_request(&config, &request, channel, now)?;
     let fingerprint = serde_json::to_string(&(&request, channel))
         .map_err(|e| AppError::Internal(e.to_string()))?;
+    let staff = caller.staff().ok().map(str::to_owned);
     let ticket = state
         .store
         .run(move |connection| {
@@ -81,7 +83,12 @@ pub async fn issue(
                     idempotency: key.as_deref().map(|k| (k, fingerprint)),
                 },
             )?;
-            tickets::view(connection, &config, now, id)
+            let ticket = tickets::view(connection, &config, now, id)?;
+            if let Some(staff) = &staff {
+                let detail = format!("ticket {} {}", ticket.number, request.services.join(","));
+                audit::record(connection, now, staff, "issue-ticket", &detail)?;
+            }
+            Ok(ticket)
         })
         .await?;
     Ok((StatusCode::CREATED, Json(ticket)))

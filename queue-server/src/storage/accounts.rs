@@ -76,6 +76,7 @@ pub fn create_session(
     connection: &Connection,
     user_id: i64,
     token_hash: &str,
+    csrf: &str,
     now: DateTime<Utc>,
     expires_at: DateTime<Utc>,
 ) -> Result<(), AppError> {
@@ -85,9 +86,9 @@ pub fn create_session(
     )?;
     connection.execute("DELETE FROM sessions WHERE expires_at < ?1", [to_ms(now)])?;
     connection.execute(
-        "INSERT INTO sessions (token_hash, user_id, created_at, expires_at)
-         VALUES (?1, ?2, ?3, ?4)",
-        params![token_hash, user_id, to_ms(now), to_ms(expires_at)],
+        "INSERT INTO sessions (token_hash, user_id, csrf, created_at, expires_at)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![token_hash, user_id, csrf, to_ms(now), to_ms(expires_at)],
     )?;
     Ok(())
 }
@@ -128,21 +129,165 @@ pub fn device_by_token(
     }))
 }
 
+/// A live staff session: who, the CSRF token its forms and API calls must carry, and the desk
+/// chosen for today.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StaffSession {
+    pub caller: Caller,
+    pub csrf: String,
+    pub desk: Option<String>,
+}
+
 /// Who holds this session cookie: an enabled user whose session has not expired.
 pub fn session_by_token(
     connection: &Connection,
     token_hash: &str,
     now: DateTime<Utc>,
-) -> Result<Option<Caller>, AppError> {
-    let row: Option<(String, String)> = connection
+) -> Result<Option<StaffSession>, AppError> {
+    let row: Option<(String, String, String, Option<String>)> = connection
         .query_row(
-            "SELECT u.name, u.role FROM sessions s JOIN users u ON u.id = s.user_id
+            "SELECT u.name, u.role, s.csrf, s.desk FROM sessions s JOIN users u ON u.id = s.user_id
              WHERE s.token_hash = ?1 AND s.expires_at > ?2 AND u.disabled = 0",
             params![token_hash, to_ms(now)],
-            |row| Ok((row.get(0)?, row.get(1)?)),
+            |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)),
         )
         .optional()?;
-    Ok(row.and_then(|(name, role)| Role::parse(&role).map(|role| Caller::Staff { name, role })))
+    Ok(row.and_then(|(name, role, csrf, desk)| {
+        Role::parse(&role).map(|role| StaffSession {
+            caller: Caller::Staff { name, role },
+            csrf,
+            desk,
+        })
+    }))
+}
+
+pub fn set_session_desk(
+    connection: &Connection,
+    token_hash: &str,
+    desk: Option<&str>,
+) -> Result<(), AppError> {
+    connection.execute(
+        "UPDATE sessions SET desk = ?2 WHERE token_hash = ?1",
+        params![token_hash, desk],
+    )?;
+    Ok(())
+}
+
+/// A staff account as the admin page lists it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UserRow {
+    pub name: String,
+    pub role: Role,
+    pub disabled: bool,
+}
+
+pub fn users(connection: &Connection) -> Result<Vec<UserRow>, AppError> {
+    let mut statement =
+        connection.prepare_cached("SELECT name, role, disabled FROM users ORDER BY name")?;
+    let rows = statement.query_map([], |row| {
+        Ok((
+            row.get::<_, String>(0)?,
+            row.get::<_, String>(1)?,
+            row.get::<_, bool>(2)?,
+        ))
+    })?;
+    let mut users = Vec::new();
+    for row in rows {
+        let (name, role, disabled) = row?;
+        if let Some(role) = Role::parse(&role) {
+            users.push(UserRow {
+                name,
+                role,
+                disabled,
+            });
+        }
+    }
+    Ok(users)
+}
+
+/// Disables or enables an account; disabling ends its sessions at once.
+pub fn set_user_disabled(
+    connection: &Connection,
+    name: &str,
+    disabled: bool,
+) -> Result<(), AppError> {
+    let changed = connection.execute(
+        "UPDATE users SET disabled = ?2 WHERE name = ?1",
+        params![name, disabled],
+    )?;
+    if changed == 0 {
+        return Err(AppError::NotFound);
+    }
+    if disabled {
+        end_sessions_of(connection, name)?;
+    }
+    Ok(())
+}
+
+/// Sets a new password hash and ends the account's sessions.
+pub fn set_password(
+    connection: &Connection,
+    name: &str,
+    password_hash: &str,
+) -> Result<(), AppError> {
+    let changed = connection.execute(
+        "UPDATE users SET password_hash = ?2 WHERE name = ?1",
+        params![name, password_hash],
+    )?;
+    if changed == 0 {
+        return Err(AppError::NotFound);
+    }
+    end_sessions_of(connection, name)
+}
+
+fn end_sessions_of(connection: &Connection, name: &str) -> Result<(), AppError> {
+    connection.execute(
+        "DELETE FROM sessions WHERE user_id = (SELECT id FROM users WHERE name = ?1)",
+        [name],
+    )?;
+    Ok(())
+}
+
+/// A device token as the admin page lists it (never the token itself).
+#[derive(Debug, Clone, PartialEq)]
+pub struct DeviceRow {
+    pub id: i64,
+    pub kind: String,
+    pub name: String,
+    pub revoked: bool,
+    pub printer: Option<String>,
+}
+
+pub fn devices(connection: &Connection) -> Result<Vec<DeviceRow>, AppError> {
+    let mut statement = connection.prepare_cached(
+        "SELECT id, kind, name, revoked_at IS NOT NULL, printer FROM devices ORDER BY kind, name",
+    )?;
+    let rows = statement.query_map([], |row| {
+        Ok(DeviceRow {
+            id: row.get(0)?,
+            kind: row.get(1)?,
+            name: row.get(2)?,
+            revoked: row.get(3)?,
+            printer: row.get(4)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+pub fn revoke_device(
+    connection: &Connection,
+    id: i64,
+    now: DateTime<Utc>,
+) -> Result<String, AppError> {
+    connection
+        .query_row(
+            "UPDATE devices SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL
+             RETURNING name",
+            params![id, to_ms(now)],
+            |row| row.get(0),
+        )
+        .optional()?
+        .ok_or(AppError::NotFound)
 }
 
 /// Stores a kiosk's printer state; records an event when it changed.

@@ -124,8 +124,50 @@ pub fn call_next(
     now: DateTime<Utc>,
     desk_id: &str,
 ) -> Result<Option<DeskTicket>, AppError> {
-    let desk = desk(config, desk_id)?;
+    desk(config, desk_id)?;
     ensure_free(connection, desk_id)?;
+    let Some((stop, reason)) = next_choice(connection, config, now, desk_id)? else {
+        return Ok(None);
+    };
+    set_called(connection, now, &stop, desk_id)?;
+    Ok(Some(stop.desk_ticket(
+        desk_id,
+        StopStatus::Called,
+        Some(reason),
+    )))
+}
+
+/// Who `call_next` would call at this desk now, and why, without calling (the console's
+/// "next" line).
+pub fn peek_next(
+    connection: &Connection,
+    config: &Config,
+    now: DateTime<Utc>,
+    desk_id: &str,
+) -> Result<Option<DeskTicket>, AppError> {
+    desk(config, desk_id)?;
+    Ok(next_choice(connection, config, now, desk_id)?
+        .map(|(stop, reason)| stop.desk_ticket(desk_id, StopStatus::Waiting, Some(reason))))
+}
+
+/// The ticket at the desk (called or being served), if any.
+pub fn current_ticket(
+    connection: &Connection,
+    desk_id: &str,
+) -> Result<Option<DeskTicket>, AppError> {
+    Ok(current(connection, desk_id)?.map(|stop| {
+        let status = stop.status;
+        stop.desk_ticket(desk_id, status, None)
+    }))
+}
+
+fn next_choice(
+    connection: &Connection,
+    config: &Config,
+    now: DateTime<Utc>,
+    desk_id: &str,
+) -> Result<Option<(StopRow, CallReason)>, AppError> {
+    let desk = desk(config, desk_id)?;
     let candidates: Vec<_> = waiting_candidates(connection, config, now, None)?
         .into_iter()
         .filter(|(_, service)| desk.services.contains(service))
@@ -134,12 +176,9 @@ pub fn call_next(
     let Some(choice) = routing::choose_next(&candidates, now) else {
         return Ok(None);
     };
-    let stop = stop_by_id(connection, choice.stop_id)?;
-    set_called(connection, now, &stop, desk_id)?;
-    Ok(Some(stop.desk_ticket(
-        desk_id,
-        StopStatus::Called,
-        Some(choice.reason),
+    Ok(Some((
+        stop_by_id(connection, choice.stop_id)?,
+        choice.reason,
     )))
 }
 

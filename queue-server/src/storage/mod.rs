@@ -5,6 +5,8 @@
 
 pub mod accounts;
 pub mod appointments;
+pub mod audit;
+pub mod console;
 pub mod desks;
 pub mod display;
 pub mod events;

@@ -117,6 +117,21 @@ CREATE INDEX stops_finished_by_service ON stops (service, status, finished_at);
     M::up("ALTER TABLE devices ADD COLUMN printer TEXT;"),
     // Displays load today's calls from the event log.
     M::up("CREATE INDEX events_by_at ON events (at);"),
+    // Staff consoles: the CSRF token and the desk of each session; the audit log.
+    M::up(
+        r#"
+ALTER TABLE sessions ADD COLUMN csrf TEXT NOT NULL DEFAULT '';
+ALTER TABLE sessions ADD COLUMN desk TEXT;
+CREATE TABLE audit (
+    id      INTEGER PRIMARY KEY,
+    at      INTEGER NOT NULL,
+    actor   TEXT NOT NULL,
+    action  TEXT NOT NULL,
+    detail  TEXT NOT NULL
+) STRICT;
+CREATE INDEX audit_by_at ON audit (at);
+"#,
+    ),
 ];
 
 /// Sets durability pragmas and brings the schema to the newest version.

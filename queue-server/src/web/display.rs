@@ -17,6 +17,7 @@ use lotse_protocol::{
 use maud::{DOCTYPE, Markup, html};
 use serde::Deserialize;
 
+use super::html_response;
 use crate::api::AppState;
 use crate::api::display::load;
 use crate::api::extract::{DISPLAY_COOKIE, device};
@@ -109,18 +110,6 @@ fn not_registered() -> Response {
              `queue-server device add --kind display NAME`.",
         ),
     )
-}
-
-fn html_response(status: StatusCode, markup: Markup) -> Response {
-    (
-        status,
-        [
-            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
-            (header::CACHE_CONTROL, "no-store"),
-        ],
-        markup.into_string(),
-    )
-        .into_response()
 }
 
 fn message_page(title: &str, message: &str) -> Markup {

@@ -12,3 +12,4 @@ mod kiosk;
 mod tickets;
 mod util;
 mod web_display;
+mod web_staff;

@@ -1,0 +1,164 @@
+//! What staff screens show: one desk's situation (current ticket with the notes its agency may
+//! read, who is next and why, parked tickets, its lines, kiosk printer alerts) and the
+//! supervisor's overview of all desks.
+
+use chrono::{DateTime, Utc};
+use lotse_protocol::{DeskTicket, PrinterCondition, ServiceQueue};
+use rusqlite::{Connection, params};
+
+use super::desks;
+use super::time::{from_ms, to_ms};
+use crate::config::Config;
+use crate::error::AppError;
+
+#[derive(Debug, Clone)]
+pub struct Note {
+    pub author: String,
+    pub text: String,
+    pub at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone)]
+pub struct DeskView {
+    pub current: Option<DeskTicket>,
+    /// Transfer notes on the current ticket written for the agency of its current concern.
+    pub notes: Vec<Note>,
+    pub next: Option<DeskTicket>,
+    /// Numbers of today's parked tickets for the services of this desk.
+    pub parked: Vec<String>,
+    /// The lines of the services this desk serves.
+    pub lines: Vec<ServiceQueue>,
+    /// Kiosks whose printer is not ready.
+    pub printer_alerts: Vec<(String, PrinterCondition)>,
+}
+
+pub fn desk_view(
+    connection: &Connection,
+    config: &Config,
+    now: DateTime<Utc>,
+    desk_id: &str,
+) -> Result<DeskView, AppError> {
+    let desk = config
+        .building
+        .desk(desk_id)
+        .ok_or_else(|| AppError::UnknownDesk(desk_id.to_owned()))?;
+    let current = desks::current_ticket(connection, desk_id)?;
+    let notes = match &current {
+        Some(ticket) => notes_for(connection, config, now, ticket)?,
+        None => Vec::new(),
+    };
+    let lines = desks::queues(connection, config, now)?
+        .services
+        .into_iter()
+        .filter(|line| desk.services.contains(&line.service))
+        .collect();
+    let mut statement = connection.prepare_cached(
+        "SELECT t.number, s.service FROM stops s JOIN tickets t ON t.id = s.ticket_id
+         WHERE s.status = 'parked' AND t.day = ?1 ORDER BY s.id",
+    )?;
+    let day = super::tickets::day_of(config, now);
+    let parked = statement
+        .query_map([day], |row| {
+            Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?))
+        })?
+        .filter_map(Result::ok)
+        .filter(|(_, service)| desk.services.contains(service))
+        .map(|(number, _)| number)
+        .collect();
+    Ok(DeskView {
+        next: desks::peek_next(connection, config, now, desk_id)?,
+        current,
+        notes,
+        parked,
+        lines,
+        printer_alerts: printer_alerts(connection)?,
+    })
+}
+
+fn notes_for(
+    connection: &Connection,
+    config: &Config,
+    now: DateTime<Utc>,
+    ticket: &DeskTicket,
+) -> Result<Vec<Note>, AppError> {
+    let Some(agency) = config.service(&ticket.service).map(|s| s.agency.clone()) else {
+        return Ok(Vec::new());
+    };
+    let mut statement = connection.prepare_cached(
+        "SELECT n.author, n.text, n.created_at FROM notes n
+         JOIN stops s ON s.id = n.stop_id JOIN tickets t ON t.id = s.ticket_id
+         WHERE t.day = ?1 AND t.number = ?2 AND n.agency = ?3 ORDER BY n.id",
+    )?;
+    let day = super::tickets::day_of(config, now);
+    let rows = statement.query_map(params![day, ticket.number, agency], |row| {
+        Ok(Note {
+            author: row.get(0)?,
+            text: row.get(1)?,
+            at: from_ms(row.get(2)?),
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+fn printer_alerts(connection: &Connection) -> Result<Vec<(String, PrinterCondition)>, AppError> {
+    let mut statement = connection.prepare_cached(
+        "SELECT name, printer FROM devices
+         WHERE kind = 'kiosk' AND revoked_at IS NULL AND printer IS NOT NULL AND printer != 'ready'
+         ORDER BY name",
+    )?;
+    let rows = statement.query_map([], |row| {
+        Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?))
+    })?;
+    let mut alerts = Vec::new();
+    for row in rows {
+        let (name, printer) = row?;
+        let condition = serde_json::from_value(serde_json::Value::String(printer))
+            .unwrap_or(PrinterCondition::Unreachable);
+        alerts.push((name, condition));
+    }
+    Ok(alerts)
+}
+
+/// One desk as the supervisor sees it.
+#[derive(Debug, Clone)]
+pub struct DeskOverview {
+    pub desk: String,
+    /// Staff whose live session sits at this desk.
+    pub staff: Vec<String>,
+    pub current: Option<DeskTicket>,
+    /// Minutes since the desk last called, started or finished a ticket today.
+    pub idle_minutes: Option<i64>,
+}
+
+pub fn overview(
+    connection: &Connection,
+    config: &Config,
+    now: DateTime<Utc>,
+) -> Result<Vec<DeskOverview>, AppError> {
+    let mut staff_at = connection.prepare_cached(
+        "SELECT DISTINCT u.name FROM sessions s JOIN users u ON u.id = s.user_id
+         WHERE s.desk = ?1 AND s.expires_at > ?2 AND u.disabled = 0 ORDER BY u.name",
+    )?;
+    let mut last_activity = connection.prepare_cached(
+        "SELECT MAX(MAX(COALESCE(called_at, 0), COALESCE(started_at, 0), COALESCE(finished_at, 0)))
+         FROM stops WHERE desk = ?1 AND called_at >= ?2",
+    )?;
+    let day_start = to_ms(config.day_start(now));
+    let mut desks_seen = Vec::with_capacity(config.building.desks.len());
+    for desk in &config.building.desks {
+        let staff = staff_at
+            .query_map(params![desk.id, to_ms(now)], |row| row.get::<_, String>(0))?
+            .collect::<Result<_, _>>()?;
+        let last: Option<i64> =
+            last_activity.query_row(params![desk.id, day_start], |row| row.get(0))?;
+        desks_seen.push(DeskOverview {
+            desk: desk.id.clone(),
+            staff,
+            current: desks::current_ticket(connection, &desk.id)?,
+            idle_minutes: last
+                .filter(|ms| *ms > 0)
+                .map(|ms| (now - from_ms(ms)).num_minutes().max(0)),
+        });
+    }
+    Ok(desks_seen)
+}

@@ -1,0 +1,509 @@
+//! The supervisor's overview (`/staff/overview`: every desk and every line) and the admin page
+//! (`/staff/admin`: staff accounts, device tokens, the audit log). Every handler checks the
+//! role and every form its CSRF token; every change is written to the audit log.
+
+use axum::extract::{Form, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use lotse_protocol::{Availability, Role, localized};
+use maud::{Markup, html};
+use serde::Deserialize;
+
+use super::console::reason_text;
+use super::html_response;
+use super::layout::{role_name, staff_page};
+use super::session::StaffPage;
+use crate::api::AppState;
+use crate::auth::{DeviceKind, MIN_PASSWORD_LENGTH, hash_password, new_secret, token_hash};
+use crate::error::AppError;
+use crate::storage::{accounts, audit, console, desks};
+
+pub async fn overview(State(state): State<AppState>, page: StaffPage) -> Response {
+    if let Err(denied) = page.require(Role::Supervisor) {
+        return denied;
+    }
+    match overview_markup(&state).await {
+        Ok(panel) => {
+            let content = html! { h1 { "Übersicht" } div #live { (panel) } };
+            html_response(
+                StatusCode::OK,
+                staff_page(
+                    "Übersicht",
+                    Some(&page),
+                    Some("/staff/overview/panel"),
+                    content,
+                ),
+            )
+        }
+        Err(error) => error.into_response(),
+    }
+}
+
+pub async fn overview_panel(State(state): State<AppState>, page: StaffPage) -> Response {
+    if let Err(denied) = page.require(Role::Supervisor) {
+        return denied;
+    }
+    match overview_markup(&state).await {
+        Ok(panel) => html_response(StatusCode::OK, panel),
+        Err(error) => error.into_response(),
+    }
+}
+
+async fn overview_markup(state: &AppState) -> Result<Markup, AppError> {
+    let (now, config) = (state.now(), state.config.clone());
+    let (desk_rows, queues) = state
+        .store
+        .run(move |c| {
+            Ok((
+                console::overview(c, &config, now)?,
+                desks::queues(c, &config, now)?,
+            ))
+        })
+        .await?;
+    let building = &state.config.building;
+    let default = building.site.default_language.as_str();
+    Ok(html! {
+        section {
+            h2 { "Plätze" }
+            table {
+                thead { tr { th { "Platz" } th { "angemeldet" } th { "aktuell" } th { "untätig seit" } } }
+                tbody {
+                    @for row in &desk_rows {
+                        @let desk = building.desk(&row.desk);
+                        tr.idle[row.staff.is_empty()] {
+                            td {
+                                (desk.map_or(row.desk.clone(), |d| {
+                                    let (place, _) = lotse_protocol::place_caption(d.kind);
+                                    format!("{place} {}", d.number)
+                                }))
+                            }
+                            td { (row.staff.join(", ")) }
+                            td {
+                                @if let Some(ticket) = &row.current {
+                                    strong { (ticket.number) } " "
+                                    (if ticket.status == lotse_protocol::StopStatus::Called { "aufgerufen" } else { "in Bearbeitung" })
+                                    @if let Some(reason) = &ticket.reason { " · " (reason_text(reason, state.config.time_zone)) }
+                                }
+                            }
+                            td.number {
+                                @if let Some(minutes) = row.idle_minutes { (minutes) " Min." }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        section {
+            h2 { "Warteschlangen aller Stellen" }
+            table {
+                thead { tr { th { "Stelle" } th { "Anliegen" } th { "wartend" } th { "längste" } th { "Schätzung" } th { "Stand" } } }
+                tbody {
+                    @for line in &queues.services {
+                        tr {
+                            td { (building.agency(&line.agency).map_or(line.agency.as_str(), |a| localized(&a.name, default, default))) }
+                            td { (building.service(&line.service).map_or(line.service.as_str(), |s| localized(&s.name, default, default))) }
+                            td.number { (line.waiting) }
+                            td.number { (line.longest_wait_minutes) " Min." }
+                            td.number { (line.estimated_wait_minutes) " Min." }
+                            td { (match line.availability {
+                                Availability::Open => "offen",
+                                Availability::Closed => "geschlossen",
+                                Availability::AppointmentOnly => "nur mit Termin",
+                                Availability::FullToday => "heute voll",
+                            }) }
+                        }
+                    }
+                }
+            }
+        }
+    })
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Notice {
+    #[serde(default)]
+    done: Option<String>,
+}
+
+pub async fn admin(
+    State(state): State<AppState>,
+    page: StaffPage,
+    Query(notice): Query<Notice>,
+) -> Response {
+    if let Err(denied) = page.require(Role::Admin) {
+        return denied;
+    }
+    let message = notice.done.as_deref().map(done_text);
+    admin_page(&state, &page, message, None).await
+}
+
+/// What a finished admin action says (a fixed text per action: nothing from the URL is shown).
+fn done_text(done: &str) -> &'static str {
+    match done {
+        "user-added" => "Konto angelegt.",
+        "user-disabled" => "Konto gesperrt; seine Sitzungen sind beendet.",
+        "user-enabled" => "Konto entsperrt.",
+        "password-reset" => "Passwort gesetzt; die Sitzungen des Kontos sind beendet.",
+        "device-revoked" => "Gerät gesperrt.",
+        _ => "Erledigt.",
+    }
+}
+
+async fn admin_page(
+    state: &AppState,
+    page: &StaffPage,
+    message: Option<&str>,
+    new_token: Option<(&str, &str)>,
+) -> Response {
+    let loaded = state
+        .store
+        .run(|c| {
+            Ok((
+                accounts::users(c)?,
+                accounts::devices(c)?,
+                audit::recent(c, 100)?,
+            ))
+        })
+        .await;
+    let (users, devices, entries) = match loaded {
+        Ok(loaded) => loaded,
+        Err(error) => return error.into_response(),
+    };
+    let csrf = page.csrf.as_str();
+    let zone = state.config.time_zone;
+    let content = html! {
+        h1 { "Verwaltung" }
+        @if let Some(message) = message { p.done role="status" { (message) } }
+        @if let Some((name, token)) = new_token {
+            div.token role="status" {
+                p { "Neues Geräte-Token für „" (name) "“ – es wird nur jetzt angezeigt:" }
+                code { (token) }
+            }
+        }
+        section {
+            h2 { "Konten" }
+            table.users {
+                thead { tr { th { "Name" } th { "Rolle" } th { "Status" } th { "Passwort setzen" } th {} } }
+                tbody {
+                    @for user in &users {
+                        tr {
+                            td { (user.name) }
+                            td { (role_name(user.role)) }
+                            td { (if user.disabled { "gesperrt" } else { "aktiv" }) }
+                            td {
+                                form.inline method="post" action="/staff/admin/users/password" {
+                                    input type="hidden" name="csrf" value=(csrf);
+                                    input type="hidden" name="name" value=(user.name);
+                                    input type="password" name="password" minlength=(MIN_PASSWORD_LENGTH)
+                                        autocomplete="new-password" aria-label=(format!("Neues Passwort für {}", user.name)) required;
+                                    button type="submit" { "Setzen" }
+                                }
+                            }
+                            td {
+                                form method="post" action=(if user.disabled { "/staff/admin/users/enable" } else { "/staff/admin/users/disable" }) {
+                                    input type="hidden" name="csrf" value=(csrf);
+                                    input type="hidden" name="name" value=(user.name);
+                                    button type="submit" { (if user.disabled { "Entsperren" } else { "Sperren" }) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            form.create method="post" action="/staff/admin/users" {
+                input type="hidden" name="csrf" value=(csrf);
+                h3 { "Konto anlegen" }
+                label { "Name" input name="name" required maxlength="100"; }
+                label { "Rolle" select name="role" {
+                    option value="staff" { "Mitarbeiter/in" }
+                    option value="supervisor" { "Leitung" }
+                    option value="admin" { "Administration" }
+                } }
+                label { "Passwort" input type="password" name="password" minlength=(MIN_PASSWORD_LENGTH) autocomplete="new-password" required; }
+                button type="submit" { "Anlegen" }
+            }
+        }
+        section {
+            h2 { "Geräte" }
+            table {
+                thead { tr { th { "Art" } th { "Name" } th { "Drucker" } th { "Status" } th {} } }
+                tbody {
+                    @for device in &devices {
+                        tr {
+                            td { (device.kind) }
+                            td { (device.name) }
+                            td { (device.printer.as_deref().unwrap_or("")) }
+                            td { (if device.revoked { "gesperrt" } else { "aktiv" }) }
+                            td {
+                                @if !device.revoked {
+                                    form method="post" action="/staff/admin/devices/revoke" {
+                                        input type="hidden" name="csrf" value=(csrf);
+                                        input type="hidden" name="id" value=(device.id);
+                                        button type="submit" { "Sperren" }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            form.create method="post" action="/staff/admin/devices" {
+                input type="hidden" name="csrf" value=(csrf);
+                h3 { "Gerät anlegen" }
+                label { "Art" select name="kind" {
+                    option value="kiosk" { "Kiosk" }
+                    option value="display" { "Anzeige" }
+                    option value="booking" { "Terminsystem" }
+                } }
+                label { "Name" input name="name" required maxlength="100"; }
+                button type="submit" { "Token erzeugen" }
+            }
+        }
+        section {
+            h2 { "Protokoll (neueste 100)" }
+            table.audit {
+                thead { tr { th { "Zeit" } th { "Wer" } th { "Was" } th { "Details" } } }
+                tbody {
+                    @for entry in &entries {
+                        tr {
+                            td { (entry.at.with_timezone(&zone).format("%d.%m. %H:%M:%S")) }
+                            td { (entry.actor) }
+                            td { (entry.action) }
+                            td { (entry.detail) }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    html_response(
+        StatusCode::OK,
+        staff_page("Verwaltung", Some(page), None, content),
+    )
+}
+
+#[derive(Debug, Deserialize)]
+pub struct UserForm {
+    csrf: String,
+    name: String,
+    #[serde(default)]
+    role: Option<String>,
+    #[serde(default)]
+    password: Option<String>,
+}
+
+/// Runs an admin change after the role and CSRF checks, and records it.
+async fn admin_change<F>(
+    state: &AppState,
+    page: &StaffPage,
+    csrf: &str,
+    action: &'static str,
+    detail: String,
+    change: F,
+) -> Result<(), Response>
+where
+    F: FnOnce(&rusqlite::Connection) -> Result<(), AppError> + Send + 'static,
+{
+    page.require(Role::Admin)?;
+    page.check(csrf)?;
+    let (now, actor) = (state.now(), page.name.clone());
+    state
+        .store
+        .run(move |c| {
+            change(c)?;
+            audit::record(c, now, &actor, action, &detail)
+        })
+        .await
+        .map_err(IntoResponse::into_response)
+}
+
+fn done(what: &str) -> Response {
+    Redirect::to(&format!("/staff/admin?done={what}")).into_response()
+}
+
+async fn password_hash(password: Option<String>) -> Result<String, Response> {
+    let password = password.unwrap_or_default();
+    if password.chars().count() < MIN_PASSWORD_LENGTH || password.len() > 1_000 {
+        return Err(AppError::InvalidInput(format!(
+            "the password needs at least {MIN_PASSWORD_LENGTH} characters"
+        ))
+        .into_response());
+    }
+    tokio::task::spawn_blocking(move || hash_password(&password))
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()).into_response())?
+        .map_err(IntoResponse::into_response)
+}
+
+pub async fn add_user(
+    State(state): State<AppState>,
+    page: StaffPage,
+    Form(form): Form<UserForm>,
+) -> Response {
+    let result = async {
+        page.require(Role::Admin)?;
+        page.check(&form.csrf)?;
+        let name = form.name.trim().to_owned();
+        if name.is_empty() || name.len() > 100 {
+            return Err(
+                AppError::InvalidInput("the name must be 1-100 characters".into()).into_response(),
+            );
+        }
+        let role = form
+            .role
+            .as_deref()
+            .and_then(Role::parse)
+            .ok_or_else(|| AppError::InvalidInput("unknown role".into()).into_response())?;
+        let hash = password_hash(form.password).await?;
+        let now = state.now();
+        let detail = format!("{name} ({})", role.as_str());
+        admin_change(&state, &page, &form.csrf, "user-add", detail, move |c| {
+            accounts::add_user(c, now, &name, role, &hash)
+        })
+        .await
+    };
+    match result.await {
+        Ok(()) => done("user-added"),
+        Err(response) => response,
+    }
+}
+
+pub async fn disable_user(
+    State(state): State<AppState>,
+    page: StaffPage,
+    Form(form): Form<UserForm>,
+) -> Response {
+    if form.name == page.name {
+        return AppError::InvalidInput("you cannot lock your own account".into()).into_response();
+    }
+    let name = form.name.clone();
+    match admin_change(
+        &state,
+        &page,
+        &form.csrf,
+        "user-disable",
+        form.name,
+        move |c| accounts::set_user_disabled(c, &name, true),
+    )
+    .await
+    {
+        Ok(()) => done("user-disabled"),
+        Err(response) => response,
+    }
+}
+
+pub async fn enable_user(
+    State(state): State<AppState>,
+    page: StaffPage,
+    Form(form): Form<UserForm>,
+) -> Response {
+    let name = form.name.clone();
+    match admin_change(
+        &state,
+        &page,
+        &form.csrf,
+        "user-enable",
+        form.name,
+        move |c| accounts::set_user_disabled(c, &name, false),
+    )
+    .await
+    {
+        Ok(()) => done("user-enabled"),
+        Err(response) => response,
+    }
+}
+
+pub async fn reset_password(
+    State(state): State<AppState>,
+    page: StaffPage,
+    Form(form): Form<UserForm>,
+) -> Response {
+    let result = async {
+        page.require(Role::Admin)?;
+        page.check(&form.csrf)?;
+        let hash = password_hash(form.password).await?;
+        let name = form.name.clone();
+        admin_change(
+            &state,
+            &page,
+            &form.csrf,
+            "password-reset",
+            form.name,
+            move |c| accounts::set_password(c, &name, &hash),
+        )
+        .await
+    };
+    match result.await {
+        Ok(()) => done("password-reset"),
+        Err(response) => response,
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct DeviceForm {
+    csrf: String,
+    #[serde(default)]
+    kind: Option<String>,
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    id: Option<i64>,
+}
+
+pub async fn add_device(
+    State(state): State<AppState>,
+    page: StaffPage,
+    Form(form): Form<DeviceForm>,
+) -> Response {
+    let Some(kind) = form.kind.as_deref().and_then(DeviceKind::parse) else {
+        return AppError::InvalidInput("unknown device kind".into()).into_response();
+    };
+    let name = form.name.unwrap_or_default().trim().to_owned();
+    if name.is_empty() || name.len() > 100 {
+        return AppError::InvalidInput("the name must be 1-100 characters".into()).into_response();
+    }
+    let token = new_secret();
+    let hash = token_hash(&token);
+    let now = state.now();
+    let (stored_name, detail) = (name.clone(), format!("{} {name}", kind.as_str()));
+    let added = admin_change(&state, &page, &form.csrf, "device-add", detail, move |c| {
+        accounts::add_device(c, now, kind, &stored_name, &hash)
+    })
+    .await;
+    match added {
+        Ok(()) => {
+            admin_page(
+                &state,
+                &page,
+                Some("Gerät angelegt."),
+                Some((&name, &token)),
+            )
+            .await
+        }
+        Err(response) => response,
+    }
+}
+
+pub async fn revoke_device(
+    State(state): State<AppState>,
+    page: StaffPage,
+    Form(form): Form<DeviceForm>,
+) -> Response {
+    let Some(id) = form.id else {
+        return AppError::InvalidInput("which device?".into()).into_response();
+    };
+    let now = state.now();
+    match admin_change(
+        &state,
+        &page,
+        &form.csrf,
+        "device-revoke",
+        format!("device {id}"),
+        move |c| accounts::revoke_device(c, id, now).map(|_| ()),
+    )
+    .await
+    {
+        Ok(()) => done("device-revoked"),
+        Err(response) => response,
+    }
+}

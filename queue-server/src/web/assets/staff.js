@@ -1,0 +1,171 @@
+// The staff pages: desk actions through the JSON API (with the session's CSRF token),
+// keyboard shortcuts, and live reloading of the `#live` part whenever an event arrives.
+'use strict';
+
+(() => {
+  const body = document.body;
+  const csrf = document.querySelector('meta[name="csrf-token"]')?.content || '';
+  const desk = body.dataset.desk || '';
+  const liveUrl = body.dataset.live || '';
+  const live = document.getElementById('live');
+  const message = document.getElementById('message');
+  const marker = document.getElementById('connection');
+
+  function say(text, isError) {
+    if (!message) return;
+    message.textContent = text;
+    message.hidden = !text;
+    message.classList.toggle('error', Boolean(isError));
+  }
+
+  // Someone typing or choosing in the live part: replacing it now would lose their input.
+  function changed(field) {
+    if (field.matches('select')) {
+      const initial = Array.from(field.options).findIndex((option) => option.defaultSelected);
+      return field.selectedIndex !== (initial === -1 ? 0 : initial);
+    }
+    if (field.matches('input[type=radio], input[type=checkbox]')) {
+      return field.checked !== field.defaultChecked;
+    }
+    return field.value !== field.defaultValue;
+  }
+  function editing() {
+    if (!live) return false;
+    const active = document.activeElement;
+    if (active && live.contains(active) && active.matches('input, textarea, select')) return true;
+    return Array.from(live.querySelectorAll('input, textarea, select')).some(changed);
+  }
+
+  let reloadTimer = null;
+  async function reload() {
+    reloadTimer = null;
+    if (!live || !liveUrl) return;
+    if (editing()) { reloadTimer = setTimeout(reload, 1000); return; }
+    try {
+      const response = await fetch(liveUrl, { credentials: 'same-origin', cache: 'no-store' });
+      if (response.redirected || response.status === 401) { location.reload(); return; }
+      if (response.ok) live.innerHTML = await response.text();
+    } catch (error) {
+      // The connection marker tells the officer; the next event reloads again.
+    }
+  }
+  function scheduleReload() {
+    if (reloadTimer === null) reloadTimer = setTimeout(reload, 150);
+  }
+
+  async function api(method, path, payload) {
+    const response = await fetch('/api/v1' + path, {
+      method,
+      credentials: 'same-origin',
+      headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrf },
+      body: payload === undefined ? undefined : JSON.stringify(payload),
+    });
+    if (response.status === 204) return null;
+    const data = await response.json().catch(() => ({}));
+    if (!response.ok) throw new Error(data.message || ('HTTP ' + response.status));
+    return data;
+  }
+
+  const deskPath = (action) => '/desks/' + encodeURIComponent(desk) + '/' + action;
+
+  async function act(action, element) {
+    try {
+      let result;
+      switch (action) {
+        case 'finish': {
+          const outcome = document.getElementById('outcome')?.value || null;
+          result = await api('POST', deskPath('finish'), outcome ? { outcome } : {});
+          say((result?.number || '') + ' abgeschlossen.');
+          break;
+        }
+        case 'call':
+        case 'resume':
+          result = await api('POST', deskPath(action), { number: element.dataset.number });
+          say(result.number + (action === 'call' ? ' aufgerufen.' : ' wieder eingereiht.'));
+          break;
+        case 'call-next':
+          result = await api('POST', deskPath('call-next'));
+          say(result ? result.number + ' aufgerufen.' : 'Niemand wartet auf diesen Platz.');
+          break;
+        default:
+          result = await api('POST', deskPath(action));
+          say(result.number + ': erledigt.');
+      }
+      // The action is done: half-filled forms for the old situation are void.
+      if (live) live.querySelectorAll('form').forEach((form) => form.reset());
+    } catch (error) {
+      say(error.message, true);
+    }
+    scheduleReload();
+  }
+
+  async function submit(form) {
+    const data = new FormData(form);
+    try {
+      switch (form.dataset.form) {
+        case 'call': {
+          const result = await api('POST', deskPath('call'), { number: data.get('number').trim().toUpperCase() });
+          say(result.number + ' aufgerufen.');
+          break;
+        }
+        case 'transfer': {
+          const note = data.get('note').trim();
+          const result = await api('POST', deskPath('transfer'), {
+            service: data.get('service'), position: data.get('position'), note: note || null,
+          });
+          say(result.number + ' weitergeleitet.');
+          break;
+        }
+        case 'walk-in': {
+          const ticket = await api('POST', '/tickets', {
+            services: [data.get('service')], language: data.get('language'),
+            channel: 'walk_in', priority: data.get('priority') === 'on',
+          });
+          say('Neue Nummer: ' + ticket.number + ' – Statusseite: ' + ticket.status_url);
+          break;
+        }
+      }
+      form.reset();
+      if (document.activeElement) document.activeElement.blur();
+    } catch (error) {
+      say(error.message, true);
+    }
+    scheduleReload();
+  }
+
+  document.addEventListener('click', (event) => {
+    const button = event.target.closest('button[data-action]');
+    if (button) { event.preventDefault(); act(button.dataset.action, button); }
+  });
+  document.addEventListener('submit', (event) => {
+    const form = event.target.closest('form[data-form]');
+    if (form) { event.preventDefault(); submit(form); }
+  });
+  document.addEventListener('keydown', (event) => {
+    if (event.ctrlKey || event.altKey || event.metaKey) return;
+    if (event.target.closest('input, textarea, select')) return;
+    const key = event.key.toLowerCase();
+    const button = document.querySelector('button[data-key="' + key + '"]');
+    if (button) { event.preventDefault(); button.click(); return; }
+    const focus = { t: '.transfer select', w: '.walk-in select' }[key];
+    const field = focus && document.querySelector(focus);
+    if (field) { event.preventDefault(); field.focus(); }
+  });
+
+  if (liveUrl) {
+    let lastContact = Date.now();
+    const source = new EventSource('/api/v1/events');
+    const contact = () => { lastContact = Date.now(); };
+    let opened = false;
+    // The page is fresh at the first connection; after a reconnect it may have missed events.
+    source.addEventListener('open', () => { contact(); if (opened) scheduleReload(); opened = true; });
+    source.addEventListener('keep-alive', contact);
+    for (const type of ['ticket_issued', 'ticket_called', 'service_started', 'stop_finished',
+      'no_show', 'parked', 'resumed', 'transferred', 'appointments_imported', 'device_status']) {
+      source.addEventListener(type, () => { contact(); scheduleReload(); });
+    }
+    setInterval(() => {
+      if (marker) marker.hidden = Date.now() - lastContact < 15000;
+    }, 1000);
+  }
+})();

@@ -1,0 +1,32 @@
+// Keeps the visitor's status page current: reloads the panel every few seconds and, when the
+// visitor is called, vibrates the phone (where supported) so they notice.
+'use strict';
+
+(() => {
+  const panel = document.getElementById('status');
+  if (!panel) return;
+  const url = location.pathname.replace(/\/$/, '') + '/panel';
+  let state = panel.querySelector('.panel')?.dataset.state;
+
+  async function reload() {
+    let next = 5000;
+    try {
+      const response = await fetch(url, { cache: 'no-store', credentials: 'omit' });
+      if (response.ok) {
+        panel.innerHTML = await response.text();
+        const now = panel.querySelector('.panel')?.dataset.state;
+        if (now === 'called' && state !== 'called' && navigator.vibrate) {
+          navigator.vibrate([400, 200, 400, 200, 400]);
+        }
+        state = now;
+        if (now === 'finished') next = 60000;
+      }
+    } catch (error) {
+      // Offline for a moment: try again a little later.
+      next = 10000;
+    }
+    setTimeout(reload, next);
+  }
+
+  setTimeout(reload, 5000);
+})();

@@ -1,0 +1,229 @@
+//! Staff sign-in for the pages: the login form (CSRF-protected before any session exists by a
+//! double-submit cookie), log-out, choosing today's desk, and `StaffPage`, the extractor that
+//! sends a browser without a session to the login page.
+
+use axum::extract::{Form, FromRequestParts, State};
+use axum::http::header::SET_COOKIE;
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use lotse_protocol::{Login, Role};
+use maud::html;
+use serde::Deserialize;
+
+use super::html_response;
+use super::layout::staff_page;
+use crate::api::AppState;
+use crate::api::extract::{cookie, same_secret, session_token};
+use crate::api::session::{authenticate, clear_session_cookie, end_session};
+use crate::auth::{Caller, new_secret, token_hash};
+use crate::error::AppError;
+use crate::storage::{accounts, audit};
+
+/// The cookie that pairs the login form with the browser that loaded it.
+const LOGIN_COOKIE: &str = "lotse_login";
+
+/// A logged-in staff member on a page.
+#[derive(Debug, Clone)]
+pub struct StaffPage {
+    pub name: String,
+    pub role: Role,
+    pub csrf: String,
+    pub desk: Option<String>,
+    pub token_hash: String,
+}
+
+impl StaffPage {
+    /// Whether a form carried this session's CSRF token.
+    pub fn check(&self, sent: &str) -> Result<(), Response> {
+        if same_secret(sent, &self.csrf) {
+            Ok(())
+        } else {
+            Err(AppError::CsrfRejected.into_response())
+        }
+    }
+
+    /// At least `role`, else a 403 page.
+    pub fn require(&self, role: Role) -> Result<(), Response> {
+        if self.role >= role {
+            Ok(())
+        } else {
+            Err(html_response(
+                StatusCode::FORBIDDEN,
+                staff_page(
+                    "Kein Zugriff",
+                    Some(self),
+                    None,
+                    html! { h1 { "Kein Zugriff" } p { "Diese Seite ist für Ihre Rolle nicht freigegeben." } },
+                ),
+            ))
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for StaffPage {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<StaffPage, Response> {
+        let to_login = || Redirect::to("/staff/login").into_response();
+        let Some(token) = session_token(&parts.headers) else {
+            return Err(to_login());
+        };
+        let hash = token_hash(&token);
+        let lookup = hash.clone();
+        let now = state.now();
+        let session = state
+            .store
+            .run(move |c| accounts::session_by_token(c, &lookup, now))
+            .await
+            .map_err(IntoResponse::into_response)?;
+        match session {
+            Some(accounts::StaffSession {
+                caller: Caller::Staff { name, role },
+                csrf,
+                desk,
+            }) => Ok(StaffPage {
+                name,
+                role,
+                csrf,
+                desk,
+                token_hash: hash,
+            }),
+            _ => Err(to_login()),
+        }
+    }
+}
+
+pub async fn login_page() -> Response {
+    login_form(StatusCode::OK, None)
+}
+
+fn login_form(status: StatusCode, problem: Option<&str>) -> Response {
+    let pairing = new_secret();
+    let content = html! {
+        section.login {
+            h1 { "Anmelden" }
+            @if let Some(problem) = problem { p.error role="alert" { (problem) } }
+            form method="post" action="/staff/login" {
+                input type="hidden" name="csrf" value=(pairing);
+                label { "Name" input name="name" autocomplete="username" required autofocus; }
+                label { "Passwort" input name="password" type="password" autocomplete="current-password" required; }
+                button type="submit" { "Anmelden" }
+            }
+        }
+    };
+    let mut response = html_response(status, staff_page("Anmelden", None, None, content));
+    let cookie = format!(
+        "{LOGIN_COOKIE}={pairing}; Path=/staff/login; HttpOnly; SameSite=Strict; Max-Age=3600"
+    );
+    if let Ok(value) = HeaderValue::from_str(&cookie) {
+        response.headers_mut().append(SET_COOKIE, value);
+    }
+    response
+}
+
+#[derive(Debug, Deserialize)]
+pub struct LoginForm {
+    name: String,
+    password: String,
+    csrf: String,
+}
+
+pub async fn login(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(form): Form<LoginForm>,
+) -> Response {
+    let paired = cookie(&headers, LOGIN_COOKIE).is_some_and(|c| same_secret(&form.csrf, &c));
+    if !paired {
+        return login_form(
+            StatusCode::FORBIDDEN,
+            Some("Das Formular ist abgelaufen. Bitte noch einmal anmelden."),
+        );
+    }
+    let login = Login {
+        name: form.name,
+        password: form.password,
+    };
+    match authenticate(&state, &headers, login).await {
+        Ok((_, cookie)) => {
+            let mut response = Redirect::to("/staff").into_response();
+            response.headers_mut().append(SET_COOKIE, cookie);
+            response
+        }
+        Err(AppError::TooManyAttempts) => login_form(
+            StatusCode::TOO_MANY_REQUESTS,
+            Some("Zu viele Fehlversuche. Bitte eine Minute warten."),
+        ),
+        Err(AppError::InvalidCredentials) => login_form(
+            StatusCode::UNAUTHORIZED,
+            Some("Name oder Passwort ist falsch."),
+        ),
+        Err(error) => error.into_response(),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct CsrfForm {
+    csrf: String,
+}
+
+pub async fn logout(
+    State(state): State<AppState>,
+    page: StaffPage,
+    headers: HeaderMap,
+    Form(form): Form<CsrfForm>,
+) -> Response {
+    if let Err(rejected) = page.check(&form.csrf) {
+        return rejected;
+    }
+    if let Err(error) = end_session(&state, &headers, &page.name).await {
+        return error.into_response();
+    }
+    let mut response = Redirect::to("/staff/login").into_response();
+    response
+        .headers_mut()
+        .insert(SET_COOKIE, clear_session_cookie());
+    response
+}
+
+#[derive(Debug, Deserialize)]
+pub struct DeskForm {
+    csrf: String,
+    /// Empty to leave the desk.
+    #[serde(default)]
+    desk: String,
+}
+
+pub async fn choose_desk(
+    State(state): State<AppState>,
+    page: StaffPage,
+    Form(form): Form<DeskForm>,
+) -> Response {
+    if let Err(rejected) = page.check(&form.csrf) {
+        return rejected;
+    }
+    let desk = Some(form.desk).filter(|d| !d.is_empty());
+    if let Some(desk) = &desk
+        && state.config.building.desk(desk).is_none()
+    {
+        return AppError::UnknownDesk(desk.clone()).into_response();
+    }
+    let now = state.now();
+    let (hash, name) = (page.token_hash.clone(), page.name.clone());
+    let stored = state
+        .store
+        .run(move |c| {
+            accounts::set_session_desk(c, &hash, desk.as_deref())?;
+            let detail = desk.as_deref().unwrap_or("(none)");
+            audit::record(c, now, &name, "choose-desk", detail)
+        })
+        .await;
+    match stored {
+        Ok(()) => Redirect::to("/staff").into_response(),
+        Err(error) => error.into_response(),
+    }
+}

@@ -1,0 +1,308 @@
+//! `GET /t/{token}`: the visitor's status page, opened from the QR code on the ticket. It shows
+//! only that ticket, in the ticket's language (right to left for Arabic script), large and
+//! readable on a phone. `status.js` reloads the panel (`/t/{token}/panel`) every few seconds
+//! and vibrates when the visitor is called; without JavaScript the page refreshes itself.
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use chrono_tz::Tz;
+use lotse_protocol::{Building, DeskKind, StopStatus, Ticket, is_rtl_language, localized};
+use maud::{DOCTYPE, Markup, html};
+
+use super::html_response;
+use crate::api::AppState;
+use crate::error::AppError;
+use crate::storage::tickets;
+
+/// Per language, the page's texts (`status_texts.toml`).
+static TEXTS: LazyLock<HashMap<String, HashMap<String, String>>> = LazyLock::new(|| {
+    toml::from_str(include_str!("status_texts.toml")).unwrap_or_else(|error| {
+        tracing::error!(%error, "status_texts.toml is invalid");
+        HashMap::new()
+    })
+});
+
+/// A text in `language`, else English, else the key itself (never a panic).
+fn text(language: &str, key: &str) -> String {
+    TEXTS
+        .get(language)
+        .and_then(|texts| texts.get(key))
+        .or_else(|| TEXTS.get("en").and_then(|texts| texts.get(key)))
+        .cloned()
+        .unwrap_or_else(|| key.to_owned())
+}
+
+pub async fn page(State(state): State<AppState>, Path(token): Path<String>) -> Response {
+    match load(&state, token).await {
+        Ok(ticket) => {
+            let panel = panel_markup(&state, &ticket);
+            html_response(
+                StatusCode::OK,
+                page_markup(&state.config.building, &ticket, panel),
+            )
+        }
+        Err(AppError::TicketNotFound) => not_found(&state.config.building),
+        Err(error) => axum::response::IntoResponse::into_response(error),
+    }
+}
+
+pub async fn panel(State(state): State<AppState>, Path(token): Path<String>) -> Response {
+    match load(&state, token).await {
+        Ok(ticket) => html_response(StatusCode::OK, panel_markup(&state, &ticket)),
+        Err(AppError::TicketNotFound) => not_found(&state.config.building),
+        Err(error) => axum::response::IntoResponse::into_response(error),
+    }
+}
+
+async fn load(state: &AppState, token: String) -> Result<Ticket, AppError> {
+    if token.is_empty() || token.len() > 64 {
+        return Err(AppError::TicketNotFound);
+    }
+    let (now, config) = (state.now(), state.config.clone());
+    state
+        .store
+        .run(move |connection| {
+            let id = tickets::id_by_token(connection, &token)?;
+            tickets::view(connection, &config, now, id)
+        })
+        .await
+}
+
+fn direction(language: &str) -> &'static str {
+    if is_rtl_language(language) {
+        "rtl"
+    } else {
+        "ltr"
+    }
+}
+
+fn page_markup(building: &Building, ticket: &Ticket, panel: Markup) -> Markup {
+    let language = ticket.language.as_str();
+    let default = building.site.default_language.as_str();
+    html! {
+        (DOCTYPE)
+        html lang=(language) dir=(direction(language)) {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                meta name="robots" content="noindex";
+                title { (ticket.number) " · " (localized(&building.site.name, language, default)) }
+                link rel="stylesheet" href="/assets/status.css";
+                script src="/assets/status.js" defer {}
+                noscript { meta http-equiv="refresh" content="20"; }
+            }
+            body {
+                header {
+                    p.site { (localized(&building.site.name, language, default)) }
+                }
+                main #status { (panel) }
+                footer { p { (text(language, "live_hint")) } }
+            }
+        }
+    }
+}
+
+/// What the visit needs from the visitor now.
+enum Moment<'a> {
+    Waiting,
+    Called(&'a str),
+    Serving(&'a str),
+    Parked,
+    NoShow,
+    Finished,
+}
+
+fn moment(ticket: &Ticket) -> Moment<'_> {
+    let Some(stop) = ticket.current_stop.and_then(|i| ticket.stops.get(i)) else {
+        return Moment::Finished;
+    };
+    let desk = ticket
+        .called_to
+        .as_deref()
+        .or(stop.desk.as_deref())
+        .unwrap_or("");
+    match stop.status {
+        StopStatus::Called => Moment::Called(desk),
+        StopStatus::Serving => Moment::Serving(desk),
+        StopStatus::Parked => Moment::Parked,
+        StopStatus::NoShow => Moment::NoShow,
+        StopStatus::Waiting | StopStatus::Pending => Moment::Waiting,
+        StopStatus::Done | StopStatus::Cancelled | StopStatus::Transferred => Moment::Finished,
+    }
+}
+
+fn panel_markup(state: &AppState, ticket: &Ticket) -> Markup {
+    let building = &state.config.building;
+    let language = ticket.language.as_str();
+    let default = building.site.default_language.as_str();
+    let t = |key: &str| text(language, key);
+    let moment = moment(ticket);
+    let state_name = match moment {
+        Moment::Waiting => "waiting",
+        Moment::Called(_) => "called",
+        Moment::Serving(_) => "serving",
+        Moment::Parked => "parked",
+        Moment::NoShow => "no-show",
+        Moment::Finished => "finished",
+    };
+    let updated = state
+        .now()
+        .with_timezone::<Tz>(&state.config.time_zone)
+        .format("%H:%M")
+        .to_string();
+    let service_name = |id: &str| {
+        building
+            .service(id)
+            .map(|s| localized(&s.name, language, default).to_owned())
+            .unwrap_or_else(|| id.to_owned())
+    };
+    html! {
+        section.panel data-state=(state_name) {
+            div.number {
+                span.label { (t("your_number")) }
+                strong dir="ltr" { (ticket.number) }
+            }
+            @match moment {
+                Moment::Called(desk) => {
+                    div.moment.called role="alert" {
+                        h1 { (t("your_turn")) }
+                        (place_markup(building, language, desk))
+                    }
+                }
+                Moment::Serving(desk) => {
+                    div.moment.serving {
+                        h1 { (t("serving")) }
+                        (place_markup(building, language, desk))
+                    }
+                }
+                Moment::Parked => { div.moment.parked { h1 { (t("parked")) } } }
+                Moment::NoShow => { div.moment.no-show { h1 { (t("no_show")) } } }
+                Moment::Finished => { div.moment.finished { h1 { (t("finished")) } } }
+                Moment::Waiting => {
+                    div.moment.waiting {
+                        @if let Some(stop) = ticket.current_stop.and_then(|i| ticket.stops.get(i)) {
+                            p.concern {
+                                span.label { (t("current_concern")) }
+                                strong { (service_name(&stop.service)) }
+                            }
+                        }
+                        dl {
+                            @if let Some(ahead) = ticket.people_ahead {
+                                dt { (t("people_ahead")) }
+                                dd.ahead { (ahead) }
+                            }
+                            @if let Some(minutes) = ticket.estimated_wait_minutes {
+                                dt { (t("estimated_wait")) }
+                                dd {
+                                    @if minutes == 0 { (t("less_than_minute")) }
+                                    @else { (t("about_minutes").replace("{minutes}", &minutes.to_string())) }
+                                }
+                            }
+                        }
+                        p.hint { (t("wait_in_lobby")) }
+                    }
+                }
+            }
+            @if ticket.stops.len() > 1 {
+                h2 { (t("your_concerns")) }
+                ol.stops {
+                    @for (index, stop) in ticket.stops.iter().enumerate() {
+                        @let label = match stop.status {
+                            StopStatus::Done | StopStatus::Transferred => t("done"),
+                            _ if Some(index) == ticket.current_stop => t("now"),
+                            _ => t("later"),
+                        };
+                        li.current[Some(index) == ticket.current_stop] {
+                            span { (service_name(&stop.service)) }
+                            small { (label) }
+                        }
+                    }
+                }
+            }
+            p.updated { (t("updated_at").replace("{time}", &updated)) }
+        }
+    }
+}
+
+/// "Please go to desk 3", the floor and the way there, in the visitor's language.
+fn place_markup(building: &Building, language: &str, desk: &str) -> Markup {
+    let default = building.site.default_language.as_str();
+    let Some(desk) = building.desk(desk) else {
+        return html! {};
+    };
+    let go = match desk.kind {
+        DeskKind::Desk => text(language, "go_to_desk"),
+        DeskKind::Room => text(language, "go_to_room"),
+    };
+    let floor = if desk.floor == 0 {
+        text(language, "ground_floor")
+    } else {
+        text(language, "floor_n").replace("{n}", &desk.floor.to_string())
+    };
+    html! {
+        p.go { (go.replace("{number}", &desk.number)) }
+        p.floor { (floor) }
+        @if let Some(direction) = &desk.direction {
+            p.direction { (localized(direction, language, default)) }
+        }
+    }
+}
+
+fn not_found(building: &Building) -> Response {
+    let default = building.site.default_language.as_str();
+    let markup = html! {
+        (DOCTYPE)
+        html lang=(default) {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                meta name="robots" content="noindex";
+                title { (text(default, "not_found_title")) }
+                link rel="stylesheet" href="/assets/status.css";
+            }
+            body {
+                main.not-found {
+                    @for language in [default, "en"] {
+                        section lang=(language) {
+                            h1 { (text(language, "not_found_title")) }
+                            p { (text(language, "not_found_text")) }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    html_response(StatusCode::NOT_FOUND, markup)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_language_has_every_text_with_its_placeholders() {
+        let english = TEXTS.get("en").expect("English texts");
+        let building = crate::config::Config::embedded().expect("the sample building");
+        for language in &building.building.site.languages {
+            let texts = TEXTS
+                .get(language)
+                .unwrap_or_else(|| panic!("no status texts for {language}"));
+            for (key, value) in english {
+                let translated = texts
+                    .get(key)
+                    .unwrap_or_else(|| panic!("{language} lacks {key}"));
+                for placeholder in ["{minutes}", "{number}", "{n}", "{time}"] {
+                    assert_eq!(
+                        value.contains(placeholder),
+                        translated.contains(placeholder),
+                        "{language}.{key}: {placeholder}"
+                    );
+                }
+            }
+        }
+    }
+}

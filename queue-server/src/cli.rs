@@ -39,6 +39,10 @@ pub enum Command {
         /// Ignore opening hours and daily walk-in limits (demonstrations outside office hours).
         #[arg(long)]
         always_open: bool,
+        /// Override the building's public base URL (what ticket QR codes point to), e.g. for a
+        /// demonstration on one machine.
+        #[arg(long, value_name = "URL")]
+        public_base_url: Option<String>,
     },
     /// Validate a building config file and report every problem with its line.
     CheckConfig { file: PathBuf },
@@ -132,7 +136,15 @@ pub fn execute(cli: Cli) -> anyhow::Result<()> {
             listen,
             demo,
             always_open,
-        } => runtime.block_on(serve(config.as_deref(), &db, listen, demo, always_open)),
+            public_base_url,
+        } => {
+            let options = ServeOptions {
+                demo,
+                always_open,
+                public_base_url,
+            };
+            runtime.block_on(serve(config.as_deref(), &db, listen, options))
+        }
         Command::CheckConfig { file } => {
             let config = Config::load(&file)?;
             println!(
@@ -170,21 +182,34 @@ pub fn execute(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
+/// How `serve` deviates from the plain building file.
+struct ServeOptions {
+    demo: bool,
+    always_open: bool,
+    public_base_url: Option<String>,
+}
+
 async fn serve(
     config: Option<&Path>,
     db: &Path,
     listen: SocketAddr,
-    demo: bool,
-    always_open: bool,
+    options: ServeOptions,
 ) -> anyhow::Result<()> {
     let mut config = match config {
         Some(path) => Config::load(path)?,
         None => Config::embedded()?,
     };
-    if always_open {
+    if options.always_open {
         tracing::warn!("opening hours and walk-in limits are switched off (--always-open)");
         config = config.always_open();
     }
+    if let Some(url) = options.public_base_url {
+        if !(url.starts_with("http://") || url.starts_with("https://")) {
+            bail!("--public-base-url must start with http:// or https://");
+        }
+        config.building.site.public_base_url = url.trim_end_matches('/').to_owned();
+    }
+    let demo = options.demo;
     let store =
         Store::open(db).with_context(|| format!("cannot open database {}", db.display()))?;
     if demo {

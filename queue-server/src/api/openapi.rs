@@ -11,7 +11,9 @@ use utoipa::OpenApi;
         description = "Tickets, desks, appointments and live events \
         for a building where several agencies share one lobby. Errors are `{error, message}` \
         with a stable `error` code. Devices authenticate with `Authorization: Bearer <token>`, \
-        staff with the session cookie from `POST /api/v1/session`."
+        staff with the session cookie from `POST /api/v1/session`; with the cookie, every request \
+        that changes something must also send the session's `csrf_token` as `X-CSRF-Token` \
+        (else 403 `csrf_rejected`)."
     ),
     paths(
         super::healthz,

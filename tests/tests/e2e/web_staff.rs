@@ -47,18 +47,29 @@ async fn text_of(browser: &Browser, css: &str) -> String {
     wait_for(browser, css).await.text().await.unwrap()
 }
 
-/// Logs in through the form and sits down at `desk`.
-async fn log_in_at(browser: &Browser, base: &str, name: &str, password: &str, desk: &str) {
+/// Logs in through the form and sits down at `desk`; with `screenshots`, the login form and
+/// the desk choice are saved.
+async fn log_in_at(
+    browser: &Browser,
+    base: &str,
+    (name, password): (&str, &str),
+    desk: &str,
+    screenshots: bool,
+) {
     let client = &browser.client;
     client.goto(&format!("{base}/staff/login")).await.unwrap();
     type_into(browser, "input[name=name]", name).await;
     type_into(browser, "input[name=password]", password).await;
+    if screenshots {
+        browser.screenshot("staff-login").await;
+    }
     click(browser, ".login button[type=submit]").await;
-    click(
-        browser,
-        &format!("form:has(input[name=desk][value='{desk}']) button.desk"),
-    )
-    .await;
+    let choice = format!("form:has(input[name=desk][value='{desk}']) button.desk");
+    if screenshots {
+        wait_for(browser, &choice).await;
+        browser.screenshot("staff-desk-choice").await;
+    }
+    click(browser, &choice).await;
     wait_for(browser, "#live").await;
 }
 
@@ -97,7 +108,7 @@ async fn staff_call_and_transfer_show_on_the_visitors_status_page() {
     phone.screenshot("status-ar-waiting").await;
 
     let desk = Browser::start(1280, 800).await;
-    log_in_at(&desk, &base, "staff", "lotse-demo-staff", "eg-01").await;
+    log_in_at(&desk, &base, ("staff", "lotse-demo-staff"), "eg-01", true).await;
     let next = text_of(&desk, ".next").await;
     assert!(
         next.contains(&ticket.number) && next.contains("wartet"),
@@ -157,14 +168,8 @@ async fn staff_call_and_transfer_show_on_the_visitors_status_page() {
 
     // The receiving desk reads the note; it calls the ticket by number.
     let receiving = Browser::start(1280, 800).await;
-    log_in_at(
-        &receiving,
-        &base,
-        "supervisor",
-        "lotse-demo-supervisor",
-        "eg-04",
-    )
-    .await;
+    let supervisor = ("supervisor", "lotse-demo-supervisor");
+    log_in_at(&receiving, &base, supervisor, "eg-04", false).await;
     type_into(
         &receiving,
         "form[data-form=call] input[name=number]",
@@ -193,7 +198,7 @@ async fn staff_call_and_transfer_show_on_the_visitors_status_page() {
     receiving.screenshot("staff-overview").await;
 
     let admin = Browser::start(1280, 800).await;
-    log_in_at(&admin, &base, "admin", "lotse-demo-admin", "eg-02").await;
+    log_in_at(&admin, &base, ("admin", "lotse-demo-admin"), "eg-02", false).await;
     admin
         .client
         .goto(&format!("{base}/staff/admin"))
@@ -213,6 +218,7 @@ async fn staff_call_and_transfer_show_on_the_visitors_status_page() {
         .await
         .unwrap();
     assert!(text_of(&phone, "h1").await.contains("nicht gefunden"));
+    phone.screenshot("status-not-found").await;
 
     for browser in [phone, desk, receiving, admin] {
         browser.close().await;

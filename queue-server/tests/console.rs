@@ -1,0 +1,161 @@
+//! The staff console's panel, in-process: a kiosk printer alert reaches every console, and a
+//! transfer note is shown only to the agency it was written for.
+
+#![allow(clippy::unwrap_used)] // Tests may panic on unexpected errors.
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use chrono::Utc;
+use lotse_protocol::{PrinterCondition, Role};
+use lotse_queue_server::api::{AppState, app};
+use lotse_queue_server::auth::{DeviceKind, hash_password, token_hash};
+use lotse_queue_server::config::Config;
+use lotse_queue_server::storage::{Store, accounts};
+use tower::ServiceExt;
+
+struct Console {
+    state: AppState,
+    cookie: String,
+    csrf: String,
+}
+
+impl Console {
+    async fn open() -> Console {
+        let (_stop, shutdown) = tokio::sync::watch::channel(false);
+        let state = AppState {
+            store: Store::in_memory().unwrap(),
+            config: Arc::new(Config::embedded().unwrap().always_open()),
+            clock: Arc::new(Utc::now),
+            shutdown,
+        };
+        let hash = hash_password("a long enough password").unwrap();
+        state
+            .store
+            .run(move |c| accounts::add_user(c, Utc::now(), "clerk", Role::Staff, &hash))
+            .await
+            .unwrap();
+        let login = Request::post("/api/v1/session")
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(
+                r#"{"name":"clerk","password":"a long enough password"}"#,
+            ))
+            .unwrap();
+        let response = app(state.clone()).oneshot(login).await.unwrap();
+        let cookie = response.headers()[header::SET_COOKIE].to_str().unwrap();
+        let cookie = cookie.split(';').next().unwrap().to_owned();
+        let bytes = axum::body::to_bytes(response.into_body(), 1 << 16)
+            .await
+            .unwrap();
+        let session: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+        let csrf = session["csrf_token"].as_str().unwrap().to_owned();
+        Console {
+            state,
+            cookie,
+            csrf,
+        }
+    }
+
+    async fn send(
+        &self,
+        request: axum::http::request::Builder,
+        body: Body,
+    ) -> (StatusCode, String) {
+        let request = request
+            .header(header::COOKIE, &self.cookie)
+            .header("x-csrf-token", &self.csrf)
+            .body(body)
+            .unwrap();
+        let response = app(self.state.clone()).oneshot(request).await.unwrap();
+        let status = response.status();
+        let bytes = axum::body::to_bytes(response.into_body(), 1 << 20)
+            .await
+            .unwrap();
+        (status, String::from_utf8_lossy(&bytes).into_owned())
+    }
+
+    async fn sit_at(&self, desk: &str) {
+        let body = format!("csrf={}&desk={desk}", self.csrf);
+        let request = Request::post("/staff/desk")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        let (status, _) = self.send(request, Body::from(body)).await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+    }
+
+    async fn panel(&self) -> String {
+        let (status, html) = self.send(Request::get("/staff/panel"), Body::empty()).await;
+        assert_eq!(status, StatusCode::OK);
+        html
+    }
+
+    async fn api(&self, path: &str, json: &str) -> (StatusCode, String) {
+        let request = Request::post(path).header(header::CONTENT_TYPE, "application/json");
+        self.send(request, Body::from(json.to_owned())).await
+    }
+}
+
+#[tokio::test]
+async fn a_kiosk_out_of_paper_shows_on_the_console() {
+    let console = Console::open().await;
+    console.sit_at("eg-01").await;
+    assert!(!console.panel().await.contains("Papier leer"));
+    let hash = token_hash("kiosk-secret");
+    console
+        .state
+        .store
+        .run(move |c| {
+            accounts::add_device(c, Utc::now(), DeviceKind::Kiosk, "Eingang", &hash)?;
+            accounts::set_printer_status(c, Utc::now(), "Eingang", PrinterCondition::PaperOut)
+        })
+        .await
+        .unwrap();
+    let panel = console.panel().await;
+    assert!(
+        panel.contains("Eingang") && panel.contains("Papier leer"),
+        "{panel}"
+    );
+}
+
+#[tokio::test]
+async fn a_transfer_note_is_read_only_by_the_receiving_agency() {
+    let console = Console::open().await;
+    let (status, ticket) = console
+        .api(
+            "/api/v1/tickets",
+            r#"{"services":["residence-permit"],"language":"de"}"#,
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{ticket}");
+    console.sit_at("eg-01").await;
+    let (status, _) = console.api("/api/v1/desks/eg-01/call-next", "").await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = console
+        .api(
+            "/api/v1/desks/eg-01/transfer",
+            r#"{"service":"payment-card","position":"front","note":"Kontoauszug liegt vor"}"#,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+
+    // The asylum-benefits desk reads it.
+    console.sit_at("eg-04").await;
+    let (status, _) = console.api("/api/v1/desks/eg-04/call-next", "").await;
+    assert_eq!(status, StatusCode::OK);
+    let panel = console.panel().await;
+    assert!(panel.contains("Kontoauszug liegt vor"), "{panel}");
+    // Sent back to the immigration office: its desk does not see the other agency's note.
+    let (status, _) = console
+        .api(
+            "/api/v1/desks/eg-04/transfer",
+            r#"{"service":"address-change","position":"back"}"#,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    console.sit_at("eg-02").await;
+    let (status, _) = console.api("/api/v1/desks/eg-02/call-next", "").await;
+    assert_eq!(status, StatusCode::OK);
+    let panel = console.panel().await;
+    assert!(panel.contains("A-001"), "{panel}");
+    assert!(!panel.contains("Kontoauszug"), "{panel}");
+}

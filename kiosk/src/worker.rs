@@ -2,6 +2,7 @@
 //! the printer and posts the outcomes back to the UI thread as flow events. The UI thread
 //! never waits for the network or the printer.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -29,6 +30,10 @@ pub struct Worker {
     building: Arc<Mutex<Option<Building>>>,
     renderer: Arc<Mutex<TextRenderer>>,
     post: Post,
+    /// Whether the kiosk is showing the server as up. A ticket request that gives up puts
+    /// the kiosk out of service, so it clears this: the next good health check brings the
+    /// kiosk back even if `/healthz` never stopped answering.
+    shown_up: Arc<AtomicBool>,
 }
 
 impl Worker {
@@ -51,6 +56,7 @@ impl Worker {
             building: Arc::new(Mutex::new(None)),
             renderer: Arc::new(Mutex::new(TextRenderer::new())),
             post,
+            shown_up: Arc::new(AtomicBool::new(false)),
         };
         worker.watch_server();
         worker.watch_printer();
@@ -65,9 +71,10 @@ impl Worker {
             self.post.clone(),
             self.building.clone(),
         );
+        let shown_up = self.shown_up.clone();
         self.runtime.spawn(async move {
-            let mut up = false;
             loop {
+                let up = shown_up.load(Ordering::SeqCst);
                 let alive = tokio::time::timeout(HEALTH_INTERVAL, client.healthz())
                     .await
                     .is_ok_and(|r| r.is_ok());
@@ -78,14 +85,14 @@ impl Worker {
                                 Some(config.clone());
                             tracing::info!("queue server reachable");
                             post(Event::ServerUp(Box::new(config)));
-                            up = true;
+                            shown_up.store(true, Ordering::SeqCst);
                         }
                         Err(error) => tracing::warn!(%error, "cannot load the building"),
                     }
                 } else if !alive && up {
                     tracing::warn!("queue server unreachable");
                     post(Event::ServerDown);
-                    up = false;
+                    shown_up.store(false, Ordering::SeqCst);
                 } else if !alive && !up {
                     post(Event::ServerDown);
                 }
@@ -130,8 +137,13 @@ impl Worker {
             }
             Effect::IssueTicket { request, key } => {
                 let (client, post) = (self.client.clone(), self.post.clone());
+                let shown_up = self.shown_up.clone();
                 self.runtime.spawn(async move {
-                    post(issue_with_retries(&client, &request, &key).await);
+                    let outcome = issue_with_retries(&client, &request, &key).await;
+                    if matches!(outcome, Event::IssueFailed(IssueFailure::ServerUnreachable)) {
+                        shown_up.store(false, Ordering::SeqCst);
+                    }
+                    post(outcome);
                 });
             }
             Effect::CheckIn { code, language } => {

@@ -72,6 +72,44 @@ impl Caller {
     }
 }
 
+/// The agencies a staff account works for. Social-data secrecy: an account reads transfer
+/// notes and sits at desks only of its agencies.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AgencyScope {
+    All,
+    Only(Vec<String>),
+}
+
+impl AgencyScope {
+    /// `*` is every agency; otherwise agency ids separated by commas.
+    pub fn parse(text: &str) -> AgencyScope {
+        if text.trim() == "*" {
+            return AgencyScope::All;
+        }
+        AgencyScope::Only(
+            text.split(',')
+                .map(str::trim)
+                .filter(|id| !id.is_empty())
+                .map(str::to_owned)
+                .collect(),
+        )
+    }
+
+    pub fn to_text(&self) -> String {
+        match self {
+            AgencyScope::All => "*".to_owned(),
+            AgencyScope::Only(ids) => ids.join(","),
+        }
+    }
+
+    pub fn includes(&self, agency: &str) -> bool {
+        match self {
+            AgencyScope::All => true,
+            AgencyScope::Only(ids) => ids.iter().any(|id| id == agency),
+        }
+    }
+}
+
 /// A new secret token: 256 random bits, URL-safe text.
 pub fn new_secret() -> String {
     let mut bytes = [0u8; 32];

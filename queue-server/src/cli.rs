@@ -11,7 +11,9 @@ use lotse_protocol::Role;
 use tracing_subscriber::EnvFilter;
 
 use crate::api::system_clock;
-use crate::auth::{DeviceKind, MIN_PASSWORD_LENGTH, hash_password, new_secret, token_hash};
+use crate::auth::{
+    AgencyScope, DeviceKind, MIN_PASSWORD_LENGTH, hash_password, new_secret, token_hash,
+};
 use crate::config::Config;
 use crate::storage::{Store, accounts};
 
@@ -66,6 +68,9 @@ pub enum UserAction {
         name: String,
         #[arg(long, value_enum)]
         role: RoleArg,
+        /// The agencies the account works for, comma-separated ids; all when absent.
+        #[arg(long)]
+        agencies: Option<String>,
         #[arg(long, default_value = "./lotse.db")]
         db: PathBuf,
     },
@@ -157,15 +162,28 @@ pub fn execute(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::User {
-            action: UserAction::Add { name, role, db },
+            action:
+                UserAction::Add {
+                    name,
+                    role,
+                    agencies,
+                    db,
+                },
         } => {
             let mut password = String::new();
             std::io::stdin()
                 .read_to_string(&mut password)
                 .context("cannot read the password from standard input")?;
             let password = password.trim_end_matches(['\r', '\n']);
-            runtime.block_on(add_user(&db, &name, role.into(), password))?;
-            println!("added {} \"{name}\"", Role::from(role).as_str());
+            let scope = agencies
+                .as_deref()
+                .map_or(AgencyScope::All, AgencyScope::parse);
+            let shown = scope.to_text();
+            runtime.block_on(add_user(&db, &name, role.into(), password, scope))?;
+            println!(
+                "added {} \"{name}\" (agencies: {shown})",
+                Role::from(role).as_str()
+            );
             Ok(())
         }
         Command::Device {
@@ -233,7 +251,13 @@ async fn serve(
     Ok(())
 }
 
-pub async fn add_user(db: &Path, name: &str, role: Role, password: &str) -> anyhow::Result<()> {
+pub async fn add_user(
+    db: &Path,
+    name: &str,
+    role: Role,
+    password: &str,
+    agencies: AgencyScope,
+) -> anyhow::Result<()> {
     let name = name.trim().to_owned();
     if name.is_empty() || name.len() > 100 {
         bail!("the name must be 1-100 characters");
@@ -246,7 +270,10 @@ pub async fn add_user(db: &Path, name: &str, role: Role, password: &str) -> anyh
     let password = password.to_owned();
     let hash = tokio::task::spawn_blocking(move || hash_password(&password)).await??;
     store
-        .run(move |c| accounts::add_user(c, Utc::now(), &name, role, &hash))
+        .run(move |c| {
+            accounts::add_user(c, Utc::now(), &name, role, &hash)?;
+            accounts::set_user_agencies(c, &name, &agencies)
+        })
         .await?;
     Ok(())
 }

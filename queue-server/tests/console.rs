@@ -10,7 +10,7 @@ use axum::http::{Request, StatusCode, header};
 use chrono::Utc;
 use lotse_protocol::{PrinterCondition, Role};
 use lotse_queue_server::api::{AppState, app};
-use lotse_queue_server::auth::{DeviceKind, hash_password, token_hash};
+use lotse_queue_server::auth::{AgencyScope, DeviceKind, hash_password, token_hash};
 use lotse_queue_server::config::Config;
 use lotse_queue_server::storage::{Store, accounts};
 use tower::ServiceExt;
@@ -23,6 +23,11 @@ struct Console {
 
 impl Console {
     async fn open() -> Console {
+        Console::open_for("*").await
+    }
+
+    /// A console of an account working for `agencies` (`*` = all).
+    async fn open_for(agencies: &'static str) -> Console {
         let (_stop, shutdown) = tokio::sync::watch::channel(false);
         let state = AppState {
             store: Store::in_memory().unwrap(),
@@ -33,7 +38,10 @@ impl Console {
         let hash = hash_password("a long enough password").unwrap();
         state
             .store
-            .run(move |c| accounts::add_user(c, Utc::now(), "clerk", Role::Staff, &hash))
+            .run(move |c| {
+                accounts::add_user(c, Utc::now(), "clerk", Role::Staff, &hash)?;
+                accounts::set_user_agencies(c, "clerk", &AgencyScope::parse(agencies))
+            })
             .await
             .unwrap();
         let login = Request::post("/api/v1/session")
@@ -158,4 +166,43 @@ async fn a_transfer_note_is_read_only_by_the_receiving_agency() {
     let panel = console.panel().await;
     assert!(panel.contains("A-001"), "{panel}");
     assert!(!panel.contains("Kontoauszug"), "{panel}");
+}
+
+#[tokio::test]
+async fn an_account_works_only_at_desks_of_its_agencies_and_reads_only_their_notes() {
+    let console = Console::open_for("immigration").await;
+    let (status, picker) = console.send(Request::get("/staff"), Body::empty()).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(picker.contains("Schalter 1"), "an immigration desk is offered");
+    assert!(!picker.contains("Schalter 4"), "an asylum-benefits desk is not");
+    let body = format!("csrf={}&desk=eg-04", console.csrf);
+    let request = Request::post("/staff/desk")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+    let (status, _) = console.send(request, Body::from(body)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    // A note written for the immigration office is read by this account at its desk ...
+    let (status, _) = console
+        .api("/api/v1/tickets", r#"{"services":["address-change"],"language":"de"}"#)
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    console.sit_at("eg-01").await;
+    console.api("/api/v1/desks/eg-01/call-next", "").await;
+    let (status, _) = console
+        .api(
+            "/api/v1/desks/eg-01/transfer",
+            r#"{"service":"residence-permit","position":"front","note":"Pass liegt vor"}"#,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    console.api("/api/v1/desks/eg-01/call-next", "").await;
+    assert!(console.panel().await.contains("Pass liegt vor"));
+    // ... but not once the account no longer works for that agency.
+    let state = console.state.clone();
+    state
+        .store
+        .run(|c| accounts::set_user_agencies(c, "clerk", &AgencyScope::parse("jobcenter")))
+        .await
+        .unwrap();
+    assert!(!console.panel().await.contains("Pass liegt vor"));
 }

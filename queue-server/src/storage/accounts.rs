@@ -6,7 +6,7 @@ use lotse_protocol::Role;
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::time::to_ms;
-use crate::auth::{Caller, DeviceKind};
+use crate::auth::{AgencyScope, Caller, DeviceKind};
 use crate::error::AppError;
 
 pub fn add_user(
@@ -136,6 +136,7 @@ pub struct StaffSession {
     pub caller: Caller,
     pub csrf: String,
     pub desk: Option<String>,
+    pub agencies: AgencyScope,
 }
 
 /// Who holds this session cookie: an enabled user whose session has not expired.
@@ -144,21 +145,48 @@ pub fn session_by_token(
     token_hash: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<StaffSession>, AppError> {
-    let row: Option<(String, String, String, Option<String>)> = connection
+    type Row = (String, String, String, Option<String>, String);
+    let row: Option<Row> = connection
         .query_row(
-            "SELECT u.name, u.role, s.csrf, s.desk FROM sessions s JOIN users u ON u.id = s.user_id
+            "SELECT u.name, u.role, s.csrf, s.desk, u.agencies
+             FROM sessions s JOIN users u ON u.id = s.user_id
              WHERE s.token_hash = ?1 AND s.expires_at > ?2 AND u.disabled = 0",
             params![token_hash, to_ms(now)],
-            |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)),
+            |row| {
+                Ok((
+                    row.get(0)?,
+                    row.get(1)?,
+                    row.get(2)?,
+                    row.get(3)?,
+                    row.get(4)?,
+                ))
+            },
         )
         .optional()?;
-    Ok(row.and_then(|(name, role, csrf, desk)| {
+    Ok(row.and_then(|(name, role, csrf, desk, agencies)| {
         Role::parse(&role).map(|role| StaffSession {
             caller: Caller::Staff { name, role },
             csrf,
             desk,
+            agencies: AgencyScope::parse(&agencies),
         })
     }))
+}
+
+/// Sets the agencies an account works for.
+pub fn set_user_agencies(
+    connection: &Connection,
+    name: &str,
+    agencies: &AgencyScope,
+) -> Result<(), AppError> {
+    let changed = connection.execute(
+        "UPDATE users SET agencies = ?2 WHERE name = ?1",
+        params![name, agencies.to_text()],
+    )?;
+    if changed == 0 {
+        return Err(AppError::NotFound);
+    }
+    Ok(())
 }
 
 pub fn set_session_desk(
@@ -179,26 +207,30 @@ pub struct UserRow {
     pub name: String,
     pub role: Role,
     pub disabled: bool,
+    pub agencies: AgencyScope,
 }
 
 pub fn users(connection: &Connection) -> Result<Vec<UserRow>, AppError> {
-    let mut statement =
-        connection.prepare_cached("SELECT name, role, disabled FROM users ORDER BY name")?;
+    let mut statement = connection
+        .prepare_cached("SELECT name, role, disabled, agencies FROM users ORDER BY name")?;
     let rows = statement.query_map([], |row| {
         Ok((
             row.get::<_, String>(0)?,
             row.get::<_, String>(1)?,
             row.get::<_, bool>(2)?,
+            row.get::<_, String>(3)?,
         ))
     })?;
     let mut users = Vec::new();
     for row in rows {
-        let (name, role, disabled) = row?;
+        let (name, role, disabled, agencies) = row?;
         if let Some(role) = Role::parse(&role) {
+            let agencies = AgencyScope::parse(&agencies);
             users.push(UserRow {
                 name,
                 role,
                 disabled,
+                agencies,
             });
         }
     }

@@ -1,5 +1,5 @@
-//! What staff screens show: one desk's situation (current ticket with the notes its agency may
-//! read, who is next and why, parked tickets, its lines, kiosk printer alerts) and the
+//! What staff screens show: one desk's situation (current ticket with the notes its agency's
+//! staff may read, who is next and why, parked tickets, its lines, kiosk printer alerts) and the
 //! supervisor's overview of all desks.
 
 use chrono::{DateTime, Utc};
@@ -8,6 +8,7 @@ use rusqlite::{Connection, params};
 
 use super::desks;
 use super::time::{from_ms, to_ms};
+use crate::auth::AgencyScope;
 use crate::config::Config;
 use crate::error::AppError;
 
@@ -37,6 +38,7 @@ pub fn desk_view(
     config: &Config,
     now: DateTime<Utc>,
     desk_id: &str,
+    reader: &AgencyScope,
 ) -> Result<DeskView, AppError> {
     let desk = config
         .building
@@ -44,7 +46,7 @@ pub fn desk_view(
         .ok_or_else(|| AppError::UnknownDesk(desk_id.to_owned()))?;
     let current = desks::current_ticket(connection, desk_id)?;
     let notes = match &current {
-        Some(ticket) => notes_for(connection, config, now, ticket)?,
+        Some(ticket) => notes_for(connection, config, now, ticket, reader)?,
         None => Vec::new(),
     };
     let lines = desks::queues(connection, config, now)?
@@ -80,10 +82,15 @@ fn notes_for(
     config: &Config,
     now: DateTime<Utc>,
     ticket: &DeskTicket,
+    reader: &AgencyScope,
 ) -> Result<Vec<Note>, AppError> {
     let Some(agency) = config.service(&ticket.service).map(|s| s.agency.clone()) else {
         return Ok(Vec::new());
     };
+    // Only the agency the note was written for reads it, and only its own staff.
+    if !reader.includes(&agency) {
+        return Ok(Vec::new());
+    }
     let mut statement = connection.prepare_cached(
         "SELECT n.author, n.text, n.created_at FROM notes n
          JOIN stops s ON s.id = n.stop_id JOIN tickets t ON t.id = s.ticket_id

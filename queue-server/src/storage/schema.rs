@@ -132,6 +132,8 @@ CREATE TABLE audit (
 CREATE INDEX audit_by_at ON audit (at);
 "#,
     ),
+    // The agencies a staff account works for ('*' = all): desk choice and transfer notes.
+    M::up("ALTER TABLE users ADD COLUMN agencies TEXT NOT NULL DEFAULT '*';"),
 ];
 
 /// Sets durability pragmas and brings the schema to the newest version.

@@ -2,6 +2,7 @@
 //! (`/staff/admin`: staff accounts, device tokens, the audit log). Every handler checks the
 //! role and every form its CSRF token; every change is written to the audit log.
 
+use axum::body::Bytes;
 use axum::extract::{Form, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -14,7 +15,9 @@ use super::html_response;
 use super::layout::{role_name, staff_page};
 use super::session::StaffPage;
 use crate::api::AppState;
-use crate::auth::{DeviceKind, MIN_PASSWORD_LENGTH, hash_password, new_secret, token_hash};
+use crate::auth::{
+    AgencyScope, DeviceKind, MIN_PASSWORD_LENGTH, hash_password, new_secret, token_hash,
+};
 use crate::error::AppError;
 use crate::storage::{accounts, audit, console, desks};
 
@@ -171,6 +174,7 @@ async fn admin_page(
     };
     let csrf = page.csrf.as_str();
     let zone = state.config.time_zone;
+    let default = state.config.building.site.default_language.as_str();
     let content = html! {
         h1 { "Verwaltung" }
         @if let Some(message) = message { p.done role="status" { (message) } }
@@ -183,12 +187,13 @@ async fn admin_page(
         section {
             h2 { "Konten" }
             table.users {
-                thead { tr { th { "Name" } th { "Rolle" } th { "Status" } th { "Passwort setzen" } th {} } }
+                thead { tr { th { "Name" } th { "Rolle" } th { "Stellen" } th { "Status" } th { "Passwort setzen" } th {} } }
                 tbody {
                     @for user in &users {
                         tr {
                             td { (user.name) }
                             td { (role_name(user.role)) }
+                            td { (agencies_text(&state.config.building, &user.agencies)) }
                             td { (if user.disabled { "gesperrt" } else { "aktiv" }) }
                             td {
                                 form.inline method="post" action="/staff/admin/users/password" {
@@ -220,6 +225,12 @@ async fn admin_page(
                     option value="admin" { "Administration" }
                 } }
                 label { "Passwort" input type="password" name="password" minlength=(MIN_PASSWORD_LENGTH) autocomplete="new-password" required; }
+                fieldset.agencies {
+                    legend { "Stellen (keine Auswahl: alle)" }
+                    @for agency in &state.config.building.agencies {
+                        label { input type="checkbox" name="agency" value=(agency.id); " " (localized(&agency.name, default, default)) }
+                    }
+                }
                 button type="submit" { "Anlegen" }
             }
         }
@@ -335,11 +346,30 @@ async fn password_hash(password: Option<String>) -> Result<String, Response> {
         .map_err(IntoResponse::into_response)
 }
 
-pub async fn add_user(
-    State(state): State<AppState>,
-    page: StaffPage,
-    Form(form): Form<UserForm>,
-) -> Response {
+/// The fields of the "create account" form; `agency` may repeat (one per checkbox).
+fn user_fields(body: &[u8]) -> (UserForm, Vec<String>) {
+    let mut form = UserForm {
+        csrf: String::new(),
+        name: String::new(),
+        role: None,
+        password: None,
+    };
+    let mut agencies = Vec::new();
+    for (key, value) in url::form_urlencoded::parse(body) {
+        match key.as_ref() {
+            "csrf" => form.csrf = value.into_owned(),
+            "name" => form.name = value.into_owned(),
+            "role" => form.role = Some(value.into_owned()),
+            "password" => form.password = Some(value.into_owned()),
+            "agency" => agencies.push(value.into_owned()),
+            _ => {}
+        }
+    }
+    (form, agencies)
+}
+
+pub async fn add_user(State(state): State<AppState>, page: StaffPage, body: Bytes) -> Response {
+    let (form, agencies) = user_fields(&body);
     let result = async {
         page.require(Role::Admin)?;
         page.check(&form.csrf)?;
@@ -354,17 +384,48 @@ pub async fn add_user(
             .as_deref()
             .and_then(Role::parse)
             .ok_or_else(|| AppError::InvalidInput("unknown role".into()).into_response())?;
+        if let Some(unknown) = agencies
+            .iter()
+            .find(|a| state.config.building.agency(a).is_none())
+        {
+            return Err(
+                AppError::InvalidInput(format!("unknown agency \"{unknown}\"")).into_response(),
+            );
+        }
+        let scope = if agencies.is_empty() {
+            AgencyScope::All
+        } else {
+            AgencyScope::Only(agencies)
+        };
         let hash = password_hash(form.password).await?;
         let now = state.now();
-        let detail = format!("{name} ({})", role.as_str());
+        let detail = format!("{name} ({}, {})", role.as_str(), scope.to_text());
         admin_change(&state, &page, &form.csrf, "user-add", detail, move |c| {
-            accounts::add_user(c, now, &name, role, &hash)
+            accounts::add_user(c, now, &name, role, &hash)?;
+            accounts::set_user_agencies(c, &name, &scope)
         })
         .await
     };
     match result.await {
         Ok(()) => done("user-added"),
         Err(response) => response,
+    }
+}
+
+/// "alle" or the agencies' names.
+fn agencies_text(building: &lotse_protocol::Building, scope: &AgencyScope) -> String {
+    let default = building.site.default_language.as_str();
+    match scope {
+        AgencyScope::All => "alle".to_owned(),
+        AgencyScope::Only(ids) => ids
+            .iter()
+            .map(|id| {
+                building
+                    .agency(id)
+                    .map_or(id.as_str(), |a| localized(&a.name, default, default))
+            })
+            .collect::<Vec<_>>()
+            .join(", "),
     }
 }
 

@@ -14,7 +14,7 @@ use maud::{Markup, html};
 
 use super::html_response;
 use super::layout::staff_page;
-use super::session::StaffPage;
+use super::session::{StaffPage, may_sit_at};
 use crate::api::AppState;
 use crate::config::Config;
 use crate::storage::console::{DeskView, desk_view};
@@ -31,7 +31,7 @@ pub async fn page(State(state): State<AppState>, page: StaffPage) -> Response {
             ),
         );
     };
-    match panel_markup(&state, &desk).await {
+    match panel_markup(&state, &page, &desk).await {
         Ok(panel) => {
             let title = desk_title(&state.config.building, &desk);
             let content = html! {
@@ -67,17 +67,18 @@ pub async fn panel(State(state): State<AppState>, page: StaffPage) -> Response {
     let Some(desk) = page.desk.clone() else {
         return StatusCode::CONFLICT.into_response();
     };
-    match panel_markup(&state, &desk).await {
+    match panel_markup(&state, &page, &desk).await {
         Ok(panel) => html_response(StatusCode::OK, panel),
         Err(response) => response,
     }
 }
 
-async fn panel_markup(state: &AppState, desk: &str) -> Result<Markup, Response> {
+async fn panel_markup(state: &AppState, page: &StaffPage, desk: &str) -> Result<Markup, Response> {
     let (now, config, id) = (state.now(), state.config.clone(), desk.to_owned());
+    let agencies = page.agencies.clone();
     let view = state
         .store
-        .run(move |c| desk_view(c, &config, now, &id))
+        .run(move |c| desk_view(c, &config, now, &id, &agencies))
         .await
         .map_err(IntoResponse::into_response)?;
     Ok(desk_panel(&state.config, now, &view))
@@ -100,7 +101,7 @@ fn desk_picker(building: &Building, page: &StaffPage) -> Markup {
     html! {
         h1 { "An welchem Platz arbeiten Sie heute?" }
         div.desks {
-            @for desk in &building.desks {
+            @for desk in building.desks.iter().filter(|d| may_sit_at(building, &page.agencies, &d.id)) {
                 form method="post" action="/staff/desk" {
                     input type="hidden" name="csrf" value=(page.csrf);
                     input type="hidden" name="desk" value=(desk.id);

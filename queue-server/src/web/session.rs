@@ -7,7 +7,7 @@ use axum::http::header::SET_COOKIE;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use lotse_protocol::{Login, Role};
+use lotse_protocol::{Building, Login, Role};
 use maud::html;
 use serde::Deserialize;
 
@@ -16,7 +16,7 @@ use super::layout::staff_page;
 use crate::api::AppState;
 use crate::api::extract::{cookie, same_secret, session_token};
 use crate::api::session::{authenticate, clear_session_cookie, end_session};
-use crate::auth::{Caller, new_secret, token_hash};
+use crate::auth::{AgencyScope, Caller, new_secret, token_hash};
 use crate::error::AppError;
 use crate::storage::{accounts, audit};
 
@@ -31,6 +31,7 @@ pub struct StaffPage {
     pub csrf: String,
     pub desk: Option<String>,
     pub token_hash: String,
+    pub agencies: AgencyScope,
 }
 
 impl StaffPage {
@@ -85,16 +86,30 @@ impl FromRequestParts<AppState> for StaffPage {
                 caller: Caller::Staff { name, role },
                 csrf,
                 desk,
+                agencies,
             }) => Ok(StaffPage {
                 name,
                 role,
                 csrf,
                 desk,
                 token_hash: hash,
+                agencies,
             }),
             _ => Err(to_login()),
         }
     }
+}
+
+/// Whether an account of these agencies may work at `desk`: the desk serves at least one of
+/// their services.
+pub fn may_sit_at(building: &Building, agencies: &AgencyScope, desk: &str) -> bool {
+    building.desk(desk).is_some_and(|desk| {
+        desk.services.iter().any(|service| {
+            building
+                .service(service)
+                .is_some_and(|s| agencies.includes(&s.agency))
+        })
+    })
 }
 
 pub async fn login_page() -> Response {
@@ -207,10 +222,13 @@ pub async fn choose_desk(
         return rejected;
     }
     let desk = Some(form.desk).filter(|d| !d.is_empty());
-    if let Some(desk) = &desk
-        && state.config.building.desk(desk).is_none()
-    {
-        return AppError::UnknownDesk(desk.clone()).into_response();
+    if let Some(desk) = &desk {
+        if state.config.building.desk(desk).is_none() {
+            return AppError::UnknownDesk(desk.clone()).into_response();
+        }
+        if !may_sit_at(&state.config.building, &page.agencies, desk) {
+            return AppError::Forbidden.into_response();
+        }
     }
     let now = state.now();
     let (hash, name) = (page.token_hash.clone(), page.name.clone());

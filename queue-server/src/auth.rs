@@ -4,7 +4,7 @@
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use base64::Engine;
-use lotse_protocol::Role;
+use lotse_protocol::{Building, Role};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
@@ -37,8 +37,15 @@ impl DeviceKind {
 /// An authenticated caller.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Caller {
-    Device { kind: DeviceKind, name: String },
-    Staff { name: String, role: Role },
+    Device {
+        kind: DeviceKind,
+        name: String,
+    },
+    Staff {
+        name: String,
+        role: Role,
+        agencies: AgencyScope,
+    },
 }
 
 impl Caller {
@@ -53,7 +60,18 @@ impl Caller {
     /// Staff with at least `role` (staff < supervisor < admin).
     pub fn at_least(&self, minimum: Role) -> Result<&str, AppError> {
         match self {
-            Caller::Staff { name, role } if *role >= minimum => Ok(name),
+            Caller::Staff { name, role, .. } if *role >= minimum => Ok(name),
+            _ => Err(AppError::Forbidden),
+        }
+    }
+
+    /// Staff who may work at `desk`: it serves a service of one of their agencies.
+    pub fn staff_at(&self, building: &Building, desk: &str) -> Result<&str, AppError> {
+        if building.desk(desk).is_none() {
+            return Err(AppError::UnknownDesk(desk.to_owned()));
+        }
+        match self {
+            Caller::Staff { name, agencies, .. } if agencies.serves_at(building, desk) => Ok(name),
             _ => Err(AppError::Forbidden),
         }
     }
@@ -107,6 +125,17 @@ impl AgencyScope {
             AgencyScope::All => true,
             AgencyScope::Only(ids) => ids.iter().any(|id| id == agency),
         }
+    }
+
+    /// Whether `desk` serves at least one service of these agencies.
+    pub fn serves_at(&self, building: &Building, desk: &str) -> bool {
+        building.desk(desk).is_some_and(|desk| {
+            desk.services.iter().any(|service| {
+                building
+                    .service(service)
+                    .is_some_and(|s| self.includes(&s.agency))
+            })
+        })
     }
 }
 

@@ -173,17 +173,29 @@ async fn an_account_works_only_at_desks_of_its_agencies_and_reads_only_their_not
     let console = Console::open_for("immigration").await;
     let (status, picker) = console.send(Request::get("/staff"), Body::empty()).await;
     assert_eq!(status, StatusCode::OK);
-    assert!(picker.contains("Schalter 1"), "an immigration desk is offered");
-    assert!(!picker.contains("Schalter 4"), "an asylum-benefits desk is not");
+    assert!(
+        picker.contains("Schalter 1"),
+        "an immigration desk is offered"
+    );
+    assert!(
+        !picker.contains("Schalter 4"),
+        "an asylum-benefits desk is not"
+    );
     let body = format!("csrf={}&desk=eg-04", console.csrf);
     let request = Request::post("/staff/desk")
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
     let (status, _) = console.send(request, Body::from(body)).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
+    // Nor through the API.
+    let (status, _) = console.api("/api/v1/desks/eg-04/call-next", "").await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
 
     // A note written for the immigration office is read by this account at its desk ...
     let (status, _) = console
-        .api("/api/v1/tickets", r#"{"services":["address-change"],"language":"de"}"#)
+        .api(
+            "/api/v1/tickets",
+            r#"{"services":["address-change"],"language":"de"}"#,
+        )
         .await;
     assert_eq!(status, StatusCode::CREATED);
     console.sit_at("eg-01").await;

@@ -40,7 +40,7 @@ pub async fn call_next(
     caller: Caller,
     Path(desk): Path<String>,
 ) -> Result<Response, AppError> {
-    let author = caller.staff()?.to_owned();
+    let author = caller.staff_at(&state.config.building, &desk)?.to_owned();
     let now = state.now();
     let config = state.config.clone();
     let called = state
@@ -102,6 +102,7 @@ pub async fn call(
     Path(desk): Path<String>,
     ApiJson(body): ApiJson<CallSpecific>,
 ) -> Result<Json<DeskTicket>, AppError> {
+    caller.staff_at(&state.config.building, &desk)?;
     desk_action(state, caller, "call", move |c, config, now, _| {
         desks::call_number(c, config, now, &desk, &body.number)
     })
@@ -116,6 +117,7 @@ pub async fn recall(
     caller: Caller,
     Path(desk): Path<String>,
 ) -> Result<Json<DeskTicket>, AppError> {
+    caller.staff_at(&state.config.building, &desk)?;
     desk_action(state, caller, "recall", move |c, config, now, _| {
         desks::recall(c, config, now, &desk)
     })
@@ -130,6 +132,7 @@ pub async fn start(
     caller: Caller,
     Path(desk): Path<String>,
 ) -> Result<Json<DeskTicket>, AppError> {
+    caller.staff_at(&state.config.building, &desk)?;
     desk_action(state, caller, "start", move |c, config, now, _| {
         desks::start(c, config, now, &desk)
     })
@@ -150,6 +153,7 @@ pub async fn finish(
             "outcome is at most 64 characters".into(),
         ));
     }
+    caller.staff_at(&state.config.building, &desk)?;
     desk_action(state, caller, "finish", move |c, config, now, _| {
         desks::finish(c, config, now, &desk, body.outcome.as_deref())
     })
@@ -165,6 +169,7 @@ pub async fn no_show(
     caller: Caller,
     Path(desk): Path<String>,
 ) -> Result<Json<DeskTicket>, AppError> {
+    caller.staff_at(&state.config.building, &desk)?;
     desk_action(state, caller, "no-show", move |c, config, now, _| {
         desks::no_show(c, config, now, &desk)
     })
@@ -179,6 +184,7 @@ pub async fn park(
     caller: Caller,
     Path(desk): Path<String>,
 ) -> Result<Json<DeskTicket>, AppError> {
+    caller.staff_at(&state.config.building, &desk)?;
     desk_action(state, caller, "park", move |c, config, now, _| {
         desks::park(c, config, now, &desk)
     })
@@ -194,6 +200,7 @@ pub async fn resume(
     Path(desk): Path<String>,
     ApiJson(body): ApiJson<Resume>,
 ) -> Result<Json<DeskTicket>, AppError> {
+    caller.staff_at(&state.config.building, &desk)?;
     desk_action(state, caller, "resume", move |c, config, now, _| {
         desks::resume(c, config, now, &desk, &body.number)
     })
@@ -214,6 +221,7 @@ pub async fn transfer(
             "the note is at most 2000 characters".into(),
         ));
     }
+    caller.staff_at(&state.config.building, &desk)?;
     desk_action(state, caller, "transfer", move |c, config, now, author| {
         desks::transfer(c, config, now, &desk, &body, author)
     })

@@ -164,11 +164,16 @@ pub fn session_by_token(
         )
         .optional()?;
     Ok(row.and_then(|(name, role, csrf, desk, agencies)| {
+        let agencies = AgencyScope::parse(&agencies);
         Role::parse(&role).map(|role| StaffSession {
-            caller: Caller::Staff { name, role },
+            caller: Caller::Staff {
+                name,
+                role,
+                agencies: agencies.clone(),
+            },
             csrf,
             desk,
-            agencies: AgencyScope::parse(&agencies),
+            agencies,
         })
     }))
 }

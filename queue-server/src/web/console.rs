@@ -14,7 +14,7 @@ use maud::{Markup, html};
 
 use super::html_response;
 use super::layout::staff_page;
-use super::session::{StaffPage, may_sit_at};
+use super::session::StaffPage;
 use crate::api::AppState;
 use crate::config::Config;
 use crate::storage::console::{DeskView, desk_view};
@@ -101,7 +101,7 @@ fn desk_picker(building: &Building, page: &StaffPage) -> Markup {
     html! {
         h1 { "An welchem Platz arbeiten Sie heute?" }
         div.desks {
-            @for desk in building.desks.iter().filter(|d| may_sit_at(building, &page.agencies, &d.id)) {
+            @for desk in building.desks.iter().filter(|d| page.agencies.serves_at(building, &d.id)) {
                 form method="post" action="/staff/desk" {
                     input type="hidden" name="csrf" value=(page.csrf);
                     input type="hidden" name="desk" value=(desk.id);

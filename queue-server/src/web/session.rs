@@ -7,7 +7,7 @@ use axum::http::header::SET_COOKIE;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use lotse_protocol::{Building, Login, Role};
+use lotse_protocol::{Login, Role};
 use maud::html;
 use serde::Deserialize;
 
@@ -83,7 +83,7 @@ impl FromRequestParts<AppState> for StaffPage {
             .map_err(IntoResponse::into_response)?;
         match session {
             Some(accounts::StaffSession {
-                caller: Caller::Staff { name, role },
+                caller: Caller::Staff { name, role, .. },
                 csrf,
                 desk,
                 agencies,
@@ -98,18 +98,6 @@ impl FromRequestParts<AppState> for StaffPage {
             _ => Err(to_login()),
         }
     }
-}
-
-/// Whether an account of these agencies may work at `desk`: the desk serves at least one of
-/// their services.
-pub fn may_sit_at(building: &Building, agencies: &AgencyScope, desk: &str) -> bool {
-    building.desk(desk).is_some_and(|desk| {
-        desk.services.iter().any(|service| {
-            building
-                .service(service)
-                .is_some_and(|s| agencies.includes(&s.agency))
-        })
-    })
 }
 
 pub async fn login_page() -> Response {
@@ -226,7 +214,7 @@ pub async fn choose_desk(
         if state.config.building.desk(desk).is_none() {
             return AppError::UnknownDesk(desk.clone()).into_response();
         }
-        if !may_sit_at(&state.config.building, &page.agencies, desk) {
+        if !page.agencies.serves_at(&state.config.building, desk) {
             return AppError::Forbidden.into_response();
         }
     }

@@ -67,12 +67,12 @@ impl Caller {
 
     /// Staff who may work at `desk`: it serves a service of one of their agencies.
     pub fn staff_at(&self, building: &Building, desk: &str) -> Result<&str, AppError> {
-        if building.desk(desk).is_none() {
-            return Err(AppError::UnknownDesk(desk.to_owned()));
-        }
         match self {
-            Caller::Staff { name, agencies, .. } if agencies.serves_at(building, desk) => Ok(name),
-            _ => Err(AppError::Forbidden),
+            Caller::Staff { name, agencies, .. } => {
+                agencies.check_desk(building, desk)?;
+                Ok(name)
+            }
+            Caller::Device { .. } => Err(AppError::Forbidden),
         }
     }
 
@@ -124,6 +124,17 @@ impl AgencyScope {
         match self {
             AgencyScope::All => true,
             AgencyScope::Only(ids) => ids.iter().any(|id| id == agency),
+        }
+    }
+
+    /// An unknown desk is 404, a desk of other agencies 403.
+    pub fn check_desk(&self, building: &Building, desk: &str) -> Result<(), AppError> {
+        if building.desk(desk).is_none() {
+            Err(AppError::UnknownDesk(desk.to_owned()))
+        } else if self.serves_at(building, desk) {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden)
         }
     }
 

@@ -12,7 +12,7 @@ use lotse_protocol::{PrinterCondition, Role};
 use lotse_queue_server::api::{AppState, app};
 use lotse_queue_server::auth::{AgencyScope, DeviceKind, hash_password, token_hash};
 use lotse_queue_server::config::Config;
-use lotse_queue_server::storage::{Store, accounts};
+use lotse_queue_server::storage::{Store, accounts, console};
 use tower::ServiceExt;
 
 struct Console {
@@ -209,12 +209,27 @@ async fn an_account_works_only_at_desks_of_its_agencies_and_reads_only_their_not
     assert_eq!(status, StatusCode::OK);
     console.api("/api/v1/desks/eg-01/call-next", "").await;
     assert!(console.panel().await.contains("Pass liegt vor"));
-    // ... but not once the account no longer works for that agency.
+    // ... but not once the account no longer works for that agency: its desk is gone from
+    // the console (it chooses again), and the desk view itself holds back the note.
     let state = console.state.clone();
+    let jobcenter = AgencyScope::parse("jobcenter");
+    let scope = jobcenter.clone();
     state
         .store
-        .run(|c| accounts::set_user_agencies(c, "clerk", &AgencyScope::parse("jobcenter")))
+        .run(move |c| accounts::set_user_agencies(c, "clerk", &scope))
         .await
         .unwrap();
-    assert!(!console.panel().await.contains("Pass liegt vor"));
+    let (status, _) = console
+        .send(Request::get("/staff/panel"), Body::empty())
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    let (_, page) = console.send(Request::get("/staff"), Body::empty()).await;
+    assert!(page.contains("An welchem Platz") && !page.contains("Pass liegt vor"));
+    let config = state.config.clone();
+    let view = state
+        .store
+        .run(move |c| console::desk_view(c, &config, Utc::now(), "eg-01", &jobcenter))
+        .await
+        .unwrap();
+    assert!(view.current.is_some() && view.notes.is_empty());
 }

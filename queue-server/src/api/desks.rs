@@ -60,10 +60,13 @@ pub async fn call_next(
     })
 }
 
-/// Runs a desk action for staff and answers with the desk's ticket.
+/// Runs a desk action for staff who may work at `desk`, records it in the audit log in the
+/// same transaction, and answers with the desk's ticket. The action gets the desk and the
+/// author.
 async fn desk_action<F>(
     state: AppState,
     caller: Caller,
+    desk: String,
     name: &'static str,
     action: F,
 ) -> Result<Json<DeskTicket>, AppError>
@@ -73,17 +76,18 @@ where
             &crate::config::Config,
             chrono::DateTime<chrono::Utc>,
             &str,
+            &str,
         ) -> Result<DeskTicket, AppError>
         + Send
         + 'static,
 {
-    let author = caller.staff()?.to_owned();
+    let author = caller.staff_at(&state.config.building, &desk)?.to_owned();
     let now = state.now();
     let config = state.config.clone();
     let ticket = state
         .store
         .run(move |connection| {
-            let ticket = action(connection, &config, now, &author)?;
+            let ticket = action(connection, &config, now, &desk, &author)?;
             let detail = format!("desk {} ticket {}", ticket.desk, ticket.number);
             audit::record(connection, now, &author, name, &detail)?;
             Ok(ticket)
@@ -102,10 +106,13 @@ pub async fn call(
     Path(desk): Path<String>,
     ApiJson(body): ApiJson<CallSpecific>,
 ) -> Result<Json<DeskTicket>, AppError> {
-    caller.staff_at(&state.config.building, &desk)?;
-    desk_action(state, caller, "call", move |c, config, now, _| {
-        desks::call_number(c, config, now, &desk, &body.number)
-    })
+    desk_action(
+        state,
+        caller,
+        desk,
+        "call",
+        move |c, config, now, desk, _| desks::call_number(c, config, now, desk, &body.number),
+    )
     .await
 }
 
@@ -117,10 +124,13 @@ pub async fn recall(
     caller: Caller,
     Path(desk): Path<String>,
 ) -> Result<Json<DeskTicket>, AppError> {
-    caller.staff_at(&state.config.building, &desk)?;
-    desk_action(state, caller, "recall", move |c, config, now, _| {
-        desks::recall(c, config, now, &desk)
-    })
+    desk_action(
+        state,
+        caller,
+        desk,
+        "recall",
+        move |c, config, now, desk, _| desks::recall(c, config, now, desk),
+    )
     .await
 }
 
@@ -132,10 +142,13 @@ pub async fn start(
     caller: Caller,
     Path(desk): Path<String>,
 ) -> Result<Json<DeskTicket>, AppError> {
-    caller.staff_at(&state.config.building, &desk)?;
-    desk_action(state, caller, "start", move |c, config, now, _| {
-        desks::start(c, config, now, &desk)
-    })
+    desk_action(
+        state,
+        caller,
+        desk,
+        "start",
+        move |c, config, now, desk, _| desks::start(c, config, now, desk),
+    )
     .await
 }
 
@@ -153,10 +166,13 @@ pub async fn finish(
             "outcome is at most 64 characters".into(),
         ));
     }
-    caller.staff_at(&state.config.building, &desk)?;
-    desk_action(state, caller, "finish", move |c, config, now, _| {
-        desks::finish(c, config, now, &desk, body.outcome.as_deref())
-    })
+    desk_action(
+        state,
+        caller,
+        desk,
+        "finish",
+        move |c, config, now, desk, _| desks::finish(c, config, now, desk, body.outcome.as_deref()),
+    )
     .await
 }
 
@@ -169,10 +185,13 @@ pub async fn no_show(
     caller: Caller,
     Path(desk): Path<String>,
 ) -> Result<Json<DeskTicket>, AppError> {
-    caller.staff_at(&state.config.building, &desk)?;
-    desk_action(state, caller, "no-show", move |c, config, now, _| {
-        desks::no_show(c, config, now, &desk)
-    })
+    desk_action(
+        state,
+        caller,
+        desk,
+        "no-show",
+        move |c, config, now, desk, _| desks::no_show(c, config, now, desk),
+    )
     .await
 }
 
@@ -184,10 +203,13 @@ pub async fn park(
     caller: Caller,
     Path(desk): Path<String>,
 ) -> Result<Json<DeskTicket>, AppError> {
-    caller.staff_at(&state.config.building, &desk)?;
-    desk_action(state, caller, "park", move |c, config, now, _| {
-        desks::park(c, config, now, &desk)
-    })
+    desk_action(
+        state,
+        caller,
+        desk,
+        "park",
+        move |c, config, now, desk, _| desks::park(c, config, now, desk),
+    )
     .await
 }
 
@@ -200,10 +222,13 @@ pub async fn resume(
     Path(desk): Path<String>,
     ApiJson(body): ApiJson<Resume>,
 ) -> Result<Json<DeskTicket>, AppError> {
-    caller.staff_at(&state.config.building, &desk)?;
-    desk_action(state, caller, "resume", move |c, config, now, _| {
-        desks::resume(c, config, now, &desk, &body.number)
-    })
+    desk_action(
+        state,
+        caller,
+        desk,
+        "resume",
+        move |c, config, now, desk, _| desks::resume(c, config, now, desk, &body.number),
+    )
     .await
 }
 
@@ -221,9 +246,12 @@ pub async fn transfer(
             "the note is at most 2000 characters".into(),
         ));
     }
-    caller.staff_at(&state.config.building, &desk)?;
-    desk_action(state, caller, "transfer", move |c, config, now, author| {
-        desks::transfer(c, config, now, &desk, &body, author)
-    })
+    desk_action(
+        state,
+        caller,
+        desk,
+        "transfer",
+        move |c, config, now, desk, author| desks::transfer(c, config, now, desk, &body, author),
+    )
     .await
 }

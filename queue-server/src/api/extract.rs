@@ -66,6 +66,20 @@ pub fn cookie(headers: &HeaderMap, wanted: &str) -> Option<String> {
         .filter(|value| !value.is_empty() && value.len() <= 128)
 }
 
+/// The display a token belongs to, if it is an active display's: only display tokens are ever
+/// put in the browser display's cookie, anything else is refused.
+pub async fn display_device(state: &AppState, token: &str) -> Result<Option<Caller>, AppError> {
+    Ok(device(state, token).await?.filter(|caller| {
+        matches!(
+            caller,
+            Caller::Device {
+                kind: DeviceKind::Display,
+                ..
+            }
+        )
+    }))
+}
+
 /// The device a token belongs to, if it is an active one.
 pub async fn device(state: &AppState, token: &str) -> Result<Option<Caller>, AppError> {
     let hash = token_hash(token);
@@ -112,16 +126,9 @@ impl FromRequestParts<AppState> for Caller {
             return Ok(session.caller);
         }
         if let Some(token) = cookie(&parts.headers, DISPLAY_COOKIE) {
-            // Only display tokens are ever put in this cookie; anything else is refused.
-            return match device(state, &token).await? {
-                Some(
-                    caller @ Caller::Device {
-                        kind: DeviceKind::Display,
-                        ..
-                    },
-                ) => Ok(caller),
-                _ => Err(AppError::Unauthenticated),
-            };
+            return display_device(state, &token)
+                .await?
+                .ok_or(AppError::Unauthenticated);
         }
         Err(AppError::Unauthenticated)
     }

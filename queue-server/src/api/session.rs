@@ -96,13 +96,10 @@ pub async fn authenticate(
         })
         .await?;
     tracing::info!(name = %name, role = role.as_str(), "staff logged in");
-    let secure = headers
-        .get("x-forwarded-proto")
-        .is_some_and(|v| v.as_bytes() == b"https");
     let cookie = format!(
         "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}{}",
         SESSION_HOURS * 3600,
-        if secure { "; Secure" } else { "" }
+        secure_attribute(headers)
     );
     let cookie = HeaderValue::from_str(&cookie).map_err(|e| AppError::Internal(e.to_string()))?;
     let session = SessionInfo {
@@ -111,6 +108,15 @@ pub async fn authenticate(
         csrf_token: csrf,
     };
     Ok((session, cookie))
+}
+
+/// `; Secure` when the request came through a TLS proxy (`X-Forwarded-Proto: https`), so our
+/// cookies never travel in clear text there; nothing on a plain-HTTP building network.
+pub fn secure_attribute(headers: &HeaderMap) -> &'static str {
+    let tls = headers
+        .get("x-forwarded-proto")
+        .is_some_and(|v| v.as_bytes() == b"https");
+    if tls { "; Secure" } else { "" }
 }
 
 /// The `Set-Cookie` value that removes the session cookie.
@@ -142,11 +148,18 @@ pub async fn end_session(
     responses((status = 204, description = "logged out; the cookie is cleared")))]
 pub async fn logout(
     State(state): State<AppState>,
-    caller: Caller,
+    caller: Result<Caller, AppError>,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    let name = caller.staff()?.to_owned();
-    end_session(&state, &headers, &name).await?;
+    match caller {
+        Ok(caller) => {
+            let name = caller.staff()?.to_owned();
+            end_session(&state, &headers, &name).await?;
+        }
+        // An expired or unknown session: nothing to end, but the cookie goes.
+        Err(AppError::Unauthenticated) => {}
+        Err(other) => return Err(other),
+    }
     let mut response = StatusCode::NO_CONTENT.into_response();
     response
         .headers_mut()

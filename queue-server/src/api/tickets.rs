@@ -150,6 +150,7 @@ pub async fn check_in(
     }
     let now = state.now();
     let config = state.config.clone();
+    let staff = caller.staff().ok().map(str::to_owned);
     let ticket = state
         .store
         .run(move |connection| {
@@ -160,7 +161,12 @@ pub async fn check_in(
                 &request.code,
                 request.language.as_deref(),
             )?;
-            tickets::view(connection, &config, now, id)
+            let ticket = tickets::view(connection, &config, now, id)?;
+            if let Some(staff) = &staff {
+                let detail = format!("ticket {} appointment {}", ticket.number, request.code);
+                audit::record(connection, now, staff, "check-in", &detail)?;
+            }
+            Ok(ticket)
         })
         .await?;
     Ok((StatusCode::CREATED, Json(ticket)))
@@ -190,9 +196,17 @@ pub async fn import_appointments(
     }
     appointments::check_import(&state.config, &request.appointments)?;
     let now = state.now();
+    let staff = caller.staff().ok().map(str::to_owned);
     let imported = state
         .store
-        .run(move |connection| appointments::import(connection, now, &request.appointments))
+        .run(move |connection| {
+            let imported = appointments::import(connection, now, &request.appointments)?;
+            if let Some(staff) = &staff {
+                let detail = format!("{imported} appointments");
+                audit::record(connection, now, staff, "import-appointments", &detail)?;
+            }
+            Ok(imported)
+        })
         .await?;
     Ok(Json(ImportedAppointments { imported }))
 }

@@ -136,7 +136,6 @@ pub struct StaffSession {
     pub caller: Caller,
     pub csrf: String,
     pub desk: Option<String>,
-    pub agencies: AgencyScope,
 }
 
 /// Who holds this session cookie: an enabled user whose session has not expired.
@@ -164,16 +163,14 @@ pub fn session_by_token(
         )
         .optional()?;
     Ok(row.and_then(|(name, role, csrf, desk, agencies)| {
-        let agencies = AgencyScope::parse(&agencies);
         Role::parse(&role).map(|role| StaffSession {
             caller: Caller::Staff {
                 name,
                 role,
-                agencies: agencies.clone(),
+                agencies: AgencyScope::parse(&agencies),
             },
             csrf,
             desk,
-            agencies,
         })
     }))
 }

@@ -117,9 +117,11 @@ CREATE INDEX stops_finished_by_service ON stops (service, status, finished_at);
     M::up("ALTER TABLE devices ADD COLUMN printer TEXT;"),
     // Displays load today's calls from the event log.
     M::up("CREATE INDEX events_by_at ON events (at);"),
-    // Staff consoles: the CSRF token and the desk of each session; the audit log.
+    // Staff consoles: the CSRF token and the desk of each session (older sessions, which
+    // have no token, end); the audit log.
     M::up(
         r#"
+DELETE FROM sessions;
 ALTER TABLE sessions ADD COLUMN csrf TEXT NOT NULL DEFAULT '';
 ALTER TABLE sessions ADD COLUMN desk TEXT;
 CREATE TABLE audit (

@@ -19,8 +19,16 @@ use crate::api::AppState;
 use crate::config::Config;
 use crate::storage::console::{DeskView, desk_view};
 
+/// The session's desk, unless the building no longer has it or it no longer serves the
+/// account's agencies (then the officer chooses again).
+fn usable_desk(state: &AppState, page: &StaffPage) -> Option<String> {
+    page.desk
+        .clone()
+        .filter(|desk| page.agencies.serves_at(&state.config.building, desk))
+}
+
 pub async fn page(State(state): State<AppState>, page: StaffPage) -> Response {
-    let Some(desk) = page.desk.clone() else {
+    let Some(desk) = usable_desk(&state, &page) else {
         return html_response(
             StatusCode::OK,
             staff_page(
@@ -64,7 +72,7 @@ pub async fn page(State(state): State<AppState>, page: StaffPage) -> Response {
 }
 
 pub async fn panel(State(state): State<AppState>, page: StaffPage) -> Response {
-    let Some(desk) = page.desk.clone() else {
+    let Some(desk) = usable_desk(&state, &page) else {
         return StatusCode::CONFLICT.into_response();
     };
     match panel_markup(&state, &page, &desk).await {

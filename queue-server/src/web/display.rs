@@ -6,7 +6,7 @@
 //! HttpOnly cookie (EventSource cannot send headers) and the address bar loses it.
 
 use axum::extract::{Query, State};
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::DateTime;
 use chrono_tz::Tz;
@@ -20,8 +20,9 @@ use serde::Deserialize;
 use super::html_response;
 use crate::api::AppState;
 use crate::api::display::load;
-use crate::api::extract::{DISPLAY_COOKIE, device};
-use crate::auth::{Caller, DeviceKind};
+use crate::api::extract::{DISPLAY_COOKIE, display_device};
+use crate::api::session::secure_attribute;
+use crate::auth::Caller;
 use crate::error::AppError;
 
 /// Calls shown large; the others go to the history column.
@@ -40,10 +41,11 @@ pub struct PageQuery {
 pub async fn page(
     State(state): State<AppState>,
     Query(query): Query<PageQuery>,
+    headers: HeaderMap,
     caller: Result<Caller, AppError>,
 ) -> Response {
     if let Some(token) = &query.token {
-        return register(&state, token, query.zone.as_deref()).await;
+        return register(&state, &headers, token, query.zone.as_deref()).await;
     }
     if caller.is_err() {
         return not_registered();
@@ -77,15 +79,13 @@ pub async fn board(
 }
 
 /// Checks a display token, keeps it in a cookie and sends the browser on to the page.
-async fn register(state: &AppState, token: &str, zone: Option<&str>) -> Response {
-    let valid = token.len() <= 128
-        && matches!(
-            device(state, token).await,
-            Ok(Some(Caller::Device {
-                kind: DeviceKind::Display,
-                ..
-            }))
-        );
+async fn register(
+    state: &AppState,
+    headers: &HeaderMap,
+    token: &str,
+    zone: Option<&str>,
+) -> Response {
+    let valid = token.len() <= 128 && matches!(display_device(state, token).await, Ok(Some(_)));
     if !valid {
         return not_registered();
     }
@@ -96,7 +96,8 @@ async fn register(state: &AppState, token: &str, zone: Option<&str>) -> Response
     let target = format!("/display?{}", target.finish());
     let cookie = format!(
         "{DISPLAY_COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/; \
-         Max-Age={COOKIE_MAX_AGE_SECONDS}"
+         Max-Age={COOKIE_MAX_AGE_SECONDS}{}",
+        secure_attribute(headers)
     );
     ([(header::SET_COOKIE, cookie)], Redirect::to(&target)).into_response()
 }

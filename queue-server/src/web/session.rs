@@ -15,7 +15,7 @@ use super::html_response;
 use super::layout::staff_page;
 use crate::api::AppState;
 use crate::api::extract::{cookie, same_secret, session_token};
-use crate::api::session::{authenticate, clear_session_cookie, end_session};
+use crate::api::session::{authenticate, clear_session_cookie, end_session, secure_attribute};
 use crate::auth::{AgencyScope, Caller, new_secret, token_hash};
 use crate::error::AppError;
 use crate::storage::{accounts, audit};
@@ -83,10 +83,14 @@ impl FromRequestParts<AppState> for StaffPage {
             .map_err(IntoResponse::into_response)?;
         match session {
             Some(accounts::StaffSession {
-                caller: Caller::Staff { name, role, .. },
+                caller:
+                    Caller::Staff {
+                        name,
+                        role,
+                        agencies,
+                    },
                 csrf,
                 desk,
-                agencies,
             }) => Ok(StaffPage {
                 name,
                 role,
@@ -100,11 +104,11 @@ impl FromRequestParts<AppState> for StaffPage {
     }
 }
 
-pub async fn login_page() -> Response {
-    login_form(StatusCode::OK, None)
+pub async fn login_page(headers: HeaderMap) -> Response {
+    login_form(&headers, StatusCode::OK, None)
 }
 
-fn login_form(status: StatusCode, problem: Option<&str>) -> Response {
+fn login_form(headers: &HeaderMap, status: StatusCode, problem: Option<&str>) -> Response {
     let pairing = new_secret();
     let content = html! {
         section.login {
@@ -120,7 +124,8 @@ fn login_form(status: StatusCode, problem: Option<&str>) -> Response {
     };
     let mut response = html_response(status, staff_page("Anmelden", None, None, content));
     let cookie = format!(
-        "{LOGIN_COOKIE}={pairing}; Path=/staff/login; HttpOnly; SameSite=Strict; Max-Age=3600"
+        "{LOGIN_COOKIE}={pairing}; Path=/staff/login; HttpOnly; SameSite=Strict; Max-Age=3600{}",
+        secure_attribute(headers)
     );
     if let Ok(value) = HeaderValue::from_str(&cookie) {
         response.headers_mut().append(SET_COOKIE, value);
@@ -143,6 +148,7 @@ pub async fn login(
     let paired = cookie(&headers, LOGIN_COOKIE).is_some_and(|c| same_secret(&form.csrf, &c));
     if !paired {
         return login_form(
+            &headers,
             StatusCode::FORBIDDEN,
             Some("Das Formular ist abgelaufen. Bitte noch einmal anmelden."),
         );
@@ -158,10 +164,12 @@ pub async fn login(
             response
         }
         Err(AppError::TooManyAttempts) => login_form(
+            &headers,
             StatusCode::TOO_MANY_REQUESTS,
             Some("Zu viele Fehlversuche. Bitte eine Minute warten."),
         ),
         Err(AppError::InvalidCredentials) => login_form(
+            &headers,
             StatusCode::UNAUTHORIZED,
             Some("Name oder Passwort ist falsch."),
         ),
@@ -210,13 +218,10 @@ pub async fn choose_desk(
         return rejected;
     }
     let desk = Some(form.desk).filter(|d| !d.is_empty());
-    if let Some(desk) = &desk {
-        if state.config.building.desk(desk).is_none() {
-            return AppError::UnknownDesk(desk.clone()).into_response();
-        }
-        if !page.agencies.serves_at(&state.config.building, desk) {
-            return AppError::Forbidden.into_response();
-        }
+    if let Some(desk) = &desk
+        && let Err(error) = page.agencies.check_desk(&state.config.building, desk)
+    {
+        return error.into_response();
     }
     let now = state.now();
     let (hash, name) = (page.token_hash.clone(), page.name.clone());

@@ -37,10 +37,11 @@
   }
 
   let reloadTimer = null;
-  async function reload() {
+  // `force`: right after the officer's own action, whose inputs are used up.
+  async function reload(force) {
     reloadTimer = null;
     if (!live || !liveUrl) return;
-    if (editing()) { reloadTimer = setTimeout(reload, 1000); return; }
+    if (!force && editing()) { reloadTimer = setTimeout(reload, 1000); return; }
     try {
       const response = await fetch(liveUrl, { credentials: 'same-origin', cache: 'no-store' });
       if (response.redirected || response.status === 401) { location.reload(); return; }
@@ -91,8 +92,10 @@
           result = await api('POST', deskPath(action));
           say(result.number + ': erledigt.');
       }
-      // The action is done: half-filled forms for the old situation are void.
-      if (live) live.querySelectorAll('form').forEach((form) => form.reset());
+      // The action is done: what was entered for the old situation is void.
+      clearTimeout(reloadTimer);
+      reload(true);
+      return;
     } catch (error) {
       say(error.message, true);
     }
@@ -127,6 +130,9 @@
       }
       form.reset();
       if (document.activeElement) document.activeElement.blur();
+      clearTimeout(reloadTimer);
+      reload(true);
+      return;
     } catch (error) {
       say(error.message, true);
     }
@@ -154,16 +160,27 @@
 
   if (liveUrl) {
     let lastContact = Date.now();
-    const source = new EventSource('/api/v1/events');
     const contact = () => { lastContact = Date.now(); };
-    let opened = false;
-    // The page is fresh at the first connection; after a reconnect it may have missed events.
-    source.addEventListener('open', () => { contact(); if (opened) scheduleReload(); opened = true; });
-    source.addEventListener('keep-alive', contact);
-    for (const type of ['ticket_issued', 'ticket_called', 'service_started', 'stop_finished',
-      'no_show', 'parked', 'resumed', 'transferred', 'appointments_imported', 'device_status']) {
-      source.addEventListener(type, () => { contact(); scheduleReload(); });
-    }
+    const connect = () => {
+      const source = new EventSource('/api/v1/events');
+      let opened = false;
+      // The page is fresh at the first connection; after a reconnect it may have missed events.
+      source.addEventListener('open', () => { contact(); if (opened) scheduleReload(); opened = true; });
+      source.addEventListener('keep-alive', contact);
+      for (const type of ['ticket_issued', 'ticket_called', 'service_started', 'stop_finished',
+        'no_show', 'parked', 'resumed', 'transferred', 'appointments_imported', 'device_status']) {
+        source.addEventListener(type, () => { contact(); scheduleReload(); });
+      }
+      source.addEventListener('error', () => {
+        // The browser retries by itself unless the server refused the stream (an ended
+        // session, a proxy error during a restart): then start again, and reload, which
+        // also brings an ended session to the login page.
+        if (source.readyState === EventSource.CLOSED) {
+          setTimeout(() => { scheduleReload(); connect(); }, 5000);
+        }
+      });
+    };
+    connect();
     setInterval(() => {
       if (marker) marker.hidden = Date.now() - lastContact < 15000;
     }, 1000);

@@ -12,6 +12,8 @@
     let next = 5000;
     try {
       const response = await fetch(url, { cache: 'no-store', credentials: 'omit' });
+      // The ticket is gone (an earlier day's): nothing will change any more.
+      if (response.status === 404) return;
       if (response.ok) {
         panel.innerHTML = await response.text();
         const now = panel.querySelector('.panel')?.dataset.state;
@@ -19,7 +21,8 @@
           navigator.vibrate([400, 200, 400, 200, 400]);
         }
         state = now;
-        if (now === 'finished') next = 60000;
+        // A finished visit does not change any more.
+        if (now === 'finished') return;
       }
     } catch (error) {
       // Offline for a moment: try again a little later.

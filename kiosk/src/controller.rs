@@ -3,7 +3,7 @@
 //! Runs on the UI thread only and never does I/O itself.
 
 use std::cell::{Cell, RefCell};
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 
@@ -31,6 +31,8 @@ pub struct Controller {
     offered: Vec<String>,
     /// The QR image of the shown ticket, made once per ticket.
     qr: RefCell<Option<(String, slint::Image)>>,
+    /// QR images of booking addresses, made once per address.
+    booking_qrs: RefCell<HashMap<String, slint::Image>>,
 }
 
 impl Controller {
@@ -44,6 +46,7 @@ impl Controller {
             wedge: RefCell::new(WedgeDecoder::default()),
             offered,
             qr: RefCell::new(None),
+            booking_qrs: RefCell::new(HashMap::new()),
         });
         controller.wire(window);
         select_translation(&controller.flow.borrow().language);
@@ -156,6 +159,15 @@ impl Controller {
     }
 
     /// Shows the flow's state in the window.
+    /// The booking address as a QR code, made once per address.
+    fn booking_qr(&self, url: &str) -> slint::Image {
+        self.booking_qrs
+            .borrow_mut()
+            .entry(url.to_owned())
+            .or_insert_with(|| qr_image(url))
+            .clone()
+    }
+
     pub fn render(&self) {
         let Some(window) = self.window.upgrade() else {
             return;
@@ -249,6 +261,10 @@ impl Controller {
                     description: text(&s.description),
                     availability: state.into(),
                     booking_url: s.booking_url.clone().unwrap_or_default().into(),
+                    booking_qr: match &s.booking_url {
+                        Some(url) if state != "open" => self.booking_qr(url),
+                        _ => slint::Image::default(),
+                    },
                     chosen: flow.chosen.contains(&s.id),
                 }
             })

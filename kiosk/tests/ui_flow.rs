@@ -216,6 +216,17 @@ fn arabic_mirrors_the_layout_and_translates_the_interface() {
     let services = adapter.get_services();
     let first = slint::Model::row_data(&services, 0).unwrap();
     assert_eq!(first.name, "تمديد الإقامة");
+    // An appointment-only service offers its booking address as a QR code; open ones do not.
+    let rows: Vec<_> = slint::Model::iter(&services).collect();
+    let by_appointment = rows
+        .iter()
+        .find(|s| s.id == "naturalisation-advice")
+        .unwrap();
+    assert_eq!(by_appointment.availability, "appointment-only");
+    assert!(by_appointment.booking_qr.size().width > 100);
+    assert_eq!(first.booking_qr.size().width, 0);
+    let qr = ElementHandle::find_by_accessible_label(&k.window, "booking QR naturalisation-advice");
+    assert_eq!(qr.count(), 1);
 }
 
 #[test]

@@ -15,6 +15,9 @@ use lotse_protocol::{Change, Client, Finish, IssueTicket};
 use tokio::sync::Mutex;
 
 const SUBSCRIBERS: usize = 1_000;
+
+/// Each call event's id and when a subscriber received it.
+type Arrivals = Arc<Mutex<Vec<(i64, Instant)>>>;
 const WAITING: usize = 300;
 
 fn rss_kib(pid: u32) -> u64 {
@@ -102,30 +105,8 @@ async fn main() {
     let display = Client::new(&url)
         .unwrap()
         .with_device_token("demo-display-token");
-    let received: Arc<Mutex<Vec<(i64, Instant)>>> = Arc::new(Mutex::new(Vec::new()));
-    let (ready_tx, mut ready_rx) = tokio::sync::mpsc::channel(SUBSCRIBERS);
-    for _ in 0..SUBSCRIBERS {
-        let mut items = subscribe(display.clone(), None, StreamOptions::default());
-        let (received, ready) = (received.clone(), ready_tx.clone());
-        tokio::spawn(async move {
-            while let Some(item) = items.recv().await {
-                match item {
-                    StreamItem::Connected => {
-                        let _ = ready.send(()).await;
-                    }
-                    StreamItem::Event(event) => {
-                        if matches!(event.change, Change::TicketCalled { .. }) {
-                            received.lock().await.push((event.id, Instant::now()));
-                        }
-                    }
-                    _ => {}
-                }
-            }
-        });
-    }
-    for _ in 0..SUBSCRIBERS {
-        ready_rx.recv().await.unwrap();
-    }
+    let received: Arrivals = Arc::new(Mutex::new(Vec::new()));
+    open_subscribers(&display, SUBSCRIBERS, Some(received.clone())).await;
     tokio::time::sleep(Duration::from_secs(2)).await;
     let idle_after = rss_kib(pid);
     println!(
@@ -157,6 +138,52 @@ async fn main() {
         percentile(&mut delivery, 50),
         percentile(&mut delivery, 99)
     );
+
+    // The first thousand also grow the allocator's and the runtime's pools once; the next
+    // thousand show what one more idle subscriber costs.
+    let before_more = rss_kib(pid);
+    open_subscribers(&display, SUBSCRIBERS, None).await;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let after_more = rss_kib(pid);
+    println!(
+        "server RSS with {} idle SSE subscribers: {after_more} KiB (+{:.1} KiB per subscriber for the second thousand)",
+        2 * SUBSCRIBERS,
+        (after_more.saturating_sub(before_more)) as f64 / SUBSCRIBERS as f64
+    );
+}
+
+/// Opens `count` subscriptions and waits until all are connected; with `received`, they
+/// record when each call event arrives.
+async fn open_subscribers(
+    display: &Client,
+    count: usize,
+    received: Option<Arrivals>,
+) {
+    let (ready_tx, mut ready_rx) = tokio::sync::mpsc::channel(count);
+    for _ in 0..count {
+        let mut items = subscribe(display.clone(), None, StreamOptions::default());
+        let (received, ready) = (received.clone(), ready_tx.clone());
+        tokio::spawn(async move {
+            while let Some(item) = items.recv().await {
+                match item {
+                    StreamItem::Connected => {
+                        let _ = ready.send(()).await;
+                    }
+                    StreamItem::Event(event) => {
+                        if let Some(received) = &received
+                            && matches!(event.change, Change::TicketCalled { .. })
+                        {
+                            received.lock().await.push((event.id, Instant::now()));
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        });
+    }
+    for _ in 0..count {
+        ready_rx.recv().await.unwrap();
+    }
 }
 
 /// Stops the server even when the benchmark panics.

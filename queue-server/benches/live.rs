@@ -154,11 +154,7 @@ async fn main() {
 
 /// Opens `count` subscriptions and waits until all are connected; with `received`, they
 /// record when each call event arrives.
-async fn open_subscribers(
-    display: &Client,
-    count: usize,
-    received: Option<Arrivals>,
-) {
+async fn open_subscribers(display: &Client, count: usize, received: Option<Arrivals>) {
     let (ready_tx, mut ready_rx) = tokio::sync::mpsc::channel(count);
     for _ in 0..count {
         let mut items = subscribe(display.clone(), None, StreamOptions::default());

@@ -37,6 +37,7 @@ pub async fn run(
         clock,
         shutdown: stop_signal,
     };
+    tokio::spawn(purge_regularly(state.clone()));
     axum::serve(listener, app(state))
         .with_graceful_shutdown(async move {
             shutdown.await;
@@ -44,6 +45,32 @@ pub async fn run(
             let _ = stopping.send(true);
         })
         .await
+}
+
+/// How often personal data of past days is looked for and deleted.
+const PURGE_INTERVAL: std::time::Duration = std::time::Duration::from_secs(3600);
+
+/// Deletes personal data of past days at start and then every hour, until shutdown.
+async fn purge_regularly(state: AppState) {
+    let mut stopping = state.shutdown.clone();
+    loop {
+        let (now, config) = (state.now(), state.config.clone());
+        match state
+            .store
+            .run(move |c| storage::retention::purge(c, &config, now))
+            .await
+        {
+            Ok(purged) if purged != Default::default() => {
+                tracing::info!(?purged, "deleted personal data of past days");
+            }
+            Ok(_) => {}
+            Err(error) => tracing::warn!(%error, "cannot delete personal data of past days"),
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(PURGE_INTERVAL) => {}
+            _ = stopping.wait_for(|stop| *stop) => return,
+        }
+    }
 }
 
 /// Completes on SIGTERM or ctrl-c.

@@ -12,6 +12,7 @@ pub mod display;
 pub mod events;
 mod schema;
 pub use schema::prepare;
+pub mod retention;
 pub mod tickets;
 pub mod time;
 

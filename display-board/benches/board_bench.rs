@@ -149,14 +149,8 @@ fn idle_memory(url: &str) {
             .spawn()
             .unwrap();
         std::thread::sleep(Duration::from_secs(8));
-        let status =
-            std::fs::read_to_string(format!("/proc/{}/status", board.id())).unwrap_or_default();
-        let rss = status
-            .lines()
-            .find(|l| l.starts_with("VmRSS:"))
-            .unwrap_or("VmRSS: ? kB")
-            .to_owned();
-        println!("display-board idle after 8 s ({backend}, 1920x1080, Xvfb): {rss}");
+        let rss = lotse_queue_server::local::rss_kib(board.id());
+        println!("display-board idle after 8 s ({backend}, 1920x1080, Xvfb): RSS {rss} KiB");
         let _ = board.kill();
         let _ = board.wait();
     }

@@ -17,17 +17,7 @@ use lotse_printer::PrinterProfile;
 use lotse_printer::service::PrinterService;
 use lotse_printer::transport::{TcpTransport, Timeouts};
 use lotse_protocol::Client;
-
-fn rss_kib() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmRSS:"))
-                .and_then(|l| l.split_whitespace().nth(1).and_then(|v| v.parse().ok()))
-        })
-        .unwrap_or(0)
-}
+use lotse_queue_server::local::rss_kib;
 
 /// A printer on TCP that answers status requests "ready" and reports when job bytes arrive.
 fn timestamping_printer(first_bytes: mpsc::Sender<Instant>) -> u16 {
@@ -55,7 +45,7 @@ fn timestamping_printer(first_bytes: mpsc::Sender<Instant>) -> u16 {
 }
 
 fn main() {
-    let rss_before = rss_kib();
+    let rss_before = rss_kib(std::process::id());
 
     // Start-up: window, controller and the first frame, in the software renderer.
     let started = Instant::now();
@@ -70,7 +60,7 @@ fn main() {
     );
     println!(
         "RSS after the UI is up: {} KiB (before: {} KiB)",
-        rss_kib(),
+        rss_kib(std::process::id()),
         rss_before
     );
 

@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 
 use lotse_protocol::event_stream::{StreamItem, StreamOptions, subscribe};
 use lotse_protocol::{Change, Client, Finish, IssueTicket};
+use lotse_queue_server::local::rss_kib;
 use tokio::sync::Mutex;
 
 const SUBSCRIBERS: usize = 1_000;
@@ -19,17 +20,6 @@ const SUBSCRIBERS: usize = 1_000;
 /// Each call event's id and when a subscriber received it.
 type Arrivals = Arc<Mutex<Vec<(i64, Instant)>>>;
 const WAITING: usize = 300;
-
-fn rss_kib(pid: u32) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmRSS:"))
-                .and_then(|l| l.split_whitespace().nth(1).and_then(|v| v.parse().ok()))
-        })
-        .unwrap_or(0)
-}
 
 fn percentile(samples: &mut [Duration], p: usize) -> f64 {
     samples.sort();

@@ -1,6 +1,6 @@
-//! A demo server in-process on its own thread, for the benchmarks of the kiosk and the display
-//! board: demo accounts and tokens, the always-open sample building, a real SQLite file with
-//! durable commits. (The end-to-end tests run the real binary instead.)
+//! Helpers for the benchmarks of all parts: a demo server in-process on its own thread (demo
+//! accounts and tokens, the always-open sample building, a real SQLite file with durable
+//! commits; the end-to-end tests run the real binary instead), and a process's memory.
 
 use std::path::Path;
 use std::sync::mpsc;
@@ -53,4 +53,18 @@ pub fn start_demo_server(db: &Path) -> anyhow::Result<String> {
     address_rx
         .recv()
         .context("the local server thread ended early")?
+}
+
+/// The resident memory of process `pid` in KiB (Linux), 0 when unknown.
+pub fn rss_kib(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|status| {
+            status
+                .lines()
+                .find(|line| line.starts_with("VmRSS:"))
+                .and_then(|line| line.split_whitespace().nth(1))
+                .and_then(|kib| kib.parse().ok())
+        })
+        .unwrap_or(0)
 }

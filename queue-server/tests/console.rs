@@ -3,16 +3,15 @@
 
 #![allow(clippy::unwrap_used)] // Tests may panic on unexpected errors.
 
-use std::sync::Arc;
+mod support;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use chrono::Utc;
 use lotse_protocol::{PrinterCondition, Role};
 use lotse_queue_server::api::{AppState, app};
-use lotse_queue_server::auth::{AgencyScope, DeviceKind, hash_password, token_hash};
-use lotse_queue_server::config::Config;
-use lotse_queue_server::storage::{Store, accounts, console};
+use lotse_queue_server::auth::{AgencyScope, DeviceKind, token_hash};
+use lotse_queue_server::storage::{accounts, console};
 use tower::ServiceExt;
 
 struct Console {
@@ -28,36 +27,9 @@ impl Console {
 
     /// A console of an account working for `agencies` (`*` = all).
     async fn open_for(agencies: &'static str) -> Console {
-        let (_stop, shutdown) = tokio::sync::watch::channel(false);
-        let state = AppState {
-            store: Store::in_memory().unwrap(),
-            config: Arc::new(Config::embedded().unwrap().always_open()),
-            clock: Arc::new(Utc::now),
-            shutdown,
-        };
-        let hash = hash_password("a long enough password").unwrap();
-        state
-            .store
-            .run(move |c| {
-                accounts::add_user(c, Utc::now(), "clerk", Role::Staff, &hash)?;
-                accounts::set_user_agencies(c, "clerk", &AgencyScope::parse(agencies))
-            })
-            .await
-            .unwrap();
-        let login = Request::post("/api/v1/session")
-            .header(header::CONTENT_TYPE, "application/json")
-            .body(Body::from(
-                r#"{"name":"clerk","password":"a long enough password"}"#,
-            ))
-            .unwrap();
-        let response = app(state.clone()).oneshot(login).await.unwrap();
-        let cookie = response.headers()[header::SET_COOKIE].to_str().unwrap();
-        let cookie = cookie.split(';').next().unwrap().to_owned();
-        let bytes = axum::body::to_bytes(response.into_body(), 1 << 16)
-            .await
-            .unwrap();
-        let session: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
-        let csrf = session["csrf_token"].as_str().unwrap().to_owned();
+        let state = support::always_open_state();
+        support::add_user(&state, "clerk", Role::Staff, agencies).await;
+        let (cookie, csrf) = support::login(&state, "clerk").await;
         Console {
             state,
             cookie,

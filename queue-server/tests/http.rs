@@ -3,6 +3,8 @@
 
 #![allow(clippy::unwrap_used)] // Tests may panic on unexpected errors.
 
+mod support;
+
 use std::sync::Arc;
 
 use axum::body::Body;
@@ -10,17 +12,13 @@ use axum::http::{Request, StatusCode};
 use chrono::{TimeZone, Utc};
 use lotse_queue_server::api::{AppState, app};
 use lotse_queue_server::config::Config;
-use lotse_queue_server::storage::Store;
 use tower::ServiceExt;
 
 fn state() -> AppState {
-    let (_stop, shutdown) = tokio::sync::watch::channel(false);
-    AppState {
-        store: Store::in_memory().unwrap(),
-        config: Arc::new(Config::embedded().unwrap()),
-        clock: Arc::new(|| Utc.with_ymd_and_hms(2026, 11, 16, 9, 0, 0).unwrap()),
-        shutdown,
-    }
+    support::state(
+        Config::embedded().unwrap(),
+        Arc::new(|| Utc.with_ymd_and_hms(2026, 11, 16, 9, 0, 0).unwrap()),
+    )
 }
 
 async fn get(path: &str) -> (StatusCode, serde_json::Value) {

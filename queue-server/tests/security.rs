@@ -3,34 +3,20 @@
 
 #![allow(clippy::unwrap_used)] // Tests may panic on unexpected errors.
 
-use std::sync::Arc;
+mod support;
 
 use axum::body::Body;
 use axum::http::{Request, Response, StatusCode, header};
-use chrono::Utc;
 use lotse_protocol::Role;
 use lotse_queue_server::api::{AppState, app};
-use lotse_queue_server::auth::hash_password;
-use lotse_queue_server::config::Config;
-use lotse_queue_server::storage::{Store, accounts};
+use lotse_queue_server::storage::accounts;
+use support::login;
 use tower::ServiceExt;
 
 async fn state_with_users() -> AppState {
-    let (_stop, shutdown) = tokio::sync::watch::channel(false);
-    let state = AppState {
-        store: Store::in_memory().unwrap(),
-        config: Arc::new(Config::embedded().unwrap().always_open()),
-        clock: Arc::new(Utc::now),
-        shutdown,
-    };
-    for (name, role) in [("clerk", Role::Staff), ("boss", Role::Admin)] {
-        let hash = hash_password("a long enough password").unwrap();
-        state
-            .store
-            .run(move |c| accounts::add_user(c, Utc::now(), name, role, &hash))
-            .await
-            .unwrap();
-    }
+    let state = support::always_open_state();
+    support::add_user(&state, "clerk", Role::Staff, "*").await;
+    support::add_user(&state, "boss", Role::Admin, "*").await;
     state
 }
 
@@ -43,27 +29,6 @@ async fn json(response: Response<Body>) -> serde_json::Value {
         .await
         .unwrap();
     serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null)
-}
-
-/// Logs in over the API; returns the session cookie and the CSRF token.
-async fn login(state: &AppState, name: &str) -> (String, String) {
-    let request = Request::post("/api/v1/session")
-        .header(header::CONTENT_TYPE, "application/json")
-        .body(Body::from(format!(
-            r#"{{"name":"{name}","password":"a long enough password"}}"#
-        )))
-        .unwrap();
-    let response = send(state, request).await;
-    assert_eq!(response.status(), StatusCode::OK);
-    let cookie = response.headers()[header::SET_COOKIE]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned();
-    let session = json(response).await;
-    (cookie, session["csrf_token"].as_str().unwrap().to_owned())
 }
 
 fn post(path: &str, cookie: &str, csrf: Option<&str>) -> Request<Body> {

@@ -145,7 +145,6 @@ pub fn peek_next(
     now: DateTime<Utc>,
     desk_id: &str,
 ) -> Result<Option<DeskTicket>, AppError> {
-    desk(config, desk_id)?;
     Ok(next_choice(connection, config, now, desk_id)?
         .map(|(stop, reason)| stop.desk_ticket(desk_id, StopStatus::Waiting, Some(reason))))
 }

@@ -6,6 +6,7 @@
 #![allow(clippy::result_large_err)]
 
 mod admin;
+mod assets;
 mod console;
 mod display;
 mod layout;
@@ -13,7 +14,6 @@ mod session;
 mod status;
 
 use axum::Router;
-use axum::extract::Path;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -45,17 +45,11 @@ pub fn routes() -> Router<AppState> {
         .route("/staff/admin/users/password", post(admin::reset_password))
         .route("/staff/admin/devices", post(admin::add_device))
         .route("/staff/admin/devices/revoke", post(admin::revoke_device))
-        .route("/assets/staff.js", get(staff_js))
-        .route("/assets/staff.css", get(staff_css))
         .route("/display", get(display::page))
         .route("/display/board", get(display::board))
-        .route("/assets/display.js", get(display_js))
-        .route("/assets/display.css", get(display_css))
         .route("/t/{token}", get(status::page))
         .route("/t/{token}/panel", get(status::panel))
-        .route("/assets/status.js", get(status_js))
-        .route("/assets/status.css", get(status_css))
-        .route("/assets/fonts/{name}", get(font))
+        .route("/assets/{*path}", get(assets::asset))
 }
 
 /// Adds the headers every response carries, pages and API alike.
@@ -85,94 +79,4 @@ fn html_response(status: StatusCode, markup: maud::Markup) -> Response {
         markup.into_string(),
     )
         .into_response()
-}
-
-/// An embedded asset; browsers revalidate it after an hour so an update reaches displays.
-fn asset(content_type: &'static str, body: &'static str) -> impl IntoResponse {
-    (
-        [
-            (header::CONTENT_TYPE, content_type),
-            (header::CACHE_CONTROL, "public, max-age=3600"),
-        ],
-        body,
-    )
-}
-
-async fn display_js() -> impl IntoResponse {
-    asset(
-        "text/javascript; charset=utf-8",
-        include_str!("assets/display.js"),
-    )
-}
-
-async fn display_css() -> impl IntoResponse {
-    asset(
-        "text/css; charset=utf-8",
-        include_str!("assets/display.css"),
-    )
-}
-
-/// The bundled Noto fonts (SIL Open Font License, `assets/fonts/OFL.txt`), so Arabic and
-/// Ethiopic text renders on screens that have no such fonts installed.
-const FONTS: [(&str, &[u8]); 6] = [
-    (
-        "NotoSans-Regular.ttf",
-        include_bytes!("../../../assets/fonts/NotoSans-Regular.ttf"),
-    ),
-    (
-        "NotoSans-Bold.ttf",
-        include_bytes!("../../../assets/fonts/NotoSans-Bold.ttf"),
-    ),
-    (
-        "NotoSansArabic-Regular.ttf",
-        include_bytes!("../../../assets/fonts/NotoSansArabic-Regular.ttf"),
-    ),
-    (
-        "NotoSansArabic-Bold.ttf",
-        include_bytes!("../../../assets/fonts/NotoSansArabic-Bold.ttf"),
-    ),
-    (
-        "NotoSansEthiopic-Regular.ttf",
-        include_bytes!("../../../assets/fonts/NotoSansEthiopic-Regular.ttf"),
-    ),
-    (
-        "NotoSansEthiopic-Bold.ttf",
-        include_bytes!("../../../assets/fonts/NotoSansEthiopic-Bold.ttf"),
-    ),
-];
-
-async fn font(Path(name): Path<String>) -> Response {
-    match FONTS.iter().find(|(file, _)| *file == name) {
-        Some((_, bytes)) => (
-            [
-                (header::CONTENT_TYPE, "font/ttf"),
-                (header::CACHE_CONTROL, "public, max-age=604800, immutable"),
-            ],
-            *bytes,
-        )
-            .into_response(),
-        None => StatusCode::NOT_FOUND.into_response(),
-    }
-}
-
-async fn staff_js() -> impl IntoResponse {
-    asset(
-        "text/javascript; charset=utf-8",
-        include_str!("assets/staff.js"),
-    )
-}
-
-async fn staff_css() -> impl IntoResponse {
-    asset("text/css; charset=utf-8", include_str!("assets/staff.css"))
-}
-
-async fn status_js() -> impl IntoResponse {
-    asset(
-        "text/javascript; charset=utf-8",
-        include_str!("assets/status.js"),
-    )
-}
-
-async fn status_css() -> impl IntoResponse {
-    asset("text/css; charset=utf-8", include_str!("assets/status.css"))
 }

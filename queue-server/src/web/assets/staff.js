@@ -53,6 +53,11 @@
   function scheduleReload() {
     if (reloadTimer === null) reloadTimer = setTimeout(reload, 150);
   }
+  // After the officer's own action: what was entered for the old situation is void.
+  function reloadNow() {
+    clearTimeout(reloadTimer);
+    reload(true);
+  }
 
   async function api(method, path, payload) {
     const response = await fetch('/api/v1' + path, {
@@ -92,14 +97,11 @@
           result = await api('POST', deskPath(action));
           say(result.number + ': erledigt.');
       }
-      // The action is done: what was entered for the old situation is void.
-      clearTimeout(reloadTimer);
-      reload(true);
-      return;
+      reloadNow();
     } catch (error) {
       say(error.message, true);
+      scheduleReload();
     }
-    scheduleReload();
   }
 
   async function submit(form) {
@@ -130,13 +132,11 @@
       }
       form.reset();
       if (document.activeElement) document.activeElement.blur();
-      clearTimeout(reloadTimer);
-      reload(true);
-      return;
+      reloadNow();
     } catch (error) {
       say(error.message, true);
+      scheduleReload();
     }
-    scheduleReload();
   }
 
   document.addEventListener('click', (event) => {

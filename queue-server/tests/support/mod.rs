@@ -1,0 +1,72 @@
+//! What the in-process HTTP tests share: an app state on an in-memory database, staff
+//! accounts, and logging in over the API.
+
+// Each test binary uses a part of it.
+#![allow(dead_code)]
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use chrono::Utc;
+use lotse_protocol::Role;
+use lotse_queue_server::api::{AppState, Clock, app};
+use lotse_queue_server::auth::{AgencyScope, hash_password};
+use lotse_queue_server::config::Config;
+use lotse_queue_server::storage::{Store, accounts};
+use tower::ServiceExt;
+
+/// The password of every account these tests create.
+pub const PASSWORD: &str = "a long enough password";
+
+/// A state on a fresh in-memory database.
+pub fn state(config: Config, clock: Clock) -> AppState {
+    let (_stop, shutdown) = tokio::sync::watch::channel(false);
+    AppState {
+        store: Store::in_memory().unwrap(),
+        config: Arc::new(config),
+        clock,
+        shutdown,
+    }
+}
+
+/// The sample building with no opening hours, at the real time.
+pub fn always_open_state() -> AppState {
+    state(
+        Config::embedded().unwrap().always_open(),
+        Arc::new(Utc::now),
+    )
+}
+
+/// Adds an account with [`PASSWORD`] working for `agencies` (`*` = all).
+pub async fn add_user(state: &AppState, name: &'static str, role: Role, agencies: &str) {
+    let hash = hash_password(PASSWORD).unwrap();
+    let scope = AgencyScope::parse(agencies);
+    state
+        .store
+        .run(move |c| {
+            accounts::add_user(c, Utc::now(), name, role, &hash)?;
+            accounts::set_user_agencies(c, name, &scope)
+        })
+        .await
+        .unwrap();
+}
+
+/// Logs in over the API; returns the session cookie (`name=value`) and the CSRF token.
+pub async fn login(state: &AppState, name: &str) -> (String, String) {
+    let request = Request::post("/api/v1/session")
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(format!(
+            r#"{{"name":"{name}","password":"{PASSWORD}"}}"#
+        )))
+        .unwrap();
+    let response = app(state.clone()).oneshot(request).await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let cookie = response.headers()[header::SET_COOKIE].to_str().unwrap();
+    let cookie = cookie.split(';').next().unwrap().to_owned();
+    let bytes = axum::body::to_bytes(response.into_body(), 1 << 16)
+        .await
+        .unwrap();
+    let session: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+    (cookie, session["csrf_token"].as_str().unwrap().to_owned())
+}

@@ -239,7 +239,7 @@ impl Flow {
                 }
                 if let Some(at) = self.chosen.iter().position(|c| *c == id) {
                     self.chosen.remove(at);
-                } else if self.chosen.len() < 6 {
+                } else if self.chosen.len() < lotse_protocol::limits::MAX_CONCERNS {
                     self.chosen.push(id);
                 }
                 self.idle_seconds = 0;
@@ -456,13 +456,14 @@ impl Flow {
     /// counts as open (the server still decides when the ticket is issued).
     pub fn availability(&self, service: &str) -> Option<Availability> {
         let service = self.building.as_ref()?.service(service)?;
-        if !service.walk_in {
-            return Some(Availability::AppointmentOnly);
-        }
-        Some(
-            self.queue(&service.id)
-                .map_or(Availability::Open, |q| q.availability),
-        )
+        let reported = self.queue(&service.id).map(|q| q.availability);
+        Some(match reported {
+            // The server applied the rule; its report already knows hours and limits.
+            Some(reported) => reported,
+            // Without a report only the building file is known: the server decides the rest
+            // when the ticket is issued.
+            None => Availability::of(service.walk_in, true, false),
+        })
     }
 
     /// Whether a kiosk visitor can choose `service` now (per the last queue report).

@@ -9,7 +9,7 @@ use std::time::Duration;
 use lotse_printer::raster::TextRenderer;
 use lotse_printer::service::PrinterService;
 use lotse_printer::{PrinterError, PrinterProfile, encode_ticket};
-use lotse_protocol::{Building, CheckIn, Client, ClientError, IssueTicket, Ticket};
+use lotse_protocol::{Building, CheckIn, Client, ClientError, ErrorCode, IssueTicket, Ticket};
 
 use crate::flow::{Effect, Event, IssueFailure, PrinterState, Problem};
 use crate::ticket_print::ticket_print;
@@ -241,10 +241,7 @@ pub async fn issue_with_retries(client: &Client, request: &IssueTicket, key: &st
             }
             Err(error) => {
                 tracing::warn!(%error, "ticket refused");
-                let unavailable = matches!(
-                    error.code(),
-                    Some("service_closed" | "walk_ins_full" | "appointment_only")
-                );
+                let unavailable = error.code().is_some_and(ErrorCode::is_unavailable_service);
                 return Event::IssueFailed(if unavailable {
                     IssueFailure::Unavailable
                 } else {
@@ -257,9 +254,9 @@ pub async fn issue_with_retries(client: &Client, request: &IssueTicket, key: &st
 
 fn check_in_problem(error: &ClientError) -> Problem {
     match error.code() {
-        Some("unknown_appointment") => Problem::CodeUnknown,
-        Some("appointment_too_early") => Problem::CodeTooEarly,
-        Some("appointment_expired") => Problem::CodeExpired,
+        Some(ErrorCode::UnknownAppointment) => Problem::CodeUnknown,
+        Some(ErrorCode::AppointmentTooEarly) => Problem::CodeTooEarly,
+        Some(ErrorCode::AppointmentExpired) => Problem::CodeExpired,
         _ => Problem::SomethingWrong,
     }
 }

@@ -8,6 +8,7 @@ use lotse_protocol::{Building, Role};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
+use crate::domain::DomainError;
 use crate::error::AppError;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -130,7 +131,7 @@ impl AgencyScope {
     /// An unknown desk is 404, a desk of other agencies 403.
     pub fn check_desk(&self, building: &Building, desk: &str) -> Result<(), AppError> {
         if building.desk(desk).is_none() {
-            Err(AppError::UnknownDesk(desk.to_owned()))
+            Err(DomainError::UnknownDesk(desk.to_owned()).into())
         } else if self.serves_at(building, desk) {
             Ok(())
         } else {

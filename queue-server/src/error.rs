@@ -3,7 +3,11 @@
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use lotse_protocol::ApiErrorBody;
+use lotse_protocol::{ApiErrorBody, ErrorCode};
+
+use crate::domain::DomainError;
+use crate::domain::appointments::ImportProblem;
+use crate::storage::StorageError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -13,42 +17,9 @@ pub enum AppError {
     PayloadTooLarge,
     #[error("invalid input: {0}")]
     InvalidInput(String),
-    #[error("unknown service \"{0}\"")]
-    UnknownService(String),
-    #[error("language \"{0}\" is not offered in this building")]
-    UnknownLanguage(String),
-    #[error("\"{0}\" is closed now")]
-    ServiceClosed(String),
-    #[error("\"{0}\" takes no more walk-in visitors today")]
-    WalkInsFull(String),
-    #[error("\"{0}\" is by appointment only")]
-    AppointmentOnly(String),
-    #[error("this Idempotency-Key was used for a different request")]
-    IdempotencyKeyReused,
-    #[error("unknown desk \"{0}\"")]
-    UnknownDesk(String),
-    #[error("no such ticket today")]
-    TicketNotFound,
-    #[error("no appointment with this code")]
-    AppointmentNotFound,
-    #[error("check-in opens {0} minutes before the appointment")]
-    AppointmentTooEarly(u32),
-    #[error("the appointment time has passed")]
-    AppointmentExpired,
-    #[error("the desk is still handling ticket {0}")]
-    DeskBusy(String),
-    #[error("the desk has no current ticket")]
-    NoCurrentTicket,
-    #[error("not possible while the ticket is {0}")]
-    WrongStatus(&'static str),
-    #[error("recall the ticket {0} time(s) before marking a no-show")]
-    RecallsRequired(u32),
-    #[error("the no-show is too long ago to call the ticket again")]
-    ReactivationWindowPassed,
-    #[error("the ticket is at another desk")]
-    TicketAtOtherDesk,
-    #[error("this desk does not serve \"{0}\"")]
-    ServiceNotServedHere(String),
+    /// A rule of the domain refused the change.
+    #[error(transparent)]
+    Domain(#[from] DomainError),
     #[error("authentication required")]
     Unauthenticated,
     #[error("wrong name or password")]
@@ -62,11 +33,26 @@ pub enum AppError {
     #[error("not found")]
     NotFound,
     #[error("storage error: {0}")]
-    Storage(#[from] rusqlite::Error),
+    Storage(#[from] StorageError),
     #[error("internal error: {0}")]
     Internal(String),
     #[error("the server is shutting down")]
     Unavailable,
+}
+
+impl From<ImportProblem> for AppError {
+    fn from(problem: ImportProblem) -> AppError {
+        match problem {
+            ImportProblem::Domain(error) => AppError::Domain(error),
+            bad => AppError::InvalidInput(bad.to_string()),
+        }
+    }
+}
+
+impl From<rusqlite::Error> for AppError {
+    fn from(error: rusqlite::Error) -> AppError {
+        AppError::Storage(StorageError::from(error))
+    }
 }
 
 impl AppError {
@@ -75,66 +61,59 @@ impl AppError {
         match self {
             MalformedRequest(_) => StatusCode::BAD_REQUEST,
             PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-            InvalidInput(_) | UnknownService(_) | UnknownLanguage(_) | IdempotencyKeyReused => {
-                StatusCode::UNPROCESSABLE_ENTITY
-            }
-            ServiceClosed(_)
-            | WalkInsFull(_)
-            | AppointmentOnly(_)
-            | AppointmentTooEarly(_)
-            | AppointmentExpired
-            | DeskBusy(_)
-            | NoCurrentTicket
-            | WrongStatus(_)
-            | RecallsRequired(_)
-            | ReactivationWindowPassed
-            | TicketAtOtherDesk
-            | ServiceNotServedHere(_) => StatusCode::CONFLICT,
-            UnknownDesk(_) | TicketNotFound | AppointmentNotFound | NotFound => {
-                StatusCode::NOT_FOUND
-            }
+            InvalidInput(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Domain(error) => domain_status(error),
+            NotFound => StatusCode::NOT_FOUND,
             Unauthenticated | InvalidCredentials => StatusCode::UNAUTHORIZED,
             TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
             Forbidden | CsrfRejected => StatusCode::FORBIDDEN,
+            Storage(StorageError::Closed) | Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             Storage(_) | Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
-            Unavailable => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
 
     /// The stable, documented error code.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         use AppError::*;
         match self {
-            MalformedRequest(_) => "malformed_request",
-            PayloadTooLarge => "payload_too_large",
-            InvalidInput(_) => "invalid_input",
-            UnknownService(_) => "unknown_service",
-            UnknownLanguage(_) => "unknown_language",
-            ServiceClosed(_) => "service_closed",
-            WalkInsFull(_) => "walk_ins_full",
-            AppointmentOnly(_) => "appointment_only",
-            IdempotencyKeyReused => "idempotency_key_reused",
-            UnknownDesk(_) => "unknown_desk",
-            TicketNotFound => "ticket_not_found",
-            AppointmentNotFound => "unknown_appointment",
-            AppointmentTooEarly(_) => "appointment_too_early",
-            AppointmentExpired => "appointment_expired",
-            DeskBusy(_) => "desk_busy",
-            NoCurrentTicket => "no_current_ticket",
-            WrongStatus(_) => "wrong_status",
-            RecallsRequired(_) => "recalls_required",
-            ReactivationWindowPassed => "reactivation_window_passed",
-            TicketAtOtherDesk => "ticket_at_other_desk",
-            ServiceNotServedHere(_) => "service_not_served_here",
-            Unauthenticated => "unauthenticated",
-            InvalidCredentials => "invalid_credentials",
-            TooManyAttempts => "too_many_attempts",
-            Forbidden => "forbidden",
-            CsrfRejected => "csrf_rejected",
-            NotFound => "not_found",
-            Storage(_) | Internal(_) => "internal",
-            Unavailable => "unavailable",
+            MalformedRequest(_) => ErrorCode::MalformedRequest,
+            PayloadTooLarge => ErrorCode::PayloadTooLarge,
+            InvalidInput(_) => ErrorCode::InvalidInput,
+            Domain(error) => error.code(),
+            Unauthenticated => ErrorCode::Unauthenticated,
+            InvalidCredentials => ErrorCode::InvalidCredentials,
+            TooManyAttempts => ErrorCode::TooManyAttempts,
+            Forbidden => ErrorCode::Forbidden,
+            CsrfRejected => ErrorCode::CsrfRejected,
+            NotFound => ErrorCode::NotFound,
+            Storage(StorageError::Closed) | Unavailable => ErrorCode::Unavailable,
+            Storage(_) | Internal(_) => ErrorCode::Internal,
         }
+    }
+}
+
+/// The HTTP status of a domain refusal: unknown things are 404, bad requests 422, and a
+/// request that does not fit the current state 409.
+fn domain_status(error: &DomainError) -> StatusCode {
+    use DomainError::*;
+    match error {
+        NoConcern | TooManyConcerns | ConcernTwice(_) | OutcomeTooLong | NoteTooLong
+        | UnknownService(_) | UnknownLanguage(_) | IdempotencyKeyReused => {
+            StatusCode::UNPROCESSABLE_ENTITY
+        }
+        UnknownDesk(_) | TicketNotFound | AppointmentNotFound => StatusCode::NOT_FOUND,
+        ServiceClosed(_)
+        | WalkInsFull(_)
+        | AppointmentOnly(_)
+        | AppointmentTooEarly(_)
+        | AppointmentExpired
+        | DeskBusy(_)
+        | NoCurrentTicket
+        | WrongStatus(_)
+        | RecallsRequired(_)
+        | ReactivationWindowPassed
+        | TicketAtOtherDesk
+        | ServiceNotServedHere(_) => StatusCode::CONFLICT,
     }
 }
 
@@ -148,7 +127,7 @@ impl IntoResponse for AppError {
             self.to_string()
         };
         let body = ApiErrorBody {
-            error: self.code().to_owned(),
+            error: self.code(),
             message,
         };
         (status, axum::Json(body)).into_response()

@@ -3,7 +3,9 @@
 pub mod api;
 pub mod auth;
 pub mod cli;
+pub mod commands;
 pub mod config;
+pub mod domain;
 pub mod error;
 pub mod estimate;
 pub mod local;
@@ -57,7 +59,7 @@ async fn purge_regularly(state: AppState) {
         let (now, config) = (state.now(), state.config.clone());
         match state
             .store
-            .run(move |c| storage::retention::purge(c, &config, now))
+            .run(move |c| Ok(storage::retention::purge(c, &config, now)?))
             .await
         {
             Ok(purged) if purged != Default::default() => {

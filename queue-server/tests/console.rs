@@ -200,7 +200,16 @@ async fn an_account_works_only_at_desks_of_its_agencies_and_reads_only_their_not
     let config = state.config.clone();
     let view = state
         .store
-        .run(move |c| console::desk_view(c, &config, Utc::now(), "eg-01", &jobcenter))
+        .run(move |c| {
+            let desk = config.building.desk("eg-01").unwrap();
+            Ok(console::desk_view(
+                c,
+                &config,
+                Utc::now(),
+                desk,
+                &jobcenter,
+            )?)
+        })
         .await
         .unwrap();
     assert!(view.current.is_some() && view.notes.is_empty());

@@ -6,9 +6,15 @@
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use lotse_protocol::{Channel, LinePosition, Transfer};
+use lotse_queue_server::commands::{
+    self,
+    desk::{Actor, DeskRequest},
+    issue,
+};
 use lotse_queue_server::config::Config;
+use lotse_queue_server::domain::DomainError;
 use lotse_queue_server::error::AppError;
-use lotse_queue_server::storage::{desks, prepare, tickets};
+use lotse_queue_server::storage::{desks, prepare};
 use proptest::prelude::*;
 use rusqlite::Connection;
 
@@ -80,11 +86,11 @@ fn apply(
                     chosen.push(id);
                 }
             }
-            tickets::issue(
+            issue::issue(
                 connection,
                 config,
                 now,
-                tickets::NewTicket {
+                issue::NewTicket {
                     services: &chosen,
                     language: "de",
                     channel: Channel::WalkIn,
@@ -95,17 +101,22 @@ fn apply(
             )
             .map(|_| ())
         }
-        Op::CallNext(d) => desks::call_next(connection, config, now, DESKS[*d]).map(|_| ()),
+        Op::CallNext(d) => at_desk(connection, config, now, *d, DeskRequest::CallNext),
         Op::CallNumber(d, n) => by_number(*n, |number| {
-            desks::call_number(connection, config, now, DESKS[*d], number).map(|_| ())
+            let request = DeskRequest::CallNumber(number.to_owned());
+            at_desk(connection, config, now, *d, request)
         }),
-        Op::Recall(d) => desks::recall(connection, config, now, DESKS[*d]).map(|_| ()),
-        Op::Start(d) => desks::start(connection, config, now, DESKS[*d]).map(|_| ()),
-        Op::Finish(d) => desks::finish(connection, config, now, DESKS[*d], None).map(|_| ()),
-        Op::NoShow(d) => desks::no_show(connection, config, now, DESKS[*d]).map(|_| ()),
-        Op::Park(d) => desks::park(connection, config, now, DESKS[*d]).map(|_| ()),
+        Op::Recall(d) => at_desk(connection, config, now, *d, DeskRequest::Recall),
+        Op::Start(d) => at_desk(connection, config, now, *d, DeskRequest::Start),
+        Op::Finish(d) => {
+            let request = DeskRequest::Finish { outcome: None };
+            at_desk(connection, config, now, *d, request)
+        }
+        Op::NoShow(d) => at_desk(connection, config, now, *d, DeskRequest::NoShow),
+        Op::Park(d) => at_desk(connection, config, now, *d, DeskRequest::Park),
         Op::Resume(d, n) => by_number(*n, |number| {
-            desks::resume(connection, config, now, DESKS[*d], number).map(|_| ())
+            let request = DeskRequest::Resume(number.to_owned());
+            at_desk(connection, config, now, *d, request)
         }),
         Op::Transfer(d, s, front) => {
             let transfer = Transfer {
@@ -117,15 +128,31 @@ fn apply(
                 },
                 note: None,
             };
-            desks::transfer(connection, config, now, DESKS[*d], &transfer, "tester").map(|_| ())
+            at_desk(connection, config, now, *d, DeskRequest::Transfer(transfer))
         }
     }
+}
+
+fn at_desk(
+    connection: &Connection,
+    config: &Config,
+    now: DateTime<Utc>,
+    desk: usize,
+    request: DeskRequest,
+) -> Result<(), AppError> {
+    let actor = Actor {
+        config,
+        now,
+        desk: DESKS[desk],
+        name: "tester",
+    };
+    commands::desk::run(connection, actor, request).map(|_| ())
 }
 
 /// Tries ticket `n` of both agencies used here (A: immigration, B: asylum benefits).
 fn by_number(n: i64, action: impl Fn(&str) -> Result<(), AppError>) -> Result<(), AppError> {
     match action(&format!("A-{n:03}")) {
-        Err(AppError::TicketNotFound) => action(&format!("B-{n:03}")),
+        Err(AppError::Domain(DomainError::TicketNotFound)) => action(&format!("B-{n:03}")),
         other => other,
     }
 }
@@ -165,10 +192,12 @@ proptest! {
             rounds += 1;
             prop_assert!(rounds < 500, "lines did not drain");
             now += Duration::minutes(1);
-            for desk in DESKS {
-                let finished = desks::finish(&connection, &config, now, desk, None);
+            for desk in 0..DESKS.len() {
+                let finish = DeskRequest::Finish { outcome: None };
+                let finished = at_desk(&connection, &config, now, desk, finish);
                 if finished.is_err() {
-                    acceptable(desks::call_next(&connection, &config, now, desk).map(|_| ()))?;
+                    let next = DeskRequest::CallNext;
+                    acceptable(at_desk(&connection, &config, now, desk, next))?;
                 }
             }
             prop_assert!(desks::invariant_violations(&connection).unwrap().is_empty());

@@ -10,7 +10,7 @@ use crate::API_PREFIX;
 use crate::building::Building;
 use crate::desk::{CallSpecific, DeskTicket, Finish, Queues, Resume, Transfer};
 use crate::display::{DisplayQuery, DisplaySnapshot};
-use crate::error::ApiErrorBody;
+use crate::error::{ApiErrorBody, ErrorCode};
 use crate::session::{Login, SessionInfo};
 use crate::ticket::{CheckIn, ImportAppointments, ImportedAppointments, IssueTicket, Ticket};
 
@@ -31,10 +31,10 @@ pub enum ClientError {
 }
 
 impl ClientError {
-    /// The stable error code of an API error, e.g. `unknown_service`.
-    pub fn code(&self) -> Option<&str> {
+    /// The stable error code of an API error, e.g. `ErrorCode::UnknownService`.
+    pub fn code(&self) -> Option<ErrorCode> {
         match self {
-            ClientError::Api { body, .. } => Some(&body.error),
+            ClientError::Api { body, .. } => Some(body.error),
             _ => None,
         }
     }

@@ -143,3 +143,19 @@ pub enum Availability {
     /// The daily walk-in limit is reached.
     FullToday,
 }
+
+impl Availability {
+    /// The one availability rule, shared by the server (issuing, queue reports) and the
+    /// kiosk: appointment-only comes first, then opening hours, then the daily limit.
+    pub fn of(walk_in: bool, open_now: bool, full_today: bool) -> Availability {
+        if !walk_in {
+            Availability::AppointmentOnly
+        } else if !open_now {
+            Availability::Closed
+        } else if full_today {
+            Availability::FullToday
+        } else {
+            Availability::Open
+        }
+    }
+}

@@ -1,4 +1,4 @@
-//! The JSON body of every error response.
+//! The JSON body of every error response and its stable error codes.
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -7,6 +7,91 @@ use utoipa::ToSchema;
 /// `message` is for people and may change.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct ApiErrorBody {
-    pub error: String,
+    pub error: ErrorCode,
     pub message: String,
+}
+
+/// The stable error codes of the API. A client built before a code existed reads it as
+/// `Unknown` instead of failing.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    ToSchema,
+    strum::IntoStaticStr,
+    strum::Display,
+    strum::EnumIter,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum ErrorCode {
+    MalformedRequest,
+    PayloadTooLarge,
+    InvalidInput,
+    UnknownService,
+    UnknownLanguage,
+    ServiceClosed,
+    WalkInsFull,
+    AppointmentOnly,
+    IdempotencyKeyReused,
+    UnknownDesk,
+    TicketNotFound,
+    UnknownAppointment,
+    AppointmentTooEarly,
+    AppointmentExpired,
+    DeskBusy,
+    NoCurrentTicket,
+    WrongStatus,
+    RecallsRequired,
+    ReactivationWindowPassed,
+    TicketAtOtherDesk,
+    ServiceNotServedHere,
+    Unauthenticated,
+    InvalidCredentials,
+    TooManyAttempts,
+    Forbidden,
+    CsrfRejected,
+    NotFound,
+    Internal,
+    Unavailable,
+    /// A code this client does not know yet.
+    #[serde(other)]
+    Unknown,
+}
+
+impl ErrorCode {
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
+
+    /// The refusals that mean "this service cannot take a walk-in ticket now".
+    pub fn is_unavailable_service(self) -> bool {
+        matches!(
+            self,
+            ErrorCode::ServiceClosed | ErrorCode::WalkInsFull | ErrorCode::AppointmentOnly
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use strum::IntoEnumIterator;
+
+    #[test]
+    fn codes_read_back_as_themselves_and_unknown_codes_as_unknown() {
+        for code in ErrorCode::iter() {
+            let json = serde_json::to_string(&code).expect("serialises");
+            assert_eq!(json, format!("\"{}\"", code.as_str()));
+            assert_eq!(serde_json::from_str::<ErrorCode>(&json).ok(), Some(code));
+        }
+        let body: ApiErrorBody =
+            serde_json::from_str(r#"{"error":"a_future_code","message":"m"}"#).expect("reads");
+        assert_eq!(body.error, ErrorCode::Unknown);
+    }
 }

@@ -10,6 +10,7 @@ pub mod display;
 pub mod error;
 pub mod event;
 pub mod event_stream;
+pub mod limits;
 pub mod session;
 pub mod ticket;
 
@@ -17,7 +18,7 @@ pub use building::*;
 pub use client::{Client, ClientError};
 pub use desk::*;
 pub use display::*;
-pub use error::ApiErrorBody;
+pub use error::{ApiErrorBody, ErrorCode};
 pub use event::*;
 pub use session::*;
 pub use ticket::*;

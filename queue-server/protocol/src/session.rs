@@ -3,8 +3,23 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    ToSchema,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::EnumIter,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Role {
     Staff,
     Supervisor,
@@ -12,18 +27,13 @@ pub enum Role {
 }
 
 impl Role {
+    /// The stored and wire name (one conversion: strum, in step with serde).
     pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Staff => "staff",
-            Role::Supervisor => "supervisor",
-            Role::Admin => "admin",
-        }
+        self.into()
     }
 
     pub fn parse(text: &str) -> Option<Role> {
-        [Role::Staff, Role::Supervisor, Role::Admin]
-            .into_iter()
-            .find(|r| r.as_str() == text)
+        text.parse().ok()
     }
 }
 

@@ -5,8 +5,21 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 /// How a ticket came to be.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    ToSchema,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::EnumIter,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Channel {
     Kiosk,
     Appointment,
@@ -14,24 +27,33 @@ pub enum Channel {
 }
 
 impl Channel {
+    /// The stored and wire name (one conversion: strum, in step with serde).
     pub fn as_str(self) -> &'static str {
-        match self {
-            Channel::Kiosk => "kiosk",
-            Channel::Appointment => "appointment",
-            Channel::WalkIn => "walk_in",
-        }
+        self.into()
     }
 
     pub fn parse(text: &str) -> Option<Channel> {
-        [Channel::Kiosk, Channel::Appointment, Channel::WalkIn]
-            .into_iter()
-            .find(|c| c.as_str() == text)
+        text.parse().ok()
     }
 }
 
 /// Where a stop of a visit stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    ToSchema,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::EnumIter,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum StopStatus {
     /// A later concern of the visit, not yet reached.
     Pending,
@@ -46,34 +68,13 @@ pub enum StopStatus {
 }
 
 impl StopStatus {
-    pub const ALL: [StopStatus; 9] = [
-        StopStatus::Pending,
-        StopStatus::Waiting,
-        StopStatus::Called,
-        StopStatus::Serving,
-        StopStatus::Done,
-        StopStatus::NoShow,
-        StopStatus::Cancelled,
-        StopStatus::Parked,
-        StopStatus::Transferred,
-    ];
-
+    /// The stored and wire name (one conversion: strum, in step with serde).
     pub fn as_str(self) -> &'static str {
-        match self {
-            StopStatus::Pending => "pending",
-            StopStatus::Waiting => "waiting",
-            StopStatus::Called => "called",
-            StopStatus::Serving => "serving",
-            StopStatus::Done => "done",
-            StopStatus::NoShow => "no_show",
-            StopStatus::Cancelled => "cancelled",
-            StopStatus::Parked => "parked",
-            StopStatus::Transferred => "transferred",
-        }
+        self.into()
     }
 
     pub fn parse(text: &str) -> Option<StopStatus> {
-        StopStatus::ALL.into_iter().find(|s| s.as_str() == text)
+        text.parse().ok()
     }
 
     /// Called or being served: the stop occupies a desk.
@@ -162,4 +163,25 @@ pub struct Stop {
     pub status: StopStatus,
     pub desk: Option<String>,
     pub recalls: u32,
+}
+
+#[cfg(test)]
+mod stored_names {
+    use super::*;
+    use strum::IntoEnumIterator;
+
+    /// The database stores the strum name and the API sends the serde name: they must agree.
+    #[test]
+    fn strum_and_serde_names_agree() {
+        for status in StopStatus::iter() {
+            let json = serde_json::to_string(&status).expect("serialises");
+            assert_eq!(json, format!("\"{}\"", status.as_str()));
+            assert_eq!(StopStatus::parse(status.as_str()), Some(status));
+        }
+        for channel in Channel::iter() {
+            let json = serde_json::to_string(&channel).expect("serialises");
+            assert_eq!(json, format!("\"{}\"", channel.as_str()));
+        }
+        assert_eq!(StopStatus::parse("Waiting"), None);
+    }
 }

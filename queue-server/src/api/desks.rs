@@ -9,8 +9,9 @@ use lotse_protocol::{ApiErrorBody, CallSpecific, DeskTicket, Finish, Queues, Res
 use super::AppState;
 use super::extract::ApiJson;
 use crate::auth::Caller;
+use crate::commands::desk::{Actor, DeskRequest};
 use crate::error::AppError;
-use crate::storage::{audit, desks};
+use crate::storage::desks;
 
 #[utoipa::path(get, path = "/api/v1/queues", tag = "devices",
     responses((status = 200, body = Queues), (status = 401, body = ApiErrorBody)))]
@@ -22,7 +23,7 @@ pub async fn queues(
     let config = state.config.clone();
     let queues = state
         .store
-        .run(move |connection| desks::queues(connection, &config, now))
+        .run(move |connection| Ok(desks::queues(connection, &config, now)?))
         .await?;
     Ok(Json(queues))
 }
@@ -40,60 +41,50 @@ pub async fn call_next(
     caller: Caller,
     Path(desk): Path<String>,
 ) -> Result<Response, AppError> {
-    let author = caller.staff_at(&state.config.building, &desk)?.to_owned();
-    let now = state.now();
-    let config = state.config.clone();
-    let called = state
-        .store
-        .run(move |connection| {
-            let called = desks::call_next(connection, &config, now, &desk)?;
-            if let Some(ticket) = &called {
-                let detail = format!("desk {desk} ticket {}", ticket.number);
-                audit::record(connection, now, &author, "call-next", &detail)?;
-            }
-            Ok(called)
-        })
-        .await?;
-    Ok(match called {
-        Some(ticket) => Json(ticket).into_response(),
-        None => StatusCode::NO_CONTENT.into_response(),
-    })
+    Ok(
+        match desk_command(state, caller, desk, DeskRequest::CallNext).await? {
+            Some(ticket) => Json(ticket).into_response(),
+            None => StatusCode::NO_CONTENT.into_response(),
+        },
+    )
 }
 
-/// Runs a desk action for staff who may work at `desk`, records it in the audit log in the
-/// same transaction, and answers with the desk's ticket. The action gets the desk and the
-/// author.
-async fn desk_action<F>(
+/// Runs a desk command for staff who may work at `desk` (the command writes the change, its
+/// event and its audit entry in one transaction).
+async fn desk_command(
     state: AppState,
     caller: Caller,
     desk: String,
-    name: &'static str,
-    action: F,
-) -> Result<Json<DeskTicket>, AppError>
-where
-    F: FnOnce(
-            &rusqlite::Connection,
-            &crate::config::Config,
-            chrono::DateTime<chrono::Utc>,
-            &str,
-            &str,
-        ) -> Result<DeskTicket, AppError>
-        + Send
-        + 'static,
-{
-    let author = caller.staff_at(&state.config.building, &desk)?.to_owned();
+    request: DeskRequest,
+) -> Result<Option<DeskTicket>, AppError> {
+    let name = caller.staff_at(&state.config.building, &desk)?.to_owned();
     let now = state.now();
     let config = state.config.clone();
-    let ticket = state
+    state
         .store
         .run(move |connection| {
-            let ticket = action(connection, &config, now, &desk, &author)?;
-            let detail = format!("desk {} ticket {}", ticket.desk, ticket.number);
-            audit::record(connection, now, &author, name, &detail)?;
-            Ok(ticket)
+            let actor = Actor {
+                config: &config,
+                now,
+                desk: &desk,
+                name: &name,
+            };
+            crate::commands::desk::run(connection, actor, request)
         })
-        .await?;
-    Ok(Json(ticket))
+        .await
+}
+
+/// A desk command that always answers with the desk's ticket.
+async fn desk_action(
+    state: AppState,
+    caller: Caller,
+    desk: String,
+    request: DeskRequest,
+) -> Result<Json<DeskTicket>, AppError> {
+    desk_command(state, caller, desk, request)
+        .await?
+        .map(Json)
+        .ok_or_else(|| AppError::Internal("a desk action answered nothing".into()))
 }
 
 #[utoipa::path(post, path = "/api/v1/desks/{desk}/call", tag = "desks",
@@ -106,14 +97,7 @@ pub async fn call(
     Path(desk): Path<String>,
     ApiJson(body): ApiJson<CallSpecific>,
 ) -> Result<Json<DeskTicket>, AppError> {
-    desk_action(
-        state,
-        caller,
-        desk,
-        "call",
-        move |c, config, now, desk, _| desks::call_number(c, config, now, desk, &body.number),
-    )
-    .await
+    desk_action(state, caller, desk, DeskRequest::CallNumber(body.number)).await
 }
 
 #[utoipa::path(post, path = "/api/v1/desks/{desk}/recall", tag = "desks",
@@ -124,14 +108,7 @@ pub async fn recall(
     caller: Caller,
     Path(desk): Path<String>,
 ) -> Result<Json<DeskTicket>, AppError> {
-    desk_action(
-        state,
-        caller,
-        desk,
-        "recall",
-        move |c, config, now, desk, _| desks::recall(c, config, now, desk),
-    )
-    .await
+    desk_action(state, caller, desk, DeskRequest::Recall).await
 }
 
 #[utoipa::path(post, path = "/api/v1/desks/{desk}/start", tag = "desks",
@@ -142,14 +119,7 @@ pub async fn start(
     caller: Caller,
     Path(desk): Path<String>,
 ) -> Result<Json<DeskTicket>, AppError> {
-    desk_action(
-        state,
-        caller,
-        desk,
-        "start",
-        move |c, config, now, desk, _| desks::start(c, config, now, desk),
-    )
-    .await
+    desk_action(state, caller, desk, DeskRequest::Start).await
 }
 
 #[utoipa::path(post, path = "/api/v1/desks/{desk}/finish", tag = "desks",
@@ -161,19 +131,10 @@ pub async fn finish(
     Path(desk): Path<String>,
     ApiJson(body): ApiJson<Finish>,
 ) -> Result<Json<DeskTicket>, AppError> {
-    if body.outcome.as_ref().is_some_and(|o| o.len() > 64) {
-        return Err(AppError::InvalidInput(
-            "outcome is at most 64 characters".into(),
-        ));
-    }
-    desk_action(
-        state,
-        caller,
-        desk,
-        "finish",
-        move |c, config, now, desk, _| desks::finish(c, config, now, desk, body.outcome.as_deref()),
-    )
-    .await
+    let request = DeskRequest::Finish {
+        outcome: body.outcome,
+    };
+    desk_action(state, caller, desk, request).await
 }
 
 #[utoipa::path(post, path = "/api/v1/desks/{desk}/no-show", tag = "desks",
@@ -185,14 +146,7 @@ pub async fn no_show(
     caller: Caller,
     Path(desk): Path<String>,
 ) -> Result<Json<DeskTicket>, AppError> {
-    desk_action(
-        state,
-        caller,
-        desk,
-        "no-show",
-        move |c, config, now, desk, _| desks::no_show(c, config, now, desk),
-    )
-    .await
+    desk_action(state, caller, desk, DeskRequest::NoShow).await
 }
 
 #[utoipa::path(post, path = "/api/v1/desks/{desk}/park", tag = "desks",
@@ -203,14 +157,7 @@ pub async fn park(
     caller: Caller,
     Path(desk): Path<String>,
 ) -> Result<Json<DeskTicket>, AppError> {
-    desk_action(
-        state,
-        caller,
-        desk,
-        "park",
-        move |c, config, now, desk, _| desks::park(c, config, now, desk),
-    )
-    .await
+    desk_action(state, caller, desk, DeskRequest::Park).await
 }
 
 #[utoipa::path(post, path = "/api/v1/desks/{desk}/resume", tag = "desks",
@@ -222,14 +169,7 @@ pub async fn resume(
     Path(desk): Path<String>,
     ApiJson(body): ApiJson<Resume>,
 ) -> Result<Json<DeskTicket>, AppError> {
-    desk_action(
-        state,
-        caller,
-        desk,
-        "resume",
-        move |c, config, now, desk, _| desks::resume(c, config, now, desk, &body.number),
-    )
-    .await
+    desk_action(state, caller, desk, DeskRequest::Resume(body.number)).await
 }
 
 #[utoipa::path(post, path = "/api/v1/desks/{desk}/transfer", tag = "desks",
@@ -241,17 +181,5 @@ pub async fn transfer(
     Path(desk): Path<String>,
     ApiJson(body): ApiJson<Transfer>,
 ) -> Result<Json<DeskTicket>, AppError> {
-    if body.note.as_ref().is_some_and(|n| n.len() > 2_000) {
-        return Err(AppError::InvalidInput(
-            "the note is at most 2000 characters".into(),
-        ));
-    }
-    desk_action(
-        state,
-        caller,
-        desk,
-        "transfer",
-        move |c, config, now, desk, author| desks::transfer(c, config, now, desk, &body, author),
-    )
-    .await
+    desk_action(state, caller, desk, DeskRequest::Transfer(body)).await
 }

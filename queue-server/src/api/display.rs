@@ -46,6 +46,14 @@ pub async fn load(
     let (now, config) = (state.now(), state.config.clone());
     state
         .store
-        .run(move |connection| display::snapshot(connection, &config, now, zone.as_deref(), limit))
+        .run(move |connection| {
+            Ok(display::snapshot(
+                connection,
+                &config,
+                now,
+                zone.as_deref(),
+                limit,
+            )?)
+        })
         .await
 }

@@ -12,6 +12,7 @@ use lotse_protocol::{ApiErrorBody, Login, SessionInfo};
 use super::AppState;
 use super::extract::{ApiJson, SESSION_COOKIE, session_token};
 use crate::auth::{Caller, dummy_hash, new_secret, token_hash, verify_password};
+use crate::domain::AuditAction;
 use crate::error::AppError;
 use crate::storage::{accounts, audit};
 
@@ -92,7 +93,7 @@ pub async fn authenticate(
         .store
         .run(move |c| {
             accounts::create_session(c, user_id, &hash, &session_csrf, now, expires)?;
-            audit::record(c, now, &actor, "login", "")
+            Ok(audit::record(c, now, &actor, AuditAction::Login, "")?)
         })
         .await?;
     tracing::info!(name = %name, role = role.as_str(), "staff logged in");
@@ -137,7 +138,7 @@ pub async fn end_session(
             .store
             .run(move |c| {
                 accounts::delete_session(c, &hash)?;
-                audit::record(c, now, &name, "logout", "")
+                Ok(audit::record(c, now, &name, AuditAction::Logout, "")?)
             })
             .await?;
     }

@@ -12,10 +12,12 @@ use lotse_protocol::{
 use super::AppState;
 use super::extract::ApiJson;
 use crate::auth::{Caller, DeviceKind};
+use crate::commands::appointments;
+use crate::commands::issue::{self, NewTicket};
+use crate::domain::DomainError;
+use crate::domain::issuing::check_request;
 use crate::error::AppError;
-use crate::storage::appointments;
-use crate::storage::audit;
-use crate::storage::tickets::{self, NewTicket};
+use crate::storage::tickets;
 
 /// The most appointments one import request may carry.
 const MAX_IMPORT: usize = 5_000;
@@ -63,32 +65,22 @@ pub async fn issue(
     let key = idempotency_key(&headers)?;
     let now = state.now();
     let config = state.config.clone();
-    tickets::check_request(&config, &request, channel, now)?;
+    check_request(&config, &request, channel, now)?;
     let fingerprint = serde_json::to_string(&(&request, channel))
         .map_err(|e| AppError::Internal(e.to_string()))?;
     let staff = caller.staff().ok().map(str::to_owned);
     let ticket = state
         .store
         .run(move |connection| {
-            let id = tickets::issue(
-                connection,
-                &config,
-                now,
-                NewTicket {
-                    services: &request.services,
-                    language: &request.language,
-                    channel,
-                    priority: request.priority,
-                    appointment_at: None,
-                    idempotency: key.as_deref().map(|k| (k, fingerprint)),
-                },
-            )?;
-            let ticket = tickets::view(connection, &config, now, id)?;
-            if let Some(staff) = &staff {
-                let detail = format!("ticket {} {}", ticket.number, request.services.join(","));
-                audit::record(connection, now, staff, "issue-ticket", &detail)?;
-            }
-            Ok(ticket)
+            let new = NewTicket {
+                services: &request.services,
+                language: &request.language,
+                channel,
+                priority: request.priority,
+                appointment_at: None,
+                idempotency: key.as_deref().map(|k| (k, fingerprint)),
+            };
+            issue::issue_ticket(connection, &config, now, new, staff.as_deref())
         })
         .await?;
     Ok((StatusCode::CREATED, Json(ticket)))
@@ -117,7 +109,7 @@ pub async fn status(
     Path(token): Path<String>,
 ) -> Result<Json<Ticket>, AppError> {
     if token.len() > 64 {
-        return Err(AppError::TicketNotFound);
+        return Err(DomainError::TicketNotFound.into());
     }
     let now = state.now();
     let config = state.config.clone();
@@ -125,7 +117,8 @@ pub async fn status(
         .store
         .run(move |connection| {
             let id = tickets::id_by_token(connection, &token)?;
-            tickets::view(connection, &config, now, id)
+            let id = id.ok_or(DomainError::TicketNotFound)?;
+            issue::view(connection, &config, now, id)
         })
         .await?;
     Ok(Json(ticket))
@@ -146,7 +139,7 @@ pub async fn check_in(
 ) -> Result<(StatusCode, Json<Ticket>), AppError> {
     caller.device_or_staff(&[DeviceKind::Kiosk])?;
     if request.code.len() > 64 {
-        return Err(AppError::AppointmentNotFound);
+        return Err(DomainError::AppointmentNotFound.into());
     }
     let now = state.now();
     let config = state.config.clone();
@@ -154,19 +147,14 @@ pub async fn check_in(
     let ticket = state
         .store
         .run(move |connection| {
-            let id = appointments::check_in(
+            appointments::check_in(
                 connection,
                 &config,
                 now,
                 &request.code,
                 request.language.as_deref(),
-            )?;
-            let ticket = tickets::view(connection, &config, now, id)?;
-            if let Some(staff) = &staff {
-                let detail = format!("ticket {} appointment {}", ticket.number, request.code);
-                audit::record(connection, now, staff, "check-in", &detail)?;
-            }
-            Ok(ticket)
+                staff.as_deref(),
+            )
         })
         .await?;
     Ok((StatusCode::CREATED, Json(ticket)))
@@ -194,18 +182,13 @@ pub async fn import_appointments(
             "at most {MAX_IMPORT} appointments per request"
         )));
     }
-    appointments::check_import(&state.config, &request.appointments)?;
+    crate::domain::appointments::check_import(&state.config, &request.appointments)?;
     let now = state.now();
     let staff = caller.staff().ok().map(str::to_owned);
     let imported = state
         .store
         .run(move |connection| {
-            let imported = appointments::import(connection, now, &request.appointments)?;
-            if let Some(staff) = &staff {
-                let detail = format!("{imported} appointments");
-                audit::record(connection, now, staff, "import-appointments", &detail)?;
-            }
-            Ok(imported)
+            appointments::import(connection, now, &request.appointments, staff.as_deref())
         })
         .await?;
     Ok(Json(ImportedAppointments { imported }))

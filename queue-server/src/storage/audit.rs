@@ -4,8 +4,9 @@
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, params};
 
+use super::StorageError;
 use super::time::{from_ms, to_ms};
-use crate::error::AppError;
+use crate::domain::AuditAction;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Entry {
@@ -19,18 +20,18 @@ pub fn record(
     connection: &Connection,
     now: DateTime<Utc>,
     actor: &str,
-    action: &str,
+    action: AuditAction,
     detail: &str,
-) -> Result<(), AppError> {
+) -> Result<(), StorageError> {
     connection.execute(
         "INSERT INTO audit (at, actor, action, detail) VALUES (?1, ?2, ?3, ?4)",
-        params![to_ms(now), actor, action, detail],
+        params![to_ms(now), actor, action.as_str(), detail],
     )?;
     Ok(())
 }
 
 /// The newest entries first.
-pub fn recent(connection: &Connection, limit: i64) -> Result<Vec<Entry>, AppError> {
+pub fn recent(connection: &Connection, limit: i64) -> Result<Vec<Entry>, StorageError> {
     let mut statement = connection
         .prepare_cached("SELECT at, actor, action, detail FROM audit ORDER BY id DESC LIMIT ?1")?;
     let rows = statement.query_map([limit], |row| {

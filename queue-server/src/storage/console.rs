@@ -3,14 +3,15 @@
 //! supervisor's overview of all desks.
 
 use chrono::{DateTime, Utc};
-use lotse_protocol::{DeskTicket, PrinterCondition, ServiceQueue};
+use lotse_protocol::{Desk, DeskTicket, PrinterCondition, ServiceQueue};
 use rusqlite::{Connection, params};
 
+use super::StorageError;
 use super::desks;
 use super::time::{from_ms, to_ms};
 use crate::auth::AgencyScope;
 use crate::config::Config;
-use crate::error::AppError;
+use crate::domain::issuing::day_of;
 
 #[derive(Debug, Clone)]
 pub struct Note {
@@ -37,13 +38,10 @@ pub fn desk_view(
     connection: &Connection,
     config: &Config,
     now: DateTime<Utc>,
-    desk_id: &str,
+    desk: &Desk,
     reader: &AgencyScope,
-) -> Result<DeskView, AppError> {
-    let desk = config
-        .building
-        .desk(desk_id)
-        .ok_or_else(|| AppError::UnknownDesk(desk_id.to_owned()))?;
+) -> Result<DeskView, StorageError> {
+    let desk_id = desk.id.as_str();
     let current = desks::current_ticket(connection, desk_id)?;
     let notes = match &current {
         Some(ticket) => notes_for(connection, config, now, ticket, reader)?,
@@ -58,7 +56,7 @@ pub fn desk_view(
         "SELECT t.number, s.service FROM stops s JOIN tickets t ON t.id = s.ticket_id
          WHERE s.status = 'parked' AND t.day = ?1 ORDER BY s.id",
     )?;
-    let day = super::tickets::day_of(config, now);
+    let day = day_of(config, now);
     let parked = statement
         .query_map([day], |row| {
             Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?))
@@ -68,7 +66,7 @@ pub fn desk_view(
         .map(|(number, _)| number)
         .collect();
     Ok(DeskView {
-        next: desks::peek_next(connection, config, now, desk_id)?,
+        next: desks::peek_next(connection, config, now, desk)?,
         current,
         notes,
         parked,
@@ -83,7 +81,7 @@ fn notes_for(
     now: DateTime<Utc>,
     ticket: &DeskTicket,
     reader: &AgencyScope,
-) -> Result<Vec<Note>, AppError> {
+) -> Result<Vec<Note>, StorageError> {
     let Some(agency) = config.service(&ticket.service).map(|s| s.agency.clone()) else {
         return Ok(Vec::new());
     };
@@ -96,7 +94,7 @@ fn notes_for(
          JOIN stops s ON s.id = n.stop_id JOIN tickets t ON t.id = s.ticket_id
          WHERE t.day = ?1 AND t.number = ?2 AND n.agency = ?3 ORDER BY n.id",
     )?;
-    let day = super::tickets::day_of(config, now);
+    let day = day_of(config, now);
     let rows = statement.query_map(params![day, ticket.number, agency], |row| {
         Ok(Note {
             author: row.get(0)?,
@@ -107,20 +105,31 @@ fn notes_for(
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-fn printer_alerts(connection: &Connection) -> Result<Vec<(String, PrinterCondition)>, AppError> {
+fn printer_alerts(
+    connection: &Connection,
+) -> Result<Vec<(String, PrinterCondition)>, StorageError> {
     let mut statement = connection.prepare_cached(
-        "SELECT name, printer FROM devices
+        "SELECT id, name, printer FROM devices
          WHERE kind = 'kiosk' AND revoked_at IS NULL AND printer IS NOT NULL AND printer != 'ready'
          ORDER BY name",
     )?;
     let rows = statement.query_map([], |row| {
-        Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?))
+        Ok((
+            row.get::<_, i64>(0)?,
+            row.get::<_, String>(1)?,
+            row.get::<_, String>(2)?,
+        ))
     })?;
     let mut alerts = Vec::new();
     for row in rows {
-        let (name, printer) = row?;
-        let condition = serde_json::from_value(serde_json::Value::String(printer))
-            .unwrap_or(PrinterCondition::Unreachable);
+        let (id, name, printer) = row?;
+        let condition = serde_json::from_value(serde_json::Value::String(printer.clone()))
+            .map_err(|_| StorageError::UnknownValue {
+                table: "devices",
+                column: "printer",
+                row: id,
+                value: printer,
+            })?;
         alerts.push((name, condition));
     }
     Ok(alerts)
@@ -141,7 +150,7 @@ pub fn overview(
     connection: &Connection,
     config: &Config,
     now: DateTime<Utc>,
-) -> Result<Vec<DeskOverview>, AppError> {
+) -> Result<Vec<DeskOverview>, StorageError> {
     let mut staff_at = connection.prepare_cached(
         "SELECT DISTINCT u.name FROM sessions s JOIN users u ON u.id = s.user_id
          WHERE s.desk = ?1 AND s.expires_at > ?2 AND u.disabled = 0 ORDER BY u.name",

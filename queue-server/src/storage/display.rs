@@ -4,10 +4,10 @@ use chrono::{DateTime, Utc};
 use lotse_protocol::{Change, DisplayCall, DisplaySnapshot};
 use rusqlite::{Connection, params};
 
+use super::StorageError;
 use super::time::{from_ms, to_ms};
 use super::{desks, events};
 use crate::config::Config;
-use crate::error::AppError;
 
 /// Calls read from the log before filtering by zone and dropping repeated calls of a ticket.
 const SCAN_LIMIT: i64 = 2_000;
@@ -18,7 +18,7 @@ pub fn snapshot(
     now: DateTime<Utc>,
     zone: Option<&str>,
     limit: usize,
-) -> Result<DisplaySnapshot, AppError> {
+) -> Result<DisplaySnapshot, StorageError> {
     let last_event_id = events::last_id(connection)?;
     let mut statement = connection.prepare_cached(
         "SELECT id, at, body FROM events

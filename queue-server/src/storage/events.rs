@@ -4,15 +4,15 @@ use chrono::{DateTime, Utc};
 use lotse_protocol::{Change, Event};
 use rusqlite::{Connection, params};
 
+use super::StorageError;
 use super::time::{from_ms, to_ms};
-use crate::error::AppError;
 
 pub fn record(
     connection: &Connection,
     now: DateTime<Utc>,
     change: &Change,
-) -> Result<(), AppError> {
-    let body = serde_json::to_string(change).map_err(|e| AppError::Internal(e.to_string()))?;
+) -> Result<(), StorageError> {
+    let body = serde_json::to_string(change)?;
     connection.execute(
         "INSERT INTO events (at, body) VALUES (?1, ?2)",
         params![to_ms(now), body],
@@ -21,7 +21,7 @@ pub fn record(
 }
 
 /// Events with an id greater than `after`, oldest first, at most `limit`.
-pub fn after(connection: &Connection, after: i64, limit: i64) -> Result<Vec<Event>, AppError> {
+pub fn after(connection: &Connection, after: i64, limit: i64) -> Result<Vec<Event>, StorageError> {
     let mut statement = connection
         .prepare_cached("SELECT id, at, body FROM events WHERE id > ?1 ORDER BY id LIMIT ?2")?;
     let rows = statement.query_map(params![after, limit], |row| {
@@ -46,7 +46,7 @@ pub fn after(connection: &Connection, after: i64, limit: i64) -> Result<Vec<Even
     Ok(events)
 }
 
-pub fn last_id(connection: &Connection) -> Result<i64, AppError> {
+pub fn last_id(connection: &Connection) -> Result<i64, StorageError> {
     Ok(
         connection.query_row("SELECT COALESCE(MAX(id), 0) FROM events", [], |row| {
             row.get(0)

@@ -9,6 +9,8 @@ pub mod audit;
 pub mod console;
 pub mod desks;
 pub mod display;
+mod error;
+pub use error::StorageError;
 pub mod events;
 mod schema;
 pub use schema::prepare;
@@ -76,13 +78,14 @@ impl Store {
             let reply: Reply = Box::new(move |committed| {
                 let outcome = match committed {
                     Ok(()) => result,
-                    Err(error) => Err(AppError::Internal(format!("commit failed: {error}"))),
+                    Err(error) => Err(AppError::from(StorageError::Commit(error))),
                 };
                 let _ = sender.send(outcome);
             });
             (ok, reply)
         });
-        self.jobs.send(job).map_err(|_| AppError::Unavailable)?;
+        self.jobs.send(job).map_err(|_| StorageError::Closed)?;
+        // The reply is dropped unsent only when the request panicked.
         receiver
             .await
             .map_err(|_| AppError::Internal("the storage request failed".into()))?

@@ -5,9 +5,9 @@
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, params};
 
+use super::StorageError;
 use super::time::to_ms;
 use crate::config::Config;
-use crate::error::AppError;
 
 /// How much a purge removed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -21,7 +21,7 @@ pub fn purge(
     connection: &Connection,
     config: &Config,
     now: DateTime<Utc>,
-) -> Result<Purged, AppError> {
+) -> Result<Purged, StorageError> {
     let today = to_ms(config.day_start(now));
     Ok(Purged {
         notes: connection.execute("DELETE FROM notes WHERE created_at < ?1", params![today])?,

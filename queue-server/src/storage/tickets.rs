@@ -2,27 +2,17 @@
 
 use base64::Engine;
 use chrono::{DateTime, Utc};
-use lotse_protocol::{Change, Channel, IssueTicket, StopStatus, Ticket};
+use lotse_protocol::{Channel, StopStatus, Ticket};
 use rand::RngCore;
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::events;
+use super::StorageError;
+use super::error::stored;
 use super::time::{from_ms, to_ms};
 use crate::config::Config;
-use crate::error::AppError;
+use crate::domain::issuing::day_of;
 use crate::estimate;
 use crate::routing::{self, Candidate};
-
-/// The most concerns one visit may have.
-pub const MAX_STOPS: usize = 6;
-
-/// The local date in the building's time zone that ticket numbers count within.
-pub fn day_of(config: &Config, now: DateTime<Utc>) -> String {
-    now.with_timezone(&config.time_zone)
-        .date_naive()
-        .format("%Y-%m-%d")
-        .to_string()
-}
 
 /// A new random status-page token: 144 bits, URL-safe.
 fn new_token() -> String {
@@ -31,171 +21,106 @@ fn new_token() -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
 }
 
-/// What an issue request must satisfy before anything is written.
-pub fn check_request(
-    config: &Config,
-    request: &IssueTicket,
-    channel: Channel,
-    now: DateTime<Utc>,
-) -> Result<(), AppError> {
-    if request.services.is_empty() {
-        return Err(AppError::InvalidInput("choose at least one service".into()));
-    }
-    if request.services.len() > MAX_STOPS {
-        return Err(AppError::InvalidInput(format!(
-            "at most {MAX_STOPS} services per ticket"
-        )));
-    }
-    for (n, id) in request.services.iter().enumerate() {
-        let service = config
-            .service(id)
-            .ok_or_else(|| AppError::UnknownService(id.clone()))?;
-        if request.services[..n].contains(id) {
-            return Err(AppError::InvalidInput(format!("\"{id}\" is listed twice")));
-        }
-        if channel == Channel::Kiosk {
-            if !service.walk_in {
-                return Err(AppError::AppointmentOnly(id.clone()));
-            }
-            if !config.is_open(id, now) {
-                return Err(AppError::ServiceClosed(id.clone()));
-            }
-        }
-    }
-    if !config.speaks(&request.language) {
-        return Err(AppError::UnknownLanguage(request.language.clone()));
-    }
-    Ok(())
+/// The ticket issued earlier with this idempotency key: its id and the request it answered.
+pub fn by_idempotency_key(
+    connection: &Connection,
+    key: &str,
+) -> Result<Option<(i64, Option<String>)>, StorageError> {
+    Ok(connection
+        .prepare_cached("SELECT id, request FROM tickets WHERE idempotency_key = ?1")?
+        .query_row([key], |row| Ok((row.get(0)?, row.get(1)?)))
+        .optional()?)
 }
 
-/// Everything needed to create a ticket row.
-pub struct NewTicket<'a> {
-    pub services: &'a [String],
+/// The next sequence number of `prefix` on `day`.
+pub fn next_seq(connection: &Connection, day: &str, prefix: &str) -> Result<i64, StorageError> {
+    Ok(connection
+        .prepare_cached(
+            "INSERT INTO day_counters (day, prefix, last) VALUES (?1, ?2, 1)
+             ON CONFLICT (day, prefix) DO UPDATE SET last = last + 1
+             RETURNING last",
+        )?
+        .query_row(params![day, prefix], |row| row.get(0))?)
+}
+
+/// A ticket row to write.
+pub struct TicketRow<'a> {
+    pub day: &'a str,
+    pub prefix: &'a str,
+    pub seq: i64,
+    pub number: &'a str,
     pub language: &'a str,
     pub channel: Channel,
     pub priority: bool,
     pub appointment_at: Option<DateTime<Utc>>,
-    pub idempotency: Option<(&'a str, String)>,
+    /// The idempotency key and the request it belongs to.
+    pub idempotency: Option<(&'a str, &'a str)>,
 }
 
-/// Issues a ticket, or returns the ticket issued earlier with the same idempotency key.
-/// Returns the ticket's row id.
-pub fn issue(
+/// Writes a ticket (with a fresh status-page token) and its stops: the first waiting, the
+/// others pending. Returns the ticket's id.
+pub fn insert(
     connection: &Connection,
-    config: &Config,
+    ticket: &TicketRow<'_>,
+    services: &[String],
     now: DateTime<Utc>,
-    new: NewTicket<'_>,
-) -> Result<i64, AppError> {
-    if let Some((key, request)) = &new.idempotency {
-        let earlier: Option<(i64, Option<String>)> = connection
-            .query_row(
-                "SELECT id, request FROM tickets WHERE idempotency_key = ?1",
-                [key],
-                |row| Ok((row.get(0)?, row.get(1)?)),
-            )
-            .optional()?;
-        if let Some((id, earlier_request)) = earlier {
-            return if earlier_request.as_deref() == Some(request.as_str()) {
-                Ok(id)
-            } else {
-                Err(AppError::IdempotencyKeyReused)
-            };
-        }
-    }
-    let day = day_of(config, now);
-    if new.channel == Channel::Kiosk {
-        check_walk_in_limits(connection, config, &day, new.services)?;
-    }
-    let first = new
-        .services
-        .first()
-        .ok_or_else(|| AppError::InvalidInput("no service".into()))?;
-    let prefix = config
-        .prefix_of(first)
-        .ok_or_else(|| AppError::UnknownService(first.clone()))?;
-    let seq: i64 = connection.query_row(
-        "INSERT INTO day_counters (day, prefix, last) VALUES (?1, ?2, 1)
-         ON CONFLICT (day, prefix) DO UPDATE SET last = last + 1
-         RETURNING last",
-        params![day, prefix],
-        |row| row.get(0),
-    )?;
-    let number = format!("{prefix}-{seq:03}");
-    let (key, request) = match &new.idempotency {
-        Some((key, request)) => (Some(*key), Some(request.as_str())),
-        None => (None, None),
-    };
-    connection.execute(
-        "INSERT INTO tickets (day, prefix, seq, number, token, language, channel, priority,
-                              issued_at, appointment_at, idempotency_key, request)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-        params![
-            day,
-            prefix,
-            seq,
-            number,
+) -> Result<i64, StorageError> {
+    let (key, request) = ticket.idempotency.unzip();
+    connection
+        .prepare_cached(
+            "INSERT INTO tickets (day, prefix, seq, number, token, language, channel, priority,
+                                  issued_at, appointment_at, idempotency_key, request)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+        )?
+        .execute(params![
+            ticket.day,
+            ticket.prefix,
+            ticket.seq,
+            ticket.number,
             new_token(),
-            new.language,
-            new.channel.as_str(),
-            new.priority,
+            ticket.language,
+            ticket.channel.as_str(),
+            ticket.priority,
             to_ms(now),
-            new.appointment_at.map(to_ms),
+            ticket.appointment_at.map(to_ms),
             key,
             request,
-        ],
-    )?;
+        ])?;
     let ticket_id = connection.last_insert_rowid();
-    for (position, service) in new.services.iter().enumerate() {
+    let mut insert_stop = connection.prepare_cached(
+        "INSERT INTO stops (ticket_id, position, service, status, queued_at)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
+    for (position, service) in services.iter().enumerate() {
         let status = if position == 0 {
             StopStatus::Waiting
         } else {
             StopStatus::Pending
         };
-        connection.execute(
-            "INSERT INTO stops (ticket_id, position, service, status, queued_at)
-             VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![
-                ticket_id,
-                position as i64,
-                service,
-                status.as_str(),
-                to_ms(now)
-            ],
-        )?;
+        insert_stop.execute(params![
+            ticket_id,
+            position as i64,
+            service,
+            status.as_str(),
+            to_ms(now)
+        ])?;
     }
-    events::record(
-        connection,
-        now,
-        &Change::TicketIssued {
-            number,
-            services: new.services.to_vec(),
-            channel: new.channel,
-        },
-    )?;
     Ok(ticket_id)
 }
 
-pub(crate) fn check_walk_in_limits(
+/// How many kiosk stops of `service` were issued on `day` (the daily walk-in limit).
+pub fn walk_ins_today(
     connection: &Connection,
-    config: &Config,
     day: &str,
-    services: &[String],
-) -> Result<(), AppError> {
-    for id in services {
-        let Some(limit) = config.service(id).and_then(|s| s.daily_walk_in_limit) else {
-            continue;
-        };
-        let issued: i64 = connection.query_row(
+    service: &str,
+) -> Result<u32, StorageError> {
+    let issued: i64 = connection
+        .prepare_cached(
             "SELECT COUNT(*) FROM stops s JOIN tickets t ON t.id = s.ticket_id
              WHERE t.day = ?1 AND t.channel = 'kiosk' AND s.service = ?2",
-            params![day, id],
-            |row| row.get(0),
-        )?;
-        if issued >= i64::from(limit) {
-            return Err(AppError::WalkInsFull(id.clone()));
-        }
-    }
-    Ok(())
+        )?
+        .query_row(params![day, service], |row| row.get(0))?;
+    Ok(u32::try_from(issued).unwrap_or(u32::MAX))
 }
 
 /// Waiting stops of today, for the routing, with each stop's service; only those of
@@ -205,7 +130,7 @@ pub fn waiting_candidates(
     config: &Config,
     now: DateTime<Utc>,
     service: Option<&str>,
-) -> Result<Vec<(Candidate, String)>, AppError> {
+) -> Result<Vec<(Candidate, String)>, StorageError> {
     let mut statement = connection.prepare_cached(
         "SELECT s.id, s.service, s.queued_at, s.front, t.priority, t.appointment_at
          FROM stops s JOIN tickets t ON t.id = s.ticket_id
@@ -250,7 +175,7 @@ pub fn estimated_wait(
     service: &str,
     people_ahead: u32,
     now: DateTime<Utc>,
-) -> Result<u32, AppError> {
+) -> Result<u32, StorageError> {
     let typical = config
         .service(service)
         .map(|s| s.typical_minutes)
@@ -288,30 +213,23 @@ pub fn estimated_wait(
 }
 
 /// The row id of the ticket with this status-page token.
-pub fn id_by_token(connection: &Connection, token: &str) -> Result<i64, AppError> {
-    connection
-        .query_row("SELECT id FROM tickets WHERE token = ?1", [token], |row| {
-            row.get(0)
-        })
-        .optional()?
-        .ok_or(AppError::TicketNotFound)
+pub fn id_by_token(connection: &Connection, token: &str) -> Result<Option<i64>, StorageError> {
+    Ok(connection
+        .prepare_cached("SELECT id FROM tickets WHERE token = ?1")?
+        .query_row([token], |row| row.get(0))
+        .optional()?)
 }
 
-/// The visitor's view of a ticket: its stops, place in line and estimated wait.
+/// The visitor's view of a ticket: its stops, place in line and estimated wait; `None` for
+/// an id that does not exist.
 pub fn view(
     connection: &Connection,
     config: &Config,
     now: DateTime<Utc>,
     ticket_id: i64,
-) -> Result<Ticket, AppError> {
-    let (number, token, language, channel, issued_at, appointment_at): (
-        String,
-        String,
-        String,
-        String,
-        i64,
-        Option<i64>,
-    ) = connection
+) -> Result<Option<Ticket>, StorageError> {
+    type TicketColumns = (String, String, String, String, i64, Option<i64>);
+    let row: Option<TicketColumns> = connection
         .query_row(
             "SELECT number, token, language, channel, issued_at, appointment_at
              FROM tickets WHERE id = ?1",
@@ -327,8 +245,10 @@ pub fn view(
                 ))
             },
         )
-        .optional()?
-        .ok_or(AppError::TicketNotFound)?;
+        .optional()?;
+    let Some((number, token, language, channel, issued_at, appointment_at)) = row else {
+        return Ok(None);
+    };
     let mut statement = connection.prepare_cached(
         "SELECT id, service, status, desk, recalls FROM stops
          WHERE ticket_id = ?1 ORDER BY position, id",
@@ -347,8 +267,7 @@ pub fn view(
     let mut stops = Vec::with_capacity(rows.len());
     let mut current = None;
     for (index, (stop_id, service, status, desk, recalls)) in rows.into_iter().enumerate() {
-        let status = StopStatus::parse(&status)
-            .ok_or_else(|| AppError::Internal(format!("unknown stop status {status}")))?;
+        let status: StopStatus = stored(status, "stops", "status", stop_id)?;
         let active = matches!(
             status,
             StopStatus::Waiting | StopStatus::Called | StopStatus::Serving | StopStatus::Parked
@@ -393,12 +312,12 @@ pub fn view(
             called_to = stop.desk.clone();
         }
     }
-    Ok(Ticket {
+    Ok(Some(Ticket {
         number,
         status_url: config.status_url(&token),
         token,
         language,
-        channel: Channel::parse(&channel).unwrap_or(Channel::Kiosk),
+        channel: stored(channel, "tickets", "channel", ticket_id)?,
         issued_at: from_ms(issued_at),
         appointment_at: appointment_at.map(from_ms),
         stops,
@@ -406,5 +325,5 @@ pub fn view(
         people_ahead,
         estimated_wait_minutes,
         called_to,
-    })
+    }))
 }

@@ -18,6 +18,7 @@ use crate::api::AppState;
 use crate::auth::{
     AgencyScope, DeviceKind, MIN_PASSWORD_LENGTH, hash_password, new_secret, token_hash,
 };
+use crate::domain::AuditAction;
 use crate::error::AppError;
 use crate::storage::{accounts, audit, console, desks};
 
@@ -308,7 +309,7 @@ async fn admin_change<F>(
     state: &AppState,
     page: &StaffPage,
     csrf: &str,
-    action: &'static str,
+    action: AuditAction,
     detail: String,
     change: F,
 ) -> Result<(), Response>
@@ -322,7 +323,7 @@ where
         .store
         .run(move |c| {
             change(c)?;
-            audit::record(c, now, &actor, action, &detail)
+            Ok(audit::record(c, now, &actor, action, &detail)?)
         })
         .await
         .map_err(IntoResponse::into_response)
@@ -400,10 +401,17 @@ pub async fn add_user(State(state): State<AppState>, page: StaffPage, body: Byte
         let hash = password_hash(form.password).await?;
         let now = state.now();
         let detail = format!("{name} ({}, {})", role.as_str(), scope.to_text());
-        admin_change(&state, &page, &form.csrf, "user-add", detail, move |c| {
-            accounts::add_user(c, now, &name, role, &hash)?;
-            accounts::set_user_agencies(c, &name, &scope)
-        })
+        admin_change(
+            &state,
+            &page,
+            &form.csrf,
+            AuditAction::UserAdd,
+            detail,
+            move |c| {
+                accounts::add_user(c, now, &name, role, &hash)?;
+                accounts::set_user_agencies(c, &name, &scope)
+            },
+        )
         .await
     };
     match result.await {
@@ -442,7 +450,7 @@ pub async fn disable_user(
         &state,
         &page,
         &form.csrf,
-        "user-disable",
+        AuditAction::UserDisable,
         form.name,
         move |c| accounts::set_user_disabled(c, &name, true),
     )
@@ -463,7 +471,7 @@ pub async fn enable_user(
         &state,
         &page,
         &form.csrf,
-        "user-enable",
+        AuditAction::UserEnable,
         form.name,
         move |c| accounts::set_user_disabled(c, &name, false),
     )
@@ -488,7 +496,7 @@ pub async fn reset_password(
             &state,
             &page,
             &form.csrf,
-            "password-reset",
+            AuditAction::PasswordReset,
             form.name,
             move |c| accounts::set_password(c, &name, &hash),
         )
@@ -527,9 +535,14 @@ pub async fn add_device(
     let hash = token_hash(&token);
     let now = state.now();
     let (stored_name, detail) = (name.clone(), format!("{} {name}", kind.as_str()));
-    let added = admin_change(&state, &page, &form.csrf, "device-add", detail, move |c| {
-        accounts::add_device(c, now, kind, &stored_name, &hash)
-    })
+    let added = admin_change(
+        &state,
+        &page,
+        &form.csrf,
+        AuditAction::DeviceAdd,
+        detail,
+        move |c| accounts::add_device(c, now, kind, &stored_name, &hash),
+    )
     .await;
     match added {
         Ok(()) => {
@@ -558,7 +571,7 @@ pub async fn revoke_device(
         &state,
         &page,
         &form.csrf,
-        "device-revoke",
+        AuditAction::DeviceRevoke,
         format!("device {id}"),
         move |c| accounts::revoke_device(c, id, now).map(|_| ()),
     )

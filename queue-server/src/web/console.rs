@@ -17,6 +17,7 @@ use super::layout::staff_page;
 use super::session::StaffPage;
 use crate::api::AppState;
 use crate::config::Config;
+use crate::domain::DomainError;
 use crate::storage::console::{DeskView, desk_view};
 
 /// The session's desk, unless the building no longer has it or it no longer serves the
@@ -86,7 +87,13 @@ async fn panel_markup(state: &AppState, page: &StaffPage, desk: &str) -> Result<
     let agencies = page.agencies.clone();
     let view = state
         .store
-        .run(move |c| desk_view(c, &config, now, &id, &agencies))
+        .run(move |c| {
+            let desk = config
+                .building
+                .desk(&id)
+                .ok_or_else(|| DomainError::UnknownDesk(id.clone()))?;
+            Ok(desk_view(c, &config, now, desk, &agencies)?)
+        })
         .await
         .map_err(IntoResponse::into_response)?;
     Ok(desk_panel(&state.config, now, &view))

@@ -17,6 +17,7 @@ use crate::api::AppState;
 use crate::api::extract::{cookie, same_secret, session_token};
 use crate::api::session::{authenticate, clear_session_cookie, end_session, secure_attribute};
 use crate::auth::{AgencyScope, Caller, new_secret, token_hash};
+use crate::domain::AuditAction;
 use crate::error::AppError;
 use crate::storage::{accounts, audit};
 
@@ -230,7 +231,13 @@ pub async fn choose_desk(
         .run(move |c| {
             accounts::set_session_desk(c, &hash, desk.as_deref())?;
             let detail = desk.as_deref().unwrap_or("(none)");
-            audit::record(c, now, &name, "choose-desk", detail)
+            Ok(audit::record(
+                c,
+                now,
+                &name,
+                AuditAction::ChooseDesk,
+                detail,
+            )?)
         })
         .await;
     match stored {

@@ -15,6 +15,7 @@ use maud::{DOCTYPE, Markup, html};
 
 use super::html_response;
 use crate::api::AppState;
+use crate::domain::DomainError;
 use crate::error::AppError;
 use crate::storage::tickets;
 
@@ -45,7 +46,7 @@ pub async fn page(State(state): State<AppState>, Path(token): Path<String>) -> R
                 page_markup(&state.config.building, &ticket, panel),
             )
         }
-        Err(AppError::TicketNotFound) => not_found(&state.config.building),
+        Err(AppError::Domain(DomainError::TicketNotFound)) => not_found(&state.config.building),
         Err(error) => axum::response::IntoResponse::into_response(error),
     }
 }
@@ -53,21 +54,22 @@ pub async fn page(State(state): State<AppState>, Path(token): Path<String>) -> R
 pub async fn panel(State(state): State<AppState>, Path(token): Path<String>) -> Response {
     match load(&state, token).await {
         Ok(ticket) => html_response(StatusCode::OK, panel_markup(&state, &ticket)),
-        Err(AppError::TicketNotFound) => not_found(&state.config.building),
+        Err(AppError::Domain(DomainError::TicketNotFound)) => not_found(&state.config.building),
         Err(error) => axum::response::IntoResponse::into_response(error),
     }
 }
 
 async fn load(state: &AppState, token: String) -> Result<Ticket, AppError> {
     if token.is_empty() || token.len() > 64 {
-        return Err(AppError::TicketNotFound);
+        return Err(DomainError::TicketNotFound.into());
     }
     let (now, config) = (state.now(), state.config.clone());
     state
         .store
         .run(move |connection| {
             let id = tickets::id_by_token(connection, &token)?;
-            tickets::view(connection, &config, now, id)
+            let id = id.ok_or(DomainError::TicketNotFound)?;
+            crate::commands::issue::view(connection, &config, now, id)
         })
         .await
 }

@@ -1,6 +1,6 @@
 //! Desk work through the API: call-next order, multi-stop visits, transfer, no-show, park.
 
-use lotse_protocol::{CallReason, Finish, LinePosition, StopStatus, Transfer};
+use lotse_protocol::{CallReason, ErrorCode, Finish, LinePosition, StopStatus, Transfer};
 
 use crate::util::{Server, issue, new_key};
 
@@ -44,7 +44,7 @@ async fn desk_flow_follows_the_rules() {
 
     // A busy desk cannot call again.
     let busy = staff.call_next("eg-01").await.unwrap_err();
-    assert_eq!(busy.code(), Some("desk_busy"));
+    assert_eq!(busy.code(), Some(ErrorCode::DeskBusy));
 
     staff.start("eg-01").await.unwrap();
     let done = staff.finish("eg-01", &Finish::default()).await.unwrap();
@@ -105,7 +105,7 @@ async fn desk_flow_follows_the_rules() {
     let called = staff.call_next("eg-05").await.unwrap().unwrap();
     assert_eq!(called.number, card_only.number);
     let early = staff.no_show("eg-05").await.unwrap_err();
-    assert_eq!(early.code(), Some("recalls_required"));
+    assert_eq!(early.code(), Some(ErrorCode::RecallsRequired));
     assert_eq!(staff.recall("eg-05").await.unwrap().recalls, 1);
     assert_eq!(staff.recall("eg-05").await.unwrap().recalls, 2);
     let gone = staff.no_show("eg-05").await.unwrap();
@@ -120,13 +120,13 @@ async fn desk_flow_follows_the_rules() {
         .await
         .unwrap();
     let wrong = staff.call("eg-01", &other.number).await.unwrap_err();
-    assert_eq!(wrong.code(), Some("service_not_served_here"));
+    assert_eq!(wrong.code(), Some(ErrorCode::ServiceNotServedHere));
 
     // Devices cannot act at desks; unknown desks are 404.
     let forbidden = kiosk.call_next("eg-01").await.unwrap_err();
-    assert_eq!(forbidden.code(), Some("forbidden"));
+    assert_eq!(forbidden.code(), Some(ErrorCode::Forbidden));
     let unknown = staff.call_next("no-such-desk").await.unwrap_err();
-    assert_eq!(unknown.code(), Some("unknown_desk"));
+    assert_eq!(unknown.code(), Some(ErrorCode::UnknownDesk));
 
     // The lines report counts.
     let queues = server.display().queues().await.unwrap();

@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use lotse_protocol::event_stream::{StreamItem, StreamOptions, subscribe};
-use lotse_protocol::{Change, Event};
+use lotse_protocol::{Change, ErrorCode, Event};
 use tokio::sync::mpsc::Receiver;
 
 use crate::util::{Server, issue, new_key};
@@ -97,7 +97,7 @@ async fn subscribers_see_changes_in_order_and_resume_after_a_restart() {
     let mut anonymous = subscribe(server.client(), None, quick());
     match tokio::time::timeout(Duration::from_secs(10), anonymous.recv()).await {
         Ok(Some(StreamItem::Disconnected(error))) => {
-            assert_eq!(error.code(), Some("unauthenticated"))
+            assert_eq!(error.code(), Some(ErrorCode::Unauthenticated))
         }
         other => panic!("expected an authentication error, got {other:?}"),
     }

@@ -1,5 +1,7 @@
 //! Issuing tickets: numbering per agency, idempotent retries, the visitor status.
 
+use lotse_protocol::ErrorCode;
+
 use crate::util::{Server, issue, new_key};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -61,7 +63,7 @@ async fn numbers_count_per_agency_and_retries_return_the_same_ticket() {
     // The same key with a different request is refused.
     let other = issue(&["eat-pickup"], "fa");
     let error = kiosk.issue_ticket(&other, &key).await.unwrap_err();
-    assert_eq!(error.code(), Some("idempotency_key_reused"));
+    assert_eq!(error.code(), Some(ErrorCode::IdempotencyKeyReused));
 
     // Anyone with the token sees the ticket; nobody without it.
     let anonymous = server.client();
@@ -70,7 +72,7 @@ async fn numbers_count_per_agency_and_retries_return_the_same_ticket() {
     assert_eq!(status.language, "de");
     assert_eq!(status.people_ahead, Some(0));
     let missing = anonymous.ticket("not-a-real-token").await.unwrap_err();
-    assert_eq!(missing.code(), Some("ticket_not_found"));
+    assert_eq!(missing.code(), Some(ErrorCode::TicketNotFound));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -89,7 +91,7 @@ async fn staff_add_walk_ins_and_appointments_check_in() {
         .issue_ticket(&issue(&["naturalisation-advice"], "en"), &new_key())
         .await
         .unwrap_err();
-    assert_eq!(refused.code(), Some("appointment_only"));
+    assert_eq!(refused.code(), Some(ErrorCode::AppointmentOnly));
 
     let booking = server
         .client()
@@ -121,7 +123,7 @@ async fn staff_add_walk_ins_and_appointments_check_in() {
     assert_eq!(imported.imported, 3);
     // A kiosk may not import appointments.
     let forbidden = kiosk.import_appointments(&appointments).await.unwrap_err();
-    assert_eq!(forbidden.code(), Some("forbidden"));
+    assert_eq!(forbidden.code(), Some(ErrorCode::Forbidden));
 
     let check_in = |code: &str| lotse_protocol::CheckIn {
         code: code.into(),
@@ -138,10 +140,13 @@ async fn staff_add_walk_ins_and_appointments_check_in() {
     );
 
     let errors = [
-        ("TERMIN-LATE", "appointment_expired"),
-        ("TERMIN-TOMORROW", "appointment_too_early"),
-        ("NO-SUCH-CODE", "unknown_appointment"),
-        ("\u{1b}[31m garbage from a scanner", "unknown_appointment"),
+        ("TERMIN-LATE", ErrorCode::AppointmentExpired),
+        ("TERMIN-TOMORROW", ErrorCode::AppointmentTooEarly),
+        ("NO-SUCH-CODE", ErrorCode::UnknownAppointment),
+        (
+            "\u{1b}[31m garbage from a scanner",
+            ErrorCode::UnknownAppointment,
+        ),
     ];
     for (code, expected) in errors {
         let error = kiosk.check_in(&check_in(code)).await.unwrap_err();

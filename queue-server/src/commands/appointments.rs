@@ -1,0 +1,72 @@
+//! Appointment commands: importing from a booking system and checking in at the kiosk (or
+//! by staff), each with its event and, for staff, its audit entry.
+
+use chrono::{DateTime, Utc};
+use lotse_protocol::{Appointment, Change, Channel, Ticket};
+use rusqlite::Connection;
+
+use super::issue::{self, NewTicket};
+use crate::config::Config;
+use crate::domain::appointments::{check_in_window, ticket_language};
+use crate::domain::{AuditAction, DomainError};
+use crate::error::AppError;
+use crate::storage::{appointments, audit, events};
+
+/// Inserts or updates appointments; returns how many.
+pub fn import(
+    connection: &Connection,
+    now: DateTime<Utc>,
+    list: &[Appointment],
+    staff: Option<&str>,
+) -> Result<u32, AppError> {
+    appointments::upsert(connection, list)?;
+    let count = u32::try_from(list.len()).unwrap_or(u32::MAX);
+    events::record(connection, now, &Change::AppointmentsImported { count })?;
+    if let Some(staff) = staff {
+        let detail = format!("{count} appointments");
+        audit::record(
+            connection,
+            now,
+            staff,
+            AuditAction::ImportAppointments,
+            &detail,
+        )?;
+    }
+    Ok(count)
+}
+
+/// Checks in with an appointment code and returns the ticket. Checking in twice returns the
+/// same ticket.
+pub fn check_in(
+    connection: &Connection,
+    config: &Config,
+    now: DateTime<Utc>,
+    code: &str,
+    language: Option<&str>,
+    staff: Option<&str>,
+) -> Result<Ticket, AppError> {
+    let code = code.trim();
+    let booked = appointments::find(connection, code)?.ok_or(DomainError::AppointmentNotFound)?;
+    if let Some(ticket_id) = booked.ticket_id {
+        return issue::view(connection, config, now, ticket_id);
+    }
+    check_in_window(config, booked.at, now)?;
+    let language = ticket_language(config, language, booked.language.as_deref())?;
+    let services = [booked.service];
+    let new = NewTicket {
+        services: &services,
+        language: &language,
+        channel: Channel::Appointment,
+        priority: false,
+        appointment_at: Some(booked.at),
+        idempotency: None,
+    };
+    let ticket_id = issue::issue(connection, config, now, new)?;
+    appointments::set_ticket(connection, code, ticket_id)?;
+    let ticket = issue::view(connection, config, now, ticket_id)?;
+    if let Some(staff) = staff {
+        let detail = format!("ticket {} appointment {code}", ticket.number);
+        audit::record(connection, now, staff, AuditAction::CheckIn, &detail)?;
+    }
+    Ok(ticket)
+}

@@ -1,0 +1,118 @@
+//! Issuing a ticket: the idempotent retry, the daily walk-in limit, the day's number, the
+//! rows and the event, in the caller's transaction.
+
+use chrono::{DateTime, Utc};
+use lotse_protocol::{Change, Channel, Ticket};
+use rusqlite::Connection;
+
+use crate::config::Config;
+use crate::domain::issuing::{self, day_of};
+use crate::domain::{AuditAction, DomainError};
+use crate::error::AppError;
+use crate::storage::tickets::{self, TicketRow};
+use crate::storage::{audit, events};
+
+/// Everything needed to issue a ticket.
+pub struct NewTicket<'a> {
+    pub services: &'a [String],
+    pub language: &'a str,
+    pub channel: Channel,
+    pub priority: bool,
+    pub appointment_at: Option<DateTime<Utc>>,
+    /// The idempotency key and a fingerprint of the request it came with.
+    pub idempotency: Option<(&'a str, String)>,
+}
+
+/// Issues a ticket, or returns the ticket issued earlier with the same idempotency key.
+/// Returns the ticket's row id.
+pub fn issue(
+    connection: &Connection,
+    config: &Config,
+    now: DateTime<Utc>,
+    new: NewTicket<'_>,
+) -> Result<i64, AppError> {
+    if let Some((key, request)) = &new.idempotency
+        && let Some((id, earlier)) = tickets::by_idempotency_key(connection, key)?
+    {
+        return if earlier.as_deref() == Some(request.as_str()) {
+            Ok(id)
+        } else {
+            Err(DomainError::IdempotencyKeyReused.into())
+        };
+    }
+    let day = day_of(config, now);
+    if new.channel == Channel::Kiosk {
+        check_walk_in_limits(connection, config, &day, now, new.services)?;
+    }
+    let first = new.services.first().ok_or(DomainError::NoConcern)?;
+    let prefix = config
+        .prefix_of(first)
+        .ok_or_else(|| DomainError::UnknownService(first.clone()))?;
+    let seq = tickets::next_seq(connection, &day, prefix)?;
+    let number = issuing::ticket_number(prefix, seq);
+    let row = TicketRow {
+        day: &day,
+        prefix,
+        seq,
+        number: &number,
+        language: new.language,
+        channel: new.channel,
+        priority: new.priority,
+        appointment_at: new.appointment_at,
+        idempotency: new.idempotency.as_ref().map(|(k, r)| (*k, r.as_str())),
+    };
+    let ticket_id = tickets::insert(connection, &row, new.services, now)?;
+    let change = Change::TicketIssued {
+        number,
+        services: new.services.to_vec(),
+        channel: new.channel,
+    };
+    events::record(connection, now, &change)?;
+    Ok(ticket_id)
+}
+
+/// Refuses a kiosk ticket for a service whose walk-ins for `day` are used up.
+fn check_walk_in_limits(
+    connection: &Connection,
+    config: &Config,
+    day: &str,
+    now: DateTime<Utc>,
+    services: &[String],
+) -> Result<(), AppError> {
+    for id in services {
+        let service = config
+            .service(id)
+            .ok_or_else(|| DomainError::UnknownService(id.clone()))?;
+        let issued = tickets::walk_ins_today(connection, day, id)?;
+        issuing::require_open(id, issuing::availability(config, service, now, issued))?;
+    }
+    Ok(())
+}
+
+/// Issues a ticket and returns the visitor's view of it; a ticket staff issue is audited.
+pub fn issue_ticket(
+    connection: &Connection,
+    config: &Config,
+    now: DateTime<Utc>,
+    new: NewTicket<'_>,
+    staff: Option<&str>,
+) -> Result<Ticket, AppError> {
+    let services = new.services.join(",");
+    let id = issue(connection, config, now, new)?;
+    let ticket = view(connection, config, now, id)?;
+    if let Some(staff) = staff {
+        let detail = format!("ticket {} {services}", ticket.number);
+        audit::record(connection, now, staff, AuditAction::IssueTicket, &detail)?;
+    }
+    Ok(ticket)
+}
+
+/// The visitor's view of a ticket that must exist.
+pub fn view(
+    connection: &Connection,
+    config: &Config,
+    now: DateTime<Utc>,
+    id: i64,
+) -> Result<Ticket, AppError> {
+    Ok(tickets::view(connection, config, now, id)?.ok_or(DomainError::TicketNotFound)?)
+}

@@ -1,0 +1,7 @@
+//! Commands: one function per staff or device action. Each loads what it needs, asks the
+//! domain, and writes rows, event and audit entry in the one transaction the storage thread
+//! runs it in. Handlers authenticate, call a command and map its error.
+
+pub mod appointments;
+pub mod desk;
+pub mod issue;

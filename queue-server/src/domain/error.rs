@@ -1,0 +1,84 @@
+//! Why the domain refuses a change. Each variant maps to one stable API error code
+//! (`crate::error` adds the HTTP status).
+
+use lotse_protocol::{ErrorCode, StopStatus, limits};
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DomainError {
+    #[error("choose at least one service")]
+    NoConcern,
+    #[error("at most {} services per ticket", limits::MAX_CONCERNS)]
+    TooManyConcerns,
+    #[error("\"{0}\" is listed twice")]
+    ConcernTwice(String),
+    #[error("the outcome is at most {} characters", limits::MAX_OUTCOME_BYTES)]
+    OutcomeTooLong,
+    #[error("the note is at most {} characters", limits::MAX_NOTE_BYTES)]
+    NoteTooLong,
+    #[error("unknown service \"{0}\"")]
+    UnknownService(String),
+    #[error("language \"{0}\" is not offered in this building")]
+    UnknownLanguage(String),
+    #[error("\"{0}\" is closed now")]
+    ServiceClosed(String),
+    #[error("\"{0}\" takes no more walk-in visitors today")]
+    WalkInsFull(String),
+    #[error("\"{0}\" is by appointment only")]
+    AppointmentOnly(String),
+    #[error("this Idempotency-Key was used for a different request")]
+    IdempotencyKeyReused,
+    #[error("unknown desk \"{0}\"")]
+    UnknownDesk(String),
+    #[error("no such ticket today")]
+    TicketNotFound,
+    #[error("no appointment with this code")]
+    AppointmentNotFound,
+    #[error("check-in opens {0} minutes before the appointment")]
+    AppointmentTooEarly(u32),
+    #[error("the appointment time has passed")]
+    AppointmentExpired,
+    #[error("the desk is still handling ticket {0}")]
+    DeskBusy(String),
+    #[error("the desk has no current ticket")]
+    NoCurrentTicket,
+    #[error("not possible while the ticket is {}", .0.as_str())]
+    WrongStatus(StopStatus),
+    #[error("recall the ticket {0} time(s) before marking a no-show")]
+    RecallsRequired(u32),
+    #[error("the no-show is too long ago to call the ticket again")]
+    ReactivationWindowPassed,
+    #[error("the ticket is at another desk")]
+    TicketAtOtherDesk,
+    #[error("this desk does not serve \"{0}\"")]
+    ServiceNotServedHere(String),
+}
+
+impl DomainError {
+    /// The stable code clients match on.
+    pub fn code(&self) -> ErrorCode {
+        use DomainError::*;
+        match self {
+            NoConcern | TooManyConcerns | ConcernTwice(_) | OutcomeTooLong | NoteTooLong => {
+                ErrorCode::InvalidInput
+            }
+            UnknownService(_) => ErrorCode::UnknownService,
+            UnknownLanguage(_) => ErrorCode::UnknownLanguage,
+            ServiceClosed(_) => ErrorCode::ServiceClosed,
+            WalkInsFull(_) => ErrorCode::WalkInsFull,
+            AppointmentOnly(_) => ErrorCode::AppointmentOnly,
+            IdempotencyKeyReused => ErrorCode::IdempotencyKeyReused,
+            UnknownDesk(_) => ErrorCode::UnknownDesk,
+            TicketNotFound => ErrorCode::TicketNotFound,
+            AppointmentNotFound => ErrorCode::UnknownAppointment,
+            AppointmentTooEarly(_) => ErrorCode::AppointmentTooEarly,
+            AppointmentExpired => ErrorCode::AppointmentExpired,
+            DeskBusy(_) => ErrorCode::DeskBusy,
+            NoCurrentTicket => ErrorCode::NoCurrentTicket,
+            WrongStatus(_) => ErrorCode::WrongStatus,
+            RecallsRequired(_) => ErrorCode::RecallsRequired,
+            ReactivationWindowPassed => ErrorCode::ReactivationWindowPassed,
+            TicketAtOtherDesk => ErrorCode::TicketAtOtherDesk,
+            ServiceNotServedHere(_) => ErrorCode::ServiceNotServedHere,
+        }
+    }
+}

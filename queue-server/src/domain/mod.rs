@@ -1,0 +1,12 @@
+//! The rules of visits and desks, pure: no SQL, no HTTP, no clock (time is passed in).
+//! The command layer (`crate::commands`) asks these functions what a change means and then
+//! writes it; storage only runs SQL.
+
+pub mod appointments;
+pub mod audit;
+pub mod error;
+pub mod issuing;
+pub mod stop;
+
+pub use audit::AuditAction;
+pub use error::DomainError;

@@ -1,0 +1,38 @@
+//! Storage's own error: SQL failures, a stored value the code does not know (named with its
+//! table and row), and a storage thread that is gone. Rules are not storage's business:
+//! those refusals are `DomainError`s.
+
+#[derive(Debug, thiserror::Error)]
+pub enum StorageError {
+    #[error(transparent)]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("{table} row {row}: unknown stored value \"{value}\" in column {column}")]
+    UnknownValue {
+        table: &'static str,
+        column: &'static str,
+        row: i64,
+        value: String,
+    },
+    #[error("cannot encode a stored value: {0}")]
+    Encode(#[from] serde_json::Error),
+    #[error("commit failed: {0}")]
+    Commit(String),
+    #[error("the storage thread has stopped")]
+    Closed,
+}
+
+/// Reads a stored enum (by its strum name) from a text column; an unknown value is an error
+/// naming the table, column and row — never a silent default.
+pub fn stored<T: std::str::FromStr>(
+    value: String,
+    table: &'static str,
+    column: &'static str,
+    row: i64,
+) -> Result<T, StorageError> {
+    value.parse().map_err(|_| StorageError::UnknownValue {
+        table,
+        column,
+        row,
+        value,
+    })
+}

@@ -11,7 +11,10 @@ use sha2::{Digest, Sha256};
 use crate::domain::DomainError;
 use crate::error::AppError;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr, strum::EnumString, strum::EnumIter,
+)]
+#[strum(serialize_all = "snake_case")]
 pub enum DeviceKind {
     Kiosk,
     Display,
@@ -20,18 +23,13 @@ pub enum DeviceKind {
 }
 
 impl DeviceKind {
+    /// The stored name (one conversion: strum).
     pub fn as_str(self) -> &'static str {
-        match self {
-            DeviceKind::Kiosk => "kiosk",
-            DeviceKind::Display => "display",
-            DeviceKind::Booking => "booking",
-        }
+        self.into()
     }
 
     pub fn parse(text: &str) -> Option<DeviceKind> {
-        [DeviceKind::Kiosk, DeviceKind::Display, DeviceKind::Booking]
-            .into_iter()
-            .find(|k| k.as_str() == text)
+        text.parse().ok()
     }
 }
 

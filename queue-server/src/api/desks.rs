@@ -23,7 +23,7 @@ pub async fn queues(
     let config = state.config.clone();
     let queues = state
         .store
-        .run(move |connection| Ok(desks::queues(connection, &config, now)?))
+        .read(move |connection| Ok(desks::queues(connection, &config, now)?))
         .await?;
     Ok(Json(queues))
 }

@@ -46,7 +46,7 @@ pub async fn load(
     let (now, config) = (state.now(), state.config.clone());
     state
         .store
-        .run(move |connection| {
+        .read(move |connection| {
             Ok(display::snapshot(
                 connection,
                 &config,

@@ -41,14 +41,14 @@ pub async fn stream(
     let store = state.store.clone();
     let mut shutdown = state.shutdown.clone();
     // A client that remembers an id from a newer (e.g. replaced) database starts from now.
-    let newest = store.run(|c| Ok(events::last_id(c)?)).await?;
+    let newest = store.read(|c| Ok(events::last_id(c)?)).await?;
     let mut last = resume_after.map_or(newest, |id| id.min(newest));
     let stream = async_stream::stream! {
         loop {
             // Catch up from the database until it has nothing newer.
             loop {
                 let after = last;
-                let batch = match store.run(move |c| Ok(events::after(c, after, CATCH_UP_BATCH)?)).await {
+                let batch = match store.read(move |c| Ok(events::after(c, after, CATCH_UP_BATCH)?)).await {
                     Ok(batch) => batch,
                     Err(_) => return,
                 };

@@ -85,7 +85,7 @@ pub async fn device(state: &AppState, token: &str) -> Result<Option<Caller>, App
     let hash = token_hash(token);
     state
         .store
-        .run(move |connection| accounts::device_by_token(connection, &hash))
+        .read(move |connection| accounts::device_by_token(connection, &hash))
         .await
 }
 

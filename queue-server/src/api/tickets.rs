@@ -115,7 +115,7 @@ pub async fn status(
     let config = state.config.clone();
     let ticket = state
         .store
-        .run(move |connection| {
+        .read(move |connection| {
             let id = tickets::id_by_token(connection, &token)?;
             let id = id.ok_or(DomainError::TicketNotFound)?;
             issue::view(connection, &config, now, id)

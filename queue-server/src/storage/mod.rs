@@ -14,12 +14,13 @@ pub use error::StorageError;
 pub mod events;
 mod schema;
 pub use schema::prepare;
+mod readers;
 pub mod retention;
 pub mod tickets;
 pub mod time;
 
 use std::path::Path;
-use std::sync::mpsc;
+use std::sync::{Arc, mpsc};
 
 use lotse_protocol::Event;
 use rusqlite::{Connection, TransactionBehavior};
@@ -38,22 +39,30 @@ type Job = Box<dyn FnOnce(&Connection) -> (bool, Reply) + Send>;
 pub struct Store {
     jobs: mpsc::Sender<Job>,
     events: broadcast::Sender<Event>,
+    /// Read-only connections; none for an in-memory database (the writer serves reads).
+    readers: Option<Arc<readers::Readers>>,
 }
 
 impl Store {
     /// Opens (creating if needed) and migrates the database, then starts the writer thread.
     pub fn open(path: &Path) -> anyhow::Result<Store> {
-        let connection = Connection::open(path)?;
-        Store::start(connection)
-    }
-
-    /// A store on a private in-memory database, for tests.
-    pub fn in_memory() -> anyhow::Result<Store> {
-        Store::start(Connection::open_in_memory()?)
-    }
-
-    fn start(mut connection: Connection) -> anyhow::Result<Store> {
+        let mut connection = Connection::open(path)?;
         schema::prepare(&mut connection)?;
+        let readers = readers::Readers::open(path)?;
+        Store::start(connection, Some(readers))
+    }
+
+    /// A store on a private in-memory database, for tests; its reads go through the writer.
+    pub fn in_memory() -> anyhow::Result<Store> {
+        let mut connection = Connection::open_in_memory()?;
+        schema::prepare(&mut connection)?;
+        Store::start(connection, None)
+    }
+
+    fn start(
+        connection: Connection,
+        readers: Option<Arc<readers::Readers>>,
+    ) -> anyhow::Result<Store> {
         let last_event = events::last_id(&connection)?;
         let (jobs, receiver) = mpsc::channel::<Job>();
         let (events, _) = broadcast::channel(4096);
@@ -61,7 +70,11 @@ impl Store {
         std::thread::Builder::new()
             .name("lotse-storage".into())
             .spawn(move || writer_loop(connection, receiver, broadcaster, last_event))?;
-        Ok(Store { jobs, events })
+        Ok(Store {
+            jobs,
+            events,
+            readers,
+        })
     }
 
     /// Runs `work` in the storage thread inside a transaction and returns its result once the
@@ -89,6 +102,19 @@ impl Store {
         receiver
             .await
             .map_err(|_| AppError::Internal("the storage request failed".into()))?
+    }
+
+    /// Runs `work` on a read-only connection in one read transaction: it sees the last
+    /// commit and waits neither for the writer nor makes the writer wait. Changes fail.
+    pub async fn read<R, F>(&self, work: F) -> Result<R, AppError>
+    where
+        R: Send + 'static,
+        F: FnOnce(&Connection) -> Result<R, AppError> + Send + 'static,
+    {
+        match &self.readers {
+            Some(readers) => readers.run(work).await,
+            None => self.run(work).await,
+        }
     }
 
     /// Events committed from now on.

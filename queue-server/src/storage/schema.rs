@@ -136,27 +136,123 @@ CREATE INDEX audit_by_at ON audit (at);
     ),
     // The agencies a staff account works for ('*' = all): desk choice and transfer notes.
     M::up("ALTER TABLE users ADD COLUMN agencies TEXT NOT NULL DEFAULT '*';"),
+    // Stored enums get CHECK constraints (SQLite adds them only by rebuilding a table; the
+    // foreign keys are off while migrating, see `prepare`). A value outside the list stops
+    // the migration instead of being read back as something else later.
+    M::up(CHECKED_ENUMS),
 ];
+
+/// The rebuild of the tables that store enums, with their CHECK constraints. The lists are
+/// the strum names of `StopStatus`, `Channel`, `Role` and `DeviceKind` (a test keeps them in
+/// step).
+const CHECKED_ENUMS: &str = r#"
+CREATE TABLE tickets_checked (
+    id               INTEGER PRIMARY KEY,
+    day              TEXT NOT NULL,
+    prefix           TEXT NOT NULL,
+    seq              INTEGER NOT NULL,
+    number           TEXT NOT NULL,
+    token            TEXT NOT NULL UNIQUE,
+    language         TEXT NOT NULL,
+    channel          TEXT NOT NULL CHECK (channel IN ('kiosk', 'appointment', 'walk_in')),
+    priority         INTEGER NOT NULL DEFAULT 0 CHECK (priority IN (0, 1)),
+    issued_at        INTEGER NOT NULL,
+    appointment_at   INTEGER,
+    idempotency_key  TEXT UNIQUE,
+    request          TEXT,
+    UNIQUE (day, prefix, seq),
+    UNIQUE (day, number)
+) STRICT;
+INSERT INTO tickets_checked (id, day, prefix, seq, number, token, language, channel, priority,
+                             issued_at, appointment_at, idempotency_key, request)
+    SELECT id, day, prefix, seq, number, token, language, channel, priority,
+           issued_at, appointment_at, idempotency_key, request FROM tickets;
+DROP TABLE tickets;
+ALTER TABLE tickets_checked RENAME TO tickets;
+
+CREATE TABLE stops_checked (
+    id           INTEGER PRIMARY KEY,
+    ticket_id    INTEGER NOT NULL REFERENCES tickets (id),
+    position     INTEGER NOT NULL,
+    service      TEXT NOT NULL,
+    status       TEXT NOT NULL CHECK (status IN ('pending', 'waiting', 'called', 'serving',
+                     'done', 'no_show', 'cancelled', 'parked', 'transferred')),
+    queued_at    INTEGER NOT NULL,
+    front        INTEGER NOT NULL DEFAULT 0 CHECK (front IN (0, 1)),
+    desk         TEXT,
+    called_at    INTEGER,
+    started_at   INTEGER,
+    finished_at  INTEGER,
+    recalls      INTEGER NOT NULL DEFAULT 0 CHECK (recalls >= 0),
+    outcome      TEXT,
+    -- At a desk means having one; waiting or pending means having none.
+    CHECK (status NOT IN ('called', 'serving') OR desk IS NOT NULL),
+    CHECK (status NOT IN ('waiting', 'pending') OR desk IS NULL)
+) STRICT;
+INSERT INTO stops_checked (id, ticket_id, position, service, status, queued_at, front, desk,
+                           called_at, started_at, finished_at, recalls, outcome)
+    SELECT id, ticket_id, position, service, status, queued_at, front, desk,
+           called_at, started_at, finished_at, recalls, outcome FROM stops;
+DROP TABLE stops;
+ALTER TABLE stops_checked RENAME TO stops;
+CREATE INDEX stops_by_ticket ON stops (ticket_id, position, id);
+CREATE INDEX stops_by_status ON stops (status, service);
+CREATE INDEX stops_by_desk ON stops (desk, status);
+CREATE INDEX stops_by_called_at ON stops (called_at);
+CREATE INDEX stops_finished_by_service ON stops (service, status, finished_at);
+
+CREATE TABLE users_checked (
+    id             INTEGER PRIMARY KEY,
+    name           TEXT NOT NULL UNIQUE,
+    role           TEXT NOT NULL CHECK (role IN ('staff', 'supervisor', 'admin')),
+    password_hash  TEXT NOT NULL,
+    disabled       INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)),
+    created_at     INTEGER NOT NULL,
+    agencies       TEXT NOT NULL DEFAULT '*'
+) STRICT;
+INSERT INTO users_checked (id, name, role, password_hash, disabled, created_at, agencies)
+    SELECT id, name, role, password_hash, disabled, created_at, agencies FROM users;
+DROP TABLE users;
+ALTER TABLE users_checked RENAME TO users;
+
+CREATE TABLE devices_checked (
+    id          INTEGER PRIMARY KEY,
+    kind        TEXT NOT NULL CHECK (kind IN ('kiosk', 'display', 'booking')),
+    name        TEXT NOT NULL,
+    token_hash  TEXT NOT NULL UNIQUE,
+    created_at  INTEGER NOT NULL,
+    revoked_at  INTEGER,
+    printer     TEXT CHECK (printer IN ('ready', 'paper_out', 'cover_open', 'offline',
+                                        'unreachable'))
+) STRICT;
+INSERT INTO devices_checked (id, kind, name, token_hash, created_at, revoked_at, printer)
+    SELECT id, kind, name, token_hash, created_at, revoked_at, printer FROM devices;
+DROP TABLE devices;
+ALTER TABLE devices_checked RENAME TO devices;
+"#;
 
 /// Sets durability pragmas and brings the schema to the newest version.
 pub fn prepare(connection: &mut Connection) -> anyhow::Result<()> {
     // WAL with synchronous=FULL: an acknowledged ticket survives a crash and a power loss.
     connection.pragma_update(None, "journal_mode", "WAL")?;
     connection.pragma_update(None, "synchronous", "FULL")?;
-    connection.pragma_update(None, "foreign_keys", "ON")?;
     connection.busy_timeout(std::time::Duration::from_secs(5))?;
+    // Foreign keys are off while migrating (a table rebuild drops a referenced table; the
+    // pragma cannot change inside the migration's transaction), checked afterwards, then on.
+    connection.pragma_update(None, "foreign_keys", "OFF")?;
     Migrations::from_slice(MIGRATIONS).to_latest(connection)?;
+    let broken: i64 =
+        connection.query_row("SELECT COUNT(*) FROM pragma_foreign_key_check", [], |row| {
+            row.get(0)
+        })?;
+    anyhow::ensure!(
+        broken == 0,
+        "{broken} rows break a foreign key after migrating"
+    );
+    connection.pragma_update(None, "foreign_keys", "ON")?;
     Ok(())
 }
 
 #[cfg(test)]
-mod tests {
-    #[test]
-    fn migrations_are_valid() {
-        assert!(
-            rusqlite_migration::Migrations::from_slice(super::MIGRATIONS)
-                .validate()
-                .is_ok()
-        );
-    }
-}
+#[path = "schema_tests.rs"]
+mod tests;

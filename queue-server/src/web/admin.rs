@@ -57,7 +57,7 @@ async fn overview_markup(state: &AppState) -> Result<Markup, AppError> {
     let (now, config) = (state.now(), state.config.clone());
     let (desk_rows, queues) = state
         .store
-        .run(move |c| {
+        .read(move |c| {
             Ok((
                 console::overview(c, &config, now)?,
                 desks::queues(c, &config, now)?,
@@ -161,7 +161,7 @@ async fn admin_page(
 ) -> Response {
     let loaded = state
         .store
-        .run(|c| {
+        .read(|c| {
             Ok((
                 accounts::users(c)?,
                 accounts::devices(c)?,

@@ -87,7 +87,7 @@ async fn panel_markup(state: &AppState, page: &StaffPage, desk: &str) -> Result<
     let agencies = page.agencies.clone();
     let view = state
         .store
-        .run(move |c| {
+        .read(move |c| {
             let desk = config
                 .building
                 .desk(&id)

@@ -66,7 +66,7 @@ async fn load(state: &AppState, token: String) -> Result<Ticket, AppError> {
     let (now, config) = (state.now(), state.config.clone());
     state
         .store
-        .run(move |connection| {
+        .read(move |connection| {
             let id = tickets::id_by_token(connection, &token)?;
             let id = id.ok_or(DomainError::TicketNotFound)?;
             crate::commands::issue::view(connection, &config, now, id)

@@ -1,0 +1,66 @@
+//! Reads run on read-only connections beside the writer: they see the last commit, do not
+//! wait while the writer is busy, and cannot change anything.
+
+#![allow(clippy::unwrap_used)] // Tests may panic on unexpected errors.
+
+use std::time::Duration;
+
+use lotse_queue_server::error::AppError;
+use lotse_queue_server::storage::Store;
+
+fn count_events(c: &rusqlite::Connection) -> Result<i64, AppError> {
+    Ok(c.query_row("SELECT COUNT(*) FROM events", [], |r| r.get(0))?)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reads_see_commits_and_do_not_wait_for_a_busy_writer() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("lotse.db")).unwrap();
+    store
+        .run(|c| {
+            c.execute("INSERT INTO events (at, body) VALUES (1, '{}')", [])?;
+            Ok(())
+        })
+        .await
+        .unwrap();
+    assert_eq!(store.read(count_events).await.unwrap(), 1);
+
+    // The writer is held inside its transaction (with an uncommitted event) until released.
+    let (release, held) = std::sync::mpsc::channel::<()>();
+    let (entered, inside) = tokio::sync::oneshot::channel::<()>();
+    let writer = store.clone();
+    let write = tokio::spawn(async move {
+        writer
+            .run(move |c| {
+                c.execute("INSERT INTO events (at, body) VALUES (2, '{}')", [])?;
+                let _ = entered.send(());
+                let _ = held.recv();
+                Ok(())
+            })
+            .await
+    });
+    inside.await.unwrap();
+    // Through the writer this read would wait for the release that comes only after it.
+    let seen = tokio::time::timeout(Duration::from_secs(30), store.read(count_events))
+        .await
+        .expect("a read must not wait for the writer")
+        .unwrap();
+    assert_eq!(seen, 1, "the uncommitted event is not visible");
+    release.send(()).unwrap();
+    write.await.unwrap().unwrap();
+    assert_eq!(store.read(count_events).await.unwrap(), 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_read_cannot_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("lotse.db")).unwrap();
+    let written = store
+        .read(|c| {
+            c.execute("INSERT INTO events (at, body) VALUES (1, '{}')", [])?;
+            Ok(())
+        })
+        .await;
+    assert!(matches!(written, Err(AppError::Storage(_))), "{written:?}");
+    assert_eq!(store.read(count_events).await.unwrap(), 0);
+}

@@ -12,7 +12,14 @@ use crate::domain::DomainError;
 use crate::error::AppError;
 
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr, strum::EnumString, strum::EnumIter,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::EnumIter
 )]
 #[strum(serialize_all = "snake_case")]
 pub enum DeviceKind {
@@ -189,9 +196,6 @@ pub fn verify_password(password: &str, stored: &str) -> bool {
 pub fn dummy_hash() -> &'static str {
     "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$6H1ZzjbPpHvpXHP6f5Jq3mDQzCwYyeXRHcnL7ue2ZXg"
 }
-
-/// Minimum password length for staff accounts.
-pub const MIN_PASSWORD_LENGTH: usize = 10;
 
 #[cfg(test)]
 mod tests {

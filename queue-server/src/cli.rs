@@ -11,10 +11,9 @@ use lotse_protocol::Role;
 use tracing_subscriber::EnvFilter;
 
 use crate::api::system_clock;
-use crate::auth::{
-    AgencyScope, DeviceKind, MIN_PASSWORD_LENGTH, hash_password, new_secret, token_hash,
-};
+use crate::auth::{AgencyScope, DeviceKind, hash_password, new_secret, token_hash};
 use crate::config::Config;
+use crate::domain::accounts::{account_name, check_password};
 use crate::storage::{Store, accounts};
 
 #[derive(Debug, Parser)]
@@ -258,13 +257,8 @@ pub async fn add_user(
     password: &str,
     agencies: AgencyScope,
 ) -> anyhow::Result<()> {
-    let name = name.trim().to_owned();
-    if name.is_empty() || name.len() > 100 {
-        bail!("the name must be 1-100 characters");
-    }
-    if password.chars().count() < MIN_PASSWORD_LENGTH {
-        bail!("the password must have at least {MIN_PASSWORD_LENGTH} characters");
-    }
+    let name = account_name(name)?;
+    check_password(password)?;
     let store =
         Store::open(db).with_context(|| format!("cannot open database {}", db.display()))?;
     let password = password.to_owned();

@@ -97,8 +97,8 @@ impl AppError {
 fn domain_status(error: &DomainError) -> StatusCode {
     use DomainError::*;
     match error {
-        NoConcern | TooManyConcerns | ConcernTwice(_) | OutcomeTooLong | NoteTooLong
-        | UnknownService(_) | UnknownLanguage(_) | IdempotencyKeyReused => {
+        NoConcern | TooManyConcerns | ConcernTwice(_) | OutcomeTooLong | NoteTooLong | BadName
+        | WeakPassword | UnknownService(_) | UnknownLanguage(_) | IdempotencyKeyReused => {
             StatusCode::UNPROCESSABLE_ENTITY
         }
         UnknownDesk(_) | TicketNotFound | AppointmentNotFound => StatusCode::NOT_FOUND,

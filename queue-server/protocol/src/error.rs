@@ -22,11 +22,9 @@ pub struct ApiErrorBody {
     Hash,
     Serialize,
     Deserialize,
-    ToSchema,
-    strum::IntoStaticStr,
-    strum::Display,
-    strum::EnumIter,
+    ToSchema
 )]
+#[derive(strum::IntoStaticStr, strum::Display, strum::EnumIter)]
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
 pub enum ErrorCode {

@@ -13,11 +13,9 @@ use utoipa::ToSchema;
     Ord,
     Serialize,
     Deserialize,
-    ToSchema,
-    strum::IntoStaticStr,
-    strum::EnumString,
-    strum::EnumIter,
+    ToSchema
 )]
+#[derive(strum::IntoStaticStr, strum::EnumString, strum::EnumIter)]
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
 pub enum Role {

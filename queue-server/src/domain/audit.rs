@@ -3,7 +3,14 @@
 
 /// An audited action.
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr, strum::EnumString, strum::EnumIter,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::EnumIter
 )]
 #[strum(serialize_all = "kebab-case")]
 pub enum AuditAction {

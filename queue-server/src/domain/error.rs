@@ -15,6 +15,16 @@ pub enum DomainError {
     OutcomeTooLong,
     #[error("the note is at most {} characters", limits::MAX_NOTE_BYTES)]
     NoteTooLong,
+    #[error(
+        "the name must be 1-{} characters, without line breaks",
+        super::accounts::MAX_NAME_BYTES
+    )]
+    BadName,
+    #[error(
+        "the password needs at least {} characters",
+        super::accounts::MIN_PASSWORD_LENGTH
+    )]
+    WeakPassword,
     #[error("unknown service \"{0}\"")]
     UnknownService(String),
     #[error("language \"{0}\" is not offered in this building")]
@@ -58,9 +68,8 @@ impl DomainError {
     pub fn code(&self) -> ErrorCode {
         use DomainError::*;
         match self {
-            NoConcern | TooManyConcerns | ConcernTwice(_) | OutcomeTooLong | NoteTooLong => {
-                ErrorCode::InvalidInput
-            }
+            NoConcern | TooManyConcerns | ConcernTwice(_) | OutcomeTooLong | NoteTooLong
+            | BadName | WeakPassword => ErrorCode::InvalidInput,
             UnknownService(_) => ErrorCode::UnknownService,
             UnknownLanguage(_) => ErrorCode::UnknownLanguage,
             ServiceClosed(_) => ErrorCode::ServiceClosed,

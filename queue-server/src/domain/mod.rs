@@ -2,6 +2,7 @@
 //! The command layer (`crate::commands`) asks these functions what a change means and then
 //! writes it; storage only runs SQL.
 
+pub mod accounts;
 pub mod appointments;
 pub mod audit;
 pub mod error;

@@ -15,10 +15,9 @@ use super::html_response;
 use super::layout::{role_name, staff_page};
 use super::session::StaffPage;
 use crate::api::AppState;
-use crate::auth::{
-    AgencyScope, DeviceKind, MIN_PASSWORD_LENGTH, hash_password, new_secret, token_hash,
-};
+use crate::auth::{AgencyScope, DeviceKind, hash_password, new_secret, token_hash};
 use crate::domain::AuditAction;
+use crate::domain::accounts::{MIN_PASSWORD_LENGTH, account_name, check_password};
 use crate::error::AppError;
 use crate::storage::{accounts, audit, console, desks};
 
@@ -335,12 +334,7 @@ fn done(what: &str) -> Response {
 
 async fn password_hash(password: Option<String>) -> Result<String, Response> {
     let password = password.unwrap_or_default();
-    if password.chars().count() < MIN_PASSWORD_LENGTH || password.len() > 1_000 {
-        return Err(AppError::InvalidInput(format!(
-            "the password needs at least {MIN_PASSWORD_LENGTH} characters"
-        ))
-        .into_response());
-    }
+    check_password(&password).map_err(|e| AppError::from(e).into_response())?;
     tokio::task::spawn_blocking(move || hash_password(&password))
         .await
         .map_err(|e| AppError::Internal(e.to_string()).into_response())?
@@ -374,12 +368,7 @@ pub async fn add_user(State(state): State<AppState>, page: StaffPage, body: Byte
     let result = async {
         page.require(Role::Admin)?;
         page.check(&form.csrf)?;
-        let name = form.name.trim().to_owned();
-        if name.is_empty() || name.len() > 100 {
-            return Err(
-                AppError::InvalidInput("the name must be 1-100 characters".into()).into_response(),
-            );
-        }
+        let name = account_name(&form.name).map_err(|e| AppError::from(e).into_response())?;
         let role = form
             .role
             .as_deref()
@@ -527,10 +516,10 @@ pub async fn add_device(
     let Some(kind) = form.kind.as_deref().and_then(DeviceKind::parse) else {
         return AppError::InvalidInput("unknown device kind".into()).into_response();
     };
-    let name = form.name.unwrap_or_default().trim().to_owned();
-    if name.is_empty() || name.len() > 100 {
-        return AppError::InvalidInput("the name must be 1-100 characters".into()).into_response();
-    }
+    let name = match account_name(&form.name.unwrap_or_default()) {
+        Ok(name) => name,
+        Err(error) => return AppError::from(error).into_response(),
+    };
     let token = new_secret();
     let hash = token_hash(&token);
     let now = state.now();

@@ -4,6 +4,7 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
+use chrono::{DateTime, Utc};
 use lotse_protocol::{
     ApiErrorBody, Building, Channel, CheckIn, ImportAppointments, ImportedAppointments,
     IssueTicket, Ticket,
@@ -69,7 +70,7 @@ pub async fn issue(
     let fingerprint = serde_json::to_string(&(&request, channel))
         .map_err(|e| AppError::Internal(e.to_string()))?;
     let staff = caller.staff().ok().map(str::to_owned);
-    let ticket = state
+    let issued = state
         .store
         .run(move |connection| {
             let new = NewTicket {
@@ -83,6 +84,7 @@ pub async fn issue(
             issue::issue_ticket(connection, &config, now, new, staff.as_deref())
         })
         .await?;
+    let ticket = read_view(&state, issued.id, now).await?;
     Ok((StatusCode::CREATED, Json(ticket)))
 }
 
@@ -144,7 +146,7 @@ pub async fn check_in(
     let now = state.now();
     let config = state.config.clone();
     let staff = caller.staff().ok().map(str::to_owned);
-    let ticket = state
+    let id = state
         .store
         .run(move |connection| {
             appointments::check_in(
@@ -157,7 +159,17 @@ pub async fn check_in(
             )
         })
         .await?;
+    let ticket = read_view(&state, id, now).await?;
     Ok((StatusCode::CREATED, Json(ticket)))
+}
+
+/// The visitor's view of a ticket just written, read on a reader after the commit.
+async fn read_view(state: &AppState, id: i64, now: DateTime<Utc>) -> Result<Ticket, AppError> {
+    let config = state.config.clone();
+    state
+        .store
+        .read(move |connection| issue::view(connection, &config, now, id))
+        .await
 }
 
 #[utoipa::path(post, path = "/api/v1/appointments", tag = "booking",

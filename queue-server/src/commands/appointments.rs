@@ -2,7 +2,7 @@
 //! by staff), each with its event and, for staff, its audit entry.
 
 use chrono::{DateTime, Utc};
-use lotse_protocol::{Appointment, Change, Channel, Ticket};
+use lotse_protocol::{Appointment, Change, Channel};
 use rusqlite::Connection;
 
 use super::issue::{self, NewTicket};
@@ -35,8 +35,8 @@ pub fn import(
     Ok(count)
 }
 
-/// Checks in with an appointment code and returns the ticket. Checking in twice returns the
-/// same ticket.
+/// Checks in with an appointment code and returns the ticket's id (its view is read after
+/// the commit). Checking in twice returns the same ticket.
 pub fn check_in(
     connection: &Connection,
     config: &Config,
@@ -44,11 +44,11 @@ pub fn check_in(
     code: &str,
     language: Option<&str>,
     staff: Option<&str>,
-) -> Result<Ticket, AppError> {
+) -> Result<i64, AppError> {
     let code = code.trim();
     let booked = appointments::find(connection, code)?.ok_or(DomainError::AppointmentNotFound)?;
     if let Some(ticket_id) = booked.ticket_id {
-        return issue::view(connection, config, now, ticket_id);
+        return Ok(ticket_id);
     }
     check_in_window(config, booked.at, now)?;
     let language = ticket_language(config, language, booked.language.as_deref())?;
@@ -61,12 +61,11 @@ pub fn check_in(
         appointment_at: Some(booked.at),
         idempotency: None,
     };
-    let ticket_id = issue::issue(connection, config, now, new)?;
-    appointments::set_ticket(connection, code, ticket_id)?;
-    let ticket = issue::view(connection, config, now, ticket_id)?;
+    let issued = issue::issue(connection, config, now, new)?;
+    appointments::set_ticket(connection, code, issued.id)?;
     if let Some(staff) = staff {
-        let detail = format!("ticket {} appointment {code}", ticket.number);
+        let detail = format!("ticket {} appointment {code}", issued.number);
         audit::record(connection, now, staff, AuditAction::CheckIn, &detail)?;
     }
-    Ok(ticket)
+    Ok(issued.id)
 }

@@ -39,8 +39,7 @@ async fn store_with_ticket() -> (Store, String) {
                 appointment_at: None,
                 idempotency: None,
             };
-            let id = issue(c, &config, now(), new)?;
-            Ok(crate::commands::issue::view(c, &config, now(), id)?.number)
+            Ok(issue(c, &config, now(), new)?.number)
         })
         .await
         .unwrap();

@@ -23,19 +23,26 @@ pub struct NewTicket<'a> {
     pub idempotency: Option<(&'a str, String)>,
 }
 
+/// A ticket written (or found again by its idempotency key).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Issued {
+    pub id: i64,
+    pub number: String,
+}
+
 /// Issues a ticket, or returns the ticket issued earlier with the same idempotency key.
-/// Returns the ticket's row id.
 pub fn issue(
     connection: &Connection,
     config: &Config,
     now: DateTime<Utc>,
     new: NewTicket<'_>,
-) -> Result<i64, AppError> {
+) -> Result<Issued, AppError> {
     if let Some((key, request)) = &new.idempotency
         && let Some((id, earlier)) = tickets::by_idempotency_key(connection, key)?
     {
         return if earlier.as_deref() == Some(request.as_str()) {
-            Ok(id)
+            let number = tickets::number_of(connection, id)?;
+            Ok(Issued { id, number })
         } else {
             Err(DomainError::IdempotencyKeyReused.into())
         };
@@ -63,12 +70,15 @@ pub fn issue(
     };
     let ticket_id = tickets::insert(connection, &row, new.services, now)?;
     let change = Change::TicketIssued {
-        number,
+        number: number.clone(),
         services: new.services.to_vec(),
         channel: new.channel,
     };
     events::record(connection, now, &change)?;
-    Ok(ticket_id)
+    Ok(Issued {
+        id: ticket_id,
+        number,
+    })
 }
 
 /// Refuses a kiosk ticket for a service whose walk-ins for `day` are used up.
@@ -83,28 +93,28 @@ fn check_walk_in_limits(
         let service = config
             .service(id)
             .ok_or_else(|| DomainError::UnknownService(id.clone()))?;
-        let issued = tickets::walk_ins_today(connection, day, id)?;
+        let issued = tickets::walk_ins_toward_limit(connection, day, service)?;
         issuing::require_open(id, issuing::availability(config, service, now, issued))?;
     }
     Ok(())
 }
 
-/// Issues a ticket and returns the visitor's view of it; a ticket staff issue is audited.
+/// Issues a ticket; a ticket staff issue is audited. The visitor's view is read after the
+/// commit (`view`, on a reader), so the writer only writes.
 pub fn issue_ticket(
     connection: &Connection,
     config: &Config,
     now: DateTime<Utc>,
     new: NewTicket<'_>,
     staff: Option<&str>,
-) -> Result<Ticket, AppError> {
+) -> Result<Issued, AppError> {
     let services = new.services.join(",");
-    let id = issue(connection, config, now, new)?;
-    let ticket = view(connection, config, now, id)?;
+    let issued = issue(connection, config, now, new)?;
     if let Some(staff) = staff {
-        let detail = format!("ticket {} {services}", ticket.number);
+        let detail = format!("ticket {} {services}", issued.number);
         audit::record(connection, now, staff, AuditAction::IssueTicket, &detail)?;
     }
-    Ok(ticket)
+    Ok(issued)
 }
 
 /// The visitor's view of a ticket that must exist.

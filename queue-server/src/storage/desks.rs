@@ -287,7 +287,7 @@ pub fn queues(
             .map(|c| (now - c.queued_at).num_minutes().max(0))
             .max()
             .unwrap_or(0);
-        let issued = super::tickets::walk_ins_today(connection, &day, &service.id)?;
+        let issued = super::tickets::walk_ins_toward_limit(connection, &day, service)?;
         services.push(ServiceQueue {
             service: service.id.clone(),
             agency: service.agency.clone(),

@@ -2,7 +2,7 @@
 
 use base64::Engine;
 use chrono::{DateTime, Utc};
-use lotse_protocol::{Channel, StopStatus, Ticket};
+use lotse_protocol::{Channel, Service, StopStatus, Ticket};
 use rand::RngCore;
 use rusqlite::{Connection, OptionalExtension, params};
 
@@ -108,18 +108,22 @@ pub fn insert(
     Ok(ticket_id)
 }
 
-/// How many kiosk stops of `service` were issued on `day` (the daily walk-in limit).
-pub fn walk_ins_today(
+/// How many kiosk stops of `service` were issued on `day`, for its daily walk-in limit; 0
+/// for a service without a limit (counting scans the day's tickets).
+pub fn walk_ins_toward_limit(
     connection: &Connection,
     day: &str,
-    service: &str,
+    service: &Service,
 ) -> Result<u32, StorageError> {
+    if service.daily_walk_in_limit.is_none() {
+        return Ok(0);
+    }
     let issued: i64 = connection
         .prepare_cached(
             "SELECT COUNT(*) FROM stops s JOIN tickets t ON t.id = s.ticket_id
              WHERE t.day = ?1 AND t.channel = 'kiosk' AND s.service = ?2",
         )?
-        .query_row(params![day, service], |row| row.get(0))?;
+        .query_row(params![day, service.id], |row| row.get(0))?;
     Ok(u32::try_from(issued).unwrap_or(u32::MAX))
 }
 
@@ -210,6 +214,13 @@ pub fn estimated_wait(
         average,
         u32::try_from(active).unwrap_or(1),
     ))
+}
+
+/// The number of ticket `id`.
+pub fn number_of(connection: &Connection, id: i64) -> Result<String, StorageError> {
+    Ok(connection
+        .prepare_cached("SELECT number FROM tickets WHERE id = ?1")?
+        .query_row([id], |row| row.get(0))?)
 }
 
 /// The row id of the ticket with this status-page token.

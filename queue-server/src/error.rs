@@ -97,7 +97,7 @@ impl AppError {
 fn domain_status(error: &DomainError) -> StatusCode {
     use DomainError::*;
     match error {
-        NoConcern | TooManyConcerns | ConcernTwice(_) | OutcomeTooLong | NoteTooLong | BadName
+        NoConcern | TooManyConcerns | ConcernTwice(_) | UnknownOutcome | NoteTooLong | BadName
         | WeakPassword | UnknownService(_) | UnknownLanguage(_) | IdempotencyKeyReused => {
             StatusCode::UNPROCESSABLE_ENTITY
         }

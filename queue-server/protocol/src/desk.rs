@@ -90,7 +90,8 @@ pub struct Resume {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Finish {
-    /// A short outcome code for statistics, e.g. `completed`, `documents_missing`.
+    /// An outcome code for statistics: `completed`, `documents_missing`, `follow_up` or
+    /// `referred` (no free text).
     #[serde(default)]
     pub outcome: Option<String>,
 }

@@ -4,8 +4,5 @@
 /// The most concerns (services) one visit may have.
 pub const MAX_CONCERNS: usize = 6;
 
-/// The longest outcome text a desk may record when finishing (in bytes).
-pub const MAX_OUTCOME_BYTES: usize = 64;
-
 /// The longest transfer note (in bytes).
 pub const MAX_NOTE_BYTES: usize = 2_000;

@@ -48,7 +48,10 @@ pub async fn stream(
             // Catch up from the database until it has nothing newer.
             loop {
                 let after = last;
-                let batch = match store.read(move |c| Ok(events::after(c, after, CATCH_UP_BATCH)?)).await {
+                // A replay reaches back to the start of today at most (privacy: yesterday's
+                // visits are nobody's business any more).
+                let today = state.config.day_start(state.now());
+                let batch = match store.read(move |c| Ok(events::after(c, after, today, CATCH_UP_BATCH)?)).await {
                     Ok(batch) => batch,
                     Err(_) => return,
                 };

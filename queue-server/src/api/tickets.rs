@@ -16,7 +16,7 @@ use crate::auth::{Caller, DeviceKind};
 use crate::commands::appointments;
 use crate::commands::issue::{self, NewTicket};
 use crate::domain::DomainError;
-use crate::domain::issuing::check_request;
+use crate::domain::issuing::{check_request, day_of};
 use crate::error::AppError;
 use crate::storage::tickets;
 
@@ -118,7 +118,8 @@ pub async fn status(
     let ticket = state
         .store
         .read(move |connection| {
-            let id = tickets::id_by_token(connection, &token)?;
+            let day = day_of(&config, now);
+            let id = tickets::id_by_token(connection, &token, &day)?;
             let id = id.ok_or(DomainError::TicketNotFound)?;
             issue::view(connection, &config, now, id)
         })

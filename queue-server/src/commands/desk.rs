@@ -9,6 +9,7 @@ use rusqlite::Connection;
 use crate::config::Config;
 use crate::domain::DomainError;
 use crate::domain::issuing::day_of;
+use crate::domain::outcomes::is_outcome;
 use crate::domain::stop::{self, Named, Rules, StopAction};
 use crate::error::AppError;
 use crate::storage::desks::{self, StopRow};
@@ -52,7 +53,7 @@ impl DeskRequest {
         match self {
             DeskRequest::Finish {
                 outcome: Some(outcome),
-            } if outcome.len() > limits::MAX_OUTCOME_BYTES => Err(DomainError::OutcomeTooLong),
+            } if !is_outcome(outcome) => Err(DomainError::UnknownOutcome),
             DeskRequest::Transfer(Transfer {
                 note: Some(note), ..
             }) if note.len() > limits::MAX_NOTE_BYTES => Err(DomainError::NoteTooLong),

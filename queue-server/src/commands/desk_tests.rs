@@ -79,7 +79,7 @@ fn scenario(number: &str, recalls: u32) -> Vec<(Vec<DeskRequest>, DeskRequest)> 
         (
             vec![DeskRequest::CallNext, DeskRequest::Start],
             DeskRequest::Finish {
-                outcome: Some("done".into()),
+                outcome: Some("completed".into()),
             },
         ),
         (recalled, DeskRequest::NoShow),
@@ -211,18 +211,29 @@ async fn the_audit_names_the_action_and_a_resume_needs_a_desk_of_the_concern() {
 }
 
 #[tokio::test]
-async fn long_outcomes_and_notes_are_refused_before_anything_is_read() {
+async fn outcomes_come_from_the_list_and_notes_have_a_limit() {
     let (store, _) = store_with_ticket().await;
-    let outcome = "x".repeat(limits::MAX_OUTCOME_BYTES + 1);
-    let refused = desk(
-        &store,
-        DeskRequest::Finish {
-            outcome: Some(outcome),
-        },
-    )
-    .await;
+    desk(&store, DeskRequest::CallNext).await.unwrap();
+    let free_text = DeskRequest::Finish {
+        outcome: Some("Herr M. hat keinen Pass".into()),
+    };
+    let refused = desk(&store, free_text).await;
+    assert!(
+        matches!(refused, Err(AppError::Domain(DomainError::UnknownOutcome))),
+        "{refused:?}"
+    );
+    let note = Transfer {
+        service: "payment-card".into(),
+        position: LinePosition::Back,
+        note: Some("x".repeat(limits::MAX_NOTE_BYTES + 1)),
+    };
+    let refused = desk(&store, DeskRequest::Transfer(note)).await;
     assert!(matches!(
         refused,
-        Err(AppError::Domain(DomainError::OutcomeTooLong))
+        Err(AppError::Domain(DomainError::NoteTooLong))
     ));
+    let listed = DeskRequest::Finish {
+        outcome: Some("documents_missing".into()),
+    };
+    assert!(desk(&store, listed).await.unwrap().is_some());
 }

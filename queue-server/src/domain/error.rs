@@ -11,8 +11,8 @@ pub enum DomainError {
     TooManyConcerns,
     #[error("\"{0}\" is listed twice")]
     ConcernTwice(String),
-    #[error("the outcome is at most {} characters", limits::MAX_OUTCOME_BYTES)]
-    OutcomeTooLong,
+    #[error("unknown outcome; the known ones are listed in the console")]
+    UnknownOutcome,
     #[error("the note is at most {} characters", limits::MAX_NOTE_BYTES)]
     NoteTooLong,
     #[error(
@@ -68,7 +68,7 @@ impl DomainError {
     pub fn code(&self) -> ErrorCode {
         use DomainError::*;
         match self {
-            NoConcern | TooManyConcerns | ConcernTwice(_) | OutcomeTooLong | NoteTooLong
+            NoConcern | TooManyConcerns | ConcernTwice(_) | UnknownOutcome | NoteTooLong
             | BadName | WeakPassword => ErrorCode::InvalidInput,
             UnknownService(_) => ErrorCode::UnknownService,
             UnknownLanguage(_) => ErrorCode::UnknownLanguage,

@@ -7,6 +7,7 @@ pub mod appointments;
 pub mod audit;
 pub mod error;
 pub mod issuing;
+pub mod outcomes;
 pub mod stop;
 
 pub use audit::AuditAction;

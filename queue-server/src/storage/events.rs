@@ -20,11 +20,18 @@ pub fn record(
     Ok(())
 }
 
-/// Events with an id greater than `after`, oldest first, at most `limit`.
-pub fn after(connection: &Connection, after: i64, limit: i64) -> Result<Vec<Event>, StorageError> {
-    let mut statement = connection
-        .prepare_cached("SELECT id, at, body FROM events WHERE id > ?1 ORDER BY id LIMIT ?2")?;
-    let rows = statement.query_map(params![after, limit], |row| {
+/// Events with an id greater than `after` that happened at `since` or later, oldest first,
+/// at most `limit`.
+pub fn after(
+    connection: &Connection,
+    after: i64,
+    since: DateTime<Utc>,
+    limit: i64,
+) -> Result<Vec<Event>, StorageError> {
+    let mut statement = connection.prepare_cached(
+        "SELECT id, at, body FROM events WHERE id > ?1 AND at >= ?2 ORDER BY id LIMIT ?3",
+    )?;
+    let rows = statement.query_map(params![after, to_ms(since), limit], |row| {
         Ok((
             row.get::<_, i64>(0)?,
             row.get::<_, i64>(1)?,

@@ -22,6 +22,7 @@ pub mod time;
 use std::path::Path;
 use std::sync::{Arc, mpsc};
 
+use chrono::{DateTime, Utc};
 use lotse_protocol::Event;
 use rusqlite::{Connection, TransactionBehavior};
 use tokio::sync::{broadcast, oneshot};
@@ -148,7 +149,7 @@ fn writer_loop(
                 continue;
             }
         };
-        match events::after(&connection, last_event, i64::MAX) {
+        match events::after(&connection, last_event, DateTime::<Utc>::MIN_UTC, i64::MAX) {
             Ok(new) => {
                 for event in new {
                     last_event = event.id;

@@ -1,32 +1,52 @@
-//! Retention: personal data is kept no longer than it serves. Transfer notes (free text about a
-//! visitor) and failed-login records (typed names) are deleted once their day is over; tickets
-//! keep only numbers, services and times, which statistics need.
+//! Retention: personal data is kept no longer than it serves (GDPR Art. 5(1)(e)). What each
+//! table keeps, and for how long, is listed in README ("Retention"):
+//! - notes (free text about a visitor), failed logins (typed names), appointment codes, the
+//!   idempotency keys and requests of tickets, and the event log go when their day is over;
+//! - the audit log (who did what) is kept for [`AUDIT_DAYS`];
+//! - tickets and stops keep numbers, services, outcome codes and times, which statistics need.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
 use rusqlite::{Connection, params};
 
 use super::StorageError;
 use super::time::to_ms;
 use crate::config::Config;
 
+/// How long audit entries are kept (accountability for staff actions).
+pub const AUDIT_DAYS: i64 = 365;
+
 /// How much a purge removed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Purged {
     pub notes: usize,
     pub login_failures: usize,
+    pub appointments: usize,
+    pub idempotency_keys: usize,
+    pub events: usize,
+    pub audit: usize,
 }
 
-/// Deletes what belongs to days before `now`'s local day.
+/// Deletes what belongs to days before `now`'s local day, and audit entries older than
+/// [`AUDIT_DAYS`].
 pub fn purge(
     connection: &Connection,
     config: &Config,
     now: DateTime<Utc>,
 ) -> Result<Purged, StorageError> {
     let today = to_ms(config.day_start(now));
+    let audit_limit = to_ms(now - Duration::days(AUDIT_DAYS));
+    let delete = |sql: &str, at: i64| connection.execute(sql, params![at]);
     Ok(Purged {
-        notes: connection.execute("DELETE FROM notes WHERE created_at < ?1", params![today])?,
-        login_failures: connection
-            .execute("DELETE FROM login_failures WHERE at < ?1", params![today])?,
+        notes: delete("DELETE FROM notes WHERE created_at < ?1", today)?,
+        login_failures: delete("DELETE FROM login_failures WHERE at < ?1", today)?,
+        appointments: delete("DELETE FROM appointments WHERE at < ?1", today)?,
+        idempotency_keys: delete(
+            "UPDATE tickets SET idempotency_key = NULL, request = NULL
+             WHERE issued_at < ?1 AND (idempotency_key IS NOT NULL OR request IS NOT NULL)",
+            today,
+        )?,
+        events: delete("DELETE FROM events WHERE at < ?1", today)?,
+        audit: delete("DELETE FROM audit WHERE at < ?1", audit_limit)?,
     })
 }
 
@@ -38,7 +58,7 @@ mod tests {
     use crate::storage::Store;
 
     #[tokio::test]
-    async fn notes_and_failed_logins_of_earlier_days_go() {
+    async fn personal_data_of_earlier_days_goes_and_audit_after_a_year() {
         let store = Store::in_memory().expect("a store");
         let config = Config::embedded().expect("the sample building");
         // 10:00 in Berlin.
@@ -60,7 +80,29 @@ mod tests {
                      VALUES (1, 0, 'payment-card', 'done', ?1)",
                     [yesterday],
                 )?;
+                c.execute(
+                    "INSERT INTO tickets (day, prefix, seq, number, token, language, channel,
+                                          issued_at, idempotency_key, request)
+                     VALUES ('2026-11-18', 'A', 1, 'A-001', 't2', 'de', 'kiosk', ?1, 'k', 'r')",
+                    [this_morning],
+                )?;
+                c.execute(
+                    "UPDATE tickets SET idempotency_key = 'old', request = 'r' WHERE id = 1",
+                    [],
+                )?;
+                let last_year = to_ms(now - Duration::days(AUDIT_DAYS + 1));
+                for at in [last_year, yesterday] {
+                    c.execute(
+                        "INSERT INTO audit (at, actor, action, detail) VALUES (?1, 'anna', 'park', '')",
+                        [at],
+                    )?;
+                }
                 for at in [yesterday, this_morning] {
+                    c.execute(
+                        "INSERT INTO appointments (code, service, at) VALUES (?1, 'payment-card', ?2)",
+                        params![format!("TERMIN-{at}"), at],
+                    )?;
+                    c.execute("INSERT INTO events (at, body) VALUES (?1, '{}')", [at])?;
                     c.execute(
                         "INSERT INTO notes (stop_id, agency, author, text, created_at)
                          VALUES (1, 'asylum-benefits', 'clerk', 'Kontoauszug liegt vor', ?1)",
@@ -69,10 +111,23 @@ mod tests {
                     c.execute("INSERT INTO login_failures (name, at) VALUES ('x', ?1)", [at])?;
                 }
                 let purged = purge(c, &config, now)?;
-                let notes: i64 = c.query_row("SELECT COUNT(*) FROM notes", [], |r| r.get(0))?;
-                let failures: i64 =
-                    c.query_row("SELECT COUNT(*) FROM login_failures", [], |r| r.get(0))?;
-                Ok((purged, notes, failures))
+                let count = |table: &str| -> rusqlite::Result<i64> {
+                    c.query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0))
+                };
+                let keys: i64 = c.query_row(
+                    "SELECT COUNT(*) FROM tickets WHERE idempotency_key IS NOT NULL",
+                    [],
+                    |r| r.get(0),
+                )?;
+                let left = [
+                    count("notes")?,
+                    count("login_failures")?,
+                    count("appointments")?,
+                    keys,
+                    count("events")?,
+                    count("audit")?,
+                ];
+                Ok((purged, left))
             })
             .await
             .expect("purged");
@@ -80,9 +135,17 @@ mod tests {
             purged.0,
             Purged {
                 notes: 1,
-                login_failures: 1
+                login_failures: 1,
+                appointments: 1,
+                idempotency_keys: 1,
+                events: 1,
+                audit: 1,
             }
         );
-        assert_eq!((purged.1, purged.2), (1, 1), "today's stay");
+        assert_eq!(
+            purged.1,
+            [1, 1, 1, 1, 1, 1],
+            "today's (and this year's audit) stay"
+        );
     }
 }

@@ -223,11 +223,16 @@ pub fn number_of(connection: &Connection, id: i64) -> Result<String, StorageErro
         .query_row([id], |row| row.get(0))?)
 }
 
-/// The row id of the ticket with this status-page token.
-pub fn id_by_token(connection: &Connection, token: &str) -> Result<Option<i64>, StorageError> {
+/// The row id of the ticket of `day` with this status-page token: a status page lives as
+/// long as its day (an older ticket is not found).
+pub fn id_by_token(
+    connection: &Connection,
+    token: &str,
+    day: &str,
+) -> Result<Option<i64>, StorageError> {
     Ok(connection
-        .prepare_cached("SELECT id FROM tickets WHERE token = ?1")?
-        .query_row([token], |row| row.get(0))
+        .prepare_cached("SELECT id FROM tickets WHERE token = ?1 AND day = ?2")?
+        .query_row(params![token, day], |row| row.get(0))
         .optional()?)
 }
 

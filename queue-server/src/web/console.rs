@@ -18,6 +18,7 @@ use super::session::StaffPage;
 use crate::api::AppState;
 use crate::config::Config;
 use crate::domain::DomainError;
+use crate::domain::outcomes::OUTCOMES;
 use crate::storage::console::{DeskView, desk_view};
 
 /// The session's desk, unless the building no longer has it or it no longer serves the
@@ -265,10 +266,9 @@ fn current_ticket(building: &Building, ticket: &DeskTicket, view: &DeskView) -> 
             } @else {
                 select #outcome name="outcome" aria-label="Ergebnis" {
                     option value="" { "Ergebnis (optional)" }
-                    option value="completed" { "erledigt" }
-                    option value="documents_missing" { "Unterlagen fehlen" }
-                    option value="follow_up" { "Folgetermin nötig" }
-                    option value="referred" { "an andere Stelle verwiesen" }
+                    @for (code, label) in OUTCOMES {
+                        option value=(code) { (label) }
+                    }
                 }
                 button.primary data-action="finish" data-key="f" { "Abschließen (F)" }
             }

@@ -16,6 +16,7 @@ use maud::{DOCTYPE, Markup, html};
 use super::html_response;
 use crate::api::AppState;
 use crate::domain::DomainError;
+use crate::domain::issuing::day_of;
 use crate::error::AppError;
 use crate::storage::tickets;
 
@@ -67,7 +68,8 @@ async fn load(state: &AppState, token: String) -> Result<Ticket, AppError> {
     state
         .store
         .read(move |connection| {
-            let id = tickets::id_by_token(connection, &token)?;
+            let day = day_of(&config, now);
+            let id = tickets::id_by_token(connection, &token, &day)?;
             let id = id.ok_or(DomainError::TicketNotFound)?;
             crate::commands::issue::view(connection, &config, now, id)
         })

@@ -1,0 +1,128 @@
+//! Privacy, in-process with a clock the test moves: a status page lives as long as its day,
+//! and a replay of the event log reaches back to the start of today at most.
+
+#![allow(clippy::unwrap_used)] // Tests may panic on unexpected errors.
+
+mod support;
+
+use std::sync::{Arc, Mutex};
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use lotse_protocol::Channel;
+use lotse_queue_server::api::{AppState, app};
+use lotse_queue_server::commands::issue::{NewTicket, issue};
+use lotse_queue_server::config::Config;
+use lotse_queue_server::storage::events;
+use tower::ServiceExt;
+
+/// A state whose clock the test sets; 10:00 in Berlin on a weekday to start with.
+fn state_with_clock() -> (AppState, Arc<Mutex<DateTime<Utc>>>) {
+    let start = Utc
+        .with_ymd_and_hms(2026, 11, 30, 9, 0, 0)
+        .single()
+        .unwrap();
+    let time = Arc::new(Mutex::new(start));
+    let clock = time.clone();
+    let state = support::state(
+        Config::embedded().unwrap().always_open(),
+        Arc::new(move || *clock.lock().unwrap()),
+    );
+    (state, time)
+}
+
+async fn issue_walk_in(state: &AppState) -> String {
+    let (config, now) = (state.config.clone(), state.now());
+    state
+        .store
+        .run(move |c| {
+            let services = ["payment-card".to_owned()];
+            let new = NewTicket {
+                services: &services,
+                language: "ar",
+                channel: Channel::WalkIn,
+                priority: false,
+                appointment_at: None,
+                idempotency: None,
+            };
+            let id = issue(c, &config, now, new)?.id;
+            Ok(
+                c.query_row("SELECT token FROM tickets WHERE id = ?1", [id], |r| {
+                    r.get(0)
+                })?,
+            )
+        })
+        .await
+        .unwrap()
+}
+
+async fn status(state: &AppState, path: &str) -> StatusCode {
+    let request = Request::get(path).body(Body::empty()).unwrap();
+    app(state.clone()).oneshot(request).await.unwrap().status()
+}
+
+#[tokio::test]
+async fn a_status_page_ends_with_its_day() {
+    let (state, time) = state_with_clock();
+    let token = issue_walk_in(&state).await;
+    let api = format!("/api/v1/tickets/{token}");
+    let page = format!("/t/{token}");
+    assert_eq!(status(&state, &api).await, StatusCode::OK);
+    assert_eq!(status(&state, &page).await, StatusCode::OK);
+    // Late in the evening of the same day it still answers; the next morning it does not.
+    *time.lock().unwrap() += Duration::hours(12);
+    assert_eq!(status(&state, &api).await, StatusCode::OK);
+    *time.lock().unwrap() += Duration::hours(10);
+    assert_eq!(status(&state, &api).await, StatusCode::NOT_FOUND);
+    assert_eq!(status(&state, &page).await, StatusCode::NOT_FOUND);
+    assert_eq!(
+        status(&state, &format!("/t/{token}/panel")).await,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn a_replay_reaches_back_to_the_start_of_today_at_most() {
+    use http_body_util::BodyExt;
+    use lotse_queue_server::auth::{DeviceKind, token_hash};
+    use lotse_queue_server::storage::accounts;
+
+    let (state, time) = state_with_clock();
+    let hash = token_hash("display-secret");
+    state
+        .store
+        .run(move |c| accounts::add_device(c, Utc::now(), DeviceKind::Display, "d", &hash))
+        .await
+        .unwrap();
+    issue_walk_in(&state).await;
+    *time.lock().unwrap() += Duration::days(1);
+    issue_walk_in(&state).await;
+    let today = state.config.day_start(state.now());
+    let stored = state
+        .store
+        .run(move |c| Ok(events::after(c, 0, DateTime::<Utc>::MIN_UTC, 100)?))
+        .await
+        .unwrap();
+    assert_eq!(stored.len(), 2, "yesterday's event is still stored here");
+    // A display asks for everything since the beginning of time.
+    let request = Request::get("/api/v1/events")
+        .header("authorization", "Bearer display-secret")
+        .header("last-event-id", "0")
+        .body(Body::empty())
+        .unwrap();
+    let response = app(state.clone()).oneshot(request).await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let mut body = response.into_body();
+    let first = tokio::time::timeout(std::time::Duration::from_secs(10), body.frame())
+        .await
+        .expect("the replay starts at once")
+        .unwrap()
+        .unwrap();
+    let text = String::from_utf8(first.into_data().unwrap().to_vec()).unwrap();
+    let today_id = stored.iter().find(|e| e.at >= today).unwrap().id;
+    assert!(
+        text.contains(&format!("id: {today_id}\n")),
+        "the first replayed event is today's: {text}"
+    );
+}

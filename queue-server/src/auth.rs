@@ -82,6 +82,19 @@ impl Caller {
         }
     }
 
+    /// Staff may act on the lines of these services (their agencies'); devices are checked
+    /// by their kind elsewhere.
+    pub fn check_services<'a>(
+        &self,
+        building: &Building,
+        services: impl IntoIterator<Item = &'a str>,
+    ) -> Result<(), AppError> {
+        match self {
+            Caller::Staff { agencies, .. } => agencies.check_services(building, services),
+            Caller::Device { .. } => Ok(()),
+        }
+    }
+
     /// A device of one of `kinds`, or any staff member.
     pub fn device_or_staff(&self, kinds: &[DeviceKind]) -> Result<(), AppError> {
         match self {
@@ -141,6 +154,25 @@ impl AgencyScope {
             Ok(())
         } else {
             Err(AppError::Forbidden)
+        }
+    }
+
+    /// Staff put tickets (walk-ins, priority or not) and appointments only into the lines
+    /// of their agencies; an unknown service is left to the request checks.
+    pub fn check_services<'a>(
+        &self,
+        building: &Building,
+        services: impl IntoIterator<Item = &'a str>,
+    ) -> Result<(), AppError> {
+        let foreign = services.into_iter().any(|id| {
+            building
+                .service(id)
+                .is_some_and(|service| !self.includes(&service.agency))
+        });
+        if foreign {
+            Err(AppError::Forbidden)
+        } else {
+            Ok(())
         }
     }
 

@@ -214,3 +214,74 @@ async fn an_account_works_only_at_desks_of_its_agencies_and_reads_only_their_not
         .unwrap();
     assert!(view.current.is_some() && view.notes.is_empty());
 }
+
+#[tokio::test]
+async fn staff_put_tickets_and_appointments_only_into_their_agencies_lines() {
+    let console = Console::open_for("immigration").await;
+    let priority_elsewhere = r#"{"services":["payment-card"],"language":"de","priority":true}"#;
+    let (status, _) = console.api("/api/v1/tickets", priority_elsewhere).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let mixed = r#"{"services":["address-change","payment-card"],"language":"de"}"#;
+    let (status, _) = console.api("/api/v1/tickets", mixed).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let own = r#"{"services":["address-change"],"language":"de","priority":true}"#;
+    let (status, _) = console.api("/api/v1/tickets", own).await;
+    assert_eq!(status, StatusCode::CREATED);
+
+    // A supervisor of the immigration office imports only its appointments.
+    let state = console.state.clone();
+    support::add_user(&state, "lead", Role::Supervisor, "immigration").await;
+    let (cookie, csrf) = support::login(&state, "lead").await;
+    let lead = Console {
+        state,
+        cookie,
+        csrf,
+    };
+    let at = (Utc::now() + chrono::Duration::hours(1)).to_rfc3339();
+    let import = |service: &str| {
+        format!(
+            r#"{{"appointments":[{{"code":"TERMIN-{service}","service":"{service}","at":"{at}"}}]}}"#
+        )
+    };
+    let (status, _) = lead
+        .api("/api/v1/appointments", &import("payment-card"))
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _) = lead
+        .api("/api/v1/appointments", &import("address-change"))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn a_parked_ticket_goes_back_only_through_a_desk_of_its_concern() {
+    let everyone = Console::open().await;
+    let (status, _) = everyone
+        .api(
+            "/api/v1/tickets",
+            r#"{"services":["payment-card"],"language":"de"}"#,
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    everyone.api("/api/v1/desks/eg-04/call-next", "").await;
+    let (status, _) = everyone.api("/api/v1/desks/eg-04/park", "").await;
+    assert_eq!(status, StatusCode::OK);
+    // An immigration clerk at an immigration desk cannot take it back into its line.
+    let state = everyone.state.clone();
+    support::add_user(&state, "other", Role::Staff, "immigration").await;
+    let (cookie, csrf) = support::login(&state, "other").await;
+    let other = Console {
+        state,
+        cookie,
+        csrf,
+    };
+    let (status, body) = other
+        .api("/api/v1/desks/eg-01/resume", r#"{"number":"B-001"}"#)
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    assert!(body.contains("service_not_served_here"), "{body}");
+    let (status, _) = everyone
+        .api("/api/v1/desks/eg-04/resume", r#"{"number":"B-001"}"#)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+}

@@ -63,6 +63,8 @@ pub async fn issue(
     if request.priority && !caller.is_staff() {
         return Err(AppError::Forbidden);
     }
+    let building = &state.config.building;
+    caller.check_services(building, request.services.iter().map(String::as_str))?;
     let key = idempotency_key(&headers)?;
     let now = state.now();
     let config = state.config.clone();
@@ -196,6 +198,8 @@ pub async fn import_appointments(
         )));
     }
     crate::domain::appointments::check_import(&state.config, &request.appointments)?;
+    let services = request.appointments.iter().map(|a| a.service.as_str());
+    caller.check_services(&state.config.building, services)?;
     let now = state.now();
     let staff = caller.staff().ok().map(str::to_owned);
     let imported = state

@@ -1,7 +1,8 @@
 //! The one error type of the server: each variant maps to an HTTP status and a stable code.
-//! Internal details are logged, never sent to the client.
+//! Internal details (storage and internal errors) are logged, never sent to the client.
 
-use axum::http::StatusCode;
+use axum::http::header::RETRY_AFTER;
+use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use lotse_protocol::ApiErrorBody;
 
@@ -67,6 +68,8 @@ pub enum AppError {
     Internal(String),
     #[error("the server is shutting down")]
     Unavailable,
+    #[error("too many logins at once; try again in a moment")]
+    Busy,
 }
 
 impl AppError {
@@ -97,7 +100,7 @@ impl AppError {
             TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
             Forbidden | CsrfRejected => StatusCode::FORBIDDEN,
             Storage(_) | Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
-            Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            Unavailable | Busy => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
 
@@ -134,14 +137,20 @@ impl AppError {
             NotFound => "not_found",
             Storage(_) | Internal(_) => "internal",
             Unavailable => "unavailable",
+            Busy => "busy",
         }
+    }
+
+    /// Whether the message carries internal details, which are logged and never sent.
+    fn is_internal(&self) -> bool {
+        matches!(self, AppError::Storage(_) | AppError::Internal(_))
     }
 }
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let status = self.status();
-        let message = if status.is_server_error() {
+        let message = if self.is_internal() {
             tracing::error!(error = %self, "request failed");
             "internal error; the server log has details".to_owned()
         } else {
@@ -151,6 +160,12 @@ impl IntoResponse for AppError {
             error: self.code().to_owned(),
             message,
         };
-        (status, axum::Json(body)).into_response()
+        let mut response = (status, axum::Json(body)).into_response();
+        if matches!(self, AppError::Busy) {
+            response
+                .headers_mut()
+                .insert(RETRY_AFTER, HeaderValue::from_static("1"));
+        }
+        response
     }
 }

@@ -136,6 +136,13 @@ CREATE INDEX audit_by_at ON audit (at);
     ),
     // The agencies a staff account works for ('*' = all): desk choice and transfer notes.
     M::up("ALTER TABLE users ADD COLUMN agencies TEXT NOT NULL DEFAULT '*';"),
+    // Login attempts are throttled per client address as well as per name.
+    M::up(
+        r#"
+ALTER TABLE login_failures ADD COLUMN client TEXT NOT NULL DEFAULT '';
+CREATE INDEX login_failures_by_client ON login_failures (client, at);
+"#,
+    ),
 ];
 
 /// Sets durability pragmas and brings the schema to the newest version.

@@ -1,12 +1,18 @@
 //! Who is calling: devices with bearer tokens, staff with session cookies. Token generation
-//! and hashing, argon2id passwords, and the role checks endpoints use.
+//! and hashing, argon2id passwords (and [`PasswordChecks`], which bounds how many login checks
+//! run at once), and the role checks endpoints use.
 
-use argon2::Argon2;
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use std::num::NonZeroUsize;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use argon2::password_hash::{Output, PasswordHash, PasswordHasher, SaltString};
+use argon2::{Algorithm, Argon2, Block, Params, Version};
 use base64::Engine;
 use lotse_protocol::{Building, Role};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
+use tokio::sync::Semaphore;
 
 use crate::domain::DomainError;
 use crate::error::AppError;
@@ -212,15 +218,108 @@ pub fn hash_password(password: &str) -> Result<String, AppError> {
         .map_err(|e| AppError::Internal(e.to_string()))
 }
 
-/// Whether `password` matches `stored`. Slow on purpose: call it in `spawn_blocking`.
-pub fn verify_password(password: &str, stored: &str) -> bool {
-    PasswordHash::new(stored)
-        .map(|hash| {
-            Argon2::default()
-                .verify_password(password.as_bytes(), &hash)
-                .is_ok()
+/// Whether `password` matches `stored`, computed in `memory`: grown to the hash's memory cost
+/// (19 MiB) once, then reused, so that checks allocate nothing large. Slow on purpose: logins
+/// call it through [`PasswordChecks`].
+pub fn verify_password_in(password: &str, stored: &str, memory: &mut Vec<Block>) -> bool {
+    let Ok(hash) = PasswordHash::new(stored) else {
+        return false;
+    };
+    let (Some(salt), Some(expected), Some(argon2)) = (hash.salt, hash.hash, argon2_for(&hash))
+    else {
+        return false;
+    };
+    let mut salt_buffer = [0u8; 64];
+    let Ok(salt) = salt.decode_b64(&mut salt_buffer) else {
+        return false;
+    };
+    let needed = argon2.params().block_count();
+    if memory.len() < needed {
+        memory.resize(needed, Block::default());
+    }
+    let mut computed = vec![0u8; expected.len()];
+    argon2
+        .hash_password_into_with_memory(password.as_bytes(), salt, &mut computed, &mut **memory)
+        .is_ok()
+        // `Output` compares in constant time.
+        && Output::new(&computed).is_ok_and(|computed| computed == expected)
+}
+
+/// The hasher with the algorithm, version and costs a stored hash names.
+fn argon2_for(hash: &PasswordHash<'_>) -> Option<Argon2<'static>> {
+    let algorithm = Algorithm::try_from(hash.algorithm).ok()?;
+    let version = match hash.version {
+        Some(version) => Version::try_from(version).ok()?,
+        None => Version::default(),
+    };
+    let params = Params::try_from(hash).ok()?;
+    Some(Argon2::new(algorithm, version, params))
+}
+
+/// How long a login waits for a free password check before it is refused as busy.
+pub const CHECK_WAIT: Duration = Duration::from_secs(2);
+
+/// The password checks of logins, bounded: at most a few at a time (one per core), each in a
+/// memory block allocated once and then reused. Unbounded, every concurrent login held its
+/// own 19 MiB on its own thread, and the allocator kept it afterwards (measured: 1.3 GB after
+/// 64 at once). Logins that find every check taken wait in order, up to a limit.
+pub struct PasswordChecks {
+    permits: Arc<Semaphore>,
+    memories: Arc<Mutex<Vec<Vec<Block>>>>,
+    wait: Duration,
+}
+
+impl PasswordChecks {
+    /// `at_once` checks at a time (at least one); a login waits up to `wait` for its turn.
+    pub fn new(at_once: usize, wait: Duration) -> PasswordChecks {
+        PasswordChecks {
+            permits: Arc::new(Semaphore::new(at_once.max(1))),
+            memories: Arc::new(Mutex::new(Vec::new())),
+            wait,
+        }
+    }
+
+    /// One check per core, waiting up to [`CHECK_WAIT`].
+    pub fn per_core() -> PasswordChecks {
+        let cores = std::thread::available_parallelism().map_or(1, NonZeroUsize::get);
+        PasswordChecks::new(cores, CHECK_WAIT)
+    }
+
+    /// Whether `password` matches `stored`; [`AppError::Busy`] when no check became free in
+    /// time.
+    pub async fn verify(&self, password: String, stored: String) -> Result<bool, AppError> {
+        let permit = tokio::time::timeout(self.wait, self.permits.clone().acquire_owned())
+            .await
+            .map_err(|_| AppError::Busy)?
+            .map_err(|_| AppError::Busy)?;
+        let memories = self.memories.clone();
+        // The permit and the memory travel with the work: a login abandoned while its check
+        // runs frees its place only when the check is done.
+        tokio::task::spawn_blocking(move || {
+            let mut memory = take_memory(&memories);
+            let valid = verify_password_in(&password, &stored, &mut memory);
+            give_back_memory(&memories, memory);
+            drop(permit);
+            valid
         })
-        .unwrap_or(false)
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))
+    }
+}
+
+/// A free memory block, or an empty one to grow (at most one per permit ever exists).
+fn take_memory(memories: &Mutex<Vec<Vec<Block>>>) -> Vec<Block> {
+    memories
+        .lock()
+        .ok()
+        .and_then(|mut free| free.pop())
+        .unwrap_or_default()
+}
+
+fn give_back_memory(memories: &Mutex<Vec<Vec<Block>>>, memory: Vec<Block>) {
+    if let Ok(mut free) = memories.lock() {
+        free.push(memory);
+    }
 }
 
 /// A hash to verify against when the user does not exist, so that the answer takes as long
@@ -233,6 +332,10 @@ pub fn dummy_hash() -> &'static str {
 mod tests {
     use super::*;
 
+    fn verify_password(password: &str, stored: &str) -> bool {
+        verify_password_in(password, stored, &mut Vec::new())
+    }
+
     #[test]
     fn passwords_verify_and_tokens_hash() {
         let hash = hash_password("correct horse battery").unwrap();
@@ -243,5 +346,101 @@ mod tests {
         assert!(!verify_password("x", dummy_hash()));
         assert_eq!(token_hash("a").len(), 64);
         assert_ne!(new_secret(), new_secret());
+    }
+
+    #[test]
+    fn checks_agree_with_the_argon2_crate_and_reuse_their_memory() {
+        use argon2::PasswordVerifier;
+        let hash = hash_password("correct horse battery").unwrap();
+        let parsed = PasswordHash::new(&hash).unwrap();
+        let mut memory = Vec::new();
+        for (password, right) in [("correct horse battery", true), ("correct horse", false)] {
+            let theirs = Argon2::default()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok();
+            assert_eq!(theirs, right);
+            let first = verify_password_in(password, &hash, &mut memory);
+            let block = memory.as_ptr();
+            assert_eq!(first, right);
+            assert_eq!(verify_password_in(password, &hash, &mut memory), right);
+            assert_eq!(memory.as_ptr(), block, "the same memory for the next check");
+            assert_eq!(memory.len(), Params::default().block_count());
+        }
+    }
+
+    #[test]
+    fn an_unknown_name_costs_as_much_as_a_real_one() {
+        // The dummy hash must parse and carry the costs of real hashes: otherwise a wrong
+        // login for an unknown name would answer faster and reveal that the name is unknown.
+        let real = hash_password("correct horse battery").unwrap();
+        let real = PasswordHash::new(&real).unwrap();
+        let dummy = PasswordHash::new(dummy_hash()).unwrap();
+        assert_eq!(dummy.algorithm, real.algorithm);
+        assert_eq!(dummy.version, real.version);
+        assert_eq!(
+            Params::try_from(&dummy).unwrap(),
+            Params::try_from(&real).unwrap()
+        );
+        assert!(argon2_for(&dummy).is_some());
+        assert_eq!(
+            dummy
+                .salt
+                .unwrap()
+                .decode_b64(&mut [0u8; 64])
+                .unwrap()
+                .len(),
+            16
+        );
+    }
+
+    /// Waits until every check is taken (a few seconds at most).
+    async fn until_taken(checks: &PasswordChecks) {
+        let taken = async {
+            while checks.permits.available_permits() > 0 {
+                tokio::task::yield_now().await;
+            }
+        };
+        tokio::time::timeout(Duration::from_secs(5), taken)
+            .await
+            .expect("the checks are taken");
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn checks_are_bounded_and_later_logins_are_told_busy() {
+        let checks = Arc::new(PasswordChecks::new(1, Duration::from_millis(1)));
+        let running = checks.clone();
+        let first = tokio::spawn(async move {
+            running
+                .verify("guess".into(), dummy_hash().to_owned())
+                .await
+        });
+        until_taken(&checks).await;
+        let second = checks.verify("guess".into(), dummy_hash().to_owned()).await;
+        assert!(matches!(second, Err(AppError::Busy)), "{second:?}");
+        assert!(!first.await.unwrap().unwrap());
+        assert_eq!(checks.permits.available_permits(), 1);
+        assert_eq!(checks.memories.lock().unwrap().len(), 1);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn an_abandoned_login_keeps_its_place_until_its_check_ends() {
+        let checks = Arc::new(PasswordChecks::new(1, Duration::from_secs(5)));
+        let running = checks.clone();
+        let abandoned = tokio::spawn(async move {
+            running
+                .verify("guess".into(), dummy_hash().to_owned())
+                .await
+        });
+        until_taken(&checks).await;
+        abandoned.abort();
+        assert!(abandoned.await.unwrap_err().is_cancelled());
+        assert_eq!(
+            checks.permits.available_permits(),
+            0,
+            "the check still runs"
+        );
+        // The next login gets its turn once that check is done.
+        let next = checks.verify("guess".into(), dummy_hash().to_owned()).await;
+        assert!(!next.unwrap());
     }
 }

@@ -1,7 +1,7 @@
 //! The command line: `serve`, `check-config`, `user add`, `device add`.
 
 use std::io::Read;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
@@ -44,6 +44,11 @@ pub enum Command {
         /// demonstration on one machine.
         #[arg(long, value_name = "URL")]
         public_base_url: Option<String>,
+        /// A reverse proxy in front of the server (repeat for several): for requests from it,
+        /// the client is the address its X-Forwarded-For header names. Login limits count per
+        /// client address; behind a proxy without this option, every client counts as the proxy.
+        #[arg(long = "trusted-proxy", value_name = "IP")]
+        trusted_proxies: Vec<IpAddr>,
     },
     /// Validate a building config file and report every problem with its line.
     CheckConfig { file: PathBuf },
@@ -141,11 +146,13 @@ pub fn execute(cli: Cli) -> anyhow::Result<()> {
             demo,
             always_open,
             public_base_url,
+            trusted_proxies,
         } => {
             let options = ServeOptions {
                 demo,
                 always_open,
                 public_base_url,
+                trusted_proxies,
             };
             runtime.block_on(serve(config.as_deref(), &db, listen, options))
         }
@@ -204,6 +211,7 @@ struct ServeOptions {
     demo: bool,
     always_open: bool,
     public_base_url: Option<String>,
+    trusted_proxies: Vec<IpAddr>,
 }
 
 async fn serve(
@@ -226,6 +234,7 @@ async fn serve(
         }
         config.building.site.public_base_url = url.trim_end_matches('/').to_owned();
     }
+    config.trusted_proxies = options.trusted_proxies;
     let demo = options.demo;
     let store =
         Store::open(db).with_context(|| format!("cannot open database {}", db.display()))?;

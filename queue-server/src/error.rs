@@ -1,7 +1,8 @@
 //! The one error type of the server: each variant maps to an HTTP status and a stable code.
-//! Internal details are logged, never sent to the client.
+//! Internal details (storage and internal errors) are logged, never sent to the client.
 
-use axum::http::StatusCode;
+use axum::http::header::RETRY_AFTER;
+use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use lotse_protocol::{ApiErrorBody, ErrorCode};
 
@@ -38,6 +39,8 @@ pub enum AppError {
     Internal(String),
     #[error("the server is shutting down")]
     Unavailable,
+    #[error("too many logins at once; try again in a moment")]
+    Busy,
 }
 
 impl From<ImportProblem> for AppError {
@@ -67,7 +70,7 @@ impl AppError {
             Unauthenticated | InvalidCredentials => StatusCode::UNAUTHORIZED,
             TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
             Forbidden | CsrfRejected => StatusCode::FORBIDDEN,
-            Storage(StorageError::Closed) | Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            Storage(StorageError::Closed) | Unavailable | Busy => StatusCode::SERVICE_UNAVAILABLE,
             Storage(_) | Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -88,7 +91,13 @@ impl AppError {
             NotFound => ErrorCode::NotFound,
             Storage(StorageError::Closed) | Unavailable => ErrorCode::Unavailable,
             Storage(_) | Internal(_) => ErrorCode::Internal,
+            Busy => ErrorCode::Busy,
         }
+    }
+
+    /// Whether the message carries internal details, which are logged and never sent.
+    fn is_internal(&self) -> bool {
+        matches!(self, AppError::Storage(_) | AppError::Internal(_))
     }
 }
 
@@ -120,7 +129,7 @@ fn domain_status(error: &DomainError) -> StatusCode {
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let status = self.status();
-        let message = if status.is_server_error() {
+        let message = if self.is_internal() {
             tracing::error!(error = %self, "request failed");
             "internal error; the server log has details".to_owned()
         } else {
@@ -130,6 +139,12 @@ impl IntoResponse for AppError {
             error: self.code(),
             message,
         };
-        (status, axum::Json(body)).into_response()
+        let mut response = (status, axum::Json(body)).into_response();
+        if matches!(self, AppError::Busy) {
+            response
+                .headers_mut()
+                .insert(RETRY_AFTER, HeaderValue::from_static("1"));
+        }
+        response
     }
 }

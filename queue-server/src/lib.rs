@@ -14,12 +14,14 @@ pub mod storage;
 pub mod web;
 
 use std::future::Future;
+use std::net::SocketAddr;
 use std::sync::Arc;
 
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
 use crate::api::{AppState, Clock, app};
+use crate::auth::PasswordChecks;
 use crate::config::Config;
 use crate::storage::Store;
 
@@ -38,9 +40,12 @@ pub async fn run(
         config: Arc::new(config),
         clock,
         shutdown: stop_signal,
+        passwords: Arc::new(PasswordChecks::per_core()),
     };
     tokio::spawn(purge_regularly(state.clone()));
-    axum::serve(listener, app(state))
+    // The peer address reaches the handlers: login limits count per client address.
+    let service = app(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, service)
         .with_graceful_shutdown(async move {
             shutdown.await;
             tracing::info!("shutting down");

@@ -5,12 +5,20 @@
 
 mod support;
 
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+use std::time::Duration;
+
 use axum::body::Body;
+use axum::extract::ConnectInfo;
 use axum::http::{Request, Response, StatusCode, header};
+use futures::future::join_all;
 use lotse_protocol::Role;
+use lotse_queue_server::api::session::{MAX_CLIENT_FAILURES, MAX_FAILURES};
 use lotse_queue_server::api::{AppState, app};
+use lotse_queue_server::auth::PasswordChecks;
 use lotse_queue_server::storage::accounts;
-use support::login;
+use support::{PASSWORD, login};
 use tower::ServiceExt;
 
 async fn state_with_users() -> AppState {
@@ -211,4 +219,166 @@ async fn wrong_passwords_are_throttled_on_the_login_page() {
     .await;
     assert_eq!(ok.status(), StatusCode::SEE_OTHER);
     assert_eq!(ok.headers()[header::LOCATION], "/staff");
+}
+
+/// A login over the API as if sent from `client` (the peer address of the connection).
+fn login_from(client: &str, name: &str, password: &str) -> Request<Body> {
+    let body = serde_json::json!({ "name": name, "password": password }).to_string();
+    let mut request = Request::post("/api/v1/session")
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(body))
+        .unwrap();
+    let ip: IpAddr = client.parse().unwrap();
+    request
+        .extensions_mut()
+        .insert(ConnectInfo(SocketAddr::new(ip, 50_000)));
+    request
+}
+
+/// Sends all requests at once; their statuses in order.
+async fn send_all(state: &AppState, requests: Vec<Request<Body>>) -> Vec<StatusCode> {
+    let responses = join_all(requests.into_iter().map(|r| send(state, r))).await;
+    responses.iter().map(Response::status).collect()
+}
+
+fn count(statuses: &[StatusCode], status: StatusCode) -> usize {
+    statuses.iter().filter(|s| **s == status).count()
+}
+
+#[tokio::test]
+async fn simultaneous_wrong_logins_for_one_name_are_all_counted() {
+    let state = state_with_users().await;
+    let guesses = (0..30)
+        .map(|n| login_from("10.0.0.66", "clerk", &format!("guess {n}")))
+        .collect();
+    let statuses = send_all(&state, guesses).await;
+    // Only as many passwords are checked as the throttle allows, however many arrive at once.
+    assert_eq!(
+        count(&statuses, StatusCode::UNAUTHORIZED),
+        MAX_FAILURES as usize,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        count(&statuses, StatusCode::TOO_MANY_REQUESTS),
+        30 - MAX_FAILURES as usize
+    );
+}
+
+#[tokio::test]
+async fn a_locked_name_still_logs_in_from_an_address_without_failures() {
+    let state = state_with_users().await;
+    for _ in 0..MAX_FAILURES {
+        let wrong = send(&state, login_from("10.0.0.66", "clerk", "wrong")).await;
+        assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
+    }
+    // The guessing address waits, even with the right password ...
+    let guesser = send(&state, login_from("10.0.0.66", "clerk", PASSWORD)).await;
+    assert_eq!(guesser.status(), StatusCode::TOO_MANY_REQUESTS);
+    // ... but the clerk at their own desk is not locked out by it.
+    let clerk = send(&state, login_from("10.0.0.7", "clerk", PASSWORD)).await;
+    assert_eq!(clerk.status(), StatusCode::OK);
+    // One failure from another address on the locked name, and that address waits too.
+    let other = send(&state, login_from("10.0.0.8", "clerk", "wrong")).await;
+    assert_eq!(other.status(), StatusCode::UNAUTHORIZED);
+    let again = send(&state, login_from("10.0.0.8", "clerk", PASSWORD)).await;
+    assert_eq!(again.status(), StatusCode::TOO_MANY_REQUESTS);
+}
+
+#[tokio::test]
+async fn password_spraying_across_names_from_one_address_is_limited() {
+    let state = state_with_users().await;
+    for n in 0..MAX_CLIENT_FAILURES {
+        let wrong = send(
+            &state,
+            login_from("10.0.0.66", &format!("user{n}"), "wrong"),
+        )
+        .await;
+        assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED, "attempt {n}");
+    }
+    let sprayed = send(&state, login_from("10.0.0.66", "boss", PASSWORD)).await;
+    assert_eq!(sprayed.status(), StatusCode::TOO_MANY_REQUESTS);
+    let boss = send(&state, login_from("10.0.0.7", "boss", PASSWORD)).await;
+    assert_eq!(boss.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn logins_beyond_the_password_checks_wait_then_get_busy() {
+    let mut state = state_with_users().await;
+    // One check at a time, and hardly any patience: most of a burst is turned away.
+    state.passwords = Arc::new(PasswordChecks::new(1, Duration::from_millis(1)));
+    let burst: Vec<_> = (0..8)
+        .map(|n| login_from(&format!("10.0.1.{n}"), &format!("user{n}"), "wrong"))
+        .collect();
+    let responses = join_all(burst.into_iter().map(|r| send(&state, r))).await;
+    let mut busy = 0;
+    for response in responses {
+        match response.status() {
+            StatusCode::UNAUTHORIZED => {}
+            StatusCode::SERVICE_UNAVAILABLE => {
+                busy += 1;
+                assert_eq!(response.headers()[header::RETRY_AFTER], "1");
+                assert_eq!(json(response).await["error"], "busy");
+            }
+            other => panic!("unexpected {other}"),
+        }
+    }
+    assert!((1..8).contains(&busy), "{busy} of 8 busy");
+    // A login turned away unchecked is no failure: the address is not locked by it.
+    for n in 0..8 {
+        let again = send(
+            &state,
+            login_from(&format!("10.0.1.{n}"), "clerk", PASSWORD),
+        )
+        .await;
+        assert_eq!(again.status(), StatusCode::OK);
+    }
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_the_forwarded_client_counts() {
+    let state = state_with_users().await;
+    let mut config = (*state.config).clone();
+    config.trusted_proxies = vec!["10.0.0.1".parse().unwrap()];
+    let state = AppState {
+        config: Arc::new(config),
+        ..state
+    };
+    let forwarded = |peer: &str, client: &str, name: &str, password: &str| {
+        let mut request = login_from(peer, name, password);
+        let value = client.parse().unwrap();
+        request.headers_mut().insert("x-forwarded-for", value);
+        request
+    };
+    for _ in 0..MAX_FAILURES {
+        let wrong = send(
+            &state,
+            forwarded("10.0.0.1", "192.0.2.66", "clerk", "wrong"),
+        )
+        .await;
+        assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
+    }
+    let guesser = send(
+        &state,
+        forwarded("10.0.0.1", "192.0.2.66", "clerk", PASSWORD),
+    )
+    .await;
+    assert_eq!(guesser.status(), StatusCode::TOO_MANY_REQUESTS);
+    let clerk = send(
+        &state,
+        forwarded("10.0.0.1", "192.0.2.7", "clerk", PASSWORD),
+    )
+    .await;
+    assert_eq!(clerk.status(), StatusCode::OK);
+    // From anyone else the header is ignored: a new address per request does not help.
+    for n in 0..MAX_FAILURES {
+        let client = format!("198.51.100.{n}");
+        let wrong = send(&state, forwarded("10.0.0.9", &client, "boss", "wrong")).await;
+        assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
+    }
+    let spoofed = send(
+        &state,
+        forwarded("10.0.0.9", "198.51.100.99", "boss", PASSWORD),
+    )
+    .await;
+    assert_eq!(spoofed.status(), StatusCode::TOO_MANY_REQUESTS);
 }

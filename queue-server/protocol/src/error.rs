@@ -57,6 +57,8 @@ pub enum ErrorCode {
     NotFound,
     Internal,
     Unavailable,
+    /// Too many requests of this kind at once (e.g. logins); retry after `Retry-After`.
+    Busy,
     /// A code this client does not know yet.
     #[serde(other)]
     Unknown,

@@ -1,8 +1,11 @@
-//! Request extractors: JSON bodies whose rejections are our JSON errors, and the caller
-//! (device bearer token or staff session cookie).
+//! Request extractors: JSON bodies whose rejections are our JSON errors, the caller (device
+//! bearer token or staff session cookie), and the client address login limits count by.
+
+use std::convert::Infallible;
+use std::net::{IpAddr, SocketAddr};
 
 use axum::extract::rejection::JsonRejection;
-use axum::extract::{FromRequest, FromRequestParts};
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts};
 use axum::http::header::{AUTHORIZATION, COOKIE};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
@@ -131,5 +134,161 @@ impl FromRequestParts<AppState> for Caller {
                 .ok_or(AppError::Unauthenticated);
         }
         Err(AppError::Unauthenticated)
+    }
+}
+
+/// Where a request comes from, as login limits count it: the peer's address or, when the peer
+/// is a trusted proxy, the client that `X-Forwarded-For` names. An IPv6 client counts by its
+/// /64 network (what one subscriber usually gets); without a connection (in-process tests)
+/// every request is "unknown".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientAddress(pub String);
+
+impl std::fmt::Display for ClientAddress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl FromRequestParts<AppState> for ClientAddress {
+    type Rejection = Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<ClientAddress, Infallible> {
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|info| info.0.ip());
+        Ok(client_address(
+            peer,
+            &parts.headers,
+            &state.config.trusted_proxies,
+        ))
+    }
+}
+
+/// The client of a request from `peer`. `X-Forwarded-For` is read only when the peer is a
+/// trusted proxy (anyone else could write anything there), from the right: the nearest
+/// address that is not a trusted proxy is the client.
+pub fn client_address(
+    peer: Option<IpAddr>,
+    headers: &HeaderMap,
+    trusted: &[IpAddr],
+) -> ClientAddress {
+    let Some(peer) = peer else {
+        return ClientAddress("unknown".to_owned());
+    };
+    let is_trusted = |ip: IpAddr| trusted.iter().any(|t| t.to_canonical() == ip);
+    let mut client = peer.to_canonical();
+    if is_trusted(client) {
+        for hop in forwarded_for(headers).into_iter().rev() {
+            // An entry that is no address ends the chain we can believe.
+            let Some(hop) = hop else { break };
+            client = hop;
+            if !is_trusted(hop) {
+                break;
+            }
+        }
+    }
+    ClientAddress(network_of(client))
+}
+
+/// The entries of the `X-Forwarded-For` headers in order; `None` for one that is no address.
+fn forwarded_for(headers: &HeaderMap) -> Vec<Option<IpAddr>> {
+    let mut hops = Vec::new();
+    for value in headers.get_all("x-forwarded-for") {
+        match value.to_str() {
+            Ok(text) => hops.extend(text.split(',').map(|hop| parse_hop(hop.trim()))),
+            Err(_) => hops.push(None),
+        }
+    }
+    hops
+}
+
+/// An address, possibly with a port (`192.0.2.7:5100`, `[2001:db8::7]:5100`).
+fn parse_hop(hop: &str) -> Option<IpAddr> {
+    let ip = hop
+        .parse::<IpAddr>()
+        .ok()
+        .or_else(|| hop.parse::<SocketAddr>().ok().map(|address| address.ip()))?;
+    Some(ip.to_canonical())
+}
+
+/// An IPv4 address as it is; an IPv6 address as its /64 network.
+fn network_of(ip: IpAddr) -> String {
+    match ip {
+        IpAddr::V4(v4) => v4.to_string(),
+        IpAddr::V6(v6) => {
+            let s = v6.segments();
+            format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(peer: &str, forwarded: &[&str], trusted: &[&str], expected: &str) {
+        let mut headers = HeaderMap::new();
+        for value in forwarded {
+            headers.append("x-forwarded-for", value.parse().expect("a header value"));
+        }
+        let trusted: Vec<IpAddr> = trusted
+            .iter()
+            .map(|t| t.parse().expect("an address"))
+            .collect();
+        let peer = peer.parse().ok();
+        let client = client_address(peer, &headers, &trusted);
+        assert_eq!(client.0, expected, "{peer:?} {forwarded:?} {trusted:?}");
+    }
+
+    #[test]
+    fn the_client_is_the_peer_unless_a_trusted_proxy_names_another() {
+        check("192.0.2.7", &[], &[], "192.0.2.7");
+        check("", &[], &[], "unknown");
+        // Anyone may send the header; only a trusted proxy is believed.
+        check("192.0.2.7", &["198.51.100.1"], &[], "192.0.2.7");
+        check("192.0.2.7", &["198.51.100.1"], &["10.0.0.1"], "192.0.2.7");
+        check("10.0.0.1", &["198.51.100.1"], &["10.0.0.1"], "198.51.100.1");
+        // A client's own entries come first; the proxy appends the address it saw.
+        check(
+            "10.0.0.1",
+            &["203.0.113.9, 198.51.100.1"],
+            &["10.0.0.1"],
+            "198.51.100.1",
+        );
+        // A chain of trusted proxies, in one header or several.
+        check(
+            "10.0.0.1",
+            &["203.0.113.9, 198.51.100.1", "10.0.0.2"],
+            &["10.0.0.1", "10.0.0.2"],
+            "198.51.100.1",
+        );
+        check(
+            "10.0.0.1",
+            &["198.51.100.1:4711"],
+            &["10.0.0.1"],
+            "198.51.100.1",
+        );
+        // Garbage after a trusted proxy: the proxy is what we know.
+        check(
+            "10.0.0.1",
+            &["198.51.100.1, nonsense"],
+            &["10.0.0.1"],
+            "10.0.0.1",
+        );
+        check("10.0.0.1", &[], &["10.0.0.1"], "10.0.0.1");
+        // IPv4 in IPv6 is IPv4; IPv6 counts by /64.
+        check("::ffff:192.0.2.7", &[], &[], "192.0.2.7");
+        check("2001:db8:1:2:3:4:5:6", &[], &[], "2001:db8:1:2::/64");
+        check(
+            "::ffff:10.0.0.1",
+            &["[2001:db8::9]:80"],
+            &["10.0.0.1"],
+            "2001:db8:0:0::/64",
+        );
     }
 }

@@ -18,6 +18,7 @@ use tokio::sync::watch;
 use tower::ServiceBuilder;
 use tower_http::trace::TraceLayer;
 
+use crate::auth::PasswordChecks;
 use crate::config::Config;
 use crate::error::AppError;
 use crate::storage::Store;
@@ -42,6 +43,8 @@ pub struct AppState {
     pub clock: Clock,
     /// Turns `true` when the server shuts down; live streams end then.
     pub shutdown: watch::Receiver<bool>,
+    /// The bounded password checks of logins.
+    pub passwords: Arc<PasswordChecks>,
 }
 
 impl AppState {

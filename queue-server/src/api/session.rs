@@ -1,23 +1,30 @@
-//! Staff log-in and log-out: argon2id verification off the executor, throttled failures, and
-//! an HttpOnly, SameSite=Strict session cookie.
+//! Staff log-in and log-out: throttled attempts (per name and per client address, counted
+//! before the password is checked), bounded argon2id checks off the executor, logs that never
+//! carry a typed name, and an HttpOnly, SameSite=Strict session cookie.
 
 use axum::Json;
 use axum::extract::State;
 use axum::http::header::SET_COOKIE;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use chrono::Duration;
-use lotse_protocol::{ApiErrorBody, Login, SessionInfo};
+use chrono::{DateTime, Duration, Utc};
+use lotse_protocol::{ApiErrorBody, Login, Role, SessionInfo};
+use sha2::{Digest, Sha256};
 
 use super::AppState;
-use super::extract::{ApiJson, SESSION_COOKIE, session_token};
-use crate::auth::{Caller, dummy_hash, new_secret, token_hash, verify_password};
+use super::extract::{ApiJson, ClientAddress, SESSION_COOKIE, session_token};
+use crate::auth::{Caller, dummy_hash, new_secret, token_hash};
 use crate::domain::AuditAction;
 use crate::error::AppError;
-use crate::storage::{accounts, audit};
+use crate::storage::accounts::{self, RecentFailures};
+use crate::storage::audit;
 
-/// Failed logins per name within [`THROTTLE_WINDOW_SECONDS`] before further attempts are refused.
+/// Failed logins for one name within [`THROTTLE_WINDOW_SECONDS`] that lock it: the addresses
+/// they came from must wait; an address that has not failed on the name may still try.
 pub const MAX_FAILURES: i64 = 5;
+/// Failed logins from one client address within the window, whatever the names, before that
+/// address must wait (password spraying).
+pub const MAX_CLIENT_FAILURES: i64 = 20;
 pub const THROTTLE_WINDOW_SECONDS: i64 = 60;
 /// A session lasts one working day.
 pub const SESSION_HOURS: i64 = 12;
@@ -28,23 +35,38 @@ pub const SESSION_HOURS: i64 = 12;
         (status = 200, body = SessionInfo, description = "sets the session cookie"),
         (status = 401, body = ApiErrorBody, description = "invalid_credentials"),
         (status = 429, body = ApiErrorBody, description = "too_many_attempts"),
+        (status = 503, body = ApiErrorBody, description = "busy: too many logins at once"),
     ))]
 pub async fn login(
     State(state): State<AppState>,
+    client: ClientAddress,
     headers: HeaderMap,
     ApiJson(login): ApiJson<Login>,
 ) -> Result<Response, AppError> {
-    let (session, cookie) = authenticate(&state, &headers, login).await?;
+    let (session, cookie) = authenticate(&state, &headers, &client, login).await?;
     let mut response = Json(session).into_response();
     response.headers_mut().insert(SET_COOKIE, cookie);
     Ok(response)
 }
 
-/// Checks a name and password (throttled, argon2id off the executor), opens a session and
-/// returns it with its `Set-Cookie` value. Shared by the API and the login page.
+/// Whether a login may go ahead, given the failures of the last minute. Pure: the policy
+/// README's "Staff logins" section describes.
+pub fn throttle(recent: RecentFailures) -> Result<(), AppError> {
+    let spraying = recent.client >= MAX_CLIENT_FAILURES;
+    let guessing = recent.name >= MAX_FAILURES && recent.name_from_client > 0;
+    if spraying || guessing {
+        Err(AppError::TooManyAttempts)
+    } else {
+        Ok(())
+    }
+}
+
+/// Checks a name and password, opens a session and returns it with its `Set-Cookie` value.
+/// Shared by the API and the login page.
 pub async fn authenticate(
     state: &AppState,
     headers: &HeaderMap,
+    client: &ClientAddress,
     login: Login,
 ) -> Result<(SessionInfo, HeaderValue), AppError> {
     if login.name.len() > 100 || login.password.len() > 1_000 {
@@ -52,63 +74,118 @@ pub async fn authenticate(
     }
     let now = state.now();
     let name = login.name.trim().to_owned();
-    let lookup_name = name.clone();
-    let since = now - Duration::seconds(THROTTLE_WINDOW_SECONDS);
-    let (failures, record) = state
-        .store
-        .run(move |c| {
-            Ok((
-                accounts::failures_since(c, &lookup_name, since)?,
-                accounts::login_record(c, &lookup_name)?,
-            ))
-        })
-        .await?;
-    if failures >= MAX_FAILURES {
-        return Err(AppError::TooManyAttempts);
-    }
-    let stored = record
+    let (attempt, account) = begin_attempt(state, &name, client, now).await?;
+    // An unknown name costs the same check as a known one: the answer does not tell them apart.
+    let stored = account
         .as_ref()
-        .map(|(_, _, hash)| hash.clone())
-        .unwrap_or_else(|| dummy_hash().to_owned());
-    let password = login.password;
-    let valid = tokio::task::spawn_blocking(move || verify_password(&password, &stored))
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))?;
-    let Some((user_id, role, _)) = record.filter(|_| valid) else {
-        let failed = name.clone();
-        state
-            .store
-            .run(move |c| accounts::record_failure(c, &failed, now))
-            .await?;
-        tracing::warn!(name = %name, "failed login");
+        .map_or_else(|| dummy_hash().to_owned(), |(_, _, hash)| hash.clone());
+    let valid = match state.passwords.verify(login.password, stored).await {
+        Ok(valid) => valid,
+        Err(error) => {
+            // Never checked: not a failure.
+            let forget = move |c: &_| accounts::forget_attempt(c, attempt);
+            state.store.run(forget).await?;
+            return Err(error);
+        }
+    };
+    let Some((user_id, role, _)) = account.filter(|_| valid) else {
+        tracing::warn!(name_tag = %name_tag(&name), %client, "failed login");
         return Err(AppError::InvalidCredentials);
     };
-    let token = new_secret();
-    let hash = token_hash(&token);
-    let csrf = new_secret();
-    let session_csrf = csrf.clone();
-    let expires = now + Duration::hours(SESSION_HOURS);
-    let actor = name.clone();
-    state
-        .store
-        .run(move |c| {
-            accounts::create_session(c, user_id, &hash, &session_csrf, now, expires)?;
-            Ok(audit::record(c, now, &actor, AuditAction::Login, "")?)
-        })
-        .await?;
-    tracing::info!(name = %name, role = role.as_str(), "staff logged in");
-    let cookie = format!(
-        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}{}",
-        SESSION_HOURS * 3600,
-        secure_attribute(headers)
-    );
-    let cookie = HeaderValue::from_str(&cookie).map_err(|e| AppError::Internal(e.to_string()))?;
+    let (token, csrf) = open_session(state, &name, client, user_id, now).await?;
+    tracing::info!(name = %log_safe(&name), role = role.as_str(), %client, "staff logged in");
+    let cookie = session_cookie(&token, headers)?;
     let session = SessionInfo {
         name,
         role,
         csrf_token: csrf,
     };
     Ok((session, cookie))
+}
+
+type Account = Option<(i64, Role, String)>;
+
+/// Applies the throttle and, if the attempt may go ahead, counts it as a failure at once, in
+/// one transaction: attempts that arrive together cannot all pass a count none has raised
+/// yet. Returns the attempt's id and the account, if the name has one.
+async fn begin_attempt(
+    state: &AppState,
+    name: &str,
+    client: &ClientAddress,
+    now: DateTime<Utc>,
+) -> Result<(i64, Account), AppError> {
+    let (name, client) = (name.to_owned(), client.0.clone());
+    let since = now - Duration::seconds(THROTTLE_WINDOW_SECONDS);
+    state
+        .store
+        .run(move |c| {
+            throttle(accounts::failures_since(c, &name, &client, since)?)?;
+            let attempt = accounts::record_attempt(c, &name, &client, now)?;
+            Ok((attempt, accounts::login_record(c, &name)?))
+        })
+        .await
+}
+
+/// Stores a new session (and the login in the audit log) and clears this address's failures
+/// for the name; returns the session token and its CSRF token.
+async fn open_session(
+    state: &AppState,
+    name: &str,
+    client: &ClientAddress,
+    user_id: i64,
+    now: DateTime<Utc>,
+) -> Result<(String, String), AppError> {
+    let (token, csrf) = (new_secret(), new_secret());
+    let (hash, session_csrf) = (token_hash(&token), csrf.clone());
+    let (name, client) = (name.to_owned(), client.0.clone());
+    let expires = now + Duration::hours(SESSION_HOURS);
+    state
+        .store
+        .run(move |c| {
+            accounts::clear_failures(c, &name, &client)?;
+            accounts::create_session(c, user_id, &hash, &session_csrf, now, expires)?;
+            Ok(audit::record(c, now, &name, AuditAction::Login, "")?)
+        })
+        .await?;
+    Ok((token, csrf))
+}
+
+fn session_cookie(token: &str, headers: &HeaderMap) -> Result<HeaderValue, AppError> {
+    let cookie = format!(
+        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}{}",
+        SESSION_HOURS * 3600,
+        secure_attribute(headers)
+    );
+    HeaderValue::from_str(&cookie).map_err(|e| AppError::Internal(e.to_string()))
+}
+
+/// What the log says instead of a typed name, which may be a password typed in the wrong
+/// field: the first 8 hex digits of its SHA-256. Enough to see repeated attempts on one name
+/// and to check a suspicion (`printf %s NAME | sha256sum | cut -c1-8`), too short to recover
+/// a password from.
+pub fn name_tag(name: &str) -> String {
+    Sha256::digest(name.as_bytes())
+        .iter()
+        .take(4)
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Text for the log with control characters, line and paragraph separators and bidi
+/// overrides escaped, so that it cannot forge or disguise log lines.
+pub fn log_safe(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            let hidden = c.is_control()
+                || matches!(c, '\u{2028}' | '\u{2029}' | '\u{200e}' | '\u{200f}')
+                || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+            if hidden {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
 }
 
 /// `; Secure` when the request came through a TLS proxy (`X-Forwarded-Proto: https`), so our
@@ -166,4 +243,46 @@ pub async fn logout(
         .headers_mut()
         .insert(SET_COOKIE, clear_session_cookie());
     Ok(response)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(name_from_client: i64, name: i64, client: i64, allowed: bool) {
+        let recent = RecentFailures {
+            name_from_client,
+            name,
+            client,
+        };
+        assert_eq!(throttle(recent).is_ok(), allowed, "{recent:?}");
+    }
+
+    #[test]
+    fn the_throttle_locks_guessers_and_sprayers_but_not_the_rest() {
+        check(0, 0, 0, true);
+        check(4, 4, 4, true);
+        // Five failures on a name lock it for the addresses they came from ...
+        check(5, 5, 5, false);
+        check(1, 5, 1, false);
+        // ... not for an address that has not failed on it.
+        check(0, 5, 0, true);
+        check(0, 50, 3, true);
+        // Twenty failures from one address, on any names, lock that address.
+        check(0, 0, MAX_CLIENT_FAILURES - 1, true);
+        check(0, 0, MAX_CLIENT_FAILURES, false);
+    }
+
+    #[test]
+    fn logged_text_cannot_break_lines_or_reveal_names() {
+        assert_eq!(log_safe("Müller"), "Müller");
+        assert_eq!(log_safe("a\nb\rc\u{1b}[2J"), "a\\u{a}b\\u{d}c\\u{1b}[2J");
+        assert_eq!(log_safe("x\u{202e}y\u{2028}"), "x\\u{202e}y\\u{2028}");
+        let tag = name_tag("clerk");
+        assert_eq!(tag.len(), 8);
+        assert!(tag.chars().all(|c| c.is_ascii_hexdigit()));
+        assert_ne!(tag, name_tag("clerk2"));
+        // The same as `printf %s clerk | sha256sum | cut -c1-8`.
+        assert_eq!(tag, "c40dc72b");
+    }
 }

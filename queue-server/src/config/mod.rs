@@ -6,6 +6,7 @@ mod locate;
 mod validate;
 
 use std::collections::HashMap;
+use std::net::IpAddr;
 use std::path::Path;
 
 use chrono::{DateTime, TimeZone, Utc};
@@ -39,6 +40,9 @@ pub struct Config {
     pub time_zone: Tz,
     /// Opening hours per service id (the service's own or its agency's); none = always open.
     schedules: HashMap<String, Option<Schedule>>,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (`serve --trusted-proxy`; not
+    /// part of the building file). Login limits count per client address.
+    pub trusted_proxies: Vec<IpAddr>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -118,6 +122,7 @@ impl Config {
             building,
             time_zone: found.time_zone,
             schedules: found.schedules,
+            trusted_proxies: Vec::new(),
         })
     }
 

@@ -48,26 +48,66 @@ pub fn login_record(
     Ok(row.and_then(|(id, role, hash)| Role::parse(&role).map(|role| (id, role, hash))))
 }
 
+/// Recent failed logins (and attempts still being checked) that concern one attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct RecentFailures {
+    /// For this name from this client address.
+    pub name_from_client: i64,
+    /// For this name from any address.
+    pub name: i64,
+    /// From this client address for any name.
+    pub client: i64,
+}
+
 pub fn failures_since(
     connection: &Connection,
     name: &str,
+    client: &str,
     since: DateTime<Utc>,
+) -> Result<RecentFailures, AppError> {
+    // A comparison is 0 or 1, so each SUM counts the rows for which it holds.
+    Ok(connection.query_row(
+        "SELECT COALESCE(SUM(name = ?1 AND client = ?2), 0), COALESCE(SUM(name = ?1), 0),
+                COALESCE(SUM(client = ?2), 0)
+         FROM login_failures WHERE (name = ?1 OR client = ?2) AND at > ?3",
+        params![name, client, to_ms(since)],
+        |row| {
+            Ok(RecentFailures {
+                name_from_client: row.get(0)?,
+                name: row.get(1)?,
+                client: row.get(2)?,
+            })
+        },
+    )?)
+}
+
+/// Records a login attempt before its password is checked. It counts as a failure from then
+/// on, unless [`forget_attempt`] removes it; returns its id for that.
+pub fn record_attempt(
+    connection: &Connection,
+    name: &str,
+    client: &str,
+    now: DateTime<Utc>,
 ) -> Result<i64, AppError> {
     Ok(connection.query_row(
-        "SELECT COUNT(*) FROM login_failures WHERE name = ?1 AND at > ?2",
-        params![name, to_ms(since)],
+        "INSERT INTO login_failures (name, client, at) VALUES (?1, ?2, ?3) RETURNING rowid",
+        params![name, client, to_ms(now)],
         |row| row.get(0),
     )?)
 }
 
-pub fn record_failure(
-    connection: &Connection,
-    name: &str,
-    now: DateTime<Utc>,
-) -> Result<(), AppError> {
+/// Removes an attempt that did not fail: it succeeded, or its password was never checked.
+pub fn forget_attempt(connection: &Connection, attempt: i64) -> Result<(), AppError> {
+    connection.execute("DELETE FROM login_failures WHERE rowid = ?1", [attempt])?;
+    Ok(())
+}
+
+/// After a successful login: this address's failures for this name no longer count. Others'
+/// failures still do, so that logging in does not reset an attacker's count.
+pub fn clear_failures(connection: &Connection, name: &str, client: &str) -> Result<(), AppError> {
     connection.execute(
-        "INSERT INTO login_failures (name, at) VALUES (?1, ?2)",
-        params![name, to_ms(now)],
+        "DELETE FROM login_failures WHERE name = ?1 AND client = ?2",
+        params![name, client],
     )?;
     Ok(())
 }
@@ -80,10 +120,6 @@ pub fn create_session(
     now: DateTime<Utc>,
     expires_at: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    connection.execute(
-        "DELETE FROM login_failures WHERE name = (SELECT name FROM users WHERE id = ?1)",
-        [user_id],
-    )?;
     connection.execute("DELETE FROM sessions WHERE expires_at < ?1", [to_ms(now)])?;
     connection.execute(
         "INSERT INTO sessions (token_hash, user_id, csrf, created_at, expires_at)

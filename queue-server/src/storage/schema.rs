@@ -140,6 +140,13 @@ CREATE INDEX audit_by_at ON audit (at);
     // foreign keys are off while migrating, see `prepare`). A value outside the list stops
     // the migration instead of being read back as something else later.
     M::up(CHECKED_ENUMS),
+    // Login attempts are throttled per client address as well as per name.
+    M::up(
+        r#"
+ALTER TABLE login_failures ADD COLUMN client TEXT NOT NULL DEFAULT '';
+CREATE INDEX login_failures_by_client ON login_failures (client, at);
+"#,
+    ),
 ];
 
 /// The rebuild of the tables that store enums, with their CHECK constraints. The lists are

@@ -14,7 +14,7 @@ use serde::Deserialize;
 use super::html_response;
 use super::layout::staff_page;
 use crate::api::AppState;
-use crate::api::extract::{cookie, same_secret, session_token};
+use crate::api::extract::{ClientAddress, cookie, same_secret, session_token};
 use crate::api::session::{authenticate, clear_session_cookie, end_session, secure_attribute};
 use crate::auth::{AgencyScope, Caller, new_secret, token_hash};
 use crate::domain::AuditAction;
@@ -143,6 +143,7 @@ pub struct LoginForm {
 
 pub async fn login(
     State(state): State<AppState>,
+    client: ClientAddress,
     headers: HeaderMap,
     Form(form): Form<LoginForm>,
 ) -> Response {
@@ -158,7 +159,7 @@ pub async fn login(
         name: form.name,
         password: form.password,
     };
-    match authenticate(&state, &headers, login).await {
+    match authenticate(&state, &headers, &client, login).await {
         Ok((_, cookie)) => {
             let mut response = Redirect::to("/staff").into_response();
             response.headers_mut().append(SET_COOKIE, cookie);
@@ -173,6 +174,11 @@ pub async fn login(
             &headers,
             StatusCode::UNAUTHORIZED,
             Some("Name oder Passwort ist falsch."),
+        ),
+        Err(AppError::Busy) => login_form(
+            &headers,
+            StatusCode::SERVICE_UNAVAILABLE,
+            Some("Gerade melden sich sehr viele an. Bitte gleich noch einmal versuchen."),
         ),
         Err(error) => error.into_response(),
     }

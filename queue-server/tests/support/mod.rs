@@ -11,7 +11,7 @@ use axum::http::{Request, StatusCode, header};
 use chrono::Utc;
 use lotse_protocol::Role;
 use lotse_queue_server::api::{AppState, Clock, app};
-use lotse_queue_server::auth::{AgencyScope, hash_password};
+use lotse_queue_server::auth::{AgencyScope, PasswordChecks, hash_password};
 use lotse_queue_server::config::Config;
 use lotse_queue_server::storage::{Store, accounts};
 use tower::ServiceExt;
@@ -27,6 +27,7 @@ pub fn state(config: Config, clock: Clock) -> AppState {
         config: Arc::new(config),
         clock,
         shutdown,
+        passwords: Arc::new(PasswordChecks::per_core()),
     }
 }
 

@@ -110,6 +110,14 @@ impl Caller {
         }
     }
 
+    /// Who this is, for per-caller limits: `device:NAME` or `staff:NAME`.
+    pub fn identity(&self) -> String {
+        match self {
+            Caller::Device { name, .. } => format!("device:{name}"),
+            Caller::Staff { name, .. } => format!("staff:{name}"),
+        }
+    }
+
     pub fn is_staff(&self) -> bool {
         matches!(self, Caller::Staff { .. })
     }

@@ -11,6 +11,7 @@ pub mod estimate;
 pub mod local;
 pub mod routing;
 pub mod storage;
+pub mod throttle;
 pub mod web;
 
 use std::future::Future;
@@ -41,6 +42,7 @@ pub async fn run(
         clock,
         shutdown: stop_signal,
         passwords: Arc::new(PasswordChecks::per_core()),
+        check_ins: Arc::new(api::check_in_throttle()),
     };
     tokio::spawn(purge_regularly(state.clone()));
     // The peer address reaches the handlers: login limits count per client address.

@@ -5,32 +5,16 @@
 
 mod support;
 
-use std::sync::{Arc, Mutex};
-
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
-use chrono::{DateTime, Duration, TimeZone, Utc};
+use chrono::{DateTime, Duration, Utc};
 use lotse_protocol::Channel;
 use lotse_queue_server::api::{AppState, app};
 use lotse_queue_server::commands::issue::{NewTicket, issue};
-use lotse_queue_server::config::Config;
 use lotse_queue_server::storage::events;
 use tower::ServiceExt;
 
-/// A state whose clock the test sets; 10:00 in Berlin on a weekday to start with.
-fn state_with_clock() -> (AppState, Arc<Mutex<DateTime<Utc>>>) {
-    let start = Utc
-        .with_ymd_and_hms(2026, 11, 30, 9, 0, 0)
-        .single()
-        .unwrap();
-    let time = Arc::new(Mutex::new(start));
-    let clock = time.clone();
-    let state = support::state(
-        Config::embedded().unwrap().always_open(),
-        Arc::new(move || *clock.lock().unwrap()),
-    );
-    (state, time)
-}
+use support::state_with_clock;
 
 async fn issue_walk_in(state: &AppState) -> String {
     let (config, now) = (state.config.clone(), state.now());
@@ -85,16 +69,10 @@ async fn a_status_page_ends_with_its_day() {
 #[tokio::test]
 async fn a_replay_reaches_back_to_the_start_of_today_at_most() {
     use http_body_util::BodyExt;
-    use lotse_queue_server::auth::{DeviceKind, token_hash};
-    use lotse_queue_server::storage::accounts;
+    use lotse_queue_server::auth::DeviceKind;
 
     let (state, time) = state_with_clock();
-    let hash = token_hash("display-secret");
-    state
-        .store
-        .run(move |c| accounts::add_device(c, Utc::now(), DeviceKind::Display, "d", &hash))
-        .await
-        .unwrap();
+    support::add_device(&state, DeviceKind::Display, "display-secret").await;
     issue_walk_in(&state).await;
     *time.lock().unwrap() += Duration::days(1);
     issue_walk_in(&state).await;

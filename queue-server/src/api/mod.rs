@@ -22,6 +22,7 @@ use crate::auth::PasswordChecks;
 use crate::config::Config;
 use crate::error::AppError;
 use crate::storage::Store;
+use crate::throttle::FailureWindow;
 
 pub use extract::SESSION_COOKIE;
 
@@ -45,6 +46,16 @@ pub struct AppState {
     pub shutdown: watch::Receiver<bool>,
     /// The bounded password checks of logins.
     pub passwords: Arc<PasswordChecks>,
+    /// Failed check-ins per device (against guessing appointment codes).
+    pub check_ins: Arc<FailureWindow>,
+}
+
+/// At most this many failed check-ins per device and minute: a kiosk visitor mistyping a
+/// code a few times is fine, a script trying codes is stopped.
+pub const CHECK_IN_FAILURES_PER_MINUTE: usize = 10;
+
+pub fn check_in_throttle() -> FailureWindow {
+    FailureWindow::new(CHECK_IN_FAILURES_PER_MINUTE, chrono::Duration::minutes(1))
 }
 
 impl AppState {

@@ -143,13 +143,37 @@ pub async fn check_in(
     ApiJson(request): ApiJson<CheckIn>,
 ) -> Result<(StatusCode, Json<Ticket>), AppError> {
     caller.device_or_staff(&[DeviceKind::Kiosk])?;
+    let now = state.now();
+    // Guessing codes: a device (or staff account) that failed too often waits a minute.
+    let who = caller.identity();
+    if !state.check_ins.allows(&who, now) {
+        return Err(AppError::TooManyAttempts);
+    }
+    let checked_in = check_in_code(&state, &caller, request, now).await;
+    if let Err(AppError::Domain(
+        DomainError::AppointmentNotFound
+        | DomainError::AppointmentTooEarly(_)
+        | DomainError::AppointmentExpired,
+    )) = &checked_in
+    {
+        state.check_ins.fail(&who, now);
+    }
+    let ticket = read_view(&state, checked_in?, now).await?;
+    Ok((StatusCode::CREATED, Json(ticket)))
+}
+
+async fn check_in_code(
+    state: &AppState,
+    caller: &Caller,
+    request: CheckIn,
+    now: DateTime<Utc>,
+) -> Result<i64, AppError> {
     if request.code.len() > 64 {
         return Err(DomainError::AppointmentNotFound.into());
     }
-    let now = state.now();
     let config = state.config.clone();
     let staff = caller.staff().ok().map(str::to_owned);
-    let id = state
+    state
         .store
         .run(move |connection| {
             appointments::check_in(
@@ -161,9 +185,7 @@ pub async fn check_in(
                 staff.as_deref(),
             )
         })
-        .await?;
-    let ticket = read_view(&state, id, now).await?;
-    Ok((StatusCode::CREATED, Json(ticket)))
+        .await
 }
 
 /// The visitor's view of a ticket just written, read on a reader after the commit.

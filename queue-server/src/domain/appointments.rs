@@ -7,9 +7,14 @@ use lotse_protocol::Appointment;
 use super::DomainError;
 use crate::config::Config;
 
-/// Appointment codes: 4-64 characters of A-Z, a-z, 0-9, '-' and '_'.
+/// The shortest appointment code accepted: with the check-in limit per device (10 wrong
+/// codes a minute) even 8 characters of 36 (2.8 × 10^12 codes) cannot be guessed; booking
+/// systems should send 10 or more random characters (README, "Appointments").
+pub const MIN_CODE_LENGTH: usize = 8;
+
+/// Appointment codes: 8-64 characters of A-Z, a-z, 0-9, '-' and '_'.
 pub fn valid_code(code: &str) -> bool {
-    (4..=64).contains(&code.len())
+    (MIN_CODE_LENGTH..=64).contains(&code.len())
         && code
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
@@ -38,7 +43,7 @@ pub fn check_import(config: &Config, appointments: &[Appointment]) -> Result<(),
 /// Why an import is refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ImportProblem {
-    #[error("appointment code \"{0}\" must be 4-64 characters A-Z, a-z, 0-9, '-', '_'")]
+    #[error("appointment code \"{0}\" must be 8-64 characters A-Z, a-z, 0-9, '-', '_'")]
     BadCode(String),
     #[error(transparent)]
     Domain(#[from] DomainError),

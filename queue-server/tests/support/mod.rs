@@ -28,6 +28,7 @@ pub fn state(config: Config, clock: Clock) -> AppState {
         clock,
         shutdown,
         passwords: Arc::new(PasswordChecks::per_core()),
+        check_ins: Arc::new(lotse_queue_server::api::check_in_throttle()),
     }
 }
 
@@ -37,6 +38,37 @@ pub fn always_open_state() -> AppState {
         Config::embedded().unwrap().always_open(),
         Arc::new(Utc::now),
     )
+}
+
+/// The sample building with no opening hours, at a time the test sets (it starts at 10:00
+/// in Berlin on Monday 30 November 2026).
+pub fn state_with_clock() -> (AppState, Arc<std::sync::Mutex<chrono::DateTime<Utc>>>) {
+    use chrono::TimeZone;
+    let start = Utc
+        .with_ymd_and_hms(2026, 11, 30, 9, 0, 0)
+        .single()
+        .unwrap();
+    let time = Arc::new(std::sync::Mutex::new(start));
+    let clock = time.clone();
+    let state = state(
+        Config::embedded().unwrap().always_open(),
+        Arc::new(move || *clock.lock().unwrap()),
+    );
+    (state, time)
+}
+
+/// Adds a device with the token `token` (also its name).
+pub async fn add_device(
+    state: &AppState,
+    kind: lotse_queue_server::auth::DeviceKind,
+    token: &'static str,
+) {
+    let hash = lotse_queue_server::auth::token_hash(token);
+    state
+        .store
+        .run(move |c| accounts::add_device(c, Utc::now(), kind, token, &hash))
+        .await
+        .unwrap();
 }
 
 /// Adds an account with [`PASSWORD`] working for `agencies` (`*` = all).

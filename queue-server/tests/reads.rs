@@ -64,3 +64,37 @@ async fn a_read_cannot_write() {
     assert!(matches!(written, Err(AppError::Storage(_))), "{written:?}");
     assert_eq!(store.read(count_events).await.unwrap(), 0);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_read_its_caller_gave_up_on_keeps_its_connection_in_the_pool() {
+    use lotse_queue_server::storage::READERS;
+
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("lotse.db")).unwrap();
+    // A client hangs up while its read is still running.
+    let (release, held) = std::sync::mpsc::channel::<()>();
+    let abandoned = store.read(move |c| {
+        let _ = held.recv();
+        count_events(c)
+    });
+    let gave_up = tokio::time::timeout(Duration::from_millis(100), abandoned).await;
+    assert!(gave_up.is_err(), "the read was still running");
+    release.send(()).unwrap();
+    // Every reader is needed at once: none may be missing.
+    let reads: Vec<_> = (0..READERS)
+        .map(|_| {
+            let store = store.clone();
+            tokio::spawn(async move {
+                store
+                    .read(|c| {
+                        std::thread::sleep(Duration::from_millis(200));
+                        count_events(c)
+                    })
+                    .await
+            })
+        })
+        .collect();
+    for read in reads {
+        assert_eq!(read.await.unwrap().unwrap(), 0);
+    }
+}

@@ -15,6 +15,7 @@ pub mod events;
 mod schema;
 pub use schema::prepare;
 mod readers;
+pub use readers::READERS;
 pub mod retention;
 pub mod tickets;
 pub mod time;

@@ -3,6 +3,7 @@
 //! see the last commit while a write is in progress). Each read runs in one read transaction,
 //! so a response built from several queries sees one consistent state.
 
+use std::panic::AssertUnwindSafe;
 use std::path::Path;
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -16,7 +17,7 @@ pub const READERS: usize = 4;
 
 pub struct Readers {
     idle: Mutex<Vec<Connection>>,
-    permits: Semaphore,
+    permits: Arc<Semaphore>,
 }
 
 impl Readers {
@@ -35,42 +36,45 @@ impl Readers {
         }
         Ok(Arc::new(Readers {
             idle: Mutex::new(idle),
-            permits: Semaphore::new(READERS),
+            permits: Arc::new(Semaphore::new(READERS)),
         }))
     }
 
-    /// Runs `work` on a free reader inside one read transaction.
+    /// Runs `work` on a free reader inside one read transaction. The connection goes back to
+    /// the pool and the permit is released inside the blocking task, so a request abandoned
+    /// while it waits (a client that hangs up) loses no connection.
     pub async fn run<R, F>(self: &Arc<Self>, work: F) -> Result<R, AppError>
     where
         R: Send + 'static,
         F: FnOnce(&Connection) -> Result<R, AppError> + Send + 'static,
     {
-        let permit = self
-            .permits
-            .acquire()
+        let permit = Arc::clone(&self.permits)
+            .acquire_owned()
             .await
             .map_err(|_| AppError::Unavailable)?;
-        let connection = self
-            .idle
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .pop()
-            .ok_or_else(|| AppError::Internal("no idle reader despite a permit".into()))?;
-        let (connection, result) = tokio::task::spawn_blocking(move || {
-            let result = in_read_transaction(&connection, work);
-            (connection, result)
+        let readers = Arc::clone(self);
+        tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            let connection = readers
+                .lock()
+                .pop()
+                .ok_or_else(|| AppError::Internal("no idle reader despite a permit".into()))?;
+            let result = std::panic::catch_unwind(AssertUnwindSafe(|| {
+                in_read_transaction(&connection, work)
+            }));
+            if result.is_err() {
+                // The read panicked inside its transaction: end it before reuse.
+                let _ = connection.execute_batch("ROLLBACK");
+            }
+            readers.lock().push(connection);
+            result.unwrap_or_else(|_| Err(AppError::Internal("a read panicked".into())))
         })
         .await
-        .map_err(|_| {
-            // The connection went down with the panic: one reader fewer from now on.
-            permit.forget();
-            AppError::Internal("a read panicked".into())
-        })?;
-        self.idle
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .push(connection);
-        result
+        .map_err(|_| AppError::Internal("a read task failed".into()))?
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<Connection>> {
+        self.idle.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
 

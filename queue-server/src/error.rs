@@ -67,6 +67,14 @@ pub enum AppError {
     Internal(String),
     #[error("the server is shutting down")]
     Unavailable,
+    #[error("the server has no free connection; try again in a few seconds")]
+    Busy,
+    #[error("the request took too long")]
+    RequestTimeout,
+    #[error("this method is not allowed here")]
+    MethodNotAllowed,
+    #[error("unsupported content type: {0}")]
+    UnsupportedMediaType(String),
 }
 
 impl AppError {
@@ -74,6 +82,9 @@ impl AppError {
         use AppError::*;
         match self {
             MalformedRequest(_) => StatusCode::BAD_REQUEST,
+            RequestTimeout => StatusCode::REQUEST_TIMEOUT,
+            MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             InvalidInput(_) | UnknownService(_) | UnknownLanguage(_) | IdempotencyKeyReused => {
                 StatusCode::UNPROCESSABLE_ENTITY
@@ -97,7 +108,7 @@ impl AppError {
             TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
             Forbidden | CsrfRejected => StatusCode::FORBIDDEN,
             Storage(_) | Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
-            Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            Unavailable | Busy => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
 
@@ -134,7 +145,29 @@ impl AppError {
             NotFound => "not_found",
             Storage(_) | Internal(_) => "internal",
             Unavailable => "unavailable",
+            Busy => "busy",
+            RequestTimeout => "request_timeout",
+            MethodNotAllowed => "method_not_allowed",
+            UnsupportedMediaType(_) => "unsupported_media_type",
         }
+    }
+
+    /// The error for a plain-text rejection of axum's (a path or query that does not parse,
+    /// a wrong method or content type), which has only its status and text; `None` for a
+    /// status axum's rejections do not use.
+    pub fn from_rejection(status: StatusCode, text: String) -> Option<AppError> {
+        Some(match status {
+            StatusCode::BAD_REQUEST => AppError::MalformedRequest(text),
+            StatusCode::NOT_FOUND => AppError::NotFound,
+            StatusCode::METHOD_NOT_ALLOWED => AppError::MethodNotAllowed,
+            StatusCode::REQUEST_TIMEOUT => AppError::RequestTimeout,
+            StatusCode::PAYLOAD_TOO_LARGE => AppError::PayloadTooLarge,
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => AppError::UnsupportedMediaType(text),
+            StatusCode::UNPROCESSABLE_ENTITY => AppError::InvalidInput(text),
+            StatusCode::SERVICE_UNAVAILABLE => AppError::Unavailable,
+            status if status.is_server_error() => AppError::Internal(text),
+            _ => return None,
+        })
     }
 }
 

@@ -6,23 +6,25 @@ pub mod cli;
 pub mod config;
 pub mod error;
 pub mod estimate;
+pub mod limits;
 pub mod local;
+pub mod net;
 pub mod routing;
 pub mod storage;
 pub mod web;
 
 use std::future::Future;
-use std::sync::Arc;
 
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
 use crate::api::{AppState, Clock, app};
 use crate::config::Config;
+use crate::limits::Limits;
 use crate::storage::Store;
 
-/// Serves the API on `listener` until `shutdown` completes; live event streams end then and
-/// the server waits for open requests to finish.
+/// Serves the API on `listener` with the default [`Limits`] until `shutdown` completes; live
+/// event streams end then and the server waits for open requests to finish.
 pub async fn run(
     listener: TcpListener,
     store: Store,
@@ -30,27 +32,47 @@ pub async fn run(
     clock: Clock,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    run_with(listener, store, config, clock, Limits::default(), shutdown).await
+}
+
+/// [`run`] within `limits`. Raises the process's open-file limit as far as allowed first and
+/// keeps the connection limit below it.
+pub async fn run_with(
+    listener: TcpListener,
+    store: Store,
+    config: Config,
+    clock: Clock,
+    mut limits: Limits,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let open_files = limits::raise_open_file_limit();
+    let wanted = limits.max_connections;
+    limits.max_connections = limits::connections_allowed(wanted, open_files);
+    if limits.max_connections < wanted {
+        tracing::warn!(
+            wanted,
+            allowed = limits.max_connections,
+            ?open_files,
+            "the open-file limit allows fewer connections"
+        );
+    }
+    tracing::info!(?limits, ?open_files, "limits");
     let (stopping, stop_signal) = watch::channel(false);
-    let state = AppState {
-        store,
-        config: Arc::new(config),
-        clock,
-        shutdown: stop_signal,
-    };
+    let state = AppState::new(store, config, clock, stop_signal, limits);
     tokio::spawn(purge_regularly(state.clone()));
-    axum::serve(listener, app(state))
-        .with_graceful_shutdown(async move {
-            shutdown.await;
-            tracing::info!("shutting down");
-            let _ = stopping.send(true);
-        })
-        .await
+    net::serve(listener, app(state), limits, async move {
+        shutdown.await;
+        tracing::info!("shutting down");
+        let _ = stopping.send(true);
+    })
+    .await
 }
 
 /// How often personal data of past days is looked for and deleted.
 const PURGE_INTERVAL: std::time::Duration = std::time::Duration::from_secs(3600);
 
-/// Deletes personal data of past days at start and then every hour, until shutdown.
+/// Deletes personal data of past days and ended staff sessions at start and then every
+/// hour, until shutdown.
 async fn purge_regularly(state: AppState) {
     let mut stopping = state.shutdown.clone();
     loop {
@@ -65,6 +87,16 @@ async fn purge_regularly(state: AppState) {
             }
             Ok(_) => {}
             Err(error) => tracing::warn!(%error, "cannot delete personal data of past days"),
+        }
+        let idle_since = state.limits.session_idle_since(now);
+        match state
+            .store
+            .run(move |c| storage::accounts::delete_ended_sessions(c, now, idle_since))
+            .await
+        {
+            Ok(0) => {}
+            Ok(ended) => tracing::info!(ended, "deleted ended staff sessions"),
+            Err(error) => tracing::warn!(%error, "cannot delete ended staff sessions"),
         }
         tokio::select! {
             _ = tokio::time::sleep(PURGE_INTERVAL) => {}

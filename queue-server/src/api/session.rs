@@ -113,10 +113,11 @@ pub async fn authenticate(
 /// `; Secure` when the request came through a TLS proxy (`X-Forwarded-Proto: https`), so our
 /// cookies never travel in clear text there; nothing on a plain-HTTP building network.
 pub fn secure_attribute(headers: &HeaderMap) -> &'static str {
-    let tls = headers
-        .get("x-forwarded-proto")
-        .is_some_and(|v| v.as_bytes() == b"https");
-    if tls { "; Secure" } else { "" }
+    if super::extract::behind_tls(headers) {
+        "; Secure"
+    } else {
+        ""
+    }
 }
 
 /// The `Set-Cookie` value that removes the session cookie.

@@ -136,6 +136,13 @@ CREATE INDEX audit_by_at ON audit (at);
     ),
     // The agencies a staff account works for ('*' = all): desk choice and transfer notes.
     M::up("ALTER TABLE users ADD COLUMN agencies TEXT NOT NULL DEFAULT '*';"),
+    // Sessions end after a time without requests: when each was last used.
+    M::up(
+        r#"
+ALTER TABLE sessions ADD COLUMN last_seen INTEGER NOT NULL DEFAULT 0;
+UPDATE sessions SET last_seen = created_at;
+"#,
+    ),
 ];
 
 /// Sets durability pragmas and brings the schema to the newest version.

@@ -35,6 +35,9 @@ use crate::limits::{Limits, REFUSING_AT_ONCE};
 /// How long a refused connection may take to send its request before it is simply closed.
 const REFUSAL_TIMEOUT: Duration = Duration::from_secs(2);
 
+/// How long the accept loop waits for a connection it closed to make room to be gone.
+const EVICTION_WAIT: Duration = Duration::from_millis(100);
+
 /// Serves `router` on `listener` within `limits` until `shutdown` completes; then stops
 /// accepting, lets requests in progress finish and returns when every connection has closed.
 pub async fn serve(
@@ -60,7 +63,7 @@ pub async fn serve(
             },
             () = &mut shutdown => break,
         };
-        if let Some(slot) = connections.admit() {
+        if let Some((slot, victim)) = connections.admit() {
             let task = serve_connection(
                 stream,
                 router.clone(),
@@ -70,6 +73,12 @@ pub async fn serve(
                 running.clone(),
             );
             tokio::spawn(task);
+            // Accept no more until the closed connection has given its socket back: under a
+            // burst the accept loop would otherwise outrun the closing tasks and run out of
+            // open files after all.
+            if let Some(victim) = victim {
+                let _ = tokio::time::timeout(EVICTION_WAIT, victim.closed.notified()).await;
+            }
         } else if let Ok(permit) = refusing.clone().try_acquire_owned() {
             tracing::debug!("every connection is busy; answering 503");
             tokio::spawn(refuse(stream, permit));
@@ -211,16 +220,19 @@ impl Connections {
     }
 
     /// A place for a new connection. At the limit the oldest connection without a request in
-    /// progress is told to close; `None` when every connection is busy.
-    fn admit(self: &Arc<Self>) -> Option<Slot> {
+    /// progress is told to close, and returned so that the caller can wait until it has;
+    /// `None` when every connection is busy.
+    fn admit(self: &Arc<Self>) -> Option<(Slot, Option<Arc<Activity>>)> {
         let mut open = self.open.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut victim = None;
         if open.by_age.len() >= self.limit {
             let oldest_idle = open
                 .by_age
                 .iter()
                 .find(|(_, activity)| activity.in_flight.load(Ordering::SeqCst) == 0)
                 .map(|(id, _)| *id)?;
-            if let Some(victim) = open.by_age.remove(&oldest_idle) {
+            victim = open.by_age.remove(&oldest_idle);
+            if let Some(victim) = &victim {
                 victim.evict.notify_one();
             }
         }
@@ -228,11 +240,12 @@ impl Connections {
         open.next_id += 1;
         let activity = Arc::new(Activity::new(self.epoch));
         open.by_age.insert(id, activity.clone());
-        Some(Slot {
+        let slot = Slot {
             id,
             activity,
             connections: self.clone(),
-        })
+        };
+        Some((slot, victim))
     }
 }
 
@@ -251,6 +264,8 @@ impl Drop for Slot {
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
         open.by_age.remove(&self.id);
+        drop(open);
+        self.activity.closed.notify_one();
     }
 }
 
@@ -263,6 +278,8 @@ struct Activity {
     last_io_ms: AtomicU64,
     /// Told when the connection should close to make room for a new one.
     evict: Notify,
+    /// Told when the connection's task has ended and its socket is closed.
+    closed: Notify,
 }
 
 impl Activity {
@@ -272,6 +289,7 @@ impl Activity {
             in_flight: AtomicUsize::new(0),
             last_io_ms: AtomicU64::new(0),
             evict: Notify::new(),
+            closed: Notify::new(),
         }
     }
 
@@ -397,12 +415,17 @@ mod tests {
     #[test]
     fn at_the_limit_the_oldest_idle_connection_makes_room() {
         let connections = Arc::new(Connections::new(2));
-        let first = connections.admit().expect("room");
-        let second = connections.admit().expect("room");
+        let (first, _) = connections.admit().expect("room");
+        let (second, none) = connections.admit().expect("room");
+        assert!(none.is_none());
         let busy = InFlight::begin(first.activity.clone());
         // The first is busy, so the second, the oldest idle one, is told to close.
-        let third = connections.admit().expect("room after closing an idle one");
+        let (third, victim) = connections.admit().expect("room after closing an idle one");
         assert!(futures::FutureExt::now_or_never(second.activity.evict.notified()).is_some());
+        let victim = victim.expect("a connection made room");
+        assert!(Arc::ptr_eq(&victim, &second.activity));
+        drop(second);
+        assert!(futures::FutureExt::now_or_never(victim.closed.notified()).is_some());
         drop(busy);
         drop(third);
         let _fourth = connections.admit().expect("room");
@@ -420,7 +443,7 @@ mod tests {
     #[test]
     fn when_every_connection_is_busy_nobody_is_closed() {
         let connections = Arc::new(Connections::new(1));
-        let only = connections.admit().expect("room");
+        let (only, _) = connections.admit().expect("room");
         let _busy = InFlight::begin(only.activity.clone());
         assert!(connections.admit().is_none());
     }

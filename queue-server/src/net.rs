@@ -161,6 +161,11 @@ async fn serve_connection(
                 return;
             }
             _ = closing.wait_for(|closing| *closing), if !shutting_down => {
+                // Nothing to finish (also a connection still sending its request head, which
+                // hyper's graceful shutdown would wait for until the header-read timeout).
+                if activity.in_flight.load(Ordering::SeqCst) == 0 {
+                    return;
+                }
                 connection.as_mut().graceful_shutdown();
                 shutting_down = true;
             }

@@ -35,6 +35,14 @@ fn patient() -> Limits {
 
 /// Starts the server within `limits` on a free port with a display and a kiosk token.
 async fn start(limits: Limits) -> SocketAddr {
+    start_until(limits, std::future::pending()).await.0
+}
+
+/// [`start`], shutting down when `shutdown` completes; the handle ends when the server has.
+async fn start_until(
+    limits: Limits,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> (SocketAddr, tokio::task::JoinHandle<std::io::Result<()>>) {
     let store = Store::in_memory().unwrap();
     store
         .run(|c| {
@@ -58,15 +66,15 @@ async fn start(limits: Limits) -> SocketAddr {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
     let config = Config::embedded().unwrap().always_open();
-    tokio::spawn(lotse_queue_server::run_with(
+    let server = tokio::spawn(lotse_queue_server::run_with(
         listener,
         store,
         config,
         Arc::new(Utc::now),
         limits,
-        std::future::pending(),
+        shutdown,
     ));
-    address
+    (address, server)
 }
 
 /// Whether the server closes `socket` within [`PATIENCE`] (end of stream or a reset).
@@ -226,4 +234,27 @@ async fn when_every_connection_is_busy_a_new_one_gets_503_busy() {
         "{answer}"
     );
     assert!(answer.contains(r#""error":"busy""#), "{answer}");
+}
+
+#[tokio::test]
+async fn shutdown_does_not_wait_for_connections_without_a_request() {
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let (address, server) = start_until(patient(), async {
+        let _ = stopped.await;
+    })
+    .await;
+    let mut half = TcpStream::connect(address).await.unwrap();
+    half.write_all(b"GE").await.unwrap();
+    let _silent = TcpStream::connect(address).await.unwrap();
+    let _stream = open_stream(address).await;
+    // Let the server accept them before it is told to stop.
+    assert!(
+        exchange(address, &get("/healthz"))
+            .await
+            .starts_with("HTTP/1.1 200")
+    );
+    stop.send(()).unwrap();
+    let ended = timeout(PATIENCE, server).await;
+    assert!(ended.is_ok(), "still serving long after the shutdown");
+    assert!(closed_by_server(&mut half).await);
 }

@@ -3,6 +3,7 @@
 use std::io::Read;
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use anyhow::{Context, bail};
 use chrono::Utc;
@@ -14,6 +15,7 @@ use crate::api::system_clock;
 use crate::auth::{AgencyScope, DeviceKind, hash_password, new_secret, token_hash};
 use crate::config::Config;
 use crate::domain::accounts::{account_name, check_password};
+use crate::limits::Limits;
 use crate::storage::{Store, accounts};
 
 #[derive(Debug, Parser)]
@@ -49,6 +51,8 @@ pub enum Command {
         /// client address; behind a proxy without this option, every client counts as the proxy.
         #[arg(long = "trusted-proxy", value_name = "IP")]
         trusted_proxies: Vec<IpAddr>,
+        #[command(flatten)]
+        limits: LimitArgs,
     },
     /// Validate a building config file and report every problem with its line.
     CheckConfig { file: PathBuf },
@@ -62,6 +66,54 @@ pub enum Command {
         #[command(subcommand)]
         action: DeviceAction,
     },
+}
+
+/// What one client may hold of the server (see `limits.rs`).
+#[derive(Debug, Clone, clap::Args)]
+pub struct LimitArgs {
+    /// Seconds a connection may take to send a request's head (also closes idle kept-alive
+    /// connections).
+    #[arg(long, default_value_t = 10, value_name = "SECONDS")]
+    pub header_timeout: u64,
+    /// Seconds without a byte read or written after which a connection is closed; more than
+    /// the live streams' 5 s keep-alive.
+    #[arg(long, default_value_t = 60, value_name = "SECONDS")]
+    pub idle_timeout: u64,
+    /// Seconds a request may take until its answer starts (live streams are not cut).
+    #[arg(long, default_value_t = 30, value_name = "SECONDS")]
+    pub request_timeout: u64,
+    /// Open connections at most (lowered to what the open-file limit allows).
+    #[arg(long, default_value_t = 4_096)]
+    pub max_connections: usize,
+    /// Live event streams per device token or staff session; a new one ends the oldest.
+    #[arg(long, default_value_t = 8)]
+    pub max_streams_per_token: usize,
+    /// Minutes without a request after which a staff session ends.
+    #[arg(long, default_value_t = 30, value_name = "MINUTES")]
+    pub session_idle_minutes: u64,
+}
+
+impl LimitArgs {
+    pub fn limits(&self) -> anyhow::Result<Limits> {
+        let keep_alive = crate::api::events::KEEP_ALIVE_INTERVAL.as_secs();
+        if self.idle_timeout <= keep_alive {
+            bail!("--idle-timeout must be more than the live streams' keep-alive ({keep_alive} s)");
+        }
+        if self.header_timeout == 0 || self.request_timeout == 0 || self.session_idle_minutes == 0 {
+            bail!("timeouts must be at least 1");
+        }
+        if self.max_connections == 0 || self.max_streams_per_token == 0 {
+            bail!("--max-connections and --max-streams-per-token must be at least 1");
+        }
+        Ok(Limits {
+            header_read_timeout: Duration::from_secs(self.header_timeout),
+            idle_timeout: Duration::from_secs(self.idle_timeout),
+            request_timeout: Duration::from_secs(self.request_timeout),
+            max_connections: self.max_connections,
+            max_streams_per_credential: self.max_streams_per_token,
+            session_idle_timeout: Duration::from_secs(self.session_idle_minutes.saturating_mul(60)),
+        })
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -147,12 +199,14 @@ pub fn execute(cli: Cli) -> anyhow::Result<()> {
             always_open,
             public_base_url,
             trusted_proxies,
+            limits,
         } => {
             let options = ServeOptions {
                 demo,
                 always_open,
                 public_base_url,
                 trusted_proxies,
+                limits: limits.limits()?,
             };
             runtime.block_on(serve(config.as_deref(), &db, listen, options))
         }
@@ -212,6 +266,7 @@ struct ServeOptions {
     always_open: bool,
     public_base_url: Option<String>,
     trusted_proxies: Vec<IpAddr>,
+    limits: Limits,
 }
 
 async fn serve(
@@ -248,11 +303,12 @@ async fn serve(
     tracing::info!(%address, db = %db.display(), "queue server listening");
     // Tests and scripts read this line to find the port.
     println!("listening on http://{address}");
-    crate::run(
+    crate::run_with(
         listener,
         store,
         config,
         system_clock(),
+        options.limits,
         crate::shutdown_signal(),
     )
     .await?;

@@ -39,8 +39,15 @@ pub enum AppError {
     Internal(String),
     #[error("the server is shutting down")]
     Unavailable,
-    #[error("too many logins at once; try again in a moment")]
+    /// Too many requests of a kind at once (password checks, connections).
+    #[error("the server is busy; try again in a moment")]
     Busy,
+    #[error("the request took too long")]
+    RequestTimeout,
+    #[error("this method is not allowed here")]
+    MethodNotAllowed,
+    #[error("unsupported content type: {0}")]
+    UnsupportedMediaType(String),
 }
 
 impl From<ImportProblem> for AppError {
@@ -63,6 +70,9 @@ impl AppError {
         use AppError::*;
         match self {
             MalformedRequest(_) => StatusCode::BAD_REQUEST,
+            RequestTimeout => StatusCode::REQUEST_TIMEOUT,
+            MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             InvalidInput(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Domain(error) => domain_status(error),
@@ -92,7 +102,28 @@ impl AppError {
             Storage(StorageError::Closed) | Unavailable => ErrorCode::Unavailable,
             Storage(_) | Internal(_) => ErrorCode::Internal,
             Busy => ErrorCode::Busy,
+            RequestTimeout => ErrorCode::RequestTimeout,
+            MethodNotAllowed => ErrorCode::MethodNotAllowed,
+            UnsupportedMediaType(_) => ErrorCode::UnsupportedMediaType,
         }
+    }
+
+    /// The error for a plain-text rejection of axum's (a path or query that does not parse,
+    /// a wrong method or content type), which has only its status and text; `None` for a
+    /// status axum's rejections do not use.
+    pub fn from_rejection(status: StatusCode, text: String) -> Option<AppError> {
+        Some(match status {
+            StatusCode::BAD_REQUEST => AppError::MalformedRequest(text),
+            StatusCode::NOT_FOUND => AppError::NotFound,
+            StatusCode::METHOD_NOT_ALLOWED => AppError::MethodNotAllowed,
+            StatusCode::REQUEST_TIMEOUT => AppError::RequestTimeout,
+            StatusCode::PAYLOAD_TOO_LARGE => AppError::PayloadTooLarge,
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => AppError::UnsupportedMediaType(text),
+            StatusCode::UNPROCESSABLE_ENTITY => AppError::InvalidInput(text),
+            StatusCode::SERVICE_UNAVAILABLE => AppError::Unavailable,
+            status if status.is_server_error() => AppError::Internal(text),
+            _ => return None,
+        })
     }
 
     /// Whether the message carries internal details, which are logged and never sent.

@@ -8,26 +8,26 @@ pub mod config;
 pub mod domain;
 pub mod error;
 pub mod estimate;
+pub mod limits;
 pub mod local;
+pub mod net;
 pub mod routing;
 pub mod storage;
 pub mod throttle;
 pub mod web;
 
 use std::future::Future;
-use std::net::SocketAddr;
-use std::sync::Arc;
 
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
 use crate::api::{AppState, Clock, app};
-use crate::auth::PasswordChecks;
 use crate::config::Config;
+use crate::limits::Limits;
 use crate::storage::Store;
 
-/// Serves the API on `listener` until `shutdown` completes; live event streams end then and
-/// the server waits for open requests to finish.
+/// Serves the API on `listener` with the default [`Limits`] until `shutdown` completes; live
+/// event streams end then and the server waits for open requests to finish.
 pub async fn run(
     listener: TcpListener,
     store: Store,
@@ -35,31 +35,47 @@ pub async fn run(
     clock: Clock,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    run_with(listener, store, config, clock, Limits::default(), shutdown).await
+}
+
+/// [`run`] within `limits`. Raises the process's open-file limit as far as allowed first and
+/// keeps the connection limit below it.
+pub async fn run_with(
+    listener: TcpListener,
+    store: Store,
+    config: Config,
+    clock: Clock,
+    mut limits: Limits,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let open_files = limits::raise_open_file_limit();
+    let wanted = limits.max_connections;
+    limits.max_connections = limits::connections_allowed(wanted, open_files);
+    if limits.max_connections < wanted {
+        tracing::warn!(
+            wanted,
+            allowed = limits.max_connections,
+            ?open_files,
+            "the open-file limit allows fewer connections"
+        );
+    }
+    tracing::info!(?limits, ?open_files, "limits");
     let (stopping, stop_signal) = watch::channel(false);
-    let state = AppState {
-        store,
-        config: Arc::new(config),
-        clock,
-        shutdown: stop_signal,
-        passwords: Arc::new(PasswordChecks::per_core()),
-        check_ins: Arc::new(api::check_in_throttle()),
-    };
+    let state = AppState::new(store, config, clock, stop_signal, limits);
     tokio::spawn(purge_regularly(state.clone()));
-    // The peer address reaches the handlers: login limits count per client address.
-    let service = app(state).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, service)
-        .with_graceful_shutdown(async move {
-            shutdown.await;
-            tracing::info!("shutting down");
-            let _ = stopping.send(true);
-        })
-        .await
+    net::serve(listener, app(state), limits, async move {
+        shutdown.await;
+        tracing::info!("shutting down");
+        let _ = stopping.send(true);
+    })
+    .await
 }
 
 /// How often personal data of past days is looked for and deleted.
 const PURGE_INTERVAL: std::time::Duration = std::time::Duration::from_secs(3600);
 
-/// Deletes personal data of past days at start and then every hour, until shutdown.
+/// Deletes personal data of past days and ended staff sessions at start and then every
+/// hour, until shutdown.
 async fn purge_regularly(state: AppState) {
     let mut stopping = state.shutdown.clone();
     loop {
@@ -74,6 +90,16 @@ async fn purge_regularly(state: AppState) {
             }
             Ok(_) => {}
             Err(error) => tracing::warn!(%error, "cannot delete personal data of past days"),
+        }
+        let idle_since = state.limits.session_idle_since(now);
+        match state
+            .store
+            .run(move |c| storage::accounts::delete_ended_sessions(c, now, idle_since))
+            .await
+        {
+            Ok(0) => {}
+            Ok(ended) => tracing::info!(ended, "deleted ended staff sessions"),
+            Err(error) => tracing::warn!(%error, "cannot delete ended staff sessions"),
         }
         tokio::select! {
             _ = tokio::time::sleep(PURGE_INTERVAL) => {}

@@ -82,7 +82,7 @@ mod tests {
             window.allows("kiosk-2", start + Duration::seconds(10)),
             "per key"
         );
-        assert!(!window.allows("kiosk-1", start + Duration::seconds(60)));
+        assert!(!window.allows("kiosk-1", start + Duration::seconds(59)));
         assert!(window.allows("kiosk-1", start + Duration::seconds(61)));
     }
 }

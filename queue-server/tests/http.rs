@@ -148,3 +148,114 @@ async fn a_display_cookie_reads_the_board_and_acts_on_nothing() {
     let anonymous = Request::get("/display/board").body(Body::empty()).unwrap();
     assert_eq!(status_of(&state, anonymous).await, StatusCode::UNAUTHORIZED);
 }
+
+/// Sends `request` and returns the status, the content type and the body as JSON.
+async fn answer(
+    state: &AppState,
+    request: Request<Body>,
+) -> (StatusCode, String, serde_json::Value) {
+    let response = app(state.clone()).oneshot(request).await.unwrap();
+    let status = response.status();
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    let bytes = axum::body::to_bytes(response.into_body(), 1 << 20)
+        .await
+        .unwrap();
+    let body = serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null);
+    (status, content_type, body)
+}
+
+#[tokio::test]
+async fn a_query_or_path_that_does_not_parse_is_a_json_error() {
+    use lotse_queue_server::auth::{DeviceKind, token_hash};
+    use lotse_queue_server::storage::accounts;
+
+    let state = state();
+    let hash = token_hash("display-secret");
+    state
+        .store
+        .run(move |c| accounts::add_device(c, Utc::now(), DeviceKind::Display, "hall", &hash))
+        .await
+        .unwrap();
+    let requests = [
+        Request::get("/api/v1/display?limit=-1")
+            .header("authorization", "Bearer display-secret")
+            .body(Body::empty())
+            .unwrap(),
+        Request::get("/t/%FF").body(Body::empty()).unwrap(),
+        Request::get("/api/v1/tickets/%FF")
+            .body(Body::empty())
+            .unwrap(),
+    ];
+    for request in requests {
+        let uri = request.uri().clone();
+        let (status, content_type, body) = answer(&state, request).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{uri}");
+        assert_eq!(content_type, "application/json", "{uri}");
+        assert_eq!(body["error"], "malformed_request", "{uri}: {body}");
+        assert!(
+            body["message"].as_str().is_some_and(|m| !m.is_empty()),
+            "{uri}"
+        );
+    }
+    // A wrong method too, which axum answers without a body.
+    let wrong = Request::delete("/healthz").body(Body::empty()).unwrap();
+    let (status, content_type, body) = answer(&state, wrong).await;
+    assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(content_type, "application/json");
+    assert_eq!(body["error"], "method_not_allowed");
+}
+
+#[tokio::test]
+async fn openapi_lists_the_statuses_operations_return() {
+    let (_, document) = get("/api/v1/openapi.json").await;
+    let statuses = |path: &str, method: &str| -> Vec<String> {
+        document["paths"][path][method]["responses"]
+            .as_object()
+            .unwrap_or_else(|| panic!("{method} {path} missing"))
+            .keys()
+            .cloned()
+            .collect()
+    };
+    let check = |path: &str, method: &str, expected: &[&str]| {
+        let listed = statuses(path, method);
+        for status in expected {
+            assert!(
+                listed.iter().any(|s| s == status),
+                "{method} {path} lacks {status}: {listed:?}"
+            );
+        }
+    };
+    check("/healthz", "get", &["200", "500", "503"]);
+    check(
+        "/api/v1/tickets",
+        "post",
+        &["201", "400", "401", "403", "409", "422", "503"],
+    );
+    check(
+        "/api/v1/desks/{desk}/recall",
+        "post",
+        &["200", "400", "401", "403", "404", "409", "503"],
+    );
+    check(
+        "/api/v1/session",
+        "post",
+        &["200", "400", "401", "429", "503"],
+    );
+    check(
+        "/api/v1/session/password",
+        "put",
+        &["204", "400", "401", "403", "422", "429", "503"],
+    );
+    check("/api/v1/events", "get", &["200", "401", "503"]);
+    let tickets = statuses("/api/v1/tickets/{token}", "get");
+    assert!(
+        !tickets.contains(&"401".to_owned()),
+        "the status page is public"
+    );
+    let services = &document["components"]["schemas"]["IssueTicket"]["properties"]["services"];
+    assert_eq!(services["minItems"], 1, "{services}");
+}

@@ -11,7 +11,7 @@ use crate::building::Building;
 use crate::desk::{CallSpecific, DeskTicket, Finish, Queues, Resume, Transfer};
 use crate::display::{DisplayQuery, DisplaySnapshot};
 use crate::error::{ApiErrorBody, ErrorCode};
-use crate::session::{Login, SessionInfo};
+use crate::session::{ChangePassword, Login, SessionInfo};
 use crate::ticket::{CheckIn, ImportAppointments, ImportedAppointments, IssueTicket, Ticket};
 
 #[derive(Debug, thiserror::Error)]
@@ -265,6 +265,24 @@ impl Client {
             .await
             .map_err(ClientError::Transport)?;
         expect_success(response).await.map(|_| ())
+    }
+
+    /// Changes the logged-in account's password. Every session of the account ends, this
+    /// client's too: log in again with the new password.
+    pub async fn change_password(&self, current: &str, new: &str) -> Result<(), ClientError> {
+        let body = ChangePassword {
+            current_password: current.to_owned(),
+            new_password: new.to_owned(),
+        };
+        let response = self
+            .request(Method::PUT, "/session/password")
+            .json(&body)
+            .send()
+            .await
+            .map_err(ClientError::Transport)?;
+        expect_success(response).await?;
+        *self.csrf.lock().unwrap_or_else(|p| p.into_inner()) = None;
+        Ok(())
     }
 
     /// The SSE request, resuming after `last_event_id`; see [`crate::event_stream`].

@@ -59,6 +59,9 @@ pub enum ErrorCode {
     Unavailable,
     /// Too many requests of this kind at once (e.g. logins); retry after `Retry-After`.
     Busy,
+    RequestTimeout,
+    MethodNotAllowed,
+    UnsupportedMediaType,
     /// A code this client does not know yet.
     #[serde(other)]
     Unknown,

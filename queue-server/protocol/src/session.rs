@@ -43,6 +43,17 @@ pub struct Login {
     pub password: String,
 }
 
+/// `PUT /api/v1/session/password`: staff change their own password. Every session of the
+/// account ends, the current one too.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChangePassword {
+    pub current_password: String,
+    /// At least 10 characters.
+    #[schema(min_length = 10)]
+    pub new_password: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct SessionInfo {
     pub name: String,

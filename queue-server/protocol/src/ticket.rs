@@ -75,6 +75,7 @@ impl StopStatus {
 #[serde(deny_unknown_fields)]
 pub struct IssueTicket {
     /// Service ids in the order the visitor wants them; at least one.
+    #[schema(min_items = 1)]
     pub services: Vec<String>,
     /// Language code the visitor chose; must be one of the building's languages.
     pub language: String,

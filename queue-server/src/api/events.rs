@@ -1,8 +1,11 @@
 //! `GET /api/v1/events`: Server-Sent Events. A client that reconnects with `Last-Event-ID`
 //! first gets every stored event it missed, then live events; a subscriber too slow for the
-//! live channel catches up from the database instead of losing events.
+//! live channel catches up from the database instead of losing events. One token or session
+//! keeps at most `Limits::max_streams_per_credential` streams open: a new one ends the oldest.
 
+use std::collections::{HashMap, VecDeque};
 use std::convert::Infallible;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use axum::extract::State;
@@ -11,9 +14,11 @@ use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
 use futures::Stream;
 use lotse_protocol::Event;
 use lotse_protocol::event_stream::KEEP_ALIVE_EVENT;
+use tokio::sync::Notify;
 use tokio::sync::broadcast::error::RecvError;
 
 use super::AppState;
+use super::extract::credential_key;
 use crate::auth::Caller;
 use crate::error::AppError;
 use crate::storage::events;
@@ -21,6 +26,9 @@ use crate::storage::events;
 /// Events read from the database per query while catching up.
 const CATCH_UP_BATCH: i64 = 500;
 pub const KEEP_ALIVE_INTERVAL: Duration = Duration::from_secs(5);
+/// What a stream ended for a newer one of the same credential asks the browser to wait before
+/// it reconnects (`EventSource` otherwise reconnects after about 3 s).
+const REPLACED_RETRY: Duration = Duration::from_secs(60);
 
 #[utoipa::path(get, path = "/api/v1/events", tag = "devices",
     params(("Last-Event-ID" = Option<i64>, Header, description = "resume after this event")),
@@ -43,6 +51,10 @@ pub async fn stream(
     // A client that remembers an id from a newer (e.g. replaced) database starts from now.
     let newest = store.read(|c| Ok(events::last_id(c)?)).await?;
     let mut last = resume_after.map_or(newest, |id| id.min(newest));
+    // The `Caller` extractor accepted the credential, so there is one.
+    let slot = state
+        .streams
+        .open(credential_key(&headers).unwrap_or_default());
     let stream = async_stream::stream! {
         loop {
             // Catch up from the database until it has nothing newer.
@@ -77,6 +89,12 @@ pub async fn stream(
                         Err(RecvError::Closed) => return,
                     },
                     _ = stopped(&mut shutdown) => return,
+                    () = slot.replaced() => {
+                        yield Ok(SseEvent::default()
+                            .retry(REPLACED_RETRY)
+                            .comment("a newer stream of the same token replaced this one"));
+                        return;
+                    }
                 }
             }
         }
@@ -99,4 +117,86 @@ fn sse_event(event: &Event) -> SseEvent {
 async fn stopped(shutdown: &mut tokio::sync::watch::Receiver<bool>) {
     // An error means the sender is gone, which also means shutdown.
     let _ = shutdown.wait_for(|stopping| *stopping).await.map(|_| ());
+}
+
+/// The open live streams per credential (token hash), oldest first.
+#[derive(Debug)]
+pub struct LiveStreams {
+    limit: usize,
+    open: Mutex<Open>,
+}
+
+#[derive(Debug, Default)]
+struct Open {
+    next_id: u64,
+    by_credential: HashMap<String, VecDeque<(u64, Arc<Notify>)>>,
+}
+
+impl LiveStreams {
+    pub fn new(limit: usize) -> LiveStreams {
+        LiveStreams {
+            limit: limit.max(1),
+            open: Mutex::new(Open::default()),
+        }
+    }
+
+    /// Registers a new stream of `credential`; beyond the limit the oldest of its streams is
+    /// told to end.
+    pub fn open(self: &Arc<Self>, credential: String) -> StreamSlot {
+        let mut open = self.open.lock().unwrap_or_else(PoisonError::into_inner);
+        let id = open.next_id;
+        open.next_id += 1;
+        let replaced = Arc::new(Notify::new());
+        let streams = open.by_credential.entry(credential.clone()).or_default();
+        streams.push_back((id, replaced.clone()));
+        while streams.len() > self.limit {
+            if let Some((_, oldest)) = streams.pop_front() {
+                oldest.notify_one();
+            }
+        }
+        StreamSlot {
+            credential,
+            id,
+            replaced,
+            streams: self.clone(),
+        }
+    }
+
+    /// How many streams `credential` has open.
+    pub fn count(&self, credential: &str) -> usize {
+        let open = self.open.lock().unwrap_or_else(PoisonError::into_inner);
+        open.by_credential.get(credential).map_or(0, VecDeque::len)
+    }
+}
+
+/// One open stream; it leaves the register when the stream ends.
+#[derive(Debug)]
+pub struct StreamSlot {
+    credential: String,
+    id: u64,
+    replaced: Arc<Notify>,
+    streams: Arc<LiveStreams>,
+}
+
+impl StreamSlot {
+    /// Completes when a newer stream of the same credential took this one's place.
+    async fn replaced(&self) {
+        self.replaced.notified().await;
+    }
+}
+
+impl Drop for StreamSlot {
+    fn drop(&mut self) {
+        let mut open = self
+            .streams
+            .open
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if let Some(streams) = open.by_credential.get_mut(&self.credential) {
+            streams.retain(|(id, _)| *id != self.id);
+            if streams.is_empty() {
+                open.by_credential.remove(&self.credential);
+            }
+        }
+    }
 }

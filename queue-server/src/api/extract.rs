@@ -8,7 +8,7 @@ use axum::extract::rejection::JsonRejection;
 use axum::extract::{ConnectInfo, FromRequest, FromRequestParts};
 use axum::http::header::{AUTHORIZATION, COOKIE};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, Method, StatusCode};
 
 use super::AppState;
 use crate::auth::{Caller, DeviceKind, token_hash};
@@ -92,48 +92,125 @@ pub async fn device(state: &AppState, token: &str) -> Result<Option<Caller>, App
         .await
 }
 
+/// The secret a request authenticates with, before it is checked. The first of these counts:
+/// the `Authorization` header, the session cookie, the browser display's cookie.
+enum Credential {
+    Bearer(String),
+    Session(String),
+    DisplayCookie(String),
+}
+
+fn credential(headers: &HeaderMap) -> Result<Option<Credential>, AppError> {
+    if let Some(value) = headers.get(AUTHORIZATION) {
+        let token = value
+            .to_str()
+            .ok()
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim)
+            .filter(|t| !t.is_empty() && t.len() <= 128)
+            .ok_or(AppError::Unauthenticated)?;
+        return Ok(Some(Credential::Bearer(token.to_owned())));
+    }
+    if let Some(token) = session_token(headers) {
+        return Ok(Some(Credential::Session(token)));
+    }
+    Ok(cookie(headers, DISPLAY_COOKIE).map(Credential::DisplayCookie))
+}
+
+/// The hash of the token or session a request authenticates with: what per-credential
+/// limits count by. A display's token counts the same from its header and from its cookie.
+pub fn credential_key(headers: &HeaderMap) -> Option<String> {
+    match credential(headers).ok()?? {
+        Credential::Bearer(token)
+        | Credential::Session(token)
+        | Credential::DisplayCookie(token) => Some(token_hash(&token)),
+    }
+}
+
+/// Requests that pages make by themselves (the live parts reloading after an event, the event
+/// stream): they do not keep a staff session from idling out.
+const AUTOMATIC_REQUESTS: [&str; 3] = ["/api/v1/events", "/staff/panel", "/staff/overview/panel"];
+
+/// Whether a request is something a person did, which keeps a staff session alive.
+pub fn counts_as_activity(method: &Method, path: &str) -> bool {
+    !(method == Method::GET && AUTOMATIC_REQUESTS.contains(&path))
+}
+
+/// The live staff session of this session token; a request that counts as activity renews
+/// its idle timeout.
+pub async fn staff_session(
+    state: &AppState,
+    token_hash: String,
+    activity: bool,
+) -> Result<Option<accounts::StaffSession>, AppError> {
+    let now = state.now();
+    let idle_since = state.limits.session_idle_since(now);
+    state
+        .store
+        .run(move |connection| {
+            let session = accounts::session_by_token(connection, &token_hash, now, idle_since)?;
+            if session.is_some() && activity {
+                accounts::touch_session(connection, &token_hash, now)?;
+            }
+            Ok(session)
+        })
+        .await
+}
+
 impl FromRequestParts<AppState> for Caller {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Caller, AppError> {
-        let now = state.now();
-        if let Some(value) = parts.headers.get(AUTHORIZATION) {
-            let token = value
-                .to_str()
-                .ok()
-                .and_then(|v| v.strip_prefix("Bearer "))
-                .map(str::trim)
-                .filter(|t| !t.is_empty() && t.len() <= 128)
-                .ok_or(AppError::Unauthenticated)?;
-            return device(state, token).await?.ok_or(AppError::Unauthenticated);
-        }
-        if let Some(token) = session_token(&parts.headers) {
-            let hash = token_hash(&token);
-            let session = state
-                .store
-                .run(move |connection| accounts::session_by_token(connection, &hash, now))
+        match credential(&parts.headers)? {
+            Some(Credential::Bearer(token)) => device(state, &token)
                 .await?
-                .ok_or(AppError::Unauthenticated)?;
-            // A browser sends the cookie on its own; a change must also prove it comes from
-            // our page, which alone knows the session's CSRF token.
-            if !parts.method.is_safe() {
-                let sent = parts
-                    .headers
-                    .get(CSRF_HEADER)
-                    .and_then(|v| v.to_str().ok())
-                    .unwrap_or("");
-                if !same_secret(sent, &session.csrf) {
-                    return Err(AppError::CsrfRejected);
+                .ok_or(AppError::Unauthenticated),
+            Some(Credential::Session(token)) => {
+                let activity = counts_as_activity(&parts.method, parts.uri.path());
+                let session = staff_session(state, token_hash(&token), activity)
+                    .await?
+                    .ok_or(AppError::Unauthenticated)?;
+                // A browser sends the cookie on its own; a change must also prove it comes
+                // from our page, which alone knows the session's CSRF token.
+                if !parts.method.is_safe() {
+                    let sent = parts
+                        .headers
+                        .get(CSRF_HEADER)
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or("");
+                    if !same_secret(sent, &session.csrf) {
+                        return Err(AppError::CsrfRejected);
+                    }
                 }
+                Ok(session.caller)
             }
-            return Ok(session.caller);
-        }
-        if let Some(token) = cookie(&parts.headers, DISPLAY_COOKIE) {
-            return display_device(state, &token)
+            Some(Credential::DisplayCookie(token)) => display_device(state, &token)
                 .await?
-                .ok_or(AppError::Unauthenticated);
+                .ok_or(AppError::Unauthenticated),
+            None => Err(AppError::Unauthenticated),
         }
-        Err(AppError::Unauthenticated)
+    }
+}
+
+/// Whether the request came through a TLS proxy (`X-Forwarded-Proto: https`): then cookies
+/// are `Secure` and responses carry HSTS. Nothing on a plain-HTTP building network.
+pub fn behind_tls(headers: &HeaderMap) -> bool {
+    headers
+        .get("x-forwarded-proto")
+        .is_some_and(|v| v.as_bytes() == b"https")
+}
+
+/// [`behind_tls`] as an extractor, for the layer that adds headers to every response.
+pub struct BehindTls(pub bool);
+
+impl<S: Send + Sync> FromRequestParts<S> for BehindTls {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        _state: &S,
+    ) -> Result<BehindTls, Self::Rejection> {
+        Ok(BehindTls(behind_tls(&parts.headers)))
     }
 }
 

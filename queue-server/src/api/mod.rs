@@ -1,18 +1,23 @@
-//! The HTTP API: the router, shared state and request limits.
+//! The HTTP API: the router, shared state and request limits; every error, also axum's own
+//! rejections, is an `ApiErrorBody`.
 
 mod desks;
 pub mod display;
-mod events;
+pub mod events;
 pub mod extract;
 pub mod openapi;
+pub mod password;
 pub mod session;
 mod tickets;
 
 use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::DefaultBodyLimit;
-use axum::routing::{get, post};
+use axum::extract::{DefaultBodyLimit, Request};
+use axum::http::header::CONTENT_TYPE;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post, put};
 use chrono::{DateTime, Utc};
 use tokio::sync::watch;
 use tower::ServiceBuilder;
@@ -21,6 +26,7 @@ use tower_http::trace::TraceLayer;
 use crate::auth::PasswordChecks;
 use crate::config::Config;
 use crate::error::AppError;
+use crate::limits::Limits;
 use crate::storage::Store;
 use crate::throttle::FailureWindow;
 
@@ -48,6 +54,9 @@ pub struct AppState {
     pub passwords: Arc<PasswordChecks>,
     /// Failed check-ins per device (against guessing appointment codes).
     pub check_ins: Arc<FailureWindow>,
+    pub limits: Limits,
+    /// The open live event streams per token or session.
+    pub streams: Arc<events::LiveStreams>,
 }
 
 /// At most this many failed check-ins per device and minute: a kiosk visitor mistyping a
@@ -59,6 +68,25 @@ pub fn check_in_throttle() -> FailureWindow {
 }
 
 impl AppState {
+    pub fn new(
+        store: Store,
+        config: Config,
+        clock: Clock,
+        shutdown: watch::Receiver<bool>,
+        limits: Limits,
+    ) -> AppState {
+        AppState {
+            store,
+            config: Arc::new(config),
+            clock,
+            shutdown,
+            passwords: Arc::new(PasswordChecks::per_core()),
+            check_ins: Arc::new(check_in_throttle()),
+            limits,
+            streams: Arc::new(events::LiveStreams::new(limits.max_streams_per_credential)),
+        }
+    }
+
     pub fn now(&self) -> DateTime<Utc> {
         (self.clock)()
     }
@@ -85,7 +113,9 @@ pub fn app(state: AppState) -> Router {
         .route("/desks/{desk}/transfer", post(desks::transfer))
         .route("/events", get(events::stream))
         .route("/session", post(session::login).delete(session::logout))
+        .route("/session/password", put(password::change))
         .route("/openapi.json", get(openapi::document));
+    let request_timeout = state.limits.request_timeout;
     let routes = Router::new()
         .route("/healthz", get(healthz))
         .nest(lotse_protocol::API_PREFIX, api)
@@ -98,6 +128,11 @@ pub fn app(state: AppState) -> Router {
     let layered = ServiceBuilder::new()
         .layer(TraceLayer::new_for_http())
         .layer(axum::middleware::map_response(crate::web::security_headers))
+        .layer(axum::middleware::map_response(json_errors))
+        .layer(axum::middleware::from_fn_with_state(
+            request_timeout,
+            answer_within,
+        ))
         .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
         .service(routes);
     Router::new().fallback_service(layered)
@@ -120,4 +155,43 @@ async fn healthz(
 
 async fn not_found() -> AppError {
     AppError::NotFound
+}
+
+/// 408 `request_timeout` when the answer's head is not ready within `limit`. A live stream's
+/// head goes out at once, so streams are not cut.
+async fn answer_within(
+    axum::extract::State(limit): axum::extract::State<std::time::Duration>,
+    request: Request,
+    next: Next,
+) -> Response {
+    match tokio::time::timeout(limit, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => AppError::RequestTimeout.into_response(),
+    }
+}
+
+/// The longest rejection text of axum's that is kept as the error message.
+const REJECTION_TEXT_LIMIT: usize = 4 * 1024;
+
+/// Turns axum's own rejections (plain text, or no body: a path or query that does not parse,
+/// a wrong method or content type) into our JSON errors. Pages and JSON pass unchanged, and
+/// so do statuses axum does not reject with (a page fragment's bodiless 409).
+async fn json_errors(response: Response) -> Response {
+    let status = response.status();
+    let plain = response
+        .headers()
+        .get(CONTENT_TYPE)
+        .is_none_or(|value| value.as_bytes().starts_with(b"text/plain"));
+    if !(status.is_client_error() || status.is_server_error()) || !plain {
+        return response;
+    }
+    let (parts, body) = response.into_parts();
+    let bytes = axum::body::to_bytes(body, REJECTION_TEXT_LIMIT)
+        .await
+        .unwrap_or_default();
+    let text = String::from_utf8_lossy(&bytes).trim().to_owned();
+    match AppError::from_rejection(status, text) {
+        Some(error) => error.into_response(),
+        None => Response::from_parts(parts, axum::body::Body::from(bytes)),
+    }
 }

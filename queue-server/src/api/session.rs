@@ -74,24 +74,7 @@ pub async fn authenticate(
     }
     let now = state.now();
     let name = login.name.trim().to_owned();
-    let (attempt, account) = begin_attempt(state, &name, client, now).await?;
-    // An unknown name costs the same check as a known one: the answer does not tell them apart.
-    let stored = account
-        .as_ref()
-        .map_or_else(|| dummy_hash().to_owned(), |(_, _, hash)| hash.clone());
-    let valid = match state.passwords.verify(login.password, stored).await {
-        Ok(valid) => valid,
-        Err(error) => {
-            // Never checked: not a failure.
-            let forget = move |c: &_| accounts::forget_attempt(c, attempt);
-            state.store.run(forget).await?;
-            return Err(error);
-        }
-    };
-    let Some((user_id, role, _)) = account.filter(|_| valid) else {
-        tracing::warn!(name_tag = %name_tag(&name), %client, "failed login");
-        return Err(AppError::InvalidCredentials);
-    };
+    let (user_id, role) = check_credentials(state, &name, login.password, client, now).await?;
     let (token, csrf) = open_session(state, &name, client, user_id, now).await?;
     tracing::info!(name = %log_safe(&name), role = role.as_str(), %client, "staff logged in");
     let cookie = session_cookie(&token, headers)?;
@@ -104,6 +87,39 @@ pub async fn authenticate(
 }
 
 type Account = Option<(i64, Role, String)>;
+
+/// Checks a name and password under the login throttle: the attempt counts as a failure
+/// until the caller clears it on success (`open_session`, a password change). Logins and
+/// password changes share it, so a stolen session cannot guess the password any faster.
+pub async fn check_credentials(
+    state: &AppState,
+    name: &str,
+    password: String,
+    client: &ClientAddress,
+    now: DateTime<Utc>,
+) -> Result<(i64, Role), AppError> {
+    let (attempt, account) = begin_attempt(state, name, client, now).await?;
+    // An unknown name costs the same check as a known one: the answer does not tell them apart.
+    let stored = account
+        .as_ref()
+        .map_or_else(|| dummy_hash().to_owned(), |(_, _, hash)| hash.clone());
+    let valid = match state.passwords.verify(password, stored).await {
+        Ok(valid) => valid,
+        Err(error) => {
+            // Never checked: not a failure.
+            let forget = move |c: &_| accounts::forget_attempt(c, attempt);
+            state.store.run(forget).await?;
+            return Err(error);
+        }
+    };
+    match account.filter(|_| valid) {
+        Some((user_id, role, _)) => Ok((user_id, role)),
+        None => {
+            tracing::warn!(name_tag = %name_tag(name), %client, "failed login");
+            Err(AppError::InvalidCredentials)
+        }
+    }
+}
 
 /// Applies the throttle and, if the attempt may go ahead, counts it as a failure at once, in
 /// one transaction: attempts that arrive together cannot all pass a count none has raised
@@ -191,10 +207,11 @@ pub fn log_safe(text: &str) -> String {
 /// `; Secure` when the request came through a TLS proxy (`X-Forwarded-Proto: https`), so our
 /// cookies never travel in clear text there; nothing on a plain-HTTP building network.
 pub fn secure_attribute(headers: &HeaderMap) -> &'static str {
-    let tls = headers
-        .get("x-forwarded-proto")
-        .is_some_and(|v| v.as_bytes() == b"https");
-    if tls { "; Secure" } else { "" }
+    if super::extract::behind_tls(headers) {
+        "; Secure"
+    } else {
+        ""
+    }
 }
 
 /// The `Set-Cookie` value that removes the session cookie.

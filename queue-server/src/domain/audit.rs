@@ -33,6 +33,7 @@ pub enum AuditAction {
     UserDisable,
     UserEnable,
     PasswordReset,
+    PasswordChange,
     DeviceAdd,
     DeviceRevoke,
 }

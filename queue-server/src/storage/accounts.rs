@@ -122,8 +122,8 @@ pub fn create_session(
 ) -> Result<(), AppError> {
     connection.execute("DELETE FROM sessions WHERE expires_at < ?1", [to_ms(now)])?;
     connection.execute(
-        "INSERT INTO sessions (token_hash, user_id, csrf, created_at, expires_at)
-         VALUES (?1, ?2, ?3, ?4, ?5)",
+        "INSERT INTO sessions (token_hash, user_id, csrf, created_at, expires_at, last_seen)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?4)",
         params![token_hash, user_id, csrf, to_ms(now), to_ms(expires_at)],
     )?;
     Ok(())
@@ -174,19 +174,22 @@ pub struct StaffSession {
     pub desk: Option<String>,
 }
 
-/// Who holds this session cookie: an enabled user whose session has not expired.
+/// Who holds this session cookie: an enabled user whose session has not expired and was
+/// last used after `idle_since`.
 pub fn session_by_token(
     connection: &Connection,
     token_hash: &str,
     now: DateTime<Utc>,
+    idle_since: DateTime<Utc>,
 ) -> Result<Option<StaffSession>, AppError> {
     type Row = (String, String, String, Option<String>, String);
     let row: Option<Row> = connection
         .query_row(
             "SELECT u.name, u.role, s.csrf, s.desk, u.agencies
              FROM sessions s JOIN users u ON u.id = s.user_id
-             WHERE s.token_hash = ?1 AND s.expires_at > ?2 AND u.disabled = 0",
-            params![token_hash, to_ms(now)],
+             WHERE s.token_hash = ?1 AND s.expires_at > ?2 AND s.last_seen > ?3
+               AND u.disabled = 0",
+            params![token_hash, to_ms(now), to_ms(idle_since)],
             |row| {
                 Ok((
                     row.get(0)?,
@@ -209,6 +212,32 @@ pub fn session_by_token(
             desk,
         })
     }))
+}
+
+/// Notes that the session was used at `now`; written at most once a minute, so that staff
+/// pages do not each cost a durable commit.
+pub fn touch_session(
+    connection: &Connection,
+    token_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    connection.execute(
+        "UPDATE sessions SET last_seen = ?2 WHERE token_hash = ?1 AND last_seen < ?2 - 60000",
+        params![token_hash, to_ms(now)],
+    )?;
+    Ok(())
+}
+
+/// Deletes sessions that expired or were last used before `idle_since`; returns how many.
+pub fn delete_ended_sessions(
+    connection: &Connection,
+    now: DateTime<Utc>,
+    idle_since: DateTime<Utc>,
+) -> Result<usize, AppError> {
+    Ok(connection.execute(
+        "DELETE FROM sessions WHERE expires_at <= ?1 OR last_seen <= ?2",
+        params![to_ms(now), to_ms(idle_since)],
+    )?)
 }
 
 /// Sets the agencies an account works for.

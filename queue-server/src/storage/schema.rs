@@ -147,6 +147,13 @@ ALTER TABLE login_failures ADD COLUMN client TEXT NOT NULL DEFAULT '';
 CREATE INDEX login_failures_by_client ON login_failures (client, at);
 "#,
     ),
+    // Sessions end after a time without requests: when each was last used.
+    M::up(
+        r#"
+ALTER TABLE sessions ADD COLUMN last_seen INTEGER NOT NULL DEFAULT 0;
+UPDATE sessions SET last_seen = created_at;
+"#,
+    ),
 ];
 
 /// The rebuild of the tables that store enums, with their CHECK constraints. The lists are

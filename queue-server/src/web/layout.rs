@@ -37,6 +37,7 @@ pub fn staff_page(
                             @if who.role >= Role::Admin { a href="/staff/admin" { "Verwaltung" } }
                         }
                         span.who { (who.name) " (" (role_name(who.role)) ")" }
+                        a href="/staff/password" { "Passwort ändern" }
                         form method="post" action="/staff/logout" {
                             input type="hidden" name="csrf" value=(who.csrf);
                             button.quiet type="submit" { "Abmelden" }

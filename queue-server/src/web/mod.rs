@@ -10,6 +10,7 @@ mod assets;
 mod console;
 mod display;
 mod layout;
+mod password;
 mod session;
 mod status;
 
@@ -19,6 +20,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 
 use crate::api::AppState;
+use crate::api::extract::BehindTls;
 
 /// Scripts and styles only from our own files: no inline scripts or styles, no framing.
 const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; \
@@ -35,6 +37,10 @@ pub fn routes() -> Router<AppState> {
             get(session::login_page).post(session::login),
         )
         .route("/staff/logout", post(session::logout))
+        .route(
+            "/staff/password",
+            get(password::page).post(password::change),
+        )
         .route("/staff/desk", post(session::choose_desk))
         .route("/staff/overview", get(admin::overview))
         .route("/staff/overview/panel", get(admin::overview_panel))
@@ -52,9 +58,18 @@ pub fn routes() -> Router<AppState> {
         .route("/assets/{*path}", get(assets::asset))
 }
 
+/// Browsers that reached us over TLS keep to TLS for a year (sent only behind a TLS proxy;
+/// browsers ignore it over plain HTTP anyway).
+const STRICT_TRANSPORT_SECURITY: &str = "max-age=31536000";
+
 /// Adds the headers every response carries, pages and API alike.
-pub async fn security_headers(mut response: Response) -> Response {
+pub async fn security_headers(BehindTls(tls): BehindTls, mut response: Response) -> Response {
     let headers = response.headers_mut();
+    if tls {
+        headers
+            .entry(header::STRICT_TRANSPORT_SECURITY)
+            .or_insert(HeaderValue::from_static(STRICT_TRANSPORT_SECURITY));
+    }
     for (name, value) in [
         (header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY),
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),

@@ -14,7 +14,9 @@ use serde::Deserialize;
 use super::html_response;
 use super::layout::staff_page;
 use crate::api::AppState;
-use crate::api::extract::{ClientAddress, cookie, same_secret, session_token};
+use crate::api::extract::{
+    ClientAddress, cookie, counts_as_activity, same_secret, session_token, staff_session,
+};
 use crate::api::session::{authenticate, clear_session_cookie, end_session, secure_attribute};
 use crate::auth::{AgencyScope, Caller, new_secret, token_hash};
 use crate::domain::AuditAction;
@@ -75,11 +77,8 @@ impl FromRequestParts<AppState> for StaffPage {
             return Err(to_login());
         };
         let hash = token_hash(&token);
-        let lookup = hash.clone();
-        let now = state.now();
-        let session = state
-            .store
-            .run(move |c| accounts::session_by_token(c, &lookup, now))
+        let activity = counts_as_activity(&parts.method, parts.uri.path());
+        let session = staff_session(state, hash.clone(), activity)
             .await
             .map_err(IntoResponse::into_response)?;
         match session {

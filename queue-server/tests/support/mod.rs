@@ -11,8 +11,9 @@ use axum::http::{Request, StatusCode, header};
 use chrono::Utc;
 use lotse_protocol::Role;
 use lotse_queue_server::api::{AppState, Clock, app};
-use lotse_queue_server::auth::{AgencyScope, PasswordChecks, hash_password};
+use lotse_queue_server::auth::{AgencyScope, hash_password};
 use lotse_queue_server::config::Config;
+use lotse_queue_server::limits::Limits;
 use lotse_queue_server::storage::{Store, accounts};
 use tower::ServiceExt;
 
@@ -21,15 +22,15 @@ pub const PASSWORD: &str = "a long enough password";
 
 /// A state on a fresh in-memory database.
 pub fn state(config: Config, clock: Clock) -> AppState {
-    let (_stop, shutdown) = tokio::sync::watch::channel(false);
-    AppState {
-        store: Store::in_memory().unwrap(),
-        config: Arc::new(config),
-        clock,
-        shutdown,
-        passwords: Arc::new(PasswordChecks::per_core()),
-        check_ins: Arc::new(lotse_queue_server::api::check_in_throttle()),
-    }
+    state_with(config, clock, Limits::default())
+}
+
+/// A state on a fresh in-memory database within `limits`.
+pub fn state_with(config: Config, clock: Clock, limits: Limits) -> AppState {
+    let (stop, shutdown) = tokio::sync::watch::channel(false);
+    // Live streams end when the sender is gone, as at shutdown: keep it for the whole test.
+    std::mem::forget(stop);
+    AppState::new(Store::in_memory().unwrap(), config, clock, shutdown, limits)
 }
 
 /// The sample building with no opening hours, at the real time.

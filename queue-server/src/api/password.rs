@@ -1,0 +1,88 @@
+//! `PUT /api/v1/session/password`: staff change their own password, proving the current one
+//! (throttled like logins, argon2id off the executor). Every session of the account ends, so
+//! whoever else held one is out too. Shared with the page `/staff/password`.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::http::header::SET_COOKIE;
+use axum::response::{IntoResponse, Response};
+use lotse_protocol::{ApiErrorBody, ChangePassword};
+
+use super::AppState;
+use super::extract::ApiJson;
+use super::extract::ClientAddress;
+use super::session::{check_credentials, clear_session_cookie, log_safe};
+use crate::auth::{Caller, hash_password};
+use crate::domain::AuditAction;
+use crate::domain::accounts::{MAX_PASSWORD_BYTES, check_password};
+use crate::error::AppError;
+use crate::storage::{accounts, audit};
+
+#[utoipa::path(put, path = "/api/v1/session/password", tag = "staff",
+    request_body = ChangePassword,
+    responses(
+        (status = 204, description = "changed; every session of the account has ended and the \
+            cookie is cleared: log in again with the new password"),
+        (status = 400, body = ApiErrorBody, description = "malformed_request"),
+        (status = 401, body = ApiErrorBody,
+            description = "unauthenticated; invalid_credentials: the current password is wrong"),
+        (status = 403, body = ApiErrorBody,
+            description = "forbidden (a device token), csrf_rejected"),
+        (status = 422, body = ApiErrorBody,
+            description = "invalid_input: the new password is too short or too long"),
+        (status = 429, body = ApiErrorBody, description = "too_many_attempts"),
+    ))]
+pub async fn change(
+    State(state): State<AppState>,
+    caller: Caller,
+    client: ClientAddress,
+    ApiJson(request): ApiJson<ChangePassword>,
+) -> Result<Response, AppError> {
+    let name = caller.staff()?.to_owned();
+    change_password(&state, &name, &client, request).await?;
+    let mut response = StatusCode::NO_CONTENT.into_response();
+    response
+        .headers_mut()
+        .insert(SET_COOKIE, clear_session_cookie());
+    Ok(response)
+}
+
+/// Checks `name`'s current password (under the login throttle) and sets the new one; ends
+/// every session of the account and records the change in the audit log.
+pub async fn change_password(
+    state: &AppState,
+    name: &str,
+    client: &ClientAddress,
+    request: ChangePassword,
+) -> Result<(), AppError> {
+    let ChangePassword {
+        current_password,
+        new_password,
+    } = request;
+    check_password(&new_password)?;
+    if current_password.len() > MAX_PASSWORD_BYTES {
+        return Err(AppError::InvalidCredentials);
+    }
+    let now = state.now();
+    check_credentials(state, name, current_password, client, now).await?;
+    let hash = tokio::task::spawn_blocking(move || hash_password(&new_password))
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))??;
+    let (actor, from) = (name.to_owned(), client.0.clone());
+    state
+        .store
+        .run(move |c| {
+            accounts::clear_failures(c, &actor, &from)?;
+            accounts::set_password(c, &actor, &hash)?;
+            Ok(audit::record(
+                c,
+                now,
+                &actor,
+                AuditAction::PasswordChange,
+                "",
+            )?)
+        })
+        .await?;
+    tracing::info!(name = %log_safe(name), "staff changed their password");
+    Ok(())
+}

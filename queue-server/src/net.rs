@@ -1,0 +1,455 @@
+//! Serving connections ourselves rather than with `axum::serve`, to bound what a client can
+//! hold: hyper's header-read timeout (a connection that sends nothing or half a request line
+//! is closed), an idle timeout on the socket, a connection limit that first closes the oldest
+//! idle connection and otherwise answers 503 `busy`, and a graceful shutdown that lets
+//! requests in progress finish.
+
+use std::collections::BTreeMap;
+use std::convert::Infallible;
+use std::future::Future;
+use std::io;
+use std::pin::{Pin, pin};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::{Body, Bytes};
+use axum::http::{HeaderValue, Request, header};
+use axum::response::IntoResponse;
+use http_body::{Frame, SizeHint};
+use hyper::body::Incoming;
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore, mpsc, watch};
+use tokio::time::Instant;
+use tower::ServiceExt;
+
+use crate::error::AppError;
+use crate::limits::{Limits, REFUSING_AT_ONCE};
+
+/// How long a refused connection may take to send its request before it is simply closed.
+const REFUSAL_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// How long the accept loop waits for a connection it closed to make room to be gone.
+const EVICTION_WAIT: Duration = Duration::from_millis(100);
+
+/// Serves `router` on `listener` within `limits` until `shutdown` completes; then stops
+/// accepting, lets requests in progress finish and returns when every connection has closed.
+pub async fn serve(
+    listener: TcpListener,
+    router: Router,
+    limits: Limits,
+    shutdown: impl Future<Output = ()>,
+) -> io::Result<()> {
+    let connections = Arc::new(Connections::new(limits.max_connections));
+    let refusing = Arc::new(Semaphore::new(REFUSING_AT_ONCE));
+    let (closing_tx, closing) = watch::channel(false);
+    // Every connection task holds a sender; `recv` returns `None` once all have ended.
+    let (running, mut all_closed) = mpsc::channel::<()>(1);
+    let mut shutdown = pin!(shutdown);
+    loop {
+        let stream = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                Err(error) => {
+                    pause_after(error).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        if let Some((slot, victim)) = connections.admit() {
+            let task = serve_connection(
+                stream,
+                router.clone(),
+                slot,
+                limits,
+                closing.clone(),
+                running.clone(),
+            );
+            tokio::spawn(task);
+            // Accept no more until the closed connection has given its socket back: under a
+            // burst the accept loop would otherwise outrun the closing tasks and run out of
+            // open files after all.
+            if let Some(victim) = victim {
+                let _ = tokio::time::timeout(EVICTION_WAIT, victim.closed.notified()).await;
+            }
+        } else if let Ok(permit) = refusing.clone().try_acquire_owned() {
+            tracing::debug!("every connection is busy; answering 503");
+            tokio::spawn(refuse(stream, permit));
+        } else {
+            drop(stream);
+        }
+    }
+    drop(listener);
+    let _ = closing_tx.send(true);
+    drop(running);
+    let _ = all_closed.recv().await;
+    Ok(())
+}
+
+/// After a failed `accept`: errors of one connection are ignored; others (such as running out
+/// of open files) are logged and retried shortly, not spun on.
+async fn pause_after(error: io::Error) {
+    use io::ErrorKind::{ConnectionAborted, ConnectionRefused, ConnectionReset};
+    if matches!(
+        error.kind(),
+        ConnectionAborted | ConnectionRefused | ConnectionReset
+    ) {
+        return;
+    }
+    tracing::warn!(%error, "cannot accept a connection");
+    tokio::time::sleep(Duration::from_millis(250)).await;
+}
+
+async fn serve_connection(
+    stream: TcpStream,
+    router: Router,
+    slot: Slot,
+    limits: Limits,
+    mut closing: watch::Receiver<bool>,
+    _running: mpsc::Sender<()>,
+) {
+    let activity = slot.activity.clone();
+    activity.touch();
+    let io = TokioIo::new(Tracked {
+        stream,
+        activity: activity.clone(),
+    });
+    let counted = activity.clone();
+    let service = service_fn(move |request: Request<Incoming>| {
+        let in_flight = InFlight::begin(counted.clone());
+        let answer = router.clone().oneshot(request.map(Body::new));
+        async move {
+            let response = answer.await?;
+            Ok::<_, Infallible>(response.map(|body| Counted {
+                body,
+                _in_flight: in_flight,
+            }))
+        }
+    });
+    let mut builder = http1::Builder::new();
+    builder
+        .timer(TokioTimer::new())
+        .header_read_timeout(limits.header_read_timeout);
+    let mut connection = pin!(builder.serve_connection(io, service));
+    let mut shutting_down = false;
+    loop {
+        tokio::select! {
+            served = connection.as_mut() => {
+                if let Err(error) = served {
+                    tracing::debug!(%error, "connection ended");
+                }
+                return;
+            }
+            () = activity.evict.notified() => {
+                if activity.in_flight.load(Ordering::SeqCst) == 0 {
+                    tracing::debug!("closed the oldest idle connection to make room");
+                    return;
+                }
+                // A request began after this connection was chosen: finish it, then close.
+                connection.as_mut().graceful_shutdown();
+                shutting_down = true;
+            }
+            () = idle_for(&activity, limits.idle_timeout) => {
+                tracing::debug!("closed a connection idle for {:?}", limits.idle_timeout);
+                return;
+            }
+            _ = closing.wait_for(|closing| *closing), if !shutting_down => {
+                // Nothing to finish (also a connection still sending its request head, which
+                // hyper's graceful shutdown would wait for until the header-read timeout).
+                if activity.in_flight.load(Ordering::SeqCst) == 0 {
+                    return;
+                }
+                connection.as_mut().graceful_shutdown();
+                shutting_down = true;
+            }
+        }
+    }
+}
+
+/// Completes once nothing was read or written for `limit`.
+async fn idle_for(activity: &Activity, limit: Duration) {
+    loop {
+        let deadline = activity.last_io() + limit;
+        if Instant::now() >= deadline {
+            return;
+        }
+        tokio::time::sleep_until(deadline).await;
+    }
+}
+
+/// Answers one request on a connection beyond the limit with 503 `busy`, then closes it.
+async fn refuse(stream: TcpStream, _permit: OwnedSemaphorePermit) {
+    let service = service_fn(|_request: Request<Incoming>| async {
+        let mut response = AppError::Busy.into_response();
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+        Ok::<_, Infallible>(response)
+    });
+    let mut builder = http1::Builder::new();
+    builder
+        .keep_alive(false)
+        .timer(TokioTimer::new())
+        .header_read_timeout(REFUSAL_TIMEOUT);
+    let answered = builder.serve_connection(TokioIo::new(stream), service);
+    let _ = tokio::time::timeout(REFUSAL_TIMEOUT * 2, answered).await;
+}
+
+/// The open connections, oldest first.
+struct Connections {
+    limit: usize,
+    epoch: Instant,
+    open: Mutex<Open>,
+}
+
+#[derive(Default)]
+struct Open {
+    next_id: u64,
+    by_age: BTreeMap<u64, Arc<Activity>>,
+}
+
+impl Connections {
+    fn new(limit: usize) -> Connections {
+        Connections {
+            limit: limit.max(1),
+            epoch: Instant::now(),
+            open: Mutex::new(Open::default()),
+        }
+    }
+
+    /// A place for a new connection. At the limit the oldest connection without a request in
+    /// progress is told to close, and returned so that the caller can wait until it has;
+    /// `None` when every connection is busy.
+    fn admit(self: &Arc<Self>) -> Option<(Slot, Option<Arc<Activity>>)> {
+        let mut open = self.open.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut victim = None;
+        if open.by_age.len() >= self.limit {
+            let oldest_idle = open
+                .by_age
+                .iter()
+                .find(|(_, activity)| activity.in_flight.load(Ordering::SeqCst) == 0)
+                .map(|(id, _)| *id)?;
+            victim = open.by_age.remove(&oldest_idle);
+            if let Some(victim) = &victim {
+                victim.evict.notify_one();
+            }
+        }
+        let id = open.next_id;
+        open.next_id += 1;
+        let activity = Arc::new(Activity::new(self.epoch));
+        open.by_age.insert(id, activity.clone());
+        let slot = Slot {
+            id,
+            activity,
+            connections: self.clone(),
+        };
+        Some((slot, victim))
+    }
+}
+
+/// A connection's place among the open ones; given up when its task ends.
+struct Slot {
+    id: u64,
+    activity: Arc<Activity>,
+    connections: Arc<Connections>,
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        let mut open = self
+            .connections
+            .open
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        open.by_age.remove(&self.id);
+        drop(open);
+        self.activity.closed.notify_one();
+    }
+}
+
+/// What the accept loop and a connection's task know about the connection.
+struct Activity {
+    epoch: Instant,
+    /// Requests whose answer has not been sent completely (a live stream stays counted).
+    in_flight: AtomicUsize,
+    /// When a byte was last read or written, in milliseconds after `epoch`.
+    last_io_ms: AtomicU64,
+    /// Told when the connection should close to make room for a new one.
+    evict: Notify,
+    /// Told when the connection's task has ended and its socket is closed.
+    closed: Notify,
+}
+
+impl Activity {
+    fn new(epoch: Instant) -> Activity {
+        Activity {
+            epoch,
+            in_flight: AtomicUsize::new(0),
+            last_io_ms: AtomicU64::new(0),
+            evict: Notify::new(),
+            closed: Notify::new(),
+        }
+    }
+
+    fn touch(&self) {
+        let ms = u64::try_from(self.epoch.elapsed().as_millis()).unwrap_or(u64::MAX);
+        self.last_io_ms.store(ms, Ordering::Relaxed);
+    }
+
+    fn last_io(&self) -> Instant {
+        self.epoch + Duration::from_millis(self.last_io_ms.load(Ordering::Relaxed))
+    }
+}
+
+/// One request in progress on a connection, from its head until its answer is sent.
+struct InFlight(Arc<Activity>);
+
+impl InFlight {
+    fn begin(activity: Arc<Activity>) -> InFlight {
+        activity.in_flight.fetch_add(1, Ordering::SeqCst);
+        InFlight(activity)
+    }
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        self.0.in_flight.fetch_sub(1, Ordering::SeqCst);
+        self.0.touch();
+    }
+}
+
+/// An answer's body that keeps its request counted as in progress until it is sent.
+struct Counted {
+    body: Body,
+    _in_flight: InFlight,
+}
+
+impl http_body::Body for Counted {
+    type Data = Bytes;
+    type Error = axum::Error;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, axum::Error>>> {
+        Pin::new(&mut self.get_mut().body).poll_frame(cx)
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.body.is_end_stream()
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        self.body.size_hint()
+    }
+}
+
+/// The socket, noting when bytes move for the idle timeout.
+struct Tracked {
+    stream: TcpStream,
+    activity: Arc<Activity>,
+}
+
+impl AsyncRead for Tracked {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        let this = self.get_mut();
+        let before = buf.filled().len();
+        let polled = Pin::new(&mut this.stream).poll_read(cx, buf);
+        if matches!(polled, Poll::Ready(Ok(()))) && buf.filled().len() > before {
+            this.activity.touch();
+        }
+        polled
+    }
+}
+
+impl AsyncWrite for Tracked {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        let this = self.get_mut();
+        let polled = Pin::new(&mut this.stream).poll_write(cx, buf);
+        if matches!(polled, Poll::Ready(Ok(written)) if written > 0) {
+            this.activity.touch();
+        }
+        polled
+    }
+
+    fn poll_write_vectored(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        let this = self.get_mut();
+        let polled = Pin::new(&mut this.stream).poll_write_vectored(cx, bufs);
+        if matches!(polled, Poll::Ready(Ok(written)) if written > 0) {
+            this.activity.touch();
+        }
+        polled
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.stream.is_write_vectored()
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().stream).poll_flush(cx)
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().stream).poll_shutdown(cx)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn at_the_limit_the_oldest_idle_connection_makes_room() {
+        let connections = Arc::new(Connections::new(2));
+        let (first, _) = connections.admit().expect("room");
+        let (second, none) = connections.admit().expect("room");
+        assert!(none.is_none());
+        let busy = InFlight::begin(first.activity.clone());
+        // The first is busy, so the second, the oldest idle one, is told to close.
+        let (third, victim) = connections.admit().expect("room after closing an idle one");
+        assert!(futures::FutureExt::now_or_never(second.activity.evict.notified()).is_some());
+        let victim = victim.expect("a connection made room");
+        assert!(Arc::ptr_eq(&victim, &second.activity));
+        drop(second);
+        assert!(futures::FutureExt::now_or_never(victim.closed.notified()).is_some());
+        drop(busy);
+        drop(third);
+        let _fourth = connections.admit().expect("room");
+        assert_eq!(
+            connections
+                .open
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .by_age
+                .len(),
+            2
+        );
+    }
+
+    #[test]
+    fn when_every_connection_is_busy_nobody_is_closed() {
+        let connections = Arc::new(Connections::new(1));
+        let (only, _) = connections.admit().expect("room");
+        let _busy = InFlight::begin(only.activity.clone());
+        assert!(connections.admit().is_none());
+    }
+}

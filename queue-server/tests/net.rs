@@ -1,0 +1,260 @@
+//! The server on a real socket within short limits: what a client that sends nothing, half a
+//! request or no body gets, the connection limit, and that live streams outlast the request
+//! timeout.
+
+#![allow(clippy::unwrap_used)] // Tests may panic on unexpected errors.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::Utc;
+use lotse_queue_server::auth::{DeviceKind, token_hash};
+use lotse_queue_server::config::Config;
+use lotse_queue_server::limits::Limits;
+use lotse_queue_server::storage::{Store, accounts};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+use tokio::time::timeout;
+
+const DISPLAY_TOKEN: &str = "display-token-for-the-net-tests";
+const KIOSK_TOKEN: &str = "kiosk-token-for-the-net-tests";
+
+/// Long enough for anything the tests wait for to happen on a loaded machine.
+const PATIENCE: Duration = Duration::from_secs(5);
+
+/// Limits that let nothing happen by itself during a test unless the test shortens them.
+fn patient() -> Limits {
+    Limits {
+        header_read_timeout: Duration::from_secs(60),
+        idle_timeout: Duration::from_secs(60),
+        request_timeout: Duration::from_secs(60),
+        ..Limits::default()
+    }
+}
+
+/// Starts the server within `limits` on a free port with a display and a kiosk token.
+async fn start(limits: Limits) -> SocketAddr {
+    start_until(limits, std::future::pending()).await.0
+}
+
+/// [`start`], shutting down when `shutdown` completes; the handle ends when the server has.
+async fn start_until(
+    limits: Limits,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> (SocketAddr, tokio::task::JoinHandle<std::io::Result<()>>) {
+    let store = Store::in_memory().unwrap();
+    store
+        .run(|c| {
+            accounts::add_device(
+                c,
+                Utc::now(),
+                DeviceKind::Display,
+                "hall",
+                &token_hash(DISPLAY_TOKEN),
+            )?;
+            accounts::add_device(
+                c,
+                Utc::now(),
+                DeviceKind::Kiosk,
+                "lobby",
+                &token_hash(KIOSK_TOKEN),
+            )
+        })
+        .await
+        .unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let config = Config::embedded().unwrap().always_open();
+    let server = tokio::spawn(lotse_queue_server::run_with(
+        listener,
+        store,
+        config,
+        Arc::new(Utc::now),
+        limits,
+        shutdown,
+    ));
+    (address, server)
+}
+
+/// Whether the server closes `socket` within [`PATIENCE`] (end of stream or a reset).
+async fn closed_by_server(socket: &mut TcpStream) -> bool {
+    let mut buffer = [0u8; 1024];
+    let deadline = tokio::time::Instant::now() + PATIENCE;
+    loop {
+        match tokio::time::timeout_at(deadline, socket.read(&mut buffer)).await {
+            Ok(Ok(0)) | Ok(Err(_)) => return true,
+            Ok(Ok(_)) => continue,
+            Err(_) => return false,
+        }
+    }
+}
+
+/// Sends `request` on a new connection and reads the answer until the server closes it.
+async fn exchange(address: SocketAddr, request: &str) -> String {
+    let mut socket = TcpStream::connect(address).await.unwrap();
+    socket.write_all(request.as_bytes()).await.unwrap();
+    let mut answer = Vec::new();
+    timeout(PATIENCE, socket.read_to_end(&mut answer))
+        .await
+        .expect("an answer in time")
+        .unwrap();
+    String::from_utf8_lossy(&answer).into_owned()
+}
+
+fn get(path: &str) -> String {
+    format!("GET {path} HTTP/1.1\r\nHost: lotse\r\nConnection: close\r\n\r\n")
+}
+
+/// Opens a live event stream and reads its head; the stream stays open.
+async fn open_stream(address: SocketAddr) -> TcpStream {
+    let mut socket = TcpStream::connect(address).await.unwrap();
+    let request = format!(
+        "GET /api/v1/events HTTP/1.1\r\nHost: lotse\r\nAuthorization: Bearer {DISPLAY_TOKEN}\r\n\r\n"
+    );
+    socket.write_all(request.as_bytes()).await.unwrap();
+    let head = read_until(&mut socket, "\r\n\r\n").await;
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+    socket
+}
+
+/// Reads from `socket` until `marker` has arrived; returns all that was read.
+async fn read_until(socket: &mut TcpStream, marker: &str) -> String {
+    let mut read = Vec::new();
+    let mut buffer = [0u8; 4096];
+    while !String::from_utf8_lossy(&read).contains(marker) {
+        let n = timeout(PATIENCE, socket.read(&mut buffer))
+            .await
+            .unwrap_or_else(|_| panic!("no {marker:?} in {:?}", String::from_utf8_lossy(&read)))
+            .unwrap();
+        assert!(n > 0, "closed before {marker:?}");
+        read.extend_from_slice(&buffer[..n]);
+    }
+    String::from_utf8_lossy(&read).into_owned()
+}
+
+#[tokio::test]
+async fn connections_that_send_nothing_or_half_a_request_line_are_closed() {
+    let address = start(Limits {
+        header_read_timeout: Duration::from_millis(300),
+        ..patient()
+    })
+    .await;
+    let mut silent = TcpStream::connect(address).await.unwrap();
+    let mut half = TcpStream::connect(address).await.unwrap();
+    half.write_all(b"GE").await.unwrap();
+    assert!(closed_by_server(&mut half).await, "\"GE\" still open");
+    assert!(
+        closed_by_server(&mut silent).await,
+        "a silent one still open"
+    );
+    // A complete request is still answered.
+    assert!(
+        exchange(address, &get("/healthz"))
+            .await
+            .starts_with("HTTP/1.1 200")
+    );
+}
+
+#[tokio::test]
+async fn a_connection_idle_in_the_middle_of_a_request_is_closed() {
+    let address = start(Limits {
+        idle_timeout: Duration::from_millis(300),
+        ..patient()
+    })
+    .await;
+    let mut socket = TcpStream::connect(address).await.unwrap();
+    // The head promises a body that never comes; the handler waits for it.
+    let head = format!(
+        "POST /api/v1/tickets HTTP/1.1\r\nHost: lotse\r\nAuthorization: Bearer {KIOSK_TOKEN}\r\n\
+         Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{{\"services\":"
+    );
+    socket.write_all(head.as_bytes()).await.unwrap();
+    assert!(closed_by_server(&mut socket).await);
+}
+
+#[tokio::test]
+async fn a_request_not_answered_in_time_gets_408_but_live_streams_stay_open() {
+    let address = start(Limits {
+        request_timeout: Duration::from_millis(300),
+        ..patient()
+    })
+    .await;
+    let mut stream = open_stream(address).await;
+    let request = format!(
+        "POST /api/v1/tickets HTTP/1.1\r\nHost: lotse\r\nAuthorization: Bearer {KIOSK_TOKEN}\r\n\
+         Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{{\"services\":"
+    );
+    let answer = exchange(address, &request).await;
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(answer.contains(r#""error":"request_timeout""#), "{answer}");
+    // Long after the request timeout the stream still delivers.
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    let body = r#"{"services":["address-change"],"language":"de"}"#;
+    let issue = format!(
+        "POST /api/v1/tickets HTTP/1.1\r\nHost: lotse\r\nAuthorization: Bearer {KIOSK_TOKEN}\r\n\
+         Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    assert!(exchange(address, &issue).await.starts_with("HTTP/1.1 201"));
+    read_until(&mut stream, "event: ticket_issued").await;
+}
+
+#[tokio::test]
+async fn at_the_connection_limit_the_oldest_idle_connection_makes_room() {
+    let address = start(Limits {
+        max_connections: 4,
+        ..patient()
+    })
+    .await;
+    let mut idle = Vec::new();
+    for _ in 0..4 {
+        idle.push(TcpStream::connect(address).await.unwrap());
+        // Accepted in this order.
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let answer = exchange(address, &get("/healthz")).await;
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert!(closed_by_server(&mut idle[0]).await, "the oldest made room");
+}
+
+#[tokio::test]
+async fn when_every_connection_is_busy_a_new_one_gets_503_busy() {
+    let address = start(Limits {
+        max_connections: 2,
+        ..patient()
+    })
+    .await;
+    let _first = open_stream(address).await;
+    let _second = open_stream(address).await;
+    let answer = exchange(address, &get("/healthz")).await;
+    assert!(answer.starts_with("HTTP/1.1 503"), "{answer}");
+    assert!(
+        answer.to_ascii_lowercase().contains("retry-after: 5"),
+        "{answer}"
+    );
+    assert!(answer.contains(r#""error":"busy""#), "{answer}");
+}
+
+#[tokio::test]
+async fn shutdown_does_not_wait_for_connections_without_a_request() {
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let (address, server) = start_until(patient(), async {
+        let _ = stopped.await;
+    })
+    .await;
+    let mut half = TcpStream::connect(address).await.unwrap();
+    half.write_all(b"GE").await.unwrap();
+    let _silent = TcpStream::connect(address).await.unwrap();
+    let _stream = open_stream(address).await;
+    // Let the server accept them before it is told to stop.
+    assert!(
+        exchange(address, &get("/healthz"))
+            .await
+            .starts_with("HTTP/1.1 200")
+    );
+    stop.send(()).unwrap();
+    let ended = timeout(PATIENCE, server).await;
+    assert!(ended.is_ok(), "still serving long after the shutdown");
+    assert!(closed_by_server(&mut half).await);
+}

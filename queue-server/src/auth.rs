@@ -57,6 +57,9 @@ pub enum Caller {
         name: String,
         role: Role,
         agencies: AgencyScope,
+        /// The desk chosen for this session on the console, if any: desk actions then work
+        /// at that desk only (an API session that chose none may use its agencies' desks).
+        desk: Option<String>,
     },
 }
 
@@ -77,11 +80,20 @@ impl Caller {
         }
     }
 
-    /// Staff who may work at `desk`: it serves a service of one of their agencies.
+    /// Staff who may work at `desk`: it serves a service of one of their agencies, and it is
+    /// the desk chosen for the session if one was.
     pub fn staff_at(&self, building: &Building, desk: &str) -> Result<&str, AppError> {
         match self {
-            Caller::Staff { name, agencies, .. } => {
+            Caller::Staff {
+                name,
+                agencies,
+                desk: chosen,
+                ..
+            } => {
                 agencies.check_desk(building, desk)?;
+                if chosen.as_deref().is_some_and(|chosen| chosen != desk) {
+                    return Err(AppError::Forbidden);
+                }
                 Ok(name)
             }
             Caller::Device { .. } => Err(AppError::Forbidden),

@@ -285,3 +285,13 @@ async fn a_parked_ticket_goes_back_only_through_a_desk_of_its_concern() {
         .await;
     assert_eq!(status, StatusCode::OK);
 }
+
+#[tokio::test]
+async fn a_console_acts_only_at_the_desk_chosen_for_its_session() {
+    let console = Console::open().await;
+    console.sit_at("eg-01").await;
+    let (status, _) = console.api("/api/v1/desks/eg-02/call-next", "").await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _) = console.api("/api/v1/desks/eg-01/call-next", "").await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+}

@@ -145,16 +145,19 @@ pub async fn staff_session(
 ) -> Result<Option<accounts::StaffSession>, AppError> {
     let now = state.now();
     let idle_since = state.limits.session_idle_since(now);
-    state
+    // Looked up on a reader: the console's panel reloads never queue behind the writer.
+    let hash = token_hash.clone();
+    let session = state
         .store
-        .run(move |connection| {
-            let session = accounts::session_by_token(connection, &token_hash, now, idle_since)?;
-            if session.is_some() && activity {
-                accounts::touch_session(connection, &token_hash, now)?;
-            }
-            Ok(session)
-        })
-        .await
+        .read(move |connection| accounts::session_by_token(connection, &hash, now, idle_since))
+        .await?;
+    if session.is_some() && activity {
+        state
+            .store
+            .run(move |connection| accounts::touch_session(connection, &token_hash, now))
+            .await?;
+    }
+    Ok(session)
 }
 
 impl FromRequestParts<AppState> for Caller {

@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use lotse_protocol::Role;
 use rusqlite::{Connection, OptionalExtension, params};
 
+use super::error::stored;
 use super::time::to_ms;
 use crate::auth::{AgencyScope, Caller, DeviceKind};
 use crate::error::AppError;
@@ -45,7 +46,8 @@ pub fn login_record(
             |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
         )
         .optional()?;
-    Ok(row.and_then(|(id, role, hash)| Role::parse(&role).map(|role| (id, role, hash))))
+    row.map(|(id, role, hash)| Ok((id, stored(role, "users", "role", id)?, hash)))
+        .transpose()
 }
 
 /// Recent failed logins (and attempts still being checked) that concern one attempt.
@@ -153,16 +155,18 @@ pub fn device_by_token(
     connection: &Connection,
     token_hash: &str,
 ) -> Result<Option<Caller>, AppError> {
-    let row: Option<(String, String)> = connection
+    let row: Option<(i64, String, String)> = connection
         .query_row(
-            "SELECT kind, name FROM devices WHERE token_hash = ?1 AND revoked_at IS NULL",
+            "SELECT id, kind, name FROM devices WHERE token_hash = ?1 AND revoked_at IS NULL",
             [token_hash],
-            |row| Ok((row.get(0)?, row.get(1)?)),
+            |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
         )
         .optional()?;
-    Ok(row.and_then(|(kind, name)| {
-        DeviceKind::parse(&kind).map(|kind| Caller::Device { kind, name })
-    }))
+    row.map(|(id, kind, name)| {
+        let kind = stored(kind, "devices", "kind", id)?;
+        Ok(Caller::Device { kind, name })
+    })
+    .transpose()
 }
 
 /// A live staff session: who, the CSRF token its forms and API calls must carry, and the desk
@@ -182,10 +186,10 @@ pub fn session_by_token(
     now: DateTime<Utc>,
     idle_since: DateTime<Utc>,
 ) -> Result<Option<StaffSession>, AppError> {
-    type Row = (String, String, String, Option<String>, String);
+    type Row = (String, String, String, Option<String>, String, i64);
     let row: Option<Row> = connection
         .query_row(
-            "SELECT u.name, u.role, s.csrf, s.desk, u.agencies
+            "SELECT u.name, u.role, s.csrf, s.desk, u.agencies, u.id
              FROM sessions s JOIN users u ON u.id = s.user_id
              WHERE s.token_hash = ?1 AND s.expires_at > ?2 AND s.last_seen > ?3
                AND u.disabled = 0",
@@ -197,21 +201,24 @@ pub fn session_by_token(
                     row.get(2)?,
                     row.get(3)?,
                     row.get(4)?,
+                    row.get(5)?,
                 ))
             },
         )
         .optional()?;
-    Ok(row.and_then(|(name, role, csrf, desk, agencies)| {
-        Role::parse(&role).map(|role| StaffSession {
+    row.map(|(name, role, csrf, desk, agencies, id)| {
+        Ok(StaffSession {
             caller: Caller::Staff {
                 name,
-                role,
+                role: stored(role, "users", "role", id)?,
                 agencies: AgencyScope::parse(&agencies),
+                desk: desk.clone(),
             },
             csrf,
             desk,
         })
-    }))
+    })
+    .transpose()
 }
 
 /// Notes that the session was used at `now`; written at most once a minute, so that staff
@@ -279,27 +286,25 @@ pub struct UserRow {
 
 pub fn users(connection: &Connection) -> Result<Vec<UserRow>, AppError> {
     let mut statement = connection
-        .prepare_cached("SELECT name, role, disabled, agencies FROM users ORDER BY name")?;
+        .prepare_cached("SELECT name, role, disabled, agencies, id FROM users ORDER BY name")?;
     let rows = statement.query_map([], |row| {
         Ok((
             row.get::<_, String>(0)?,
             row.get::<_, String>(1)?,
             row.get::<_, bool>(2)?,
             row.get::<_, String>(3)?,
+            row.get::<_, i64>(4)?,
         ))
     })?;
     let mut users = Vec::new();
     for row in rows {
-        let (name, role, disabled, agencies) = row?;
-        if let Some(role) = Role::parse(&role) {
-            let agencies = AgencyScope::parse(&agencies);
-            users.push(UserRow {
-                name,
-                role,
-                disabled,
-                agencies,
-            });
-        }
+        let (name, role, disabled, agencies, id) = row?;
+        users.push(UserRow {
+            name,
+            role: stored(role, "users", "role", id)?,
+            disabled,
+            agencies: AgencyScope::parse(&agencies),
+        });
     }
     Ok(users)
 }

@@ -88,6 +88,7 @@ impl FromRequestParts<AppState> for StaffPage {
                         name,
                         role,
                         agencies,
+                        ..
                     },
                 csrf,
                 desk,

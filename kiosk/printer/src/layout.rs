@@ -13,7 +13,7 @@ use crate::error::PrinterError;
 use crate::fonts;
 use crate::labels::{Labels, is_rtl};
 use crate::profile::{CodePage, PrinterProfile};
-use crate::raster::{TextRenderer, qr_bitmap};
+use crate::raster::{Bitmap, TextRenderer, qr_bitmap};
 
 /// Everything printed on one ticket, already in the visitor's language.
 #[derive(Debug, Clone, PartialEq)]
@@ -48,6 +48,8 @@ pub struct Concern {
 /// Strips go out in double-width mode (half the bytes) so that a ticket with raster lines
 /// stays within 6 KB (0.5 s at 115200 baud).
 const RASTER_TEXT_DOTS: f32 = 24.0;
+/// Dots fed after a raster strip when all text is raster.
+const RASTER_LINE_GAP: u8 = 10;
 /// QR module size in dots: about 30 mm for a 60-character URL.
 const QR_MODULE_DOTS: u8 = 6;
 
@@ -90,6 +92,8 @@ struct Writer<'a> {
 #[derive(Clone, Copy, PartialEq)]
 enum Style {
     Normal,
+    /// The ticket number, very large.
+    Number,
     Bold,
     Small,
 }
@@ -119,19 +123,43 @@ impl Writer<'_> {
         if text.is_empty() {
             return Ok(());
         }
-        match self.profile.code_page_for(text) {
+        match self.native_page(text) {
             Some(page) => self.native(text, page, style),
             None => self.raster(text, style),
         }
     }
 
-    fn native(&mut self, text: &str, page: CodePage, style: Style) -> Result<(), PrinterError> {
-        if self.page != Some(page) {
+    /// How `text` can go out as native text: in a code page of the profile, or (plain ASCII,
+    /// which every table shares) in whatever table is selected. `None`: as a raster strip.
+    fn native_page(&self, text: &str) -> Option<Option<CodePage>> {
+        if self.profile.raster_text {
+            return None;
+        }
+        if text.is_ascii() {
+            return Some(self.page);
+        }
+        self.profile.code_page_for(text).map(Some)
+    }
+
+    fn native(
+        &mut self,
+        text: &str,
+        page: Option<CodePage>,
+        style: Style,
+    ) -> Result<(), PrinterError> {
+        if let Some(page) = page.filter(|p| self.page != Some(*p)) {
+            let number = self.profile.table_number(page).ok_or_else(|| {
+                PrinterError::Layout(format!("{} is not in the profile", page.key()))
+            })?;
+            // `ESC t n` with this model's number: the numbers differ between makers.
             self.printer
-                .page_code(page.escpos())
+                .custom(&[0x1B, b't', number])
                 .map_err(layout_error)?;
             self.page = Some(page);
         }
+        let encoding = self
+            .page
+            .map_or(encoding_rs::WINDOWS_1252, |p| p.encoding());
         let bold = style == Style::Bold;
         self.printer.bold(bold).map_err(layout_error)?;
         let font = if style == Style::Small {
@@ -146,7 +174,9 @@ impl Writer<'_> {
             _ => self.profile.columns as usize,
         };
         for part in textwrap::wrap(text, columns) {
-            self.printer.writeln(&part).map_err(layout_error)?;
+            let (bytes, _, _) = encoding.encode(&part);
+            self.printer.custom(&bytes).map_err(layout_error)?;
+            self.printer.feed().map_err(layout_error)?;
         }
         if bold {
             self.printer.bold(false).map_err(layout_error)?;
@@ -161,6 +191,7 @@ impl Writer<'_> {
 
     fn raster(&mut self, text: &str, style: Style) -> Result<(), PrinterError> {
         let size = match style {
+            Style::Number => RASTER_TEXT_DOTS * 3.5,
             Style::Bold => RASTER_TEXT_DOTS * 1.1,
             Style::Small => RASTER_TEXT_DOTS * 0.85,
             Style::Normal => RASTER_TEXT_DOTS,
@@ -174,23 +205,44 @@ impl Writer<'_> {
             self.printer
                 .custom(&image.to_gs_v0_double_width())
                 .map_err(layout_error)?;
+            if self.profile.raster_text {
+                // Strips are cropped to their ink: leave the gap a line of text would have.
+                self.printer
+                    .custom(&[0x1B, b'J', RASTER_LINE_GAP])
+                    .map_err(layout_error)?;
+            }
         }
         Ok(())
     }
 
     /// A line that helps but is not essential: printed only where it costs no raster strip.
     fn optional_line(&mut self, text: &str, style: Style) -> Result<(), PrinterError> {
-        match self.profile.code_page_for(text.trim()) {
+        match self.native_page(text.trim()) {
             Some(page) => self.native(text.trim(), page, style),
+            // A printer that prints all text as raster pays for every line anyway.
+            None if self.profile.raster_text => self.raster(text, style),
             None => Ok(()),
         }
     }
 
     fn separator(&mut self) -> Result<(), PrinterError> {
-        let page = self.page.unwrap_or(CodePage::Wpc1252);
-        let rule = "-".repeat(self.profile.columns as usize);
         self.justify(JustifyMode::CENTER)?;
-        self.native(&rule, page, Style::Normal)
+        if self.profile.raster_text {
+            // A printer whose tables are unknown gets a drawn rule.
+            let mut rule = Bitmap::new(self.profile.dots, 3);
+            for y in 0..3 {
+                for x in (0..self.profile.dots).filter(|x| x % 8 < 5) {
+                    rule.set(x, y);
+                }
+            }
+            return self
+                .printer
+                .custom(&rule.to_gs_v0())
+                .map(|_| ())
+                .map_err(layout_error);
+        }
+        let rule = "-".repeat(self.profile.columns as usize);
+        self.native(&rule, self.page, Style::Normal)
     }
 }
 
@@ -218,13 +270,13 @@ pub fn encode_ticket(
     w.printer.feed().map_err(layout_error)?;
     w.optional_line(&labels.your_number, Style::Normal)?;
     w.justify(JustifyMode::CENTER)?;
-    w.printer.size(4, 4).map_err(layout_error)?;
-    w.printer.bold(true).map_err(layout_error)?;
-    let page = w
-        .profile
-        .code_page_for(&ticket.number)
-        .unwrap_or(CodePage::Wpc1252);
-    w.native(&ticket.number, page, Style::Bold)?;
+    if w.profile.raster_text {
+        w.raster(&ticket.number, Style::Number)?;
+    } else {
+        w.printer.size(4, 4).map_err(layout_error)?;
+        w.printer.bold(true).map_err(layout_error)?;
+        w.line(&ticket.number, Style::Bold)?;
+    }
     w.printer.reset_size().map_err(layout_error)?;
     w.justify(JustifyMode::CENTER)?;
     w.line(&ticket.agency, Style::Bold)?;
@@ -281,11 +333,7 @@ pub fn encode_ticket(
     w.justify(JustifyMode::CENTER)?;
     w.line(&labels.watch_screen, Style::Small)?;
     w.justify(JustifyMode::CENTER)?;
-    let page = w
-        .profile
-        .code_page_for(&ticket.issued)
-        .unwrap_or(CodePage::Wpc1252);
-    w.native(&ticket.issued, page, Style::Small)?;
+    w.line(&ticket.issued, Style::Small)?;
 
     if profile.cutter {
         w.printer.feeds(4).map_err(layout_error)?;

@@ -11,6 +11,7 @@ pub mod fonts;
 pub mod labels;
 pub mod layout;
 pub mod profile;
+pub mod profiles;
 pub mod raster;
 pub mod samples;
 pub mod service;

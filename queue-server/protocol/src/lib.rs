@@ -13,6 +13,7 @@ pub mod event_stream;
 pub mod limits;
 pub mod session;
 pub mod ticket;
+pub mod toml_location;
 
 pub use building::*;
 pub use client::{Client, ClientError};

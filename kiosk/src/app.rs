@@ -64,7 +64,8 @@ pub fn run(config: KioskConfig, started: std::time::Instant) -> anyhow::Result<(
     let controller = Controller::new(&window, flow, config.languages.clone());
     CONTROLLER.with(|c| *c.borrow_mut() = Some(controller.clone()));
 
-    let client = Client::new(&config.server_url)?.with_device_token(&config.device_token);
+    let client = Client::with_deadlines(&config.server_url, crate::worker::SERVER_DEADLINES)?
+        .with_device_token(&config.device_token);
     let profile = config.profile()?;
     let printer = config
         .transport()?

@@ -16,7 +16,7 @@ pub mod ticket;
 pub mod toml_location;
 
 pub use building::*;
-pub use client::{Client, ClientError};
+pub use client::{Client, ClientError, Deadlines};
 pub use desk::*;
 pub use display::*;
 pub use error::{ApiErrorBody, ErrorCode};

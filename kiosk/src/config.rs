@@ -182,8 +182,60 @@ impl KioskConfig {
 
     /// Opens the printer transport; `None` when no printer is configured.
     pub fn transport(&self) -> Result<Option<Box<dyn Transport>>, lotse_printer::PrinterError> {
+        self.printer.open()
+    }
+}
+
+impl PrinterConfig {
+    /// A printer from the command line: `tcp:HOST[:PORT]`, `serial:PATH[@BAUD]`,
+    /// `device:PATH` (USB `/dev/usb/lp0` or a file).
+    pub fn parse_spec(spec: &str) -> Result<PrinterConfig, String> {
+        let (kind, rest) = spec.split_once(':').ok_or_else(|| {
+            format!("\"{spec}\": expected tcp:HOST[:PORT], serial:PATH[@BAUD] or device:PATH")
+        })?;
+        match kind {
+            "tcp" => {
+                let (host, port) = match rest.rsplit_once(':') {
+                    Some((host, port)) => (
+                        host,
+                        port.parse()
+                            .map_err(|_| format!("\"{port}\" is not a port"))?,
+                    ),
+                    None => (rest, port_9100()),
+                };
+                Ok(PrinterConfig::Tcp {
+                    host: host.to_owned(),
+                    port,
+                })
+            }
+            "serial" => {
+                let (path, baud) = match rest.split_once('@') {
+                    Some((path, baud)) => (
+                        path,
+                        baud.parse()
+                            .map_err(|_| format!("\"{baud}\" is not a baud rate"))?,
+                    ),
+                    None => (rest, baud_9600()),
+                };
+                Ok(PrinterConfig::Serial {
+                    path: path.to_owned(),
+                    baud,
+                    flow_control: FlowControl::default(),
+                })
+            }
+            "device" => Ok(PrinterConfig::Device {
+                path: rest.to_owned(),
+            }),
+            other => Err(format!(
+                "unknown printer kind \"{other}\" (tcp, serial, device)"
+            )),
+        }
+    }
+
+    /// Opens the transport; `None` for `transport = "none"`.
+    pub fn open(&self) -> Result<Option<Box<dyn Transport>>, lotse_printer::PrinterError> {
         let timeouts = Timeouts::default();
-        Ok(match &self.printer {
+        Ok(match self {
             PrinterConfig::Serial {
                 path,
                 baud,

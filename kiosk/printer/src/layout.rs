@@ -55,7 +55,7 @@ const QR_MODULE_DOTS: u8 = 6;
 
 /// A driver that only records bytes: the layout never talks to a printer.
 #[derive(Clone, Default)]
-struct Recorder(Rc<RefCell<Vec<u8>>>);
+pub(crate) struct Recorder(Rc<RefCell<Vec<u8>>>);
 
 impl Driver for Recorder {
     fn name(&self) -> String {
@@ -76,21 +76,23 @@ impl Driver for Recorder {
     }
 }
 
-fn layout_error(error: escpos::errors::PrinterError) -> PrinterError {
+pub(crate) fn layout_error(error: escpos::errors::PrinterError) -> PrinterError {
     PrinterError::Layout(error.to_string())
 }
 
 /// Writes lines in the best form the printer supports.
-struct Writer<'a> {
-    printer: Printer<Recorder>,
-    profile: &'a PrinterProfile,
+pub(crate) struct Writer<'a> {
+    pub(crate) printer: Printer<Recorder>,
+    recorder: Recorder,
+    pub(crate) profile: &'a PrinterProfile,
     renderer: &'a mut TextRenderer,
-    language: &'a str,
+    /// Chooses the font and direction of raster strips.
+    pub(crate) language: &'a str,
     page: Option<CodePage>,
 }
 
 #[derive(Clone, Copy, PartialEq)]
-enum Style {
+pub(crate) enum Style {
     Normal,
     /// The ticket number, very large.
     Number,
@@ -98,18 +100,51 @@ enum Style {
     Small,
 }
 
-impl Writer<'_> {
+impl<'a> Writer<'a> {
+    /// A writer for one receipt; the printer is initialised (`ESC @`).
+    pub(crate) fn new(
+        profile: &'a PrinterProfile,
+        renderer: &'a mut TextRenderer,
+        language: &'a str,
+    ) -> Result<Writer<'a>, PrinterError> {
+        let recorder = Recorder::default();
+        let printer = Printer::new(recorder.clone(), Protocol::default(), None);
+        let mut writer = Writer {
+            printer,
+            recorder,
+            profile,
+            renderer,
+            language,
+            page: None,
+        };
+        writer.printer.init().map_err(layout_error)?;
+        Ok(writer)
+    }
+
+    /// Feeds the paper past the tear bar, cuts where the printer can, and returns the bytes.
+    pub(crate) fn finish(mut self) -> Result<Vec<u8>, PrinterError> {
+        if self.profile.cutter {
+            self.printer.feeds(4).map_err(layout_error)?;
+            self.printer.print_cut().map_err(layout_error)?;
+        } else {
+            self.printer.feeds(6).map_err(layout_error)?;
+            self.printer.print().map_err(layout_error)?;
+        }
+        let bytes = self.recorder.0.borrow().clone();
+        Ok(bytes)
+    }
+
     fn rtl(&self) -> bool {
         is_rtl(self.language)
     }
 
-    fn justify(&mut self, mode: JustifyMode) -> Result<(), PrinterError> {
+    pub(crate) fn justify(&mut self, mode: JustifyMode) -> Result<(), PrinterError> {
         self.printer.justify(mode).map_err(layout_error)?;
         Ok(())
     }
 
     /// Centre for headings, start of line (left, or right for RTL scripts) for the rest.
-    fn align_start(&mut self) -> Result<(), PrinterError> {
+    pub(crate) fn align_start(&mut self) -> Result<(), PrinterError> {
         let mode = if self.rtl() {
             JustifyMode::RIGHT
         } else {
@@ -118,7 +153,7 @@ impl Writer<'_> {
         self.justify(mode)
     }
 
-    fn line(&mut self, text: &str, style: Style) -> Result<(), PrinterError> {
+    pub(crate) fn line(&mut self, text: &str, style: Style) -> Result<(), PrinterError> {
         let text = text.trim();
         if text.is_empty() {
             return Ok(());
@@ -141,7 +176,7 @@ impl Writer<'_> {
         self.profile.code_page_for(text).map(Some)
     }
 
-    fn native(
+    pub(crate) fn native(
         &mut self,
         text: &str,
         page: Option<CodePage>,
@@ -189,7 +224,7 @@ impl Writer<'_> {
         Ok(())
     }
 
-    fn raster(&mut self, text: &str, style: Style) -> Result<(), PrinterError> {
+    pub(crate) fn raster(&mut self, text: &str, style: Style) -> Result<(), PrinterError> {
         let size = match style {
             Style::Number => RASTER_TEXT_DOTS * 3.5,
             Style::Bold => RASTER_TEXT_DOTS * 1.1,
@@ -225,7 +260,27 @@ impl Writer<'_> {
         }
     }
 
-    fn separator(&mut self) -> Result<(), PrinterError> {
+    /// A QR code (model 2, level M): natively where the printer can, else as raster.
+    pub(crate) fn qr(&mut self, data: &str) -> Result<(), PrinterError> {
+        if self.profile.native_qr {
+            let option = QRCodeOption::new(
+                QRCodeModel::Model2,
+                QR_MODULE_DOTS,
+                QRCodeCorrectionLevel::M,
+            );
+            self.printer
+                .qrcode_option(data, option)
+                .map_err(layout_error)?;
+        } else {
+            let image = qr_bitmap(data, u32::from(QR_MODULE_DOTS))?;
+            self.printer
+                .custom(&image.to_gs_v0())
+                .map_err(layout_error)?;
+        }
+        Ok(())
+    }
+
+    pub(crate) fn separator(&mut self) -> Result<(), PrinterError> {
         self.justify(JustifyMode::CENTER)?;
         if self.profile.raster_text {
             // A printer whose tables are unknown gets a drawn rule.
@@ -253,16 +308,7 @@ pub fn encode_ticket(
     renderer: &mut TextRenderer,
 ) -> Result<Vec<u8>, PrinterError> {
     let labels = Labels::of(&ticket.language);
-    let recorder = Recorder::default();
-    let printer = Printer::new(recorder.clone(), Protocol::default(), None);
-    let mut w = Writer {
-        printer,
-        profile,
-        renderer,
-        language: &ticket.language,
-        page: None,
-    };
-    w.printer.init().map_err(layout_error)?;
+    let mut w = Writer::new(profile, renderer, &ticket.language)?;
 
     // Header: where, and the number, very large.
     w.justify(JustifyMode::CENTER)?;
@@ -315,19 +361,7 @@ pub fn encode_ticket(
 
     // The QR code of the status page, and what it is for.
     w.justify(JustifyMode::CENTER)?;
-    if profile.native_qr {
-        let option = QRCodeOption::new(
-            QRCodeModel::Model2,
-            QR_MODULE_DOTS,
-            QRCodeCorrectionLevel::M,
-        );
-        w.printer
-            .qrcode_option(&ticket.status_url, option)
-            .map_err(layout_error)?;
-    } else {
-        let image = qr_bitmap(&ticket.status_url, u32::from(QR_MODULE_DOTS))?;
-        w.printer.custom(&image.to_gs_v0()).map_err(layout_error)?;
-    }
+    w.qr(&ticket.status_url)?;
     w.justify(JustifyMode::CENTER)?;
     w.line(&labels.scan_hint, Style::Small)?;
     w.justify(JustifyMode::CENTER)?;
@@ -335,13 +369,5 @@ pub fn encode_ticket(
     w.justify(JustifyMode::CENTER)?;
     w.line(&ticket.issued, Style::Small)?;
 
-    if profile.cutter {
-        w.printer.feeds(4).map_err(layout_error)?;
-        w.printer.print_cut().map_err(layout_error)?;
-    } else {
-        w.printer.feeds(6).map_err(layout_error)?;
-        w.printer.print().map_err(layout_error)?;
-    }
-    let bytes = recorder.0.borrow().clone();
-    Ok(bytes)
+    w.finish()
 }

@@ -16,6 +16,7 @@ pub mod raster;
 pub mod samples;
 pub mod service;
 pub mod status;
+pub mod test_print;
 pub mod transport;
 
 pub use error::PrinterError;

@@ -80,8 +80,8 @@ pub fn list(config: &KioskConfig) -> anyhow::Result<String> {
     Ok(catalogue
         .profiles()
         .map(|p| {
-            let assumed = if p.source.contains("ASSUMPTION") {
-                " (values assumed: check with print-test)"
+            let assumed = if p.source.contains("ASSUM") {
+                " (some values assumed: check with print-test)"
             } else {
                 ""
             };

@@ -64,17 +64,16 @@ pub fn run(config: KioskConfig, started: std::time::Instant) -> anyhow::Result<(
     let controller = Controller::new(&window, flow, config.languages.clone());
     CONTROLLER.with(|c| *c.borrow_mut() = Some(controller.clone()));
 
-    let client = Client::new(&config.server_url)?.with_device_token(&config.device_token);
-    let printer = config.transport()?.map(PrinterService::start);
+    let client = Client::with_deadlines(&config.server_url, crate::worker::SERVER_DEADLINES)?
+        .with_device_token(&config.device_token);
+    let profile = config.profile()?;
+    let printer = config
+        .transport()?
+        .map(|transport| PrinterService::start_with(transport, profile.realtime_status));
     if printer.is_none() {
         tracing::warn!("no printer configured: tickets are shown on screen only");
     }
-    let worker = Rc::new(Worker::start(
-        client,
-        printer,
-        config.profile()?,
-        post_to_ui(),
-    )?);
+    let worker = Rc::new(Worker::start(client, printer, profile, post_to_ui())?);
     let runner = worker.clone();
     controller.set_runner(Box::new(move |effect| runner.run(effect)));
 

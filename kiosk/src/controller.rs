@@ -191,6 +191,7 @@ impl Controller {
             FlowProblem::CodeExpired => Problem::CodeExpired,
             FlowProblem::Printer => Problem::Printer,
             FlowProblem::SomethingWrong => Problem::SomethingWrong,
+            FlowProblem::NoAnswer => Problem::NoAnswer,
         });
         adapter.set_rtl(flow.rtl());
         adapter.set_font(languages::font_family(language).into());

@@ -9,6 +9,10 @@ use crate::languages;
 pub const DEFAULT_IDLE_SECONDS: u32 = 60;
 /// Seconds the Done screen stays.
 pub const DEFAULT_DONE_SECONDS: u32 = 20;
+/// Seconds the Printing screen waits for the worker before it gives the visitor a way on.
+/// Longer than the worker's own deadlines (issuing, then printing), so that normally the
+/// worker's answer comes first; this is the backstop for an answer that never comes.
+pub const DEFAULT_PRINTING_SECONDS: u32 = 35;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Screen {
@@ -31,6 +35,20 @@ pub enum Problem {
     /// The ticket exists but the printer could not print it.
     Printer,
     SomethingWrong,
+    /// The server did not answer in time; printing again asks with the same key, so a
+    /// ticket issued meanwhile is returned, not issued twice.
+    NoAnswer,
+}
+
+/// What the Printing screen waits for.
+#[derive(Debug, Clone, PartialEq)]
+enum Waiting {
+    /// A ticket for these concerns, asked with this idempotency key.
+    Ticket {
+        chosen: Vec<String>,
+        key: String,
+    },
+    CheckIn,
 }
 
 /// The printer as the kiosk last saw it.
@@ -128,10 +146,16 @@ pub struct Flow {
     pub idle_seconds: u32,
     pub idle_limit: u32,
     pub done_limit: u32,
+    pub printing_limit: u32,
     /// Counts ticks on Welcome to cycle the greeting through the languages.
     pub welcome_ticks: u32,
     /// A new key per print request; a retry of the same request reuses it.
     next_key: u64,
+    waiting: Option<Waiting>,
+    /// Seconds on the Printing screen.
+    waited_seconds: u32,
+    /// The unanswered ticket request a new touch on Print repeats (same concerns, same key).
+    unanswered: Option<Waiting>,
     key_prefix: String,
 }
 
@@ -154,8 +178,12 @@ impl Flow {
             idle_seconds: 0,
             idle_limit: DEFAULT_IDLE_SECONDS,
             done_limit: DEFAULT_DONE_SECONDS,
+            printing_limit: DEFAULT_PRINTING_SECONDS,
             welcome_ticks: 0,
             next_key: 0,
+            waiting: None,
+            waited_seconds: 0,
+            unanswered: None,
             key_prefix: key_prefix.to_owned(),
         }
     }
@@ -171,6 +199,8 @@ impl Flow {
         self.code.clear();
         self.ticket = None;
         self.problem = Problem::None;
+        self.waiting = None;
+        self.unanswered = None;
         self.large_text = false;
         self.lower_screen = false;
         self.idle_seconds = 0;
@@ -190,6 +220,7 @@ impl Flow {
     fn go(&mut self, screen: Screen) {
         self.screen = screen;
         self.idle_seconds = 0;
+        self.waited_seconds = 0;
     }
 
     pub fn handle(&mut self, event: Event) -> Vec<Effect> {
@@ -265,8 +296,19 @@ impl Flow {
                     return Vec::new();
                 }
                 self.go(Screen::Printing);
-                self.next_key += 1;
-                let key = format!("{}-{}", self.key_prefix, self.next_key);
+                self.problem = Problem::None;
+                let key = match self.unanswered.take() {
+                    // The same request again: the server returns the ticket if it issued one.
+                    Some(Waiting::Ticket { chosen, key }) if chosen == self.chosen => key,
+                    _ => {
+                        self.next_key += 1;
+                        format!("{}-{}", self.key_prefix, self.next_key)
+                    }
+                };
+                self.waiting = Some(Waiting::Ticket {
+                    chosen: self.chosen.clone(),
+                    key: key.clone(),
+                });
                 vec![Effect::IssueTicket {
                     request: IssueTicket {
                         services: self.chosen.clone(),
@@ -309,6 +351,7 @@ impl Flow {
                 }
                 let code = self.code.clone();
                 self.go(Screen::Printing);
+                self.waiting = Some(Waiting::CheckIn);
                 vec![Effect::CheckIn {
                     code,
                     language: self.language.clone(),
@@ -321,6 +364,7 @@ impl Flow {
                 }
                 self.code = code.clone();
                 self.go(Screen::Printing);
+                self.waiting = Some(Waiting::CheckIn);
                 vec![Effect::CheckIn {
                     code,
                     language: self.language.clone(),
@@ -379,6 +423,9 @@ impl Flow {
                 }
             }
             IssueFailed(failure) => {
+                if self.screen != Screen::Printing {
+                    return Vec::new();
+                }
                 self.problem = Problem::SomethingWrong;
                 match failure {
                     IssueFailure::Unavailable => {
@@ -386,8 +433,10 @@ impl Flow {
                         vec![Effect::LoadQueues]
                     }
                     IssueFailure::ServerUnreachable => {
-                        self.reset();
-                        self.screen = Screen::OutOfService;
+                        // The visitor keeps the choice and can ask again with the same key;
+                        // if the server is really gone, its health check takes the kiosk
+                        // out of service.
+                        self.no_answer();
                         Vec::new()
                     }
                     IssueFailure::Other => {
@@ -437,11 +486,46 @@ impl Flow {
                 self.welcome_ticks = self.welcome_ticks.wrapping_add(1);
                 Vec::new()
             }
-            Screen::OutOfService | Screen::Printing => Vec::new(),
+            // Its own counter: touches while waiting must not postpone the deadline.
+            Screen::Printing if self.waited_seconds + 1 >= self.printing_limit => {
+                self.give_up_waiting();
+                Vec::new()
+            }
+            Screen::Printing => {
+                self.waited_seconds += 1;
+                Vec::new()
+            }
+            Screen::OutOfService => Vec::new(),
             Screen::Done if self.idle_seconds >= self.done_limit => self.reset(),
             _ if self.idle_seconds >= self.idle_limit => self.reset(),
             _ => Vec::new(),
         }
+    }
+
+    /// The answer did not come in time: a way on for the visitor on a screen they know.
+    fn give_up_waiting(&mut self) {
+        if self.ticket.is_some() {
+            // Issued but the printer never answered: the number and QR are on screen.
+            self.problem = Problem::Printer;
+            self.waiting = None;
+            self.go(Screen::Done);
+            return;
+        }
+        match self.waiting {
+            Some(Waiting::CheckIn) => {
+                self.waiting = None;
+                self.problem = Problem::SomethingWrong;
+                self.go(Screen::Appointment);
+            }
+            _ => self.no_answer(),
+        }
+    }
+
+    /// Back to Confirm with the unanswered request kept for a retry with the same key.
+    fn no_answer(&mut self) {
+        self.unanswered = self.waiting.take();
+        self.problem = Problem::NoAnswer;
+        self.go(Screen::Confirm);
     }
 
     /// The last queue report's line for `service`.
@@ -606,5 +690,80 @@ mod tests {
             Screen::Welcome,
         );
         check(vec![], 500, Screen::Welcome);
+    }
+
+    #[test]
+    fn printing_that_never_ends_gives_up_after_its_deadline() {
+        let mut flow = at_confirm();
+        let key = issue_keys(&flow.handle(Event::Print));
+        // No answer at all (a server that accepts and never answers); touches do not
+        // postpone the deadline.
+        for _ in 0..DEFAULT_PRINTING_SECONDS - 1 {
+            flow.handle(Event::Tick);
+            flow.handle(Event::Activity);
+        }
+        assert_eq!(flow.screen, Screen::Printing);
+        flow.handle(Event::Tick);
+        assert_eq!(
+            (flow.screen, flow.problem),
+            (Screen::Confirm, Problem::NoAnswer)
+        );
+        assert_eq!(flow.chosen, vec!["residence-permit".to_owned()]);
+        // Trying again asks with the same key: a ticket issued meanwhile comes back.
+        assert_eq!(issue_keys(&flow.handle(Event::Print)), key);
+        assert_eq!(flow.problem, Problem::None);
+        // A late answer to a request given up on is ignored.
+        flow.handle(Event::StartOver);
+        assert!(
+            flow.handle(Event::IssueFailed(IssueFailure::ServerUnreachable))
+                .is_empty()
+        );
+        assert_eq!(flow.screen, Screen::Welcome);
+    }
+
+    #[test]
+    fn a_request_the_worker_gives_up_keeps_the_choice_and_the_key() {
+        let mut flow = at_confirm();
+        let key = issue_keys(&flow.handle(Event::Print));
+        flow.handle(Event::IssueFailed(IssueFailure::ServerUnreachable));
+        assert_eq!(
+            (flow.screen, flow.problem),
+            (Screen::Confirm, Problem::NoAnswer)
+        );
+        assert_eq!(issue_keys(&flow.handle(Event::Print)), key, "same key");
+        // A changed choice is a new request with a new key.
+        flow.handle(Event::IssueFailed(IssueFailure::ServerUnreachable));
+        flow.handle(Event::Back);
+        flow.handle(Event::ToggleService("payment-card".into()));
+        flow.handle(Event::ToConfirm);
+        let other = issue_keys(&flow.handle(Event::Print));
+        assert_ne!(other, key);
+    }
+
+    #[test]
+    fn a_printer_or_check_in_that_never_answers_ends_on_a_visitor_screen() {
+        let mut flow = at_confirm();
+        flow.handle(Event::Print);
+        let ticket = demo_data::ticket(&demo_data::building(), &["residence-permit".into()], "fa");
+        flow.handle(Event::TicketIssued(Box::new(ticket)));
+        for _ in 0..DEFAULT_PRINTING_SECONDS {
+            flow.handle(Event::Tick);
+        }
+        assert_eq!(
+            (flow.screen, flow.problem),
+            (Screen::Done, Problem::Printer)
+        );
+        assert!(flow.ticket.is_some(), "the number stays on screen");
+
+        let mut checking_in = ready();
+        checking_in.handle(Event::Scanned("ABC123".into()));
+        assert_eq!(checking_in.screen, Screen::Printing);
+        for _ in 0..DEFAULT_PRINTING_SECONDS {
+            checking_in.handle(Event::Tick);
+        }
+        assert_eq!(
+            (checking_in.screen, checking_in.problem),
+            (Screen::Appointment, Problem::SomethingWrong)
+        );
     }
 }

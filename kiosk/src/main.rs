@@ -2,8 +2,9 @@
 
 use std::path::PathBuf;
 
-use clap::Parser;
+use clap::{Parser, Subcommand};
 use lotse_kiosk::config::KioskConfig;
+use lotse_kiosk::print_test::{self, PrintTest};
 
 #[derive(Parser)]
 #[command(version, about = "Lotse kiosk (lobby touchscreen)")]
@@ -31,6 +32,31 @@ struct Args {
     /// With --screenshot: scale the images (e.g. 0.5 for documentation).
     #[arg(long, default_value_t = 1.0)]
     scale: f32,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Print a test ticket: the profile's values, a code-page check line per code page (with
+    /// a raster reference beneath) and every language; or write its bytes to a file.
+    PrintTest {
+        /// Printer profile; default: the config's `printer_profile`.
+        #[arg(long)]
+        profile: Option<String>,
+        /// A language code, or `all`.
+        #[arg(long, default_value = "all")]
+        language: String,
+        /// Write the bytes to FILE instead of printing.
+        #[arg(long, value_name = "FILE", conflicts_with = "printer")]
+        out: Option<PathBuf>,
+        /// tcp:HOST[:PORT], serial:PATH[@BAUD] or device:PATH; default: the config's printer.
+        #[arg(long)]
+        printer: Option<String>,
+        /// List the printer profiles and exit.
+        #[arg(long)]
+        list: bool,
+    },
 }
 
 fn main() -> std::process::ExitCode {
@@ -64,6 +90,28 @@ fn run(args: Args, started: std::time::Instant) -> anyhow::Result<()> {
         Some(path) => KioskConfig::load(path)?,
         None => KioskConfig::default(),
     };
+    if let Some(Command::PrintTest {
+        profile,
+        language,
+        out,
+        printer,
+        list,
+    }) = args.command
+    {
+        let message = if list {
+            print_test::list(&config)?
+        } else {
+            let test = PrintTest {
+                profile,
+                language: Some(language),
+                out,
+                printer,
+            };
+            print_test::run(&config, &test)?
+        };
+        println!("{message}");
+        return Ok(());
+    }
     if args.demo {
         config.device_token = "demo-kiosk-token".into();
     }

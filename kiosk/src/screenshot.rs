@@ -9,7 +9,7 @@ use slint::ComponentHandle;
 use crate::KioskWindow;
 use crate::controller::Controller;
 use crate::demo_data;
-use crate::flow::{Event, Flow, PrinterState};
+use crate::flow::{Event, Flow, IssueFailure, PrinterState};
 use crate::languages::LANGUAGES;
 
 /// The states to show, each set up by a list of events from a fresh Welcome screen.
@@ -57,8 +57,16 @@ fn scenes(language: &str) -> Vec<(&'static str, Vec<Event>)> {
             "7-paper-out",
             [
                 vec![Event::PrinterChecked(PrinterState::PaperOut)],
-                printing,
+                printing.clone(),
                 vec![Event::TicketIssued(ticket)],
+            ]
+            .concat(),
+        ),
+        (
+            "9-no-answer",
+            [
+                printing,
+                vec![Event::IssueFailed(IssueFailure::ServerUnreachable)],
             ]
             .concat(),
         ),

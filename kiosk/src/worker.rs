@@ -9,7 +9,9 @@ use std::time::Duration;
 use lotse_printer::raster::TextRenderer;
 use lotse_printer::service::PrinterService;
 use lotse_printer::{PrinterError, PrinterProfile, encode_ticket};
-use lotse_protocol::{Building, CheckIn, Client, ClientError, ErrorCode, IssueTicket, Ticket};
+use lotse_protocol::{
+    Building, CheckIn, Client, ClientError, Deadlines, ErrorCode, IssueTicket, Ticket,
+};
 
 use crate::flow::{Effect, Event, IssueFailure, PrinterState, Problem};
 use crate::ticket_print::ticket_print;
@@ -17,8 +19,14 @@ use crate::ticket_print::ticket_print;
 /// Delivers an event to the UI thread.
 pub type Post = Arc<dyn Fn(Event) + Send + Sync>;
 
-/// How long a ticket request is retried (same idempotency key) before giving up.
-const ISSUE_DEADLINE: Duration = Duration::from_secs(15);
+/// How long a ticket request is retried (same idempotency key) before the visitor is told.
+pub const ISSUE_DEADLINE: Duration = Duration::from_secs(15);
+/// Deadlines of every request to the server: a stalled answer counts as a failed attempt
+/// long before the visitor's patience ends.
+pub const SERVER_DEADLINES: Deadlines = Deadlines {
+    connect: Duration::from_secs(3),
+    request: Duration::from_secs(5),
+};
 const HEALTH_INTERVAL: Duration = Duration::from_millis(700);
 const PRINTER_INTERVAL: Duration = Duration::from_secs(10);
 
@@ -223,18 +231,25 @@ impl Worker {
     }
 }
 
-/// Issues a ticket, retrying transport failures and 5xx with the same key until the deadline.
+/// Issues a ticket, retrying transport failures, timeouts and 5xx with the same key; gives up
+/// at [`ISSUE_DEADLINE`] however the server misbehaves (each attempt also has the client's
+/// own request deadline).
 pub async fn issue_with_retries(client: &Client, request: &IssueTicket, key: &str) -> Event {
-    let started = tokio::time::Instant::now();
+    match tokio::time::timeout(ISSUE_DEADLINE, retry_issue(client, request, key)).await {
+        Ok(event) => event,
+        Err(_elapsed) => {
+            tracing::warn!(?ISSUE_DEADLINE, "giving up issuing a ticket");
+            Event::IssueFailed(IssueFailure::ServerUnreachable)
+        }
+    }
+}
+
+async fn retry_issue(client: &Client, request: &IssueTicket, key: &str) -> Event {
     let mut pause = Duration::from_millis(200);
     loop {
         match client.issue_ticket(request, key).await {
             Ok(ticket) => return Event::TicketIssued(Box::new(ticket)),
             Err(error) if error.is_retryable() => {
-                if started.elapsed() >= ISSUE_DEADLINE {
-                    tracing::warn!(%error, "giving up issuing a ticket");
-                    return Event::IssueFailed(IssueFailure::ServerUnreachable);
-                }
                 tracing::info!(%error, "retrying the ticket request with the same key");
                 tokio::time::sleep(pause).await;
                 pause = (pause * 2).min(Duration::from_secs(2));

@@ -265,14 +265,24 @@ fn server_down_shows_out_of_service_and_recovers() {
         .dispatch(Event::ServerUp(Box::new(demo_data::building())));
     assert_eq!(k.screen(), Screen::Welcome);
 
-    // A request that cannot reach the server ends out of service, not with two tickets.
+    // A request that gets no answer tells the visitor and keeps the choice, with a way on
+    // (print again: same key, so never two tickets); the health check's verdict that the
+    // server is down then takes the kiosk out of service.
     k.tap("language de");
     k.choose("immigration", "residence-permit");
     k.tap("next");
     k.fakes.borrow_mut().server_down = true;
     k.tap("print");
-    assert_eq!(k.screen(), Screen::OutOfService);
+    assert_eq!(k.screen(), Screen::Confirm);
+    assert!(
+        ElementHandle::find_by_accessible_label(&k.window, "no-answer")
+            .next()
+            .is_some(),
+        "the visitor is told the system did not answer"
+    );
     assert_eq!(k.fakes.borrow().issued.len(), 1);
+    k.controller.dispatch(Event::ServerDown);
+    assert_eq!(k.screen(), Screen::OutOfService);
 }
 
 #[test]

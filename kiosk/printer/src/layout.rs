@@ -13,7 +13,7 @@ use crate::error::PrinterError;
 use crate::fonts;
 use crate::labels::{Labels, is_rtl};
 use crate::profile::{CodePage, PrinterProfile};
-use crate::raster::{TextRenderer, qr_bitmap};
+use crate::raster::{Bitmap, TextRenderer, qr_bitmap};
 
 /// Everything printed on one ticket, already in the visitor's language.
 #[derive(Debug, Clone, PartialEq)]
@@ -48,12 +48,14 @@ pub struct Concern {
 /// Strips go out in double-width mode (half the bytes) so that a ticket with raster lines
 /// stays within 6 KB (0.5 s at 115200 baud).
 const RASTER_TEXT_DOTS: f32 = 24.0;
+/// Dots fed after a raster strip when all text is raster.
+const RASTER_LINE_GAP: u8 = 10;
 /// QR module size in dots: about 30 mm for a 60-character URL.
 const QR_MODULE_DOTS: u8 = 6;
 
 /// A driver that only records bytes: the layout never talks to a printer.
 #[derive(Clone, Default)]
-struct Recorder(Rc<RefCell<Vec<u8>>>);
+pub(crate) struct Recorder(Rc<RefCell<Vec<u8>>>);
 
 impl Driver for Recorder {
     fn name(&self) -> String {
@@ -74,38 +76,75 @@ impl Driver for Recorder {
     }
 }
 
-fn layout_error(error: escpos::errors::PrinterError) -> PrinterError {
+pub(crate) fn layout_error(error: escpos::errors::PrinterError) -> PrinterError {
     PrinterError::Layout(error.to_string())
 }
 
 /// Writes lines in the best form the printer supports.
-struct Writer<'a> {
-    printer: Printer<Recorder>,
-    profile: &'a PrinterProfile,
+pub(crate) struct Writer<'a> {
+    pub(crate) printer: Printer<Recorder>,
+    recorder: Recorder,
+    pub(crate) profile: &'a PrinterProfile,
     renderer: &'a mut TextRenderer,
-    language: &'a str,
+    /// Chooses the font and direction of raster strips.
+    pub(crate) language: &'a str,
     page: Option<CodePage>,
 }
 
 #[derive(Clone, Copy, PartialEq)]
-enum Style {
+pub(crate) enum Style {
     Normal,
+    /// The ticket number, very large.
+    Number,
     Bold,
     Small,
 }
 
-impl Writer<'_> {
+impl<'a> Writer<'a> {
+    /// A writer for one receipt; the printer is initialised (`ESC @`).
+    pub(crate) fn new(
+        profile: &'a PrinterProfile,
+        renderer: &'a mut TextRenderer,
+        language: &'a str,
+    ) -> Result<Writer<'a>, PrinterError> {
+        let recorder = Recorder::default();
+        let printer = Printer::new(recorder.clone(), Protocol::default(), None);
+        let mut writer = Writer {
+            printer,
+            recorder,
+            profile,
+            renderer,
+            language,
+            page: None,
+        };
+        writer.printer.init().map_err(layout_error)?;
+        Ok(writer)
+    }
+
+    /// Feeds the paper past the tear bar, cuts where the printer can, and returns the bytes.
+    pub(crate) fn finish(mut self) -> Result<Vec<u8>, PrinterError> {
+        if self.profile.cutter {
+            self.printer.feeds(4).map_err(layout_error)?;
+            self.printer.print_cut().map_err(layout_error)?;
+        } else {
+            self.printer.feeds(6).map_err(layout_error)?;
+            self.printer.print().map_err(layout_error)?;
+        }
+        let bytes = self.recorder.0.borrow().clone();
+        Ok(bytes)
+    }
+
     fn rtl(&self) -> bool {
         is_rtl(self.language)
     }
 
-    fn justify(&mut self, mode: JustifyMode) -> Result<(), PrinterError> {
+    pub(crate) fn justify(&mut self, mode: JustifyMode) -> Result<(), PrinterError> {
         self.printer.justify(mode).map_err(layout_error)?;
         Ok(())
     }
 
     /// Centre for headings, start of line (left, or right for RTL scripts) for the rest.
-    fn align_start(&mut self) -> Result<(), PrinterError> {
+    pub(crate) fn align_start(&mut self) -> Result<(), PrinterError> {
         let mode = if self.rtl() {
             JustifyMode::RIGHT
         } else {
@@ -114,24 +153,48 @@ impl Writer<'_> {
         self.justify(mode)
     }
 
-    fn line(&mut self, text: &str, style: Style) -> Result<(), PrinterError> {
+    pub(crate) fn line(&mut self, text: &str, style: Style) -> Result<(), PrinterError> {
         let text = text.trim();
         if text.is_empty() {
             return Ok(());
         }
-        match self.profile.code_page_for(text) {
+        match self.native_page(text) {
             Some(page) => self.native(text, page, style),
             None => self.raster(text, style),
         }
     }
 
-    fn native(&mut self, text: &str, page: CodePage, style: Style) -> Result<(), PrinterError> {
-        if self.page != Some(page) {
+    /// How `text` can go out as native text: in a code page of the profile, or (plain ASCII,
+    /// which every table shares) in whatever table is selected. `None`: as a raster strip.
+    fn native_page(&self, text: &str) -> Option<Option<CodePage>> {
+        if self.profile.raster_text {
+            return None;
+        }
+        if text.is_ascii() {
+            return Some(self.page);
+        }
+        self.profile.code_page_for(text).map(Some)
+    }
+
+    pub(crate) fn native(
+        &mut self,
+        text: &str,
+        page: Option<CodePage>,
+        style: Style,
+    ) -> Result<(), PrinterError> {
+        if let Some(page) = page.filter(|p| self.page != Some(*p)) {
+            let number = self.profile.table_number(page).ok_or_else(|| {
+                PrinterError::Layout(format!("{} is not in the profile", page.key()))
+            })?;
+            // `ESC t n` with this model's number: the numbers differ between makers.
             self.printer
-                .page_code(page.escpos())
+                .custom(&[0x1B, b't', number])
                 .map_err(layout_error)?;
             self.page = Some(page);
         }
+        let encoding = self
+            .page
+            .map_or(encoding_rs::WINDOWS_1252, |p| p.encoding());
         let bold = style == Style::Bold;
         self.printer.bold(bold).map_err(layout_error)?;
         let font = if style == Style::Small {
@@ -146,7 +209,9 @@ impl Writer<'_> {
             _ => self.profile.columns as usize,
         };
         for part in textwrap::wrap(text, columns) {
-            self.printer.writeln(&part).map_err(layout_error)?;
+            let (bytes, _, _) = encoding.encode(&part);
+            self.printer.custom(&bytes).map_err(layout_error)?;
+            self.printer.feed().map_err(layout_error)?;
         }
         if bold {
             self.printer.bold(false).map_err(layout_error)?;
@@ -159,8 +224,9 @@ impl Writer<'_> {
         Ok(())
     }
 
-    fn raster(&mut self, text: &str, style: Style) -> Result<(), PrinterError> {
+    pub(crate) fn raster(&mut self, text: &str, style: Style) -> Result<(), PrinterError> {
         let size = match style {
+            Style::Number => RASTER_TEXT_DOTS * 3.5,
             Style::Bold => RASTER_TEXT_DOTS * 1.1,
             Style::Small => RASTER_TEXT_DOTS * 0.85,
             Style::Normal => RASTER_TEXT_DOTS,
@@ -174,23 +240,64 @@ impl Writer<'_> {
             self.printer
                 .custom(&image.to_gs_v0_double_width())
                 .map_err(layout_error)?;
+            if self.profile.raster_text {
+                // Strips are cropped to their ink: leave the gap a line of text would have.
+                self.printer
+                    .custom(&[0x1B, b'J', RASTER_LINE_GAP])
+                    .map_err(layout_error)?;
+            }
         }
         Ok(())
     }
 
     /// A line that helps but is not essential: printed only where it costs no raster strip.
     fn optional_line(&mut self, text: &str, style: Style) -> Result<(), PrinterError> {
-        match self.profile.code_page_for(text.trim()) {
+        match self.native_page(text.trim()) {
             Some(page) => self.native(text.trim(), page, style),
+            // A printer that prints all text as raster pays for every line anyway.
+            None if self.profile.raster_text => self.raster(text, style),
             None => Ok(()),
         }
     }
 
-    fn separator(&mut self) -> Result<(), PrinterError> {
-        let page = self.page.unwrap_or(CodePage::Wpc1252);
-        let rule = "-".repeat(self.profile.columns as usize);
+    /// A QR code (model 2, level M): natively where the printer can, else as raster.
+    pub(crate) fn qr(&mut self, data: &str) -> Result<(), PrinterError> {
+        if self.profile.native_qr {
+            let option = QRCodeOption::new(
+                QRCodeModel::Model2,
+                QR_MODULE_DOTS,
+                QRCodeCorrectionLevel::M,
+            );
+            self.printer
+                .qrcode_option(data, option)
+                .map_err(layout_error)?;
+        } else {
+            let image = qr_bitmap(data, u32::from(QR_MODULE_DOTS))?;
+            self.printer
+                .custom(&image.to_gs_v0())
+                .map_err(layout_error)?;
+        }
+        Ok(())
+    }
+
+    pub(crate) fn separator(&mut self) -> Result<(), PrinterError> {
         self.justify(JustifyMode::CENTER)?;
-        self.native(&rule, page, Style::Normal)
+        if self.profile.raster_text {
+            // A printer whose tables are unknown gets a drawn rule.
+            let mut rule = Bitmap::new(self.profile.dots, 3);
+            for y in 0..3 {
+                for x in (0..self.profile.dots).filter(|x| x % 8 < 5) {
+                    rule.set(x, y);
+                }
+            }
+            return self
+                .printer
+                .custom(&rule.to_gs_v0())
+                .map(|_| ())
+                .map_err(layout_error);
+        }
+        let rule = "-".repeat(self.profile.columns as usize);
+        self.native(&rule, self.page, Style::Normal)
     }
 }
 
@@ -201,16 +308,7 @@ pub fn encode_ticket(
     renderer: &mut TextRenderer,
 ) -> Result<Vec<u8>, PrinterError> {
     let labels = Labels::of(&ticket.language);
-    let recorder = Recorder::default();
-    let printer = Printer::new(recorder.clone(), Protocol::default(), None);
-    let mut w = Writer {
-        printer,
-        profile,
-        renderer,
-        language: &ticket.language,
-        page: None,
-    };
-    w.printer.init().map_err(layout_error)?;
+    let mut w = Writer::new(profile, renderer, &ticket.language)?;
 
     // Header: where, and the number, very large.
     w.justify(JustifyMode::CENTER)?;
@@ -218,13 +316,13 @@ pub fn encode_ticket(
     w.printer.feed().map_err(layout_error)?;
     w.optional_line(&labels.your_number, Style::Normal)?;
     w.justify(JustifyMode::CENTER)?;
-    w.printer.size(4, 4).map_err(layout_error)?;
-    w.printer.bold(true).map_err(layout_error)?;
-    let page = w
-        .profile
-        .code_page_for(&ticket.number)
-        .unwrap_or(CodePage::Wpc1252);
-    w.native(&ticket.number, page, Style::Bold)?;
+    if w.profile.raster_text {
+        w.raster(&ticket.number, Style::Number)?;
+    } else {
+        w.printer.size(4, 4).map_err(layout_error)?;
+        w.printer.bold(true).map_err(layout_error)?;
+        w.line(&ticket.number, Style::Bold)?;
+    }
     w.printer.reset_size().map_err(layout_error)?;
     w.justify(JustifyMode::CENTER)?;
     w.line(&ticket.agency, Style::Bold)?;
@@ -263,37 +361,13 @@ pub fn encode_ticket(
 
     // The QR code of the status page, and what it is for.
     w.justify(JustifyMode::CENTER)?;
-    if profile.native_qr {
-        let option = QRCodeOption::new(
-            QRCodeModel::Model2,
-            QR_MODULE_DOTS,
-            QRCodeCorrectionLevel::M,
-        );
-        w.printer
-            .qrcode_option(&ticket.status_url, option)
-            .map_err(layout_error)?;
-    } else {
-        let image = qr_bitmap(&ticket.status_url, u32::from(QR_MODULE_DOTS))?;
-        w.printer.custom(&image.to_gs_v0()).map_err(layout_error)?;
-    }
+    w.qr(&ticket.status_url)?;
     w.justify(JustifyMode::CENTER)?;
     w.line(&labels.scan_hint, Style::Small)?;
     w.justify(JustifyMode::CENTER)?;
     w.line(&labels.watch_screen, Style::Small)?;
     w.justify(JustifyMode::CENTER)?;
-    let page = w
-        .profile
-        .code_page_for(&ticket.issued)
-        .unwrap_or(CodePage::Wpc1252);
-    w.native(&ticket.issued, page, Style::Small)?;
+    w.line(&ticket.issued, Style::Small)?;
 
-    if profile.cutter {
-        w.printer.feeds(4).map_err(layout_error)?;
-        w.printer.print_cut().map_err(layout_error)?;
-    } else {
-        w.printer.feeds(6).map_err(layout_error)?;
-        w.printer.print().map_err(layout_error)?;
-    }
-    let bytes = recorder.0.borrow().clone();
-    Ok(bytes)
+    w.finish()
 }

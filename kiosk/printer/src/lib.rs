@@ -11,10 +11,12 @@ pub mod fonts;
 pub mod labels;
 pub mod layout;
 pub mod profile;
+pub mod profiles;
 pub mod raster;
 pub mod samples;
 pub mod service;
 pub mod status;
+pub mod test_print;
 pub mod transport;
 
 pub use error::PrinterError;

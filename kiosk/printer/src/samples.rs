@@ -12,7 +12,7 @@ fn concern(name: &str, german: &str, language: &str) -> Concern {
     }
 }
 
-/// A two-concern ticket in `language` (de, ar, fa, ps, ti, uk; others fall back to English
+/// A two-concern ticket in `language` (de, ar, fa, ps, ti, tr, uk; others fall back to English
 /// texts with German names).
 pub fn sample_ticket(language: &str) -> TicketPrint {
     let (agency, first, second, documents) = match language {
@@ -45,6 +45,12 @@ pub fn sample_ticket(language: &str) -> TicketPrint {
             "Продовжити дозвіл на проживання",
             "Платіжна картка і виплати",
             "Паспорт, біометричне фото, договір оренди",
+        ),
+        "tr" => (
+            "Yabancılar Dairesi",
+            "Oturma izninin uzatılması",
+            "Ödeme kartı ve ödemeler",
+            "Pasaport, biyometrik fotoğraf, kira sözleşmesi",
         ),
         "de" => (
             "Ausländerbehörde",

@@ -22,7 +22,14 @@ pub struct PrinterService {
 }
 
 impl PrinterService {
-    pub fn start(mut transport: Box<dyn Transport>) -> PrinterService {
+    /// A printer that answers real-time status (`DLE EOT`).
+    pub fn start(transport: Box<dyn Transport>) -> PrinterService {
+        PrinterService::start_with(transport, true)
+    }
+
+    /// `realtime_status: false` (the profile's `realtime_status`) never asks the printer:
+    /// a printer that ignores `DLE EOT` would otherwise look unreachable.
+    pub fn start_with(mut transport: Box<dyn Transport>, realtime_status: bool) -> PrinterService {
         let description = transport.describe();
         let (requests, receiver) = mpsc::channel::<Request>();
         let name = description.clone();
@@ -32,14 +39,23 @@ impl PrinterService {
                 while let Ok(request) = receiver.recv() {
                     match request {
                         Request::Print(job, reply) => {
-                            let result = transport::print_job(transport.as_mut(), &job);
+                            let result = if realtime_status {
+                                transport::print_job(transport.as_mut(), &job)
+                            } else {
+                                transport.write_all(&job)
+                            };
                             if let Err(error) = &result {
                                 tracing::warn!(printer = %name, %error, "printing failed");
                             }
                             let _ = reply.send(result);
                         }
                         Request::Status(reply) => {
-                            let _ = reply.send(transport::read_status(transport.as_mut()));
+                            let status = if realtime_status {
+                                transport::read_status(transport.as_mut())
+                            } else {
+                                Ok(None)
+                            };
+                            let _ = reply.send(status);
                         }
                     }
                 }

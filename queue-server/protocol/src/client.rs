@@ -1,6 +1,8 @@
 //! A typed async client for every endpoint of the queue server.
 
+use std::future::Future;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use reqwest::{Method, RequestBuilder, StatusCode};
 use serde::Serialize;
@@ -28,6 +30,29 @@ pub enum ClientError {
     /// The server answered with something that is not the expected JSON.
     #[error("unexpected answer from the queue server ({status}): {detail}")]
     Unexpected { status: StatusCode, detail: String },
+    /// No complete answer within the request's deadline (a server or network that accepts
+    /// and then stalls). The request may or may not have been carried out.
+    #[error("the queue server did not answer within {0:?}")]
+    Timeout(Duration),
+}
+
+/// How long a request may take. Every request of [`Client`] has both; the event stream
+/// uses `request` for its headers and its own idle timeout after that.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Deadlines {
+    /// Establishing the TCP connection.
+    pub connect: Duration,
+    /// The whole request: connect, send, the answer's headers and its whole body.
+    pub request: Duration,
+}
+
+impl Default for Deadlines {
+    fn default() -> Self {
+        Deadlines {
+            connect: Duration::from_secs(3),
+            request: Duration::from_secs(10),
+        }
+    }
 }
 
 impl ClientError {
@@ -45,13 +70,14 @@ impl ClientError {
                 Some(*status)
             }
             ClientError::Transport(e) => e.status(),
+            ClientError::Timeout(_) => None,
         }
     }
 
     /// Whether retrying the same request (with the same idempotency key) may succeed.
     pub fn is_retryable(&self) -> bool {
         match self {
-            ClientError::Transport(_) => true,
+            ClientError::Transport(_) | ClientError::Timeout(_) => true,
             ClientError::Api { status, .. } | ClientError::Unexpected { status, .. } => {
                 status.is_server_error()
             }
@@ -67,14 +93,21 @@ pub struct Client {
     bearer: Option<String>,
     /// The session's CSRF token after `login`, sent with every request.
     csrf: Arc<Mutex<Option<String>>>,
+    deadlines: Deadlines,
 }
 
 impl Client {
-    /// A client for the server at `base_url` (e.g. `http://127.0.0.1:8080`).
+    /// A client for the server at `base_url` (e.g. `http://127.0.0.1:8080`) with the
+    /// default deadlines.
     pub fn new(base_url: &str) -> Result<Client, ClientError> {
+        Client::with_deadlines(base_url, Deadlines::default())
+    }
+
+    /// A client whose every request gives up after `deadlines`.
+    pub fn with_deadlines(base_url: &str, deadlines: Deadlines) -> Result<Client, ClientError> {
         let http = reqwest::Client::builder()
             .cookie_store(true)
-            .connect_timeout(std::time::Duration::from_secs(3))
+            .connect_timeout(deadlines.connect)
             .build()
             .map_err(ClientError::Transport)?;
         Ok(Client {
@@ -82,7 +115,23 @@ impl Client {
             http,
             bearer: None,
             csrf: Arc::new(Mutex::new(None)),
+            deadlines,
         })
+    }
+
+    pub fn deadlines(&self) -> Deadlines {
+        self.deadlines
+    }
+
+    /// Runs one whole request (headers and body) within the request deadline. Uses tokio's
+    /// clock, so tests with paused time see the deadline without waiting for it.
+    pub(crate) async fn within<T>(
+        &self,
+        request: impl Future<Output = Result<T, ClientError>>,
+    ) -> Result<T, ClientError> {
+        tokio::time::timeout(self.deadlines.request, request)
+            .await
+            .map_err(|_| ClientError::Timeout(self.deadlines.request))?
     }
 
     /// Authenticate as a device (kiosk, display, booking system) with its token.
@@ -109,13 +158,8 @@ impl Client {
     }
 
     pub async fn healthz(&self) -> Result<(), ClientError> {
-        let response = self
-            .http
-            .get(format!("{}/healthz", self.base))
-            .send()
+        self.send_empty(self.http.get(format!("{}/healthz", self.base)))
             .await
-            .map_err(ClientError::Transport)?;
-        expect_success(response).await.map(|_| ())
     }
 
     pub async fn config(&self) -> Result<Building, ClientError> {
@@ -165,13 +209,8 @@ impl Client {
 
     /// Reports this kiosk's printer state.
     pub async fn report_status(&self, status: &crate::DeviceStatus) -> Result<(), ClientError> {
-        let response = self
-            .request(Method::POST, "/devices/status")
-            .json(status)
-            .send()
+        self.send_empty(self.request(Method::POST, "/devices/status").json(status))
             .await
-            .map_err(ClientError::Transport)?;
-        expect_success(response).await.map(|_| ())
     }
 
     pub async fn queues(&self) -> Result<Queues, ClientError> {
@@ -180,15 +219,15 @@ impl Client {
 
     /// Calls the next ticket to `desk`; `None` when nobody is waiting for it.
     pub async fn call_next(&self, desk: &str) -> Result<Option<DeskTicket>, ClientError> {
-        let response = self
-            .request(Method::POST, &format!("/desks/{desk}/call-next"))
-            .send()
-            .await
-            .map_err(ClientError::Transport)?;
-        if response.status() == StatusCode::NO_CONTENT {
-            return Ok(None);
-        }
-        decode(expect_success(response).await?).await.map(Some)
+        let builder = self.request(Method::POST, &format!("/desks/{desk}/call-next"));
+        self.within(async {
+            let response = builder.send().await.map_err(ClientError::Transport)?;
+            if response.status() == StatusCode::NO_CONTENT {
+                return Ok(None);
+            }
+            decode(expect_success(response).await?).await.map(Some)
+        })
+        .await
     }
 
     pub async fn call(&self, desk: &str, number: &str) -> Result<DeskTicket, ClientError> {
@@ -259,12 +298,8 @@ impl Client {
     }
 
     pub async fn logout(&self) -> Result<(), ClientError> {
-        let response = self
-            .request(Method::DELETE, "/session")
-            .send()
+        self.send_empty(self.request(Method::DELETE, "/session"))
             .await
-            .map_err(ClientError::Transport)?;
-        expect_success(response).await.map(|_| ())
     }
 
     /// Changes the logged-in account's password. Every session of the account ends, this
@@ -300,8 +335,20 @@ impl Client {
         &self,
         builder: RequestBuilder,
     ) -> Result<T, ClientError> {
-        let response = builder.send().await.map_err(ClientError::Transport)?;
-        decode(expect_success(response).await?).await
+        self.within(async {
+            let response = builder.send().await.map_err(ClientError::Transport)?;
+            decode(expect_success(response).await?).await
+        })
+        .await
+    }
+
+    /// A request whose answer has no body worth reading (only success counts).
+    async fn send_empty(&self, builder: RequestBuilder) -> Result<(), ClientError> {
+        self.within(async {
+            let response = builder.send().await.map_err(ClientError::Transport)?;
+            expect_success(response).await.map(|_| ())
+        })
+        .await
     }
 }
 

@@ -95,12 +95,16 @@ async fn connect_and_read(
     options: &StreamOptions,
     sender: &mpsc::Sender<StreamItem>,
 ) -> Result<ReadEnd, ClientError> {
+    // The headers within the request deadline: a server that accepts the connection and
+    // never answers would otherwise hold the subscription for good (the idle timeout
+    // only starts with the body).
+    let request = client.events_request(*last_event_id);
     let response = client
-        .events_request(*last_event_id)
-        .send()
-        .await
-        .map_err(ClientError::Transport)?;
-    let response = expect_success(response).await?;
+        .within(async {
+            let response = request.send().await.map_err(ClientError::Transport)?;
+            expect_success(response).await
+        })
+        .await?;
     if sender.send(StreamItem::Connected).await.is_err() {
         return Ok(ReadEnd::ReceiverGone);
     }

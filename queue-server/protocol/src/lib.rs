@@ -13,9 +13,10 @@ pub mod event_stream;
 pub mod limits;
 pub mod session;
 pub mod ticket;
+pub mod toml_location;
 
 pub use building::*;
-pub use client::{Client, ClientError};
+pub use client::{Client, ClientError, Deadlines};
 pub use desk::*;
 pub use display::*;
 pub use error::{ApiErrorBody, ErrorCode};

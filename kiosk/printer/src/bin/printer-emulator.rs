@@ -8,7 +8,8 @@ use std::sync::{Arc, Mutex};
 
 use anyhow::Context;
 use clap::Parser;
-use lotse_printer::emulator::{Emulator, PtyPrinter, serve_tcp};
+use lotse_printer::PrinterProfile;
+use lotse_printer::emulator::{CharacterTables, Emulator, PtyPrinter, serve_tcp};
 
 #[derive(Parser)]
 #[command(version, about = "ESC/POS printer emulator for Lotse")]
@@ -22,6 +23,12 @@ struct Args {
     /// Folder for receipt-NNNN.png and .txt.
     #[arg(long, default_value = "receipts")]
     out: PathBuf,
+    /// Play this built-in model's code-page table (`ESC t` numbers); default: Epson's.
+    #[arg(long, conflicts_with = "no_code_pages")]
+    profile: Option<String>,
+    /// A printer with no code pages besides its default (ASCII only).
+    #[arg(long)]
+    no_code_pages: bool,
     #[arg(long)]
     paper_out: bool,
     #[arg(long)]
@@ -34,7 +41,16 @@ fn main() -> anyhow::Result<()> {
     let args = Args::parse();
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("cannot create {}", args.out.display()))?;
-    let mut emulator = Emulator::new(Some(args.out.clone()));
+    let tables = match &args.profile {
+        Some(name) => {
+            let profile = PrinterProfile::named(name)
+                .with_context(|| format!("unknown printer profile \"{name}\""))?;
+            CharacterTables::of_profile(&profile)
+        }
+        None if args.no_code_pages => CharacterTables::none(),
+        None => CharacterTables::epson(),
+    };
+    let mut emulator = Emulator::with_tables(Some(args.out.clone()), tables);
     emulator.condition.paper_out = args.paper_out;
     emulator.condition.cover_open = args.cover_open;
     emulator.condition.offline = args.offline;

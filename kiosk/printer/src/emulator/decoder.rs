@@ -1,6 +1,8 @@
 //! The emulator's ESC/POS parser: bytes in, receipts (lines of styled text, raster images,
 //! QR codes, feeds) out. Incomplete commands wait for more bytes.
 
+use super::tables::CharacterTables;
+
 /// A run of text with one style.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Run {
@@ -69,7 +71,7 @@ struct Style {
     width: u8,
     height: u8,
     align: Align,
-    /// `ESC t` table number (Epson numbering).
+    /// `ESC t` table number (the printer's own numbering).
     table: u8,
 }
 
@@ -98,6 +100,7 @@ pub struct Decoder {
     qr_ec: char,
     /// Dots fed by a line feed with nothing on the line (default pitch 30).
     line_pitch: u32,
+    tables: CharacterTables,
 }
 
 impl Default for Decoder {
@@ -114,7 +117,13 @@ enum Parsed {
 
 impl Decoder {
     pub fn new() -> Decoder {
+        Decoder::with_tables(CharacterTables::epson())
+    }
+
+    /// A decoder for a printer with these character code tables.
+    pub fn with_tables(tables: CharacterTables) -> Decoder {
         Decoder {
+            tables,
             pending: Vec::new(),
             style: Style::default(),
             line: Vec::new(),
@@ -402,7 +411,7 @@ impl Decoder {
         if self.line_bytes.is_empty() {
             return;
         }
-        let text = decode_text(self.style.table, &self.line_bytes);
+        let text = self.tables.decode(self.style.table, &self.line_bytes);
         self.line_bytes.clear();
         self.line.push(Run {
             text,
@@ -430,25 +439,6 @@ impl Decoder {
         self.end_line();
         out.receipts.push(std::mem::take(&mut self.receipt));
     }
-}
-
-/// Text bytes in an Epson character table, decoded with `encoding_rs`.
-fn decode_text(table: u8, bytes: &[u8]) -> String {
-    let encoding = match table {
-        16 => encoding_rs::WINDOWS_1252,
-        17 => encoding_rs::IBM866,
-        46 => encoding_rs::WINDOWS_1251,
-        47 => encoding_rs::WINDOWS_1253,
-        48 => encoding_rs::WINDOWS_1254,
-        // Table 0 (PC437) and unknown tables: show ASCII, mark the rest.
-        _ => {
-            return bytes
-                .iter()
-                .map(|&b| if b < 0x80 { b as char } else { '\u{FFFD}' })
-                .collect();
-        }
-    };
-    encoding.decode_without_bom_handling(bytes).0.into_owned()
 }
 
 #[cfg(test)]

@@ -6,12 +6,14 @@
 mod decoder;
 mod render;
 mod serve;
+mod tables;
 
 use std::path::PathBuf;
 
 pub use decoder::{Decoder, Element, Receipt, Run};
 pub use render::{render_png, render_text};
 pub use serve::{PtyPrinter, serve_pty, serve_tcp};
+pub use tables::CharacterTables;
 
 /// What the emulated printer's sensors say.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -72,10 +74,16 @@ pub struct Emulator {
 }
 
 impl Emulator {
+    /// An Epson-compatible printer (Epson's `ESC t` numbers).
     pub fn new(out_dir: Option<PathBuf>) -> Emulator {
+        Emulator::with_tables(out_dir, CharacterTables::epson())
+    }
+
+    /// A printer with these character code tables (e.g. [`CharacterTables::of_profile`]).
+    pub fn with_tables(out_dir: Option<PathBuf>, tables: CharacterTables) -> Emulator {
         Emulator {
             condition: Condition::default(),
-            decoder: Decoder::new(),
+            decoder: Decoder::with_tables(tables),
             receipts: Vec::new(),
             data_bytes: 0,
             refused_bytes: 0,

@@ -1,0 +1,142 @@
+//! `kiosk print-test`: prints the test print of a printer profile (or writes its bytes to a
+//! file), so that an installer sees at once whether umlauts, Cyrillic and Turkish come out
+//! right on this printer. See README, "Setting up a printer".
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use lotse_printer::raster::TextRenderer;
+use lotse_printer::test_print::{LANGUAGES, encode_test_print};
+use lotse_printer::transport;
+
+use crate::config::{KioskConfig, PrinterConfig};
+
+/// What to print and where.
+#[derive(Debug, Clone, Default)]
+pub struct PrintTest {
+    /// A profile name; the config's `printer_profile` when none.
+    pub profile: Option<String>,
+    /// A language code or `all`.
+    pub language: Option<String>,
+    /// Write the bytes to this file instead of printing.
+    pub out: Option<PathBuf>,
+    /// `tcp:HOST[:PORT]`, `serial:PATH[@BAUD]`, `device:PATH`; the config's printer when none.
+    pub printer: Option<String>,
+}
+
+/// Runs the test print; returns what to tell the installer.
+pub fn run(config: &KioskConfig, test: &PrintTest) -> anyhow::Result<String> {
+    let catalogue = config.profiles()?;
+    let name = test.profile.as_deref().unwrap_or(&config.printer_profile);
+    let profile = catalogue.get(name).with_context(|| {
+        let known: Vec<&str> = catalogue.names().collect();
+        format!(
+            "unknown printer profile \"{name}\" (known: {})",
+            known.join(", ")
+        )
+    })?;
+    let languages: Vec<&str> = match test.language.as_deref() {
+        None | Some("all") => LANGUAGES.to_vec(),
+        Some(language) if LANGUAGES.contains(&language) => vec![language],
+        Some(other) => anyhow::bail!(
+            "unknown language \"{other}\" (one of {} or all)",
+            LANGUAGES.join(", ")
+        ),
+    };
+    let bytes = encode_test_print(profile, &languages, &mut TextRenderer::new())?;
+    if let Some(path) = &test.out {
+        std::fs::write(path, &bytes).with_context(|| format!("cannot write {}", path.display()))?;
+        return Ok(format!(
+            "{} bytes of the test print for {} written to {}",
+            bytes.len(),
+            profile.name,
+            path.display()
+        ));
+    }
+    let printer = match &test.printer {
+        Some(spec) => PrinterConfig::parse_spec(spec).map_err(anyhow::Error::msg)?,
+        None => config.printer.clone(),
+    };
+    let mut transport = printer
+        .open()?
+        .context("no printer configured: give --printer or --out")?;
+    let description = transport.describe();
+    if profile.realtime_status {
+        transport::print_job(transport.as_mut(), &bytes)
+    } else {
+        transport.write_all(&bytes)
+    }
+    .with_context(|| format!("printing on {description}"))?;
+    Ok(format!(
+        "test print for {} sent to {description} ({} bytes)",
+        profile.name,
+        bytes.len()
+    ))
+}
+
+/// One line per profile: name, model, and whether its values are assumptions.
+pub fn list(config: &KioskConfig) -> anyhow::Result<String> {
+    let catalogue = config.profiles()?;
+    Ok(catalogue
+        .profiles()
+        .map(|p| {
+            let assumed = if p.source.contains("ASSUM") {
+                " (some values assumed: check with print-test)"
+            } else {
+                ""
+            };
+            format!("{:<18} {}{assumed}", p.name, p.model)
+        })
+        .collect::<Vec<_>>()
+        .join("\n"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn writes_the_test_print_of_a_profile_to_a_file() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let out = dir.path().join("test.bin");
+        let config = KioskConfig::default();
+        let message = run(
+            &config,
+            &PrintTest {
+                profile: Some("rongta-rp326".into()),
+                language: Some("uk".into()),
+                out: Some(out.clone()),
+                printer: None,
+            },
+        )
+        .expect("runs");
+        assert!(message.contains("rongta-rp326"), "{message}");
+        let bytes = std::fs::read(&out).expect("written");
+        // Rongta's WPC1251 is ESC t 6, not Epson's 46.
+        assert!(bytes.windows(3).any(|w| w == [0x1B, b't', 6]));
+        assert!(!bytes.windows(3).any(|w| w == [0x1B, b't', 46]));
+        let refused = run(
+            &config,
+            &PrintTest {
+                language: Some("xx".into()),
+                out: Some(out),
+                ..PrintTest::default()
+            },
+        );
+        assert!(refused.is_err());
+        assert!(list(&config).expect("lists").contains("xprinter-xp80"));
+    }
+
+    #[test]
+    fn printer_specs_parse() {
+        assert!(matches!(
+            PrinterConfig::parse_spec("tcp:printer-3"),
+            Ok(PrinterConfig::Tcp { port: 9100, .. })
+        ));
+        assert!(matches!(
+            PrinterConfig::parse_spec("serial:/dev/ttyUSB0@38400"),
+            Ok(PrinterConfig::Serial { baud: 38400, .. })
+        ));
+        assert!(PrinterConfig::parse_spec("lpt1").is_err());
+    }
+}

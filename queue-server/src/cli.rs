@@ -16,7 +16,7 @@ use crate::auth::{AgencyScope, DeviceKind, hash_password, new_secret, token_hash
 use crate::config::Config;
 use crate::domain::accounts::{account_name, check_password};
 use crate::limits::Limits;
-use crate::storage::{Store, accounts};
+use crate::storage::{Store, accounts, backup};
 
 #[derive(Debug, Parser)]
 #[command(name = "queue-server", version, about = "Lotse queue server")]
@@ -53,6 +53,24 @@ pub enum Command {
         trusted_proxies: Vec<IpAddr>,
         #[command(flatten)]
         limits: LimitArgs,
+        #[command(flatten)]
+        backups: BackupArgs,
+    },
+    /// Write a consistent copy of the database while the server runs, and check it.
+    Backup {
+        #[arg(long, default_value = "./lotse.db")]
+        db: PathBuf,
+        /// The backup file (must not exist).
+        #[arg(long)]
+        to: PathBuf,
+    },
+    /// Replace the database with a backup (stop the server first); refuses a file that is
+    /// not an intact Lotse database.
+    Restore {
+        #[arg(long)]
+        from: PathBuf,
+        #[arg(long, default_value = "./lotse.db")]
+        db: PathBuf,
     },
     /// Validate a building config file and report every problem with its line.
     CheckConfig { file: PathBuf },
@@ -200,6 +218,7 @@ pub fn execute(cli: Cli) -> anyhow::Result<()> {
             public_base_url,
             trusted_proxies,
             limits,
+            backups,
         } => {
             let options = ServeOptions {
                 demo,
@@ -207,8 +226,23 @@ pub fn execute(cli: Cli) -> anyhow::Result<()> {
                 public_base_url,
                 trusted_proxies,
                 limits: limits.limits()?,
+                backups,
             };
             runtime.block_on(serve(config.as_deref(), &db, listen, options))
+        }
+        Command::Backup { db, to } => {
+            backup::backup(&db, &to)?;
+            println!(
+                "{}: backup of {} written and checked",
+                to.display(),
+                db.display()
+            );
+            Ok(())
+        }
+        Command::Restore { from, db } => {
+            backup::restore(&from, &db)?;
+            println!("{}: restored from {}", db.display(), from.display());
+            Ok(())
         }
         Command::CheckConfig { file } => {
             let config = Config::load(&file)?;
@@ -267,6 +301,40 @@ struct ServeOptions {
     public_base_url: Option<String>,
     trusted_proxies: Vec<IpAddr>,
     limits: Limits,
+    backups: BackupArgs,
+}
+
+/// Scheduled backups.
+#[derive(Debug, Clone, clap::Args)]
+pub struct BackupArgs {
+    /// Take a backup into this directory at start and then regularly.
+    #[arg(long, value_name = "DIR")]
+    backup_dir: Option<PathBuf>,
+    /// Hours between scheduled backups.
+    #[arg(long, default_value_t = 24, value_parser = clap::value_parser!(u64).range(1..))]
+    backup_every_hours: u64,
+    /// How many scheduled backups to keep (the oldest go).
+    #[arg(long, default_value_t = 7, value_parser = clap::value_parser!(u64).range(1..))]
+    backup_keep: u64,
+}
+
+/// Backs up `db` into `dir` now and every `every_hours`, keeping the newest `keep`. A failed
+/// backup is logged and tried again at the next time; it never stops the server.
+async fn back_up_regularly(db: PathBuf, dir: PathBuf, args: BackupArgs) {
+    let every = std::time::Duration::from_secs(args.backup_every_hours * 3600);
+    let keep = usize::try_from(args.backup_keep).unwrap_or(usize::MAX);
+    loop {
+        let (db, dir) = (db.clone(), dir.clone());
+        let taken =
+            tokio::task::spawn_blocking(move || backup::scheduled(&db, &dir, keep, Utc::now()))
+                .await;
+        match taken {
+            Ok(Ok(file)) => tracing::info!(file = %file.display(), "backup written"),
+            Ok(Err(error)) => tracing::error!(error = %format!("{error:#}"), "backup failed"),
+            Err(error) => tracing::error!(%error, "backup task failed"),
+        }
+        tokio::time::sleep(every).await;
+    }
 }
 
 async fn serve(
@@ -295,6 +363,9 @@ async fn serve(
         Store::open(db).with_context(|| format!("cannot open database {}", db.display()))?;
     if demo {
         seed_demo(&store).await?;
+    }
+    if let Some(dir) = options.backups.backup_dir.clone() {
+        tokio::spawn(back_up_regularly(db.to_owned(), dir, options.backups));
     }
     let listener = tokio::net::TcpListener::bind(listen)
         .await

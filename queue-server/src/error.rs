@@ -81,6 +81,7 @@ impl AppError {
             TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
             Forbidden | CsrfRejected => StatusCode::FORBIDDEN,
             Storage(StorageError::Closed) | Unavailable | Busy => StatusCode::SERVICE_UNAVAILABLE,
+            Storage(error) if error.is_full() => StatusCode::SERVICE_UNAVAILABLE,
             Storage(_) | Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -100,6 +101,7 @@ impl AppError {
             CsrfRejected => ErrorCode::CsrfRejected,
             NotFound => ErrorCode::NotFound,
             Storage(StorageError::Closed) | Unavailable => ErrorCode::Unavailable,
+            Storage(error) if error.is_full() => ErrorCode::StorageFull,
             Storage(_) | Internal(_) => ErrorCode::Internal,
             Busy => ErrorCode::Busy,
             RequestTimeout => ErrorCode::RequestTimeout,
@@ -128,7 +130,11 @@ impl AppError {
 
     /// Whether the message carries internal details, which are logged and never sent.
     fn is_internal(&self) -> bool {
-        matches!(self, AppError::Storage(_) | AppError::Internal(_))
+        match self {
+            AppError::Storage(error) => !error.is_full(),
+            AppError::Internal(_) => true,
+            _ => false,
+        }
     }
 }
 

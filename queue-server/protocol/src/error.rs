@@ -57,6 +57,8 @@ pub enum ErrorCode {
     NotFound,
     Internal,
     Unavailable,
+    /// The server's disk is full: nothing was written; the server recovers when space returns.
+    StorageFull,
     /// Too many requests of this kind at once (e.g. logins); retry after `Retry-After`.
     Busy,
     RequestTimeout,

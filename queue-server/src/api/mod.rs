@@ -138,11 +138,16 @@ pub fn app(state: AppState) -> Router {
     Router::new().fallback_service(layered)
 }
 
-/// Liveness: the process answers and the storage thread runs.
-#[utoipa::path(get, path = "/healthz", responses((status = 200, description = "alive")))]
+/// Liveness: the process answers and the storage thread runs; after a write failed for want
+/// of space, only once a test write succeeds again (kiosks show "out of service" until then).
+#[utoipa::path(get, path = "/healthz", responses((status = 200, description = "alive"),
+    (status = 503, body = lotse_protocol::ApiErrorBody, description = "storage_full, unavailable")))]
 async fn healthz(
     axum::extract::State(state): axum::extract::State<AppState>,
 ) -> Result<&'static str, AppError> {
+    if state.store.is_full() {
+        state.store.probe_space().await?;
+    }
     state
         .store
         .run(|connection| {

@@ -17,8 +17,26 @@ pub enum StorageError {
     Encode(#[from] serde_json::Error),
     #[error("commit failed: {0}")]
     Commit(String),
+    /// The disk (or the database's page limit) is full: nothing was written.
+    #[error("the database's disk is full")]
+    Full,
     #[error("the storage thread has stopped")]
     Closed,
+}
+
+impl StorageError {
+    /// Whether the write failed for want of space.
+    pub fn is_full(&self) -> bool {
+        match self {
+            StorageError::Full => true,
+            StorageError::Sqlite(error) => is_full(error),
+            _ => false,
+        }
+    }
+}
+
+pub fn is_full(error: &rusqlite::Error) -> bool {
+    error.sqlite_error_code() == Some(rusqlite::ErrorCode::DiskFull)
 }
 
 /// Reads a stored enum (by its strum name) from a text column; an unknown value is an error

@@ -6,6 +6,7 @@
 pub mod accounts;
 pub mod appointments;
 pub mod audit;
+pub mod backup;
 pub mod console;
 pub mod desks;
 pub mod display;
@@ -20,7 +21,9 @@ pub mod retention;
 pub mod tickets;
 pub mod time;
 
+use std::collections::VecDeque;
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, mpsc};
 
 use chrono::{DateTime, Utc};
@@ -33,8 +36,34 @@ use crate::error::AppError;
 /// How many requests share one transaction at most.
 const MAX_BATCH: usize = 256;
 
-type Reply = Box<dyn FnOnce(Result<(), String>) + Send>;
-type Job = Box<dyn FnOnce(&Connection) -> (bool, Reply) + Send>;
+type Reply = Box<dyn FnOnce(Result<(), BatchFailure>) + Send>;
+type Job = Box<dyn FnOnce(&Connection) -> (Outcome, Reply) + Send>;
+
+/// How a request ended inside the transaction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Outcome {
+    Done,
+    /// Failed: its savepoint is rolled back.
+    Failed,
+    /// Failed for want of space (SQLite may have rolled back the whole transaction).
+    Full,
+}
+
+/// Why a batch did not commit: every request in it learns this.
+#[derive(Debug, Clone)]
+struct BatchFailure {
+    full: bool,
+    message: String,
+}
+
+impl From<rusqlite::Error> for BatchFailure {
+    fn from(error: rusqlite::Error) -> BatchFailure {
+        BatchFailure {
+            full: error::is_full(&error),
+            message: error.to_string(),
+        }
+    }
+}
 
 /// A handle to the storage thread. Cheap to clone.
 #[derive(Clone)]
@@ -43,6 +72,8 @@ pub struct Store {
     events: broadcast::Sender<Event>,
     /// Read-only connections; none for an in-memory database (the writer serves reads).
     readers: Option<Arc<readers::Readers>>,
+    /// Set when a write failed for want of space, cleared by the next write that commits.
+    full: Arc<AtomicBool>,
 }
 
 impl Store {
@@ -76,6 +107,7 @@ impl Store {
             jobs,
             events,
             readers,
+            full: Arc::new(AtomicBool::new(false)),
         })
     }
 
@@ -87,23 +119,57 @@ impl Store {
         F: FnOnce(&Connection) -> Result<R, AppError> + Send + 'static,
     {
         let (sender, receiver) = oneshot::channel();
+        let full = Arc::clone(&self.full);
         let job: Job = Box::new(move |connection| {
+            let changes_before = connection.total_changes();
             let result = work(connection);
-            let ok = result.is_ok();
+            let wrote = connection.total_changes() > changes_before;
+            let outcome = match &result {
+                Ok(_) => Outcome::Done,
+                Err(AppError::Storage(error)) if error.is_full() => Outcome::Full,
+                Err(_) => Outcome::Failed,
+            };
             let reply: Reply = Box::new(move |committed| {
                 let outcome = match committed {
                     Ok(()) => result,
-                    Err(error) => Err(AppError::from(StorageError::Commit(error))),
+                    Err(failure) if failure.full => Err(StorageError::Full.into()),
+                    Err(failure) => Err(StorageError::Commit(failure.message).into()),
                 };
+                match &outcome {
+                    Err(AppError::Storage(error)) if error.is_full() => {
+                        full.store(true, Ordering::SeqCst);
+                    }
+                    Ok(_) if wrote => full.store(false, Ordering::SeqCst),
+                    _ => {}
+                }
                 let _ = sender.send(outcome);
             });
-            (ok, reply)
+            (outcome, reply)
         });
         self.jobs.send(job).map_err(|_| StorageError::Closed)?;
         // The reply is dropped unsent only when the request panicked.
         receiver
             .await
             .map_err(|_| AppError::Internal("the storage request failed".into()))?
+    }
+
+    /// Whether the last write failed for want of space (and none has committed since).
+    pub fn is_full(&self) -> bool {
+        self.full.load(Ordering::SeqCst)
+    }
+
+    /// Writes and removes 16 KiB: whether there is room to write again. Clears the full
+    /// state when it succeeds.
+    pub async fn probe_space(&self) -> Result<(), AppError> {
+        self.run(|connection| {
+            connection.execute(
+                "INSERT INTO storage_probe (filler) VALUES (zeroblob(16384))",
+                [],
+            )?;
+            connection.execute("DELETE FROM storage_probe", [])?;
+            Ok(())
+        })
+        .await
     }
 
     /// Runs `work` on a read-only connection in one read transaction: it sees the last
@@ -131,19 +197,25 @@ fn writer_loop(
     events: broadcast::Sender<Event>,
     mut last_event: i64,
 ) {
-    while let Ok(first) = receiver.recv() {
-        let mut batch = vec![first];
-        while batch.len() < MAX_BATCH {
-            match receiver.try_recv() {
-                Ok(job) => batch.push(job),
+    let mut pending: VecDeque<Job> = VecDeque::new();
+    loop {
+        if pending.is_empty() {
+            match receiver.recv() {
+                Ok(job) => pending.push_back(job),
                 Err(_) => break,
             }
         }
-        let committed = run_batch(&mut connection, batch);
-        let replies = match committed {
+        while pending.len() < MAX_BATCH {
+            match receiver.try_recv() {
+                Ok(job) => pending.push_back(job),
+                Err(_) => break,
+            }
+        }
+        // Requests a failed batch did not reach stay in `pending` for the next one.
+        let replies = match run_batch(&mut connection, &mut pending) {
             Ok(replies) => replies,
             Err((error, replies)) => {
-                tracing::error!(%error, "storage transaction failed");
+                tracing::error!(error = %error.message, full = error.full, "storage transaction failed");
                 for reply in replies {
                     reply(Err(error.clone()));
                 }
@@ -167,48 +239,56 @@ fn writer_loop(
     tracing::info!("storage thread stopped");
 }
 
-type BatchError = (String, Vec<Reply>);
+type BatchError = (BatchFailure, Vec<Reply>);
 
-fn run_batch(connection: &mut Connection, batch: Vec<Job>) -> Result<Vec<Reply>, BatchError> {
-    let mut replies = Vec::with_capacity(batch.len());
+fn run_batch(
+    connection: &mut Connection,
+    pending: &mut VecDeque<Job>,
+) -> Result<Vec<Reply>, BatchError> {
+    let mut replies = Vec::with_capacity(pending.len());
     let transaction = match connection.transaction_with_behavior(TransactionBehavior::Immediate) {
         Ok(transaction) => transaction,
         Err(error) => {
-            // Run nothing; every job learns that storage failed.
-            let message = error.to_string();
-            for job in batch {
-                drop(job);
-            }
-            return Err((message, replies));
+            // Nothing ran and nothing can: every waiting request learns that storage failed
+            // (its reply is dropped), rather than waiting for a transaction that never comes.
+            pending.clear();
+            return Err((error.into(), replies));
         }
     };
-    for job in batch {
-        let savepoint = transaction.execute_batch("SAVEPOINT request");
-        if let Err(error) = savepoint {
-            return Err((error.to_string(), replies));
+    let mut full = false;
+    let fail = |error: rusqlite::Error, full: bool| {
+        let mut failure = BatchFailure::from(error);
+        failure.full |= full;
+        failure
+    };
+    while let Some(job) = pending.pop_front() {
+        if let Err(error) = transaction.execute_batch("SAVEPOINT request") {
+            pending.push_front(job);
+            return Err((fail(error, full), replies));
         }
         // A bug in one request must not take the storage thread (and the server) down.
         let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job(&transaction)));
-        let (ok, reply) = match outcome {
+        let (outcome, reply) = match outcome {
             Ok(done) => done,
             Err(_) => {
                 tracing::error!("a storage request panicked; its changes are rolled back");
                 let reply: Reply = Box::new(|_| {});
-                (false, reply)
+                (Outcome::Failed, reply)
             }
         };
-        let end = if ok {
+        full |= outcome == Outcome::Full;
+        let end = if outcome == Outcome::Done {
             "RELEASE request"
         } else {
             "ROLLBACK TO request; RELEASE request"
         };
         replies.push(reply);
         if let Err(error) = transaction.execute_batch(end) {
-            return Err((error.to_string(), replies));
+            return Err((fail(error, full), replies));
         }
     }
     match transaction.commit() {
         Ok(()) => Ok(replies),
-        Err(error) => Err((error.to_string(), replies)),
+        Err(error) => Err((fail(error, full), replies)),
     }
 }

@@ -154,6 +154,8 @@ ALTER TABLE sessions ADD COLUMN last_seen INTEGER NOT NULL DEFAULT 0;
 UPDATE sessions SET last_seen = created_at;
 "#,
     ),
+    // The health check writes and removes a row here to learn whether the disk has room again.
+    M::up("CREATE TABLE storage_probe (id INTEGER PRIMARY KEY, filler BLOB NOT NULL) STRICT;"),
 ];
 
 /// The rebuild of the tables that store enums, with their CHECK constraints. The lists are
@@ -244,6 +246,11 @@ INSERT INTO devices_checked (id, kind, name, token_hash, created_at, revoked_at,
 DROP TABLE devices;
 ALTER TABLE devices_checked RENAME TO devices;
 "#;
+
+/// The schema version this program brings a database to (SQLite's `user_version`).
+pub fn version() -> i64 {
+    i64::try_from(MIGRATIONS.len()).unwrap_or(i64::MAX)
+}
 
 /// Sets durability pragmas and brings the schema to the newest version.
 pub fn prepare(connection: &mut Connection) -> anyhow::Result<()> {

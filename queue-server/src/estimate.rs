@@ -14,12 +14,18 @@ pub fn wait_minutes(people_ahead: u32, average_minutes: f64, active_desks: u32) 
 
 /// The average of recent service durations in minutes, or the service's typical duration when
 /// there is no history yet. A few samples are blended with the typical value so that one very
-/// short or long visit does not swing the estimate.
+/// short or long visit does not swing the estimate. A negative duration (the clock was set
+/// back during a visit) says nothing and is left out.
 pub fn average_minutes(recent_durations_minutes: &[f64], typical_minutes: u32) -> f64 {
     const PRIOR_WEIGHT: f64 = 3.0;
     let typical = f64::from(typical_minutes);
-    let sum: f64 = recent_durations_minutes.iter().sum();
-    (sum + PRIOR_WEIGHT * typical) / (recent_durations_minutes.len() as f64 + PRIOR_WEIGHT)
+    let usable: Vec<f64> = recent_durations_minutes
+        .iter()
+        .copied()
+        .filter(|minutes| *minutes >= 0.0)
+        .collect();
+    let sum: f64 = usable.iter().sum();
+    (sum + PRIOR_WEIGHT * typical) / (usable.len() as f64 + PRIOR_WEIGHT)
 }
 
 #[cfg(test)]
@@ -35,5 +41,10 @@ mod tests {
         assert_eq!(wait_minutes(1, 7.5, 2), 4);
         assert_eq!(average_minutes(&[], 15), 15.0);
         assert_eq!(average_minutes(&[5.0, 5.0, 5.0], 15), 10.0);
+        assert_eq!(
+            average_minutes(&[5.0, 5.0, 5.0, -600.0], 15),
+            10.0,
+            "a clock step"
+        );
     }
 }

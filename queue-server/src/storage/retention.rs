@@ -24,6 +24,8 @@ pub struct Purged {
     pub idempotency_keys: usize,
     pub events: usize,
     pub audit: usize,
+    /// Stops of past days still open (waiting, called, parked, …): cancelled.
+    pub stops_closed: usize,
 }
 
 /// Deletes what belongs to days before `now`'s local day, and audit entries older than
@@ -36,7 +38,16 @@ pub fn purge(
     let today = to_ms(config.day_start(now));
     let audit_limit = to_ms(now - Duration::days(AUDIT_DAYS));
     let delete = |sql: &str, at: i64| connection.execute(sql, params![at]);
+    // Visits left open when their day ended (the building closed with people still waiting,
+    // or a desk never finished): closed, so no desk stays busy with yesterday's visitor.
+    let stops_closed = connection.execute(
+        "UPDATE stops SET status = 'cancelled', finished_at = ?1
+         WHERE status IN ('pending', 'waiting', 'called', 'serving', 'parked')
+           AND ticket_id IN (SELECT id FROM tickets WHERE issued_at < ?1)",
+        params![today],
+    )?;
     Ok(Purged {
+        stops_closed,
         notes: delete("DELETE FROM notes WHERE created_at < ?1", today)?,
         login_failures: delete("DELETE FROM login_failures WHERE at < ?1", today)?,
         appointments: delete("DELETE FROM appointments WHERE at < ?1", today)?,
@@ -140,6 +151,7 @@ mod tests {
                 idempotency_keys: 1,
                 events: 1,
                 audit: 1,
+                stops_closed: 0,
             }
         );
         assert_eq!(

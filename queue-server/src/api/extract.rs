@@ -6,11 +6,11 @@ use std::net::{IpAddr, SocketAddr};
 
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{ConnectInfo, FromRequest, FromRequestParts};
-use axum::http::header::{AUTHORIZATION, COOKIE};
+use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method, StatusCode};
 
-use super::AppState;
+use super::{AppState, cookies};
 use crate::auth::{Caller, DeviceKind, token_hash};
 use crate::error::AppError;
 use crate::storage::accounts;
@@ -40,33 +40,9 @@ impl From<JsonRejection> for AppError {
 /// The header that carries a session's CSRF token on API calls that change something.
 pub const CSRF_HEADER: &str = "x-csrf-token";
 
-/// Compares two secrets in time that does not depend on where they differ.
-pub fn same_secret(sent: &str, expected: &str) -> bool {
-    sent.len() == expected.len()
-        && !expected.is_empty()
-        && sent
-            .bytes()
-            .zip(expected.bytes())
-            .fold(0u8, |difference, (a, b)| difference | (a ^ b))
-            == 0
-}
-
 /// The value of the session cookie, if the request carries one.
 pub fn session_token(headers: &HeaderMap) -> Option<String> {
-    cookie(headers, SESSION_COOKIE)
-}
-
-/// The value of the cookie `wanted`, if the request carries one of reasonable length.
-pub fn cookie(headers: &HeaderMap, wanted: &str) -> Option<String> {
-    headers
-        .get_all(COOKIE)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(|value| value.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == wanted)
-        .map(|(_, value)| value.to_owned())
-        .filter(|value| !value.is_empty() && value.len() <= 128)
+    cookies::read(headers, SESSION_COOKIE)
 }
 
 /// The display a token belongs to, if it is an active display's: only display tokens are ever
@@ -114,7 +90,7 @@ fn credential(headers: &HeaderMap) -> Result<Option<Credential>, AppError> {
     if let Some(token) = session_token(headers) {
         return Ok(Some(Credential::Session(token)));
     }
-    Ok(cookie(headers, DISPLAY_COOKIE).map(Credential::DisplayCookie))
+    Ok(cookies::read(headers, DISPLAY_COOKIE).map(Credential::DisplayCookie))
 }
 
 /// The hash of the token or session a request authenticates with: what per-credential
@@ -181,7 +157,7 @@ impl FromRequestParts<AppState> for Caller {
                         .get(CSRF_HEADER)
                         .and_then(|v| v.to_str().ok())
                         .unwrap_or("");
-                    if !same_secret(sent, &session.csrf) {
+                    if !cookies::same_secret(sent, &session.csrf) {
                         return Err(AppError::CsrfRejected);
                     }
                 }

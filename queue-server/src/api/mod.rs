@@ -1,6 +1,7 @@
 //! The HTTP API: the router, shared state and request limits; every error, also axum's own
 //! rejections, is an `ApiErrorBody`.
 
+pub mod cookies;
 mod desks;
 pub mod display;
 pub mod events;

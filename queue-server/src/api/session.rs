@@ -12,6 +12,7 @@ use lotse_protocol::{ApiErrorBody, Login, Role, SessionInfo};
 use sha2::{Digest, Sha256};
 
 use super::AppState;
+use super::cookies;
 use super::extract::{ApiJson, ClientAddress, SESSION_COOKIE, session_token};
 use crate::auth::{Caller, dummy_hash, new_secret, token_hash};
 use crate::domain::AuditAction;
@@ -167,12 +168,7 @@ async fn open_session(
 }
 
 fn session_cookie(token: &str, headers: &HeaderMap) -> Result<HeaderValue, AppError> {
-    let cookie = format!(
-        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}{}",
-        SESSION_HOURS * 3600,
-        secure_attribute(headers)
-    );
-    HeaderValue::from_str(&cookie).map_err(|e| AppError::Internal(e.to_string()))
+    cookies::set(SESSION_COOKIE, token, "/", SESSION_HOURS * 3600, headers)
 }
 
 /// What the log says instead of a typed name, which may be a password typed in the wrong
@@ -204,19 +200,9 @@ pub fn log_safe(text: &str) -> String {
         .collect()
 }
 
-/// `; Secure` when the request came through a TLS proxy (`X-Forwarded-Proto: https`), so our
-/// cookies never travel in clear text there; nothing on a plain-HTTP building network.
-pub fn secure_attribute(headers: &HeaderMap) -> &'static str {
-    if super::extract::behind_tls(headers) {
-        "; Secure"
-    } else {
-        ""
-    }
-}
-
 /// The `Set-Cookie` value that removes the session cookie.
 pub fn clear_session_cookie() -> HeaderValue {
-    HeaderValue::from_static("lotse_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0")
+    cookies::clear(SESSION_COOKIE, "/")
 }
 
 /// Ends the session of this cookie, if any, and records it in the audit log.

@@ -19,16 +19,16 @@ use serde::Deserialize;
 
 use super::html_response;
 use crate::api::AppState;
+use crate::api::cookies;
 use crate::api::display::load;
 use crate::api::extract::{DISPLAY_COOKIE, display_device};
-use crate::api::session::secure_attribute;
 use crate::auth::Caller;
 use crate::error::AppError;
 
 /// Calls shown large; the others go to the history column.
 const CURRENT_CALLS: usize = 3;
 /// How long the browser keeps the display cookie.
-const COOKIE_MAX_AGE_SECONDS: u32 = 365 * 24 * 3600;
+const COOKIE_MAX_AGE_SECONDS: i64 = 365 * 24 * 3600;
 
 #[derive(Debug, Deserialize)]
 pub struct PageQuery {
@@ -94,12 +94,10 @@ async fn register(
         target.append_pair("zone", zone);
     }
     let target = format!("/display?{}", target.finish());
-    let cookie = format!(
-        "{DISPLAY_COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/; \
-         Max-Age={COOKIE_MAX_AGE_SECONDS}{}",
-        secure_attribute(headers)
-    );
-    ([(header::SET_COOKIE, cookie)], Redirect::to(&target)).into_response()
+    match cookies::set(DISPLAY_COOKIE, token, "/", COOKIE_MAX_AGE_SECONDS, headers) {
+        Ok(cookie) => ([(header::SET_COOKIE, cookie)], Redirect::to(&target)).into_response(),
+        Err(error) => error.into_response(),
+    }
 }
 
 fn not_registered() -> Response {

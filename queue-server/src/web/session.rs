@@ -5,7 +5,7 @@
 use axum::extract::{Form, FromRequestParts, State};
 use axum::http::header::SET_COOKIE;
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use lotse_protocol::{Login, Role};
 use maud::html;
@@ -14,10 +14,9 @@ use serde::Deserialize;
 use super::html_response;
 use super::layout::staff_page;
 use crate::api::AppState;
-use crate::api::extract::{
-    ClientAddress, cookie, counts_as_activity, same_secret, session_token, staff_session,
-};
-use crate::api::session::{authenticate, clear_session_cookie, end_session, secure_attribute};
+use crate::api::cookies;
+use crate::api::extract::{ClientAddress, counts_as_activity, session_token, staff_session};
+use crate::api::session::{authenticate, clear_session_cookie, end_session};
 use crate::auth::{AgencyScope, Caller, new_secret, token_hash};
 use crate::domain::AuditAction;
 use crate::error::AppError;
@@ -40,7 +39,7 @@ pub struct StaffPage {
 impl StaffPage {
     /// Whether a form carried this session's CSRF token.
     pub fn check(&self, sent: &str) -> Result<(), Response> {
-        if same_secret(sent, &self.csrf) {
+        if cookies::same_secret(sent, &self.csrf) {
             Ok(())
         } else {
             Err(AppError::CsrfRejected.into_response())
@@ -124,11 +123,7 @@ fn login_form(headers: &HeaderMap, status: StatusCode, problem: Option<&str>) ->
         }
     };
     let mut response = html_response(status, staff_page("Anmelden", None, None, content));
-    let cookie = format!(
-        "{LOGIN_COOKIE}={pairing}; Path=/staff/login; HttpOnly; SameSite=Strict; Max-Age=3600{}",
-        secure_attribute(headers)
-    );
-    if let Ok(value) = HeaderValue::from_str(&cookie) {
+    if let Ok(value) = cookies::set(LOGIN_COOKIE, &pairing, "/staff/login", 3600, headers) {
         response.headers_mut().append(SET_COOKIE, value);
     }
     response
@@ -147,7 +142,8 @@ pub async fn login(
     headers: HeaderMap,
     Form(form): Form<LoginForm>,
 ) -> Response {
-    let paired = cookie(&headers, LOGIN_COOKIE).is_some_and(|c| same_secret(&form.csrf, &c));
+    let paired =
+        cookies::read(&headers, LOGIN_COOKIE).is_some_and(|c| cookies::same_secret(&form.csrf, &c));
     if !paired {
         return login_form(
             &headers,

@@ -12,7 +12,6 @@ use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
 use futures::Stream;
-use lotse_protocol::Event;
 use lotse_protocol::event_stream::KEEP_ALIVE_EVENT;
 use tokio::sync::Notify;
 use tokio::sync::broadcast::error::RecvError;
@@ -21,7 +20,7 @@ use super::AppState;
 use super::extract::credential_key;
 use crate::auth::Caller;
 use crate::error::AppError;
-use crate::storage::events;
+use crate::storage::{Published, events};
 
 /// Events read from the database per query while catching up.
 const CATCH_UP_BATCH: i64 = 500;
@@ -72,17 +71,17 @@ pub async fn stream(
                 }
                 for event in batch {
                     last = event.id;
-                    yield Ok(sse_event(&event));
+                    yield Ok(sse_event(&Published::new(event)));
                 }
             }
             // Then follow the live channel.
             loop {
                 tokio::select! {
                     received = live.recv() => match received {
-                        Ok(event) if event.id <= last => {}
-                        Ok(event) if event.id == last + 1 => {
-                            last = event.id;
-                            yield Ok(sse_event(&event));
+                        Ok(published) if published.event.id <= last => {}
+                        Ok(published) if published.event.id == last + 1 => {
+                            last = published.event.id;
+                            yield Ok(sse_event(&published));
                         }
                         // A gap or a lag: go back to the database.
                         Ok(_) | Err(RecvError::Lagged(_)) => break,
@@ -105,12 +104,11 @@ pub async fn stream(
     Ok(Sse::new(stream).keep_alive(keep_alive))
 }
 
-fn sse_event(event: &Event) -> SseEvent {
-    let data = serde_json::to_string(event).unwrap_or_else(|_| "{}".to_owned());
+fn sse_event(published: &Published) -> SseEvent {
     SseEvent::default()
-        .id(event.id.to_string())
-        .event(event.change.name())
-        .data(data)
+        .id(published.event.id.to_string())
+        .event(published.event.change.name())
+        .data(&published.json)
 }
 
 /// Completes when the server starts shutting down.

@@ -33,6 +33,21 @@ use tokio::sync::{broadcast, oneshot};
 
 use crate::error::AppError;
 
+/// A committed event as the live streams send it: serialised once here, not once for each
+/// of thousands of subscribers.
+#[derive(Debug)]
+pub struct Published {
+    pub event: Event,
+    pub json: String,
+}
+
+impl Published {
+    pub fn new(event: Event) -> Published {
+        let json = serde_json::to_string(&event).unwrap_or_else(|_| "{}".to_owned());
+        Published { event, json }
+    }
+}
+
 /// How many requests share one transaction at most.
 const MAX_BATCH: usize = 256;
 
@@ -69,7 +84,7 @@ impl From<rusqlite::Error> for BatchFailure {
 #[derive(Clone)]
 pub struct Store {
     jobs: mpsc::Sender<Job>,
-    events: broadcast::Sender<Event>,
+    events: broadcast::Sender<Arc<Published>>,
     /// Read-only connections; none for an in-memory database (the writer serves reads).
     readers: Option<Arc<readers::Readers>>,
     /// Set when a write failed for want of space, cleared by the next write that commits.
@@ -186,7 +201,7 @@ impl Store {
     }
 
     /// Events committed from now on.
-    pub fn subscribe(&self) -> broadcast::Receiver<Event> {
+    pub fn subscribe(&self) -> broadcast::Receiver<Arc<Published>> {
         self.events.subscribe()
     }
 }
@@ -194,7 +209,7 @@ impl Store {
 fn writer_loop(
     mut connection: Connection,
     receiver: mpsc::Receiver<Job>,
-    events: broadcast::Sender<Event>,
+    events: broadcast::Sender<Arc<Published>>,
     mut last_event: i64,
 ) {
     let mut pending: VecDeque<Job> = VecDeque::new();
@@ -227,7 +242,7 @@ fn writer_loop(
                 for event in new {
                     last_event = event.id;
                     // Nobody listening is fine.
-                    let _ = events.send(event);
+                    let _ = events.send(Arc::new(Published::new(event)));
                 }
             }
             Err(error) => tracing::error!(%error, "cannot read new events"),

@@ -32,7 +32,10 @@ async fn main() {
     let building = lotse_queue_server::config::embedded_always_open();
     std::fs::write(dir.path().join("building.toml"), building).unwrap();
     let mut server = Command::new(env!("CARGO_BIN_EXE_queue-server"))
-        .args(["serve", "--demo", "--listen", "127.0.0.1:0", "--config"])
+        // All subscribers share the demo display token here (a building gives each display
+        // its own), so the per-token stream limit is raised for the benchmark.
+        .args(["serve", "--demo", "--listen", "127.0.0.1:0"])
+        .args(["--max-streams-per-token", "5000", "--config"])
         .arg(dir.path().join("building.toml"))
         .arg("--db")
         .arg(dir.path().join("bench.db"))

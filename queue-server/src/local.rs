@@ -10,6 +10,7 @@ use anyhow::Context;
 use crate::api::system_clock;
 use crate::cli::seed_demo;
 use crate::config::Config;
+use crate::limits::Limits;
 use crate::storage::Store;
 
 /// Starts the server on 127.0.0.1 (a free port) with its database at `db`; returns its URL.
@@ -37,11 +38,18 @@ pub fn start_demo_server(db: &Path) -> anyhow::Result<String> {
                 };
                 let url = listener.local_addr().map(|a| format!("http://{a}"));
                 let _ = address_tx.send(url.map_err(anyhow::Error::from));
-                let served = crate::run(
+                // Benchmarks open many live streams with the one demo display token (a
+                // building gives each display its own): the per-token limit is raised here.
+                let limits = Limits {
+                    max_streams_per_credential: 10_000,
+                    ..Limits::default()
+                };
+                let served = crate::run_with(
                     listener,
                     store,
                     config,
                     system_clock(),
+                    limits,
                     std::future::pending(),
                 )
                 .await;

@@ -5,14 +5,12 @@
 
 #![allow(clippy::unwrap_used)] // A benchmark may stop at the first failure.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use lotse_protocol::event_stream::{StreamItem, StreamOptions, subscribe};
 use lotse_protocol::{Change, Client, Finish, IssueTicket};
-use lotse_queue_server::local::rss_kib;
+use lotse_queue_server::local::{ServerProcess, rss_kib};
 use tokio::sync::Mutex;
 
 const SUBSCRIBERS: usize = 1_000;
@@ -31,27 +29,22 @@ async fn main() {
     let dir = tempfile::tempdir().unwrap();
     let building = lotse_queue_server::config::embedded_always_open();
     std::fs::write(dir.path().join("building.toml"), building).unwrap();
-    let mut server = Command::new(env!("CARGO_BIN_EXE_queue-server"))
-        // All subscribers share the demo display token here (a building gives each display
-        // its own), so the per-token stream limit is raised for the benchmark.
-        .args(["serve", "--demo", "--listen", "127.0.0.1:0"])
-        .args(["--max-streams-per-token", "5000", "--config"])
-        .arg(dir.path().join("building.toml"))
-        .arg("--db")
-        .arg(dir.path().join("bench.db"))
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(server.stdout.take().unwrap()).lines();
-    let url = lines
-        .by_ref()
-        .map_while(Result::ok)
-        .find_map(|l| l.strip_prefix("listening on ").map(str::to_owned))
-        .unwrap();
-    std::thread::spawn(move || lines.for_each(drop));
-    let pid = server.id();
-    let _server = KillOnDrop(server);
+    // All subscribers share the demo display token here (a building gives each display its
+    // own), so the per-token stream limit is raised for the benchmark.
+    let (config, db) = (
+        dir.path().join("building.toml"),
+        dir.path().join("bench.db"),
+    );
+    let args = [
+        "--max-streams-per-token".as_ref(),
+        "5000".as_ref(),
+        "--config".as_ref(),
+        config.as_os_str(),
+        "--db".as_ref(),
+        db.as_os_str(),
+    ];
+    let server = ServerProcess::start(env!("CARGO_BIN_EXE_queue-server"), args, "warn").unwrap();
+    let (url, pid) = (server.url.clone(), server.pid);
 
     let kiosk = Client::new(&url)
         .unwrap()
@@ -172,15 +165,5 @@ async fn open_subscribers(display: &Client, count: usize, received: Option<Arriv
     }
     for _ in 0..count {
         ready_rx.recv().await.unwrap();
-    }
-}
-
-/// Stops the server even when the benchmark panics.
-struct KillOnDrop(std::process::Child);
-
-impl Drop for KillOnDrop {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
     }
 }

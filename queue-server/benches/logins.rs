@@ -6,13 +6,11 @@
 
 #![allow(clippy::unwrap_used)] // A benchmark may stop at the first failure.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use lotse_queue_server::local::rss_kib;
+use lotse_queue_server::local::{ServerProcess, rss_kib};
 use rand::Rng;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
@@ -22,25 +20,16 @@ const BURST: usize = 64;
 #[tokio::main]
 async fn main() {
     let dir = tempfile::tempdir().unwrap();
-    let mut server = Command::new(env!("CARGO_BIN_EXE_queue-server"))
-        .args(["serve", "--demo", "--listen", "127.0.0.1:0"])
-        .args(["--trusted-proxy", "127.0.0.1"])
-        .arg("--db")
-        .arg(dir.path().join("bench.db"))
-        .env("RUST_LOG", "error")
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(server.stdout.take().unwrap()).lines();
-    let url = lines
-        .by_ref()
-        .map_while(Result::ok)
-        .find_map(|l| l.strip_prefix("listening on ").map(str::to_owned))
-        .unwrap();
-    std::thread::spawn(move || lines.for_each(drop));
-    let address = url.trim_start_matches("http://").to_owned();
-    let pid = server.id();
-    let _server = KillOnDrop(server);
+    let db = dir.path().join("bench.db");
+    let args = [
+        "--trusted-proxy".as_ref(),
+        "127.0.0.1".as_ref(),
+        "--db".as_ref(),
+        db.as_os_str(),
+    ];
+    let server = ServerProcess::start(env!("CARGO_BIN_EXE_queue-server"), args, "error").unwrap();
+    let address = server.url.trim_start_matches("http://").to_owned();
+    let pid = server.pid;
 
     // One right login first: the server has done one password check before the burst.
     let first = login(&address, "staff", "lotse-demo-staff", "10.9.0.1").await;
@@ -138,14 +127,4 @@ async fn request(address: &str, line: &str, headers: &[&str], body: &str) -> u16
         .nth(1)
         .and_then(|code| code.parse().ok())
         .unwrap_or(0)
-}
-
-/// Stops the server even when the benchmark panics.
-struct KillOnDrop(std::process::Child);
-
-impl Drop for KillOnDrop {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
 }

@@ -76,3 +76,51 @@ pub fn rss_kib(pid: u32) -> u64 {
         })
         .unwrap_or(0)
 }
+
+/// A queue-server program started by a benchmark; killed when dropped.
+pub struct ServerProcess {
+    /// `http://127.0.0.1:PORT`
+    pub url: String,
+    pub pid: u32,
+    child: std::process::Child,
+}
+
+impl ServerProcess {
+    /// Starts `binary` (a benchmark passes `env!("CARGO_BIN_EXE_queue-server")`) with `args`
+    /// after `serve --demo --listen 127.0.0.1:0` and `RUST_LOG=log`, and waits for its
+    /// "listening on" line.
+    pub fn start<I, S>(binary: &str, args: I, log: &str) -> anyhow::Result<ServerProcess>
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<std::ffi::OsStr>,
+    {
+        use std::io::{BufRead, BufReader};
+        let mut child = std::process::Command::new(binary)
+            .args(["serve", "--demo", "--listen", "127.0.0.1:0"])
+            .args(args)
+            .env("RUST_LOG", log)
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .with_context(|| format!("cannot start {binary}"))?;
+        let stdout = child.stdout.take().context("no stdout")?;
+        let mut lines = BufReader::new(stdout).lines();
+        let url = lines
+            .by_ref()
+            .map_while(Result::ok)
+            .find_map(|line| line.strip_prefix("listening on ").map(str::to_owned))
+            .context("the server ended before it listened")?;
+        std::thread::spawn(move || lines.for_each(drop));
+        Ok(ServerProcess {
+            url,
+            pid: child.id(),
+            child,
+        })
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

@@ -27,7 +27,7 @@ struct Args {
     portrait: bool,
     #[arg(long)]
     fullscreen: bool,
-    /// No gong.
+    /// No gong and no spoken calls.
     #[arg(long)]
     mute: bool,
     /// Render typical states to PNG files in DIR, then exit.

@@ -104,7 +104,11 @@ fn measure(
     )
     .unwrap();
     let desks: Vec<&str> = building.desks.iter().map(|d| d.id.as_str()).collect();
-    let prefixes: Vec<&str> = building.agencies.iter().map(|a| a.prefix.as_str()).collect();
+    let prefixes: Vec<&str> = building
+        .agencies
+        .iter()
+        .map(|a| a.prefix.as_str())
+        .collect();
     let mut latencies = Vec::with_capacity(CALLS);
     let mut bytes = 0;
     let cpu_before = cpu_seconds();

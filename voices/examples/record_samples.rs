@@ -12,7 +12,11 @@ use lotse_voices::{Announcer, PhraseTable, SpeechConfig, Spoken};
 const LANGUAGES: [&str; 10] = ["de", "en", "ar", "fa", "ps", "uk", "ru", "tr", "ti", "fr"];
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let out = PathBuf::from(std::env::args().nth(1).unwrap_or_else(|| "docs/voices".into()));
+    let out = PathBuf::from(
+        std::env::args()
+            .nth(1)
+            .unwrap_or_else(|| "docs/voices".into()),
+    );
     std::fs::create_dir_all(&out)?;
     let table = PhraseTable::embedded()?;
     let packs = tempfile::tempdir()?;
@@ -45,7 +49,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
         writer.finalize()?;
         let text = announcer.script(language, &spoken)?.text();
-        println!("{} {:.1} s: {text}", path.display(), audio.duration_seconds());
+        println!(
+            "{} {:.1} s: {text}",
+            path.display(),
+            audio.duration_seconds()
+        );
     }
     Ok(())
 }

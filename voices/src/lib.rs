@@ -9,6 +9,7 @@
 pub mod announcer;
 pub mod audio;
 pub mod call;
+pub mod chime;
 pub mod clips;
 pub mod config;
 pub mod number;
@@ -20,6 +21,7 @@ pub mod voice;
 pub use announcer::{AnnounceError, Announcer};
 pub use audio::{Audio, AudioError};
 pub use call::{Call, call};
+pub use chime::chime;
 pub use clips::ClipPack;
 pub use config::{SpeechConfig, VoiceChoice};
 pub use phrase::{NumberReading, PhraseTable, Script, Segment, Spoken};

@@ -107,6 +107,13 @@ impl PhraseTable {
         PhraseTable::parse(EMBEDDED)
     }
 
+    /// A table with no language (nothing can be said).
+    pub fn empty() -> PhraseTable {
+        PhraseTable {
+            languages: BTreeMap::new(),
+        }
+    }
+
     pub fn parse(text: &str) -> Result<PhraseTable, PhraseError> {
         let languages: BTreeMap<String, Phrase> = toml::from_str(text)?;
         for (language, phrase) in &languages {

@@ -9,6 +9,7 @@
 pub mod announcer;
 pub mod audio;
 pub mod call;
+pub mod check;
 pub mod chime;
 pub mod clips;
 pub mod config;

@@ -2,8 +2,9 @@
 //! espeak-ng and any command that reads text on standard input and writes WAV on standard
 //! output (e.g. Piper). Recorded clip packs are in `clips.rs`.
 
-use std::io::Write;
+use std::io::{Read, Write};
 use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
 
 use crate::audio::{Audio, AudioError};
 use crate::phrase::{NumberReading, Segment};
@@ -16,8 +17,14 @@ pub enum Backend {
     Clips,
 }
 
+/// How long an engine may take for one segment before it is stopped (a hung engine must
+/// not silence the display for good).
+pub const ENGINE_DEADLINE: Duration = Duration::from_secs(10);
+
 #[derive(Debug, thiserror::Error)]
 pub enum VoiceError {
+    #[error("{program} took longer than {seconds} s and was stopped")]
+    Timeout { program: String, seconds: u64 },
     #[error("cannot start {program}: {source}")]
     EngineMissing {
         program: String,
@@ -111,22 +118,75 @@ impl Voice for CommandVoice {
             // A program that exits without reading fails below with its own message.
             let _ = stdin.write_all(segment.text.as_bytes());
         }
-        let output = child
-            .wait_with_output()
-            .map_err(|source| VoiceError::EngineMissing {
-                program: program(),
-                source,
-            })?;
-        if !output.status.success() {
+        // Read both pipes on their own threads so a chatty engine never blocks on a full
+        // pipe while we wait for it with a deadline.
+        let stdout = child.stdout.take().map(read_all);
+        let stderr = child.stderr.take().map(read_all);
+        let started = Instant::now();
+        let status = loop {
+            match child.try_wait() {
+                Ok(Some(status)) => break status,
+                Ok(None) if started.elapsed() > ENGINE_DEADLINE => {
+                    let _ = child.kill();
+                    let _ = child.wait();
+                    return Err(VoiceError::Timeout {
+                        program: program(),
+                        seconds: ENGINE_DEADLINE.as_secs(),
+                    });
+                }
+                Ok(None) => std::thread::sleep(Duration::from_millis(2)),
+                Err(source) => {
+                    return Err(VoiceError::EngineMissing {
+                        program: program(),
+                        source,
+                    });
+                }
+            }
+        };
+        let collect = |reader: Option<std::thread::JoinHandle<Vec<u8>>>| {
+            reader.and_then(|r| r.join().ok()).unwrap_or_default()
+        };
+        let (stdout, stderr) = (collect(stdout), collect(stderr));
+        if !status.success() {
             return Err(VoiceError::EngineFailed {
                 program: program(),
-                status: output.status.to_string(),
-                stderr: String::from_utf8_lossy(&output.stderr).trim().to_owned(),
+                status: status.to_string(),
+                stderr: String::from_utf8_lossy(&stderr).trim().to_owned(),
             });
         }
-        Audio::from_wav(&output.stdout).map_err(|source| VoiceError::BadAudio {
+        Audio::from_wav(&stdout).map_err(|source| VoiceError::BadAudio {
             program: program(),
             source,
         })
+    }
+}
+
+fn read_all(mut pipe: impl Read + Send + 'static) -> std::thread::JoinHandle<Vec<u8>> {
+    std::thread::spawn(move || {
+        let mut bytes = Vec::new();
+        // A broken pipe leaves what was read; the WAV check below judges it.
+        let _ = pipe.read_to_end(&mut bytes);
+        bytes
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::phrase::word;
+
+    #[test]
+    fn a_failing_or_silent_command_is_a_typed_error() {
+        let failing = CommandVoice::command("en", &["false".into()]).expect("a command");
+        assert!(matches!(
+            failing.say(&word("k", "hello")),
+            Err(VoiceError::EngineFailed { .. })
+        ));
+        let not_wav = CommandVoice::command("en", &["cat".into()]).expect("a command");
+        assert!(matches!(
+            not_wav.say(&word("k", "hello")),
+            Err(VoiceError::BadAudio { .. })
+        ));
+        assert!(CommandVoice::command("en", &[]).is_none());
     }
 }

@@ -45,7 +45,7 @@ fn main() {
         &window,
         Board::new(Settings::default(), Utc::now()),
         Rc::new(Utc::now),
-        Box::new(|| {}),
+        Box::new(|_| {}),
     );
     let (inputs_tx, inputs) = mpsc::channel::<Input>();
     let inputs_tx = Mutex::new(inputs_tx);

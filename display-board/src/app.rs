@@ -1,4 +1,4 @@
-//! Running the board for real: window, controller, gong and the I/O worker.
+//! Running the board for real: window, controller, sound (gong and voice) and the I/O worker.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -11,8 +11,8 @@ use slint::ComponentHandle;
 use crate::BoardWindow;
 use crate::board::{Board, Input};
 use crate::config::DisplayConfig;
-use crate::controller::Controller;
-use crate::gong::Gong;
+use crate::controller::{Controller, OnSound};
+use crate::sound::Sound;
 use crate::worker::{Post, Worker};
 
 thread_local! {
@@ -50,17 +50,10 @@ pub fn run(config: DisplayConfig) -> anyhow::Result<()> {
     window.window().set_size(size);
     window.window().set_fullscreen(config.fullscreen);
 
-    let gong = config
-        .sound
-        .enabled
-        .then(|| Gong::new(config.sound.command.clone(), config.sound.volume));
-    let on_new_call: Box<dyn Fn()> = Box::new(move || {
-        if let Some(gong) = &gong {
-            gong.ring();
-        }
-    });
+    let sound = Sound::new(&config.sound, &config.speech);
+    let on_sound: OnSound = Box::new(move |cue| sound.cue(cue));
     let board = Board::new(config.settings(), Utc::now());
-    let controller = Controller::new(&window, board, Rc::new(Utc::now), on_new_call);
+    let controller = Controller::new(&window, board, Rc::new(Utc::now), on_sound);
     CONTROLLER.with(|c| *c.borrow_mut() = Some(controller.clone()));
 
     let client = Client::new(&config.server_url)?.with_device_token(&config.device_token);

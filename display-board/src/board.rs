@@ -221,6 +221,16 @@ impl Board {
         Outcome::NewCall
     }
 
+    /// The building, once loaded.
+    pub fn building(&self) -> Option<&Building> {
+        self.building.as_ref()
+    }
+
+    /// The building's time zone (Berlin until it is loaded).
+    pub fn time_zone(&self) -> Tz {
+        self.time_zone
+    }
+
     /// Whether a call is still highlighted at `now` (the window animates only then).
     pub fn is_animating(&self, now: DateTime<Utc>) -> bool {
         self.calls

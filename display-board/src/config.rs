@@ -27,6 +27,8 @@ pub struct DisplayConfig {
     pub portrait: bool,
     pub fullscreen: bool,
     pub sound: SoundConfig,
+    /// Spoken calls: languages, voices, volume, quiet hours (needs `sound.enabled`).
+    pub speech: lotse_voices::SpeechConfig,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -52,6 +54,7 @@ impl Default for DisplayConfig {
             portrait: false,
             fullscreen: false,
             sound: SoundConfig::default(),
+            speech: lotse_voices::SpeechConfig::default(),
         }
     }
 }
@@ -88,6 +91,7 @@ impl DisplayConfig {
             "highlight_seconds must be 1 to 300"
         );
         anyhow::ensure!(self.sound.volume <= 100, "sound.volume must be 0 to 100");
+        self.speech.check()?;
         Ok(())
     }
 
@@ -117,6 +121,28 @@ mod tests {
         assert!(config.sound.enabled);
         assert_eq!(config.history, 8);
         assert!(config.check().is_ok());
+        assert_eq!(config.speech.languages, ["de", "ticket"]);
+    }
+
+    #[test]
+    fn speech_is_configured_per_language() {
+        let config: DisplayConfig = toml::from_str(
+            "[speech]
+volume = 60
+max_age_seconds = 20
+quiet_hours = [\"19:00\", \"07:00\"]
+languages = [\"de\", \"en\", \"ticket\"]
+[speech.voices.en]
+backend = \"command\"
+command = [\"piper\", \"--model\", \"en.onnx\", \"--output_file\", \"-\"]
+",
+        )
+        .expect("a valid config");
+        assert!(config.check().is_ok());
+        assert_eq!(config.speech.languages_for(Some("ar")), ["de", "en", "ar"]);
+        let bad: DisplayConfig =
+            toml::from_str("[speech]\nquiet_hours = [\"7\", \"8\"]\n").expect("parses");
+        assert!(bad.check().is_err());
     }
 
     #[test]

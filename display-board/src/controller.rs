@@ -1,10 +1,13 @@
 //! Shows the board in the Slint window: feeds inputs to the pure [`Board`], writes its view
-//! into the `BoardAdapter` properties and rings the gong for new calls. Runs on the UI thread.
+//! into the `BoardAdapter` properties and cues the sound (gong, spoken call) for new calls.
+//! Runs on the UI thread.
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
 use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use lotse_protocol::{Building, Event};
 use slint::{Color, ComponentHandle, ModelRc, SharedString, VecModel};
 
 use crate::board::{Board, CallView, Input, Outcome, View};
@@ -13,12 +16,29 @@ use crate::{AgencyRow, BoardAdapter, BoardWindow, CallRow};
 /// The current time; tests pass a fixed one.
 pub type Clock = Rc<dyn Fn() -> DateTime<Utc>>;
 
+/// What the sound (gong and voice) is told.
+#[derive(Debug, Clone, Copy)]
+pub enum SoundCue<'a> {
+    /// The building arrived (voices can prepare its phrases).
+    Building(&'a Building),
+    /// A new call on this display.
+    Call {
+        event: &'a Event,
+        building: &'a Building,
+        time_zone: Tz,
+        now: DateTime<Utc>,
+    },
+}
+
+/// Called on the UI thread; must return at once (sound plays on its own threads).
+pub type OnSound = Box<dyn Fn(&SoundCue<'_>)>;
+
 pub struct Controller {
     window: slint::Weak<BoardWindow>,
     board: RefCell<Board>,
     clock: Clock,
-    /// Called for each new call (the gong).
-    on_new_call: Box<dyn Fn()>,
+    /// Told of the building and of each new call (the gong and the voice).
+    on_sound: OnSound,
     /// The last view written, so an unchanged view costs nothing.
     shown: RefCell<Option<View>>,
 }
@@ -28,13 +48,13 @@ impl Controller {
         window: &BoardWindow,
         board: Board,
         clock: Clock,
-        on_new_call: Box<dyn Fn()>,
+        on_sound: OnSound,
     ) -> Rc<Controller> {
         let controller = Rc::new(Controller {
             window: window.as_weak(),
             board: RefCell::new(board),
             clock,
-            on_new_call,
+            on_sound,
             shown: RefCell::new(None),
         });
         controller.render();
@@ -43,9 +63,27 @@ impl Controller {
 
     pub fn handle(&self, input: Input) {
         let now = (self.clock)();
+        let (event, loaded) = match &input {
+            Input::Event(event) => (Some(event.clone()), false),
+            Input::Loaded(..) | Input::Refreshed(..) => (None, true),
+            _ => (None, false),
+        };
         let outcome = self.board.borrow_mut().handle(input, now);
-        if outcome == Outcome::NewCall {
-            (self.on_new_call)();
+        {
+            let board = self.board.borrow();
+            if let Some(building) = board.building() {
+                if loaded {
+                    (self.on_sound)(&SoundCue::Building(building));
+                }
+                if let (Outcome::NewCall, Some(event)) = (&outcome, &event) {
+                    (self.on_sound)(&SoundCue::Call {
+                        event,
+                        building,
+                        time_zone: board.time_zone(),
+                        now,
+                    });
+                }
+            }
         }
         if outcome != Outcome::Ignored {
             self.render();

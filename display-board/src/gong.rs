@@ -9,48 +9,13 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-const SAMPLE_RATE: u32 = 22_050;
 /// Calls arriving together (a replay after a reconnect) ring once.
 const MIN_GAP: Duration = Duration::from_millis(1500);
 
-/// The chime at `volume` percent, as WAV bytes.
+/// The chime at `volume` percent, as WAV bytes (synthesised in `lotse-voices`, which also
+/// puts it before spoken calls).
 pub fn chime(volume: u8) -> Vec<u8> {
-    let spec = hound::WavSpec {
-        channels: 1,
-        sample_rate: SAMPLE_RATE,
-        bits_per_sample: 16,
-        sample_format: hound::SampleFormat::Int,
-    };
-    let amplitude = f32::from(volume.min(100)) / 100.0 * 0.6 * f32::from(i16::MAX);
-    // Two notes (E5, C5), each ringing out with an exponential decay.
-    let notes = [(659.25_f32, 0.0_f32), (523.25, 0.55)];
-    let length = (SAMPLE_RATE as f32 * 1.9) as usize;
-    let mut cursor = std::io::Cursor::new(Vec::new());
-    if let Ok(mut writer) = hound::WavWriter::new(&mut cursor, spec) {
-        for n in 0..length {
-            let t = n as f32 / SAMPLE_RATE as f32;
-            let mut sample = 0.0;
-            for (frequency, start) in notes {
-                if t >= start {
-                    let local = t - start;
-                    let envelope = (-3.2 * local).exp() * (local * 200.0).min(1.0);
-                    sample += envelope
-                        * ((std::f32::consts::TAU * frequency * local).sin()
-                            + 0.3 * (std::f32::consts::TAU * 2.0 * frequency * local).sin());
-                }
-            }
-            if writer
-                .write_sample((sample * 0.5 * amplitude) as i16)
-                .is_err()
-            {
-                break;
-            }
-        }
-        if let Err(error) = writer.finalize() {
-            tracing::warn!(%error, "cannot build the gong sound");
-        }
-    }
-    cursor.into_inner()
+    lotse_voices::chime(volume).to_wav()
 }
 
 /// Plays the chime through an external command reading WAV on its standard input.
@@ -127,7 +92,7 @@ mod tests {
     fn the_chime_is_a_wav_whose_loudness_follows_the_volume() {
         let loud = chime(100);
         let reader = hound::WavReader::new(std::io::Cursor::new(&loud)).expect("a WAV");
-        assert_eq!(reader.spec().sample_rate, SAMPLE_RATE);
+        assert_eq!(reader.spec().sample_rate, lotse_voices::audio::RATE);
         let peak = |bytes: &[u8]| {
             hound::WavReader::new(std::io::Cursor::new(bytes))
                 .expect("a WAV")

@@ -2,7 +2,8 @@
 //! See ARCHITECTURE.md.
 //!
 //! `board` is the pure state (snapshot + events → view); `controller` shows it in the Slint
-//! window; `worker` follows the server on its own runtime; `gong` rings for new calls.
+//! window; `worker` follows the server on its own runtime; `sound` rings the `gong` and speaks calls
+//! (`lotse-voices`).
 
 /// The code Slint generates from `ui/`; its own lints are not ours to fix.
 #[allow(
@@ -24,4 +25,5 @@ pub mod controller;
 pub mod gong;
 pub mod sample;
 pub mod screenshot;
+pub mod sound;
 pub mod worker;

@@ -27,9 +27,12 @@ struct Args {
     portrait: bool,
     #[arg(long)]
     fullscreen: bool,
-    /// No gong.
+    /// No gong and no spoken calls.
     #[arg(long)]
     mute: bool,
+    /// Report per language what its voice lacks (missing clips, a missing engine), then exit.
+    #[arg(long)]
+    voice_check: bool,
     /// Render typical states to PNG files in DIR, then exit.
     #[arg(long, value_name = "DIR")]
     screenshot: Option<PathBuf>,
@@ -66,6 +69,9 @@ fn run(args: Args) -> anyhow::Result<()> {
         Some(path) => DisplayConfig::load(path)?,
         None => DisplayConfig::default(),
     };
+    if args.voice_check {
+        return voice_check(&config);
+    }
     if args.demo {
         config.device_token = "demo-display-token".into();
     }
@@ -82,4 +88,34 @@ fn run(args: Args) -> anyhow::Result<()> {
     config.fullscreen |= args.fullscreen;
     config.sound.enabled &= !args.mute;
     lotse_display_board::app::run(config)
+}
+
+/// Prints each language's voice and what it lacks; fails if any language cannot be spoken.
+fn voice_check(config: &DisplayConfig) -> anyhow::Result<()> {
+    let table = lotse_voices::PhraseTable::embedded()?;
+    let languages: Vec<String> = table.languages().map(str::to_owned).collect();
+    let reports =
+        lotse_voices::check::check(&config.speech, &table, languages.iter().map(String::as_str));
+    let mut incomplete = 0;
+    for report in &reports {
+        if report.problems.is_empty() {
+            println!("{} ({}): ok", report.language, report.backend);
+            continue;
+        }
+        incomplete += 1;
+        println!(
+            "{} ({}): {} problem(s)",
+            report.language,
+            report.backend,
+            report.problems.len()
+        );
+        for problem in &report.problems {
+            println!("  {problem}");
+        }
+    }
+    anyhow::ensure!(
+        incomplete == 0,
+        "{incomplete} language(s) cannot be spoken fully"
+    );
+    Ok(())
 }

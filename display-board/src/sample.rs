@@ -59,6 +59,7 @@ pub fn call(id: i64, number: &str, desk: &str, recall: u32) -> Input {
             service: service_of(&building, desk),
             desk: desk.to_owned(),
             recall,
+            language: None,
         },
     }))
 }

@@ -109,7 +109,7 @@ pub fn render_all(dir: &Path, scale: f32) -> anyhow::Result<Vec<String>> {
             &window,
             board,
             Rc::new(move || clock.get()),
-            Box::new(|| {}),
+            Box::new(|_| {}),
         );
         controller.handle(Input::Loaded(Box::new(building), Box::new(snapshot)));
         if let Some((number, desk)) = scene.live_call {

@@ -10,8 +10,11 @@ use std::rc::Rc;
 use chrono::{DateTime, Duration, Utc};
 use i_slint_backend_testing::ElementHandle;
 use lotse_display_board::board::{Board, Input, Settings};
-use lotse_display_board::controller::Controller;
+use lotse_display_board::config::SoundConfig;
+use lotse_display_board::controller::{Controller, SoundCue};
+use lotse_display_board::sound::Sound;
 use lotse_display_board::{BoardAdapter, BoardWindow, sample};
+use lotse_voices::SpeechConfig;
 use slint::{ComponentHandle, Model};
 
 struct Wall {
@@ -33,7 +36,11 @@ impl Wall {
             &window,
             Board::new(settings, sample::noon()),
             Rc::new(move || clock.get()),
-            Box::new(move || rung.set(rung.get() + 1)),
+            Box::new(move |cue| {
+                if matches!(cue, SoundCue::Call { .. }) {
+                    rung.set(rung.get() + 1);
+                }
+            }),
         );
         let building = sample::building();
         let mut snapshot =
@@ -153,4 +160,43 @@ fn the_waiting_lines_and_the_language_line_are_shown() {
     assert!(adapter.get_line_rtl());
     assert_eq!(adapter.get_line_font(), "Noto Sans Arabic");
     assert_eq!(adapter.get_line(), "يرجى الانتباه إلى رقمك");
+}
+
+#[test]
+fn a_missing_voice_engine_and_player_never_stop_the_board() {
+    i_slint_backend_testing::init_no_event_loop();
+    let window = BoardWindow::new().unwrap();
+    window.show().unwrap();
+    let sound = Sound::new(
+        &SoundConfig {
+            enabled: true,
+            volume: 50,
+            command: vec!["/nonexistent/player".into()],
+        },
+        &SpeechConfig {
+            espeak: "/nonexistent/espeak-ng".into(),
+            clips: "/nonexistent/voices".into(),
+            ..SpeechConfig::default()
+        },
+    );
+    assert!(sound.speaks());
+    let controller = Controller::new(
+        &window,
+        Board::new(Settings::default(), sample::noon()),
+        Rc::new(sample::noon),
+        Box::new(move |cue| sound.cue(cue)),
+    );
+    let building = sample::building();
+    let snapshot = sample::snapshot(&building, &[("A-001", "eg-01")]);
+    controller.handle(Input::Loaded(Box::new(building), Box::new(snapshot)));
+    for (id, number) in [(51, "B-003"), (52, "B-004")] {
+        controller.handle(sample::call(id, number, "eg-04", 0));
+    }
+    let adapter = window.global::<BoardAdapter>();
+    let numbers: Vec<String> = adapter
+        .get_current()
+        .iter()
+        .map(|c| c.number.to_string())
+        .collect();
+    assert_eq!(numbers, ["B-004", "B-003", "A-001"]);
 }

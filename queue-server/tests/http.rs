@@ -259,3 +259,71 @@ async fn openapi_lists_the_statuses_operations_return() {
     let services = &document["components"]["schemas"]["IssueTicket"]["properties"]["services"];
     assert_eq!(services["minItems"], 1, "{services}");
 }
+
+#[tokio::test]
+async fn a_display_fetches_the_spoken_call_of_a_call_event_in_its_zone() {
+    use lotse_protocol::{Change, Channel};
+    use lotse_queue_server::auth::{DeviceKind, token_hash};
+    use lotse_queue_server::storage::{accounts, events};
+
+    let state = state();
+    let hash = token_hash("display-secret");
+    state
+        .store
+        .run(move |c| {
+            accounts::add_device(c, Utc::now(), DeviceKind::Display, "display-secret", &hash)?;
+            let now = Utc::now();
+            events::record(
+                c,
+                now,
+                &Change::TicketIssued {
+                    number: "A-042".into(),
+                    services: vec!["residence-permit".into()],
+                    channel: Channel::Kiosk,
+                },
+            )?;
+            events::record(
+                c,
+                now,
+                &Change::TicketCalled {
+                    number: "A-042".into(),
+                    service: "residence-permit".into(),
+                    desk: "eg-01".into(),
+                    recall: 0,
+                    language: Some("ar".into()),
+                },
+            )?;
+            Ok(events::last_id(c)?)
+        })
+        .await
+        .unwrap();
+    let called = state.store.run(|c| Ok(events::last_id(c)?)).await.unwrap();
+    let request = |path: String| {
+        Request::get(path)
+            .header("cookie", "lotse_display=display-secret")
+            .body(Body::empty())
+            .unwrap()
+    };
+    let response = app(state.clone())
+        .oneshot(request(format!(
+            "/display/announcement/{called}?zone=lobby"
+        )))
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()["content-type"], "audio/wav");
+    let wav = axum::body::to_bytes(response.into_body(), 1 << 24)
+        .await
+        .unwrap();
+    assert_eq!(&wav[..4], b"RIFF");
+    let elsewhere = request(format!("/display/announcement/{called}?zone=floor-1"));
+    assert_eq!(status_of(&state, elsewhere).await, StatusCode::NO_CONTENT);
+    let issued = request(format!("/display/announcement/{}", called - 1));
+    assert_eq!(status_of(&state, issued).await, StatusCode::NOT_FOUND);
+    let unknown = request(format!("/display/announcement/{}", called + 100));
+    assert_eq!(status_of(&state, unknown).await, StatusCode::NOT_FOUND);
+    let anonymous = Request::get(format!("/display/announcement/{called}"))
+        .body(Body::empty())
+        .unwrap();
+    assert_eq!(status_of(&state, anonymous).await, StatusCode::UNAUTHORIZED);
+}

@@ -51,6 +51,7 @@ impl DisplayCall {
                 service,
                 desk,
                 recall,
+                ..
             } => Some(DisplayCall {
                 number: number.clone(),
                 service: service.clone(),

@@ -26,11 +26,15 @@ pub enum Change {
         channel: Channel,
     },
     /// A desk called the ticket; `recall` counts repeated calls (0 on the first).
+    /// `language` is the one the visitor chose at the kiosk, so displays can speak the call
+    /// in it; events written before it existed have none.
     TicketCalled {
         number: String,
         service: String,
         desk: String,
         recall: u32,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        language: Option<String>,
     },
     ServiceStarted {
         number: String,
@@ -120,5 +124,33 @@ impl Change {
             Change::AppointmentsImported { .. } => "appointments_imported",
             Change::DeviceStatus { .. } => "device_status",
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_call_carries_the_visitors_language_and_old_calls_still_read() {
+        let old = r#"{"id":7,"at":"2026-11-30T10:00:00Z","type":"ticket_called","number":"A-042","service":"s","desk":"eg-03","recall":0}"#;
+        let event: Event = serde_json::from_str(old).expect("an event written before languages");
+        assert!(matches!(
+            event.change,
+            Change::TicketCalled { language: None, .. }
+        ));
+        let called = Change::TicketCalled {
+            number: "A-042".into(),
+            service: "s".into(),
+            desk: "eg-03".into(),
+            recall: 0,
+            language: Some("ar".into()),
+        };
+        let json = serde_json::to_string(&called).expect("serialises");
+        assert!(json.contains(r#""language":"ar""#), "{json}");
+        assert_eq!(
+            serde_json::from_str::<Change>(&json).expect("reads"),
+            called
+        );
     }
 }

@@ -120,6 +120,7 @@ pub fn run(
         number: &stop.number,
         service: &stop.service,
         desk: &desk.id,
+        language: &stop.language,
     };
     events::record(
         connection,

@@ -138,6 +138,8 @@ pub struct Named<'a> {
     pub number: &'a str,
     pub service: &'a str,
     pub desk: &'a str,
+    /// The language the visitor chose (a call carries it so displays can speak it).
+    pub language: &'a str,
 }
 
 /// The event a transition announces. `onward` is where the visit goes next: the next
@@ -163,6 +165,7 @@ pub fn event(
             } else {
                 0
             },
+            language: Some(stop.language.to_owned()),
         },
         StopAction::Start => Change::ServiceStarted {
             number,

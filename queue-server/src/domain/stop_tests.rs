@@ -124,6 +124,7 @@ fn events_name_the_stop_the_desk_and_where_the_visit_goes() {
         number: "A-001",
         service: "residence-permit",
         desk: "d1",
+        language: "ar",
     };
     let step = |to, recalls| Transition { to, recalls };
     assert_eq!(
@@ -133,6 +134,7 @@ fn events_name_the_stop_the_desk_and_where_the_visit_goes() {
             service: "residence-permit".into(),
             desk: "d1".into(),
             recall: 3,
+            language: Some("ar".into()),
         }
     );
     assert_eq!(

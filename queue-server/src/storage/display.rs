@@ -37,6 +37,7 @@ pub fn snapshot(
             service,
             desk,
             recall,
+            ..
         }) = serde_json::from_str::<Change>(&body)
         else {
             continue;

@@ -2,6 +2,10 @@
 //! same board as the display-board app; `display.js` keeps it live over `EventSource` by
 //! reloading the board fragment (`/display/board`) when an event arrives.
 //!
+//! Sound: browsers play nothing before a gesture, so the page offers "Ton einschalten ·
+//! Enable sound" once; after it, each call plays its announcement
+//! (`/display/announcement/{event_id}`, see `announcement.rs`), one after another.
+//!
 //! A browser registers once with `/display?token=<display token>`: the token moves into an
 //! HttpOnly cookie (EventSource cannot send headers) and the address bar loses it.
 
@@ -155,6 +159,9 @@ fn page_markup(
                         span #clock { (local.format("%H:%M")) }
                         span #date { (date_caption(local.date_naive())) }
                     }
+                }
+                button #sound type="button" {
+                    "Ton einschalten" span.en { " · Enable sound" }
                 }
                 p #connection hidden {
                     "Verbindung unterbrochen seit " span.since {} " · Connection lost since "

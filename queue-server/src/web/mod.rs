@@ -6,6 +6,7 @@
 #![allow(clippy::result_large_err)]
 
 mod admin;
+mod announcement;
 mod assets;
 mod console;
 mod display;
@@ -53,6 +54,7 @@ pub fn routes() -> Router<AppState> {
         .route("/staff/admin/devices/revoke", post(admin::revoke_device))
         .route("/display", get(display::page))
         .route("/display/board", get(display::board))
+        .route("/display/announcement/{event_id}", get(announcement::wav))
         .route("/t/{token}", get(status::page))
         .route("/t/{token}/panel", get(status::panel))
         .route("/assets/{*path}", get(assets::asset))

@@ -123,3 +123,43 @@ async fn the_browser_display_shows_calls_live_and_survives_a_restart() {
     assert!(policy.contains("script-src 'self'") && policy.contains("frame-ancestors 'none'"));
     browser.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn after_enabling_sound_a_call_fetches_its_spoken_announcement() {
+    let server = Server::start();
+    let browser = Browser::start(1280, 720).await;
+    let client = &browser.client;
+    client
+        .goto(&format!(
+            "{}/display?zone=lobby&token={DEMO_DISPLAY_TOKEN}",
+            server.base_url
+        ))
+        .await
+        .unwrap();
+    let button = wait_for(&browser, "#sound", 5).await;
+    let label = button.text().await.unwrap();
+    assert!(
+        label.contains("Ton einschalten") && label.contains("Enable sound"),
+        "{label}"
+    );
+    button.click().await.unwrap();
+    wait_for(&browser, "body[data-sound='on'] #sound[hidden]", 5).await;
+
+    let staff = server.staff().await;
+    server
+        .kiosk()
+        .issue_ticket(&issue(&["payment-card"], "ar"), &new_key())
+        .await
+        .unwrap();
+    staff.call_next("eg-04").await.unwrap().unwrap();
+    // German and Arabic with espeak-ng after the gong: rendered on the first call, so allow
+    // for the engine starting cold on a busy machine.
+    let body = wait_for(&browser, "body[data-announcement]", 30).await;
+    let fetched = body.attr("data-announcement").await.unwrap().unwrap();
+    let parts: Vec<&str> = fetched.split(' ').collect();
+    assert_eq!(parts[..2], ["200", "audio/wav"], "{fetched}");
+    let bytes: usize = parts[2].parse().unwrap();
+    // More than the 1.9 s gong alone (84 KB at 22.05 kHz): the voice is in it.
+    assert!(bytes > 200_000, "{fetched}");
+    browser.close().await;
+}

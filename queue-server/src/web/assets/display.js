@@ -1,6 +1,7 @@
 // Keeps the browser display live: reloads the board fragment when an event arrives,
 // highlights new calls, runs the clock, rotates the language line and shows a marker when
-// nothing (not even a keep-alive) arrived for 10 seconds.
+// nothing (not even a keep-alive) arrived for 10 seconds. After "Enable sound" (browsers
+// play nothing before a gesture) each call plays its announcement, one after another.
 'use strict';
 
 (() => {
@@ -59,10 +60,61 @@
     lastContact = Date.now();
   }
 
+  // Sound: the gong and the spoken call, rendered by the server as a WAV per call event.
+  const soundButton = document.getElementById('sound');
+  let audio = null;
+  let playing = Promise.resolve();
+
+  function enableSound() {
+    const Context = window.AudioContext || window.webkitAudioContext;
+    if (!Context) return;
+    audio = new Context();
+    audio.resume();
+    soundButton.hidden = true;
+    body.dataset.sound = 'on';
+  }
+
+  async function announce(eventId) {
+    const url = '/display/announcement/' + encodeURIComponent(eventId) +
+      (zone ? '?zone=' + encodeURIComponent(zone) : '');
+    try {
+      const response = await fetch(url, { credentials: 'same-origin' });
+      const data = response.status === 200 ? await response.arrayBuffer() : null;
+      // What the last announcement brought (the browser test reads it).
+      body.dataset.announcement = [response.status, response.headers.get('content-type'),
+        data ? data.byteLength : 0].join(' ');
+      if (!data || data.byteLength === 0) return;
+      const buffer = await audio.decodeAudioData(data);
+      await new Promise((resolve) => {
+        const source = audio.createBufferSource();
+        source.buffer = buffer;
+        source.connect(audio.destination);
+        source.onended = resolve;
+        source.start();
+      });
+    } catch (error) {
+      // A call that cannot be played is skipped; the board shows it anyway.
+    }
+  }
+
+  function onCall(message) {
+    if (audio === null) return;
+    let eventId = null;
+    try {
+      eventId = JSON.parse(message.data).id;
+    } catch (error) {
+      return;
+    }
+    playing = playing.then(() => announce(eventId));
+  }
+
+  if (soundButton) soundButton.addEventListener('click', enableSound);
+
   function connect() {
     source = new EventSource('/api/v1/events');
     source.addEventListener('open', () => { contact(); scheduleReload(); });
     source.addEventListener('keep-alive', contact);
+    source.addEventListener('ticket_called', onCall);
     for (const type of eventTypes) {
       source.addEventListener(type, () => { contact(); scheduleReload(); });
     }

@@ -1,0 +1,128 @@
+//! Tests of the phrase table: every building language has a valid phrase, scripts come out
+//! in the expected order.
+
+use super::*;
+
+/// The languages of the embedded sample building (the server's default config).
+fn building_languages() -> Vec<String> {
+    let text = include_str!("../../queue-server/src/config/building.toml");
+    let value: toml::Value = toml::from_str(text).expect("the building parses");
+    value["site"]["languages"]
+        .as_array()
+        .expect("a list of languages")
+        .iter()
+        .map(|l| l.as_str().expect("a code").to_owned())
+        .collect()
+}
+
+fn counter_3() -> Spoken {
+    Spoken {
+        number: "A-042".into(),
+        kind: DeskKind::Desk,
+        place_number: "3".into(),
+        floor: 0,
+    }
+}
+
+#[test]
+fn every_building_language_has_a_phrase_that_names_everything() {
+    let table = PhraseTable::embedded().expect("the embedded table is valid");
+    let languages = building_languages();
+    assert_eq!(languages.len(), 10);
+    for language in &languages {
+        let script = table
+            .script(language, &counter_3(), NumberReading::Words)
+            .unwrap_or_else(|e| panic!("{language}: {e}"));
+        let keys = script.keys();
+        for expected in ["letter.A", "place.desk", "floor.0", "phrase.0"] {
+            assert!(keys.contains(&expected), "{language}: {keys:?}");
+        }
+        assert!(
+            keys.contains(&"number.42") || keys.contains(&"digit.4"),
+            "{language}: {keys:?}"
+        );
+        let room = Spoken {
+            kind: DeskKind::Room,
+            place_number: "1.04".into(),
+            floor: 1,
+            ..counter_3()
+        };
+        let script = table
+            .script(language, &room, NumberReading::Words)
+            .expect("a script");
+        assert!(script.keys().contains(&"floor.1"), "{language}");
+        assert!(
+            !script.text().contains('{'),
+            "{language}: {}",
+            script.text()
+        );
+    }
+}
+
+#[test]
+fn only_pashto_and_tigrinya_await_native_review_and_read_digits() {
+    let table = PhraseTable::embedded().expect("valid");
+    let review: Vec<&str> = table
+        .languages()
+        .filter(|l| table.get(l).is_some_and(|p| p.review))
+        .collect();
+    assert_eq!(review, ["ps", "ti"]);
+    for language in ["ps", "ti"] {
+        let script = table
+            .script(language, &counter_3(), NumberReading::Words)
+            .expect("a script");
+        assert!(script.keys().contains(&"digit.4"), "{language}");
+    }
+}
+
+#[test]
+fn the_german_call_reads_as_the_issue_says() {
+    let table = PhraseTable::embedded().expect("valid");
+    let script = table
+        .script("de", &counter_3(), NumberReading::Words)
+        .expect("a script");
+    assert_eq!(
+        script.keys(),
+        [
+            "phrase.0",
+            "letter.A",
+            "number.42",
+            "phrase.1",
+            "place.desk",
+            "number.3",
+            "floor.0"
+        ]
+    );
+    assert_eq!(script.text(), "Nummer A 42 bitte zu Schalter 3 Erdgeschoss");
+    // The commas became pauses after "42" and "3".
+    assert_eq!(script.segments[2].pause_ms, COMMA_PAUSE_MS);
+    assert_eq!(script.segments[5].pause_ms, COMMA_PAUSE_MS);
+    assert_eq!(script.segments[6].pause_ms, 0);
+}
+
+#[test]
+fn arabic_is_vocalised_and_a_clip_pack_reads_digits() {
+    let table = PhraseTable::embedded().expect("valid");
+    let script = table
+        .script("ar", &counter_3(), NumberReading::Digits)
+        .expect("a script");
+    assert!(
+        script.text().starts_with("الرَّقْمُ A 4 2"),
+        "{}",
+        script.text()
+    );
+    assert!(script.text().contains("الشُّبَّاك"));
+}
+
+#[test]
+fn broken_tables_are_refused_with_the_language() {
+    let missing_floor = "[xx]\nphrase = \"{number} {place} {place_number}\"\ndesk = \"d\"\nroom = \"r\"\nfloors = { \"0\" = \"g\" }\nfloor_other = \"{n}\"\nnumbers = \"words\"\n";
+    let error = PhraseTable::parse(missing_floor).expect_err("refused");
+    assert!(error.to_string().contains("xx"), "{error}");
+    assert!(matches!(
+        PhraseTable::embedded()
+            .expect("valid")
+            .script("zz", &counter_3(), NumberReading::Words),
+        Err(PhraseError::UnknownLanguage(_))
+    ));
+}

@@ -413,6 +413,12 @@ mod tests {
         );
     }
 
+    /// A hash whose check takes about a second (t=60 instead of 2): long enough for a test
+    /// to see the check running even on a loaded machine.
+    fn slow_hash() -> String {
+        dummy_hash().replace(",t=2,", ",t=60,")
+    }
+
     /// Waits until every check is taken (a few seconds at most).
     async fn until_taken(checks: &PasswordChecks) {
         let taken = async {
@@ -429,11 +435,7 @@ mod tests {
     async fn checks_are_bounded_and_later_logins_are_told_busy() {
         let checks = Arc::new(PasswordChecks::new(1, Duration::from_millis(1)));
         let running = checks.clone();
-        let first = tokio::spawn(async move {
-            running
-                .verify("guess".into(), dummy_hash().to_owned())
-                .await
-        });
+        let first = tokio::spawn(async move { running.verify("guess".into(), slow_hash()).await });
         until_taken(&checks).await;
         let second = checks.verify("guess".into(), dummy_hash().to_owned()).await;
         assert!(matches!(second, Err(AppError::Busy)), "{second:?}");
@@ -446,11 +448,8 @@ mod tests {
     async fn an_abandoned_login_keeps_its_place_until_its_check_ends() {
         let checks = Arc::new(PasswordChecks::new(1, Duration::from_secs(5)));
         let running = checks.clone();
-        let abandoned = tokio::spawn(async move {
-            running
-                .verify("guess".into(), dummy_hash().to_owned())
-                .await
-        });
+        let abandoned =
+            tokio::spawn(async move { running.verify("guess".into(), slow_hash()).await });
         until_taken(&checks).await;
         abandoned.abort();
         assert!(abandoned.await.unwrap_err().is_cancelled());

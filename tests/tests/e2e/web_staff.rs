@@ -47,6 +47,20 @@ async fn text_of(browser: &Browser, css: &str) -> String {
     wait_for(browser, css).await.text().await.unwrap()
 }
 
+/// The text of `css` once it contains `needle` (the message line still shows the previous
+/// action's result until the next answer arrives); the last text seen when it never does.
+async fn text_with(browser: &Browser, css: &str, needle: &str) -> String {
+    let mut text = String::new();
+    for _ in 0..100 {
+        text = text_of(browser, css).await;
+        if text.contains(needle) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    text
+}
+
 /// Logs in through the form and sits down at `desk`; with `screenshots`, the login form and
 /// the desk choice are saved.
 async fn log_in_at(
@@ -123,7 +137,7 @@ async fn staff_call_and_transfer_show_on_the_visitors_status_page() {
         .send_keys("n")
         .await
         .unwrap();
-    let message = text_of(&desk, "#message:not([hidden])").await;
+    let message = text_with(&desk, "#message:not([hidden])", &ticket.number).await;
     assert!(message.contains(&ticket.number), "{message}");
     wait_for(&desk, ".current .ticket").await;
     desk.screenshot("staff-console-called").await;
@@ -153,7 +167,7 @@ async fn staff_call_and_transfer_show_on_the_visitors_status_page() {
     )
     .await;
     click(&desk, ".transfer button[type=submit]").await;
-    let message = text_of(&desk, "#message:not([hidden])").await;
+    let message = text_with(&desk, "#message:not([hidden])", "weitergeleitet").await;
     assert!(message.contains("weitergeleitet"), "{message}");
 
     phone

@@ -21,12 +21,18 @@ if [ ! -x "$venv/bin/st" ]; then
 fi
 [ -n "${NO_BUILD:-}" ] || cargo build --release -p lotse-queue-server
 rm -rf "$out"; mkdir -p "$out"
-"$target/release/queue-server" serve --demo --always-open --db "$out/lotse.db" \
-    --listen "127.0.0.1:$port" > "$out/server.log" 2>&1 &
-server=$!
-trap 'kill "$server" 2>/dev/null || true' EXIT
 base="http://127.0.0.1:$port"
-for _ in $(seq 100); do curl -sf "$base/healthz" >/dev/null && break; sleep 0.1; done
+server=""
+trap 'kill "$server" 2>/dev/null || true' EXIT
+# Each run gets a fresh server and database: the kiosk run's failed logins would otherwise
+# lock the address out of the staff login (20 failures lock an address).
+start_server() {
+    if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; fi
+    "$target/release/queue-server" serve --demo --always-open --db "$out/$1.db" \
+        --listen "127.0.0.1:$port" > "$out/$1-server.log" 2>&1 &
+    server=$!
+    for _ in $(seq 100); do curl -sf "$base/healthz" >/dev/null && break; sleep 0.1; done
+}
 
 run() {
     local name="$1"; shift
@@ -39,7 +45,10 @@ run() {
     set -e
 }
 
+start_server kiosk
 run kiosk -H "Authorization: Bearer demo-kiosk-token"
+
+start_server staff
 
 login="$(curl -sf -D "$out/login.headers" -H 'Content-Type: application/json' \
     -d '{"name":"staff","password":"lotse-demo-staff"}' "$base/api/v1/session")"
@@ -51,5 +60,5 @@ run staff -H "Cookie: $cookie" -H "X-CSRF-Token: $csrf" \
 for name in kiosk staff; do
     echo "== $name: $(grep -h -E '^ +[0-9]+ generated' "$out/$name.log" | tr -s ' ')"
     echo "   5xx answers among the failures: $(grep -c -E '^\[5[0-9]{2}\]' "$out/$name.log" || true)"
+    echo "   ERROR lines in the server log: $(grep -c 'ERROR' "$out/$name-server.log" || true)"
 done
-echo "== ERROR lines in the server log: $(grep -c 'ERROR' "$out/server.log" || true)"

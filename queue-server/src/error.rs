@@ -25,7 +25,7 @@ pub enum AppError {
     Unauthenticated,
     #[error("wrong name or password")]
     InvalidCredentials,
-    #[error("too many failed logins; wait a minute")]
+    #[error("too many failed attempts; wait a minute")]
     TooManyAttempts,
     #[error("not allowed for this account or device")]
     Forbidden,

@@ -8,7 +8,7 @@ mod support;
 use std::sync::Arc;
 
 use axum::body::Body;
-use axum::http::{Request, StatusCode};
+use axum::http::{Request, StatusCode, header};
 use chrono::{TimeZone, Utc};
 use lotse_queue_server::api::{AppState, app};
 use lotse_queue_server::config::Config;
@@ -209,6 +209,33 @@ async fn a_query_or_path_that_does_not_parse_is_a_json_error() {
     assert_eq!(body["error"], "method_not_allowed");
 }
 
+/// Found by schemathesis: the JSON error of a wrong method lost axum's `Allow` header.
+#[tokio::test]
+async fn a_wrong_method_names_the_allowed_ones() {
+    let state = support::always_open_state();
+    for (method, uri, allowed) in [
+        ("TRACE", "/api/v1/config", "GET"),
+        ("DELETE", "/api/v1/tickets", "POST"),
+        ("PATCH", "/healthz", "GET"),
+    ] {
+        let request = Request::builder()
+            .method(method)
+            .uri(uri)
+            .body(Body::empty())
+            .unwrap();
+        let response = app(state.clone()).oneshot(request).await.unwrap();
+        assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED, "{uri}");
+        let allow = response
+            .headers()
+            .get(header::ALLOW)
+            .unwrap_or_else(|| panic!("{method} {uri}: no Allow header"))
+            .to_str()
+            .unwrap();
+        assert!(allow.contains(allowed), "{method} {uri}: Allow: {allow}");
+        assert_eq!(response.headers()[header::CONTENT_TYPE], "application/json");
+    }
+}
+
 #[tokio::test]
 async fn openapi_lists_the_statuses_operations_return() {
     let (_, document) = get("/api/v1/openapi.json").await;
@@ -251,6 +278,23 @@ async fn openapi_lists_the_statuses_operations_return() {
         &["204", "400", "401", "403", "422", "429", "503"],
     );
     check("/api/v1/events", "get", &["200", "401", "503"]);
+    // Found by schemathesis: a transfer with no current ticket is 409, an unknown outcome
+    // 422, a kiosk trying too many codes gets 429.
+    check(
+        "/api/v1/desks/{desk}/transfer",
+        "post",
+        &["200", "409", "422"],
+    );
+    check(
+        "/api/v1/desks/{desk}/finish",
+        "post",
+        &["200", "409", "422"],
+    );
+    check(
+        "/api/v1/checkins",
+        "post",
+        &["201", "401", "404", "409", "429"],
+    );
     let tickets = statuses("/api/v1/tickets/{token}", "get");
     assert!(
         !tickets.contains(&"401".to_owned()),

@@ -135,26 +135,68 @@ async fn connect_and_read(
             Ok(Some(Ok(message))) => message,
         };
         received = true;
-        let item = if message.event == KEEP_ALIVE_EVENT {
-            StreamItem::KeepAlive
-        } else {
-            match serde_json::from_str::<Event>(&message.data) {
-                Ok(event) => {
-                    *last_event_id = Some(event.id);
-                    StreamItem::Event(event)
+        let item = match read_message(&message.event, &message.data, &message.id) {
+            Message::KeepAlive => StreamItem::KeepAlive,
+            Message::Event(event) => {
+                *last_event_id = Some(event.id);
+                StreamItem::Event(event)
+            }
+            Message::Skipped { id } => {
+                if id.is_some() {
+                    *last_event_id = id;
                 }
-                Err(error) => {
-                    // An event of a newer server version: skip it but keep its id.
-                    tracing::warn!(%error, name = %message.event, "skipping undecodable event");
-                    if let Ok(id) = message.id.parse() {
-                        *last_event_id = Some(id);
-                    }
-                    continue;
-                }
+                continue;
             }
         };
         if sender.send(item).await.is_err() {
             return Ok(ReadEnd::ReceiverGone);
         }
+    }
+}
+
+/// What one SSE message means to a subscriber.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Message {
+    KeepAlive,
+    Event(Event),
+    /// An event this client cannot decode (of a newer server version): skipped, but its id
+    /// (when it has a numeric one) still counts for resuming.
+    Skipped {
+        id: Option<i64>,
+    },
+}
+
+/// Reads one SSE message from its `event` name, `data` and `id` fields. Pure: whatever the
+/// server sends, this decides without failing.
+pub fn read_message(name: &str, data: &str, id: &str) -> Message {
+    if name == KEEP_ALIVE_EVENT {
+        return Message::KeepAlive;
+    }
+    match serde_json::from_str::<Event>(data) {
+        Ok(event) => Message::Event(event),
+        Err(error) => {
+            tracing::warn!(%error, %name, "skipping undecodable event");
+            Message::Skipped {
+                id: id.parse().ok(),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_are_read_without_failing() {
+        assert_eq!(read_message(KEEP_ALIVE_EVENT, "", ""), Message::KeepAlive);
+        assert_eq!(
+            read_message("future-change", "{\"id\": 7, \"what\": 1}", "7"),
+            Message::Skipped { id: Some(7) }
+        );
+        assert_eq!(
+            read_message("", "not json", "x"),
+            Message::Skipped { id: None }
+        );
     }
 }

@@ -124,7 +124,8 @@ pub async fn start(
 
 #[utoipa::path(post, path = "/api/v1/desks/{desk}/finish", tag = "desks",
     params(("desk" = String, Path)), request_body = Finish,
-    responses((status = 200, body = DeskTicket), (status = 409, body = ApiErrorBody)))]
+    responses((status = 200, body = DeskTicket), (status = 409, body = ApiErrorBody),
+        (status = 422, body = ApiErrorBody, description = "unknown outcome")))]
 pub async fn finish(
     State(state): State<AppState>,
     caller: Caller,
@@ -174,7 +175,8 @@ pub async fn resume(
 
 #[utoipa::path(post, path = "/api/v1/desks/{desk}/transfer", tag = "desks",
     params(("desk" = String, Path)), request_body = Transfer,
-    responses((status = 200, body = DeskTicket), (status = 422, body = ApiErrorBody)))]
+    responses((status = 200, body = DeskTicket), (status = 409, body = ApiErrorBody),
+        (status = 422, body = ApiErrorBody)))]
 pub async fn transfer(
     State(state): State<AppState>,
     caller: Caller,

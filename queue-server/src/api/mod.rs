@@ -197,7 +197,17 @@ async fn json_errors(response: Response) -> Response {
         .unwrap_or_default();
     let text = String::from_utf8_lossy(&bytes).trim().to_owned();
     match AppError::from_rejection(status, text) {
-        Some(error) => error.into_response(),
+        Some(error) => {
+            let mut answer = error.into_response();
+            // A 405 must still name the methods that are allowed (RFC 9110, found by
+            // schemathesis).
+            if let Some(allow) = parts.headers.get(axum::http::header::ALLOW) {
+                answer
+                    .headers_mut()
+                    .insert(axum::http::header::ALLOW, allow.clone());
+            }
+            answer
+        }
         None => Response::from_parts(parts, axum::body::Body::from(bytes)),
     }
 }

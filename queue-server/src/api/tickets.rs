@@ -136,6 +136,8 @@ pub async fn status(
         (status = 404, body = ApiErrorBody, description = "unknown_appointment"),
         (status = 409, body = ApiErrorBody,
             description = "appointment_too_early, appointment_expired"),
+        (status = 429, body = ApiErrorBody,
+            description = "too_many_attempts: too many unknown codes from this device"),
     ))]
 pub async fn check_in(
     State(state): State<AppState>,

@@ -3,11 +3,11 @@
 //! logged once and otherwise ignored: a silent board is still a board.
 
 use std::cell::Cell;
-use std::io::Write;
-use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
+
+use lotse_voices::{CommandPlayer, Player};
 
 /// Calls arriving together (a replay after a reconnect) ring once.
 const MIN_GAP: Duration = Duration::from_millis(1500);
@@ -43,15 +43,15 @@ impl Gong {
             return;
         }
         self.last.set(Some(now));
-        let Some((program, arguments)) = self.command.split_first() else {
+        let Some(program) = self.command.first().cloned() else {
             return;
         };
-        let (program, arguments) = (program.clone(), arguments.to_vec());
+        let mut player = CommandPlayer::new(self.command.clone());
         let (sound, warned) = (self.sound.clone(), self.warned.clone());
         let spawned = std::thread::Builder::new()
             .name("lotse-gong".into())
             .spawn(move || {
-                if let Err(error) = play(&program, &arguments, &sound)
+                if let Err(error) = player.play(&sound)
                     && !warned.swap(true, Ordering::Relaxed)
                 {
                     tracing::warn!(%error, %program, "cannot play the gong (no audio?)");
@@ -60,27 +60,6 @@ impl Gong {
         if let Err(error) = spawned {
             tracing::warn!(%error, "cannot start the gong thread");
         }
-    }
-}
-
-fn play(program: &str, arguments: &[String], sound: &[u8]) -> std::io::Result<()> {
-    let mut child = Command::new(program)
-        .args(arguments)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()?;
-    if let Some(mut stdin) = child.stdin.take() {
-        stdin.write_all(sound)?;
-    }
-    let output = child.wait_with_output()?;
-    if output.status.success() {
-        Ok(())
-    } else {
-        Err(std::io::Error::other(format!(
-            "{program} failed: {}",
-            String::from_utf8_lossy(&output.stderr).trim()
-        )))
     }
 }
 

@@ -40,10 +40,6 @@ impl DeviceKind {
     pub fn as_str(self) -> &'static str {
         self.into()
     }
-
-    pub fn parse(text: &str) -> Option<DeviceKind> {
-        text.parse().ok()
-    }
 }
 
 /// An authenticated caller.

@@ -7,30 +7,12 @@
 mod support;
 
 use chrono::Duration;
-use lotse_protocol::Channel;
 use lotse_queue_server::api::AppState;
 use lotse_queue_server::commands::desk::{self, Actor, DeskRequest};
-use lotse_queue_server::commands::issue::{NewTicket, issue};
 use lotse_queue_server::storage::{desks, retention};
 
 async fn walk_in(state: &AppState) -> String {
-    let (config, now) = (state.config.clone(), state.now());
-    state
-        .store
-        .run(move |c| {
-            let services = ["address-change".to_owned()];
-            let new = NewTicket {
-                services: &services,
-                language: "de",
-                channel: Channel::WalkIn,
-                priority: false,
-                appointment_at: None,
-                idempotency: None,
-            };
-            Ok(issue(c, &config, now, new)?.number)
-        })
-        .await
-        .unwrap()
+    support::walk_in(state, "address-change", "de").await.0
 }
 
 async fn at_desk(state: &AppState, request: DeskRequest) -> Option<String> {

@@ -8,37 +8,14 @@ mod support;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use chrono::{DateTime, Duration, Utc};
-use lotse_protocol::Channel;
 use lotse_queue_server::api::{AppState, app};
-use lotse_queue_server::commands::issue::{NewTicket, issue};
 use lotse_queue_server::storage::events;
 use tower::ServiceExt;
 
 use support::state_with_clock;
 
 async fn issue_walk_in(state: &AppState) -> String {
-    let (config, now) = (state.config.clone(), state.now());
-    state
-        .store
-        .run(move |c| {
-            let services = ["payment-card".to_owned()];
-            let new = NewTicket {
-                services: &services,
-                language: "ar",
-                channel: Channel::WalkIn,
-                priority: false,
-                appointment_at: None,
-                idempotency: None,
-            };
-            let id = issue(c, &config, now, new)?.id;
-            Ok(
-                c.query_row("SELECT token FROM tickets WHERE id = ?1", [id], |r| {
-                    r.get(0)
-                })?,
-            )
-        })
-        .await
-        .unwrap()
+    support::walk_in(state, "payment-card", "ar").await.1
 }
 
 async fn status(state: &AppState, path: &str) -> StatusCode {

@@ -29,10 +29,6 @@ impl Role {
     pub fn as_str(self) -> &'static str {
         self.into()
     }
-
-    pub fn parse(text: &str) -> Option<Role> {
-        text.parse().ok()
-    }
 }
 
 /// `POST /api/v1/session`.

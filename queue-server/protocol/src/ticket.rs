@@ -20,10 +20,6 @@ impl Channel {
     pub fn as_str(self) -> &'static str {
         self.into()
     }
-
-    pub fn parse(text: &str) -> Option<Channel> {
-        text.parse().ok()
-    }
 }
 
 /// Where a stop of a visit stands.
@@ -58,10 +54,6 @@ impl StopStatus {
     /// The stored and wire name (one conversion: strum, in step with serde).
     pub fn as_str(self) -> &'static str {
         self.into()
-    }
-
-    pub fn parse(text: &str) -> Option<StopStatus> {
-        text.parse().ok()
     }
 
     /// Called or being served: the stop occupies a desk.
@@ -164,12 +156,12 @@ mod stored_names {
         for status in StopStatus::iter() {
             let json = serde_json::to_string(&status).expect("serialises");
             assert_eq!(json, format!("\"{}\"", status.as_str()));
-            assert_eq!(StopStatus::parse(status.as_str()), Some(status));
+            assert_eq!(status.as_str().parse::<StopStatus>().ok(), Some(status));
         }
         for channel in Channel::iter() {
             let json = serde_json::to_string(&channel).expect("serialises");
             assert_eq!(json, format!("\"{}\"", channel.as_str()));
         }
-        assert_eq!(StopStatus::parse("Waiting"), None);
+        assert!("Waiting".parse::<StopStatus>().is_err());
     }
 }

@@ -372,7 +372,7 @@ pub async fn add_user(State(state): State<AppState>, page: StaffPage, body: Byte
         let role = form
             .role
             .as_deref()
-            .and_then(Role::parse)
+            .and_then(|role| role.parse::<Role>().ok())
             .ok_or_else(|| AppError::InvalidInput("unknown role".into()).into_response())?;
         if let Some(unknown) = agencies
             .iter()
@@ -513,7 +513,11 @@ pub async fn add_device(
     page: StaffPage,
     Form(form): Form<DeviceForm>,
 ) -> Response {
-    let Some(kind) = form.kind.as_deref().and_then(DeviceKind::parse) else {
+    let Some(kind) = form
+        .kind
+        .as_deref()
+        .and_then(|kind| kind.parse::<DeviceKind>().ok())
+    else {
         return AppError::InvalidInput("unknown device kind".into()).into_response();
     };
     let name = match account_name(&form.name.unwrap_or_default()) {

@@ -104,3 +104,36 @@ pub async fn login(state: &AppState, name: &str) -> (String, String) {
     let session: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
     (cookie, session["csrf_token"].as_str().unwrap().to_owned())
 }
+
+/// A walk-in ticket for `service` in `language`, issued at the state's time; returns its
+/// number and status-page token.
+pub async fn walk_in(
+    state: &AppState,
+    service: &'static str,
+    language: &'static str,
+) -> (String, String) {
+    use lotse_queue_server::commands::issue::{NewTicket, issue};
+    let (config, now) = (state.config.clone(), state.now());
+    state
+        .store
+        .run(move |c| {
+            let services = [service.to_owned()];
+            let new = NewTicket {
+                services: &services,
+                language,
+                channel: lotse_protocol::Channel::WalkIn,
+                priority: false,
+                appointment_at: None,
+                idempotency: None,
+            };
+            let issued = issue(c, &config, now, new)?;
+            let token = c.query_row(
+                "SELECT token FROM tickets WHERE id = ?1",
+                [issued.id],
+                |r| r.get(0),
+            )?;
+            Ok((issued.number, token))
+        })
+        .await
+        .unwrap()
+}

@@ -14,6 +14,7 @@ pub mod net;
 pub mod routing;
 pub mod storage;
 pub mod throttle;
+pub mod waiting_line;
 pub mod web;
 
 use std::future::Future;

@@ -77,6 +77,24 @@ pub fn rss_kib(pid: u32) -> u64 {
         .unwrap_or(0)
 }
 
+/// The processor time process `pid` used so far, all its threads, user and system (Linux;
+/// zero when unknown). Steady under other load, unlike wall-clock throughput.
+pub fn cpu_time(pid: u32) -> std::time::Duration {
+    // Fields 14 and 15 of /proc/PID/stat, counted after the command name in parentheses.
+    let ticks: u64 = std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .ok()
+        .and_then(|stat| {
+            let after_name = stat.rsplit_once(')')?.1;
+            let fields: Vec<&str> = after_name.split_whitespace().collect();
+            let user: u64 = fields.get(11)?.parse().ok()?;
+            let system: u64 = fields.get(12)?.parse().ok()?;
+            Some(user + system)
+        })
+        .unwrap_or(0);
+    // The kernel reports in USER_HZ, 100 on every Linux platform we run on.
+    std::time::Duration::from_millis(ticks * 10)
+}
+
 /// A queue-server program started by a benchmark; killed when dropped.
 pub struct ServerProcess {
     /// `http://127.0.0.1:PORT`

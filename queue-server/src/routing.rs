@@ -117,6 +117,11 @@ pub fn choose_next(candidates: &[Candidate], now: DateTime<Utc>) -> Option<Choic
         })
 }
 
+/// Whether `a` would be called before `b` (both waiting for the same desk).
+pub fn called_before(a: &Candidate, b: &Candidate, now: DateTime<Utc>) -> bool {
+    Ranked::new(a, now).cmp(&Ranked::new(b, now)) == Ordering::Less
+}
+
 /// How many of `candidates` would be called before the stop `stop_id`.
 pub fn people_ahead(candidates: &[Candidate], stop_id: i64, now: DateTime<Utc>) -> Option<u32> {
     let target = candidates.iter().find(|c| c.stop_id == stop_id)?;

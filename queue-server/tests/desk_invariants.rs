@@ -1,6 +1,7 @@
 //! Property test of the desk actions on a real (in-memory) SQLite database: whatever staff
 //! do, in any order, no ticket is at two desks, no desk has two tickets, no action fails with
-//! a storage error, and desks that keep calling and finishing empty every line.
+//! a storage error, the waiting lines kept in memory count the people ahead exactly as the
+//! routing does from the database, and desks that keep calling and finishing empty every line.
 
 #![allow(clippy::unwrap_used)] // Tests may panic on unexpected errors.
 
@@ -13,8 +14,10 @@ use lotse_queue_server::commands::{
 };
 use lotse_queue_server::config::Config;
 use lotse_queue_server::domain::DomainError;
+use lotse_queue_server::domain::issuing::day_of;
 use lotse_queue_server::error::AppError;
-use lotse_queue_server::storage::{desks, prepare};
+use lotse_queue_server::routing;
+use lotse_queue_server::storage::{WaitingLines, desks, prepare, tickets};
 use proptest::prelude::*;
 use rusqlite::Connection;
 
@@ -167,6 +170,30 @@ fn waiting_or_at_desk(connection: &Connection) -> i64 {
         .unwrap()
 }
 
+/// Every waiting stop's people ahead, from the lines in memory and from the database.
+fn lines_agree(
+    connection: &Connection,
+    config: &Config,
+    lines: &WaitingLines,
+    now: DateTime<Utc>,
+) -> Result<(), TestCaseError> {
+    let waiting = tickets::waiting_candidates(connection, config, now, None).unwrap();
+    prop_assert_eq!(lines.waiting(), waiting.len());
+    let day = day_of(config, now);
+    for (stop, service) in &waiting {
+        let line: Vec<_> = waiting
+            .iter()
+            .filter(|(_, s)| s == service)
+            .map(|(c, _)| c.clone())
+            .collect();
+        let expected = routing::people_ahead(&line, stop.stop_id, now);
+        let target = config.target_wait_minutes(service);
+        let counted = lines.people_ahead(&day, service, stop.stop_id, target, now);
+        prop_assert_eq!(counted, expected, "stop {} of {}", stop.stop_id, service);
+    }
+    Ok(())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(64))]
 
@@ -177,14 +204,19 @@ proptest! {
         let config = Config::embedded().unwrap();
         let mut connection = Connection::open_in_memory().unwrap();
         prepare(&mut connection).unwrap();
+        // As the storage thread keeps them: watched, brought up to date after each commit.
+        let lines = WaitingLines::load(&connection).unwrap();
+        let touched = WaitingLines::watch(&connection);
         let mut now = start();
         for (op, minutes) in &ops {
             now += Duration::minutes(*minutes);
             let transaction = connection.transaction().unwrap();
             acceptable(apply(&transaction, &config, now, op))?;
             transaction.commit().unwrap();
+            lines.catch_up(&connection, &touched);
             let problems = desks::invariant_violations(&connection).unwrap();
             prop_assert!(problems.is_empty(), "after {op:?}: {problems:?}");
+            lines_agree(&connection, &config, &lines, now)?;
         }
         // Desks that keep finishing and calling empty every line they serve.
         let mut rounds = 0;

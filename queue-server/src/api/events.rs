@@ -5,16 +5,19 @@
 
 use std::collections::{HashMap, VecDeque};
 use std::convert::Infallible;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, LazyLock, Mutex, PoisonError};
 use std::time::Duration;
 
+use axum::body::{Body, Bytes};
 use axum::extract::State;
-use axum::http::HeaderMap;
-use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
-use futures::Stream;
+use axum::http::{HeaderMap, header};
+use axum::response::{IntoResponse, Response};
+use bytes::BytesMut;
 use lotse_protocol::event_stream::KEEP_ALIVE_EVENT;
 use tokio::sync::Notify;
-use tokio::sync::broadcast::error::RecvError;
+use tokio::sync::broadcast::Receiver;
+use tokio::sync::broadcast::error::{RecvError, TryRecvError};
+use tokio::time::Instant;
 
 use super::AppState;
 use super::extract::credential_key;
@@ -33,12 +36,12 @@ const REPLACED_RETRY: Duration = Duration::from_secs(60);
     params(("Last-Event-ID" = Option<i64>, Header, description = "resume after this event")),
     responses((status = 200, content_type = "text/event-stream", body = lotse_protocol::Event,
         description = "one SSE message per event: `id`, `event` = type, `data` = the event as JSON; \
-                       `keep-alive` events every 5 s")))]
+                       `keep-alive` events after 5 s without a message")))]
 pub async fn stream(
     State(state): State<AppState>,
     _caller: Caller,
     headers: HeaderMap,
-) -> Result<Sse<impl Stream<Item = Result<SseEvent, Infallible>>>, AppError> {
+) -> Result<Response, AppError> {
     let resume_after = headers
         .get("last-event-id")
         .and_then(|v| v.to_str().ok())
@@ -55,6 +58,11 @@ pub async fn stream(
         .streams
         .open(credential_key(&headers).unwrap_or_default());
     let stream = async_stream::stream! {
+        // Reset only when it fires, not for every message (a timer reset per message and
+        // subscriber costs a lock on the runtime's timer wheel each time).
+        let keep_alive = tokio::time::sleep(KEEP_ALIVE_INTERVAL);
+        tokio::pin!(keep_alive);
+        let mut last_sent = Instant::now();
         loop {
             // Catch up from the database until it has nothing newer.
             loop {
@@ -66,49 +74,126 @@ pub async fn stream(
                     Ok(batch) => batch,
                     Err(_) => return,
                 };
-                if batch.is_empty() {
-                    break;
-                }
+                let Some(newest) = batch.last() else { break };
+                last = newest.id;
+                let mut chunk = BytesMut::new();
                 for event in batch {
-                    last = event.id;
-                    yield Ok(sse_event(&Published::new(event)));
+                    chunk.extend_from_slice(wire(&Published::new(event)));
                 }
+                last_sent = Instant::now();
+                yield Ok::<_, Infallible>(chunk.freeze());
             }
-            // Then follow the live channel.
+            // Then follow the live channel: everything already waiting goes out as one chunk.
             loop {
-                tokio::select! {
-                    received = live.recv() => match received {
-                        Ok(published) if published.event.id <= last => {}
-                        Ok(published) if published.event.id == last + 1 => {
-                            last = published.event.id;
-                            yield Ok(sse_event(&published));
+                let received = tokio::select! {
+                    received = live.recv() => received,
+                    () = &mut keep_alive => {
+                        let silent = last_sent.elapsed();
+                        if silent >= KEEP_ALIVE_INTERVAL {
+                            last_sent = Instant::now();
+                            keep_alive.as_mut().reset(last_sent + KEEP_ALIVE_INTERVAL);
+                            yield Ok(KEEP_ALIVE_MESSAGE.clone());
+                        } else {
+                            keep_alive.as_mut().reset(last_sent + KEEP_ALIVE_INTERVAL);
                         }
-                        // A gap or a lag: go back to the database.
-                        Ok(_) | Err(RecvError::Lagged(_)) => break,
-                        Err(RecvError::Closed) => return,
-                    },
+                        continue;
+                    }
                     _ = stopped(&mut shutdown) => return,
                     () = slot.replaced() => {
-                        yield Ok(SseEvent::default()
-                            .retry(REPLACED_RETRY)
-                            .comment("a newer stream of the same token replaced this one"));
+                        yield Ok(Bytes::from(format!(
+                            "retry: {}\n: a newer stream of the same token replaced this one\n\n",
+                            REPLACED_RETRY.as_millis()
+                        )));
                         return;
                     }
+                };
+                let mut chunk = BytesMut::new();
+                let next = follow(&mut last, received, &mut chunk);
+                let next = if next == Next::More { drain(&mut live, &mut last, &mut chunk) } else { next };
+                if !chunk.is_empty() {
+                    last_sent = Instant::now();
+                    yield Ok(chunk.freeze());
+                }
+                match next {
+                    Next::More => {}
+                    Next::CatchUp => break,
+                    Next::Closed => return,
                 }
             }
         }
     };
-    let keep_alive = KeepAlive::new()
-        .interval(KEEP_ALIVE_INTERVAL)
-        .event(SseEvent::default().event(KEEP_ALIVE_EVENT).data("{}"));
-    Ok(Sse::new(stream).keep_alive(keep_alive))
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/event-stream"),
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
+        Body::from_stream(stream),
+    )
+        .into_response())
 }
 
-fn sse_event(published: &Published) -> SseEvent {
-    SseEvent::default()
-        .id(published.event.id.to_string())
-        .event(published.event.change.name())
-        .data(&published.json)
+/// The SSE message of a published event, made once for all subscribers.
+fn wire(published: &Published) -> &Bytes {
+    published.wire.get_or_init(|| {
+        Bytes::from(format!(
+            "id: {}\nevent: {}\ndata: {}\n\n",
+            published.event.id,
+            published.event.change.name(),
+            published.json
+        ))
+    })
+}
+
+/// What a stream sends after `KEEP_ALIVE_INTERVAL` without a message.
+static KEEP_ALIVE_MESSAGE: LazyLock<Bytes> =
+    LazyLock::new(|| Bytes::from(format!("event: {KEEP_ALIVE_EVENT}\ndata: {{}}\n\n")));
+
+/// Most bytes sent as one chunk when many events are waiting.
+const MAX_CHUNK: usize = 64 * 1024;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Next {
+    /// Keep following the live channel.
+    More,
+    /// A gap or a lag: read what was missed from the database.
+    CatchUp,
+    /// The server is going away.
+    Closed,
+}
+
+/// Adds one received event to `chunk` when it is the next one.
+fn follow(
+    last: &mut i64,
+    received: Result<Arc<Published>, RecvError>,
+    chunk: &mut BytesMut,
+) -> Next {
+    match received {
+        Ok(published) if published.event.id <= *last => Next::More,
+        Ok(published) if published.event.id == *last + 1 => {
+            *last = published.event.id;
+            chunk.extend_from_slice(wire(&published));
+            Next::More
+        }
+        Ok(_) | Err(RecvError::Lagged(_)) => Next::CatchUp,
+        Err(RecvError::Closed) => Next::Closed,
+    }
+}
+
+/// Adds every event already waiting in the live channel to `chunk` (up to `MAX_CHUNK`).
+fn drain(live: &mut Receiver<Arc<Published>>, last: &mut i64, chunk: &mut BytesMut) -> Next {
+    while chunk.len() < MAX_CHUNK {
+        let received = match live.try_recv() {
+            Ok(published) => Ok(published),
+            Err(TryRecvError::Empty) => return Next::More,
+            Err(TryRecvError::Lagged(n)) => Err(RecvError::Lagged(n)),
+            Err(TryRecvError::Closed) => Err(RecvError::Closed),
+        };
+        let next = follow(last, received, chunk);
+        if next != Next::More {
+            return next;
+        }
+    }
+    Next::More
 }
 
 /// Completes when the server starts shutting down.

@@ -9,7 +9,7 @@ pub mod extract;
 pub mod openapi;
 pub mod password;
 pub mod session;
-mod tickets;
+pub mod tickets;
 
 use std::sync::Arc;
 

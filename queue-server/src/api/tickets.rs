@@ -112,20 +112,7 @@ pub async fn status(
     State(state): State<AppState>,
     Path(token): Path<String>,
 ) -> Result<Json<Ticket>, AppError> {
-    if token.len() > 64 {
-        return Err(DomainError::TicketNotFound.into());
-    }
-    let now = state.now();
-    let config = state.config.clone();
-    let ticket = state
-        .store
-        .read(move |connection| {
-            let day = day_of(&config, now);
-            let id = tickets::id_by_token(connection, &token, &day)?;
-            let id = id.ok_or(DomainError::TicketNotFound)?;
-            issue::view(connection, &config, now, id)
-        })
-        .await?;
+    let ticket = visitor_view(&state, token).await?;
     Ok(Json(ticket))
 }
 
@@ -192,10 +179,28 @@ async fn check_in_code(
 
 /// The visitor's view of a ticket just written, read on a reader after the commit.
 async fn read_view(state: &AppState, id: i64, now: DateTime<Utc>) -> Result<Ticket, AppError> {
-    let config = state.config.clone();
+    let (config, lines) = (state.config.clone(), state.store.lines());
     state
         .store
-        .read(move |connection| issue::view(connection, &config, now, id))
+        .read(move |connection| issue::view(connection, &config, &lines, now, id))
+        .await
+}
+
+/// The visitor's view of today's ticket with this status-page token (the API's and the
+/// status page's).
+pub async fn visitor_view(state: &AppState, token: String) -> Result<Ticket, AppError> {
+    if token.is_empty() || token.len() > 64 {
+        return Err(DomainError::TicketNotFound.into());
+    }
+    let (now, config, lines) = (state.now(), state.config.clone(), state.store.lines());
+    state
+        .store
+        .read(move |connection| {
+            let day = day_of(&config, now);
+            let id = tickets::id_by_token(connection, &token, &day)?;
+            let id = id.ok_or(DomainError::TicketNotFound)?;
+            issue::view(connection, &config, &lines, now, id)
+        })
         .await
 }
 

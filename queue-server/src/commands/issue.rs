@@ -10,7 +10,7 @@ use crate::domain::issuing::{self, day_of};
 use crate::domain::{AuditAction, DomainError};
 use crate::error::AppError;
 use crate::storage::tickets::{self, TicketRow};
-use crate::storage::{audit, events};
+use crate::storage::{WaitingLines, audit, events};
 
 /// Everything needed to issue a ticket.
 pub struct NewTicket<'a> {
@@ -121,8 +121,9 @@ pub fn issue_ticket(
 pub fn view(
     connection: &Connection,
     config: &Config,
+    lines: &WaitingLines,
     now: DateTime<Utc>,
     id: i64,
 ) -> Result<Ticket, AppError> {
-    Ok(tickets::view(connection, config, now, id)?.ok_or(DomainError::TicketNotFound)?)
+    Ok(tickets::view(connection, config, lines, now, id)?.ok_or(DomainError::TicketNotFound)?)
 }

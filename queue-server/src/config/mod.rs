@@ -158,6 +158,12 @@ impl Config {
         self.building.service(id)
     }
 
+    /// The target wait of a service; for a stop of a service no longer in the building, the
+    /// usual 30 minutes, so it still takes its turn.
+    pub fn target_wait_minutes(&self, service: &str) -> u32 {
+        self.service(service).map_or(30, |s| s.target_wait_minutes)
+    }
+
     /// Whether a service is inside its opening hours at `now`.
     pub fn is_open(&self, service: &str, now: DateTime<Utc>) -> bool {
         match self.schedules.get(service) {

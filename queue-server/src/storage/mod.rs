@@ -15,7 +15,9 @@ pub use error::StorageError;
 pub mod events;
 mod schema;
 pub use schema::prepare;
+mod lines;
 mod readers;
+pub use lines::WaitingLines;
 pub use readers::READERS;
 pub mod retention;
 pub mod tickets;
@@ -34,17 +36,23 @@ use tokio::sync::{broadcast, oneshot};
 use crate::error::AppError;
 
 /// A committed event as the live streams send it: serialised once here, not once for each
-/// of thousands of subscribers.
+/// of thousands of subscribers. `wire` holds the message in the streams' format, made by the
+/// first subscriber that sends it (the format is the API's business, not storage's).
 #[derive(Debug)]
 pub struct Published {
     pub event: Event,
     pub json: String,
+    pub wire: std::sync::OnceLock<axum::body::Bytes>,
 }
 
 impl Published {
     pub fn new(event: Event) -> Published {
         let json = serde_json::to_string(&event).unwrap_or_else(|_| "{}".to_owned());
-        Published { event, json }
+        Published {
+            event,
+            json,
+            wire: std::sync::OnceLock::new(),
+        }
     }
 }
 
@@ -87,6 +95,8 @@ pub struct Store {
     events: broadcast::Sender<Arc<Published>>,
     /// Read-only connections; none for an in-memory database (the writer serves reads).
     readers: Option<Arc<readers::Readers>>,
+    /// The waiting lines, kept in step by the writer.
+    lines: Arc<WaitingLines>,
     /// Set when a write failed for want of space, cleared by the next write that commits.
     full: Arc<AtomicBool>,
 }
@@ -115,13 +125,21 @@ impl Store {
         let (jobs, receiver) = mpsc::channel::<Job>();
         let (events, _) = broadcast::channel(4096);
         let broadcaster = events.clone();
+        let lines = Arc::new(WaitingLines::load(&connection)?);
+        let writer = Writer {
+            touched: WaitingLines::watch(&connection),
+            connection,
+            events: broadcaster,
+            lines: Arc::clone(&lines),
+        };
         std::thread::Builder::new()
             .name("lotse-storage".into())
-            .spawn(move || writer_loop(connection, receiver, broadcaster, last_event))?;
+            .spawn(move || writer_loop(writer, receiver, last_event))?;
         Ok(Store {
             jobs,
             events,
             readers,
+            lines,
             full: Arc::new(AtomicBool::new(false)),
         })
     }
@@ -200,18 +218,33 @@ impl Store {
         }
     }
 
+    /// The waiting lines as of the last commit.
+    pub fn lines(&self) -> Arc<WaitingLines> {
+        Arc::clone(&self.lines)
+    }
+
     /// Events committed from now on.
     pub fn subscribe(&self) -> broadcast::Receiver<Arc<Published>> {
         self.events.subscribe()
     }
 }
 
-fn writer_loop(
-    mut connection: Connection,
-    receiver: mpsc::Receiver<Job>,
+/// What the storage thread owns.
+struct Writer {
+    connection: Connection,
     events: broadcast::Sender<Arc<Published>>,
-    mut last_event: i64,
-) {
+    lines: Arc<WaitingLines>,
+    /// The rows changed since the last commit (`WaitingLines::watch`).
+    touched: Arc<std::sync::Mutex<lines::Touched>>,
+}
+
+fn writer_loop(writer: Writer, receiver: mpsc::Receiver<Job>, mut last_event: i64) {
+    let Writer {
+        mut connection,
+        events,
+        lines,
+        touched,
+    } = writer;
     let mut pending: VecDeque<Job> = VecDeque::new();
     loop {
         if pending.is_empty() {
@@ -230,6 +263,7 @@ fn writer_loop(
         let replies = match run_batch(&mut connection, &mut pending) {
             Ok(replies) => replies,
             Err((error, replies)) => {
+                WaitingLines::discard(&touched);
                 tracing::error!(error = %error.message, full = error.full, "storage transaction failed");
                 for reply in replies {
                     reply(Err(error.clone()));
@@ -237,6 +271,7 @@ fn writer_loop(
                 continue;
             }
         };
+        lines.catch_up(&connection, &touched);
         match events::after(&connection, last_event, DateTime::<Utc>::MIN_UTC, i64::MAX) {
             Ok(new) => {
                 for event in new {

@@ -1,29 +1,42 @@
 //! Read-only connections beside the writer: GET requests, pages, panels and snapshots read
 //! here, so they never wait for the writer's transaction nor it for them (WAL lets readers
-//! see the last commit while a write is in progress). Each read runs in one read transaction,
-//! so a response built from several queries sees one consistent state.
+//! see the last commit while a write is in progress).
+//!
+//! Reads are batched as the writer batches writes: each reader thread takes every read that
+//! is waiting (up to `MAX_BATCH`) and runs them in one read transaction. After a commit,
+//! SQLite drops a connection's page cache at the start of its next read transaction; one
+//! transaction per batch instead of per read keeps the pages the reads share (the lines,
+//! the ticket index) warm and costs one thread hand-off per batch. Every read of a batch was
+//! queued before the batch's transaction began, so it sees every commit that happened before
+//! it was asked for, and a response built from several queries sees one consistent state.
 
 use std::panic::AssertUnwindSafe;
 use std::path::Path;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use rusqlite::{Connection, OpenFlags};
-use tokio::sync::Semaphore;
+use tokio::sync::{mpsc, oneshot};
 
 use crate::error::AppError;
 
-/// How many reads run at once at most (each on a blocking thread with its own connection).
-pub const READERS: usize = 4;
+/// How many reader threads (each with its own connection) run reads at once.
+pub const READERS: usize = 3;
+/// Reads that share one read transaction at most.
+const MAX_BATCH: usize = 32;
+/// Reads waiting for a reader at most; further reads wait to be queued.
+const QUEUE: usize = 1024;
+
+type Job = Box<dyn FnOnce(&Connection) + Send>;
 
 pub struct Readers {
-    idle: Mutex<Vec<Connection>>,
-    permits: Arc<Semaphore>,
+    jobs: mpsc::Sender<Job>,
 }
 
 impl Readers {
     pub fn open(path: &Path) -> anyhow::Result<Arc<Readers>> {
-        let mut idle = Vec::with_capacity(READERS);
-        for _ in 0..READERS {
+        let (jobs, receiver) = mpsc::channel::<Job>(QUEUE);
+        let receiver = Arc::new(Mutex::new(receiver));
+        for index in 0..READERS {
             let connection = Connection::open_with_flags(
                 path,
                 OpenFlags::SQLITE_OPEN_READ_ONLY
@@ -32,59 +45,68 @@ impl Readers {
             )?;
             connection.pragma_update(None, "query_only", "ON")?;
             connection.busy_timeout(std::time::Duration::from_secs(5))?;
-            idle.push(connection);
+            let receiver = Arc::clone(&receiver);
+            std::thread::Builder::new()
+                .name(format!("lotse-reader-{index}"))
+                .spawn(move || reader_loop(&connection, &receiver))?;
         }
-        Ok(Arc::new(Readers {
-            idle: Mutex::new(idle),
-            permits: Arc::new(Semaphore::new(READERS)),
-        }))
+        Ok(Arc::new(Readers { jobs }))
     }
 
-    /// Runs `work` on a free reader inside one read transaction. The connection goes back to
-    /// the pool and the permit is released inside the blocking task, so a request abandoned
-    /// while it waits (a client that hangs up) loses no connection.
+    /// Runs `work` on a reader inside a read transaction. A read whose caller gave up (a
+    /// client that hung up) before its turn is skipped.
     pub async fn run<R, F>(self: &Arc<Self>, work: F) -> Result<R, AppError>
     where
         R: Send + 'static,
         F: FnOnce(&Connection) -> Result<R, AppError> + Send + 'static,
     {
-        let permit = Arc::clone(&self.permits)
-            .acquire_owned()
+        let (reply, answer) = oneshot::channel();
+        let job: Job = Box::new(move |connection| {
+            if reply.is_closed() {
+                return;
+            }
+            let result = std::panic::catch_unwind(AssertUnwindSafe(|| work(connection)))
+                .unwrap_or_else(|_| Err(AppError::Internal("a read panicked".into())));
+            let _ = reply.send(result);
+        });
+        self.jobs
+            .send(job)
             .await
             .map_err(|_| AppError::Unavailable)?;
-        let readers = Arc::clone(self);
-        tokio::task::spawn_blocking(move || {
-            let _permit = permit;
-            let connection = readers
-                .lock()
-                .pop()
-                .ok_or_else(|| AppError::Internal("no idle reader despite a permit".into()))?;
-            let result = std::panic::catch_unwind(AssertUnwindSafe(|| {
-                in_read_transaction(&connection, work)
-            }));
-            if result.is_err() {
-                // The read panicked inside its transaction: end it before reuse.
-                let _ = connection.execute_batch("ROLLBACK");
-            }
-            readers.lock().push(connection);
-            result.unwrap_or_else(|_| Err(AppError::Internal("a read panicked".into())))
-        })
-        .await
-        .map_err(|_| AppError::Internal("a read task failed".into()))?
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<Connection>> {
-        self.idle.lock().unwrap_or_else(PoisonError::into_inner)
+        answer
+            .await
+            .map_err(|_| AppError::Internal("a reader stopped".into()))?
     }
 }
 
-fn in_read_transaction<R>(
-    connection: &Connection,
-    work: impl FnOnce(&Connection) -> Result<R, AppError>,
-) -> Result<R, AppError> {
-    connection.execute_batch("BEGIN DEFERRED")?;
-    let result = work(connection);
-    // A read-only transaction has nothing to keep; ending it lets the WAL be checkpointed.
-    connection.execute_batch("ROLLBACK")?;
-    result
+/// One reader thread: waits for reads, takes every waiting one up to `MAX_BATCH`, runs them
+/// in one read transaction. The threads end when the `Readers` (the sender) is dropped.
+fn reader_loop(connection: &Connection, receiver: &Mutex<mpsc::Receiver<Job>>) {
+    let mut batch: Vec<Job> = Vec::with_capacity(MAX_BATCH);
+    loop {
+        {
+            let mut receiver = receiver.lock().unwrap_or_else(PoisonError::into_inner);
+            let Some(first) = receiver.blocking_recv() else {
+                return;
+            };
+            batch.push(first);
+            while batch.len() < MAX_BATCH {
+                match receiver.try_recv() {
+                    Ok(job) => batch.push(job),
+                    Err(_) => break,
+                }
+            }
+        }
+        if let Err(error) = connection.execute_batch("BEGIN DEFERRED") {
+            tracing::error!(%error, "cannot begin a read transaction");
+        }
+        for job in batch.drain(..) {
+            job(connection);
+        }
+        // A read-only transaction has nothing to keep; ending it lets the WAL be
+        // checkpointed. Also ends a transaction a panicking read left behind.
+        if let Err(error) = connection.execute_batch("ROLLBACK") {
+            tracing::error!(%error, "cannot end a read transaction");
+        }
+    }
 }

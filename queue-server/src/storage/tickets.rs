@@ -6,9 +6,9 @@ use lotse_protocol::{Channel, Service, StopStatus, Ticket};
 use rand::RngCore;
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::StorageError;
 use super::error::stored;
 use super::time::{from_ms, to_ms};
+use super::{StorageError, WaitingLines};
 use crate::config::Config;
 use crate::domain::issuing::day_of;
 use crate::estimate;
@@ -153,10 +153,7 @@ pub fn waiting_candidates(
     let mut candidates = Vec::new();
     for row in rows {
         let (stop_id, service, queued_at, front, priority, appointment_at) = row?;
-        let target_wait_minutes = config
-            .service(&service)
-            .map(|s| s.target_wait_minutes)
-            .unwrap_or(30);
+        let target_wait_minutes = config.target_wait_minutes(&service);
         candidates.push((
             Candidate {
                 stop_id,
@@ -241,26 +238,26 @@ pub fn id_by_token(
 pub fn view(
     connection: &Connection,
     config: &Config,
+    lines: &WaitingLines,
     now: DateTime<Utc>,
     ticket_id: i64,
 ) -> Result<Option<Ticket>, StorageError> {
     type TicketColumns = (String, String, String, String, i64, Option<i64>);
     let row: Option<TicketColumns> = connection
-        .query_row(
+        .prepare_cached(
             "SELECT number, token, language, channel, issued_at, appointment_at
              FROM tickets WHERE id = ?1",
-            [ticket_id],
-            |row| {
-                Ok((
-                    row.get(0)?,
-                    row.get(1)?,
-                    row.get(2)?,
-                    row.get(3)?,
-                    row.get(4)?,
-                    row.get(5)?,
-                ))
-            },
-        )
+        )?
+        .query_row([ticket_id], |row| {
+            Ok((
+                row.get(0)?,
+                row.get(1)?,
+                row.get(2)?,
+                row.get(3)?,
+                row.get(4)?,
+                row.get(5)?,
+            ))
+        })
         .optional()?;
     let Some((number, token, language, channel, issued_at, appointment_at)) = row else {
         return Ok(None);
@@ -309,12 +306,20 @@ pub fn view(
     if let Some((index, stop_id)) = current {
         let stop = &stops[index];
         if stop.status == StopStatus::Waiting {
-            let line: Vec<Candidate> =
-                waiting_candidates(connection, config, now, Some(&stop.service))?
-                    .into_iter()
-                    .map(|(candidate, _)| candidate)
-                    .collect();
-            let ahead = routing::people_ahead(&line, stop_id, now).unwrap_or(0);
+            let target = config.target_wait_minutes(&stop.service);
+            let day = day_of(config, now);
+            let ahead = match lines.people_ahead(&day, &stop.service, stop_id, target, now) {
+                Some(ahead) => ahead,
+                // Committed a moment ago and not in the lines yet: count from the database.
+                None => {
+                    let line: Vec<Candidate> =
+                        waiting_candidates(connection, config, now, Some(&stop.service))?
+                            .into_iter()
+                            .map(|(candidate, _)| candidate)
+                            .collect();
+                    routing::people_ahead(&line, stop_id, now).unwrap_or(0)
+                }
+            };
             people_ahead = Some(ahead);
             estimated_wait_minutes = Some(estimated_wait(
                 connection,

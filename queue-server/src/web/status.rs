@@ -16,9 +16,7 @@ use maud::{DOCTYPE, Markup, html};
 use super::html_response;
 use crate::api::AppState;
 use crate::domain::DomainError;
-use crate::domain::issuing::day_of;
 use crate::error::AppError;
-use crate::storage::tickets;
 
 /// Per language, the page's texts (`status_texts.toml`).
 static TEXTS: LazyLock<HashMap<String, HashMap<String, String>>> = LazyLock::new(|| {
@@ -61,19 +59,7 @@ pub async fn panel(State(state): State<AppState>, Path(token): Path<String>) -> 
 }
 
 async fn load(state: &AppState, token: String) -> Result<Ticket, AppError> {
-    if token.is_empty() || token.len() > 64 {
-        return Err(DomainError::TicketNotFound.into());
-    }
-    let (now, config) = (state.now(), state.config.clone());
-    state
-        .store
-        .read(move |connection| {
-            let day = day_of(&config, now);
-            let id = tickets::id_by_token(connection, &token, &day)?;
-            let id = id.ok_or(DomainError::TicketNotFound)?;
-            crate::commands::issue::view(connection, &config, now, id)
-        })
-        .await
+    crate::api::tickets::visitor_view(state, token).await
 }
 
 fn direction(language: &str) -> &'static str {

@@ -102,31 +102,17 @@ async fn main() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(4_000);
-    let binary =
-        std::env::var("LOTSE_SERVER_BIN").unwrap_or(env!("CARGO_BIN_EXE_queue-server").into());
     let dir = tempfile::tempdir().unwrap();
-    let building = lotse_queue_server::config::embedded_always_open();
-    std::fs::write(dir.path().join("building.toml"), building).unwrap();
-    let (config, db) = (
-        dir.path().join("building.toml"),
-        dir.path().join("bench.db"),
-    );
-    let args = [
-        "--max-streams-per-token".as_ref(),
-        "5000".as_ref(),
-        "--config".as_ref(),
-        config.as_os_str(),
-        "--db".as_ref(),
-        db.as_os_str(),
-    ];
-    let server = ServerProcess::start(&binary, args, "warn").unwrap();
+    let server =
+        ServerProcess::start_always_open(env!("CARGO_BIN_EXE_queue-server"), dir.path(), "warn")
+            .unwrap();
     let (url, pid) = (server.url.clone(), server.pid);
     let kiosk = Client::new(&url)
         .unwrap()
         .with_device_token("demo-kiosk-token");
     let phone = Client::new(&url).unwrap();
 
-    println!("server processor time per request ({binary}), {requests} requests each");
+    println!("server processor time per request, {requests} requests each");
     println!("{:<58} {:>10}", "", "µs CPU");
     // Warm up: connections, prepared statements, the page cache.
     let first = issue(&kiosk, POLLED_SERVICE, 1, "warm").await;

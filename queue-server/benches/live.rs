@@ -27,23 +27,9 @@ fn percentile(samples: &mut [Duration], p: usize) -> f64 {
 #[tokio::main]
 async fn main() {
     let dir = tempfile::tempdir().unwrap();
-    let building = lotse_queue_server::config::embedded_always_open();
-    std::fs::write(dir.path().join("building.toml"), building).unwrap();
-    // All subscribers share the demo display token here (a building gives each display its
-    // own), so the per-token stream limit is raised for the benchmark.
-    let (config, db) = (
-        dir.path().join("building.toml"),
-        dir.path().join("bench.db"),
-    );
-    let args = [
-        "--max-streams-per-token".as_ref(),
-        "5000".as_ref(),
-        "--config".as_ref(),
-        config.as_os_str(),
-        "--db".as_ref(),
-        db.as_os_str(),
-    ];
-    let server = ServerProcess::start(env!("CARGO_BIN_EXE_queue-server"), args, "warn").unwrap();
+    let server =
+        ServerProcess::start_always_open(env!("CARGO_BIN_EXE_queue-server"), dir.path(), "warn")
+            .unwrap();
     let (url, pid) = (server.url.clone(), server.pid);
 
     let kiosk = Client::new(&url)

@@ -1,11 +1,11 @@
 //! Mixed load on the demo building, client on the same machine: kiosks issuing tickets
 //! continuously, visitors' phones polling their status pages, idle SSE subscribers, and one
-//! desk calling next, all at once against the in-process server on a real SQLite file with
+//! desk calling next, all at once against the release server program on a real SQLite file with
 //! durable commits. Plus an idle baseline of status polls alone.
 //!
 //! `cargo bench -p lotse-queue-server --bench mixed`
 //! (`MIXED_SECS`, default 20: length of the mixed phase; `MIXED_IDLE_SECS`, default 10: length
-//! of the idle baseline.)
+//! of the idle baseline; `LOTSE_SERVER_BIN`: another server program, e.g. an older build.)
 //!
 //! The load:
 //! - 8 kiosk connections, each issuing tickets back to back (own idempotency key each), spread
@@ -120,7 +120,13 @@ async fn main() {
     let mixed_secs = env_secs("MIXED_SECS", 20);
     let idle_secs = env_secs("MIXED_IDLE_SECS", 10);
     let dir = tempfile::tempdir().unwrap();
-    let url = lotse_queue_server::local::start_demo_server(&dir.path().join("bench.db")).unwrap();
+    let server = lotse_queue_server::local::ServerProcess::start_always_open(
+        env!("CARGO_BIN_EXE_queue-server"),
+        dir.path(),
+        "warn",
+    )
+    .unwrap();
+    let url = server.url.clone();
 
     let kiosk = Client::new(&url)
         .unwrap()
@@ -165,10 +171,25 @@ async fn main() {
     let load_idle = load_average();
     let mut idle = run_polls(&url, tokens.clone(), Instant::now() + idle_secs).await;
 
-    // 500 idle subscribers.
+    // 500 idle subscribers, on a runtime of their own: in a building they are other
+    // devices, and sharing the load generator's runtime they would delay its poll ticks.
+    let subscriber_runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .thread_name("subscribers")
+        .enable_all()
+        .build()
+        .unwrap();
     let events_received = Arc::new(AtomicU64::new(0));
     let disconnects = Arc::new(AtomicU64::new(0));
-    open_subscribers(&display, &events_received, &disconnects).await;
+    let opening = {
+        let (display, received, disconnects) = (
+            display.clone(),
+            events_received.clone(),
+            disconnects.clone(),
+        );
+        async move { open_subscribers(&display, &received, &disconnects).await }
+    };
+    subscriber_runtime.spawn(opening).await.unwrap();
     let events_before = events_received.load(Ordering::Relaxed);
     let waiting_before = waiting(&display, &desk_services).await;
 
@@ -226,7 +247,7 @@ async fn main() {
     println!(
         "mixed load: {} s, {ISSUERS} issuing connections, {POLLS_PER_SECOND} status polls/s target, \
          {SUBSCRIBERS} idle SSE subscribers, desk {DESK} at ~{WAITING} waiting; \
-         server in-process, client on the same cores",
+         server program beside the client on the same cores",
         mixed_secs.as_secs()
     );
     println!(
@@ -291,6 +312,7 @@ async fn main() {
     println!(
         "load average (1/5/15 min): idle baseline start {load_idle}; mixed start {load_start}; mixed end {load_end}"
     );
+    subscriber_runtime.shutdown_background();
 }
 
 struct Polls {

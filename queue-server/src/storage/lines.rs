@@ -130,17 +130,7 @@ impl WaitingLines {
         for stop_id in stops {
             type Row = (String, String, i64, bool, bool, Option<i64>, String);
             let row: Option<Row> = read
-                .query_row([stop_id], |row| {
-                    Ok((
-                        row.get(0)?,
-                        row.get(1)?,
-                        row.get(2)?,
-                        row.get(3)?,
-                        row.get(4)?,
-                        row.get(5)?,
-                        row.get(6)?,
-                    ))
-                })
+                .query_row([stop_id], |row| Row::try_from(row))
                 .optional()?;
             let waiting = match row {
                 Some((service, status, queued_at, front, priority, appointment_at, day)) => {

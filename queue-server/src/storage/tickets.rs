@@ -266,16 +266,9 @@ pub fn view(
         "SELECT id, service, status, desk, recalls FROM stops
          WHERE ticket_id = ?1 ORDER BY position, id",
     )?;
-    let rows: Vec<(i64, String, String, Option<String>, u32)> = statement
-        .query_map([ticket_id], |row| {
-            Ok((
-                row.get(0)?,
-                row.get(1)?,
-                row.get(2)?,
-                row.get(3)?,
-                row.get(4)?,
-            ))
-        })?
+    type StopColumns = (i64, String, String, Option<String>, u32);
+    let rows: Vec<StopColumns> = statement
+        .query_map([ticket_id], |row| StopColumns::try_from(row))?
         .collect::<Result<_, _>>()?;
     let mut stops = Vec::with_capacity(rows.len());
     let mut current = None;

@@ -144,10 +144,11 @@ fn domain_status(error: &DomainError) -> StatusCode {
     use DomainError::*;
     match error {
         NoConcern | TooManyConcerns | ConcernTwice(_) | UnknownOutcome | NoteTooLong | BadName
-        | WeakPassword | UnknownService(_) | UnknownLanguage(_) | IdempotencyKeyReused => {
-            StatusCode::UNPROCESSABLE_ENTITY
+        | WeakPassword | UnknownService(_) | UnknownLanguage(_) | IdempotencyKeyReused
+        | BadRecording(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        UnknownDesk(_) | TicketNotFound | AppointmentNotFound | UnknownClip(_) => {
+            StatusCode::NOT_FOUND
         }
-        UnknownDesk(_) | TicketNotFound | AppointmentNotFound => StatusCode::NOT_FOUND,
         ServiceClosed(_)
         | WalkInsFull(_)
         | AppointmentOnly(_)

@@ -12,6 +12,7 @@ pub mod limits;
 pub mod local;
 pub mod net;
 pub mod routing;
+pub mod speech;
 pub mod storage;
 pub mod throttle;
 pub mod waiting_line;

@@ -207,6 +207,24 @@ impl Client {
             .await
     }
 
+    /// The voice clips recorded on the server for `language`.
+    pub async fn voice_pack(&self, language: &str) -> Result<crate::VoicePack, ClientError> {
+        self.send_json(self.request(Method::GET, &format!("/voices/{language}")))
+            .await
+    }
+
+    /// One recorded clip as WAV.
+    pub async fn voice_clip(&self, language: &str, key: &str) -> Result<Vec<u8>, ClientError> {
+        let builder = self.request(Method::GET, &format!("/voices/{language}/{key}"));
+        self.within(async {
+            let response = builder.send().await.map_err(ClientError::Transport)?;
+            let response = expect_success(response).await?;
+            let bytes = response.bytes().await.map_err(ClientError::Transport)?;
+            Ok(bytes.to_vec())
+        })
+        .await
+    }
+
     /// Reports this kiosk's printer state.
     pub async fn report_status(&self, status: &crate::DeviceStatus) -> Result<(), ClientError> {
         self.send_empty(self.request(Method::POST, "/devices/status").json(status))

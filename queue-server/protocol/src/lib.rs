@@ -14,6 +14,7 @@ pub mod limits;
 pub mod session;
 pub mod ticket;
 pub mod toml_location;
+pub mod voices;
 
 pub use building::*;
 pub use client::{Client, ClientError, Deadlines};
@@ -23,6 +24,7 @@ pub use error::{ApiErrorBody, ErrorCode};
 pub use event::*;
 pub use session::*;
 pub use ticket::*;
+pub use voices::{VoiceClip, VoicePack};
 
 /// The path prefix of every versioned API endpoint.
 pub const API_PREFIX: &str = "/api/v1";

@@ -10,6 +10,7 @@ pub mod openapi;
 pub mod password;
 pub mod session;
 pub mod tickets;
+pub mod voices;
 
 use std::sync::Arc;
 
@@ -113,6 +114,8 @@ pub fn app(state: AppState) -> Router {
         .route("/desks/{desk}/resume", post(desks::resume))
         .route("/desks/{desk}/transfer", post(desks::transfer))
         .route("/events", get(events::stream))
+        .route("/voices/{language}", get(voices::pack))
+        .route("/voices/{language}/{key}", get(voices::clip))
         .route("/session", post(session::login).delete(session::logout))
         .route("/session/password", put(password::change))
         .route("/openapi.json", get(openapi::document));

@@ -39,6 +39,8 @@ use utoipa::{Modify, OpenApi};
         super::desks::resume,
         super::desks::transfer,
         super::events::stream,
+        super::voices::pack,
+        super::voices::clip,
         super::session::login,
         super::session::logout,
         super::password::change,

@@ -5,3 +5,4 @@
 pub mod appointments;
 pub mod desk;
 pub mod issue;
+pub mod voice_clips;

@@ -36,6 +36,8 @@ pub enum AuditAction {
     PasswordChange,
     DeviceAdd,
     DeviceRevoke,
+    VoiceClipRecord,
+    VoiceClipDelete,
 }
 
 impl AuditAction {

@@ -61,6 +61,10 @@ pub enum DomainError {
     TicketAtOtherDesk,
     #[error("this desk does not serve \"{0}\"")]
     ServiceNotServedHere(String),
+    #[error("no clip \"{0}\" is needed for this language")]
+    UnknownClip(String),
+    #[error("the recording is not usable: {0}")]
+    BadRecording(String),
 }
 
 impl DomainError {
@@ -69,7 +73,8 @@ impl DomainError {
         use DomainError::*;
         match self {
             NoConcern | TooManyConcerns | ConcernTwice(_) | UnknownOutcome | NoteTooLong
-            | BadName | WeakPassword => ErrorCode::InvalidInput,
+            | BadName | WeakPassword | BadRecording(_) => ErrorCode::InvalidInput,
+            UnknownClip(_) => ErrorCode::NotFound,
             UnknownService(_) => ErrorCode::UnknownService,
             UnknownLanguage(_) => ErrorCode::UnknownLanguage,
             ServiceClosed(_) => ErrorCode::ServiceClosed,

@@ -9,6 +9,7 @@ pub mod error;
 pub mod issuing;
 pub mod outcomes;
 pub mod stop;
+pub mod voice_clips;
 
 pub use audit::AuditAction;
 pub use error::DomainError;

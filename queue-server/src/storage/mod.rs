@@ -22,6 +22,7 @@ pub use readers::READERS;
 pub mod retention;
 pub mod tickets;
 pub mod time;
+pub mod voice_clips;
 
 use std::collections::VecDeque;
 use std::path::Path;

@@ -156,6 +156,20 @@ UPDATE sessions SET last_seen = created_at;
     ),
     // The health check writes and removes a row here to learn whether the disk has room again.
     M::up("CREATE TABLE storage_probe (id INTEGER PRIMARY KEY, filler BLOB NOT NULL) STRICT;"),
+    // Voice clips recorded on the admin page for languages no speech engine has; displays
+    // download them (`GET /api/v1/voices/{language}`).
+    M::up(
+        r#"
+CREATE TABLE voice_clips (
+    language     TEXT NOT NULL,
+    key          TEXT NOT NULL,
+    wav          BLOB NOT NULL,
+    recorded_at  INTEGER NOT NULL,
+    recorded_by  TEXT NOT NULL,
+    PRIMARY KEY (language, key)
+) STRICT;
+"#,
+    ),
 ];
 
 /// The rebuild of the tables that store enums, with their CHECK constraints. The lists are

@@ -271,6 +271,11 @@ async fn admin_page(
             }
         }
         section {
+            h2 { "Sprachaufnahmen" }
+            p { "Wörter für Aufrufe in Sprachen ohne Sprachausgabe: "
+                a href="/staff/admin/voices" { "aufnehmen und verwalten" } }
+        }
+        section {
             h2 { "Protokoll (neueste 100)" }
             table.audit {
                 thead { tr { th { "Zeit" } th { "Wer" } th { "Was" } th { "Details" } } }

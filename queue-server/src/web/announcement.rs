@@ -13,7 +13,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use lotse_voices::speaker::compose;
-use lotse_voices::{Announcer, PhraseTable, SpeechConfig, chime};
+use lotse_voices::{Announcer, SpeechConfig, chime};
 use serde::Deserialize;
 
 use crate::api::AppState;
@@ -29,10 +29,7 @@ static ANNOUNCER: OnceLock<Arc<Announcer>> = OnceLock::new();
 fn announcer() -> Arc<Announcer> {
     ANNOUNCER
         .get_or_init(|| {
-            let table = PhraseTable::embedded().unwrap_or_else(|error| {
-                tracing::warn!(%error, "the phrase table is invalid; calls are not spoken");
-                PhraseTable::empty()
-            });
+            let table = crate::speech::phrase_table().clone();
             let languages: Vec<String> = table.languages().map(str::to_owned).collect();
             let voices = SpeechConfig::default().build_voices(languages.iter().map(String::as_str));
             Arc::new(Announcer::new(table, voices))

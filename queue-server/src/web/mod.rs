@@ -14,8 +14,10 @@ mod layout;
 mod password;
 mod session;
 mod status;
+mod voices;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -52,6 +54,20 @@ pub fn routes() -> Router<AppState> {
         .route("/staff/admin/users/password", post(admin::reset_password))
         .route("/staff/admin/devices", post(admin::add_device))
         .route("/staff/admin/devices/revoke", post(admin::revoke_device))
+        .route("/staff/admin/voices", get(voices::languages))
+        .route("/staff/admin/voices/{language}", get(voices::language))
+        .route(
+            "/staff/admin/voices/{language}/{key}",
+            get(voices::play)
+                .post(voices::record)
+                .layer(DefaultBodyLimit::max(
+                    crate::domain::voice_clips::MAX_CLIP_BYTES + 64 * 1024,
+                )),
+        )
+        .route(
+            "/staff/admin/voices/{language}/{key}/delete",
+            post(voices::delete),
+        )
         .route("/display", get(display::page))
         .route("/display/board", get(display::board))
         .route("/display/announcement/{event_id}", get(announcement::wav))

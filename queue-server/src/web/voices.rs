@@ -1,0 +1,301 @@
+//! `/staff/admin/voices`: recording the voice clips of languages no speech engine has
+//! (Pashto, Tigrinya, or any language the building prefers a human voice for). The page lists
+//! every clip a language needs with the text to say, plays what is recorded, and records
+//! missing clips from the browser's microphone (`voices.js`, which sends a WAV); without
+//! JavaScript, or without a microphone, a WAV file can be uploaded instead. Displays download
+//! the clips through `GET /api/v1/voices/{language}`.
+
+use axum::body::Bytes;
+use axum::extract::{FromRequest, Multipart, Path, Request, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use lotse_protocol::Role;
+use maud::{Markup, html};
+use serde::Deserialize;
+
+use super::html_response;
+use super::layout::staff_page;
+use super::session::StaffPage;
+use crate::api::AppState;
+use crate::commands;
+use crate::domain::voice_clips::{MAX_CLIP_SECONDS, check_recording};
+use crate::error::AppError;
+use crate::speech::{needed_clips, phrase_table};
+use crate::storage::voice_clips;
+
+/// The languages of the building, each with how many of its clips are recorded.
+pub async fn languages(State(state): State<AppState>, page: StaffPage) -> Response {
+    if let Err(denied) = page.require(Role::Admin) {
+        return denied;
+    }
+    let languages = state.config.building.site.languages.clone();
+    let counted = state
+        .store
+        .read(move |c| {
+            languages
+                .into_iter()
+                .map(|language| {
+                    let recorded = voice_clips::list(c, &language)?.len();
+                    Ok((language, recorded))
+                })
+                .collect::<Result<Vec<_>, AppError>>()
+        })
+        .await;
+    let counted = match counted {
+        Ok(counted) => counted,
+        Err(error) => return error.into_response(),
+    };
+    let content = html! {
+        h1 { "Sprachaufnahmen für Aufrufe" }
+        p { "Sprachen ohne Sprachausgabe (z. B. Paschtu, Tigrinya) werden aus aufgenommenen Wörtern
+             zusammengesetzt. Hier nehmen Sprachmittler/innen die nötigen Wörter auf; die Anzeigen
+             laden sie vom Server." }
+        table {
+            thead { tr { th { "Sprache" } th { "Aufgenommen" } th {} } }
+            tbody {
+                @for (language, recorded) in &counted {
+                    @let needed = needed_clips(&state.config, language).map_or(0, |c| c.len());
+                    tr {
+                        td { (language_label(language)) }
+                        td { (recorded) " von " (needed) }
+                        td { @if needed > 0 { a href=(format!("/staff/admin/voices/{language}")) { "Aufnehmen" } } }
+                    }
+                }
+            }
+        }
+    };
+    html_response(
+        StatusCode::OK,
+        staff_page("Sprachaufnahmen", Some(&page), None, content),
+    )
+}
+
+/// Every clip `language` needs: text, recording (play, delete), record or upload.
+pub async fn language(
+    State(state): State<AppState>,
+    page: StaffPage,
+    Path(language): Path<String>,
+) -> Response {
+    if let Err(denied) = page.require(Role::Admin) {
+        return denied;
+    }
+    let needed = match needed_clips(&state.config, &language) {
+        Ok(needed) => needed,
+        Err(error) => return AppError::from(error).into_response(),
+    };
+    let wanted = language.clone();
+    let recorded = match state
+        .store
+        .read(move |c| Ok(voice_clips::list(c, &wanted)?))
+        .await
+    {
+        Ok(recorded) => recorded,
+        Err(error) => return error.into_response(),
+    };
+    let done = needed
+        .iter()
+        .filter(|clip| recorded.iter().any(|r| r.key == clip.key))
+        .count();
+    let direction = if lotse_protocol::is_rtl_language(&language) {
+        "rtl"
+    } else {
+        "ltr"
+    };
+    let example = phrase_table()
+        .get(&language)
+        .map(|phrase| phrase.phrase.clone());
+    let csrf = page.csrf.as_str();
+    let content = html! {
+        h1 { "Sprachaufnahmen: " (language_label(&language)) }
+        p role="status" { (done) " von " (needed.len()) " Wörtern aufgenommen." }
+        @if let Some(example) = example {
+            p { "Ein Aufruf lautet: " span lang=(language) dir=(direction) { (example) } }
+        }
+        p.hint { "Jedes Wort einzeln, deutlich und ohne Pause davor sprechen (höchstens "
+                 (MAX_CLIP_SECONDS) " Sekunden). „Aufnehmen“ braucht ein Mikrofon und eine sichere
+                 Verbindung (HTTPS); sonst eine WAV-Datei hochladen." }
+        table.voices data-language=(language) {
+            thead { tr { th { "Wort" } th { "Text" } th { "Aufnahme" } th { "Neu" } } }
+            tbody {
+                @for clip in &needed {
+                    @let existing = recorded.iter().find(|r| r.key == clip.key);
+                    tr data-key=(clip.key) {
+                        td { code { (clip.key) } }
+                        td lang=(language) dir=(direction) { (clip.text) }
+                        td {
+                            @if let Some(existing) = existing {
+                                audio controls preload="none"
+                                    src=(format!("/staff/admin/voices/{language}/{}", clip.key))
+                                    aria-label=(format!("Aufnahme {} anhören", clip.key)) {}
+                                span.meta { " " (existing.recorded_by) }
+                                form.inline method="post" action=(format!("/staff/admin/voices/{language}/{}/delete", clip.key)) {
+                                    input type="hidden" name="csrf" value=(csrf);
+                                    button.quiet type="submit" { "Löschen" }
+                                }
+                            } @else {
+                                span.missing { "fehlt" }
+                            }
+                        }
+                        td {
+                            button.record type="button" hidden
+                                aria-label=(format!("{} aufnehmen", clip.key)) { "Aufnehmen" }
+                            form.inline method="post" enctype="multipart/form-data"
+                                action=(format!("/staff/admin/voices/{language}/{}", clip.key)) {
+                                input type="hidden" name="csrf" value=(csrf);
+                                input type="file" name="wav" accept="audio/wav,.wav" required
+                                    aria-label=(format!("WAV-Datei für {}", clip.key));
+                                button type="submit" { "Hochladen" }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        script src="/assets/voices.js" defer {}
+    };
+    html_response(
+        StatusCode::OK,
+        staff_page("Sprachaufnahmen", Some(&page), None, content),
+    )
+}
+
+/// How a language is named on the page: its code (`ps`, `ti`).
+fn language_label(language: &str) -> Markup {
+    html! { code { (language) } }
+}
+
+/// Plays a recording on the page.
+pub async fn play(
+    State(state): State<AppState>,
+    page: StaffPage,
+    Path((language, key)): Path<(String, String)>,
+) -> Response {
+    if let Err(denied) = page.require(Role::Admin) {
+        return denied;
+    }
+    crate::api::voices::wav_response(&state, language, key)
+        .await
+        .into_response()
+}
+
+/// Records a clip: a WAV body from `voices.js` (CSRF token in `X-CSRF-Token`), or the
+/// upload form (`multipart/form-data` with `csrf` and `wav`).
+pub async fn record(
+    State(state): State<AppState>,
+    page: StaffPage,
+    Path((language, key)): Path<(String, String)>,
+    request: Request,
+) -> Response {
+    let from_form = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"));
+    let (csrf, wav) = if from_form {
+        match upload(request).await {
+            Ok(sent) => sent,
+            Err(error) => return error.into_response(),
+        }
+    } else {
+        let csrf = csrf_header(request.headers());
+        match Bytes::from_request(request, &()).await {
+            Ok(body) => (csrf, body),
+            Err(rejection) => return rejection.into_response(),
+        }
+    };
+    if let Err(denied) = page.require(Role::Admin).and_then(|()| page.check(&csrf)) {
+        return denied;
+    }
+    let checked = needed_clips(&state.config, &language)
+        .and_then(|needed| check_recording(&needed, &key, &wav).map(|_| ()));
+    if let Err(error) = checked {
+        return AppError::from(error).into_response();
+    }
+    let (now, actor) = (state.now(), page.name.clone());
+    let (stored_language, stored_key) = (language.clone(), key.clone());
+    let recorded = state
+        .store
+        .run(move |c| {
+            commands::voice_clips::record(c, now, &actor, &stored_language, &stored_key, &wav)
+        })
+        .await;
+    match recorded {
+        Err(error) => error.into_response(),
+        // The script reloads the row itself; the form goes back to the list.
+        Ok(()) if from_form => {
+            Redirect::to(&format!("/staff/admin/voices/{language}#{key}")).into_response()
+        }
+        Ok(()) => StatusCode::NO_CONTENT.into_response(),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct DeleteForm {
+    csrf: String,
+}
+
+pub async fn delete(
+    State(state): State<AppState>,
+    page: StaffPage,
+    Path((language, key)): Path<(String, String)>,
+    axum::Form(form): axum::Form<DeleteForm>,
+) -> Response {
+    if let Err(denied) = page
+        .require(Role::Admin)
+        .and_then(|()| page.check(&form.csrf))
+    {
+        return denied;
+    }
+    let (now, actor) = (state.now(), page.name.clone());
+    let (stored_language, stored_key) = (language.clone(), key);
+    let deleted = state
+        .store
+        .run(move |c| commands::voice_clips::delete(c, now, &actor, &stored_language, &stored_key))
+        .await;
+    match deleted {
+        Ok(()) => Redirect::to(&format!("/staff/admin/voices/{language}")).into_response(),
+        Err(error) => error.into_response(),
+    }
+}
+
+fn csrf_header(headers: &HeaderMap) -> String {
+    headers
+        .get("x-csrf-token")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// The `csrf` and `wav` fields of the upload form.
+async fn upload(request: Request) -> Result<(String, Bytes), AppError> {
+    let malformed = |detail: String| AppError::MalformedRequest(detail);
+    let mut form = Multipart::from_request(request, &())
+        .await
+        .map_err(|rejection| malformed(rejection.body_text()))?;
+    let (mut csrf, mut wav) = (String::new(), None);
+    while let Some(field) = form
+        .next_field()
+        .await
+        .map_err(|error| malformed(error.body_text()))?
+    {
+        match field.name() {
+            Some("csrf") => {
+                csrf = field
+                    .text()
+                    .await
+                    .map_err(|error| malformed(error.body_text()))?;
+            }
+            Some("wav") => {
+                wav = Some(
+                    field
+                        .bytes()
+                        .await
+                        .map_err(|error| malformed(error.body_text()))?,
+                );
+            }
+            _ => {}
+        }
+    }
+    let wav = wav.ok_or_else(|| AppError::InvalidInput("choose a WAV file".into()))?;
+    Ok((csrf, wav))
+}

@@ -12,6 +12,7 @@ use crate::BoardWindow;
 use crate::board::{Board, Input};
 use crate::config::DisplayConfig;
 use crate::controller::{Controller, OnSound};
+use crate::recorded_voices;
 use crate::sound::Sound;
 use crate::worker::{Post, Worker};
 
@@ -35,6 +36,30 @@ fn post_to_ui() -> Post {
     })
 }
 
+/// Fetches the voices recorded on the server before the voices load, within a few seconds
+/// (a server that is down costs the start no more).
+fn fetch_recorded_voices(client: &Client, config: &DisplayConfig) {
+    let Ok(table) = lotse_voices::PhraseTable::embedded() else {
+        return;
+    };
+    let languages: Vec<&str> = table.languages().collect();
+    let languages = recorded_voices::from_server(&config.speech, &languages);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build();
+    let Ok(runtime) = runtime else { return };
+    let fetching = recorded_voices::fetch(client, &config.speech.clips, &languages);
+    if runtime
+        .block_on(tokio::time::timeout(RECORDED_VOICES_DEADLINE, fetching))
+        .is_err()
+    {
+        tracing::warn!("the recorded voices took too long to fetch; the last ones are spoken");
+    }
+}
+
+/// How long the start waits for the recorded voices at most.
+const RECORDED_VOICES_DEADLINE: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// Runs the board until its window closes.
 pub fn run(config: DisplayConfig) -> anyhow::Result<()> {
     config.check()?;
@@ -50,13 +75,16 @@ pub fn run(config: DisplayConfig) -> anyhow::Result<()> {
     window.window().set_size(size);
     window.window().set_fullscreen(config.fullscreen);
 
+    let client = Client::new(&config.server_url)?.with_device_token(&config.device_token);
+    if config.sound.enabled && config.speech.enabled {
+        fetch_recorded_voices(&client, &config);
+    }
     let sound = Sound::new(&config.sound, &config.speech);
     let on_sound: OnSound = Box::new(move |cue| sound.cue(cue));
     let board = Board::new(config.settings(), Utc::now());
     let controller = Controller::new(&window, board, Rc::new(Utc::now), on_sound);
     CONTROLLER.with(|c| *c.borrow_mut() = Some(controller.clone()));
 
-    let client = Client::new(&config.server_url)?.with_device_token(&config.device_token);
     let _worker = Worker::start(client, config.zone.clone(), post_to_ui())?;
     let _ticks = controller.start_ticks();
     window.run()?;

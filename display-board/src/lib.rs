@@ -23,6 +23,7 @@ pub mod board;
 pub mod config;
 pub mod controller;
 pub mod gong;
+pub mod recorded_voices;
 pub mod sample;
 pub mod screenshot;
 pub mod sound;

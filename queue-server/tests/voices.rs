@@ -209,3 +209,59 @@ async fn the_upload_form_works_without_javascript_and_a_clip_can_be_deleted() {
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert!(pack(&state, "ti").await.clips.is_empty());
 }
+
+/// The browser display's spoken call of a Pashto visitor, as WAV.
+async fn announcement_of_a_pashto_call(state: &AppState) -> Audio {
+    use lotse_queue_server::commands::desk::{Actor, DeskRequest, run};
+    support::walk_in(state, "residence-permit", "ps").await;
+    let (config, now) = (state.config.clone(), state.now());
+    state
+        .store
+        .run(move |c| {
+            let actor = Actor {
+                config: &config,
+                now,
+                desk: "eg-01",
+                name: "tester",
+            };
+            run(c, actor, DeskRequest::CallNext)?;
+            run(c, actor, DeskRequest::Finish { outcome: None })?;
+            Ok(())
+        })
+        .await
+        .unwrap();
+    let call: i64 = state
+        .store
+        .read(|c| {
+            Ok(c.query_row(
+                "SELECT MAX(id) FROM events WHERE body LIKE '%ticket_called%'",
+                [],
+                |r| r.get(0),
+            )?)
+        })
+        .await
+        .unwrap();
+    let request = Request::get(format!("/display/announcement/{call}"))
+        .header(header::AUTHORIZATION, "Bearer display-1")
+        .body(Body::empty())
+        .unwrap();
+    let (status, wav) = send(state, request).await;
+    assert_eq!(status, StatusCode::OK);
+    Audio::from_wav(&wav).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_browser_display_speaks_pashto_with_the_recorded_clips() {
+    let (state, admin) = setup().await;
+    let before = announcement_of_a_pashto_call(&state).await;
+    let needed = lotse_queue_server::speech::needed_clips(&state.config, "ps").unwrap();
+    for clip in &needed {
+        let path = format!("/staff/admin/voices/ps/{}", clip.key);
+        let (status, _) = record(&state, &admin, &path, tone(0.4)).await;
+        assert_eq!(status, StatusCode::NO_CONTENT, "{}", clip.key);
+    }
+    let after = announcement_of_a_pashto_call(&state).await;
+    // German only before; German and then the Pashto words after (each recorded word 0.4 s).
+    let added = after.duration_seconds() - before.duration_seconds();
+    assert!(added > 2.0, "{added:.2} s more");
+}

@@ -65,6 +65,16 @@ impl ClipPack {
         })
     }
 
+    /// A pack of clips held elsewhere (the server keeps its recordings in its database).
+    pub fn from_clips(language: &str, clips: Vec<(String, Audio)>) -> ClipPack {
+        ClipPack {
+            language: language.to_owned(),
+            folder: PathBuf::new(),
+            clips: clips.into_iter().collect(),
+            broken: Vec::new(),
+        }
+    }
+
     /// Writes a pack: the clips as WAV files named after their keys, and the manifest.
     pub fn write(folder: &Path, language: &str, clips: &[(String, Audio)]) -> std::io::Result<()> {
         std::fs::create_dir_all(folder)?;

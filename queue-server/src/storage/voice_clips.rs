@@ -74,3 +74,21 @@ pub fn list(connection: &Connection, language: &str) -> Result<Vec<StoredClip>, 
         .collect::<Result<_, _>>()?;
     Ok(clips)
 }
+
+/// Changes whenever a clip is recorded, replaced or deleted: how many there are and the
+/// newest recording time.
+pub fn version(connection: &Connection) -> Result<(i64, i64), StorageError> {
+    Ok(connection
+        .prepare_cached("SELECT COUNT(*), COALESCE(MAX(recorded_at), 0) FROM voice_clips")?
+        .query_row([], |row| Ok((row.get(0)?, row.get(1)?)))?)
+}
+
+/// Every recording: language, key, WAV.
+pub fn all(connection: &Connection) -> Result<Vec<(String, String, Vec<u8>)>, StorageError> {
+    let mut statement = connection
+        .prepare_cached("SELECT language, key, wav FROM voice_clips ORDER BY language")?;
+    let clips = statement
+        .query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?
+        .collect::<Result<_, _>>()?;
+    Ok(clips)
+}

@@ -3,17 +3,15 @@
 //! `lotse-voices` crate as the wall display, so a TV needs nothing installed. 204 when the
 //! call is not in the display's zone; 404 when the event is not a call.
 //!
-//! The voices (espeak-ng; clip packs in `./voices/<language>/`) are loaded once per process
-//! on first use and keep their phrase cache; rendering runs on a blocking thread because the
-//! engine is a child process.
-
-use std::sync::{Arc, OnceLock};
+//! The voices (espeak-ng; for the other languages the clips recorded on the admin page) are
+//! loaded on first use and keep their phrase cache (`speech::announcer`); rendering runs on
+//! a blocking thread because the engine is a child process.
 
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use lotse_voices::speaker::compose;
-use lotse_voices::{Announcer, SpeechConfig, chime};
+use lotse_voices::{SpeechConfig, chime};
 use serde::Deserialize;
 
 use crate::api::AppState;
@@ -23,19 +21,6 @@ use crate::storage::events;
 
 /// The gong's volume in the browser (the TV's own volume does the rest).
 const GONG_VOLUME: u8 = 70;
-
-static ANNOUNCER: OnceLock<Arc<Announcer>> = OnceLock::new();
-
-fn announcer() -> Arc<Announcer> {
-    ANNOUNCER
-        .get_or_init(|| {
-            let table = crate::speech::phrase_table().clone();
-            let languages: Vec<String> = table.languages().map(str::to_owned).collect();
-            let voices = SpeechConfig::default().build_voices(languages.iter().map(String::as_str));
-            Arc::new(Announcer::new(table, voices))
-        })
-        .clone()
-}
 
 #[derive(Debug, Deserialize)]
 pub struct AnnouncementQuery {
@@ -72,9 +57,10 @@ pub async fn wav(
     {
         return Ok(StatusCode::NO_CONTENT.into_response());
     }
+    let announcer = crate::speech::announcer(&state.store).await?;
     let wav = tokio::task::spawn_blocking(move || {
         let languages = SpeechConfig::default().languages_for(call.language.as_deref());
-        let voice = announcer().announce(&languages, &call.spoken);
+        let voice = announcer.announce(&languages, &call.spoken);
         compose(Some(&chime(GONG_VOLUME)), &voice).to_wav()
     })
     .await

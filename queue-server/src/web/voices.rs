@@ -9,7 +9,8 @@ use axum::body::Bytes;
 use axum::extract::{FromRequest, Multipart, Path, Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use lotse_protocol::Role;
+use lotse_protocol::{DeskKind, Role};
+use lotse_voices::{NumberReading, Spoken};
 use maud::{Markup, html};
 use serde::Deserialize;
 
@@ -102,14 +103,16 @@ pub async fn language(
         "ltr"
     };
     let example = phrase_table()
-        .get(&language)
-        .map(|phrase| phrase.phrase.clone());
+        .script(&language, &example_call(), NumberReading::Digits)
+        .ok()
+        .map(|script| script.text());
     let csrf = page.csrf.as_str();
     let content = html! {
         h1 { "Sprachaufnahmen: " (language_label(&language)) }
         p role="status" { (done) " von " (needed.len()) " Wörtern aufgenommen." }
         @if let Some(example) = example {
-            p { "Ein Aufruf lautet: " span lang=(language) dir=(direction) { (example) } }
+            p { "Ein Aufruf (A-042 an Schalter 3, Erdgeschoss) lautet: "
+                span lang=(language) dir=(direction) { (example) } }
         }
         p.hint { "Jedes Wort einzeln, deutlich und ohne Pause davor sprechen (höchstens "
                  (MAX_CLIP_SECONDS) " Sekunden). „Aufnehmen“ braucht ein Mikrofon und eine sichere
@@ -157,6 +160,16 @@ pub async fn language(
         StatusCode::OK,
         staff_page("Sprachaufnahmen", Some(&page), None, content),
     )
+}
+
+/// The call the page shows as an example of what the clips make up.
+fn example_call() -> Spoken {
+    Spoken {
+        number: "A-042".into(),
+        kind: DeskKind::Desk,
+        place_number: "3".into(),
+        floor: 0,
+    }
 }
 
 /// How a language is named on the page: its code (`ps`, `ti`).

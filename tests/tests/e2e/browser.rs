@@ -21,6 +21,11 @@ fn free_port() -> u16 {
 impl Browser {
     /// Starts chromedriver and a headless Chromium with a fresh profile, window `width`×`height`.
     pub async fn start(width: u32, height: u32) -> Browser {
+        Browser::start_with(width, height, &[]).await
+    }
+
+    /// The same with more command-line switches for Chromium.
+    pub async fn start_with(width: u32, height: u32, switches: &[&str]) -> Browser {
         let port = free_port();
         let driver = Command::new("chromedriver")
             .arg(format!("--port={port}"))
@@ -29,7 +34,7 @@ impl Browser {
             .spawn()
             .expect("chromedriver (Debian package chromium-driver; scripts/test installs it)");
         let profile = tempfile::tempdir().expect("a profile directory");
-        let arguments = [
+        let mut arguments = vec![
             "--headless=new".to_owned(),
             "--no-sandbox".to_owned(),
             "--disable-gpu".to_owned(),
@@ -42,6 +47,7 @@ impl Browser {
             format!("--window-size={width},{height}"),
             format!("--user-data-dir={}", profile.path().display()),
         ];
+        arguments.extend(switches.iter().map(|s| (*s).to_owned()));
         let mut capabilities = serde_json::Map::new();
         capabilities.insert(
             "goog:chromeOptions".to_owned(),

@@ -98,3 +98,39 @@ async fn a_read_its_caller_gave_up_on_keeps_its_connection_in_the_pool() {
         assert_eq!(read.await.unwrap().unwrap(), 0);
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn short_reads_do_not_wait_for_long_ones() {
+    use lotse_queue_server::storage::READERS;
+
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("lotse.db")).unwrap();
+    // As many reports as there are reader threads, running until the test lets them end.
+    let mut releases = Vec::new();
+    let mut reports = Vec::new();
+    for _ in 0..READERS {
+        let (release, held) = std::sync::mpsc::channel::<()>();
+        releases.push(release);
+        let store = store.clone();
+        reports.push(tokio::spawn(async move {
+            store
+                .read_long(move |c| {
+                    let _ = held.recv();
+                    count_events(c)
+                })
+                .await
+        }));
+    }
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    // Short reads are answered meanwhile.
+    for _ in 0..100 {
+        let answered = tokio::time::timeout(Duration::from_secs(5), store.read(count_events)).await;
+        assert_eq!(answered.expect("a short read waited for the reports").unwrap(), 0);
+    }
+    for release in releases {
+        release.send(()).unwrap();
+    }
+    for report in reports {
+        assert_eq!(report.await.unwrap().unwrap(), 0);
+    }
+}

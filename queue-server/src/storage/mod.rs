@@ -219,6 +219,19 @@ impl Store {
         }
     }
 
+    /// Like `read`, for a long read (a report over months): on a connection of its own, so
+    /// the short reads (status polls, pages) do not queue behind it.
+    pub async fn read_long<R, F>(&self, work: F) -> Result<R, AppError>
+    where
+        R: Send + 'static,
+        F: FnOnce(&Connection) -> Result<R, AppError> + Send + 'static,
+    {
+        match &self.readers {
+            Some(readers) => readers.run_apart(work).await,
+            None => self.run(work).await,
+        }
+    }
+
     /// The waiting lines as of the last commit.
     pub fn lines(&self) -> Arc<WaitingLines> {
         Arc::clone(&self.lines)

@@ -30,6 +30,7 @@ type Job = Box<dyn FnOnce(&Connection) + Send>;
 
 pub struct Readers {
     jobs: mpsc::Sender<Job>,
+    path: std::path::PathBuf,
 }
 
 impl Readers {
@@ -37,20 +38,35 @@ impl Readers {
         let (jobs, receiver) = mpsc::channel::<Job>(QUEUE);
         let receiver = Arc::new(Mutex::new(receiver));
         for index in 0..READERS {
-            let connection = Connection::open_with_flags(
-                path,
-                OpenFlags::SQLITE_OPEN_READ_ONLY
-                    | OpenFlags::SQLITE_OPEN_NO_MUTEX
-                    | OpenFlags::SQLITE_OPEN_URI,
-            )?;
-            connection.pragma_update(None, "query_only", "ON")?;
-            connection.busy_timeout(std::time::Duration::from_secs(5))?;
+            let connection = open_reader(path)?;
             let receiver = Arc::clone(&receiver);
             std::thread::Builder::new()
                 .name(format!("lotse-reader-{index}"))
                 .spawn(move || reader_loop(&connection, &receiver))?;
         }
-        Ok(Arc::new(Readers { jobs }))
+        Ok(Arc::new(Readers {
+            jobs,
+            path: path.to_owned(),
+        }))
+    }
+
+    /// Runs a long read (a report over months) on a connection of its own, in one read
+    /// transaction, so the short reads batched on the reader threads do not wait for it.
+    pub async fn run_apart<R, F>(&self, work: F) -> Result<R, AppError>
+    where
+        R: Send + 'static,
+        F: FnOnce(&Connection) -> Result<R, AppError> + Send + 'static,
+    {
+        let path = self.path.clone();
+        tokio::task::spawn_blocking(move || {
+            let connection = open_reader(&path)?;
+            connection.execute_batch("BEGIN DEFERRED")?;
+            let result = work(&connection);
+            connection.execute_batch("ROLLBACK")?;
+            result
+        })
+        .await
+        .map_err(|_| AppError::Internal("a long read failed".into()))?
     }
 
     /// Runs `work` on a reader inside a read transaction. A read whose caller gave up (a
@@ -77,6 +93,18 @@ impl Readers {
             .await
             .map_err(|_| AppError::Internal("a reader stopped".into()))?
     }
+}
+
+fn open_reader(path: &Path) -> Result<Connection, rusqlite::Error> {
+    let connection = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX
+            | OpenFlags::SQLITE_OPEN_URI,
+    )?;
+    connection.pragma_update(None, "query_only", "ON")?;
+    connection.busy_timeout(std::time::Duration::from_secs(5))?;
+    Ok(connection)
 }
 
 /// One reader thread: waits for reads, takes every waiting one up to `MAX_BATCH`, runs them

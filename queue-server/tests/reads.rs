@@ -125,7 +125,12 @@ async fn short_reads_do_not_wait_for_long_ones() {
     // Short reads are answered meanwhile.
     for _ in 0..100 {
         let answered = tokio::time::timeout(Duration::from_secs(5), store.read(count_events)).await;
-        assert_eq!(answered.expect("a short read waited for the reports").unwrap(), 0);
+        assert_eq!(
+            answered
+                .expect("a short read waited for the reports")
+                .unwrap(),
+            0
+        );
     }
     for release in releases {
         release.send(()).unwrap();

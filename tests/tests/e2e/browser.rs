@@ -77,6 +77,17 @@ impl Browser {
         panic!("cannot start a Chromium session: {last_error:?}");
     }
 
+    /// The element `css` once it is there (within 10 s).
+    pub async fn wait_for(&self, css: &str) -> fantoccini::elements::Element {
+        self.client
+            .wait()
+            .at_most(Duration::from_secs(10))
+            .every(Duration::from_millis(100))
+            .for_element(fantoccini::Locator::Css(css))
+            .await
+            .unwrap_or_else(|error| panic!("no {css} within 10 s: {error}"))
+    }
+
     /// Saves a screenshot where test output goes and returns its path.
     pub async fn screenshot(&self, name: &str) -> PathBuf {
         let png = self.client.screenshot().await.expect("a screenshot");

@@ -11,14 +11,7 @@ use crate::browser::Browser;
 use crate::util::{Server, issue, new_key};
 
 async fn wait_for(browser: &Browser, css: &str) -> fantoccini::elements::Element {
-    browser
-        .client
-        .wait()
-        .at_most(Duration::from_secs(10))
-        .every(Duration::from_millis(100))
-        .for_element(Locator::Css(css))
-        .await
-        .unwrap_or_else(|error| panic!("no {css} within 10 s: {error}"))
+    browser.wait_for(css).await
 }
 
 /// Clicks `css`, finding it again if the live part was reloaded in between.

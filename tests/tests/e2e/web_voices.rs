@@ -4,21 +4,8 @@
 
 use std::time::Duration;
 
-use fantoccini::Locator;
-
 use crate::browser::Browser;
 use crate::util::Server;
-
-async fn wait_for(browser: &Browser, css: &str) -> fantoccini::elements::Element {
-    browser
-        .client
-        .wait()
-        .at_most(Duration::from_secs(10))
-        .every(Duration::from_millis(100))
-        .for_element(Locator::Css(css))
-        .await
-        .unwrap_or_else(|error| panic!("no {css} within 10 s: {error}"))
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_admin_records_a_pashto_word_from_the_microphone() {
@@ -36,48 +23,54 @@ async fn an_admin_records_a_pashto_word_from_the_microphone() {
     .await;
     let client = &browser.client;
     client.goto(&format!("{base}/staff/login")).await.unwrap();
-    wait_for(&browser, "input[name=name]")
+    browser
+        .wait_for("input[name=name]")
         .await
         .send_keys("admin")
         .await
         .unwrap();
-    wait_for(&browser, "input[name=password]")
+    browser
+        .wait_for("input[name=password]")
         .await
         .send_keys("lotse-demo-admin")
         .await
         .unwrap();
-    wait_for(&browser, ".login button[type=submit]")
+    browser
+        .wait_for(".login button[type=submit]")
         .await
         .click()
         .await
         .unwrap();
-    wait_for(&browser, "header.bar").await;
+    browser.wait_for("header.bar").await;
 
     client
         .goto(&format!("{base}/staff/admin/voices"))
         .await
         .unwrap();
-    wait_for(&browser, "a[href='/staff/admin/voices/ps']")
+    browser
+        .wait_for("a[href='/staff/admin/voices/ps']")
         .await
         .click()
         .await
         .unwrap();
     let row = "tr[data-key='digit.4']";
-    let record = wait_for(&browser, &format!("{row} button.record")).await;
+    let record = browser.wait_for(&format!("{row} button.record")).await;
     assert!(
         record.is_displayed().await.unwrap(),
         "the record button shows where a microphone can be used"
     );
     record.click().await.unwrap();
     tokio::time::sleep(Duration::from_millis(1_500)).await;
-    wait_for(&browser, &format!("{row} button.record[aria-pressed=true]"))
+    browser
+        .wait_for(&format!("{row} button.record[aria-pressed=true]"))
         .await
         .click()
         .await
         .unwrap();
     // The page reloads with the recording in the row.
-    wait_for(&browser, &format!("{row} audio")).await;
-    let status = wait_for(&browser, "main p[role=status]")
+    browser.wait_for(&format!("{row} audio")).await;
+    let status = browser
+        .wait_for("main p[role=status]")
         .await
         .text()
         .await

@@ -10,6 +10,7 @@ pub mod display;
 pub mod error;
 pub mod event;
 pub mod event_stream;
+pub mod languages;
 pub mod limits;
 pub mod session;
 pub mod ticket;

@@ -144,7 +144,12 @@ pub fn next_choice(
         .filter(|(_, service)| desk.services.contains(service))
         .map(|(candidate, _)| candidate)
         .collect();
-    let Some(choice) = routing::choose_next(&candidates, now) else {
+    let languages = routing::DeskLanguages::new(
+        &desk.languages,
+        &config.building.site.default_language,
+        config.building.queue.language_fairness_percent,
+    );
+    let Some(choice) = routing::choose_for_desk(&candidates, &languages, now) else {
         return Ok(None);
     };
     Ok(Some((by_id(connection, choice.stop_id)?, choice.reason)))

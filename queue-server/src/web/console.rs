@@ -165,6 +165,14 @@ pub fn reason_text(reason: &CallReason, time_zone: Tz) -> String {
             target_minutes,
         } => format!("wartet {waited_minutes} Min. bei Ziel {target_minutes} Min."),
         CallReason::CalledByNumber => "per Nummer aufgerufen".to_owned(),
+        CallReason::LanguageMatch {
+            language,
+            waited_minutes,
+            target_minutes,
+        } => format!(
+            "spricht {}; wartet {waited_minutes} Min. bei Ziel {target_minutes} Min.",
+            lotse_protocol::languages::german_name(language)
+        ),
     }
 }
 

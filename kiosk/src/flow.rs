@@ -315,6 +315,7 @@ impl Flow {
                         language: self.language.clone(),
                         channel: None,
                         priority: false,
+                        interpreter: false,
                     },
                     key,
                 }]

@@ -143,11 +143,21 @@ impl AppError {
 fn domain_status(error: &DomainError) -> StatusCode {
     use DomainError::*;
     match error {
-        NoConcern | TooManyConcerns | ConcernTwice(_) | UnknownOutcome | NoteTooLong | BadName
-        | WeakPassword | UnknownService(_) | UnknownLanguage(_) | IdempotencyKeyReused => {
-            StatusCode::UNPROCESSABLE_ENTITY
+        NoConcern
+        | TooManyConcerns
+        | ConcernTwice(_)
+        | UnknownOutcome
+        | NoteTooLong
+        | BadName
+        | WeakPassword
+        | UnknownService(_)
+        | UnknownLanguage(_)
+        | IdempotencyKeyReused
+        | NoInterpreterForDefaultLanguage => StatusCode::UNPROCESSABLE_ENTITY,
+        UnknownDesk(_) | TicketNotFound | AppointmentNotFound | InterpreterRequestNotFound => {
+            StatusCode::NOT_FOUND
         }
-        UnknownDesk(_) | TicketNotFound | AppointmentNotFound => StatusCode::NOT_FOUND,
+        LanguageNotSpoken(_) | NotAnInterpreter | NotYourAssignment => StatusCode::FORBIDDEN,
         ServiceClosed(_)
         | WalkInsFull(_)
         | AppointmentOnly(_)
@@ -159,7 +169,10 @@ fn domain_status(error: &DomainError) -> StatusCode {
         | RecallsRequired(_)
         | ReactivationWindowPassed
         | TicketAtOtherDesk
-        | ServiceNotServedHere(_) => StatusCode::CONFLICT,
+        | ServiceNotServedHere(_)
+        | InterpreterWrongStatus(_)
+        | InterpreterBusy
+        | InterpreterAlreadyRequested => StatusCode::CONFLICT,
     }
 }
 

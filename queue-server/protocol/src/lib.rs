@@ -10,6 +10,7 @@ pub mod display;
 pub mod error;
 pub mod event;
 pub mod event_stream;
+pub mod interpreter;
 pub mod languages;
 pub mod limits;
 pub mod session;
@@ -22,6 +23,7 @@ pub use desk::*;
 pub use display::*;
 pub use error::{ApiErrorBody, ErrorCode};
 pub use event::*;
+pub use interpreter::*;
 pub use session::*;
 pub use ticket::*;
 

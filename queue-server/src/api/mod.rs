@@ -6,6 +6,7 @@ mod desks;
 pub mod display;
 pub mod events;
 pub mod extract;
+mod interpreters;
 pub mod openapi;
 pub mod password;
 pub mod session;
@@ -112,6 +113,21 @@ pub fn app(state: AppState) -> Router {
         .route("/desks/{desk}/park", post(desks::park))
         .route("/desks/{desk}/resume", post(desks::resume))
         .route("/desks/{desk}/transfer", post(desks::transfer))
+        .route("/desks/{desk}/interpreter", post(interpreters::request))
+        .route("/interpreter-requests", get(interpreters::list))
+        .route(
+            "/interpreter-requests/{id}/accept",
+            post(interpreters::accept),
+        )
+        .route(
+            "/interpreter-requests/{id}/arrived",
+            post(interpreters::arrived),
+        )
+        .route("/interpreter-requests/{id}/done", post(interpreters::done))
+        .route(
+            "/interpreter-requests/{id}/cancel",
+            post(interpreters::cancel),
+        )
         .route("/events", get(events::stream))
         .route("/session", post(session::login).delete(session::logout))
         .route("/session/password", put(password::change))

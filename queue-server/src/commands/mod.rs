@@ -4,4 +4,5 @@
 
 pub mod appointments;
 pub mod desk;
+pub mod interpreter;
 pub mod issue;

@@ -36,6 +36,12 @@ pub enum AuditAction {
     PasswordChange,
     DeviceAdd,
     DeviceRevoke,
+    InterpreterRequest,
+    InterpreterAccept,
+    InterpreterArrive,
+    InterpreterFinish,
+    InterpreterCancel,
+    UserLanguages,
 }
 
 impl AuditAction {

@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod appointments;
 pub mod audit;
 pub mod error;
+pub mod interpreter;
 pub mod issuing;
 pub mod outcomes;
 pub mod stop;

@@ -343,5 +343,7 @@ pub fn view(
         people_ahead,
         estimated_wait_minutes,
         called_to,
+        interpreter: super::interpreters::live_of_ticket(connection, ticket_id)?
+            .map(|request| request.status),
     }))
 }

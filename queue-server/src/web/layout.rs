@@ -54,6 +54,7 @@ pub fn staff_page(
 
 pub fn role_name(role: Role) -> &'static str {
     match role {
+        Role::Interpreter => "Sprachmittlung",
         Role::Staff => "Mitarbeiter/in",
         Role::Supervisor => "Leitung",
         Role::Admin => "Administration",

@@ -1,0 +1,166 @@
+//! Interpreter requests: a desk asks for one; interpreters list the open requests of their
+//! languages and accept, arrive, finish; staff cancel. Supervisors and staff list all of
+//! today's.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use lotse_protocol::{ApiErrorBody, InterpreterRequest, RequestInterpreter, Role};
+
+use super::AppState;
+use super::extract::ApiJson;
+use crate::auth::Caller;
+use crate::commands::desk::Actor;
+use crate::commands::interpreter;
+use crate::domain::interpreter::{InterpreterAction, shown_to};
+use crate::error::AppError;
+use crate::storage::interpreters;
+
+#[utoipa::path(post, path = "/api/v1/desks/{desk}/interpreter", tag = "interpreters",
+    params(("desk" = String, Path)), request_body = RequestInterpreter,
+    responses(
+        (status = 201, body = InterpreterRequest),
+        (status = 404, body = ApiErrorBody, description = "unknown_desk, ticket_not_found"),
+        (status = 409, body = ApiErrorBody,
+            description = "no_current_ticket, interpreter_already_requested, service_not_served_here"),
+        (status = 422, body = ApiErrorBody,
+            description = "unknown_language, invalid_input (the building's default language)"),
+    ))]
+pub async fn request(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(desk): Path<String>,
+    ApiJson(body): ApiJson<RequestInterpreter>,
+) -> Result<(StatusCode, Json<InterpreterRequest>), AppError> {
+    let name = caller.staff_at(&state.config.building, &desk)?.to_owned();
+    let (now, config) = (state.now(), state.config.clone());
+    let request = state
+        .store
+        .run(move |connection| {
+            let actor = Actor {
+                config: &config,
+                now,
+                desk: &desk,
+                name: &name,
+            };
+            interpreter::request_at_desk(connection, actor, &body)
+        })
+        .await?;
+    Ok((StatusCode::CREATED, Json(request)))
+}
+
+/// Staff account name and role, or 403 for devices.
+fn account(caller: &Caller) -> Result<(String, Role), AppError> {
+    match caller {
+        Caller::Staff { name, role, .. } => Ok((name.clone(), *role)),
+        Caller::Device { .. } => Err(AppError::Forbidden),
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/interpreter-requests", tag = "interpreters",
+    responses(
+        (status = 200, body = Vec<InterpreterRequest>,
+            description = "today's requests, oldest first; an interpreter sees the open ones \
+            of their languages and their own"),
+        (status = 403, body = ApiErrorBody, description = "devices"),
+    ))]
+pub async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Json<Vec<InterpreterRequest>>, AppError> {
+    let (name, role) = account(&caller)?;
+    let day_start = state.config.day_start(state.now());
+    let requests = state
+        .store
+        .read(move |connection| {
+            let mut requests = interpreters::today(connection, day_start)?;
+            if role == Role::Interpreter {
+                let languages = interpreters::languages_of(connection, &name)?;
+                requests.retain(|r| shown_to(r, &name, &languages));
+            }
+            Ok(requests)
+        })
+        .await?;
+    Ok(Json(requests))
+}
+
+async fn act(
+    state: AppState,
+    caller: Caller,
+    id: i64,
+    action: InterpreterAction,
+) -> Result<Json<InterpreterRequest>, AppError> {
+    let (name, role) = account(&caller)?;
+    let now = state.now();
+    let request = state
+        .store
+        .run(move |connection| interpreter::act(connection, now, id, action, &name, role))
+        .await?;
+    Ok(Json(request))
+}
+
+#[utoipa::path(post, path = "/api/v1/interpreter-requests/{id}/accept", tag = "interpreters",
+    params(("id" = i64, Path)),
+    responses(
+        (status = 200, body = InterpreterRequest),
+        (status = 403, body = ApiErrorBody,
+            description = "language_not_spoken; forbidden: not an interpreter account"),
+        (status = 404, body = ApiErrorBody, description = "unknown_interpreter_request"),
+        (status = 409, body = ApiErrorBody,
+            description = "wrong_status (accepted already), interpreter_busy"),
+    ))]
+pub async fn accept(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+) -> Result<Json<InterpreterRequest>, AppError> {
+    act(state, caller, id, InterpreterAction::Accept).await
+}
+
+#[utoipa::path(post, path = "/api/v1/interpreter-requests/{id}/arrived", tag = "interpreters",
+    params(("id" = i64, Path)),
+    responses(
+        (status = 200, body = InterpreterRequest),
+        (status = 403, body = ApiErrorBody, description = "another interpreter's request"),
+        (status = 404, body = ApiErrorBody, description = "unknown_interpreter_request"),
+        (status = 409, body = ApiErrorBody, description = "wrong_status"),
+    ))]
+pub async fn arrived(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+) -> Result<Json<InterpreterRequest>, AppError> {
+    act(state, caller, id, InterpreterAction::Arrive).await
+}
+
+#[utoipa::path(post, path = "/api/v1/interpreter-requests/{id}/done", tag = "interpreters",
+    params(("id" = i64, Path)),
+    responses(
+        (status = 200, body = InterpreterRequest),
+        (status = 403, body = ApiErrorBody, description = "another interpreter's request"),
+        (status = 404, body = ApiErrorBody, description = "unknown_interpreter_request"),
+        (status = 409, body = ApiErrorBody, description = "wrong_status"),
+    ))]
+pub async fn done(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+) -> Result<Json<InterpreterRequest>, AppError> {
+    act(state, caller, id, InterpreterAction::Finish).await
+}
+
+#[utoipa::path(post, path = "/api/v1/interpreter-requests/{id}/cancel", tag = "interpreters",
+    params(("id" = i64, Path)),
+    responses(
+        (status = 200, body = InterpreterRequest),
+        (status = 403, body = ApiErrorBody, description = "interpreters do not cancel"),
+        (status = 404, body = ApiErrorBody, description = "unknown_interpreter_request"),
+        (status = 409, body = ApiErrorBody, description = "wrong_status"),
+    ))]
+pub async fn cancel(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+) -> Result<Json<InterpreterRequest>, AppError> {
+    act(state, caller, id, InterpreterAction::Cancel).await
+}

@@ -84,6 +84,36 @@ impl Building {
         )
     }
 
+    /// A page (GET) or form (POST) as text.
+    async fn page(
+        &self,
+        who: &Who,
+        method: &str,
+        path: &str,
+        form: Option<String>,
+    ) -> (StatusCode, String) {
+        let Who::Session(cookie, _) = who else {
+            panic!("pages are for sessions")
+        };
+        let mut request = Request::builder()
+            .method(method)
+            .uri(path)
+            .header(header::COOKIE, cookie);
+        if form.is_some() {
+            request = request.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        }
+        let body = form.map_or_else(Body::empty, Body::from);
+        let response = app(self.state.clone())
+            .oneshot(request.body(body).unwrap())
+            .await
+            .unwrap();
+        let status = response.status();
+        let bytes = axum::body::to_bytes(response.into_body(), 1 << 20)
+            .await
+            .unwrap();
+        (status, String::from_utf8_lossy(&bytes).into_owned())
+    }
+
     async fn post(&self, who: &Who, path: &str, body: Value) -> (StatusCode, Value) {
         self.send(who, "POST", path, Some(body)).await
     }
@@ -348,4 +378,74 @@ async fn a_desk_may_call_the_next_visitor_instead_and_the_skipped_keeps_the_plac
         called["number"], first_number,
         "the skipped visitor is next"
     );
+}
+
+#[tokio::test]
+async fn the_desk_the_interpreter_and_the_supervisor_see_the_request() {
+    let building = Building::open().await;
+    let ticket = building.kiosk_ticket("residence-permit", "ar", true).await;
+    let number = ticket["number"].as_str().unwrap();
+    let (clerk, samir) = (building.login("clerk").await, building.login("samir").await);
+    let (olga, lead) = (building.login("olga").await, building.login("lead").await);
+    let Who::Session(_, csrf) = &clerk else {
+        unreachable!()
+    };
+    let form = format!("csrf={csrf}&desk=eg-02");
+    let (status, _) = building
+        .page(&clerk, "POST", "/staff/desk", Some(form))
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+
+    let (_, panel) = building.page(&clerk, "GET", "/staff/panel", None).await;
+    assert!(panel.contains("Sprachmittler noch nicht da"), "{panel}");
+    assert!(
+        panel.contains(&format!(
+            r#"data-action="call-next-except" data-number="{number}""#
+        )),
+        "{panel}"
+    );
+    assert!(panel.contains("offen – noch niemand angenommen"), "{panel}");
+
+    let (status, mine) = building
+        .page(&samir, "GET", "/staff/interpreter/panel", None)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    for text in [number, "Wartebereich", "Arabisch", "Annehmen"] {
+        assert!(mine.contains(text), "{text}: {mine}");
+    }
+    let (_, hers) = building
+        .page(&olga, "GET", "/staff/interpreter/panel", None)
+        .await;
+    assert!(!hers.contains(number), "not her language: {hers}");
+    let (_, overview) = building
+        .page(&lead, "GET", "/staff/overview/panel", None)
+        .await;
+    assert!(
+        overview.contains("Sprachen in den Warteschlangen"),
+        "{overview}"
+    );
+    assert!(
+        overview.contains("<td>Arabisch</td><td class=\"number\">1</td><td>Schalter 2</td>"),
+        "{overview}"
+    );
+
+    let id = building.list(&samir).await[0]["id"].as_i64().unwrap();
+    building.act(&samir, id, "accept").await;
+    let (_, panel) = building.page(&clerk, "GET", "/staff/panel", None).await;
+    assert!(panel.contains("angenommen von samir"), "{panel}");
+    let (_, mine) = building
+        .page(&samir, "GET", "/staff/interpreter/panel", None)
+        .await;
+    assert!(
+        mine.contains("Ihr Einsatz") && mine.contains("Angekommen"),
+        "{mine}"
+    );
+
+    // Roles: staff have no interpreter page; interpreters have no desk console.
+    let (status, _) = building
+        .page(&clerk, "GET", "/staff/interpreter", None)
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _) = building.page(&samir, "GET", "/staff", None).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
 }

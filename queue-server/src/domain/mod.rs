@@ -8,6 +8,7 @@ pub mod audit;
 pub mod error;
 pub mod interpreter;
 pub mod issuing;
+pub mod language_stats;
 pub mod outcomes;
 pub mod stop;
 

@@ -54,6 +54,20 @@ pub fn live_of_ticket(
     raw.map(checked).transpose()
 }
 
+/// The live request of ticket `number` of `day`, if any.
+pub fn live_of_number(
+    connection: &Connection,
+    day: &str,
+    number: &str,
+) -> Result<Option<InterpreterRequest>, StorageError> {
+    let sql = format!("{SELECT} WHERE t.day = ?1 AND t.number = ?2 AND r.status IN {LIVE}");
+    let raw = connection
+        .prepare_cached(&sql)?
+        .query_row(params![day, number], raw_request)
+        .optional()?;
+    raw.map(checked).transpose()
+}
+
 pub fn by_id(connection: &Connection, id: i64) -> Result<Option<InterpreterRequest>, StorageError> {
     let sql = format!("{SELECT} WHERE r.id = ?1");
     let raw = connection
@@ -186,4 +200,41 @@ fn checked((mut request, status, source): Raw) -> Result<InterpreterRequest, Sto
     request.status = stored(status, "interpreter_requests", "status", id)?;
     request.source = stored(source, "interpreter_requests", "source", id)?;
     Ok(request)
+}
+
+/// Today's finished visits: the visitor's language, the desk, and whether an interpreter
+/// arrived for the visit.
+pub fn served_today(
+    connection: &Connection,
+    day: &str,
+) -> Result<Vec<crate::domain::language_stats::Served>, StorageError> {
+    let mut statement = connection.prepare_cached(
+        "SELECT t.language, s.desk, EXISTS (
+                SELECT 1 FROM interpreter_requests r
+                WHERE r.ticket_id = t.id AND r.arrived_at IS NOT NULL)
+         FROM stops s JOIN tickets t ON t.id = s.ticket_id
+         WHERE t.day = ?1 AND s.status = 'done'",
+    )?;
+    let rows = statement.query_map([day], |row| {
+        Ok(crate::domain::language_stats::Served {
+            language: row.get(0)?,
+            desk: row.get(1)?,
+            interpreter: row.get(2)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Today's waiting visitors per service and language.
+pub fn waiting_by_language(
+    connection: &Connection,
+    day: &str,
+) -> Result<Vec<(String, String, u32)>, StorageError> {
+    let mut statement = connection.prepare_cached(
+        "SELECT s.service, t.language, COUNT(*) FROM stops s JOIN tickets t ON t.id = s.ticket_id
+         WHERE t.day = ?1 AND s.status = 'waiting'
+         GROUP BY s.service, t.language ORDER BY s.service, COUNT(*) DESC, t.language",
+    )?;
+    let rows = statement.query_map([day], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
 }

@@ -19,7 +19,7 @@ use crate::auth::{AgencyScope, DeviceKind, hash_password, new_secret, token_hash
 use crate::domain::AuditAction;
 use crate::domain::accounts::{MIN_PASSWORD_LENGTH, account_name, check_password};
 use crate::error::AppError;
-use crate::storage::{accounts, audit, console, desks};
+use crate::storage::{accounts, audit, console, desks, interpreters};
 
 pub async fn overview(State(state): State<AppState>, page: StaffPage) -> Response {
     if let Err(denied) = page.require(Role::Supervisor) {
@@ -65,6 +65,7 @@ async fn overview_markup(state: &AppState) -> Result<Markup, AppError> {
         .await?;
     let building = &state.config.building;
     let default = building.site.default_language.as_str();
+    let languages = super::languages::overview_section(state).await?;
     Ok(html! {
         section {
             h2 { "Plätze" }
@@ -119,6 +120,7 @@ async fn overview_markup(state: &AppState) -> Result<Markup, AppError> {
                 }
             }
         }
+        (languages)
     })
 }
 
@@ -223,12 +225,19 @@ async fn admin_page(
                     option value="staff" { "Mitarbeiter/in" }
                     option value="supervisor" { "Leitung" }
                     option value="admin" { "Administration" }
+                    option value="interpreter" { "Sprachmittlung" }
                 } }
                 label { "Passwort" input type="password" name="password" minlength=(MIN_PASSWORD_LENGTH) autocomplete="new-password" required; }
                 fieldset.agencies {
                     legend { "Stellen (keine Auswahl: alle)" }
                     @for agency in &state.config.building.agencies {
                         label { input type="checkbox" name="agency" value=(agency.id); " " (localized(&agency.name, default, default)) }
+                    }
+                }
+                fieldset.languages {
+                    legend { "Sprachen (nur Sprachmittlung)" }
+                    @for language in state.config.building.site.languages.iter().filter(|l| *l != default) {
+                        label { input type="checkbox" name="language" value=(language); " " (lotse_protocol::languages::german_name(language)) }
                     }
                 }
                 button type="submit" { "Anlegen" }
@@ -363,6 +372,37 @@ fn user_fields(body: &[u8]) -> (UserForm, Vec<String>) {
     (form, agencies)
 }
 
+/// The `language` fields of the account form: languages the building offers, besides its
+/// default; an interpreter account needs at least one, other roles none.
+fn interpreter_languages(
+    state: &AppState,
+    body: &[u8],
+    role: Role,
+) -> Result<Vec<String>, AppError> {
+    let site = &state.config.building.site;
+    let languages: Vec<String> = url::form_urlencoded::parse(body)
+        .filter(|(key, _)| key == "language")
+        .map(|(_, value)| value.into_owned())
+        .collect();
+    if let Some(unknown) = languages
+        .iter()
+        .find(|l| **l == site.default_language || !site.languages.contains(l))
+    {
+        return Err(AppError::InvalidInput(format!(
+            "no interpreting in \"{unknown}\""
+        )));
+    }
+    match (role == Role::Interpreter, languages.is_empty()) {
+        (true, true) => Err(AppError::InvalidInput(
+            "an interpreter account needs a language".into(),
+        )),
+        (false, false) => Err(AppError::InvalidInput(
+            "only interpreter accounts have languages".into(),
+        )),
+        _ => Ok(languages),
+    }
+}
+
 pub async fn add_user(State(state): State<AppState>, page: StaffPage, body: Bytes) -> Response {
     let (form, agencies) = user_fields(&body);
     let result = async {
@@ -387,9 +427,16 @@ pub async fn add_user(State(state): State<AppState>, page: StaffPage, body: Byte
         } else {
             AgencyScope::Only(agencies)
         };
+        let languages =
+            interpreter_languages(&state, &body, role).map_err(IntoResponse::into_response)?;
         let hash = password_hash(form.password).await?;
         let now = state.now();
-        let detail = format!("{name} ({}, {})", role.as_str(), scope.to_text());
+        let detail = format!(
+            "{name} ({}, {}, languages {})",
+            role.as_str(),
+            scope.to_text(),
+            languages.join(",")
+        );
         admin_change(
             &state,
             &page,
@@ -398,7 +445,9 @@ pub async fn add_user(State(state): State<AppState>, page: StaffPage, body: Byte
             detail,
             move |c| {
                 accounts::add_user(c, now, &name, role, &hash)?;
-                accounts::set_user_agencies(c, &name, &scope)
+                accounts::set_user_agencies(c, &name, &scope)?;
+                interpreters::set_languages(c, &name, &languages)?;
+                Ok(())
             },
         )
         .await

@@ -33,6 +33,9 @@ pub fn staff_page(
                     @if let Some(who) = who {
                         nav {
                             @if who.desk.is_some() { a href="/staff" { "Platz" } }
+                            @if who.role == Role::Interpreter || who.role >= Role::Supervisor {
+                                a href="/staff/interpreter" { "Sprachmittlung" }
+                            }
                             @if who.role >= Role::Supervisor { a href="/staff/overview" { "Übersicht" } }
                             @if who.role >= Role::Admin { a href="/staff/admin" { "Verwaltung" } }
                         }

@@ -12,4 +12,5 @@ mod kiosk;
 mod tickets;
 mod util;
 mod web_display;
+mod web_interpreter;
 mod web_staff;

@@ -166,6 +166,20 @@ async fn a_kiosk_request_goes_from_open_to_done_and_every_step_is_recorded() {
     let ticket = building.kiosk_ticket("residence-permit", "ar", true).await;
     assert_eq!(ticket["interpreter"], "open", "{ticket}");
     let number = ticket["number"].as_str().unwrap().to_owned();
+    let status_page = format!("/t/{}/panel", ticket["token"].as_str().unwrap());
+    let page = |path: String| {
+        let request = Request::get(path).body(Body::empty()).unwrap();
+        app(building.state.clone()).oneshot(request)
+    };
+    let response = page(status_page.clone()).await.unwrap();
+    let bytes = axum::body::to_bytes(response.into_body(), 1 << 20)
+        .await
+        .unwrap();
+    let html = String::from_utf8_lossy(&bytes);
+    assert!(
+        html.contains("يجري ترتيب مترجم لك."),
+        "the status page says so: {html}"
+    );
     let (samir, olga) = (building.login("samir").await, building.login("olga").await);
     let (clerk, lead) = (building.login("clerk").await, building.login("lead").await);
 
@@ -246,6 +260,14 @@ async fn a_kiosk_request_goes_from_open_to_done_and_every_step_is_recorded() {
     );
     let (status, body) = building.act(&samir, other_id, "accept").await;
     assert_eq!(status, StatusCode::OK, "free again: {body}");
+    let response = page(status_page).await.unwrap();
+    let bytes = axum::body::to_bytes(response.into_body(), 1 << 20)
+        .await
+        .unwrap();
+    assert!(
+        !String::from_utf8_lossy(&bytes).contains("مترجم"),
+        "done: no more word of it"
+    );
 
     let events = building
         .rows(

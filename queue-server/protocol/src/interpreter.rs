@@ -54,7 +54,7 @@ impl InterpreterStatus {
 pub enum InterpreterSource {
     /// The visitor, on the kiosk's Confirm screen.
     Kiosk,
-    /// Staff at a desk.
+    /// Staff: at a desk, or with a walk-in ticket they issued.
     Desk,
 }
 

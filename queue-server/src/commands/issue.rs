@@ -126,7 +126,12 @@ pub fn issue_ticket(
         let request = NewRequest {
             ticket_id: issued.id,
             language,
-            source: InterpreterSource::Kiosk,
+            // A walk-in ticket staff issue with an interpreter counts as staff asking.
+            source: if staff.is_some() {
+                InterpreterSource::Desk
+            } else {
+                InterpreterSource::Kiosk
+            },
             desk: None,
             requested_by: staff,
         };

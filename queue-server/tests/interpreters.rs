@@ -471,3 +471,43 @@ async fn the_desk_the_interpreter_and_the_supervisor_see_the_request() {
     let (status, _) = building.page(&samir, "GET", "/staff", None).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
 }
+
+#[tokio::test]
+async fn an_admin_creates_an_interpreter_account_with_its_languages() {
+    let building = Building::open().await;
+    support::add_user(&building.state, "boss", Role::Admin, "*").await;
+    let boss = building.login("boss").await;
+    let Who::Session(_, csrf) = &boss else {
+        unreachable!()
+    };
+    let password = support::PASSWORD.replace(' ', "+");
+    let form = |role: &str, languages: &str| {
+        format!("csrf={csrf}&name=nadia&role={role}&password={password}{languages}")
+    };
+    let refused = [
+        form("interpreter", ""),
+        form("interpreter", "&language=de"),
+        form("interpreter", "&language=xx"),
+        form("staff", "&language=ar"),
+    ];
+    for body in refused {
+        let (status, _) = building
+            .page(&boss, "POST", "/staff/admin/users", Some(body.clone()))
+            .await;
+        assert!(status.is_client_error(), "{body}: {status}");
+    }
+    let body = form("interpreter", "&language=ar&language=ps");
+    let (status, _) = building
+        .page(&boss, "POST", "/staff/admin/users", Some(body))
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, admin) = building.page(&boss, "GET", "/staff/admin", None).await;
+    assert!(admin.contains("Sprachen: Arabisch, Paschtu"), "{admin}");
+    let languages = building
+        .state
+        .store
+        .read(|c| Ok(interpreters::languages_of(c, "nadia")?))
+        .await
+        .unwrap();
+    assert_eq!(languages, ["ar", "ps"]);
+}

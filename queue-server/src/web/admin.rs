@@ -163,14 +163,23 @@ async fn admin_page(
     let loaded = state
         .store
         .read(|c| {
+            let users = accounts::users(c)?;
+            // What each interpreter account interprets.
+            let mut languages = std::collections::HashMap::new();
+            for user in users.iter().filter(|u| u.role == Role::Interpreter) {
+                languages.insert(
+                    user.name.clone(),
+                    interpreters::languages_of(c, &user.name)?,
+                );
+            }
             Ok((
-                accounts::users(c)?,
+                (users, languages),
                 accounts::devices(c)?,
                 audit::recent(c, 100)?,
             ))
         })
         .await;
-    let (users, devices, entries) = match loaded {
+    let ((users, languages), devices, entries) = match loaded {
         Ok(loaded) => loaded,
         Err(error) => return error.into_response(),
     };
@@ -195,7 +204,14 @@ async fn admin_page(
                         tr {
                             td { (user.name) }
                             td { (role_name(user.role)) }
-                            td { (agencies_text(&state.config.building, &user.agencies)) }
+                            td {
+                                @if let Some(spoken) = languages.get(&user.name) {
+                                    "Sprachen: "
+                                    (spoken.iter().map(|l| lotse_protocol::languages::german_name(l)).collect::<Vec<_>>().join(", "))
+                                } @else {
+                                    (agencies_text(&state.config.building, &user.agencies))
+                                }
+                            }
                             td { (if user.disabled { "gesperrt" } else { "aktiv" }) }
                             td {
                                 form.inline method="post" action="/staff/admin/users/password" {

@@ -323,6 +323,10 @@ fn interpreter_box(
             Some(request) => {
                 p.interpreter data-interpreter=(request.status.as_str()) {
                     "Sprachmittlung " (german_name(&request.language)) ": " (state_text(request))
+                    " "
+                    button.quiet data-action="interpreter" data-verb="cancel" data-request=(request.id) {
+                        "Absagen"
+                    }
                 }
             }
             None => {

@@ -214,6 +214,11 @@ async fn a_kiosk_request_goes_from_open_to_done_and_every_step_is_recorded() {
         (status, error(&body)),
         (StatusCode::NOT_FOUND, "unknown_interpreter_request")
     );
+    let (status, body) = building.act(&samir, id, "explode").await;
+    assert_eq!(
+        (status, error(&body)),
+        (StatusCode::BAD_REQUEST, "malformed_request")
+    );
     let (status, body) = building.act(&olga, id, "arrived").await;
     assert_eq!((status, error(&body)), (StatusCode::FORBIDDEN, "forbidden"));
 

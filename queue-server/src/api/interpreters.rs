@@ -84,83 +84,53 @@ pub async fn list(
     Ok(Json(requests))
 }
 
-async fn act(
-    state: AppState,
+/// What `POST /api/v1/interpreter-requests/{id}/{action}` does.
+#[derive(Debug, Clone, Copy, serde::Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ActionName {
+    /// An interpreter of the language takes the request (one at a time).
+    Accept,
+    /// The interpreter is with the visitor (the interpreter who accepted, or staff).
+    Arrived,
+    /// The conversation is over (the interpreter who accepted, or staff).
+    Done,
+    /// Staff withdraw the request.
+    Cancel,
+}
+
+impl From<ActionName> for InterpreterAction {
+    fn from(name: ActionName) -> InterpreterAction {
+        match name {
+            ActionName::Accept => InterpreterAction::Accept,
+            ActionName::Arrived => InterpreterAction::Arrive,
+            ActionName::Done => InterpreterAction::Finish,
+            ActionName::Cancel => InterpreterAction::Cancel,
+        }
+    }
+}
+
+#[utoipa::path(post, path = "/api/v1/interpreter-requests/{id}/{action}", tag = "interpreters",
+    params(("id" = i64, Path), ("action" = ActionName, Path)),
+    responses(
+        (status = 200, body = InterpreterRequest),
+        (status = 403, body = ApiErrorBody,
+            description = "language_not_spoken; forbidden: accepting without an interpreter \
+            account, another interpreter's request, an interpreter cancelling"),
+        (status = 404, body = ApiErrorBody, description = "unknown_interpreter_request"),
+        (status = 409, body = ApiErrorBody,
+            description = "wrong_status (e.g. accepted already), interpreter_busy"),
+    ))]
+pub async fn act(
+    State(state): State<AppState>,
     caller: Caller,
-    id: i64,
-    action: InterpreterAction,
+    Path((id, action)): Path<(i64, ActionName)>,
 ) -> Result<Json<InterpreterRequest>, AppError> {
     let (name, role) = account(&caller)?;
     let now = state.now();
+    let action = InterpreterAction::from(action);
     let request = state
         .store
         .run(move |connection| interpreter::act(connection, now, id, action, &name, role))
         .await?;
     Ok(Json(request))
-}
-
-#[utoipa::path(post, path = "/api/v1/interpreter-requests/{id}/accept", tag = "interpreters",
-    params(("id" = i64, Path)),
-    responses(
-        (status = 200, body = InterpreterRequest),
-        (status = 403, body = ApiErrorBody,
-            description = "language_not_spoken; forbidden: not an interpreter account"),
-        (status = 404, body = ApiErrorBody, description = "unknown_interpreter_request"),
-        (status = 409, body = ApiErrorBody,
-            description = "wrong_status (accepted already), interpreter_busy"),
-    ))]
-pub async fn accept(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(id): Path<i64>,
-) -> Result<Json<InterpreterRequest>, AppError> {
-    act(state, caller, id, InterpreterAction::Accept).await
-}
-
-#[utoipa::path(post, path = "/api/v1/interpreter-requests/{id}/arrived", tag = "interpreters",
-    params(("id" = i64, Path)),
-    responses(
-        (status = 200, body = InterpreterRequest),
-        (status = 403, body = ApiErrorBody, description = "another interpreter's request"),
-        (status = 404, body = ApiErrorBody, description = "unknown_interpreter_request"),
-        (status = 409, body = ApiErrorBody, description = "wrong_status"),
-    ))]
-pub async fn arrived(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(id): Path<i64>,
-) -> Result<Json<InterpreterRequest>, AppError> {
-    act(state, caller, id, InterpreterAction::Arrive).await
-}
-
-#[utoipa::path(post, path = "/api/v1/interpreter-requests/{id}/done", tag = "interpreters",
-    params(("id" = i64, Path)),
-    responses(
-        (status = 200, body = InterpreterRequest),
-        (status = 403, body = ApiErrorBody, description = "another interpreter's request"),
-        (status = 404, body = ApiErrorBody, description = "unknown_interpreter_request"),
-        (status = 409, body = ApiErrorBody, description = "wrong_status"),
-    ))]
-pub async fn done(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(id): Path<i64>,
-) -> Result<Json<InterpreterRequest>, AppError> {
-    act(state, caller, id, InterpreterAction::Finish).await
-}
-
-#[utoipa::path(post, path = "/api/v1/interpreter-requests/{id}/cancel", tag = "interpreters",
-    params(("id" = i64, Path)),
-    responses(
-        (status = 200, body = InterpreterRequest),
-        (status = 403, body = ApiErrorBody, description = "interpreters do not cancel"),
-        (status = 404, body = ApiErrorBody, description = "unknown_interpreter_request"),
-        (status = 409, body = ApiErrorBody, description = "wrong_status"),
-    ))]
-pub async fn cancel(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(id): Path<i64>,
-) -> Result<Json<InterpreterRequest>, AppError> {
-    act(state, caller, id, InterpreterAction::Cancel).await
 }

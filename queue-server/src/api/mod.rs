@@ -116,17 +116,8 @@ pub fn app(state: AppState) -> Router {
         .route("/desks/{desk}/interpreter", post(interpreters::request))
         .route("/interpreter-requests", get(interpreters::list))
         .route(
-            "/interpreter-requests/{id}/accept",
-            post(interpreters::accept),
-        )
-        .route(
-            "/interpreter-requests/{id}/arrived",
-            post(interpreters::arrived),
-        )
-        .route("/interpreter-requests/{id}/done", post(interpreters::done))
-        .route(
-            "/interpreter-requests/{id}/cancel",
-            post(interpreters::cancel),
+            "/interpreter-requests/{id}/{action}",
+            post(interpreters::act),
         )
         .route("/events", get(events::stream))
         .route("/session", post(session::login).delete(session::logout))

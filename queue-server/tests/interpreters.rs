@@ -516,3 +516,42 @@ async fn an_admin_creates_an_interpreter_account_with_its_languages() {
         .unwrap();
     assert_eq!(languages, ["ar", "ps"]);
 }
+
+/// Desk eg-02 calls, starts and finishes its next visitor.
+async fn serve_next(building: &Building, clerk: &Who) {
+    for action in ["call-next", "start", "finish"] {
+        let path = format!("/api/v1/desks/eg-02/{action}");
+        let (status, body) = building.post(clerk, &path, json!({})).await;
+        assert_eq!(status, StatusCode::OK, "{action}: {body}");
+    }
+}
+
+#[tokio::test]
+async fn a_visit_that_ends_closes_its_interpreter_request() {
+    let building = Building::open().await;
+    let (clerk, samir) = (building.login("clerk").await, building.login("samir").await);
+    let lead = building.login("lead").await;
+    let status_of = async |id: i64| {
+        let all = building.list(&lead).await;
+        all.iter().find(|r| r["id"] == id).unwrap()["status"].clone()
+    };
+    // Open when the visit ends: cancelled.
+    building.kiosk_ticket("residence-permit", "ar", true).await;
+    let id = body_id(&building.list(&samir).await[0]);
+    serve_next(&building, &clerk).await;
+    assert_eq!(status_of(id).await, "cancelled");
+    // Arrived when the visit ends: done, and samir is free again.
+    building.kiosk_ticket("residence-permit", "fa", true).await;
+    let id = body_id(&building.list(&samir).await[0]);
+    building.act(&samir, id, "accept").await;
+    building.act(&samir, id, "arrived").await;
+    serve_next(&building, &clerk).await;
+    assert_eq!(status_of(id).await, "done");
+    let audit = building
+        .rows("SELECT actor || ' ' || action FROM audit WHERE action IN ('interpreter-cancel', 'interpreter-finish')")
+        .await;
+    assert_eq!(
+        audit,
+        ["clerk interpreter-cancel", "clerk interpreter-finish"].map(String::from)
+    );
+}

@@ -127,6 +127,9 @@ pub fn run(
         DeskRequest::Transfer(transfer) => Some(hand_on(connection, actor, &stop, transfer)?),
         _ => None,
     };
+    if matches!(request, DeskRequest::Finish { .. }) && onward.is_none() {
+        super::interpreter::close_with_visit(connection, actor.now, stop.ticket_id, actor.name)?;
+    }
     let named = Named {
         number: &stop.number,
         service: &stop.service,

@@ -128,6 +128,23 @@ pub fn act(
     load(connection, id)
 }
 
+/// Closes the live request of a visit that ended (see `when_visit_ends`), as `actor` (the
+/// staff member who finished it).
+pub fn close_with_visit(
+    connection: &Connection,
+    now: DateTime<Utc>,
+    ticket_id: i64,
+    actor: &str,
+) -> Result<(), AppError> {
+    let Some(request) = interpreters::live_of_ticket(connection, ticket_id)? else {
+        return Ok(());
+    };
+    if let Some(action) = interpreter::when_visit_ends(request.status) {
+        act(connection, now, request.id, action, actor, Role::Staff)?;
+    }
+    Ok(())
+}
+
 fn announce(
     connection: &Connection,
     now: DateTime<Utc>,

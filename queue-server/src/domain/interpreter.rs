@@ -94,6 +94,16 @@ pub fn transition(
     Ok(to)
 }
 
+/// What becomes of a live request when its visit ends (the last concern finished): an
+/// interpreter who is there is done, one not yet there is no longer needed.
+pub fn when_visit_ends(status: InterpreterStatus) -> Option<InterpreterAction> {
+    match status {
+        InterpreterStatus::Open | InterpreterStatus::Accepted => Some(InterpreterAction::Cancel),
+        InterpreterStatus::Arrived => Some(InterpreterAction::Finish),
+        InterpreterStatus::Done | InterpreterStatus::Cancelled => None,
+    }
+}
+
 /// What an interpreter's list shows: open requests of their languages and their own.
 pub fn shown_to(request: &InterpreterRequest, name: &str, languages: &[String]) -> bool {
     let open_in_language =
@@ -212,6 +222,20 @@ mod tests {
             interpreter("samir", &arabic, true),
             Err(DomainError::InterpreterBusy),
         );
+    }
+
+    #[test]
+    fn an_ended_visit_closes_what_is_live_and_staff_may_do_it() {
+        for status in InterpreterStatus::iter() {
+            match when_visit_ends(status) {
+                Some(action) => {
+                    assert!(status.is_live(), "{status:?}");
+                    let facts = request(status, Some("samir"));
+                    assert!(transition(action, facts, staff()).is_ok(), "{status:?}");
+                }
+                None => assert!(!status.is_live(), "{status:?}"),
+            }
+        }
     }
 
     #[test]

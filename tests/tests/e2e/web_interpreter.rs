@@ -99,7 +99,43 @@ async fn an_arabic_interpreter_is_asked_for_accepted_and_seen_at_the_desk() {
         .await;
     assert!(arrived.is_ok());
 
-    for browser in [interpreter, desk] {
+    // The supervisor sees who waits in which language and which staffed desk speaks it, the
+    // request with how long it waited, and the day's numbers.
+    for language in ["ar", "ru", "ru"] {
+        let waiting = issue(&["residence-permit"], language);
+        server
+            .kiosk()
+            .issue_ticket(&waiting, &new_key())
+            .await
+            .unwrap();
+    }
+    let supervisor = Browser::start(1280, 800).await;
+    let lead = ("supervisor", "lotse-demo-supervisor");
+    log_in_at(&supervisor, &base, lead, "eg-04", false).await;
+    supervisor
+        .client
+        .goto(&format!("{base}/staff/overview"))
+        .await
+        .unwrap();
+    let lines = text_of(&supervisor, "section.languages").await;
+    assert!(lines.contains("Russisch 2 Schalter 1"), "{lines}");
+    assert!(lines.contains("Arabisch 1 keiner"), "{lines}");
+    let requests = text_of(&supervisor, "section.interpreters").await;
+    assert!(
+        requests.contains(&ticket.number) && requests.contains("interpreter ist da"),
+        "{requests}"
+    );
+    supervisor
+        .client
+        .execute(
+            "document.querySelector('section.languages').scrollIntoView()",
+            vec![],
+        )
+        .await
+        .unwrap();
+    supervisor.screenshot("staff-overview-languages").await;
+
+    for browser in [interpreter, desk, supervisor] {
         browser.close().await;
     }
 }

@@ -16,7 +16,7 @@
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use lotse_queue_server::config::Config;
-use lotse_queue_server::routing::{Candidate, DeskLanguages, choose_for_desk};
+use lotse_queue_server::routing::{Candidate, DeskLanguages, choose_for_desk, choose_next};
 
 /// Assumed language mix, per mille.
 const MIX: [(&str, u32); 10] = [
@@ -207,4 +207,43 @@ fn main() {
             );
         }
     }
+    routing_cost(&config);
+}
+
+/// What the language preference costs a call-next: the pure choice among 500 waiting, with
+/// and without the desk's languages (mean of many runs; the machine's load shows in it).
+fn routing_cost(config: &Config) {
+    let visitors = day(config, 1);
+    let now = visitors[499].arrival;
+    let line: Vec<Candidate> = visitors[..500]
+        .iter()
+        .enumerate()
+        .map(|(i, v)| Candidate {
+            stop_id: i as i64,
+            queued_at: v.arrival,
+            priority: false,
+            front: false,
+            appointment_at: None,
+            target_wait_minutes: 30,
+            language: Some(v.language.to_owned()),
+        })
+        .collect();
+    let desk = &config.building.desks[1];
+    let languages = DeskLanguages::new(&desk.languages, "de", 25);
+    let runs = 2000;
+    let started = std::time::Instant::now();
+    for _ in 0..runs {
+        std::hint::black_box(choose_next(std::hint::black_box(&line), now));
+    }
+    let plain = started.elapsed() / runs;
+    let started = std::time::Instant::now();
+    for _ in 0..runs {
+        std::hint::black_box(choose_for_desk(
+            std::hint::black_box(&line),
+            &languages,
+            now,
+        ));
+    }
+    let with_languages = started.elapsed() / runs;
+    println!("choice among 500 waiting: choose_next {plain:?}, choose_for_desk {with_languages:?}");
 }

@@ -75,6 +75,7 @@ fn main() {
             language: "de".into(),
             channel: None,
             priority: false,
+            interpreter: false,
         };
         let ticket = io
             .block_on(kiosk.issue_ticket(&request, &format!("bench-{round}")))

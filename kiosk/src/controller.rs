@@ -134,6 +134,7 @@ impl Controller {
         adapter.on_submit_code(simple(Event::SubmitCode));
         adapter.on_toggle_large_text(simple(Event::ToggleLargeText));
         adapter.on_toggle_lower_screen(simple(Event::ToggleLowerScreen));
+        adapter.on_toggle_interpreter(simple(Event::ToggleInterpreter));
         adapter.on_activity(simple(Event::Activity));
         let weak = Rc::downgrade(self);
         adapter.on_key_text(move |text| {
@@ -197,6 +198,8 @@ impl Controller {
         adapter.set_font(languages::font_family(language).into());
         adapter.set_large_text(flow.large_text);
         adapter.set_lower_screen(flow.lower_screen);
+        adapter.set_interpreter_offered(flow.interpreter_offered());
+        adapter.set_interpreter(flow.interpreter && flow.interpreter_offered());
         adapter.set_code(flow.code.clone().into());
 
         let Some(building) = flow.building.as_ref() else {

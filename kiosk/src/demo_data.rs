@@ -87,5 +87,6 @@ pub fn ticket(building: &Building, services: &[String], language: &str) -> Ticke
         people_ahead: Some(7),
         estimated_wait_minutes: Some(35),
         called_to: None,
+        interpreter: None,
     }
 }

@@ -43,9 +43,11 @@ pub enum Problem {
 /// What the Printing screen waits for.
 #[derive(Debug, Clone, PartialEq)]
 enum Waiting {
-    /// A ticket for these concerns, asked with this idempotency key.
+    /// A ticket for these concerns (with an interpreter or not), asked with this idempotency
+    /// key.
     Ticket {
         chosen: Vec<String>,
+        interpreter: bool,
         key: String,
     },
     CheckIn,
@@ -89,6 +91,8 @@ pub enum Event {
     Scanned(String),
     ToggleLargeText,
     ToggleLowerScreen,
+    /// "I would like an interpreter" on the Confirm screen.
+    ToggleInterpreter,
     /// Any touch.
     Activity,
     /// One second passed.
@@ -137,6 +141,9 @@ pub struct Flow {
     /// The agency whose services are listed; none shows the agency tiles.
     pub agency: Option<String>,
     pub chosen: Vec<String>,
+    /// The visitor asked for an interpreter (only offered for other languages than the
+    /// building's default).
+    pub interpreter: bool,
     pub code: String,
     pub ticket: Option<Ticket>,
     pub problem: Problem,
@@ -169,6 +176,7 @@ impl Flow {
             queues: None,
             agency: None,
             chosen: Vec::new(),
+            interpreter: false,
             code: String::new(),
             ticket: None,
             problem: Problem::None,
@@ -192,10 +200,23 @@ impl Flow {
         languages::is_rtl(&self.language)
     }
 
+    /// Whether the Confirm screen offers an interpreter: not in the building's default
+    /// language, which every desk speaks.
+    pub fn interpreter_offered(&self) -> bool {
+        let default = self
+            .building
+            .as_ref()
+            .map_or(self.default_language.as_str(), |b| {
+                b.site.default_language.as_str()
+            });
+        self.language != default
+    }
+
     /// Forgets everything about the current visitor (privacy) and shows Welcome.
     fn reset(&mut self) -> Vec<Effect> {
         self.agency = None;
         self.chosen.clear();
+        self.interpreter = false;
         self.code.clear();
         self.ticket = None;
         self.problem = Problem::None;
@@ -299,7 +320,11 @@ impl Flow {
                 self.problem = Problem::None;
                 let key = match self.unanswered.take() {
                     // The same request again: the server returns the ticket if it issued one.
-                    Some(Waiting::Ticket { chosen, key }) if chosen == self.chosen => key,
+                    Some(Waiting::Ticket {
+                        chosen,
+                        interpreter,
+                        key,
+                    }) if chosen == self.chosen && interpreter == self.interpreter => key,
                     _ => {
                         self.next_key += 1;
                         format!("{}-{}", self.key_prefix, self.next_key)
@@ -307,6 +332,7 @@ impl Flow {
                 };
                 self.waiting = Some(Waiting::Ticket {
                     chosen: self.chosen.clone(),
+                    interpreter: self.interpreter,
                     key: key.clone(),
                 });
                 vec![Effect::IssueTicket {
@@ -315,6 +341,7 @@ impl Flow {
                         language: self.language.clone(),
                         channel: None,
                         priority: false,
+                        interpreter: self.interpreter && self.interpreter_offered(),
                     },
                     key,
                 }]
@@ -369,6 +396,13 @@ impl Flow {
                     code,
                     language: self.language.clone(),
                 }]
+            }
+            ToggleInterpreter => {
+                if self.screen == Screen::Confirm && self.interpreter_offered() {
+                    self.interpreter = !self.interpreter;
+                    self.idle_seconds = 0;
+                }
+                Vec::new()
             }
             ToggleLargeText => {
                 self.large_text = !self.large_text;

@@ -43,7 +43,11 @@ fn scenes(language: &str) -> Vec<(&'static str, Vec<Event>)> {
         ("1-welcome", vec![]),
         ("2-agencies", choose),
         ("3-services", with_concerns),
-        ("4-confirm", confirm),
+        ("4-confirm", confirm.clone()),
+        (
+            "4-confirm-interpreter",
+            [confirm, vec![Event::ToggleInterpreter]].concat(),
+        ),
         ("5-printing", printing.clone()),
         (
             "6-done",

@@ -52,5 +52,6 @@ pub fn ticket_print(ticket: &Ticket, building: &Building) -> TicketPrint {
             .format("%d.%m.%Y %H:%M")
             .to_string(),
         status_url: ticket.status_url.clone(),
+        interpreter: ticket.interpreter.is_some_and(|status| status.is_live()),
     }
 }

@@ -319,3 +319,44 @@ fn paper_out_still_gives_the_number_on_screen() {
         .dispatch(Event::PrinterChecked(PrinterState::Ready));
     assert_eq!(k.controller.flow().printer, PrinterState::Ready);
 }
+
+#[test]
+fn an_arabic_visitor_can_ask_for_an_interpreter_on_confirm() {
+    let k = kiosk();
+    k.tap("language ar");
+    let adapter = k.window.global::<KioskAdapter>();
+    assert!(adapter.get_rtl());
+    k.choose("immigration", "residence-permit");
+    k.tap("next");
+    assert_eq!(k.screen(), Screen::Confirm);
+    let strings = k.window.global::<Strings>();
+    assert_eq!(strings.get_want_interpreter(), "أرغب في مترجم فوري");
+    assert!(adapter.get_interpreter_offered());
+    assert!(!adapter.get_interpreter(), "off by default");
+    k.tap("interpreter");
+    assert!(adapter.get_interpreter());
+    k.tap("print");
+    let (request, _) = k.fakes.borrow().issued.last().cloned().unwrap();
+    assert!(request.interpreter, "{request:?}");
+    assert_eq!(request.language, "ar");
+    assert_eq!(k.screen(), Screen::Done);
+    // The next visitor starts without it.
+    k.tap("finish");
+    assert!(!adapter.get_interpreter());
+}
+
+#[test]
+fn german_visitors_are_not_offered_an_interpreter() {
+    let k = kiosk();
+    k.tap("language de");
+    k.choose("immigration", "residence-permit");
+    k.tap("next");
+    assert_eq!(k.screen(), Screen::Confirm);
+    assert!(!k.window.global::<KioskAdapter>().get_interpreter_offered());
+    let offered = ElementHandle::find_by_accessible_label(&k.window, "interpreter").count();
+    assert_eq!(offered, 0);
+    k.controller.dispatch(Event::ToggleInterpreter);
+    k.tap("print");
+    let (request, _) = k.fakes.borrow().issued.last().cloned().unwrap();
+    assert!(!request.interpreter);
+}

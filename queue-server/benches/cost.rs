@@ -39,6 +39,7 @@ fn request(service: &str) -> IssueTicket {
         language: "ar".into(),
         channel: None,
         priority: false,
+        interpreter: false,
     }
 }
 

@@ -44,6 +44,7 @@ async fn main() {
             language: "de".into(),
             channel: None,
             priority: false,
+            interpreter: false,
         };
         kiosk
             .issue_ticket(&request, &format!("bench-{n}"))

@@ -112,6 +112,7 @@ fn issue_request(service: &str) -> IssueTicket {
         language: "de".into(),
         channel: None,
         priority: false,
+        interpreter: false,
     }
 }
 

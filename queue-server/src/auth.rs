@@ -77,22 +77,22 @@ impl Caller {
     }
 
     /// Staff who may work at `desk`: it serves a service of one of their agencies, and it is
-    /// the desk chosen for the session if one was.
+    /// the desk chosen for the session if one was. Interpreters work at no desk.
     pub fn staff_at(&self, building: &Building, desk: &str) -> Result<&str, AppError> {
         match self {
             Caller::Staff {
                 name,
                 agencies,
                 desk: chosen,
-                ..
-            } => {
+                role,
+            } if *role >= Role::Staff => {
                 agencies.check_desk(building, desk)?;
                 if chosen.as_deref().is_some_and(|chosen| chosen != desk) {
                     return Err(AppError::Forbidden);
                 }
                 Ok(name)
             }
-            Caller::Device { .. } => Err(AppError::Forbidden),
+            _ => Err(AppError::Forbidden),
         }
     }
 
@@ -109,10 +109,11 @@ impl Caller {
         }
     }
 
-    /// A device of one of `kinds`, or any staff member.
+    /// A device of one of `kinds`, or any staff member (interpreters are not staff here).
     pub fn device_or_staff(&self, kinds: &[DeviceKind]) -> Result<(), AppError> {
         match self {
-            Caller::Staff { .. } => Ok(()),
+            Caller::Staff { role, .. } if *role >= Role::Staff => Ok(()),
+            Caller::Staff { .. } => Err(AppError::Forbidden),
             Caller::Device { kind, .. } if kinds.contains(kind) => Ok(()),
             Caller::Device { .. } => Err(AppError::Forbidden),
         }

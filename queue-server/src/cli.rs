@@ -16,7 +16,7 @@ use crate::auth::{AgencyScope, DeviceKind, hash_password, new_secret, token_hash
 use crate::config::Config;
 use crate::domain::accounts::{account_name, check_password};
 use crate::limits::Limits;
-use crate::storage::{Store, accounts, backup};
+use crate::storage::{Store, accounts, backup, interpreters};
 
 #[derive(Debug, Parser)]
 #[command(name = "queue-server", version, about = "Lotse queue server")]
@@ -145,6 +145,10 @@ pub enum UserAction {
         /// The agencies the account works for, comma-separated ids; all when absent.
         #[arg(long)]
         agencies: Option<String>,
+        /// The languages an interpreter account interprets, comma-separated codes
+        /// (e.g. `ar,fa`); needed for `--role interpreter`.
+        #[arg(long)]
+        languages: Option<String>,
         #[arg(long, default_value = "./lotse.db")]
         db: PathBuf,
     },
@@ -165,6 +169,7 @@ pub enum DeviceAction {
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum RoleArg {
+    Interpreter,
     Staff,
     Supervisor,
     Admin,
@@ -173,6 +178,7 @@ pub enum RoleArg {
 impl From<RoleArg> for Role {
     fn from(role: RoleArg) -> Role {
         match role {
+            RoleArg::Interpreter => Role::Interpreter,
             RoleArg::Staff => Role::Staff,
             RoleArg::Supervisor => Role::Supervisor,
             RoleArg::Admin => Role::Admin,
@@ -261,6 +267,7 @@ pub fn execute(cli: Cli) -> anyhow::Result<()> {
                     name,
                     role,
                     agencies,
+                    languages,
                     db,
                 },
         } => {
@@ -273,10 +280,18 @@ pub fn execute(cli: Cli) -> anyhow::Result<()> {
                 .as_deref()
                 .map_or(AgencyScope::All, AgencyScope::parse);
             let shown = scope.to_text();
-            runtime.block_on(add_user(&db, &name, role.into(), password, scope))?;
+            let languages = interpreters::split_languages(languages.as_deref().unwrap_or(""));
+            let account = NewAccount {
+                name: &name,
+                role: role.into(),
+                agencies: scope,
+                languages: &languages,
+            };
+            runtime.block_on(add_user(&db, account, password))?;
             println!(
-                "added {} \"{name}\" (agencies: {shown})",
-                Role::from(role).as_str()
+                "added {} \"{name}\" (agencies: {shown}; languages: {})",
+                Role::from(role).as_str(),
+                languages.join(",")
             );
             Ok(())
         }
@@ -386,15 +401,24 @@ async fn serve(
     Ok(())
 }
 
-pub async fn add_user(
-    db: &Path,
-    name: &str,
-    role: Role,
-    password: &str,
-    agencies: AgencyScope,
-) -> anyhow::Result<()> {
-    let name = account_name(name)?;
+/// An account `user add` creates.
+pub struct NewAccount<'a> {
+    pub name: &'a str,
+    pub role: Role,
+    pub agencies: AgencyScope,
+    /// The languages of an interpreter account.
+    pub languages: &'a [String],
+}
+
+pub async fn add_user(db: &Path, account: NewAccount<'_>, password: &str) -> anyhow::Result<()> {
+    let name = account_name(account.name)?;
     check_password(password)?;
+    let (role, agencies) = (account.role, account.agencies);
+    let languages = account.languages.to_vec();
+    anyhow::ensure!(
+        role != Role::Interpreter || !languages.is_empty(),
+        "an interpreter account needs --languages, e.g. --languages ar,fa"
+    );
     let store =
         Store::open(db).with_context(|| format!("cannot open database {}", db.display()))?;
     let password = password.to_owned();
@@ -402,7 +426,9 @@ pub async fn add_user(
     store
         .run(move |c| {
             accounts::add_user(c, Utc::now(), &name, role, &hash)?;
-            accounts::set_user_agencies(c, &name, &agencies)
+            accounts::set_user_agencies(c, &name, &agencies)?;
+            interpreters::set_languages(c, &name, &languages)?;
+            Ok(())
         })
         .await?;
     Ok(())
@@ -421,11 +447,15 @@ pub async fn add_device(db: &Path, kind: DeviceKind, name: &str) -> anyhow::Resu
 }
 
 /// Demo accounts: fixed, printed, and only created on an empty database.
-pub const DEMO_USERS: [(&str, Role, &str); 3] = [
+pub const DEMO_USERS: [(&str, Role, &str); 4] = [
     ("staff", Role::Staff, "lotse-demo-staff"),
     ("supervisor", Role::Supervisor, "lotse-demo-supervisor"),
     ("admin", Role::Admin, "lotse-demo-admin"),
+    ("interpreter", Role::Interpreter, "lotse-demo-interpreter"),
 ];
+
+/// The languages of the demo interpreter account.
+pub const DEMO_INTERPRETER_LANGUAGES: [&str; 3] = ["ar", "fa", "ps"];
 pub const DEMO_DEVICES: [(DeviceKind, &str, &str); 3] = [
     (DeviceKind::Kiosk, "demo kiosk", "demo-kiosk-token"),
     (DeviceKind::Display, "demo display", "demo-display-token"),
@@ -445,7 +475,14 @@ pub async fn seed_demo(store: &Store) -> anyhow::Result<()> {
     for (name, role, password) in DEMO_USERS {
         let hash = tokio::task::spawn_blocking(move || hash_password(password)).await??;
         store
-            .run(move |c| accounts::add_user(c, Utc::now(), name, role, &hash))
+            .run(move |c| {
+                accounts::add_user(c, Utc::now(), name, role, &hash)?;
+                let languages = DEMO_INTERPRETER_LANGUAGES.map(str::to_owned);
+                if role == Role::Interpreter {
+                    interpreters::set_languages(c, name, &languages)?;
+                }
+                Ok(())
+            })
             .await?;
         println!("demo login: {name} / {password} ({})", role.as_str());
     }

@@ -143,12 +143,24 @@ impl AppError {
 fn domain_status(error: &DomainError) -> StatusCode {
     use DomainError::*;
     match error {
-        NoConcern | TooManyConcerns | ConcernTwice(_) | UnknownOutcome | NoteTooLong | BadName
-        | WeakPassword | UnknownService(_) | UnknownLanguage(_) | IdempotencyKeyReused
+        NoConcern
+        | TooManyConcerns
+        | ConcernTwice(_)
+        | UnknownOutcome
+        | NoteTooLong
+        | BadName
+        | WeakPassword
+        | UnknownService(_)
+        | UnknownLanguage(_)
+        | IdempotencyKeyReused
+        | NoInterpreterForDefaultLanguage
         | BadRecording(_) => StatusCode::UNPROCESSABLE_ENTITY,
-        UnknownDesk(_) | TicketNotFound | AppointmentNotFound | UnknownClip(_) => {
-            StatusCode::NOT_FOUND
-        }
+        UnknownDesk(_)
+        | TicketNotFound
+        | AppointmentNotFound
+        | InterpreterRequestNotFound
+        | UnknownClip(_) => StatusCode::NOT_FOUND,
+        LanguageNotSpoken(_) | NotAnInterpreter | NotYourAssignment => StatusCode::FORBIDDEN,
         ServiceClosed(_)
         | WalkInsFull(_)
         | AppointmentOnly(_)
@@ -160,7 +172,10 @@ fn domain_status(error: &DomainError) -> StatusCode {
         | RecallsRequired(_)
         | ReactivationWindowPassed
         | TicketAtOtherDesk
-        | ServiceNotServedHere(_) => StatusCode::CONFLICT,
+        | ServiceNotServedHere(_)
+        | InterpreterWrongStatus(_)
+        | InterpreterBusy
+        | InterpreterAlreadyRequested => StatusCode::CONFLICT,
     }
 }
 

@@ -81,9 +81,15 @@ impl Line {
         target_wait_minutes: u32,
         now: DateTime<Utc>,
     ) -> u32 {
+        // Field by field: the visitor's language plays no part in a place in line.
         let in_line = |c: &Candidate| Candidate {
+            stop_id: c.stop_id,
+            queued_at: c.queued_at,
+            priority: c.priority,
+            front: c.front,
+            appointment_at: c.appointment_at,
             target_wait_minutes,
-            ..c.clone()
+            language: None,
         };
         let stop = in_line(stop);
         let ahead =
@@ -114,6 +120,7 @@ mod tests {
             front: flags.1,
             appointment_at: flags.2.map(|m| now() + Duration::minutes(m)),
             target_wait_minutes: target,
+            language: None,
         }
     }
 

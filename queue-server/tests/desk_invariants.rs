@@ -100,6 +100,7 @@ fn apply(
                     priority: *priority,
                     appointment_at: None,
                     idempotency: None,
+                    interpreter: false,
                 },
             )
             .map(|_| ())

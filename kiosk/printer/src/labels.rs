@@ -17,6 +17,8 @@ pub struct Labels {
     pub appointment_at: String,
     pub please_bring: String,
     pub watch_screen: String,
+    /// "An interpreter will be arranged." (the visitor asked for one at the kiosk).
+    pub interpreter_arranged: String,
     pub scan_hint: String,
     pub issued: String,
 }
@@ -69,6 +71,7 @@ fn fallback() -> &'static Labels {
         appointment_at: "{time}".into(),
         please_bring: String::new(),
         watch_screen: String::new(),
+        interpreter_arranged: String::new(),
         scan_hint: String::new(),
         issued: String::new(),
     })
@@ -89,6 +92,7 @@ mod tests {
             let labels = all().get(language).expect(language);
             assert!(labels.people_ahead.contains("{n}"), "{language}");
             assert!(labels.about_minutes.contains("{m}"), "{language}");
+            assert!(!labels.interpreter_arranged.is_empty(), "{language}");
         }
         let de = Labels::of("de");
         assert_eq!(de.people_ahead(1), "1 Person vor Ihnen");

@@ -34,6 +34,8 @@ pub struct TicketPrint {
     /// Local date and time of issue, e.g. `21.11.2026 09:14`.
     pub issued: String,
     pub status_url: String,
+    /// The visitor asked for an interpreter: the ticket says one will be arranged.
+    pub interpreter: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -349,6 +351,9 @@ pub fn encode_ticket(
     }
     if let Some(minutes) = ticket.wait_minutes.filter(|m| *m > 0) {
         w.line(&labels.about_minutes(minutes), Style::Normal)?;
+    }
+    if ticket.interpreter {
+        w.line(&labels.interpreter_arranged, Style::Normal)?;
     }
     if let Some(documents) = &ticket.documents {
         w.printer.feed().map_err(layout_error)?;

@@ -81,5 +81,6 @@ pub fn sample_ticket(language: &str) -> TicketPrint {
         documents: Some(documents.to_owned()),
         issued: "21.11.2026 09:14".to_owned(),
         status_url: SAMPLE_URL.to_owned(),
+        interpreter: false,
     }
 }

@@ -69,6 +69,37 @@ fn tickets_stay_within_their_size_budgets() {
     }
 }
 
+/// A visitor who asked for an interpreter reads on the ticket that one will be arranged; the
+/// line keeps every language within its size budget.
+#[test]
+fn an_interpreter_request_is_printed_within_the_budgets() {
+    let with_interpreter = |language: &str| {
+        let ticket = lotse_printer::TicketPrint {
+            interpreter: true,
+            ..sample_ticket(language)
+        };
+        encode_ticket(
+            &ticket,
+            &PrinterProfile::epson_80mm(),
+            &mut TextRenderer::new(),
+        )
+        .unwrap()
+    };
+    let line = b"An interpreter will be arranged.";
+    let contains = |bytes: &[u8], needle: &[u8]| bytes.windows(needle.len()).any(|w| w == needle);
+    assert!(contains(&with_interpreter("en"), line));
+    assert!(!contains(&encode("en"), line));
+    for language in ["de", "en", "fr", "tr", "uk", "ru"] {
+        let size = with_interpreter(language).len();
+        assert!(size <= 1024, "{language}: {size} bytes");
+    }
+    for language in ["ar", "fa", "ps", "ti"] {
+        let (plain, asked) = (encode(language).len(), with_interpreter(language).len());
+        assert!(asked > plain, "{language}: the line is printed");
+        assert!(asked <= 6 * 1024, "{language}: {asked} bytes");
+    }
+}
+
 fn serial(path: &str) -> SerialTransport {
     let settings = SerialSettings {
         path: path.to_owned(),

@@ -86,6 +86,10 @@ pub struct QueuePolicy {
     pub appointment_early_minutes: u32,
     /// ... and this many minutes after it.
     pub appointment_late_minutes: u32,
+    /// A desk may call a visitor whose language its staff speak ahead of others, but never
+    /// past a stop that has waited longer than this share (in percent) of its target wait
+    /// more than the visitor called; 0 turns the language preference off.
+    pub language_fairness_percent: u32,
 }
 
 impl Default for QueuePolicy {
@@ -95,6 +99,7 @@ impl Default for QueuePolicy {
             reactivation_window_minutes: 30,
             appointment_early_minutes: 60,
             appointment_late_minutes: 15,
+            language_fairness_percent: 25,
         }
     }
 }

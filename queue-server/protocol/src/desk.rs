@@ -29,6 +29,13 @@ pub enum CallReason {
     },
     /// Staff called this ticket by its number.
     CalledByNumber,
+    /// The desk's staff speak the visitor's language (a language code); called ahead of
+    /// others within the building's fairness bound (`queue.language_fairness_percent`).
+    LanguageMatch {
+        language: String,
+        waited_minutes: u32,
+        target_minutes: u32,
+    },
 }
 
 impl CallReason {
@@ -53,6 +60,14 @@ impl CallReason {
                 target_minutes,
             } => format!("waited {waited_minutes} min of {target_minutes} target"),
             CallReason::CalledByNumber => "called by number".to_owned(),
+            CallReason::LanguageMatch {
+                language,
+                waited_minutes,
+                target_minutes,
+            } => format!(
+                "speaks {}, waited {waited_minutes} min of {target_minutes} target",
+                crate::languages::english_name(language)
+            ),
         }
     }
 }

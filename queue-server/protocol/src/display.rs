@@ -66,7 +66,10 @@ impl DisplayCall {
 
 /// Whether an event changes the waiting lines (so a display reloads its counts).
 pub fn changes_queues(change: &Change) -> bool {
-    !matches!(change, Change::DeviceStatus { .. })
+    !matches!(
+        change,
+        Change::DeviceStatus { .. } | Change::Interpreter { .. }
+    )
 }
 
 /// Languages written right to left.

@@ -64,6 +64,14 @@ pub enum ErrorCode {
     RequestTimeout,
     MethodNotAllowed,
     UnsupportedMediaType,
+    /// No interpreter request with this id.
+    UnknownInterpreterRequest,
+    /// The interpreter account does not speak the request's language.
+    LanguageNotSpoken,
+    /// The interpreter already has a current assignment.
+    InterpreterBusy,
+    /// The visit already has an interpreter request that is not finished.
+    InterpreterAlreadyRequested,
     /// A code this client does not know yet.
     #[serde(other)]
     Unknown,

@@ -71,6 +71,14 @@ pub enum Change {
     AppointmentsImported {
         count: u32,
     },
+    /// An interpreter request was made or changed state (no names: the pages that show who
+    /// accepted read it from the server).
+    Interpreter {
+        request: i64,
+        number: String,
+        language: String,
+        status: crate::interpreter::InterpreterStatus,
+    },
     /// A kiosk's printer changed state (staff consoles alert on paper out).
     DeviceStatus {
         device: String,
@@ -123,6 +131,7 @@ impl Change {
             Change::Transferred { .. } => "transferred",
             Change::AppointmentsImported { .. } => "appointments_imported",
             Change::DeviceStatus { .. } => "device_status",
+            Change::Interpreter { .. } => "interpreter",
         }
     }
 }

@@ -19,6 +19,9 @@ use utoipa::ToSchema;
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
 pub enum Role {
+    /// A language mediator (Sprachmittler): sees and takes interpreter requests of their
+    /// languages, nothing else. Lowest, so that `at_least(Staff)` leaves interpreters out.
+    Interpreter,
     Staff,
     Supervisor,
     Admin,

@@ -77,6 +77,10 @@ pub struct IssueTicket {
     /// Staff only: serve before others (e.g. a visitor in need).
     #[serde(default)]
     pub priority: bool,
+    /// The visitor would like an interpreter in `language` (not the building's default
+    /// language). Left out when false, so older servers and kiosks understand each other.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub interpreter: bool,
 }
 
 /// `POST /api/v1/checkins`: check in for an appointment with the code from its QR.
@@ -134,6 +138,9 @@ pub struct Ticket {
     pub estimated_wait_minutes: Option<u32>,
     /// The desk the visitor is called to, while called or being served.
     pub called_to: Option<String>,
+    /// The visit's interpreter request that is still live, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interpreter: Option<crate::interpreter::InterpreterStatus>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]

@@ -44,6 +44,7 @@ async fn every_request_gives_up_within_its_deadline_whatever_the_server_does() {
             language: "de".into(),
             channel: None,
             priority: false,
+            interpreter: false,
         };
         let check_in = CheckIn {
             code: "ABC".into(),

@@ -1,7 +1,7 @@
 //! Handlers for desk actions (staff only) and the waiting lines.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use lotse_protocol::{ApiErrorBody, CallSpecific, DeskTicket, Finish, Queues, Resume, Transfer};
@@ -28,8 +28,16 @@ pub async fn queues(
     Ok(Json(queues))
 }
 
+/// `?except=A-042`: call the next visitor but this one (whose interpreter has not come yet);
+/// that visitor keeps their place.
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+pub struct CallNextQuery {
+    #[serde(default)]
+    pub except: Option<String>,
+}
+
 #[utoipa::path(post, path = "/api/v1/desks/{desk}/call-next", tag = "desks",
-    params(("desk" = String, Path)),
+    params(("desk" = String, Path), CallNextQuery),
     responses(
         (status = 200, body = DeskTicket, description = "called; `reason` says why this one"),
         (status = 204, description = "nobody is waiting for this desk"),
@@ -40,13 +48,16 @@ pub async fn call_next(
     State(state): State<AppState>,
     caller: Caller,
     Path(desk): Path<String>,
+    Query(query): Query<CallNextQuery>,
 ) -> Result<Response, AppError> {
-    Ok(
-        match desk_command(state, caller, desk, DeskRequest::CallNext).await? {
-            Some(ticket) => Json(ticket).into_response(),
-            None => StatusCode::NO_CONTENT.into_response(),
-        },
-    )
+    let request = match query.except {
+        Some(number) => DeskRequest::CallNextExcept(number),
+        None => DeskRequest::CallNext,
+    };
+    Ok(match desk_command(state, caller, desk, request).await? {
+        Some(ticket) => Json(ticket).into_response(),
+        None => StatusCode::NO_CONTENT.into_response(),
+    })
 }
 
 /// Runs a desk command for staff who may work at `desk` (the command writes the change, its

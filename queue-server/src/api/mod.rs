@@ -6,6 +6,7 @@ mod desks;
 pub mod display;
 pub mod events;
 pub mod extract;
+mod interpreters;
 pub mod openapi;
 pub mod password;
 pub mod session;
@@ -113,6 +114,12 @@ pub fn app(state: AppState) -> Router {
         .route("/desks/{desk}/park", post(desks::park))
         .route("/desks/{desk}/resume", post(desks::resume))
         .route("/desks/{desk}/transfer", post(desks::transfer))
+        .route("/desks/{desk}/interpreter", post(interpreters::request))
+        .route("/interpreter-requests", get(interpreters::list))
+        .route(
+            "/interpreter-requests/{id}/{action}",
+            post(interpreters::act),
+        )
         .route("/events", get(events::stream))
         .route("/voices/{language}", get(voices::pack))
         .route("/voices/{language}/{key}", get(voices::clip))

@@ -82,6 +82,7 @@ pub async fn issue(
                 priority: request.priority,
                 appointment_at: None,
                 idempotency: key.as_deref().map(|k| (k, fingerprint)),
+                interpreter: request.interpreter,
             };
             issue::issue_ticket(connection, &config, now, new, staff.as_deref())
         })

@@ -60,6 +60,7 @@ pub fn check_in(
         priority: false,
         appointment_at: Some(booked.at),
         idempotency: None,
+        interpreter: false,
     };
     let issued = issue::issue(connection, config, now, new)?;
     appointments::set_ticket(connection, code, issued.id)?;

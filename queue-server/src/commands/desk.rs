@@ -20,6 +20,9 @@ use crate::storage::{audit, events};
 pub enum DeskRequest {
     /// Call the routing's choice.
     CallNext,
+    /// Call the routing's choice among everyone but this ticket (its interpreter is not
+    /// there yet); the ticket keeps its place in line.
+    CallNextExcept(String),
     /// Call a ticket by its number (waiting, parked, or a recent no-show).
     CallNumber(String),
     Recall,
@@ -37,7 +40,9 @@ pub enum DeskRequest {
 impl DeskRequest {
     fn action(&self) -> StopAction {
         match self {
-            DeskRequest::CallNext | DeskRequest::CallNumber(_) => StopAction::Call,
+            DeskRequest::CallNext | DeskRequest::CallNextExcept(_) | DeskRequest::CallNumber(_) => {
+                StopAction::Call
+            }
             DeskRequest::Recall => StopAction::Recall,
             DeskRequest::Start => StopAction::Start,
             DeskRequest::Finish { .. } => StopAction::Finish,
@@ -88,8 +93,14 @@ pub fn run(
     let current = desks::current(connection, &desk.id)?;
     stop::check_desk(action, current.as_ref().map(|s| s.number.as_str()))?;
     let (stop, reason) = match (&request, current) {
-        (DeskRequest::CallNext, _) => {
-            match desks::next_choice(connection, actor.config, actor.now, desk)? {
+        (DeskRequest::CallNext | DeskRequest::CallNextExcept(_), _) => {
+            let except = match &request {
+                DeskRequest::CallNextExcept(number) => {
+                    Some(named_stop(connection, actor, desk, number)?.id)
+                }
+                _ => None,
+            };
+            match desks::next_choice(connection, actor.config, actor.now, desk, except)? {
                 Some((stop, reason)) => (stop, Some(reason)),
                 None => return Ok(None),
             }
@@ -116,6 +127,9 @@ pub fn run(
         DeskRequest::Transfer(transfer) => Some(hand_on(connection, actor, &stop, transfer)?),
         _ => None,
     };
+    if matches!(request, DeskRequest::Finish { .. }) && onward.is_none() {
+        super::interpreter::close_with_visit(connection, actor.now, stop.ticket_id, actor.name)?;
+    }
     let named = Named {
         number: &stop.number,
         service: &stop.service,
@@ -127,7 +141,11 @@ pub fn run(
         actor.now,
         &stop::event(action, named, step, onward.as_deref()),
     )?;
-    let audited = action.audit(request == DeskRequest::CallNext);
+    let by_routing = matches!(
+        request,
+        DeskRequest::CallNext | DeskRequest::CallNextExcept(_)
+    );
+    let audited = action.audit(by_routing);
     let detail = format!("desk {} ticket {}", desk.id, stop.number);
     audit::record(connection, actor.now, actor.name, audited, &detail)?;
     let mut ticket = stop.desk_ticket(&desk.id, step.to, reason);
@@ -136,7 +154,7 @@ pub fn run(
 }
 
 /// The stop a ticket number names, if this desk serves its concern.
-fn named_stop(
+pub(crate) fn named_stop(
     connection: &Connection,
     actor: Actor<'_>,
     desk: &Desk,

@@ -38,6 +38,7 @@ async fn store_with_ticket() -> (Store, String) {
                 priority: false,
                 appointment_at: None,
                 idempotency: None,
+                interpreter: false,
             };
             Ok(issue(c, &config, now(), new)?.number)
         })

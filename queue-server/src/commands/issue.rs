@@ -2,13 +2,14 @@
 //! rows and the event, in the caller's transaction.
 
 use chrono::{DateTime, Utc};
-use lotse_protocol::{Change, Channel, Ticket};
+use lotse_protocol::{Change, Channel, InterpreterSource, Ticket};
 use rusqlite::Connection;
 
 use crate::config::Config;
 use crate::domain::issuing::{self, day_of};
 use crate::domain::{AuditAction, DomainError};
 use crate::error::AppError;
+use crate::storage::interpreters::NewRequest;
 use crate::storage::tickets::{self, TicketRow};
 use crate::storage::{WaitingLines, audit, events};
 
@@ -21,6 +22,8 @@ pub struct NewTicket<'a> {
     pub appointment_at: Option<DateTime<Utc>>,
     /// The idempotency key and a fingerprint of the request it came with.
     pub idempotency: Option<(&'a str, String)>,
+    /// The visitor would like an interpreter in their language.
+    pub interpreter: bool,
 }
 
 /// A ticket written (or found again by its idempotency key).
@@ -28,6 +31,8 @@ pub struct NewTicket<'a> {
 pub struct Issued {
     pub id: i64,
     pub number: String,
+    /// Written now (not found again by its idempotency key).
+    pub fresh: bool,
 }
 
 /// Issues a ticket, or returns the ticket issued earlier with the same idempotency key.
@@ -42,7 +47,11 @@ pub fn issue(
     {
         return if earlier.as_deref() == Some(request.as_str()) {
             let number = tickets::number_of(connection, id)?;
-            Ok(Issued { id, number })
+            Ok(Issued {
+                id,
+                number,
+                fresh: false,
+            })
         } else {
             Err(DomainError::IdempotencyKeyReused.into())
         };
@@ -78,6 +87,7 @@ pub fn issue(
     Ok(Issued {
         id: ticket_id,
         number,
+        fresh: true,
     })
 }
 
@@ -99,8 +109,9 @@ fn check_walk_in_limits(
     Ok(())
 }
 
-/// Issues a ticket; a ticket staff issue is audited. The visitor's view is read after the
-/// commit (`view`, on a reader), so the writer only writes.
+/// Issues a ticket, with the interpreter request the visitor asked for; a ticket staff issue
+/// is audited. The visitor's view is read after the commit (`view`, on a reader), so the
+/// writer only writes.
 pub fn issue_ticket(
     connection: &Connection,
     config: &Config,
@@ -109,7 +120,24 @@ pub fn issue_ticket(
     staff: Option<&str>,
 ) -> Result<Issued, AppError> {
     let services = new.services.join(",");
+    let (language, interpreter, channel) = (new.language, new.interpreter, new.channel);
     let issued = issue(connection, config, now, new)?;
+    if interpreter && issued.fresh {
+        let request = NewRequest {
+            ticket_id: issued.id,
+            language,
+            // A walk-in ticket staff issue with an interpreter counts as staff asking.
+            source: if staff.is_some() {
+                InterpreterSource::Desk
+            } else {
+                InterpreterSource::Kiosk
+            },
+            desk: None,
+            requested_by: staff,
+        };
+        let actor = staff.unwrap_or(channel.as_str());
+        super::interpreter::create(connection, config, now, &request, &issued.number, actor)?;
+    }
     if let Some(staff) = staff {
         let detail = format!("ticket {} {services}", issued.number);
         audit::record(connection, now, staff, AuditAction::IssueTicket, &detail)?;

@@ -4,5 +4,6 @@
 
 pub mod appointments;
 pub mod desk;
+pub mod interpreter;
 pub mod issue;
 pub mod voice_clips;

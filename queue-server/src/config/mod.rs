@@ -261,4 +261,24 @@ mod tests {
                 .contains("no-such-service")
         );
     }
+
+    #[test]
+    fn language_fairness_share_is_a_percentage() {
+        let broken = EMBEDDED_BUILDING.replacen(
+            "language_fairness_percent = 25",
+            "language_fairness_percent = 250",
+            1,
+        );
+        assert_ne!(broken, EMBEDDED_BUILDING);
+        let error = Config::parse("b.toml", &broken).unwrap_err();
+        let ConfigError::Invalid { problems, .. } = error else {
+            panic!("expected validation problems, got {error}");
+        };
+        let problem = &problems[0];
+        assert_eq!(problem.field, "queue.language_fairness_percent");
+        assert!(problem.line.is_some());
+        let default = EMBEDDED_BUILDING.replacen("language_fairness_percent = 25\n", "", 1);
+        let config = Config::parse("b.toml", &default).unwrap();
+        assert_eq!(config.building.queue.language_fairness_percent, 25);
+    }
 }

@@ -110,6 +110,12 @@ pub fn validate(building: &Building) -> Found {
         );
     }
     check.localized(root.key("site").key("name"), &site.name, lang);
+    if building.queue.language_fairness_percent > 100 {
+        check.problem(
+            root.key("queue").key("language_fairness_percent"),
+            "must be a share from 0 to 100 (percent of the target wait)",
+        );
+    }
 
     let agencies = root.key("agencies");
     check.unique(

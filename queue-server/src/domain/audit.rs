@@ -38,6 +38,12 @@ pub enum AuditAction {
     DeviceRevoke,
     VoiceClipRecord,
     VoiceClipDelete,
+    InterpreterRequest,
+    InterpreterAccept,
+    InterpreterArrive,
+    InterpreterFinish,
+    InterpreterCancel,
+    UserLanguages,
 }
 
 impl AuditAction {

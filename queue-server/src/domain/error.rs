@@ -1,7 +1,7 @@
 //! Why the domain refuses a change. Each variant maps to one stable API error code
 //! (`crate::error` adds the HTTP status).
 
-use lotse_protocol::{ErrorCode, StopStatus, limits};
+use lotse_protocol::{ErrorCode, InterpreterStatus, StopStatus, limits};
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DomainError {
@@ -65,6 +65,22 @@ pub enum DomainError {
     UnknownClip(String),
     #[error("the recording is not usable: {0}")]
     BadRecording(String),
+    #[error("no such interpreter request")]
+    InterpreterRequestNotFound,
+    #[error("not possible while the interpreter request is {}", .0.as_str())]
+    InterpreterWrongStatus(InterpreterStatus),
+    #[error("this account does not interpret \"{0}\"")]
+    LanguageNotSpoken(String),
+    #[error("only an interpreter account accepts requests")]
+    NotAnInterpreter,
+    #[error("this request is another interpreter's")]
+    NotYourAssignment,
+    #[error("finish the current assignment first")]
+    InterpreterBusy,
+    #[error("the visit already has an interpreter request")]
+    InterpreterAlreadyRequested,
+    #[error("every desk speaks the building's default language")]
+    NoInterpreterForDefaultLanguage,
 }
 
 impl DomainError {
@@ -93,6 +109,13 @@ impl DomainError {
             ReactivationWindowPassed => ErrorCode::ReactivationWindowPassed,
             TicketAtOtherDesk => ErrorCode::TicketAtOtherDesk,
             ServiceNotServedHere(_) => ErrorCode::ServiceNotServedHere,
+            InterpreterRequestNotFound => ErrorCode::UnknownInterpreterRequest,
+            InterpreterWrongStatus(_) => ErrorCode::WrongStatus,
+            LanguageNotSpoken(_) => ErrorCode::LanguageNotSpoken,
+            NotAnInterpreter | NotYourAssignment => ErrorCode::Forbidden,
+            InterpreterBusy => ErrorCode::InterpreterBusy,
+            InterpreterAlreadyRequested => ErrorCode::InterpreterAlreadyRequested,
+            NoInterpreterForDefaultLanguage => ErrorCode::InvalidInput,
         }
     }
 }

@@ -92,6 +92,7 @@ mod tests {
             language: "ar".into(),
             channel: None,
             priority: false,
+            interpreter: false,
         }
     }
 

@@ -3,12 +3,12 @@
 //! supervisor's overview of all desks.
 
 use chrono::{DateTime, Utc};
-use lotse_protocol::{Desk, DeskTicket, PrinterCondition, ServiceQueue};
+use lotse_protocol::{Desk, DeskTicket, InterpreterRequest, PrinterCondition, ServiceQueue};
 use rusqlite::{Connection, params};
 
 use super::StorageError;
-use super::desks;
 use super::time::{from_ms, to_ms};
+use super::{desks, interpreters};
 use crate::auth::AgencyScope;
 use crate::config::Config;
 use crate::domain::issuing::day_of;
@@ -32,6 +32,9 @@ pub struct DeskView {
     pub lines: Vec<ServiceQueue>,
     /// Kiosks whose printer is not ready.
     pub printer_alerts: Vec<(String, PrinterCondition)>,
+    /// The live interpreter requests of the current and of the next visitor.
+    pub current_interpreter: Option<InterpreterRequest>,
+    pub next_interpreter: Option<InterpreterRequest>,
 }
 
 pub fn desk_view(
@@ -58,15 +61,22 @@ pub fn desk_view(
     )?;
     let day = day_of(config, now);
     let parked = statement
-        .query_map([day], |row| {
+        .query_map([&day], |row| {
             Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?))
         })?
         .filter_map(Result::ok)
         .filter(|(_, service)| desk.services.contains(service))
         .map(|(number, _)| number)
         .collect();
+    let next = desks::peek_next(connection, config, now, desk)?;
+    let interpreter = |ticket: &Option<DeskTicket>| match ticket {
+        Some(ticket) => interpreters::live_of_number(connection, &day, &ticket.number),
+        None => Ok(None),
+    };
     Ok(DeskView {
-        next: desks::peek_next(connection, config, now, desk)?,
+        current_interpreter: interpreter(&current)?,
+        next_interpreter: interpreter(&next)?,
+        next,
         current,
         notes,
         parked,

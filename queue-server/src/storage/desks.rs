@@ -132,19 +132,28 @@ pub fn active_of_number(
     raw.map(checked).transpose()
 }
 
-/// The routing's choice among the waiting stops of the services `desk` serves, and why.
+/// The routing's choice among the waiting stops of the services `desk` serves (but the stop
+/// `except`), and why.
 pub fn next_choice(
     connection: &Connection,
     config: &Config,
     now: DateTime<Utc>,
     desk: &Desk,
+    except: Option<i64>,
 ) -> Result<Option<(StopRow, CallReason)>, StorageError> {
     let candidates: Vec<_> = waiting_candidates(connection, config, now, None)?
         .into_iter()
-        .filter(|(_, service)| desk.services.contains(service))
+        .filter(|(candidate, service)| {
+            desk.services.contains(service) && Some(candidate.stop_id) != except
+        })
         .map(|(candidate, _)| candidate)
         .collect();
-    let Some(choice) = routing::choose_next(&candidates, now) else {
+    let languages = routing::DeskLanguages::new(
+        &desk.languages,
+        &config.building.site.default_language,
+        config.building.queue.language_fairness_percent,
+    );
+    let Some(choice) = routing::choose_for_desk(&candidates, &languages, now) else {
         return Ok(None);
     };
     Ok(Some((by_id(connection, choice.stop_id)?, choice.reason)))
@@ -158,7 +167,7 @@ pub fn peek_next(
     now: DateTime<Utc>,
     desk: &Desk,
 ) -> Result<Option<DeskTicket>, StorageError> {
-    Ok(next_choice(connection, config, now, desk)?
+    Ok(next_choice(connection, config, now, desk, None)?
         .map(|(stop, reason)| stop.desk_ticket(&desk.id, StopStatus::Waiting, Some(reason))))
 }
 

@@ -145,6 +145,8 @@ impl WaitingLines {
                             // Every stop of a line has its service's target; the reader
                             // gives it (`people_ahead`), the building knows it.
                             target_wait_minutes: 0,
+                            // A place in line does not depend on the language.
+                            language: None,
                         };
                         ((day, service), candidate)
                     })

@@ -13,6 +13,7 @@ pub mod display;
 mod error;
 pub use error::StorageError;
 pub mod events;
+pub mod interpreters;
 mod schema;
 pub use schema::prepare;
 mod lines;

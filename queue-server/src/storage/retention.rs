@@ -3,7 +3,9 @@
 //! - notes (free text about a visitor), failed logins (typed names), appointment codes, the
 //!   idempotency keys and requests of tickets, and the event log go when their day is over;
 //! - the audit log (who did what) is kept for [`AUDIT_DAYS`];
-//! - tickets and stops keep numbers, services, outcome codes and times, which statistics need.
+//! - tickets and stops keep numbers, services, outcome codes and times, which statistics need;
+//!   interpreter requests keep language, times and the interpreter's account name (staff
+//!   data, like the audit log); those still open when their day ended are cancelled.
 
 use chrono::{DateTime, Duration, Utc};
 use rusqlite::{Connection, params};
@@ -26,6 +28,8 @@ pub struct Purged {
     pub audit: usize,
     /// Stops of past days still open (waiting, called, parked, …): cancelled.
     pub stops_closed: usize,
+    /// Interpreter requests of past days still open, accepted or arrived: cancelled.
+    pub interpreter_requests_closed: usize,
 }
 
 /// Deletes what belongs to days before `now`'s local day, and audit entries older than
@@ -46,8 +50,14 @@ pub fn purge(
            AND ticket_id IN (SELECT id FROM tickets WHERE issued_at < ?1)",
         params![today],
     )?;
+    let interpreter_requests_closed = connection.execute(
+        "UPDATE interpreter_requests SET status = 'cancelled', finished_at = ?1
+         WHERE status IN ('open', 'accepted', 'arrived') AND requested_at < ?1",
+        params![today],
+    )?;
     Ok(Purged {
         stops_closed,
+        interpreter_requests_closed,
         notes: delete("DELETE FROM notes WHERE created_at < ?1", today)?,
         login_failures: delete("DELETE FROM login_failures WHERE at < ?1", today)?,
         appointments: delete("DELETE FROM appointments WHERE at < ?1", today)?,
@@ -152,6 +162,7 @@ mod tests {
                 events: 1,
                 audit: 1,
                 stops_closed: 0,
+                interpreter_requests_closed: 0,
             }
         );
         assert_eq!(

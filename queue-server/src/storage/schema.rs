@@ -170,7 +170,51 @@ CREATE TABLE voice_clips (
 ) STRICT;
 "#,
     ),
+    // Interpreters: the role (users rebuilt for its CHECK), the languages an account
+    // interprets, and the requests with their life cycle.
+    M::up(INTERPRETERS),
 ];
+
+/// The `interpreter` role, accounts' languages (comma-separated codes) and interpreter
+/// requests. The lists are the strum names of `Role`, `InterpreterStatus` and
+/// `InterpreterSource` (a test keeps them in step).
+const INTERPRETERS: &str = r#"
+CREATE TABLE users_checked (
+    id             INTEGER PRIMARY KEY,
+    name           TEXT NOT NULL UNIQUE,
+    role           TEXT NOT NULL CHECK (role IN ('interpreter', 'staff', 'supervisor', 'admin')),
+    password_hash  TEXT NOT NULL,
+    disabled       INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)),
+    created_at     INTEGER NOT NULL,
+    agencies       TEXT NOT NULL DEFAULT '*',
+    languages      TEXT NOT NULL DEFAULT ''
+) STRICT;
+INSERT INTO users_checked (id, name, role, password_hash, disabled, created_at, agencies)
+    SELECT id, name, role, password_hash, disabled, created_at, agencies FROM users;
+DROP TABLE users;
+ALTER TABLE users_checked RENAME TO users;
+CREATE TABLE interpreter_requests (
+    id            INTEGER PRIMARY KEY,
+    ticket_id     INTEGER NOT NULL REFERENCES tickets (id),
+    language      TEXT NOT NULL,
+    status        TEXT NOT NULL CHECK (status IN ('open', 'accepted', 'arrived', 'done',
+                      'cancelled')),
+    source        TEXT NOT NULL CHECK (source IN ('kiosk', 'desk')),
+    desk          TEXT,
+    requested_by  TEXT,
+    requested_at  INTEGER NOT NULL,
+    interpreter   TEXT,
+    accepted_at   INTEGER,
+    arrived_at    INTEGER,
+    finished_at   INTEGER,
+    -- Accepted or later means an interpreter took it (a cancelled open one has none).
+    CHECK (status IN ('open', 'cancelled') OR interpreter IS NOT NULL)
+) STRICT;
+-- At most one live request per visit.
+CREATE UNIQUE INDEX interpreter_requests_live ON interpreter_requests (ticket_id)
+    WHERE status IN ('open', 'accepted', 'arrived');
+CREATE INDEX interpreter_requests_by_time ON interpreter_requests (requested_at);
+"#;
 
 /// The rebuild of the tables that store enums, with their CHECK constraints. The lists are
 /// the strum names of `StopStatus`, `Channel`, `Role` and `DeviceKind` (a test keeps them in

@@ -3,7 +3,9 @@
 
 #![allow(clippy::unwrap_used)]
 
-use lotse_protocol::{Channel, PrinterCondition, Role, StopStatus};
+use lotse_protocol::{
+    Channel, InterpreterSource, InterpreterStatus, PrinterCondition, Role, StopStatus,
+};
 use rusqlite::Connection;
 use rusqlite_migration::Migrations;
 use strum::IntoEnumIterator;
@@ -150,4 +152,28 @@ fn the_checks_accept_every_stored_name_and_nothing_else() {
         assert!(accepts(printer, value.as_str()), "{value:?}");
     }
     assert!(!accepts(printer, "on fire"));
+    connection
+        .execute_batch(
+            "INSERT INTO interpreter_requests (id, ticket_id, language, status, source,
+                                               requested_at, interpreter)
+             VALUES (1, 1, 'ar', 'done', 'kiosk', 1000, 'samir')",
+        )
+        .unwrap();
+    let request_status = "UPDATE interpreter_requests SET status = ?1";
+    for value in InterpreterStatus::iter() {
+        assert!(accepts(request_status, value.as_str()), "{value:?}");
+    }
+    assert!(!accepts(request_status, "lost"));
+    let source = "UPDATE interpreter_requests SET source = ?1";
+    for value in InterpreterSource::iter() {
+        assert!(accepts(source, value.as_str()), "{value:?}");
+    }
+    assert!(!accepts(source, "phone"));
+    assert!(
+        !accepts(
+            "UPDATE interpreter_requests SET status = ?1, interpreter = NULL",
+            "accepted"
+        ),
+        "an accepted request names its interpreter"
+    );
 }

@@ -136,7 +136,7 @@ pub fn waiting_candidates(
     service: Option<&str>,
 ) -> Result<Vec<(Candidate, String)>, StorageError> {
     let mut statement = connection.prepare_cached(
-        "SELECT s.id, s.service, s.queued_at, s.front, t.priority, t.appointment_at
+        "SELECT s.id, s.service, s.queued_at, s.front, t.priority, t.appointment_at, t.language
          FROM stops s JOIN tickets t ON t.id = s.ticket_id
          WHERE s.status = 'waiting' AND t.day = ?1 AND (?2 IS NULL OR s.service = ?2)",
     )?;
@@ -148,11 +148,12 @@ pub fn waiting_candidates(
             row.get::<_, bool>(3)?,
             row.get::<_, bool>(4)?,
             row.get::<_, Option<i64>>(5)?,
+            row.get::<_, String>(6)?,
         ))
     })?;
     let mut candidates = Vec::new();
     for row in rows {
-        let (stop_id, service, queued_at, front, priority, appointment_at) = row?;
+        let (stop_id, service, queued_at, front, priority, appointment_at, language) = row?;
         let target_wait_minutes = config.target_wait_minutes(&service);
         candidates.push((
             Candidate {
@@ -162,6 +163,7 @@ pub fn waiting_candidates(
                 front,
                 appointment_at: appointment_at.map(from_ms),
                 target_wait_minutes,
+                language: Some(language),
             },
             service,
         ));
@@ -339,5 +341,7 @@ pub fn view(
         people_ahead,
         estimated_wait_minutes,
         called_to,
+        interpreter: super::interpreters::live_of_ticket(connection, ticket_id)?
+            .map(|request| request.status),
     }))
 }

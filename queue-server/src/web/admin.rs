@@ -19,7 +19,7 @@ use crate::auth::{AgencyScope, DeviceKind, hash_password, new_secret, token_hash
 use crate::domain::AuditAction;
 use crate::domain::accounts::{MIN_PASSWORD_LENGTH, account_name, check_password};
 use crate::error::AppError;
-use crate::storage::{accounts, audit, console, desks};
+use crate::storage::{accounts, audit, console, desks, interpreters};
 
 pub async fn overview(State(state): State<AppState>, page: StaffPage) -> Response {
     if let Err(denied) = page.require(Role::Supervisor) {
@@ -65,6 +65,7 @@ async fn overview_markup(state: &AppState) -> Result<Markup, AppError> {
         .await?;
     let building = &state.config.building;
     let default = building.site.default_language.as_str();
+    let languages = super::languages::overview_section(state).await?;
     Ok(html! {
         section {
             h2 { "Plätze" }
@@ -119,6 +120,7 @@ async fn overview_markup(state: &AppState) -> Result<Markup, AppError> {
                 }
             }
         }
+        (languages)
     })
 }
 
@@ -161,14 +163,23 @@ async fn admin_page(
     let loaded = state
         .store
         .read(|c| {
+            let users = accounts::users(c)?;
+            // What each interpreter account interprets.
+            let mut languages = std::collections::HashMap::new();
+            for user in users.iter().filter(|u| u.role == Role::Interpreter) {
+                languages.insert(
+                    user.name.clone(),
+                    interpreters::languages_of(c, &user.name)?,
+                );
+            }
             Ok((
-                accounts::users(c)?,
+                (users, languages),
                 accounts::devices(c)?,
                 audit::recent(c, 100)?,
             ))
         })
         .await;
-    let (users, devices, entries) = match loaded {
+    let ((users, languages), devices, entries) = match loaded {
         Ok(loaded) => loaded,
         Err(error) => return error.into_response(),
     };
@@ -193,7 +204,14 @@ async fn admin_page(
                         tr {
                             td { (user.name) }
                             td { (role_name(user.role)) }
-                            td { (agencies_text(&state.config.building, &user.agencies)) }
+                            td {
+                                @if let Some(spoken) = languages.get(&user.name) {
+                                    "Sprachen: "
+                                    (spoken.iter().map(|l| lotse_protocol::languages::german_name(l)).collect::<Vec<_>>().join(", "))
+                                } @else {
+                                    (agencies_text(&state.config.building, &user.agencies))
+                                }
+                            }
                             td { (if user.disabled { "gesperrt" } else { "aktiv" }) }
                             td {
                                 form.inline method="post" action="/staff/admin/users/password" {
@@ -223,12 +241,19 @@ async fn admin_page(
                     option value="staff" { "Mitarbeiter/in" }
                     option value="supervisor" { "Leitung" }
                     option value="admin" { "Administration" }
+                    option value="interpreter" { "Sprachmittlung" }
                 } }
                 label { "Passwort" input type="password" name="password" minlength=(MIN_PASSWORD_LENGTH) autocomplete="new-password" required; }
                 fieldset.agencies {
                     legend { "Stellen (keine Auswahl: alle)" }
                     @for agency in &state.config.building.agencies {
                         label { input type="checkbox" name="agency" value=(agency.id); " " (localized(&agency.name, default, default)) }
+                    }
+                }
+                fieldset.languages {
+                    legend { "Sprachen (nur Sprachmittlung)" }
+                    @for language in state.config.building.site.languages.iter().filter(|l| *l != default) {
+                        label { input type="checkbox" name="language" value=(language); " " (lotse_protocol::languages::german_name(language)) }
                     }
                 }
                 button type="submit" { "Anlegen" }
@@ -368,6 +393,37 @@ fn user_fields(body: &[u8]) -> (UserForm, Vec<String>) {
     (form, agencies)
 }
 
+/// The `language` fields of the account form: languages the building offers, besides its
+/// default; an interpreter account needs at least one, other roles none.
+fn interpreter_languages(
+    state: &AppState,
+    body: &[u8],
+    role: Role,
+) -> Result<Vec<String>, AppError> {
+    let site = &state.config.building.site;
+    let languages: Vec<String> = url::form_urlencoded::parse(body)
+        .filter(|(key, _)| key == "language")
+        .map(|(_, value)| value.into_owned())
+        .collect();
+    if let Some(unknown) = languages
+        .iter()
+        .find(|l| **l == site.default_language || !site.languages.contains(l))
+    {
+        return Err(AppError::InvalidInput(format!(
+            "no interpreting in \"{unknown}\""
+        )));
+    }
+    match (role == Role::Interpreter, languages.is_empty()) {
+        (true, true) => Err(AppError::InvalidInput(
+            "an interpreter account needs a language".into(),
+        )),
+        (false, false) => Err(AppError::InvalidInput(
+            "only interpreter accounts have languages".into(),
+        )),
+        _ => Ok(languages),
+    }
+}
+
 pub async fn add_user(State(state): State<AppState>, page: StaffPage, body: Bytes) -> Response {
     let (form, agencies) = user_fields(&body);
     let result = async {
@@ -392,9 +448,16 @@ pub async fn add_user(State(state): State<AppState>, page: StaffPage, body: Byte
         } else {
             AgencyScope::Only(agencies)
         };
+        let languages =
+            interpreter_languages(&state, &body, role).map_err(IntoResponse::into_response)?;
         let hash = password_hash(form.password).await?;
         let now = state.now();
-        let detail = format!("{name} ({}, {})", role.as_str(), scope.to_text());
+        let detail = format!(
+            "{name} ({}, {}, languages {})",
+            role.as_str(),
+            scope.to_text(),
+            languages.join(",")
+        );
         admin_change(
             &state,
             &page,
@@ -403,7 +466,9 @@ pub async fn add_user(State(state): State<AppState>, page: StaffPage, body: Byte
             detail,
             move |c| {
                 accounts::add_user(c, now, &name, role, &hash)?;
-                accounts::set_user_agencies(c, &name, &scope)
+                accounts::set_user_agencies(c, &name, &scope)?;
+                interpreters::set_languages(c, &name, &languages)?;
+                Ok(())
             },
         )
         .await

@@ -6,13 +6,18 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
-use lotse_protocol::{Building, CallReason, DeskTicket, PrinterCondition, StopStatus, localized};
+use lotse_protocol::languages::german_name;
+use lotse_protocol::{
+    Building, CallReason, DeskTicket, InterpreterRequest, InterpreterStatus, PrinterCondition,
+    Role, StopStatus, localized,
+};
 use maud::{Markup, html};
 
 use super::html_response;
+use super::interpreter::state_text;
 use super::layout::staff_page;
 use super::session::StaffPage;
 use crate::api::AppState;
@@ -30,6 +35,9 @@ fn usable_desk(state: &AppState, page: &StaffPage) -> Option<String> {
 }
 
 pub async fn page(State(state): State<AppState>, page: StaffPage) -> Response {
+    if page.role == Role::Interpreter {
+        return Redirect::to("/staff/interpreter").into_response();
+    }
     let Some(desk) = usable_desk(&state, &page) else {
         return html_response(
             StatusCode::OK,
@@ -136,7 +144,7 @@ fn desk_picker(building: &Building, page: &StaffPage) -> Markup {
     }
 }
 
-fn service_name<'a>(building: &'a Building, id: &'a str) -> &'a str {
+pub(super) fn service_name<'a>(building: &'a Building, id: &'a str) -> &'a str {
     let default = building.site.default_language.as_str();
     building
         .service(id)
@@ -165,6 +173,14 @@ pub fn reason_text(reason: &CallReason, time_zone: Tz) -> String {
             target_minutes,
         } => format!("wartet {waited_minutes} Min. bei Ziel {target_minutes} Min."),
         CallReason::CalledByNumber => "per Nummer aufgerufen".to_owned(),
+        CallReason::LanguageMatch {
+            language,
+            waited_minutes,
+            target_minutes,
+        } => format!(
+            "spricht {}; wartet {waited_minutes} Min. bei Ziel {target_minutes} Min.",
+            lotse_protocol::languages::german_name(language)
+        ),
     }
 }
 
@@ -190,7 +206,21 @@ fn desk_panel(config: &Config, now: DateTime<Utc>, view: &DeskView) -> Markup {
                     Some(ticket) => { (current_ticket(building, ticket, view)) }
                     None => {
                         h2 { "Kein Besuch am Platz" }
-                        button.primary data-action="call-next" data-key="n" { "Nächste Nummer aufrufen (N)" }
+                        @let waits_for_interpreter = view.next_interpreter.as_ref()
+                            .is_some_and(|r| r.status != InterpreterStatus::Arrived);
+                        @if let (true, Some(next)) = (waits_for_interpreter, &view.next) {
+                            p.alert role="alert" {
+                                "Sprachmittler noch nicht da – " (next.number) " wartet auf Sprachmittlung."
+                            }
+                            div.actions {
+                                button.primary data-action="call-next" data-key="n" { "Trotzdem aufrufen (N)" }
+                                button data-action="call-next-except" data-number=(next.number) {
+                                    "Stattdessen die nächste Person aufrufen"
+                                }
+                            }
+                        } @else {
+                            button.primary data-action="call-next" data-key="n" { "Nächste Nummer aufrufen (N)" }
+                        }
                         @match &view.next {
                             Some(next) => {
                                 p.next {
@@ -200,6 +230,7 @@ fn desk_panel(config: &Config, now: DateTime<Utc>, view: &DeskView) -> Markup {
                                         br; small { (reason_text(reason, config.time_zone)) }
                                     }
                                 }
+                                (interpreter_box(building, next, view.next_interpreter.as_ref()))
                             }
                             None => { p.next { "Niemand wartet auf diesen Platz." } }
                         }
@@ -253,8 +284,9 @@ fn current_ticket(building: &Building, ticket: &DeskTicket, view: &DeskView) -> 
         p.status {
             @if called { "aufgerufen" @if ticket.recalls > 0 { " (" (ticket.recalls) "× erneut)" } }
             @else { "in Bearbeitung" }
-            " · Sprache: " (ticket.language)
+            " · Sprache: " (german_name(&ticket.language))
         }
+        (interpreter_box(building, ticket, view.current_interpreter.as_ref()))
         @for note in &view.notes {
             blockquote.note { (note.text) footer { "Notiz von " (note.author) } }
         }
@@ -275,6 +307,42 @@ fn current_ticket(building: &Building, ticket: &DeskTicket, view: &DeskView) -> 
             button data-action="park" data-key="p" { "Zurückstellen (P)" }
         }
         (transfer_form(building))
+    }
+}
+
+/// The interpreter request of `ticket`'s visitor, or the form to ask for one (language preset
+/// to the visitor's; the building's default language needs none).
+fn interpreter_box(
+    building: &Building,
+    ticket: &DeskTicket,
+    request: Option<&InterpreterRequest>,
+) -> Markup {
+    let default = building.site.default_language.as_str();
+    html! {
+        @match request {
+            Some(request) => {
+                p.interpreter data-interpreter=(request.status.as_str()) {
+                    "Sprachmittlung " (german_name(&request.language)) ": " (state_text(request))
+                    " "
+                    button.quiet data-action="interpreter" data-verb="cancel" data-request=(request.id) {
+                        "Absagen"
+                    }
+                }
+            }
+            None => {
+                form.inline.interpreter data-form="interpreter" {
+                    input type="hidden" name="number" value=(ticket.number);
+                    label { "Sprache"
+                        select name="language" {
+                            @for language in building.site.languages.iter().filter(|l| *l != default) {
+                                option value=(language) selected[*language == ticket.language] { (german_name(language)) }
+                            }
+                        }
+                    }
+                    button type="submit" { "Sprachmittler anfordern" }
+                }
+            }
+        }
     }
 }
 

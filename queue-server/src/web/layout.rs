@@ -33,6 +33,9 @@ pub fn staff_page(
                     @if let Some(who) = who {
                         nav {
                             @if who.desk.is_some() { a href="/staff" { "Platz" } }
+                            @if who.role == Role::Interpreter || who.role >= Role::Supervisor {
+                                a href="/staff/interpreter" { "Sprachmittlung" }
+                            }
                             @if who.role >= Role::Supervisor { a href="/staff/overview" { "Übersicht" } }
                             @if who.role >= Role::Admin { a href="/staff/admin" { "Verwaltung" } }
                         }
@@ -54,6 +57,7 @@ pub fn staff_page(
 
 pub fn role_name(role: Role) -> &'static str {
     match role {
+        Role::Interpreter => "Sprachmittlung",
         Role::Staff => "Mitarbeiter/in",
         Role::Supervisor => "Leitung",
         Role::Admin => "Administration",

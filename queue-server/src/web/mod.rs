@@ -10,6 +10,8 @@ mod announcement;
 mod assets;
 mod console;
 mod display;
+mod interpreter;
+mod languages;
 mod layout;
 mod password;
 mod session;
@@ -45,6 +47,8 @@ pub fn routes() -> Router<AppState> {
             get(password::page).post(password::change),
         )
         .route("/staff/desk", post(session::choose_desk))
+        .route("/staff/interpreter", get(interpreter::page))
+        .route("/staff/interpreter/panel", get(interpreter::panel))
         .route("/staff/overview", get(admin::overview))
         .route("/staff/overview/panel", get(admin::overview_panel))
         .route("/staff/admin", get(admin::admin))

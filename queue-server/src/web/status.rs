@@ -10,7 +10,9 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use chrono_tz::Tz;
-use lotse_protocol::{Building, DeskKind, StopStatus, Ticket, is_rtl_language, localized};
+use lotse_protocol::{
+    Building, DeskKind, InterpreterStatus, StopStatus, Ticket, is_rtl_language, localized,
+};
 use maud::{DOCTYPE, Markup, html};
 
 use super::html_response;
@@ -196,6 +198,9 @@ fn panel_markup(state: &AppState, ticket: &Ticket) -> Markup {
                         p.hint { (t("wait_in_lobby")) }
                     }
                 }
+            }
+            @if matches!(ticket.interpreter, Some(InterpreterStatus::Open | InterpreterStatus::Accepted)) {
+                p.interpreter { (t("interpreter_arranged")) }
             }
             @if ticket.stops.len() > 1 {
                 h2 { (t("your_concerns")) }

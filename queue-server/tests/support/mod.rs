@@ -125,6 +125,7 @@ pub async fn walk_in(
                 priority: false,
                 appointment_at: None,
                 idempotency: None,
+                interpreter: false,
             };
             let issued = issue(c, &config, now, new)?;
             let token = c.query_row(

@@ -12,5 +12,6 @@ mod kiosk;
 mod tickets;
 mod util;
 mod web_display;
+mod web_interpreter;
 mod web_staff;
 mod web_voices;

@@ -175,6 +175,7 @@ pub fn issue(services: &[&str], language: &str) -> lotse_protocol::IssueTicket {
         language: language.to_owned(),
         channel: None,
         priority: false,
+        interpreter: false,
     }
 }
 

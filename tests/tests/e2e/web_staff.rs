@@ -10,12 +10,12 @@ use fantoccini::Locator;
 use crate::browser::Browser;
 use crate::util::{Server, issue, new_key};
 
-async fn wait_for(browser: &Browser, css: &str) -> fantoccini::elements::Element {
+pub(crate) async fn wait_for(browser: &Browser, css: &str) -> fantoccini::elements::Element {
     browser.wait_for(css).await
 }
 
 /// Clicks `css`, finding it again if the live part was reloaded in between.
-async fn click(browser: &Browser, css: &str) {
+pub(crate) async fn click(browser: &Browser, css: &str) {
     for _ in 0..20 {
         if wait_for(browser, css).await.click().await.is_ok() {
             return;
@@ -26,7 +26,7 @@ async fn click(browser: &Browser, css: &str) {
 }
 
 /// Types into `css`, finding it again if the live part was reloaded in between.
-async fn type_into(browser: &Browser, css: &str, text: &str) {
+pub(crate) async fn type_into(browser: &Browser, css: &str, text: &str) {
     for _ in 0..20 {
         if wait_for(browser, css).await.send_keys(text).await.is_ok() {
             return;
@@ -36,13 +36,20 @@ async fn type_into(browser: &Browser, css: &str, text: &str) {
     panic!("cannot type into {css}");
 }
 
-async fn text_of(browser: &Browser, css: &str) -> String {
-    wait_for(browser, css).await.text().await.unwrap()
+/// The text of `css`, finding it again if the live part was reloaded in between.
+pub(crate) async fn text_of(browser: &Browser, css: &str) -> String {
+    for _ in 0..20 {
+        if let Ok(text) = wait_for(browser, css).await.text().await {
+            return text;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("cannot read {css}");
 }
 
 /// The text of `css` once it contains `needle` (the message line still shows the previous
 /// action's result until the next answer arrives); the last text seen when it never does.
-async fn text_with(browser: &Browser, css: &str, needle: &str) -> String {
+pub(crate) async fn text_with(browser: &Browser, css: &str, needle: &str) -> String {
     let mut text = String::new();
     for _ in 0..100 {
         text = text_of(browser, css).await;
@@ -56,7 +63,7 @@ async fn text_with(browser: &Browser, css: &str, needle: &str) -> String {
 
 /// Logs in through the form and sits down at `desk`; with `screenshots`, the login form and
 /// the desk choice are saved.
-async fn log_in_at(
+pub(crate) async fn log_in_at(
     browser: &Browser,
     base: &str,
     (name, password): (&str, &str),

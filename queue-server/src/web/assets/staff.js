@@ -93,6 +93,17 @@
           result = await api('POST', deskPath('call-next'));
           say(result ? result.number + ' aufgerufen.' : 'Niemand wartet auf diesen Platz.');
           break;
+        case 'call-next-except':
+          result = await api('POST', deskPath('call-next') + '?except=' + encodeURIComponent(element.dataset.number));
+          say(result ? result.number + ' aufgerufen; ' + element.dataset.number + ' behält den Platz.'
+            : 'Sonst wartet niemand auf diesen Platz.');
+          break;
+        case 'interpreter': {
+          const verb = element.dataset.verb;
+          result = await api('POST', '/interpreter-requests/' + element.dataset.request + '/' + verb);
+          say(result.number + ': ' + ({ accept: 'angenommen', arrived: 'angekommen', done: 'erledigt', cancel: 'abgesagt' }[verb] || verb) + '.');
+          break;
+        }
         default:
           result = await api('POST', deskPath(action));
           say(result.number + ': erledigt.');
@@ -121,6 +132,13 @@
           say(result.number + ' weitergeleitet.');
           break;
         }
+        case 'interpreter': {
+          const request = await api('POST', deskPath('interpreter'), {
+            number: data.get('number'), language: data.get('language'),
+          });
+          say('Sprachmittlung für ' + request.number + ' angefordert.');
+          break;
+        }
         case 'walk-in': {
           const ticket = await api('POST', '/tickets', {
             services: [data.get('service')], language: data.get('language'),
@@ -136,6 +154,36 @@
     } catch (error) {
       say(error.message, true);
       scheduleReload();
+    }
+  }
+
+  // The interpreter page chimes for a new request in one of its languages, once the
+  // interpreter switched the sound on (browsers let pages play sound only after a click).
+  const soundButton = document.getElementById('sound');
+  let audio = null;
+  if (soundButton) {
+    soundButton.addEventListener('click', () => {
+      audio = audio || new AudioContext();
+      audio.resume();
+      soundButton.textContent = 'Ton ist an';
+      soundButton.disabled = true;
+    });
+  }
+  function chime(language) {
+    if (!soundButton || !audio) return;
+    const languages = (soundButton.dataset.languages || '').split(',').filter(Boolean);
+    if (languages.length && !languages.includes(language)) return;
+    const start = audio.currentTime;
+    for (const [offset, frequency] of [[0, 660], [0.25, 880]]) {
+      const tone = audio.createOscillator();
+      const gain = audio.createGain();
+      tone.frequency.value = frequency;
+      gain.gain.setValueAtTime(0.0001, start + offset);
+      gain.gain.exponentialRampToValueAtTime(0.3, start + offset + 0.02);
+      gain.gain.exponentialRampToValueAtTime(0.0001, start + offset + 0.4);
+      tone.connect(gain).connect(audio.destination);
+      tone.start(start + offset);
+      tone.stop(start + offset + 0.45);
     }
   }
 
@@ -168,9 +216,18 @@
       source.addEventListener('open', () => { contact(); if (opened) scheduleReload(); opened = true; });
       source.addEventListener('keep-alive', contact);
       for (const type of ['ticket_issued', 'ticket_called', 'service_started', 'stop_finished',
-        'no_show', 'parked', 'resumed', 'transferred', 'appointments_imported', 'device_status']) {
+        'no_show', 'parked', 'resumed', 'transferred', 'appointments_imported', 'device_status',
+        'interpreter']) {
         source.addEventListener(type, () => { contact(); scheduleReload(); });
       }
+      source.addEventListener('interpreter', (event) => {
+        try {
+          const change = JSON.parse(event.data);
+          if (change.status === 'open') chime(change.language);
+        } catch (error) {
+          // Not ours to judge: the reload shows the request anyway.
+        }
+      });
       source.addEventListener('error', () => {
         // The browser retries by itself unless the server refused the stream (an ended
         // session, a proxy error during a restart): then start again, and reload, which

@@ -12,6 +12,7 @@ pub mod limits;
 pub mod local;
 pub mod net;
 pub mod routing;
+pub mod stats;
 pub mod storage;
 pub mod throttle;
 pub mod web;

@@ -1,4 +1,4 @@
-//! The command line: `serve`, `check-config`, `user add`, `device add`.
+//! The command line: `serve`, `check-config`, `user add`, `device add`, `demo-history`.
 
 use std::io::Read;
 use std::net::{IpAddr, SocketAddr};
@@ -16,7 +16,7 @@ use crate::auth::{AgencyScope, DeviceKind, hash_password, new_secret, token_hash
 use crate::config::Config;
 use crate::domain::accounts::{account_name, check_password};
 use crate::limits::Limits;
-use crate::storage::{Store, accounts, backup};
+use crate::storage::{Store, accounts, backup, history};
 
 #[derive(Debug, Parser)]
 #[command(name = "queue-server", version, about = "Lotse queue server")]
@@ -83,6 +83,21 @@ pub enum Command {
     Device {
         #[command(subcommand)]
         action: DeviceAction,
+    },
+    /// Write a generated past (visits, appointments, transfers, no-shows) for the building
+    /// into the database, ending yesterday, for the statistics demo and benchmarks.
+    DemoHistory {
+        /// How many days back from yesterday.
+        #[arg(long, default_value_t = 365, value_parser = clap::value_parser!(u32).range(1..=3660))]
+        days: u32,
+        /// The same seed gives the same history.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Building config (TOML); the embedded sample building when absent.
+        #[arg(long)]
+        config: Option<PathBuf>,
+        #[arg(long, default_value = "./lotse.db")]
+        db: PathBuf,
     },
 }
 
@@ -280,6 +295,25 @@ pub fn execute(cli: Cli) -> anyhow::Result<()> {
             );
             Ok(())
         }
+        Command::DemoHistory {
+            days,
+            seed,
+            config,
+            db,
+        } => {
+            let config = match config {
+                Some(path) => Config::load(&path)?,
+                None => Config::embedded()?,
+            };
+            let started = std::time::Instant::now();
+            let (visits, stops) = runtime.block_on(demo_history(&db, &config, days, seed))?;
+            println!(
+                "{}: {visits} visits with {stops} stops over {days} days written in {:.1} s",
+                db.display(),
+                started.elapsed().as_secs_f64()
+            );
+            Ok(())
+        }
         Command::Device {
             action: DeviceAction::Add { kind, name, db },
         } => {
@@ -418,6 +452,39 @@ pub async fn add_device(db: &Path, kind: DeviceKind, name: &str) -> anyhow::Resu
         .run(move |c| accounts::add_device(c, Utc::now(), kind, &name, &hash))
         .await?;
     Ok(token)
+}
+
+/// Writes `days` generated days ending yesterday; refuses when any of them has tickets.
+pub async fn demo_history(
+    db: &Path,
+    config: &Config,
+    days: u32,
+    seed: u64,
+) -> anyhow::Result<(usize, usize)> {
+    let store =
+        Store::open(db).with_context(|| format!("cannot open database {}", db.display()))?;
+    let today = config
+        .day_start(Utc::now())
+        .with_timezone(&config.time_zone)
+        .date_naive();
+    let last = today.pred_opt().context("no day before today")?;
+    let first = last - chrono::Duration::days(i64::from(days) - 1);
+    if store
+        .read(move |c| Ok(history::has_tickets(c, first, last)?))
+        .await?
+    {
+        bail!("the database has tickets between {first} and {last} already");
+    }
+    let mut generator = crate::demo_history::Generator::new(config, seed);
+    let (mut visits, mut stops) = (0, 0);
+    for date in first.iter_days().take_while(|d| *d <= last) {
+        let day = generator.day(date);
+        visits += day.visits.len();
+        stops += store
+            .run(move |c| Ok(history::insert_day(c, date, &day)?))
+            .await?;
+    }
+    Ok((visits, stops))
 }
 
 /// Demo accounts: fixed, printed, and only created on an empty database.

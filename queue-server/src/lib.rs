@@ -5,6 +5,7 @@ pub mod auth;
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod demo_history;
 pub mod domain;
 pub mod error;
 pub mod estimate;

@@ -13,11 +13,13 @@ pub mod display;
 mod error;
 pub use error::StorageError;
 pub mod events;
+pub mod history;
 mod schema;
 pub use schema::prepare;
 mod readers;
 pub use readers::READERS;
 pub mod retention;
+pub mod stats;
 pub mod tickets;
 pub mod time;
 

@@ -156,6 +156,19 @@ UPDATE sessions SET last_seen = created_at;
     ),
     // The health check writes and removes a row here to learn whether the disk has room again.
     M::up("CREATE TABLE storage_probe (id INTEGER PRIMARY KEY, filler BLOB NOT NULL) STRICT;"),
+    // Statistics read a period's tickets by arrival time; appointments nobody checked in for
+    // are counted per day and service before the appointments of past days are deleted.
+    M::up(
+        r#"
+CREATE INDEX tickets_by_issued_at ON tickets (issued_at);
+CREATE TABLE missed_appointments (
+    day      TEXT NOT NULL,
+    service  TEXT NOT NULL,
+    count    INTEGER NOT NULL CHECK (count >= 0),
+    PRIMARY KEY (day, service)
+) STRICT;
+"#,
+    ),
 ];
 
 /// The rebuild of the tables that store enums, with their CHECK constraints. The lists are

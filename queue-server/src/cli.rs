@@ -1,4 +1,5 @@
-//! The command line: `serve`, `check-config`, `user add`, `device add`, `demo-history`.
+//! The command line: `serve`, `check-config`, `user add`, `device add`, `stats export`,
+//! `demo-history`.
 
 use std::io::Read;
 use std::net::{IpAddr, SocketAddr};
@@ -16,6 +17,8 @@ use crate::auth::{AgencyScope, DeviceKind, hash_password, new_secret, token_hash
 use crate::config::Config;
 use crate::domain::accounts::{account_name, check_password};
 use crate::limits::Limits;
+use crate::stats::tables::Lang;
+use crate::stats::{self, Dimension, Filter, Period};
 use crate::storage::{Store, accounts, backup, history};
 
 #[derive(Debug, Parser)]
@@ -83,6 +86,11 @@ pub enum Command {
     Device {
         #[command(subcommand)]
         action: DeviceAction,
+    },
+    /// Statistics.
+    Stats {
+        #[command(subcommand)]
+        action: StatsAction,
     },
     /// Write a generated past (visits, appointments, transfers, no-shows) for the building
     /// into the database, ending yesterday, for the statistics demo and benchmarks.
@@ -163,6 +171,42 @@ pub enum UserAction {
         #[arg(long, default_value = "./lotse.db")]
         db: PathBuf,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum StatsAction {
+    /// Write the tables of the stats page for a period (or, with --legs, the anonymised
+    /// leg-level data) to a file.
+    Export {
+        /// First day (the building's local date, YYYY-MM-DD).
+        #[arg(long)]
+        from: chrono::NaiveDate,
+        /// Last day, included.
+        #[arg(long)]
+        to: chrono::NaiveDate,
+        #[arg(long, value_enum)]
+        format: ExportFormat,
+        /// The file to write.
+        #[arg(long)]
+        out: PathBuf,
+        /// The leg-level data instead of the tables (CSV only).
+        #[arg(long)]
+        legs: bool,
+        /// Labels in English instead of German.
+        #[arg(long)]
+        english: bool,
+        /// Building config (TOML); the embedded sample building when absent.
+        #[arg(long)]
+        config: Option<PathBuf>,
+        #[arg(long, default_value = "./lotse.db")]
+        db: PathBuf,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    Csv,
+    Xlsx,
 }
 
 #[derive(Debug, Subcommand)]
@@ -292,6 +336,40 @@ pub fn execute(cli: Cli) -> anyhow::Result<()> {
             println!(
                 "added {} \"{name}\" (agencies: {shown})",
                 Role::from(role).as_str()
+            );
+            Ok(())
+        }
+        Command::Stats {
+            action:
+                StatsAction::Export {
+                    from,
+                    to,
+                    format,
+                    out,
+                    legs,
+                    english,
+                    config,
+                    db,
+                },
+        } => {
+            let config = match config {
+                Some(path) => Config::load(&path)?,
+                None => Config::embedded()?,
+            };
+            let period = Period::new(from, to).context("--to lies before --from")?;
+            if legs && format == ExportFormat::Xlsx {
+                bail!("--legs writes CSV only");
+            }
+            let lang = if english { Lang::En } else { Lang::De };
+            let started = std::time::Instant::now();
+            let bytes = runtime.block_on(export(&db, &config, period, format, legs, lang))?;
+            std::fs::write(&out, &bytes)
+                .with_context(|| format!("cannot write {}", out.display()))?;
+            println!(
+                "{}: {} bytes for {from} to {to} written in {:.2} s",
+                out.display(),
+                bytes.len(),
+                started.elapsed().as_secs_f64()
             );
             Ok(())
         }
@@ -452,6 +530,40 @@ pub async fn add_device(db: &Path, kind: DeviceKind, name: &str) -> anyhow::Resu
         .run(move |c| accounts::add_device(c, Utc::now(), kind, &name, &hash))
         .await?;
     Ok(token)
+}
+
+/// The export file's bytes.
+pub async fn export(
+    db: &Path,
+    config: &Config,
+    period: Period,
+    format: ExportFormat,
+    legs: bool,
+    lang: Lang,
+) -> anyhow::Result<Vec<u8>> {
+    let store =
+        Store::open(db).with_context(|| format!("cannot open database {}", db.display()))?;
+    let loaded = stats::load::load(&store, config, period).await?;
+    if legs {
+        return Ok(stats::export::legs_csv(
+            &loaded.legs,
+            &config.building,
+            config.time_zone,
+            period,
+        )?);
+    }
+    let computed = stats::load::compute_all(
+        &loaded,
+        config,
+        period,
+        &Filter::default(),
+        Dimension::Service,
+        lang,
+    );
+    Ok(match format {
+        ExportFormat::Csv => stats::export::tables_csv(&computed.tables)?,
+        ExportFormat::Xlsx => stats::export::tables_xlsx(&computed.tables, period, lang)?,
+    })
 }
 
 /// Writes `days` generated days ending yesterday; refuses when any of them has tickets.

@@ -169,4 +169,4 @@ pub fn seconds_per_hour(from: DateTime<Utc>, to: DateTime<Utc>, zone: Tz, into: 
 
 #[cfg(test)]
 #[path = "figures_tests.rs"]
-mod tests;
+pub(crate) mod tests;

@@ -63,7 +63,7 @@ fn times(mut leg: Leg, called: &str, started: Option<&str>, finished: Option<&st
 ///   closed at midnight (walk-out).
 /// - visit 4 (uk, appointment 10:00, checked in 10:05, late): keys-rooms called 10:15,
 ///   started 10:16, parked, closed at midnight.
-fn fixture() -> Vec<Leg> {
+pub(crate) fn fixture() -> Vec<Leg> {
     let mut a = times(
         leg(1, 1, "payment-card", StopStatus::Done, "2026-11-17 09:00"),
         "2026-11-17 09:12",
@@ -142,7 +142,7 @@ fn fixture() -> Vec<Leg> {
     vec![a, b, c, d, e, f]
 }
 
-fn report(legs: &[Leg], filter: &Filter, split: Dimension) -> super::super::Report {
+pub(crate) fn report(legs: &[Leg], filter: &Filter, split: Dimension) -> super::super::Report {
     let config = Config::embedded().expect("the sample building");
     let missed = [
         MissedAppointment {

@@ -418,6 +418,11 @@ fn hours(report: &Report) -> impl Iterator<Item = usize> + use<> {
     first..=last
 }
 
+/// The rows of the key-figures table the page shows as tiles: visits, mean and 90th
+/// percentile wait, service level, no-shows, walk-outs, cross-agency visits, time in the
+/// building.
+pub const KPI_TILES: [usize; 8] = [0, 5, 7, 11, 3, 4, 12, 13];
+
 fn kpi_table(now: &Kpis, before: &Kpis, period: Period, lang: Lang) -> Table {
     let l = |de, en| lang.pick(de, en).to_owned();
     let before_period = period.previous();

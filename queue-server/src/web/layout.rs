@@ -34,6 +34,7 @@ pub fn staff_page(
                         nav {
                             @if who.desk.is_some() { a href="/staff" { "Platz" } }
                             @if who.role >= Role::Supervisor { a href="/staff/overview" { "Übersicht" } }
+                            @if who.role >= Role::Supervisor { a href="/staff/stats" { "Statistik" } }
                             @if who.role >= Role::Admin { a href="/staff/admin" { "Verwaltung" } }
                         }
                         span.who { (who.name) " (" (role_name(who.role)) ")" }

@@ -13,6 +13,8 @@ mod display;
 mod layout;
 mod password;
 mod session;
+mod stats;
+mod stats_charts;
 mod status;
 
 use axum::Router;
@@ -52,6 +54,8 @@ pub fn routes() -> Router<AppState> {
         .route("/staff/admin/users/password", post(admin::reset_password))
         .route("/staff/admin/devices", post(admin::add_device))
         .route("/staff/admin/devices/revoke", post(admin::revoke_device))
+        .route("/staff/stats", get(stats::page))
+        .route("/staff/stats/export", get(stats::download))
         .route("/display", get(display::page))
         .route("/display/board", get(display::board))
         .route("/display/announcement/{event_id}", get(announcement::wav))

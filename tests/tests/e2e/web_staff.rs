@@ -10,7 +10,7 @@ use fantoccini::Locator;
 use crate::browser::Browser;
 use crate::util::{Server, issue, new_key};
 
-async fn wait_for(browser: &Browser, css: &str) -> fantoccini::elements::Element {
+pub(crate) async fn wait_for(browser: &Browser, css: &str) -> fantoccini::elements::Element {
     browser
         .client
         .wait()
@@ -22,7 +22,7 @@ async fn wait_for(browser: &Browser, css: &str) -> fantoccini::elements::Element
 }
 
 /// Clicks `css`, finding it again if the live part was reloaded in between.
-async fn click(browser: &Browser, css: &str) {
+pub(crate) async fn click(browser: &Browser, css: &str) {
     for _ in 0..20 {
         if wait_for(browser, css).await.click().await.is_ok() {
             return;
@@ -33,7 +33,7 @@ async fn click(browser: &Browser, css: &str) {
 }
 
 /// Types into `css`, finding it again if the live part was reloaded in between.
-async fn type_into(browser: &Browser, css: &str, text: &str) {
+pub(crate) async fn type_into(browser: &Browser, css: &str, text: &str) {
     for _ in 0..20 {
         if wait_for(browser, css).await.send_keys(text).await.is_ok() {
             return;
@@ -43,7 +43,7 @@ async fn type_into(browser: &Browser, css: &str, text: &str) {
     panic!("cannot type into {css}");
 }
 
-async fn text_of(browser: &Browser, css: &str) -> String {
+pub(crate) async fn text_of(browser: &Browser, css: &str) -> String {
     wait_for(browser, css).await.text().await.unwrap()
 }
 

@@ -244,6 +244,7 @@ pub enum KindArg {
     Kiosk,
     Display,
     Booking,
+    Metrics,
 }
 
 impl From<KindArg> for DeviceKind {
@@ -252,6 +253,7 @@ impl From<KindArg> for DeviceKind {
             KindArg::Kiosk => DeviceKind::Kiosk,
             KindArg::Display => DeviceKind::Display,
             KindArg::Booking => DeviceKind::Booking,
+            KindArg::Metrics => DeviceKind::Metrics,
         }
     }
 }

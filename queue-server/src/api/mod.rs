@@ -6,6 +6,7 @@ mod desks;
 pub mod display;
 pub mod events;
 pub mod extract;
+pub mod metrics;
 pub mod openapi;
 pub mod password;
 pub mod session;
@@ -119,6 +120,7 @@ pub fn app(state: AppState) -> Router {
     let request_timeout = state.limits.request_timeout;
     let routes = Router::new()
         .route("/healthz", get(healthz))
+        .route("/metrics", get(metrics::metrics))
         .nest(lotse_protocol::API_PREFIX, api)
         .merge(crate::web::routes())
         .fallback(not_found)

@@ -166,6 +166,9 @@ struct Derived<'a> {
     start: DateTime<Utc>,
     wait: Option<i64>,
     outcome: Outcome,
+    /// The local weekday (0 = Monday) and hour of `start`, converted once.
+    weekday: usize,
+    hour: usize,
 }
 
 /// Computes the report for `period`, keeping the legs `filter` matches, with a breakdown by
@@ -184,18 +187,20 @@ pub fn compute(
         .iter()
         .zip(starts)
         .filter(|(leg, _)| period.contains(local_date(leg.issued_at, zone)))
-        .map(|(leg, start)| Derived {
-            leg,
-            agency: context.agency_of(&leg.service),
-            start,
-            wait: wait(leg, start),
-            outcome: outcome(leg),
+        .map(|(leg, start)| {
+            let (weekday, hour) = weekday_hour(start, zone);
+            Derived {
+                leg,
+                agency: context.agency_of(&leg.service),
+                start,
+                wait: wait(leg, start),
+                outcome: outcome(leg),
+                weekday,
+                hour,
+            }
         })
         .collect();
-    let kept: Vec<&Derived<'_>> = in_period
-        .iter()
-        .filter(|d| matches(d, filter, zone))
-        .collect();
+    let kept: Vec<&Derived<'_>> = in_period.iter().filter(|d| matches(d, filter)).collect();
     let visit_ids: BTreeSet<i64> = kept.iter().map(|d| d.leg.visit).collect();
     // Visit-level figures look at all legs of a kept visit (a filter on one agency must
     // still see that the visit went on to another).
@@ -233,8 +238,7 @@ pub fn compute(
     }
     let mut leg_arrivals = [[0; 24]; 7];
     for d in &kept {
-        let (day, hour) = weekday_hour(d.start, zone);
-        leg_arrivals[day][hour] += 1;
+        leg_arrivals[d.weekday][d.hour] += 1;
     }
     Report {
         period,
@@ -255,9 +259,9 @@ pub fn compute(
     }
 }
 
-fn matches(d: &Derived<'_>, filter: &Filter, zone: Tz) -> bool {
+fn matches(d: &Derived<'_>, filter: &Filter) -> bool {
     let leg = d.leg;
-    let (weekday, hour) = weekday_hour(d.start, zone);
+    let (weekday, hour) = (d.weekday, d.hour);
     filter.agency.as_deref().is_none_or(|a| a == d.agency)
         && filter.service.as_deref().is_none_or(|s| s == leg.service)
         && filter
@@ -293,7 +297,7 @@ fn outcomes(legs: &[&Derived<'_>]) -> BTreeMap<Outcome, usize> {
     counts
 }
 
-fn key_of(d: &Derived<'_>, dimension: Dimension, zone: Tz) -> String {
+fn key_of(d: &Derived<'_>, dimension: Dimension) -> String {
     let leg = d.leg;
     match dimension {
         Dimension::Agency => d.agency.to_owned(),
@@ -301,18 +305,15 @@ fn key_of(d: &Derived<'_>, dimension: Dimension, zone: Tz) -> String {
         Dimension::Desk => leg.desk.clone().unwrap_or_default(),
         Dimension::Channel => leg.channel.as_str().to_owned(),
         Dimension::Language => leg.language.clone(),
-        Dimension::Hour => format!("{:02}", weekday_hour(d.start, zone).1),
-        Dimension::Weekday => weekday_hour(d.start, zone).0.to_string(),
+        Dimension::Hour => format!("{:02}", d.hour),
+        Dimension::Weekday => d.weekday.to_string(),
     }
 }
 
 fn rows(legs: &[&Derived<'_>], context: Context<'_>, dimension: Dimension) -> Vec<Row> {
     let mut groups: BTreeMap<String, Vec<&Derived<'_>>> = BTreeMap::new();
     for d in legs {
-        groups
-            .entry(key_of(d, dimension, context.zone))
-            .or_default()
-            .push(d);
+        groups.entry(key_of(d, dimension)).or_default().push(d);
     }
     groups
         .into_iter()

@@ -7,6 +7,7 @@ pub mod accounts;
 pub mod appointments;
 pub mod audit;
 pub mod backup;
+pub mod commit_times;
 pub mod console;
 pub mod desks;
 pub mod display;
@@ -14,6 +15,7 @@ mod error;
 pub use error::StorageError;
 pub mod events;
 pub mod history;
+pub mod metrics;
 mod schema;
 pub use schema::prepare;
 mod readers;
@@ -91,6 +93,8 @@ pub struct Store {
     readers: Option<Arc<readers::Readers>>,
     /// Set when a write failed for want of space, cleared by the next write that commits.
     full: Arc<AtomicBool>,
+    /// How long commits take (for `GET /metrics`).
+    pub commit_times: Arc<commit_times::CommitTimes>,
 }
 
 impl Store {
@@ -117,14 +121,17 @@ impl Store {
         let (jobs, receiver) = mpsc::channel::<Job>();
         let (events, _) = broadcast::channel(4096);
         let broadcaster = events.clone();
+        let commit_times = Arc::new(commit_times::CommitTimes::default());
+        let timer = commit_times.clone();
         std::thread::Builder::new()
             .name("lotse-storage".into())
-            .spawn(move || writer_loop(connection, receiver, broadcaster, last_event))?;
+            .spawn(move || writer_loop(connection, receiver, broadcaster, last_event, &timer))?;
         Ok(Store {
             jobs,
             events,
             readers,
             full: Arc::new(AtomicBool::new(false)),
+            commit_times,
         })
     }
 
@@ -213,6 +220,7 @@ fn writer_loop(
     receiver: mpsc::Receiver<Job>,
     events: broadcast::Sender<Arc<Published>>,
     mut last_event: i64,
+    commit_times: &commit_times::CommitTimes,
 ) {
     let mut pending: VecDeque<Job> = VecDeque::new();
     loop {
@@ -229,7 +237,7 @@ fn writer_loop(
             }
         }
         // Requests a failed batch did not reach stay in `pending` for the next one.
-        let replies = match run_batch(&mut connection, &mut pending) {
+        let replies = match run_batch(&mut connection, &mut pending, commit_times) {
             Ok(replies) => replies,
             Err((error, replies)) => {
                 tracing::error!(error = %error.message, full = error.full, "storage transaction failed");
@@ -261,6 +269,7 @@ type BatchError = (BatchFailure, Vec<Reply>);
 fn run_batch(
     connection: &mut Connection,
     pending: &mut VecDeque<Job>,
+    commit_times: &commit_times::CommitTimes,
 ) -> Result<Vec<Reply>, BatchError> {
     let mut replies = Vec::with_capacity(pending.len());
     let transaction = match connection.transaction_with_behavior(TransactionBehavior::Immediate) {
@@ -304,7 +313,10 @@ fn run_batch(
             return Err((fail(error, full), replies));
         }
     }
-    match transaction.commit() {
+    let committing = std::time::Instant::now();
+    let committed = transaction.commit();
+    commit_times.record(committing.elapsed());
+    match committed {
         Ok(()) => Ok(replies),
         Err(error) => Err((fail(error, full), replies)),
     }

@@ -169,6 +169,25 @@ CREATE TABLE missed_appointments (
 ) STRICT;
 "#,
     ),
+    // Monitoring reads `GET /metrics` with a device token of the kind `metrics`.
+    M::up(
+        r#"
+CREATE TABLE devices_metrics (
+    id          INTEGER PRIMARY KEY,
+    kind        TEXT NOT NULL CHECK (kind IN ('kiosk', 'display', 'booking', 'metrics')),
+    name        TEXT NOT NULL,
+    token_hash  TEXT NOT NULL UNIQUE,
+    created_at  INTEGER NOT NULL,
+    revoked_at  INTEGER,
+    printer     TEXT CHECK (printer IN ('ready', 'paper_out', 'cover_open', 'offline',
+                                        'unreachable'))
+) STRICT;
+INSERT INTO devices_metrics (id, kind, name, token_hash, created_at, revoked_at, printer)
+    SELECT id, kind, name, token_hash, created_at, revoked_at, printer FROM devices;
+DROP TABLE devices;
+ALTER TABLE devices_metrics RENAME TO devices;
+"#,
+    ),
 ];
 
 /// The rebuild of the tables that store enums, with their CHECK constraints. The lists are

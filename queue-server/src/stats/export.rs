@@ -141,8 +141,9 @@ pub fn legs_csv(
     period: Period,
 ) -> Result<Vec<u8>, ExportError> {
     let starts = figures::starts(legs);
+    let local_zone = figures::Zone::new(zone);
     let mut order: Vec<usize> = (0..legs.len())
-        .filter(|&i| period.contains(figures::local_date(legs[i].issued_at, zone)))
+        .filter(|&i| period.contains(local_zone.date(legs[i].issued_at)))
         .collect();
     order.sort_by_key(|&i| {
         (
@@ -176,7 +177,7 @@ pub fn legs_csv(
         writer.write_record([
             visit.to_string(),
             index.to_string(),
-            figures::local_date(leg.issued_at, zone).to_string(),
+            local_zone.date(leg.issued_at).to_string(),
             leg.service.clone(),
             agency.to_owned(),
             leg.channel.as_str().to_owned(),

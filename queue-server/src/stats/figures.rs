@@ -2,7 +2,10 @@
 //! its outcome, and the summaries (mean, median, p90, max) over them. Pure: no SQL, no
 //! clock. README ("Statistics") lists the same definitions in words.
 
-use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, TimeZone, Timelike, Utc};
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+use chrono::{DateTime, NaiveDate, NaiveTime, Offset, TimeZone, Utc};
 use chrono_tz::Tz;
 use lotse_protocol::StopStatus;
 
@@ -130,40 +133,84 @@ pub fn share(part: usize, whole: usize) -> Option<f64> {
     (whole > 0).then(|| part as f64 / whole as f64)
 }
 
-/// The local weekday (0 = Monday) and hour of an instant.
-pub fn weekday_hour(at: DateTime<Utc>, zone: Tz) -> (usize, usize) {
-    let local = at.with_timezone(&zone);
-    (
-        local.weekday().num_days_from_monday() as usize,
-        local.hour() as usize,
-    )
+/// The building's time zone with the UTC offset cached per UTC hour: chrono-tz looks the
+/// offset up in the zone's transition table on every conversion, and a year's report converts
+/// hundreds of thousands of instants. (Offsets change at whole UTC hours in the zones of
+/// Europe, where Lotse runs.)
+pub struct Zone {
+    tz: Tz,
+    offsets: RefCell<HashMap<i64, i64>>,
 }
 
-pub fn local_date(at: DateTime<Utc>, zone: Tz) -> NaiveDate {
-    at.with_timezone(&zone).date_naive()
-}
+const DAY_MS: i64 = 86_400_000;
+const HOUR_MS: i64 = 3_600_000;
+/// Days from 0001-01-01 (chrono's day 1) to 1970-01-01.
+const UNIX_EPOCH_DAYS_FROM_CE: i64 = 719_163;
 
-/// The start of a local date (on a daylight-saving day the earliest midnight there is).
-pub fn day_start(date: NaiveDate, zone: Tz) -> DateTime<Utc> {
-    let midnight = date.and_time(NaiveTime::MIN);
-    zone.from_local_datetime(&midnight).earliest().map_or_else(
-        || Utc.from_utc_datetime(&midnight),
-        |t| t.with_timezone(&Utc),
-    )
-}
+impl Zone {
+    pub fn new(tz: Tz) -> Zone {
+        Zone {
+            tz,
+            offsets: RefCell::new(HashMap::new()),
+        }
+    }
 
-/// Seconds of `[from, to)` falling into each local hour of the day (daylight-saving days
-/// have 23 or 25 hours: an hour can be missing or counted twice).
-pub fn seconds_per_hour(from: DateTime<Utc>, to: DateTime<Utc>, zone: Tz, into: &mut [f64; 24]) {
-    let mut t = from;
-    while t < to {
-        let local = t.with_timezone(&zone);
-        let into_hour = i64::from(local.minute() * 60 + local.second()) * 1000
-            + i64::from(local.nanosecond() / 1_000_000);
-        let boundary = t + chrono::Duration::milliseconds(3_600_000 - into_hour);
-        let end = boundary.min(to);
-        into[local.hour() as usize] += (end - t).num_milliseconds() as f64 / 1000.0;
-        t = end;
+    /// Milliseconds since 1970-01-01 00:00 on the local wall clock.
+    fn local_ms(&self, at: DateTime<Utc>) -> i64 {
+        let ms = at.timestamp_millis();
+        let hour = ms.div_euclid(HOUR_MS);
+        let offset = *self.offsets.borrow_mut().entry(hour).or_insert_with(|| {
+            i64::from(
+                self.tz
+                    .offset_from_utc_datetime(&at.naive_utc())
+                    .fix()
+                    .local_minus_utc(),
+            )
+        });
+        ms + offset * 1000
+    }
+
+    /// The local weekday (0 = Monday) and hour of an instant.
+    pub fn weekday_hour(&self, at: DateTime<Utc>) -> (usize, usize) {
+        let local = self.local_ms(at);
+        // 1970-01-01 was a Thursday (3 days after a Monday).
+        let weekday = (local.div_euclid(DAY_MS) + 3).rem_euclid(7);
+        let hour = local.rem_euclid(DAY_MS) / HOUR_MS;
+        (weekday as usize, hour as usize)
+    }
+
+    /// The local date of an instant.
+    pub fn date(&self, at: DateTime<Utc>) -> NaiveDate {
+        let days = self.local_ms(at).div_euclid(DAY_MS) + UNIX_EPOCH_DAYS_FROM_CE;
+        i32::try_from(days)
+            .ok()
+            .and_then(NaiveDate::from_num_days_from_ce_opt)
+            .unwrap_or_else(|| at.with_timezone(&self.tz).date_naive())
+    }
+
+    /// The start of a local date (on a daylight-saving day the earliest midnight there is).
+    pub fn day_start(&self, date: NaiveDate) -> DateTime<Utc> {
+        let midnight = date.and_time(NaiveTime::MIN);
+        self.tz
+            .from_local_datetime(&midnight)
+            .earliest()
+            .map_or_else(
+                || Utc.from_utc_datetime(&midnight),
+                |t| t.with_timezone(&Utc),
+            )
+    }
+
+    /// Seconds of `[from, to)` falling into each local hour of the day (daylight-saving days
+    /// have 23 or 25 hours: an hour can be missing or counted twice).
+    pub fn seconds_per_hour(&self, from: DateTime<Utc>, to: DateTime<Utc>, into: &mut [f64; 24]) {
+        let (mut t, end) = (from.timestamp_millis(), to.timestamp_millis());
+        while t < end {
+            let local = self.local_ms(DateTime::from_timestamp_millis(t).unwrap_or(from));
+            let into_hour = local.rem_euclid(HOUR_MS);
+            let next = (t + HOUR_MS - into_hour).min(end);
+            into[(local.rem_euclid(DAY_MS) / HOUR_MS) as usize] += (next - t) as f64 / 1000.0;
+            t = next;
+        }
     }
 }
 

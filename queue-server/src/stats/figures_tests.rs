@@ -1,6 +1,6 @@
 //! The figures against fixtures computed by hand (in the comments). Times are Berlin local.
 
-use chrono::{NaiveDate, NaiveDateTime, TimeZone, Utc, Weekday};
+use chrono::{NaiveDate, NaiveDateTime, TimeZone, Timelike, Utc, Weekday};
 use chrono_tz::Europe::Berlin;
 use lotse_protocol::{Channel, StopStatus};
 
@@ -404,11 +404,12 @@ fn a_wait_across_midnight_counts_its_arrival_day_and_both_hours() {
 
 #[test]
 fn daylight_saving_days_have_23_and_25_hours() {
+    let zone = Zone::new(Berlin);
     let day = |d: &str| {
         let mut hours = [0.0; 24];
-        let from = day_start(date(d), Berlin);
-        let to = day_start(date(d).succ_opt().expect("a day"), Berlin);
-        seconds_per_hour(from, to, Berlin, &mut hours);
+        let from = zone.day_start(date(d));
+        let to = zone.day_start(date(d).succ_opt().expect("a day"));
+        zone.seconds_per_hour(from, to, &mut hours);
         hours
     };
     let spring = day("2026-03-29");
@@ -428,9 +429,26 @@ fn daylight_saving_days_have_23_and_25_hours() {
         .with_ymd_and_hms(2026, 10, 25, 2, 30, 0)
         .single()
         .expect("a time");
-    seconds_per_hour(from, to, Berlin, &mut waited);
+    zone.seconds_per_hour(from, to, &mut waited);
     assert_eq!((waited[1], waited[2], waited[3]), (1800.0, 7200.0, 1800.0));
-    assert_eq!(weekday_hour(to, Berlin), (6, 3));
+    assert_eq!(zone.weekday_hour(to), (6, 3));
+    // The cached offsets give what chrono-tz gives, on both sides of each switch.
+    for (utc, local) in [
+        ((2026, 3, 29, 0, 59), "2026-03-29 01:59"),
+        ((2026, 3, 29, 1, 0), "2026-03-29 03:00"),
+        ((2026, 10, 25, 0, 59), "2026-10-25 02:59"),
+        ((2026, 10, 25, 1, 0), "2026-10-25 02:00"),
+        ((2026, 12, 31, 23, 30), "2027-01-01 00:30"),
+    ] {
+        let (y, mo, d, h, mi) = utc;
+        let at = Utc
+            .with_ymd_and_hms(y, mo, d, h, mi, 0)
+            .single()
+            .expect("a time");
+        let expected = NaiveDateTime::parse_from_str(local, "%Y-%m-%d %H:%M").expect("a time");
+        assert_eq!(zone.date(at), expected.date(), "{local}");
+        assert_eq!(zone.weekday_hour(at).1, expected.hour() as usize, "{local}");
+    }
 }
 
 #[test]

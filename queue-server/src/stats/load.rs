@@ -5,7 +5,7 @@ use crate::config::Config;
 use crate::error::AppError;
 use crate::storage::{Store, stats as sql};
 
-use super::figures::day_start;
+use super::figures::Zone;
 use super::report::{Context, Kpis, MissedAppointment, Report, compute};
 use super::tables::{Lang, Table, tables};
 use super::{Dimension, Filter, Leg, Period};
@@ -18,10 +18,10 @@ pub struct Loaded {
 
 /// Reads the legs of `period` and of the period of the same length before it.
 pub async fn load(store: &Store, config: &Config, period: Period) -> Result<Loaded, AppError> {
-    let zone = config.time_zone;
+    let zone = Zone::new(config.time_zone);
     let from_date = period.previous().from;
-    let from = day_start(from_date, zone);
-    let to = day_start(period.to.succ_opt().unwrap_or(period.to), zone);
+    let from = zone.day_start(from_date);
+    let to = zone.day_start(period.to.succ_opt().unwrap_or(period.to));
     let to_date = period.to;
     store
         .read(move |c| {

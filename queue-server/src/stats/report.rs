@@ -9,8 +9,7 @@ use lotse_protocol::Building;
 use strum::IntoEnumIterator;
 
 use super::figures::{
-    self, Outcome, Summary, local_date, outcome, seconds_per_hour, service_time, share, summary,
-    wait, walk, weekday_hour,
+    self, Outcome, Summary, Zone, outcome, service_time, share, summary, wait, walk,
 };
 use super::{Dimension, Filter, Leg, Period};
 
@@ -181,14 +180,14 @@ pub fn compute(
     filter: &Filter,
     split_by: Dimension,
 ) -> Report {
-    let zone = context.zone;
+    let zone = Zone::new(context.zone);
     let starts = figures::starts(legs);
     let in_period: Vec<Derived<'_>> = legs
         .iter()
         .zip(starts)
-        .filter(|(leg, _)| period.contains(local_date(leg.issued_at, zone)))
+        .filter(|(leg, _)| period.contains(zone.date(leg.issued_at)))
         .map(|(leg, start)| {
-            let (weekday, hour) = weekday_hour(start, zone);
+            let (weekday, hour) = zone.weekday_hour(start);
             Derived {
                 leg,
                 agency: context.agency_of(&leg.service),
@@ -233,7 +232,7 @@ pub fn compute(
     };
     let mut visit_arrivals = [[0; 24]; 7];
     for legs in visits.values() {
-        let (day, hour) = weekday_hour(legs[0].leg.issued_at, zone);
+        let (day, hour) = zone.weekday_hour(legs[0].leg.issued_at);
         visit_arrivals[day][hour] += 1;
     }
     let mut leg_arrivals = [[0; 24]; 7];
@@ -245,13 +244,13 @@ pub fn compute(
         kpis,
         visit_arrivals,
         leg_arrivals,
-        waiting_per_hour: waiting_per_hour(&kept, period, zone),
+        waiting_per_hour: waiting_per_hour(&kept, period, &zone),
         wait_distribution: distribution(kept.iter().filter_map(|d| d.wait)),
         outcomes: outcomes(&kept),
         services: rows(&kept, context, Dimension::Service),
         split_by,
         split: rows(&kept, context, split_by),
-        languages: languages(&visits, &kept, context),
+        languages: languages(&visits, &kept, context, &zone),
         agency_languages: agency_languages(&visits),
         cross_agency,
         appointments: appointments(&visits, missed, period, filter, context),
@@ -353,18 +352,17 @@ fn distribution(waits: impl Iterator<Item = i64>) -> Vec<Bucket> {
     buckets
 }
 
-fn waiting_per_hour(legs: &[&Derived<'_>], period: Period, zone: Tz) -> [f64; 24] {
+fn waiting_per_hour(legs: &[&Derived<'_>], period: Period, zone: &Zone) -> [f64; 24] {
     let mut waited = [0.0; 24];
     for d in legs {
         if let Some(called) = d.leg.called_at {
-            seconds_per_hour(d.start, called, zone, &mut waited);
+            zone.seconds_per_hour(d.start, called, &mut waited);
         }
     }
     let mut hours = [0.0; 24];
-    seconds_per_hour(
-        figures::day_start(period.from, zone),
-        figures::day_start(period.to.succ_opt().unwrap_or(period.to), zone),
-        zone,
+    zone.seconds_per_hour(
+        zone.day_start(period.from),
+        zone.day_start(period.to.succ_opt().unwrap_or(period.to)),
         &mut hours,
     );
     std::array::from_fn(|h| {
@@ -414,6 +412,7 @@ fn languages(
     visits: &BTreeMap<i64, Vec<&Derived<'_>>>,
     kept: &[&Derived<'_>],
     context: Context<'_>,
+    zone: &Zone,
 ) -> Vec<LanguageRow> {
     let mut by_language: HashMap<String, LanguageRow> = HashMap::new();
     for legs in visits.values() {
@@ -425,7 +424,7 @@ fn languages(
                 ..LanguageRow::default()
             });
         entry.visits += 1;
-        entry.per_hour[weekday_hour(first.issued_at, context.zone).1] += 1;
+        entry.per_hour[zone.weekday_hour(first.issued_at).1] += 1;
     }
     for d in kept.iter().filter(|d| d.outcome == Outcome::Served) {
         let Some(entry) = by_language.get_mut(&d.leg.language) else {

@@ -18,7 +18,7 @@ use super::stats_charts::{bars, heatmap};
 use crate::api::AppState;
 use crate::config::Config;
 use crate::error::AppError;
-use crate::stats::figures::local_date;
+use crate::stats::figures::Zone;
 use crate::stats::load::{Computed, compute_all, load};
 use crate::stats::tables::{Cell, KPI_TILES, Lang, Table, dimension_name};
 use crate::stats::{Dimension, Filter, Period, export};
@@ -122,7 +122,7 @@ impl StatsQuery {
 
 async fn computed(state: &AppState, query: &StatsQuery) -> Result<(Asked, Computed), AppError> {
     let config = state.config.clone();
-    let today = local_date(state.now(), config.time_zone);
+    let today = Zone::new(config.time_zone).date(state.now());
     let asked = query.asked(&config, today)?;
     let loaded = load(&state.store, &config, asked.period).await?;
     let (filter, period, split, lang) =

@@ -354,10 +354,7 @@ pub fn execute(cli: Cli) -> anyhow::Result<()> {
                     db,
                 },
         } => {
-            let config = match config {
-                Some(path) => Config::load(&path)?,
-                None => Config::embedded()?,
-            };
+            let config = building(config.as_deref())?;
             let period = Period::new(from, to).context("--to lies before --from")?;
             if legs && format == ExportFormat::Xlsx {
                 bail!("--legs writes CSV only");
@@ -381,10 +378,7 @@ pub fn execute(cli: Cli) -> anyhow::Result<()> {
             config,
             db,
         } => {
-            let config = match config {
-                Some(path) => Config::load(&path)?,
-                None => Config::embedded()?,
-            };
+            let config = building(config.as_deref())?;
             let started = std::time::Instant::now();
             let (visits, stops) = runtime.block_on(demo_history(&db, &config, days, seed))?;
             println!(
@@ -457,10 +451,7 @@ async fn serve(
     listen: SocketAddr,
     options: ServeOptions,
 ) -> anyhow::Result<()> {
-    let mut config = match config {
-        Some(path) => Config::load(path)?,
-        None => Config::embedded()?,
-    };
+    let mut config = building(config)?;
     if options.always_open {
         tracing::warn!("opening hours and walk-in limits are switched off (--always-open)");
         config = config.always_open();
@@ -532,6 +523,14 @@ pub async fn add_device(db: &Path, kind: DeviceKind, name: &str) -> anyhow::Resu
         .run(move |c| accounts::add_device(c, Utc::now(), kind, &name, &hash))
         .await?;
     Ok(token)
+}
+
+/// The building config file, or the embedded sample building.
+fn building(path: Option<&Path>) -> anyhow::Result<Config> {
+    Ok(match path {
+        Some(path) => Config::load(path)?,
+        None => Config::embedded()?,
+    })
 }
 
 /// The export file's bytes.

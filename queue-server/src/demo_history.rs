@@ -174,7 +174,7 @@ impl<'a> Generator<'a> {
         let language = pick(&mut self.rng, &LANGUAGES).to_owned();
         let (issued_at, appointment_at) = if channel == Channel::Appointment {
             // Booked on a quarter hour; most come a little early, some late.
-            let booked = arrival - Duration::minutes(i64::from(arrival.timestamp() / 60 % 15));
+            let booked = arrival - Duration::minutes(arrival.timestamp() / 60 % 15);
             let lateness = self.rng.random_range(-15..12);
             (booked + Duration::minutes(lateness), Some(booked))
         } else {

@@ -164,6 +164,8 @@ struct Derived<'a> {
     agency: &'a str,
     start: DateTime<Utc>,
     wait: Option<i64>,
+    /// The service's target wait in seconds.
+    target: Option<i64>,
     outcome: Outcome,
     /// The local weekday (0 = Monday) and hour of `start`, converted once.
     weekday: usize,
@@ -181,6 +183,18 @@ pub fn compute(
     split_by: Dimension,
 ) -> Report {
     let zone = Zone::new(context.zone);
+    // Each service's agency and target, looked up once rather than per leg.
+    let services: HashMap<&str, (&str, Option<i64>)> = context
+        .building
+        .services
+        .iter()
+        .map(|s| {
+            (
+                s.id.as_str(),
+                (s.agency.as_str(), context.target_seconds(&s.id)),
+            )
+        })
+        .collect();
     let starts = figures::starts(legs);
     let in_period: Vec<Derived<'_>> = legs
         .iter()
@@ -188,11 +202,16 @@ pub fn compute(
         .filter(|(leg, _)| period.contains(zone.date(leg.issued_at)))
         .map(|(leg, start)| {
             let (weekday, hour) = zone.weekday_hour(start);
+            let (agency, target) = services
+                .get(leg.service.as_str())
+                .copied()
+                .unwrap_or(("", None));
             Derived {
                 leg,
-                agency: context.agency_of(&leg.service),
+                agency,
                 start,
                 wait: wait(leg, start),
+                target,
                 outcome: outcome(leg),
                 weekday,
                 hour,
@@ -226,7 +245,7 @@ pub fn compute(
         wait: summary(kept.iter().filter_map(|d| d.wait).collect()),
         walk: summary(kept.iter().filter_map(|d| walk(d.leg)).collect()),
         service: summary(kept.iter().filter_map(|d| service_time(d.leg)).collect()),
-        service_level: service_level(&kept, context).2,
+        service_level: service_level(&kept).2,
         cross_agency_visits: cross_agency.multi_agency_visits,
         building_time: cross_agency.building_time,
     };
@@ -239,6 +258,12 @@ pub fn compute(
     for d in &kept {
         leg_arrivals[d.weekday][d.hour] += 1;
     }
+    let services = rows(&kept, Dimension::Service);
+    let split = if split_by == Dimension::Service {
+        services.clone()
+    } else {
+        rows(&kept, split_by)
+    };
     Report {
         period,
         kpis,
@@ -247,9 +272,9 @@ pub fn compute(
         waiting_per_hour: waiting_per_hour(&kept, period, &zone),
         wait_distribution: distribution(kept.iter().filter_map(|d| d.wait)),
         outcomes: outcomes(&kept),
-        services: rows(&kept, context, Dimension::Service),
+        services,
         split_by,
-        split: rows(&kept, context, split_by),
+        split,
         languages: languages(&visits, &kept, context, &zone),
         agency_languages: agency_languages(&visits),
         cross_agency,
@@ -276,10 +301,10 @@ fn matches(d: &Derived<'_>, filter: &Filter) -> bool {
 }
 
 /// Called legs, those within target, and the share.
-fn service_level(legs: &[&Derived<'_>], context: Context<'_>) -> (usize, usize, Option<f64>) {
+fn service_level(legs: &[&Derived<'_>]) -> (usize, usize, Option<f64>) {
     let called: Vec<(i64, Option<i64>)> = legs
         .iter()
-        .filter_map(|d| d.wait.map(|w| (w, context.target_seconds(&d.leg.service))))
+        .filter_map(|d| d.wait.map(|w| (w, d.target)))
         .collect();
     let within = called
         .iter()
@@ -309,7 +334,7 @@ fn key_of(d: &Derived<'_>, dimension: Dimension) -> String {
     }
 }
 
-fn rows(legs: &[&Derived<'_>], context: Context<'_>, dimension: Dimension) -> Vec<Row> {
+fn rows(legs: &[&Derived<'_>], dimension: Dimension) -> Vec<Row> {
     let mut groups: BTreeMap<String, Vec<&Derived<'_>>> = BTreeMap::new();
     for d in legs {
         groups.entry(key_of(d, dimension)).or_default().push(d);
@@ -317,7 +342,7 @@ fn rows(legs: &[&Derived<'_>], context: Context<'_>, dimension: Dimension) -> Ve
     groups
         .into_iter()
         .map(|(key, legs)| {
-            let (called, within_target, service_level) = service_level(&legs, context);
+            let (called, within_target, service_level) = service_level(&legs);
             Row {
                 key,
                 legs: legs.len(),

@@ -1,7 +1,8 @@
 //! Statistics on a generated year (`demo-history`, about 400 visits per working day) against
 //! the in-process server on a real SQLite file: the stats page for a month and for a year,
 //! the year's XLSX export, and call-next with and without a year's report being computed at
-//! the same time (the report reads on the read-only connections; the writer must not wait).
+//! the same time (the report reads on the read-only connections; the writer must not wait);
+//! `GET /metrics`.
 //!
 //! `cargo bench -p lotse-queue-server --bench stats`
 //! (`STATS_ROUNDS`, default 30: page requests per range; `STATS_CALLS`, default 400:
@@ -118,7 +119,29 @@ async fn main() {
         println!("year: read legs              {}", summary(reads));
         println!("year: compute figures        {}", summary(computes));
     }
+    let metrics_token = lotse_queue_server::cli::add_device(
+        &db,
+        lotse_queue_server::auth::DeviceKind::Metrics,
+        "monitoring",
+    )
+    .await
+    .unwrap();
     let url = lotse_queue_server::local::start_demo_server(&db).unwrap();
+    let monitoring = reqwest::Client::new();
+    let mut scrapes = Vec::new();
+    for _ in 0..200 {
+        let started = Instant::now();
+        let response = monitoring
+            .get(format!("{url}/metrics"))
+            .bearer_auth(&metrics_token)
+            .send()
+            .await
+            .unwrap();
+        assert!(response.status().is_success());
+        response.bytes().await.unwrap();
+        scrapes.push(started.elapsed());
+    }
+    println!("GET /metrics                 {}", summary(scrapes));
 
     let http = reqwest::Client::builder()
         .cookie_store(true)

@@ -33,6 +33,8 @@ pub enum DeviceKind {
     Display,
     /// An agency's booking system importing appointments.
     Booking,
+    /// IT operations' monitoring reading `GET /metrics`.
+    Metrics,
 }
 
 impl DeviceKind {

@@ -1,4 +1,5 @@
-//! The command line: `serve`, `check-config`, `user add`, `device add`.
+//! The command line: `serve`, `check-config`, `user add`, `device add`, `stats export`,
+//! `demo-history`.
 
 use std::io::Read;
 use std::net::{IpAddr, SocketAddr};
@@ -16,7 +17,9 @@ use crate::auth::{AgencyScope, DeviceKind, hash_password, new_secret, token_hash
 use crate::config::Config;
 use crate::domain::accounts::{account_name, check_password};
 use crate::limits::Limits;
-use crate::storage::{Store, accounts, backup, interpreters};
+use crate::stats::tables::Lang;
+use crate::stats::{self, Dimension, Filter, Period};
+use crate::storage::{Store, accounts, backup, history, interpreters};
 
 #[derive(Debug, Parser)]
 #[command(name = "queue-server", version, about = "Lotse queue server")]
@@ -83,6 +86,26 @@ pub enum Command {
     Device {
         #[command(subcommand)]
         action: DeviceAction,
+    },
+    /// Statistics.
+    Stats {
+        #[command(subcommand)]
+        action: StatsAction,
+    },
+    /// Write a generated past (visits, appointments, transfers, no-shows) for the building
+    /// into the database, ending yesterday, for the statistics demo and benchmarks.
+    DemoHistory {
+        /// How many days back from yesterday.
+        #[arg(long, default_value_t = 365, value_parser = clap::value_parser!(u32).range(1..=3660))]
+        days: u32,
+        /// The same seed gives the same history.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Building config (TOML); the embedded sample building when absent.
+        #[arg(long)]
+        config: Option<PathBuf>,
+        #[arg(long, default_value = "./lotse.db")]
+        db: PathBuf,
     },
 }
 
@@ -155,6 +178,42 @@ pub enum UserAction {
 }
 
 #[derive(Debug, Subcommand)]
+pub enum StatsAction {
+    /// Write the tables of the stats page for a period (or, with --legs, the anonymised
+    /// leg-level data) to a file.
+    Export {
+        /// First day (the building's local date, YYYY-MM-DD).
+        #[arg(long)]
+        from: chrono::NaiveDate,
+        /// Last day, included.
+        #[arg(long)]
+        to: chrono::NaiveDate,
+        #[arg(long, value_enum)]
+        format: ExportFormat,
+        /// The file to write.
+        #[arg(long)]
+        out: PathBuf,
+        /// The leg-level data instead of the tables (CSV only).
+        #[arg(long)]
+        legs: bool,
+        /// Labels in English instead of German.
+        #[arg(long)]
+        english: bool,
+        /// Building config (TOML); the embedded sample building when absent.
+        #[arg(long)]
+        config: Option<PathBuf>,
+        #[arg(long, default_value = "./lotse.db")]
+        db: PathBuf,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    Csv,
+    Xlsx,
+}
+
+#[derive(Debug, Subcommand)]
 pub enum DeviceAction {
     /// Create a device token; it is printed as the last line of standard output.
     Add {
@@ -191,6 +250,7 @@ pub enum KindArg {
     Kiosk,
     Display,
     Booking,
+    Metrics,
 }
 
 impl From<KindArg> for DeviceKind {
@@ -199,6 +259,7 @@ impl From<KindArg> for DeviceKind {
             KindArg::Kiosk => DeviceKind::Kiosk,
             KindArg::Display => DeviceKind::Display,
             KindArg::Booking => DeviceKind::Booking,
+            KindArg::Metrics => DeviceKind::Metrics,
         }
     }
 }
@@ -295,6 +356,53 @@ pub fn execute(cli: Cli) -> anyhow::Result<()> {
             );
             Ok(())
         }
+        Command::Stats {
+            action:
+                StatsAction::Export {
+                    from,
+                    to,
+                    format,
+                    out,
+                    legs,
+                    english,
+                    config,
+                    db,
+                },
+        } => {
+            let config = building(config.as_deref())?;
+            let period = Period::new(from, to).context("--to lies before --from")?;
+            if legs && format == ExportFormat::Xlsx {
+                bail!("--legs writes CSV only");
+            }
+            let lang = if english { Lang::En } else { Lang::De };
+            let started = std::time::Instant::now();
+            let bytes = runtime.block_on(export(&db, &config, period, format, legs, lang))?;
+            std::fs::write(&out, &bytes)
+                .with_context(|| format!("cannot write {}", out.display()))?;
+            println!(
+                "{}: {} bytes for {from} to {to} written in {:.2} s",
+                out.display(),
+                bytes.len(),
+                started.elapsed().as_secs_f64()
+            );
+            Ok(())
+        }
+        Command::DemoHistory {
+            days,
+            seed,
+            config,
+            db,
+        } => {
+            let config = building(config.as_deref())?;
+            let started = std::time::Instant::now();
+            let (visits, stops) = runtime.block_on(demo_history(&db, &config, days, seed))?;
+            println!(
+                "{}: {visits} visits with {stops} stops over {days} days written in {:.1} s",
+                db.display(),
+                started.elapsed().as_secs_f64()
+            );
+            Ok(())
+        }
         Command::Device {
             action: DeviceAction::Add { kind, name, db },
         } => {
@@ -358,10 +466,7 @@ async fn serve(
     listen: SocketAddr,
     options: ServeOptions,
 ) -> anyhow::Result<()> {
-    let mut config = match config {
-        Some(path) => Config::load(path)?,
-        None => Config::embedded()?,
-    };
+    let mut config = building(config)?;
     if options.always_open {
         tracing::warn!("opening hours and walk-in limits are switched off (--always-open)");
         config = config.always_open();
@@ -444,6 +549,81 @@ pub async fn add_device(db: &Path, kind: DeviceKind, name: &str) -> anyhow::Resu
         .run(move |c| accounts::add_device(c, Utc::now(), kind, &name, &hash))
         .await?;
     Ok(token)
+}
+
+/// The building config file, or the embedded sample building.
+fn building(path: Option<&Path>) -> anyhow::Result<Config> {
+    Ok(match path {
+        Some(path) => Config::load(path)?,
+        None => Config::embedded()?,
+    })
+}
+
+/// The export file's bytes.
+pub async fn export(
+    db: &Path,
+    config: &Config,
+    period: Period,
+    format: ExportFormat,
+    legs: bool,
+    lang: Lang,
+) -> anyhow::Result<Vec<u8>> {
+    let store =
+        Store::open(db).with_context(|| format!("cannot open database {}", db.display()))?;
+    let loaded = stats::load::load(&store, config, period).await?;
+    if legs {
+        return Ok(stats::export::legs_csv(
+            &loaded.legs,
+            &config.building,
+            config.time_zone,
+            period,
+        )?);
+    }
+    let computed = stats::load::compute_all(
+        &loaded,
+        config,
+        period,
+        &Filter::default(),
+        Dimension::Service,
+        lang,
+    );
+    Ok(match format {
+        ExportFormat::Csv => stats::export::tables_csv(&computed.tables)?,
+        ExportFormat::Xlsx => stats::export::tables_xlsx(&computed.tables, period, lang)?,
+    })
+}
+
+/// Writes `days` generated days ending yesterday; refuses when any of them has tickets.
+pub async fn demo_history(
+    db: &Path,
+    config: &Config,
+    days: u32,
+    seed: u64,
+) -> anyhow::Result<(usize, usize)> {
+    let store =
+        Store::open(db).with_context(|| format!("cannot open database {}", db.display()))?;
+    let today = config
+        .day_start(Utc::now())
+        .with_timezone(&config.time_zone)
+        .date_naive();
+    let last = today.pred_opt().context("no day before today")?;
+    let first = last - chrono::Duration::days(i64::from(days) - 1);
+    if store
+        .read(move |c| Ok(history::has_tickets(c, first, last)?))
+        .await?
+    {
+        bail!("the database has tickets between {first} and {last} already");
+    }
+    let mut generator = crate::demo_history::Generator::new(config, seed);
+    let (mut visits, mut stops) = (0, 0);
+    for date in first.iter_days().take_while(|d| *d <= last) {
+        let day = generator.day(date);
+        visits += day.visits.len();
+        stops += store
+            .run(move |c| Ok(history::insert_day(c, date, &day)?))
+            .await?;
+    }
+    Ok((visits, stops))
 }
 
 /// Demo accounts: fixed, printed, and only created on an empty database.

@@ -245,6 +245,12 @@ impl LiveStreams {
         }
     }
 
+    /// How many streams are open in all.
+    pub fn total(&self) -> usize {
+        let open = self.open.lock().unwrap_or_else(PoisonError::into_inner);
+        open.by_credential.values().map(VecDeque::len).sum()
+    }
+
     /// How many streams `credential` has open.
     pub fn count(&self, credential: &str) -> usize {
         let open = self.open.lock().unwrap_or_else(PoisonError::into_inner);

@@ -7,6 +7,7 @@ pub mod display;
 pub mod events;
 pub mod extract;
 mod interpreters;
+pub mod metrics;
 pub mod openapi;
 pub mod password;
 pub mod session;
@@ -129,6 +130,7 @@ pub fn app(state: AppState) -> Router {
     let request_timeout = state.limits.request_timeout;
     let routes = Router::new()
         .route("/healthz", get(healthz))
+        .route("/metrics", get(metrics::metrics))
         .nest(lotse_protocol::API_PREFIX, api)
         .merge(crate::web::routes())
         .fallback(not_found)

@@ -7,13 +7,16 @@ pub mod accounts;
 pub mod appointments;
 pub mod audit;
 pub mod backup;
+pub mod commit_times;
 pub mod console;
 pub mod desks;
 pub mod display;
 mod error;
 pub use error::StorageError;
 pub mod events;
+pub mod history;
 pub mod interpreters;
+pub mod metrics;
 mod schema;
 pub use schema::prepare;
 mod lines;
@@ -21,6 +24,7 @@ mod readers;
 pub use lines::WaitingLines;
 pub use readers::READERS;
 pub mod retention;
+pub mod stats;
 pub mod tickets;
 pub mod time;
 pub mod voice_clips;
@@ -101,6 +105,8 @@ pub struct Store {
     lines: Arc<WaitingLines>,
     /// Set when a write failed for want of space, cleared by the next write that commits.
     full: Arc<AtomicBool>,
+    /// How long commits take (for `GET /metrics`).
+    pub commit_times: Arc<commit_times::CommitTimes>,
 }
 
 impl Store {
@@ -128,11 +134,13 @@ impl Store {
         let (events, _) = broadcast::channel(4096);
         let broadcaster = events.clone();
         let lines = Arc::new(WaitingLines::load(&connection)?);
+        let commit_times = Arc::new(commit_times::CommitTimes::default());
         let writer = Writer {
             touched: WaitingLines::watch(&connection),
             connection,
             events: broadcaster,
             lines: Arc::clone(&lines),
+            commit_times: commit_times.clone(),
         };
         std::thread::Builder::new()
             .name("lotse-storage".into())
@@ -143,6 +151,7 @@ impl Store {
             readers,
             lines,
             full: Arc::new(AtomicBool::new(false)),
+            commit_times,
         })
     }
 
@@ -251,6 +260,8 @@ struct Writer {
     lines: Arc<WaitingLines>,
     /// The rows changed since the last commit (`WaitingLines::watch`).
     touched: Arc<std::sync::Mutex<lines::Touched>>,
+    /// How long commits take (for `GET /metrics`).
+    commit_times: Arc<commit_times::CommitTimes>,
 }
 
 fn writer_loop(writer: Writer, receiver: mpsc::Receiver<Job>, mut last_event: i64) {
@@ -259,6 +270,7 @@ fn writer_loop(writer: Writer, receiver: mpsc::Receiver<Job>, mut last_event: i6
         events,
         lines,
         touched,
+        commit_times,
     } = writer;
     let mut pending: VecDeque<Job> = VecDeque::new();
     loop {
@@ -275,7 +287,7 @@ fn writer_loop(writer: Writer, receiver: mpsc::Receiver<Job>, mut last_event: i6
             }
         }
         // Requests a failed batch did not reach stay in `pending` for the next one.
-        let replies = match run_batch(&mut connection, &mut pending) {
+        let replies = match run_batch(&mut connection, &mut pending, &commit_times) {
             Ok(replies) => replies,
             Err((error, replies)) => {
                 WaitingLines::discard(&touched);
@@ -309,6 +321,7 @@ type BatchError = (BatchFailure, Vec<Reply>);
 fn run_batch(
     connection: &mut Connection,
     pending: &mut VecDeque<Job>,
+    commit_times: &commit_times::CommitTimes,
 ) -> Result<Vec<Reply>, BatchError> {
     let mut replies = Vec::with_capacity(pending.len());
     let transaction = match connection.transaction_with_behavior(TransactionBehavior::Immediate) {
@@ -352,7 +365,10 @@ fn run_batch(
             return Err((fail(error, full), replies));
         }
     }
-    match transaction.commit() {
+    let committing = std::time::Instant::now();
+    let committed = transaction.commit();
+    commit_times.record(committing.elapsed());
+    match committed {
         Ok(()) => Ok(replies),
         Err(error) => Err((fail(error, full), replies)),
     }

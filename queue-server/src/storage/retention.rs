@@ -30,6 +30,8 @@ pub struct Purged {
     pub stops_closed: usize,
     /// Interpreter requests of past days still open, accepted or arrived: cancelled.
     pub interpreter_requests_closed: usize,
+    /// Appointments of past days nobody checked in for, counted into `missed_appointments`.
+    pub missed_appointments: usize,
 }
 
 /// Deletes what belongs to days before `now`'s local day, and audit entries older than
@@ -55,9 +57,16 @@ pub fn purge(
          WHERE status IN ('open', 'accepted', 'arrived') AND requested_at < ?1",
         params![today],
     )?;
+
+    // Appointments nobody came to are counted for the statistics before they go.
+    let missed_appointments =
+        super::stats::count_missed_appointments(connection, config.day_start(now), |at| {
+            crate::domain::issuing::day_of(config, at)
+        })?;
     Ok(Purged {
         stops_closed,
         interpreter_requests_closed,
+        missed_appointments,
         notes: delete("DELETE FROM notes WHERE created_at < ?1", today)?,
         login_failures: delete("DELETE FROM login_failures WHERE at < ?1", today)?,
         appointments: delete("DELETE FROM appointments WHERE at < ?1", today)?,
@@ -148,6 +157,12 @@ mod tests {
                     count("events")?,
                     count("audit")?,
                 ];
+                let missed: (String, String, i64) = c.query_row(
+                    "SELECT day, service, count FROM missed_appointments",
+                    [],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                )?;
+                assert_eq!(missed, ("2026-11-17".into(), "payment-card".into(), 1));
                 Ok((purged, left))
             })
             .await
@@ -163,6 +178,7 @@ mod tests {
                 audit: 1,
                 stops_closed: 0,
                 interpreter_requests_closed: 0,
+                missed_appointments: 1,
             }
         );
         assert_eq!(

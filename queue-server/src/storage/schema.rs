@@ -173,6 +173,38 @@ CREATE TABLE voice_clips (
     // Interpreters: the role (users rebuilt for its CHECK), the languages an account
     // interprets, and the requests with their life cycle.
     M::up(INTERPRETERS),
+    // Statistics read a period's tickets by arrival time; appointments nobody checked in for
+    // are counted per day and service before the appointments of past days are deleted.
+    M::up(
+        r#"
+CREATE INDEX tickets_by_issued_at ON tickets (issued_at);
+CREATE TABLE missed_appointments (
+    day      TEXT NOT NULL,
+    service  TEXT NOT NULL,
+    count    INTEGER NOT NULL CHECK (count >= 0),
+    PRIMARY KEY (day, service)
+) STRICT;
+"#,
+    ),
+    // Monitoring reads `GET /metrics` with a device token of the kind `metrics`.
+    M::up(
+        r#"
+CREATE TABLE devices_metrics (
+    id          INTEGER PRIMARY KEY,
+    kind        TEXT NOT NULL CHECK (kind IN ('kiosk', 'display', 'booking', 'metrics')),
+    name        TEXT NOT NULL,
+    token_hash  TEXT NOT NULL UNIQUE,
+    created_at  INTEGER NOT NULL,
+    revoked_at  INTEGER,
+    printer     TEXT CHECK (printer IN ('ready', 'paper_out', 'cover_open', 'offline',
+                                        'unreachable'))
+) STRICT;
+INSERT INTO devices_metrics (id, kind, name, token_hash, created_at, revoked_at, printer)
+    SELECT id, kind, name, token_hash, created_at, revoked_at, printer FROM devices;
+DROP TABLE devices;
+ALTER TABLE devices_metrics RENAME TO devices;
+"#,
+    ),
 ];
 
 /// The `interpreter` role, accounts' languages (comma-separated codes) and interpreter

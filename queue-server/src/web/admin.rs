@@ -290,6 +290,7 @@ async fn admin_page(
                     option value="kiosk" { "Kiosk" }
                     option value="display" { "Anzeige" }
                     option value="booking" { "Terminsystem" }
+                    option value="metrics" { "Überwachung (/metrics)" }
                 } }
                 label { "Name" input name="name" required maxlength="100"; }
                 button type="submit" { "Token erzeugen" }

@@ -37,6 +37,7 @@ pub fn staff_page(
                                 a href="/staff/interpreter" { "Sprachmittlung" }
                             }
                             @if who.role >= Role::Supervisor { a href="/staff/overview" { "Übersicht" } }
+                            @if who.role >= Role::Supervisor { a href="/staff/stats" { "Statistik" } }
                             @if who.role >= Role::Admin { a href="/staff/admin" { "Verwaltung" } }
                         }
                         span.who { (who.name) " (" (role_name(who.role)) ")" }

@@ -15,6 +15,8 @@ mod languages;
 mod layout;
 mod password;
 mod session;
+mod stats;
+mod stats_charts;
 mod status;
 mod voices;
 
@@ -72,6 +74,8 @@ pub fn routes() -> Router<AppState> {
             "/staff/admin/voices/{language}/{key}/delete",
             post(voices::delete),
         )
+        .route("/staff/stats", get(stats::page))
+        .route("/staff/stats/export", get(stats::download))
         .route("/display", get(display::page))
         .route("/display/board", get(display::board))
         .route("/display/announcement/{event_id}", get(announcement::wav))

@@ -14,4 +14,5 @@ mod util;
 mod web_display;
 mod web_interpreter;
 mod web_staff;
+mod web_stats;
 mod web_voices;

@@ -1,0 +1,432 @@
+//! `/staff/stats` (supervisors and admins): the period's figures as KPI tiles beside the
+//! period before, charts drawn on the server (`stats_charts.rs`) with a table under each, the
+//! other tables, and downloads of exactly these tables (`/staff/stats/export`). German or
+//! English (`lang=en`). Works without JavaScript: the filters are a GET form.
+
+use axum::extract::{Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use lotse_protocol::{Channel, Role, localized};
+use maud::{Markup, PreEscaped, html};
+use serde::Deserialize;
+use strum::IntoEnumIterator;
+
+use super::html_response;
+use super::layout::staff_page;
+use super::session::StaffPage;
+use super::stats_charts::{bars, heatmap};
+use crate::api::AppState;
+use crate::config::Config;
+use crate::error::AppError;
+use crate::stats::figures::Zone;
+use crate::stats::load::{Computed, compute_all, load};
+use crate::stats::tables::{Cell, KPI_TILES, Lang, Table, dimension_name};
+use crate::stats::{Dimension, Filter, Period, export};
+
+/// The page's query: range preset or dates, filters, breakdown, language.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct StatsQuery {
+    range: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+    agency: Option<String>,
+    service: Option<String>,
+    desk: Option<String>,
+    channel: Option<String>,
+    language: Option<String>,
+    split: Option<String>,
+    lang: Option<String>,
+    format: Option<String>,
+}
+
+/// What the query asks for, checked.
+struct Asked {
+    range: String,
+    period: Period,
+    filter: Filter,
+    split: Dimension,
+    lang: Lang,
+}
+
+fn some(value: &Option<String>) -> Option<String> {
+    value
+        .as_deref()
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .map(str::to_owned)
+}
+
+impl StatsQuery {
+    fn asked(&self, config: &Config, today: chrono::NaiveDate) -> Result<Asked, AppError> {
+        let bad = |what: &str| AppError::InvalidInput(what.to_owned());
+        let range = some(&self.range).unwrap_or_else(|| "month".to_owned());
+        let period = if range == "custom" {
+            let date = |v: &Option<String>| {
+                some(v)
+                    .and_then(|d| d.parse::<chrono::NaiveDate>().ok())
+                    .ok_or_else(|| bad("from and to must be dates (YYYY-MM-DD)"))
+            };
+            let (from, to) = (date(&self.from)?, date(&self.to)?);
+            Period::new(from, to)
+                .filter(|p| p.days() <= 3_700)
+                .ok_or_else(|| bad("from must not lie after to, at most ten years"))?
+        } else {
+            Period::preset(&range, today)
+                .ok_or_else(|| bad("range: today, week, month, year or custom"))?
+        };
+        let known = |value: Option<String>, ok: &dyn Fn(&str) -> bool, what: &str| match value {
+            Some(v) if !ok(&v) => Err(bad(what)),
+            other => Ok(other),
+        };
+        let building = &config.building;
+        let filter = Filter {
+            agency: known(
+                some(&self.agency),
+                &|v| building.agency(v).is_some(),
+                "unknown agency",
+            )?,
+            service: known(
+                some(&self.service),
+                &|v| building.service(v).is_some(),
+                "unknown service",
+            )?,
+            desk: known(
+                some(&self.desk),
+                &|v| building.desk(v).is_some(),
+                "unknown desk",
+            )?,
+            channel: some(&self.channel)
+                .map(|c| c.parse::<Channel>().map_err(|_| bad("unknown channel")))
+                .transpose()?,
+            language: known(
+                some(&self.language),
+                &|v| config.speaks(v),
+                "unknown language",
+            )?,
+            hour: None,
+            weekday: None,
+        };
+        let split = some(&self.split)
+            .map(|s| s.parse::<Dimension>().map_err(|_| bad("unknown split")))
+            .transpose()?
+            .unwrap_or_default();
+        Ok(Asked {
+            range,
+            period,
+            filter,
+            split,
+            lang: Lang::parse(self.lang.as_deref().unwrap_or("de")),
+        })
+    }
+}
+
+async fn computed(state: &AppState, query: &StatsQuery) -> Result<(Asked, Computed), AppError> {
+    let config = state.config.clone();
+    let today = Zone::new(config.time_zone).date(state.now());
+    let asked = query.asked(&config, today)?;
+    let loaded = load(&state.store, &config, asked.period).await?;
+    let (filter, period, split, lang) =
+        (asked.filter.clone(), asked.period, asked.split, asked.lang);
+    // A year's figures take a while to compute: off the async workers.
+    let computed = tokio::task::spawn_blocking(move || {
+        compute_all(&loaded, &config, period, &filter, split, lang)
+    })
+    .await
+    .map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok((asked, computed))
+}
+
+pub async fn page(
+    State(state): State<AppState>,
+    page: StaffPage,
+    Query(query): Query<StatsQuery>,
+) -> Response {
+    if let Err(denied) = page.require(Role::Supervisor) {
+        return denied;
+    }
+    match computed(&state, &query).await {
+        Ok((asked, computed)) => {
+            let report_tables = computed.tables.clone();
+            let charts = tokio::task::spawn_blocking(move || charts(&report_tables))
+                .await
+                .unwrap_or_default();
+            let title = asked.lang.pick("Statistik", "Statistics");
+            let content = content(&state.config, &query, &asked, &computed, &charts);
+            html_response(
+                StatusCode::OK,
+                staff_page(title, Some(&page), None, content),
+            )
+        }
+        Err(error) => error.into_response(),
+    }
+}
+
+/// `/staff/stats/export?…&format=csv|xlsx|legs`: the page's tables as a file.
+pub async fn download(
+    State(state): State<AppState>,
+    page: StaffPage,
+    Query(query): Query<StatsQuery>,
+) -> Response {
+    if let Err(denied) = page.require(Role::Supervisor) {
+        return denied;
+    }
+    let format = query.format.clone().unwrap_or_default();
+    let result = async {
+        let (asked, computed) = computed(&state, &query).await?;
+        let name = format!("lotse-statistik-{}-{}", asked.period.from, asked.period.to);
+        let written = match format.as_str() {
+            "csv" => export::tables_csv(&computed.tables)
+                .map(|b| (b, "text/csv; charset=utf-8", format!("{name}.csv"))),
+            "xlsx" => export::tables_xlsx(&computed.tables, asked.period, asked.lang).map(|b| {
+                (
+                    b,
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    format!("{name}.xlsx"),
+                )
+            }),
+            "legs" => {
+                let config = state.config.clone();
+                let loaded = load(&state.store, &config, asked.period).await?;
+                export::legs_csv(
+                    &loaded.legs,
+                    &config.building,
+                    config.time_zone,
+                    asked.period,
+                )
+                .map(|b| (b, "text/csv; charset=utf-8", format!("{name}-anliegen.csv")))
+            }
+            _ => {
+                return Err(AppError::InvalidInput(
+                    "format: csv, xlsx or legs".to_owned(),
+                ));
+            }
+        };
+        written.map_err(|e| AppError::Internal(e.to_string()))
+    }
+    .await;
+    match result {
+        Ok((bytes, kind, file)) => (
+            StatusCode::OK,
+            [
+                (header::CONTENT_TYPE, kind.to_owned()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"{file}\""),
+                ),
+                (header::CACHE_CONTROL, "no-store".to_owned()),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Err(error) => error.into_response(),
+    }
+}
+
+/// The SVG of each chart by the id of the table it belongs to.
+#[derive(Default)]
+struct Charts(Vec<(&'static str, String)>);
+
+fn charts(tables: &[Table]) -> Charts {
+    let find = |id: &str| tables.iter().find(|t| t.id == id);
+    let mut charts = Vec::new();
+    let number = |cell: &Cell| match cell {
+        Cell::Count(n) => *n as f64,
+        Cell::Number(n) => *n,
+        Cell::Percent(Some(share)) => *share,
+        _ => 0.0,
+    };
+    for id in ["arrivals", "languages_by_hour"] {
+        if let Some(table) = find(id).filter(|t| !t.rows.is_empty()) {
+            let rows: Vec<String> = table.rows.iter().map(|r| r[0].plain()).collect();
+            let values: Vec<Vec<f64>> = table
+                .rows
+                .iter()
+                .map(|r| r[1..].iter().map(number).collect())
+                .collect();
+            push(
+                &mut charts,
+                id,
+                heatmap(&rows, &table.columns[1..], &values),
+            );
+        }
+    }
+    if let Some(table) = find("wait_distribution") {
+        let labels: Vec<String> = table.rows.iter().map(|r| r[0].plain()).collect();
+        let values: Vec<f64> = table.rows.iter().map(|r| number(&r[1])).collect();
+        push(
+            &mut charts,
+            "wait_distribution",
+            bars(&labels, &values, 1.0, false),
+        );
+    }
+    if let Some(table) = find("services").filter(|t| !t.rows.is_empty()) {
+        let level = table.columns.len() - 2;
+        let labels: Vec<String> = table.rows.iter().map(|r| r[0].plain()).collect();
+        let values: Vec<f64> = table.rows.iter().map(|r| number(&r[level])).collect();
+        push(&mut charts, "services", bars(&labels, &values, 1.0, true));
+    }
+    Charts(charts)
+}
+
+fn push(charts: &mut Vec<(&'static str, String)>, id: &'static str, drawn: Result<String, String>) {
+    match drawn {
+        Ok(svg) => charts.push((id, svg)),
+        Err(error) => tracing::error!(chart = id, %error, "chart not drawn"),
+    }
+}
+
+fn content(
+    config: &Config,
+    query: &StatsQuery,
+    asked: &Asked,
+    computed: &Computed,
+    charts: &Charts,
+) -> Markup {
+    let lang = asked.lang;
+    let l = |de: &'static str, en: &'static str| lang.pick(de, en);
+    let building = &config.building;
+    let name = |text: &lotse_protocol::Localized| localized(text, lang.code(), "de").to_owned();
+    let chart_of = |id: &str| {
+        charts
+            .0
+            .iter()
+            .find(|(c, _)| *c == id)
+            .map(|(_, svg)| svg.clone())
+    };
+    let link = |format: &str| export_link(query, format);
+    let other_lang = match lang {
+        Lang::De => "en",
+        Lang::En => "de",
+    };
+    let kpis = computed.tables.iter().find(|t| t.id == "kpis");
+    html! {
+        div.heading {
+            h1 { (l("Statistik", "Statistics")) " " small.period { (asked.period.from) " – " (asked.period.to) } }
+            a lang=(other_lang) href=(with(query, "lang", other_lang)) { (l("English", "Deutsch")) }
+        }
+        form.filters method="get" action="/staff/stats" {
+            input type="hidden" name="lang" value=(lang.code());
+            label { (l("Zeitraum", "Period"))
+                select name="range" {
+                    @for (value, de, en) in [("today", "heute", "today"), ("week", "diese Woche", "this week"),
+                        ("month", "dieser Monat", "this month"), ("year", "dieses Jahr", "this year"), ("custom", "frei", "custom")] {
+                        option value=(value) selected[asked.range == value] { (l(de, en)) }
+                    }
+                }
+            }
+            label { (l("von", "from")) input type="date" name="from" value=(asked.period.from); }
+            label { (l("bis", "to")) input type="date" name="to" value=(asked.period.to); }
+            label { (l("Behörde", "Agency"))
+                select name="agency" { option value="" { (l("alle", "all")) }
+                    @for a in &building.agencies { option value=(a.id) selected[asked.filter.agency.as_deref() == Some(&a.id)] { (name(&a.name)) } } }
+            }
+            label { (l("Anliegen", "Service"))
+                select name="service" { option value="" { (l("alle", "all")) }
+                    @for s in &building.services { option value=(s.id) selected[asked.filter.service.as_deref() == Some(&s.id)] { (name(&s.name)) } } }
+            }
+            label { (l("Platz", "Desk"))
+                select name="desk" { option value="" { (l("alle", "all")) }
+                    @for d in &building.desks { option value=(d.id) selected[asked.filter.desk.as_deref() == Some(&d.id)] { (d.id) } } }
+            }
+            label { (l("Weg", "Channel"))
+                select name="channel" { option value="" { (l("alle", "all")) }
+                    @for c in [Channel::Kiosk, Channel::WalkIn, Channel::Appointment] {
+                        option value=(c.as_str()) selected[asked.filter.channel == Some(c)] { (channel_name(c, lang)) } } }
+            }
+            label { (l("Sprache", "Language"))
+                select name="language" { option value="" { (l("alle", "all")) }
+                    @for code in &building.site.languages { option value=(code) selected[asked.filter.language.as_deref() == Some(code.as_str())] { (code) } } }
+            }
+            label { (l("Aufschlüsseln nach", "Split by"))
+                select name="split" {
+                    @for d in Dimension::iter() { option value=(<&str>::from(d)) selected[asked.split == d] { (dimension_name(d, lang)) } }
+                }
+            }
+            button.primary type="submit" { (l("Anzeigen", "Show")) }
+        }
+        p.downloads {
+            (l("Herunterladen:", "Download:")) " "
+            a href=(link("xlsx")) download { "XLSX" } " · "
+            a href=(link("csv")) download { "CSV" } " · "
+            a href=(link("legs")) download { (l("Anliegen einzeln (CSV, anonym)", "single concerns (CSV, anonymised)")) }
+        }
+        @if let Some(kpis) = kpis {
+            section.tiles aria-label=(l("Kennzahlen", "Key figures")) {
+                @for row in KPI_TILES.iter().filter_map(|i| kpis.rows.get(*i)) {
+                    div.tile {
+                        span.label { (row[0].plain()) }
+                        span.value { (row[1].shown(lang)) }
+                        span.before { (l("davor", "before")) " " (row[2].shown(lang)) }
+                    }
+                }
+            }
+        }
+        @for table in &computed.tables {
+            section.stat id=(table.id) {
+                h2 { (table.title) }
+                @if let Some(svg) = chart_of(table.id) {
+                    div.chart aria-hidden="true" { (PreEscaped(svg)) }
+                }
+                (table_markup(table, lang))
+            }
+        }
+        p.note { (l("Die Statistik nennt Plätze, nie Personen. Definitionen: README, Abschnitt „Statistik“.",
+            "Statistics name desks, never people. Definitions: README, section \"Statistics\".")) }
+    }
+}
+
+fn table_markup(table: &Table, lang: Lang) -> Markup {
+    html! {
+        table {
+            caption.visually-hidden { (table.title) }
+            thead { tr { @for column in &table.columns { th scope="col" { (column) } } } }
+            tbody {
+                @for row in &table.rows {
+                    tr {
+                        @for (i, cell) in row.iter().enumerate() {
+                            @if i == 0 { th scope="row" { (cell.shown(lang)) } }
+                            @else { td.number { (cell.shown(lang)) } }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn channel_name(channel: Channel, lang: Lang) -> &'static str {
+    match channel {
+        Channel::Kiosk => lang.pick("Kiosk", "kiosk"),
+        Channel::WalkIn => lang.pick("am Platz", "walk-in"),
+        Channel::Appointment => lang.pick("Termin", "appointment"),
+    }
+}
+
+/// The page's URL with one parameter set.
+fn with(query: &StatsQuery, key: &str, value: &str) -> String {
+    let mut pairs: Vec<(&str, String)> = [
+        ("range", &query.range),
+        ("from", &query.from),
+        ("to", &query.to),
+        ("agency", &query.agency),
+        ("service", &query.service),
+        ("desk", &query.desk),
+        ("channel", &query.channel),
+        ("language", &query.language),
+        ("split", &query.split),
+        ("lang", &query.lang),
+    ]
+    .into_iter()
+    .filter(|(k, _)| *k != key)
+    .filter_map(|(k, v)| some(v).map(|v| (k, v)))
+    .collect();
+    pairs.push((key, value.to_owned()));
+    let encoded: String = url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(pairs)
+        .finish();
+    format!("/staff/stats?{encoded}")
+}
+
+fn export_link(query: &StatsQuery, format: &str) -> String {
+    with(query, "format", format).replacen("/staff/stats?", "/staff/stats/export?", 1)
+}

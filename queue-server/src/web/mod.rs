@@ -10,6 +10,8 @@ mod announcement;
 mod assets;
 mod console;
 mod display;
+#[cfg(test)]
+mod font_coverage;
 mod layout;
 mod password;
 mod session;

@@ -13,6 +13,7 @@ use chrono_tz::Tz;
 use lotse_protocol::{Building, DeskKind, StopStatus, Ticket, is_rtl_language, localized};
 use maud::{DOCTYPE, Markup, html};
 
+use super::assets::head_links;
 use super::html_response;
 use crate::api::AppState;
 use crate::domain::DomainError;
@@ -95,8 +96,7 @@ fn page_markup(building: &Building, ticket: &Ticket, panel: Markup) -> Markup {
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 meta name="robots" content="noindex";
                 title { (ticket.number) " · " (localized(&building.site.name, language, default)) }
-                link rel="stylesheet" href="/assets/status.css";
-                script src="/assets/status.js" defer {}
+                (head_links("status.css", Some("status.js")))
                 noscript { meta http-equiv="refresh" content="20"; }
             }
             body {
@@ -266,7 +266,7 @@ fn not_found(building: &Building) -> Response {
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 meta name="robots" content="noindex";
                 title { (text(default, "not_found_title")) }
-                link rel="stylesheet" href="/assets/status.css";
+                (head_links("status.css", None))
             }
             body {
                 main.not-found {

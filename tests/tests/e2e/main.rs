@@ -13,3 +13,4 @@ mod tickets;
 mod util;
 mod web_display;
 mod web_staff;
+mod web_status_cost;

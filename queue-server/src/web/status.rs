@@ -1,7 +1,9 @@
 //! `GET /t/{token}`: the visitor's status page, opened from the QR code on the ticket. It shows
 //! only that ticket, in the ticket's language (right to left for Arabic script), large and
-//! readable on a phone. `status.js` reloads the panel (`/t/{token}/panel`) every few seconds
-//! and vibrates when the visitor is called; without JavaScript the page refreshes itself.
+//! readable on a phone. `status.js` reloads the panel (`/t/{token}/panel`) every few seconds;
+//! when the visitor is called it changes the title, tells screen readers, vibrates and, if
+//! the visitor allowed it, shows a notification (through `status-worker.js`). Without
+//! JavaScript the page refreshes itself.
 
 use std::collections::HashMap;
 use std::sync::LazyLock;
@@ -13,7 +15,7 @@ use chrono_tz::Tz;
 use lotse_protocol::{Building, DeskKind, StopStatus, Ticket, is_rtl_language, localized};
 use maud::{DOCTYPE, Markup, html};
 
-use super::assets::head_links;
+use super::assets::{head_links, url as asset_url};
 use super::html_response;
 use crate::api::AppState;
 use crate::domain::DomainError;
@@ -104,6 +106,14 @@ fn page_markup(building: &Building, ticket: &Ticket, panel: Markup) -> Markup {
                     p.site { (localized(&building.site.name, language, default)) }
                 }
                 main #status { (panel) }
+                // What changed, said once by screen readers (the panel is replaced on each
+                // poll, so a live region inside it would repeat itself); filled by status.js.
+                p #announcer.visually-hidden aria-live="assertive" aria-atomic="true" {}
+                // Offered by status.js once, where the browser can show notifications.
+                p #notify.notify hidden data-worker=(asset_url("status-worker.js")) {
+                    (text(language, "notify_reason")) " "
+                    button type="button" { (text(language, "notify_button")) }
+                }
                 footer { p { (text(language, "live_hint")) } }
             }
         }
@@ -172,7 +182,7 @@ fn panel_markup(state: &AppState, ticket: &Ticket) -> Markup {
             }
             @match moment {
                 Moment::Called(desk) => {
-                    div.moment.called role="alert" {
+                    div.moment.called {
                         h1 { (t("your_turn")) }
                         (place_markup(building, language, desk))
                     }

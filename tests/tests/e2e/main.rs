@@ -2,6 +2,7 @@
 
 #![allow(clippy::unwrap_used)] // Tests may panic on unexpected errors.
 
+mod accessibility;
 mod bad_input;
 mod browser;
 mod crash;
@@ -13,4 +14,5 @@ mod tickets;
 mod util;
 mod web_display;
 mod web_staff;
+mod web_status_call;
 mod web_status_cost;

@@ -10,7 +10,7 @@ use fantoccini::Locator;
 use crate::browser::Browser;
 use crate::util::{Server, issue, new_key};
 
-async fn wait_for(browser: &Browser, css: &str) -> fantoccini::elements::Element {
+pub(crate) async fn wait_for(browser: &Browser, css: &str) -> fantoccini::elements::Element {
     browser
         .client
         .wait()
@@ -63,7 +63,7 @@ async fn text_with(browser: &Browser, css: &str, needle: &str) -> String {
 
 /// Logs in through the form and sits down at `desk`; with `screenshots`, the login form and
 /// the desk choice are saved.
-async fn log_in_at(
+pub(crate) async fn log_in_at(
     browser: &Browser,
     base: &str,
     (name, password): (&str, &str),

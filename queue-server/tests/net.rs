@@ -283,16 +283,27 @@ async fn text_goes_out_compressed_through_our_accept_loop_but_fonts_and_live_str
     assert_eq!(header_of(&json, "content-encoding").as_deref(), Some("br"));
     assert!(header_of(&json, "vary").is_some_and(|vary| vary.contains("accept-encoding")));
     let page = exchange(address, &get_accepting("/staff/login", "gzip")).await;
-    assert_eq!(header_of(&page, "content-encoding").as_deref(), Some("gzip"));
+    assert_eq!(
+        header_of(&page, "content-encoding").as_deref(),
+        Some("gzip")
+    );
     let plain = exchange(address, &get("/staff/login")).await;
-    assert_eq!(header_of(&plain, "content-encoding"), None, "none asked for");
+    assert_eq!(
+        header_of(&plain, "content-encoding"),
+        None,
+        "none asked for"
+    );
     let font = exchange(
         address,
         &get_accepting("/assets/fonts/NotoSans-Regular.woff2", "gzip, br"),
     )
     .await;
     assert!(font.starts_with("HTTP/1.1 200"), "{}", &font[..200]);
-    assert_eq!(header_of(&font, "content-encoding"), None, "WOFF2 is compressed");
+    assert_eq!(
+        header_of(&font, "content-encoding"),
+        None,
+        "WOFF2 is compressed"
+    );
 
     // A live stream is never compressed, so each event goes out at once.
     let mut stream = TcpStream::connect(address).await.unwrap();

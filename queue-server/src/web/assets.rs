@@ -104,13 +104,19 @@ static ASSETS: LazyLock<Vec<Asset>> = LazyLock::new(|| {
     assets
 });
 
-/// `status.css` → `status.<first 10 hex digits of the SHA-256 of the body>.css`.
-fn hashed_name(name: &str, body: &[u8]) -> String {
+/// The first 10 hex digits of the SHA-256 of `body`: names an asset's version, or a page's
+/// (its `ETag`).
+pub fn content_hash(body: &[u8]) -> String {
     let digest = Sha256::digest(body);
-    let hash: String = digest[..5]
+    digest[..5]
         .iter()
         .map(|byte| format!("{byte:02x}"))
-        .collect();
+        .collect()
+}
+
+/// `status.css` → `status.<content_hash>.css`.
+fn hashed_name(name: &str, body: &[u8]) -> String {
+    let hash = content_hash(body);
     match name.rsplit_once('.') {
         Some((stem, extension)) => format!("{stem}.{hash}.{extension}"),
         None => format!("{name}.{hash}"),

@@ -9,14 +9,14 @@ use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use chrono_tz::Tz;
 use lotse_protocol::{Building, DeskKind, StopStatus, Ticket, is_rtl_language, localized};
 use maud::{DOCTYPE, Markup, html};
 
 use super::assets::{head_links, url as asset_url};
-use super::html_response;
+use super::{html_response, revalidated_html};
 use crate::api::AppState;
 use crate::domain::DomainError;
 use crate::domain::issuing::day_of;
@@ -41,12 +41,16 @@ fn text(language: &str, key: &str) -> String {
         .unwrap_or_else(|| key.to_owned())
 }
 
-pub async fn page(State(state): State<AppState>, Path(token): Path<String>) -> Response {
+pub async fn page(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    headers: HeaderMap,
+) -> Response {
     match load(&state, token).await {
         Ok(ticket) => {
             let panel = panel_markup(&state, &ticket);
-            html_response(
-                StatusCode::OK,
+            revalidated_html(
+                &headers,
                 page_markup(&state.config.building, &ticket, panel),
             )
         }
@@ -55,9 +59,13 @@ pub async fn page(State(state): State<AppState>, Path(token): Path<String>) -> R
     }
 }
 
-pub async fn panel(State(state): State<AppState>, Path(token): Path<String>) -> Response {
+pub async fn panel(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    headers: HeaderMap,
+) -> Response {
     match load(&state, token).await {
-        Ok(ticket) => html_response(StatusCode::OK, panel_markup(&state, &ticket)),
+        Ok(ticket) => revalidated_html(&headers, panel_markup(&state, &ticket)),
         Err(AppError::Domain(DomainError::TicketNotFound)) => not_found(&state.config.building),
         Err(error) => axum::response::IntoResponse::into_response(error),
     }

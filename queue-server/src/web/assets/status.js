@@ -82,7 +82,8 @@
     clearTimeout(timer);
     let next = 5000;
     try {
-      const response = await fetch(url, { cache: 'no-store', credentials: 'omit' });
+      // Asks with the last answer's ETag: 304 and no body while nothing changed.
+      const response = await fetch(url, { cache: 'no-cache', credentials: 'omit' });
       // The ticket is gone (an earlier day's): nothing will change any more.
       if (response.status === 404) return;
       if (response.ok) {

@@ -106,6 +106,17 @@ fn get(path: &str) -> String {
     format!("GET {path} HTTP/1.1\r\nHost: lotse\r\nConnection: close\r\n\r\n")
 }
 
+/// Issues a ticket at the kiosk, which every live stream hears of (`ticket_issued`).
+async fn issue_ticket(address: SocketAddr) {
+    let body = r#"{"services":["address-change"],"language":"de"}"#;
+    let issue = format!(
+        "POST /api/v1/tickets HTTP/1.1\r\nHost: lotse\r\nAuthorization: Bearer {KIOSK_TOKEN}\r\n\
+         Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    assert!(exchange(address, &issue).await.starts_with("HTTP/1.1 201"));
+}
+
 /// Opens a live event stream and reads its head; the stream stays open.
 async fn open_stream(address: SocketAddr) -> TcpStream {
     let mut socket = TcpStream::connect(address).await.unwrap();
@@ -190,13 +201,7 @@ async fn a_request_not_answered_in_time_gets_408_but_live_streams_stay_open() {
     assert!(answer.contains(r#""error":"request_timeout""#), "{answer}");
     // Long after the request timeout the stream still delivers.
     tokio::time::sleep(Duration::from_millis(600)).await;
-    let body = r#"{"services":["address-change"],"language":"de"}"#;
-    let issue = format!(
-        "POST /api/v1/tickets HTTP/1.1\r\nHost: lotse\r\nAuthorization: Bearer {KIOSK_TOKEN}\r\n\
-         Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    );
-    assert!(exchange(address, &issue).await.starts_with("HTTP/1.1 201"));
+    issue_ticket(address).await;
     read_until(&mut stream, "event: ticket_issued").await;
 }
 
@@ -315,12 +320,6 @@ async fn text_goes_out_compressed_through_our_accept_loop_but_fonts_and_live_str
     let head = read_until(&mut stream, "\r\n\r\n").await;
     assert!(head.starts_with("HTTP/1.1 200"), "{head}");
     assert_eq!(header_of(&head, "content-encoding"), None, "{head}");
-    let body = r#"{"services":["address-change"],"language":"de"}"#;
-    let issue = format!(
-        "POST /api/v1/tickets HTTP/1.1\r\nHost: lotse\r\nAuthorization: Bearer {KIOSK_TOKEN}\r\n\
-         Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    );
-    assert!(exchange(address, &issue).await.starts_with("HTTP/1.1 201"));
+    issue_ticket(address).await;
     read_until(&mut stream, "event: ticket_issued").await;
 }

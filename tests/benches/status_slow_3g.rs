@@ -26,7 +26,7 @@ use std::time::Duration;
 use fantoccini::Locator;
 
 use browser::Browser;
-use util::{Server, issue, new_key};
+use util::{Server, status_page_of_new_ticket};
 
 /// (name, round trip in ms, bytes per second each way)
 const CONDITIONS: [(&str, u64, u64); 2] = [
@@ -65,11 +65,7 @@ async fn main() {
         for language in ["ar", "ti", "de"] {
             let (mut paints, mut fonts, mut bytes) = (Vec::new(), Vec::new(), 0.0);
             for _ in 0..RUNS {
-                let ticket = server
-                    .kiosk()
-                    .issue_ticket(&issue(&["residence-permit"], language), &new_key())
-                    .await
-                    .unwrap();
+                let page = status_page_of_new_ticket(&server, language).await;
                 let phone = Browser::start(412, 915).await;
                 phone.cdp("Network.enable", serde_json::json!({})).await;
                 phone
@@ -83,11 +79,7 @@ async fn main() {
                         }),
                     )
                     .await;
-                phone
-                    .client
-                    .goto(&format!("{}/t/{}", server.base_url, ticket.token))
-                    .await
-                    .unwrap();
+                phone.client.goto(&page).await.unwrap();
                 phone
                     .client
                     .wait()

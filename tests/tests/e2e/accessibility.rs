@@ -6,7 +6,7 @@
 use fantoccini::Locator;
 
 use crate::browser::Browser;
-use crate::util::{DEMO_DISPLAY_TOKEN, Server, issue, new_key};
+use crate::util::{DEMO_DISPLAY_TOKEN, Server, status_page_of_new_ticket};
 use crate::web_staff::{log_in_at, wait_for};
 
 const AXE: &str = include_str!("../../vendor/axe-core/axe.min.js");
@@ -31,6 +31,12 @@ struct Audit {
     passes: u64,
     /// (rule, impact, help, elements)
     violations: Vec<(String, String, String, Vec<String>)>,
+}
+
+/// Opens `url` and waits for `ready` to be on the page.
+async fn open(browser: &Browser, url: &str, ready: &str) {
+    browser.client.goto(url).await.unwrap();
+    wait_for(browser, ready).await;
 }
 
 async fn audit(browser: &Browser, page: &str) -> Audit {
@@ -68,60 +74,32 @@ async fn every_page_passes_axe_core_without_serious_violations() {
     let base = server.base_url.clone();
     let mut audits = Vec::new();
 
-    let mut tokens = Vec::new();
+    let mut pages = Vec::new();
     for language in ["ar", "ti"] {
-        let ticket = server
-            .kiosk()
-            .issue_ticket(&issue(&["residence-permit"], language), &new_key())
-            .await
-            .unwrap();
-        tokens.push((language, ticket.token));
+        pages.push((language, status_page_of_new_ticket(&server, language).await));
     }
     let phone = Browser::start(412, 915).await;
-    for (language, token) in &tokens {
-        phone
-            .client
-            .goto(&format!("{base}/t/{token}"))
-            .await
-            .unwrap();
-        wait_for(&phone, ".panel[data-state=waiting]").await;
+    for (language, page) in &pages {
+        open(&phone, page, ".panel[data-state=waiting]").await;
         audits.push(audit(&phone, &format!("status page, waiting ({language})")).await);
     }
     // The Arabic visitor is called.
     server.staff().await.call_next("eg-01").await.unwrap();
-    let (_, arabic) = &tokens[0];
-    phone
-        .client
-        .goto(&format!("{base}/t/{arabic}"))
-        .await
-        .unwrap();
-    wait_for(&phone, ".panel[data-state=called]").await;
+    let (_, arabic) = &pages[0];
+    open(&phone, arabic, ".panel[data-state=called]").await;
     audits.push(audit(&phone, "status page, called (ar)").await);
-    phone
-        .client
-        .goto(&format!("{base}/t/no-such-token"))
-        .await
-        .unwrap();
+    open(&phone, &format!("{base}/t/no-such-token"), "h1").await;
     audits.push(audit(&phone, "status page, not found").await);
     phone.close().await;
 
     let display = Browser::start(1920, 1080).await;
-    display
-        .client
-        .goto(&format!("{base}/display?token={DEMO_DISPLAY_TOKEN}"))
-        .await
-        .unwrap();
-    wait_for(&display, ".calls .call").await;
+    let board = format!("{base}/display?token={DEMO_DISPLAY_TOKEN}");
+    open(&display, &board, ".calls .call").await;
     audits.push(audit(&display, "browser display").await);
     display.close().await;
 
     let staff = Browser::start(1280, 800).await;
-    staff
-        .client
-        .goto(&format!("{base}/staff/login"))
-        .await
-        .unwrap();
-    wait_for(&staff, "input[name=name]").await;
+    open(&staff, &format!("{base}/staff/login"), "input[name=name]").await;
     audits.push(audit(&staff, "staff login").await);
     log_in_at(&staff, &base, ("admin", "lotse-demo-admin"), "eg-02", false).await;
     audits.push(audit(&staff, "staff console").await);
@@ -130,8 +108,7 @@ async fn every_page_passes_axe_core_without_serious_violations() {
         ("/staff/admin", "admin", "table.audit"),
         ("/staff/password", "password", "input[type=password]"),
     ] {
-        staff.client.goto(&format!("{base}{path}")).await.unwrap();
-        wait_for(&staff, ready).await;
+        open(&staff, &format!("{base}{path}"), ready).await;
         audits.push(audit(&staff, page).await);
     }
     assert!(
@@ -173,13 +150,8 @@ async fn every_page_passes_axe_core_without_serious_violations() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_status_page_reflows_at_200_percent_zoom_and_in_landscape() {
     let server = Server::start();
-    let base = server.base_url.clone();
     for language in ["ar", "ti"] {
-        let ticket = server
-            .kiosk()
-            .issue_ticket(&issue(&["residence-permit"], language), &new_key())
-            .await
-            .unwrap();
+        let page = status_page_of_new_ticket(&server, language).await;
         for (view, width, height, scale) in [("zoom-200", 206, 457, 2), ("landscape", 915, 412, 1)]
         {
             let phone = Browser::start(412, 915).await;
@@ -191,12 +163,7 @@ async fn the_status_page_reflows_at_200_percent_zoom_and_in_landscape() {
                     }),
                 )
                 .await;
-            phone
-                .client
-                .goto(&format!("{base}/t/{}", ticket.token))
-                .await
-                .unwrap();
-            wait_for(&phone, ".panel[data-state=waiting]").await;
+            open(&phone, &page, ".panel[data-state=waiting]").await;
             let layout = phone
                 .client
                 .execute(

@@ -8,7 +8,7 @@
 use fantoccini::Locator;
 
 use crate::browser::Browser;
-use crate::util::{Server, issue, new_key};
+use crate::util::{Server, status_page_of_new_ticket};
 use crate::web_staff::wait_for;
 
 /// Reports the page hidden and records notifications, shown through a service worker or
@@ -28,12 +28,7 @@ async fn text(browser: &Browser, css: &str) -> String {
 async fn a_call_in_the_background_changes_the_title_and_notifies() {
     let server = Server::start();
     let base = server.base_url.clone();
-    let ticket = server
-        .kiosk()
-        .issue_ticket(&issue(&["residence-permit"], "ti"), &new_key())
-        .await
-        .unwrap();
-    let page = format!("{base}/t/{}", ticket.token);
+    let page = status_page_of_new_ticket(&server, "ti").await;
 
     // Not yet allowed: the offer shows, with its reason, in Tigrinya.
     let undecided = Browser::start(412, 915).await;

@@ -33,7 +33,13 @@ const CONDITIONS: [(&str, u64, u64); 2] = [
     ("3G 400 ms", 400, 400_000 / 8),
     ("DevTools Slow 3G", 2000, 400_000 / 8),
 ];
-const RUNS: usize = 3;
+/// Loads per condition and language; `STATUS_BENCH_RUNS` overrides.
+fn runs() -> usize {
+    std::env::var("STATUS_BENCH_RUNS")
+        .ok()
+        .and_then(|runs| runs.parse().ok())
+        .unwrap_or(3)
+}
 
 /// Once the fonts are in: first contentful paint, the end of the last font, all bytes.
 const TIMES: &str = r#"
@@ -41,7 +47,7 @@ const done = arguments[arguments.length - 1];
 document.fonts.ready.then(() => {
   const paint = performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? -1;
   const resources = performance.getEntriesByType('resource');
-  const fonts = resources.filter((entry) => entry.name.endsWith('.woff2'));
+  const fonts = resources.filter((entry) => entry.name.includes('/assets/fonts/'));
   const fontsDone = Math.max(0, ...fonts.map((entry) => entry.responseEnd));
   const bytes = performance.getEntriesByType('navigation')
     .concat(resources)
@@ -64,7 +70,7 @@ async fn main() {
     for (condition, latency, throughput) in CONDITIONS {
         for language in ["ar", "ti", "de"] {
             let (mut paints, mut fonts, mut bytes) = (Vec::new(), Vec::new(), 0.0);
-            for _ in 0..RUNS {
+            for _ in 0..runs() {
                 let page = status_page_of_new_ticket(&server, language).await;
                 let phone = Browser::start(412, 915).await;
                 phone.cdp("Network.enable", serde_json::json!({})).await;

@@ -100,7 +100,7 @@ fn revalidated_html(request: &HeaderMap, markup: maud::Markup) -> Response {
         .and_then(|value| value.to_str().ok())
         .is_some_and(|value| {
             value.split(',').map(str::trim).any(|candidate| {
-                candidate == "*" || candidate.trim_start_matches("W/") == format!("\"{hash}\"")
+                candidate == "*" || candidate.trim_start_matches("W/").trim_matches('"') == hash
             })
         });
     let headers = [

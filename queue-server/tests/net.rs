@@ -1,6 +1,6 @@
 //! The server on a real socket within short limits: what a client that sends nothing, half a
 //! request or no body gets, the connection limit, and that live streams outlast the request
-//! timeout.
+//! timeout; which answers go out compressed.
 
 #![allow(clippy::unwrap_used)] // Tests may panic on unexpected errors.
 
@@ -106,6 +106,17 @@ fn get(path: &str) -> String {
     format!("GET {path} HTTP/1.1\r\nHost: lotse\r\nConnection: close\r\n\r\n")
 }
 
+/// Issues a ticket at the kiosk, which every live stream hears of (`ticket_issued`).
+async fn issue_ticket(address: SocketAddr) {
+    let body = r#"{"services":["address-change"],"language":"de"}"#;
+    let issue = format!(
+        "POST /api/v1/tickets HTTP/1.1\r\nHost: lotse\r\nAuthorization: Bearer {KIOSK_TOKEN}\r\n\
+         Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    assert!(exchange(address, &issue).await.starts_with("HTTP/1.1 201"));
+}
+
 /// Opens a live event stream and reads its head; the stream stays open.
 async fn open_stream(address: SocketAddr) -> TcpStream {
     let mut socket = TcpStream::connect(address).await.unwrap();
@@ -190,13 +201,7 @@ async fn a_request_not_answered_in_time_gets_408_but_live_streams_stay_open() {
     assert!(answer.contains(r#""error":"request_timeout""#), "{answer}");
     // Long after the request timeout the stream still delivers.
     tokio::time::sleep(Duration::from_millis(600)).await;
-    let body = r#"{"services":["address-change"],"language":"de"}"#;
-    let issue = format!(
-        "POST /api/v1/tickets HTTP/1.1\r\nHost: lotse\r\nAuthorization: Bearer {KIOSK_TOKEN}\r\n\
-         Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    );
-    assert!(exchange(address, &issue).await.starts_with("HTTP/1.1 201"));
+    issue_ticket(address).await;
     read_until(&mut stream, "event: ticket_issued").await;
 }
 
@@ -257,4 +262,64 @@ async fn shutdown_does_not_wait_for_connections_without_a_request() {
     let ended = timeout(PATIENCE, server).await;
     assert!(ended.is_ok(), "still serving long after the shutdown");
     assert!(closed_by_server(&mut half).await);
+}
+
+/// The header `name` of an answer's head, lower-cased, if present.
+fn header_of(answer: &str, name: &str) -> Option<String> {
+    let head = answer.split("\r\n\r\n").next().unwrap_or_default();
+    head.lines().skip(1).find_map(|line| {
+        let (key, value) = line.split_once(':')?;
+        key.eq_ignore_ascii_case(name)
+            .then(|| value.trim().to_ascii_lowercase())
+    })
+}
+
+fn get_accepting(path: &str, encodings: &str) -> String {
+    format!(
+        "GET {path} HTTP/1.1\r\nHost: lotse\r\nAccept-Encoding: {encodings}\r\nConnection: close\r\n\r\n"
+    )
+}
+
+#[tokio::test]
+async fn text_goes_out_compressed_through_our_accept_loop_but_fonts_and_live_streams_do_not() {
+    let address = start(patient()).await;
+    let json = exchange(address, &get_accepting("/api/v1/openapi.json", "gzip, br")).await;
+    assert!(json.starts_with("HTTP/1.1 200"), "{json}");
+    assert_eq!(header_of(&json, "content-encoding").as_deref(), Some("br"));
+    assert!(header_of(&json, "vary").is_some_and(|vary| vary.contains("accept-encoding")));
+    let page = exchange(address, &get_accepting("/staff/login", "gzip")).await;
+    assert_eq!(
+        header_of(&page, "content-encoding").as_deref(),
+        Some("gzip")
+    );
+    let plain = exchange(address, &get("/staff/login")).await;
+    assert_eq!(
+        header_of(&plain, "content-encoding"),
+        None,
+        "none asked for"
+    );
+    let font = exchange(
+        address,
+        &get_accepting("/assets/fonts/NotoSans-Regular.woff2", "gzip, br"),
+    )
+    .await;
+    assert!(font.starts_with("HTTP/1.1 200"), "{}", &font[..200]);
+    assert_eq!(
+        header_of(&font, "content-encoding"),
+        None,
+        "WOFF2 is compressed"
+    );
+
+    // A live stream is never compressed, so each event goes out at once.
+    let mut stream = TcpStream::connect(address).await.unwrap();
+    let request = format!(
+        "GET /api/v1/events HTTP/1.1\r\nHost: lotse\r\nAuthorization: Bearer {DISPLAY_TOKEN}\r\n\
+         Accept-Encoding: gzip, br\r\n\r\n"
+    );
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let head = read_until(&mut stream, "\r\n\r\n").await;
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+    assert_eq!(header_of(&head, "content-encoding"), None, "{head}");
+    issue_ticket(address).await;
+    read_until(&mut stream, "event: ticket_issued").await;
 }

@@ -1,12 +1,13 @@
 //! Privacy, in-process with a clock the test moves: a status page lives as long as its day,
-//! and a replay of the event log reaches back to the start of today at most.
+//! and a replay of the event log reaches back to the start of today at most; an unchanged
+//! status page is a bodiless 304.
 
 #![allow(clippy::unwrap_used)] // Tests may panic on unexpected errors.
 
 mod support;
 
 use axum::body::Body;
-use axum::http::{Request, StatusCode};
+use axum::http::{Request, StatusCode, header};
 use chrono::{DateTime, Duration, Utc};
 use lotse_queue_server::api::{AppState, app};
 use lotse_queue_server::storage::events;
@@ -80,4 +81,52 @@ async fn a_replay_reaches_back_to_the_start_of_today_at_most() {
         text.contains(&format!("id: {today_id}\n")),
         "the first replayed event is today's: {text}"
     );
+}
+
+/// The status page carries an `ETag`: asked again with it, an unchanged page is a bodiless
+/// 304, a changed one a new 200.
+#[tokio::test]
+async fn an_unchanged_status_page_is_answered_with_304() {
+    let (state, time) = state_with_clock();
+    let token = issue_walk_in(&state).await;
+    for path in [format!("/t/{token}"), format!("/t/{token}/panel")] {
+        let ask = |tag: Option<String>| {
+            let mut request = Request::get(path.as_str());
+            if let Some(tag) = tag {
+                request = request.header(header::IF_NONE_MATCH, tag);
+            }
+            app(state.clone()).oneshot(request.body(Body::empty()).unwrap())
+        };
+        let first = ask(None).await.unwrap();
+        assert_eq!(first.status(), StatusCode::OK);
+        assert_eq!(first.headers()[header::CACHE_CONTROL], "no-cache");
+        let tag = first.headers()[header::ETAG].to_str().unwrap().to_owned();
+        let again = ask(Some(tag.clone())).await.unwrap();
+        assert_eq!(again.status(), StatusCode::NOT_MODIFIED, "{path}");
+        let body = axum::body::to_bytes(again.into_body(), 1024).await.unwrap();
+        assert!(body.is_empty());
+        let other = ask(Some("W/\"0000000000\"".to_owned())).await.unwrap();
+        assert_eq!(other.status(), StatusCode::OK, "{path}: another version");
+    }
+    // A minute later the page says so ("updated 10:01"): the old tag no longer matches.
+    let first = app(state.clone())
+        .oneshot(
+            Request::get(format!("/t/{token}"))
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    let tag = first.headers()[header::ETAG].to_str().unwrap().to_owned();
+    *time.lock().unwrap() += Duration::minutes(1);
+    let after = app(state.clone())
+        .oneshot(
+            Request::get(format!("/t/{token}"))
+                .header(header::IF_NONE_MATCH, tag)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(after.status(), StatusCode::OK, "the changed page");
 }

@@ -25,6 +25,8 @@ use axum::routing::{get, post, put};
 use chrono::{DateTime, Utc};
 use tokio::sync::watch;
 use tower::ServiceBuilder;
+use tower_http::compression::CompressionLayer;
+use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
 use tower_http::trace::TraceLayer;
 
 use crate::auth::PasswordChecks;
@@ -140,6 +142,7 @@ pub fn app(state: AppState) -> Router {
     // idle SSE subscriber with the web pages' routes.
     let layered = ServiceBuilder::new()
         .layer(TraceLayer::new_for_http())
+        .layer(CompressionLayer::new().compress_when(worth_compressing()))
         .layer(axum::middleware::map_response(crate::web::security_headers))
         .layer(axum::middleware::map_response(json_errors))
         .layer(axum::middleware::from_fn_with_state(
@@ -149,6 +152,17 @@ pub fn app(state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
         .service(routes);
     Router::new().fallback_service(layered)
+}
+
+/// Pages, fragments, JSON, scripts and styles go out compressed (Brotli or gzip, as the
+/// client accepts) when larger than a few dozen bytes. Live streams are never compressed
+/// (`DefaultPredicate` leaves out `text/event-stream`: an encoder would hold events back
+/// until its buffer fills), nor fonts (WOFF2 is compressed already) or audio (PCM hardly
+/// shrinks).
+fn worth_compressing() -> impl Predicate {
+    DefaultPredicate::new()
+        .and(NotForContentType::const_new("font/"))
+        .and(NotForContentType::const_new("audio/"))
 }
 
 /// Liveness: the process answers and the storage thread runs; after a write failed for want

@@ -21,6 +21,7 @@ use lotse_protocol::{
 use maud::{DOCTYPE, Markup, html};
 use serde::Deserialize;
 
+use super::assets::head_links;
 use super::html_response;
 use crate::api::AppState;
 use crate::api::cookies;
@@ -122,7 +123,7 @@ fn message_page(title: &str, message: &str) -> Markup {
             head {
                 meta charset="utf-8";
                 title { (title) }
-                link rel="stylesheet" href="/assets/display.css";
+                (head_links("display.css", None))
             }
             body.message {
                 h1 { (title) }
@@ -148,8 +149,7 @@ fn page_markup(
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { "Aufrufe · " (localized(&site.name, default, default)) }
-                link rel="stylesheet" href="/assets/display.css";
-                script src="/assets/display.js" defer {}
+                (head_links("display.css", Some("display.js")))
             }
             body data-zone=(zone.unwrap_or("")) data-time-zone=(site.time_zone)
                 data-server-time=(local.timestamp_millis()) {

@@ -4,6 +4,7 @@
 use lotse_protocol::Role;
 use maud::{DOCTYPE, Markup, html};
 
+use super::assets::head_links;
 use super::session::StaffPage;
 
 /// A whole staff page around `content`; `live` names the fragment URL `staff.js` reloads
@@ -23,8 +24,7 @@ pub fn staff_page(
                 meta name="robots" content="noindex";
                 @if let Some(who) = who { meta name="csrf-token" content=(who.csrf); }
                 title { (title) " · Lotse" }
-                link rel="stylesheet" href="/assets/staff.css";
-                script src="/assets/staff.js" defer {}
+                (head_links("staff.css", Some("staff.js")))
             }
             body data-desk=(who.and_then(|w| w.desk.as_deref()).unwrap_or(""))
                 data-live=(live.unwrap_or("")) {

@@ -10,6 +10,8 @@ mod announcement;
 mod assets;
 mod console;
 mod display;
+#[cfg(test)]
+mod font_coverage;
 mod interpreter;
 mod languages;
 mod layout;
@@ -22,7 +24,7 @@ mod voices;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 
@@ -107,6 +109,38 @@ pub async fn security_headers(BehindTls(tls): BehindTls, mut response: Response)
             .or_insert(HeaderValue::from_static(value));
     }
     response
+}
+
+/// A page without personal data that shows live state (the visitor's status page): the
+/// browser may keep it but asks each time (`no-cache`), and gets 304 without a body while it
+/// is unchanged: a reload, a poll or the no-JavaScript refresh then costs a few hundred bytes.
+fn revalidated_html(request: &HeaderMap, markup: maud::Markup) -> Response {
+    let body = markup.into_string();
+    let hash = assets::content_hash(body.as_bytes());
+    // Weak: the compressed and the uncompressed answer carry the same tag.
+    let tag = format!("W/\"{hash}\"");
+    let unchanged = request
+        .get(header::IF_NONE_MATCH)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| {
+            value.split(',').map(str::trim).any(|candidate| {
+                candidate == "*" || candidate.trim_start_matches("W/").trim_matches('"') == hash
+            })
+        });
+    let headers = [
+        (header::CACHE_CONTROL, "no-cache".to_owned()),
+        (header::ETAG, tag),
+    ];
+    if unchanged {
+        return (StatusCode::NOT_MODIFIED, headers).into_response();
+    }
+    (
+        StatusCode::OK,
+        headers,
+        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        body,
+    )
+        .into_response()
 }
 
 /// A server-rendered page or fragment; never cached, it shows live state.

@@ -1,13 +1,15 @@
 //! `GET /t/{token}`: the visitor's status page, opened from the QR code on the ticket. It shows
 //! only that ticket, in the ticket's language (right to left for Arabic script), large and
-//! readable on a phone. `status.js` reloads the panel (`/t/{token}/panel`) every few seconds
-//! and vibrates when the visitor is called; without JavaScript the page refreshes itself.
+//! readable on a phone. `status.js` reloads the panel (`/t/{token}/panel`) every few seconds;
+//! when the visitor is called it changes the title, tells screen readers, vibrates and, if
+//! the visitor allowed it, shows a notification (through `status-worker.js`). Without
+//! JavaScript the page refreshes itself.
 
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use chrono_tz::Tz;
 use lotse_protocol::{
@@ -15,7 +17,8 @@ use lotse_protocol::{
 };
 use maud::{DOCTYPE, Markup, html};
 
-use super::html_response;
+use super::assets::{head_links, url as asset_url};
+use super::{html_response, revalidated_html};
 use crate::api::AppState;
 use crate::domain::DomainError;
 use crate::error::AppError;
@@ -38,12 +41,16 @@ fn text(language: &str, key: &str) -> String {
         .unwrap_or_else(|| key.to_owned())
 }
 
-pub async fn page(State(state): State<AppState>, Path(token): Path<String>) -> Response {
+pub async fn page(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    headers: HeaderMap,
+) -> Response {
     match load(&state, token).await {
         Ok(ticket) => {
             let panel = panel_markup(&state, &ticket);
-            html_response(
-                StatusCode::OK,
+            revalidated_html(
+                &headers,
                 page_markup(&state.config.building, &ticket, panel),
             )
         }
@@ -52,9 +59,13 @@ pub async fn page(State(state): State<AppState>, Path(token): Path<String>) -> R
     }
 }
 
-pub async fn panel(State(state): State<AppState>, Path(token): Path<String>) -> Response {
+pub async fn panel(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    headers: HeaderMap,
+) -> Response {
     match load(&state, token).await {
-        Ok(ticket) => html_response(StatusCode::OK, panel_markup(&state, &ticket)),
+        Ok(ticket) => revalidated_html(&headers, panel_markup(&state, &ticket)),
         Err(AppError::Domain(DomainError::TicketNotFound)) => not_found(&state.config.building),
         Err(error) => axum::response::IntoResponse::into_response(error),
     }
@@ -83,8 +94,7 @@ fn page_markup(building: &Building, ticket: &Ticket, panel: Markup) -> Markup {
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 meta name="robots" content="noindex";
                 title { (ticket.number) " · " (localized(&building.site.name, language, default)) }
-                link rel="stylesheet" href="/assets/status.css";
-                script src="/assets/status.js" defer {}
+                (head_links("status.css", Some("status.js")))
                 noscript { meta http-equiv="refresh" content="20"; }
             }
             body {
@@ -92,6 +102,14 @@ fn page_markup(building: &Building, ticket: &Ticket, panel: Markup) -> Markup {
                     p.site { (localized(&building.site.name, language, default)) }
                 }
                 main #status { (panel) }
+                // What changed, said once by screen readers (the panel is replaced on each
+                // poll, so a live region inside it would repeat itself); filled by status.js.
+                p #announcer.visually-hidden aria-live="assertive" aria-atomic="true" {}
+                // Offered by status.js once, where the browser can show notifications.
+                p #notify.notify hidden data-worker=(asset_url("status-worker.js")) {
+                    (text(language, "notify_reason")) " "
+                    button type="button" { (text(language, "notify_button")) }
+                }
                 footer { p { (text(language, "live_hint")) } }
             }
         }
@@ -160,7 +178,7 @@ fn panel_markup(state: &AppState, ticket: &Ticket) -> Markup {
             }
             @match moment {
                 Moment::Called(desk) => {
-                    div.moment.called role="alert" {
+                    div.moment.called {
                         h1 { (t("your_turn")) }
                         (place_markup(building, language, desk))
                     }
@@ -257,7 +275,7 @@ fn not_found(building: &Building) -> Response {
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 meta name="robots" content="noindex";
                 title { (text(default, "not_found_title")) }
-                link rel="stylesheet" href="/assets/status.css";
+                (head_links("status.css", None))
             }
             body {
                 main.not-found {

@@ -154,7 +154,7 @@ pub async fn language(
                 }
             }
         }
-        script src="/assets/voices.js" defer {}
+        script src=(super::assets::url("voices.js")) defer {}
     };
     html_response(
         StatusCode::OK,

@@ -10,6 +10,7 @@ use fantoccini::{Client, ClientBuilder};
 pub struct Browser {
     pub client: Client,
     driver: Child,
+    driver_port: u16,
     _profile: tempfile::TempDir,
 }
 
@@ -67,6 +68,7 @@ impl Browser {
                     return Browser {
                         client,
                         driver,
+                        driver_port: port,
                         _profile: profile,
                     };
                 }
@@ -86,6 +88,35 @@ impl Browser {
             .for_element(fantoccini::Locator::Css(css))
             .await
             .unwrap_or_else(|error| panic!("no {css} within 10 s: {error}"))
+    }
+
+    /// Sends a Chrome DevTools Protocol command through chromedriver (network conditions,
+    /// permissions, device metrics) and returns its result.
+    pub async fn cdp(&self, command: &str, params: serde_json::Value) -> serde_json::Value {
+        let session = self
+            .client
+            .session_id()
+            .await
+            .expect("the session")
+            .expect("a session id");
+        let url = format!(
+            "http://127.0.0.1:{}/session/{session}/goog/cdp/execute",
+            self.driver_port
+        );
+        let answer: serde_json::Value = reqwest::Client::new()
+            .post(url)
+            .json(&serde_json::json!({ "cmd": command, "params": params }))
+            .send()
+            .await
+            .expect("chromedriver answers")
+            .json()
+            .await
+            .expect("a JSON answer");
+        assert!(
+            answer["value"].get("error").is_none(),
+            "{command}: {answer}"
+        );
+        answer["value"].clone()
     }
 
     /// Saves a screenshot where test output goes and returns its path.

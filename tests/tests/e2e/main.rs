@@ -2,6 +2,7 @@
 
 #![allow(clippy::unwrap_used)] // Tests may panic on unexpected errors.
 
+mod accessibility;
 mod bad_input;
 mod browser;
 mod crash;
@@ -15,4 +16,6 @@ mod web_display;
 mod web_interpreter;
 mod web_staff;
 mod web_stats;
+mod web_status_call;
+mod web_status_cost;
 mod web_voices;

@@ -182,3 +182,13 @@ pub fn issue(services: &[&str], language: &str) -> lotse_protocol::IssueTicket {
 pub fn new_key() -> String {
     uuid::Uuid::new_v4().to_string()
 }
+
+/// Issues a kiosk ticket for a residence permit in `language`; returns its status page URL.
+pub async fn status_page_of_new_ticket(server: &Server, language: &str) -> String {
+    let ticket = server
+        .kiosk()
+        .issue_ticket(&issue(&["residence-permit"], language), &new_key())
+        .await
+        .expect("a ticket");
+    format!("{}/t/{}", server.base_url, ticket.token)
+}

@@ -138,13 +138,18 @@ impl ServerProcess {
 
 impl ServerProcess {
     /// The program (`binary`, or the program `LOTSE_SERVER_BIN` names, e.g. an older build
-    /// for a before/after comparison) on the demo building open around the clock, with its
-    /// files in `dir`. Benchmarks open many live streams with the one demo display token (a
+    /// for a before/after comparison, with `LOTSE_BENCH_BUILDING`) on the demo building open
+    /// around the clock, with its files in `dir`. Benchmarks open many live streams with the one demo display token (a
     /// building gives each display its own), so the per-token limit is raised.
     pub fn start_always_open(binary: &str, dir: &Path, log: &str) -> anyhow::Result<ServerProcess> {
         let binary = std::env::var("LOTSE_SERVER_BIN").unwrap_or_else(|_| binary.to_owned());
         let (config, db) = (dir.join("building.toml"), dir.join("bench.db"));
-        std::fs::write(&config, crate::config::embedded_always_open())?;
+        // An older build may not read today's building file: `LOTSE_BENCH_BUILDING` names
+        // one it reads (its own sample building without hours and limits).
+        match std::env::var("LOTSE_BENCH_BUILDING") {
+            Ok(building) => drop(std::fs::copy(building, &config)?),
+            Err(_) => std::fs::write(&config, crate::config::embedded_always_open())?,
+        }
         let args = [
             "--max-streams-per-token".as_ref(),
             "10000".as_ref(),

@@ -7,7 +7,7 @@ use fantoccini::Locator;
 
 use crate::browser::Browser;
 use crate::util::{DEMO_DISPLAY_TOKEN, Server, status_page_of_new_ticket};
-use crate::web_staff::{click, log_in_at, type_into, wait_for};
+use crate::web_staff::{log_in, log_in_at, wait_for};
 
 const AXE: &str = include_str!("../../vendor/axe-core/axe.min.js");
 
@@ -126,20 +126,12 @@ async fn every_page_passes_axe_core_without_serious_violations() {
 
     // The interpreter lands on their own page.
     let interpreter = Browser::start(1280, 800).await;
-    open(
+    log_in(
         &interpreter,
-        &format!("{base}/staff/login"),
-        "input[name=name]",
+        &base,
+        ("interpreter", "lotse-demo-interpreter"),
     )
     .await;
-    type_into(&interpreter, "input[name=name]", "interpreter").await;
-    type_into(
-        &interpreter,
-        "input[name=password]",
-        "lotse-demo-interpreter",
-    )
-    .await;
-    click(&interpreter, ".login button[type=submit]").await;
     wait_for(&interpreter, "section.requests").await;
     audits.push(audit(&interpreter, "interpreter").await);
     interpreter.close().await;

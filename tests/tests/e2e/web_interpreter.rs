@@ -7,7 +7,7 @@ use fantoccini::Locator;
 
 use crate::browser::Browser;
 use crate::util::{Server, issue, new_key};
-use crate::web_staff::{click, log_in_at, text_of, text_with, type_into, wait_for};
+use crate::web_staff::{click, log_in, log_in_at, text_of, text_with, wait_for};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_arabic_interpreter_is_asked_for_accepted_and_seen_at_the_desk() {
@@ -17,15 +17,12 @@ async fn an_arabic_interpreter_is_asked_for_accepted_and_seen_at_the_desk() {
     // The interpreter (demo account: Arabic, Persian, Pashto) logs in and lands on their page.
     let interpreter = Browser::start(1280, 800).await;
     let client = &interpreter.client;
-    client.goto(&format!("{base}/staff/login")).await.unwrap();
-    type_into(&interpreter, "input[name=name]", "interpreter").await;
-    type_into(
+    log_in(
         &interpreter,
-        "input[name=password]",
-        "lotse-demo-interpreter",
+        &base,
+        ("interpreter", "lotse-demo-interpreter"),
     )
     .await;
-    click(&interpreter, ".login button[type=submit]").await;
     wait_for(&interpreter, "section.requests").await;
     assert!(
         client

@@ -61,6 +61,16 @@ pub(crate) async fn text_with(browser: &Browser, css: &str, needle: &str) -> Str
     text
 }
 
+/// Logs in through the form (and stays where the login leads: the desk choice, or an
+/// interpreter's own page).
+pub(crate) async fn log_in(browser: &Browser, base: &str, (name, password): (&str, &str)) {
+    let client = &browser.client;
+    client.goto(&format!("{base}/staff/login")).await.unwrap();
+    type_into(browser, "input[name=name]", name).await;
+    type_into(browser, "input[name=password]", password).await;
+    click(browser, ".login button[type=submit]").await;
+}
+
 /// Logs in through the form and sits down at `desk`; with `screenshots`, the login form and
 /// the desk choice are saved.
 pub(crate) async fn log_in_at(

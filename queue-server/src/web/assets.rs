@@ -12,13 +12,14 @@ const FONT: &str = "font/ttf";
 /// Path below `/assets/`, content type, body. The Noto fonts are under the SIL Open Font
 /// License (`assets/fonts/OFL.txt`); served so Arabic and Ethiopic text renders on screens
 /// that have no such fonts installed.
-const ASSETS: [(&str, &str, &[u8]); 14] = [
+const ASSETS: [(&str, &str, &[u8]); 15] = [
     ("display.js", SCRIPT, include_bytes!("assets/display.js")),
     ("display.css", STYLE, include_bytes!("assets/display.css")),
     ("staff.js", SCRIPT, include_bytes!("assets/staff.js")),
     ("staff.css", STYLE, include_bytes!("assets/staff.css")),
     ("status.js", SCRIPT, include_bytes!("assets/status.js")),
     ("status.css", STYLE, include_bytes!("assets/status.css")),
+    ("feedback.css", STYLE, include_bytes!("assets/feedback.css")),
     ("voices.js", SCRIPT, include_bytes!("assets/voices.js")),
     ("fonts.css", STYLE, include_bytes!("assets/fonts.css")),
     (

@@ -10,6 +10,7 @@ mod announcement;
 mod assets;
 mod console;
 mod display;
+mod feedback;
 mod interpreter;
 mod languages;
 mod layout;
@@ -81,6 +82,7 @@ pub fn routes() -> Router<AppState> {
         .route("/display/announcement/{event_id}", get(announcement::wav))
         .route("/t/{token}", get(status::page))
         .route("/t/{token}/panel", get(status::panel))
+        .route("/t/{token}/feedback", post(feedback::give))
         .route("/assets/{*path}", get(assets::asset))
 }
 

@@ -29,7 +29,7 @@ static TEXTS: LazyLock<HashMap<String, HashMap<String, String>>> = LazyLock::new
 });
 
 /// A text in `language`, else English, else the key itself (never a panic).
-fn text(language: &str, key: &str) -> String {
+pub(super) fn text(language: &str, key: &str) -> String {
     TEXTS
         .get(language)
         .and_then(|texts| texts.get(key))
@@ -41,7 +41,7 @@ fn text(language: &str, key: &str) -> String {
 pub async fn page(State(state): State<AppState>, Path(token): Path<String>) -> Response {
     match load(&state, token).await {
         Ok(ticket) => {
-            let panel = panel_markup(&state, &ticket);
+            let panel = panel_markup(&state, &ticket, feedback_markup(&state, &ticket).await);
             html_response(
                 StatusCode::OK,
                 page_markup(&state.config.building, &ticket, panel),
@@ -54,9 +54,23 @@ pub async fn page(State(state): State<AppState>, Path(token): Path<String>) -> R
 
 pub async fn panel(State(state): State<AppState>, Path(token): Path<String>) -> Response {
     match load(&state, token).await {
-        Ok(ticket) => html_response(StatusCode::OK, panel_markup(&state, &ticket)),
+        Ok(ticket) => {
+            let feedback = feedback_markup(&state, &ticket).await;
+            html_response(StatusCode::OK, panel_markup(&state, &ticket, feedback))
+        }
         Err(AppError::Domain(DomainError::TicketNotFound)) => not_found(&state.config.building),
         Err(error) => axum::response::IntoResponse::into_response(error),
+    }
+}
+
+/// The feedback question or thanks (`web/feedback.rs`); nothing if it cannot be read.
+async fn feedback_markup(state: &AppState, ticket: &Ticket) -> Markup {
+    match super::feedback::question(state, &ticket.token).await {
+        Ok(question) => super::feedback::markup(&ticket.language, &ticket.token, question),
+        Err(error) => {
+            tracing::warn!(%error, "feedback state unreadable");
+            html! {}
+        }
     }
 }
 
@@ -84,8 +98,12 @@ fn page_markup(building: &Building, ticket: &Ticket, panel: Markup) -> Markup {
                 meta name="robots" content="noindex";
                 title { (ticket.number) " · " (localized(&building.site.name, language, default)) }
                 link rel="stylesheet" href="/assets/status.css";
+                link rel="stylesheet" href="/assets/feedback.css";
                 script src="/assets/status.js" defer {}
-                noscript { meta http-equiv="refresh" content="20"; }
+                // A finished visit does not change (and a refresh would lose a comment).
+                @if !matches!(moment(ticket), Moment::Finished) {
+                    noscript { meta http-equiv="refresh" content="20"; }
+                }
             }
             body {
                 header {
@@ -127,7 +145,7 @@ fn moment(ticket: &Ticket) -> Moment<'_> {
     }
 }
 
-fn panel_markup(state: &AppState, ticket: &Ticket) -> Markup {
+fn panel_markup(state: &AppState, ticket: &Ticket, feedback: Markup) -> Markup {
     let building = &state.config.building;
     let language = ticket.language.as_str();
     let default = building.site.default_language.as_str();
@@ -218,6 +236,7 @@ fn panel_markup(state: &AppState, ticket: &Ticket) -> Markup {
                     }
                 }
             }
+            (feedback)
             p.updated { (t("updated_at").replace("{time}", &updated)) }
         }
     }

@@ -31,5 +31,6 @@
     setTimeout(reload, next);
   }
 
-  setTimeout(reload, 5000);
+  // A finished visit does not change (and a reload would lose a feedback comment).
+  if (state !== 'finished') setTimeout(reload, 5000);
 })();

@@ -7,6 +7,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use super::StorageError;
 use super::error::stored;
 use super::time::{from_ms, to_ms};
+use crate::stats::feedback::VisitScore;
 
 /// A visit's stop statuses (in order) and whether its feedback was given.
 pub fn visit(
@@ -47,37 +48,48 @@ pub fn insert(
     Ok(())
 }
 
-/// A stored feedback with the services of its visit's stops (in order, possibly repeated).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Given {
-    pub given_at: DateTime<Utc>,
-    pub score: u8,
-    pub comment: Option<String>,
-    pub services: Vec<String>,
-}
-
-/// Feedback of visits issued in `[from, to)`, newest first; only those with a comment if
-/// `with_comment`.
-pub fn given(
+/// The scores of visits issued in `[from, to)`.
+pub fn scores(
     connection: &Connection,
     from: DateTime<Utc>,
     to: DateTime<Utc>,
-    with_comment: bool,
-) -> Result<Vec<Given>, StorageError> {
+) -> Result<Vec<VisitScore>, StorageError> {
+    let mut statement = connection.prepare_cached(
+        "SELECT f.ticket_id, f.score FROM feedback f JOIN tickets t ON t.id = f.ticket_id
+         WHERE t.issued_at >= ?1 AND t.issued_at < ?2",
+    )?;
+    let rows = statement.query_map(params![to_ms(from), to_ms(to)], |row| {
+        Ok(VisitScore {
+            visit: row.get(0)?,
+            score: row.get(1)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// A visitor's comment with the services of their visit's stops (in order).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Comment {
+    pub given_at: DateTime<Utc>,
+    pub score: u8,
+    pub text: String,
+    pub services: Vec<String>,
+}
+
+/// Every comment still kept (retention deletes them when their day is over), newest first.
+pub fn comments(connection: &Connection) -> Result<Vec<Comment>, StorageError> {
     let mut statement = connection.prepare_cached(
         "SELECT f.given_at, f.score, f.comment, group_concat(s.service, char(31))
-         FROM feedback f
-         JOIN tickets t ON t.id = f.ticket_id
-         JOIN stops s ON s.ticket_id = f.ticket_id
-         WHERE t.issued_at >= ?1 AND t.issued_at < ?2 AND (?3 = 0 OR f.comment IS NOT NULL)
+         FROM feedback f JOIN stops s ON s.ticket_id = f.ticket_id
+         WHERE f.comment IS NOT NULL
          GROUP BY f.id
          ORDER BY f.given_at DESC, f.id DESC",
     )?;
-    let rows = statement.query_map(params![to_ms(from), to_ms(to), with_comment], |row| {
-        Ok(Given {
+    let rows = statement.query_map([], |row| {
+        Ok(Comment {
             given_at: from_ms(row.get(0)?),
             score: row.get(1)?,
-            comment: row.get(2)?,
+            text: row.get(2)?,
             services: row
                 .get::<_, String>(3)?
                 .split('\u{1f}')

@@ -11,6 +11,7 @@ mod assets;
 mod console;
 mod display;
 mod feedback;
+mod feedback_comments;
 mod interpreter;
 mod languages;
 mod layout;

@@ -551,34 +551,30 @@ fn row_table(id: &'static str, rows: &[Row], dimension: Dimension, names: &Names
 /// services and agencies, see `feedback.rs`).
 fn feedback_table(feedback: &Feedback, names: &Names<'_>) -> Table {
     let l = |de, en| names.lang.pick(de, en).to_owned();
-    let row = |group: String, name: String, scores: &Scores| {
-        [
-            Cell::Text(group),
-            Cell::Text(name),
-            Cell::Count(scores.count()),
-        ]
-        .into_iter()
-        .chain(std::iter::once(
-            scores
-                .mean()
-                .map_or(Cell::Text(String::new()), Cell::Number),
-        ))
-        .chain(scores.distribution.iter().map(|n| Cell::Count(*n)))
-        .collect::<Vec<_>>()
+    let row = |group: String, scores: &Scores| {
+        [Cell::Text(group), Cell::Count(scores.count())]
+            .into_iter()
+            .chain(std::iter::once(
+                scores
+                    .mean()
+                    .map_or(Cell::Text(String::new()), Cell::Number),
+            ))
+            .chain(scores.distribution.iter().map(|n| Cell::Count(*n)))
+            .collect::<Vec<_>>()
     };
-    let mut rows = vec![row(l("alle", "all"), String::new(), &feedback.all)];
-    rows.extend(
-        feedback
-            .agencies
-            .iter()
-            .map(|(id, scores)| row(l("Behörde", "Agency"), names.agency(id), scores)),
-    );
-    rows.extend(
-        feedback
-            .services
-            .iter()
-            .map(|(id, scores)| row(l("Anliegen", "Service"), names.service(id), scores)),
-    );
+    let mut rows = vec![row(l("alle Besuche", "all visits"), &feedback.all)];
+    rows.extend(feedback.agencies.iter().map(|(id, scores)| {
+        row(
+            format!("{}: {}", l("Behörde", "Agency"), names.agency(id)),
+            scores,
+        )
+    }));
+    rows.extend(feedback.services.iter().map(|(id, scores)| {
+        row(
+            format!("{}: {}", l("Anliegen", "Service"), names.service(id)),
+            scores,
+        )
+    }));
     Table {
         id: "feedback",
         title: l(
@@ -586,8 +582,7 @@ fn feedback_table(feedback: &Feedback, names: &Names<'_>) -> Table {
             "Visitors' scores (1 = very bad, 5 = very good)",
         ),
         columns: [
-            l("Gruppe", "Group"),
-            l("Name", "Name"),
+            l("Besuche mit Anliegen bei", "Visits with a concern at"),
             l("Bewertungen", "Scores"),
             l("Mittel", "Mean"),
         ]

@@ -557,7 +557,7 @@ fn feedback_table(feedback: &Feedback, names: &Names<'_>) -> Table {
             .chain(std::iter::once(
                 scores
                     .mean()
-                    .map_or(Cell::Text(String::new()), Cell::Number),
+                    .map_or(Cell::Text("–".to_owned()), Cell::Number),
             ))
             .chain(scores.distribution.iter().map(|n| Cell::Count(*n)))
             .collect::<Vec<_>>()

@@ -221,3 +221,32 @@ async fn supervisors_read_their_agencies_comments_escaped_and_scores_count() {
     let (_, html) = stats(cookie).await;
     assert!(!html.contains("alert(1)"));
 }
+
+#[tokio::test]
+async fn the_api_takes_feedback_once() {
+    let (state, _time) = support::state_with_clock();
+    let (_, token) = support::walk_in(&state, "payment-card", "fa").await;
+    finish(&state, &token).await;
+    let post = |body: &'static str| {
+        let request = Request::post(format!("/api/v1/tickets/{token}/feedback"))
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(body))
+            .unwrap();
+        send(&state, request)
+    };
+    assert_eq!(
+        post(r#"{"score":9}"#).await.0,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    // Not even a `u8`, as the schema says: a malformed body.
+    assert_eq!(post(r#"{"score":300}"#).await.0, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        post(r#"{"score":5,"comment":" خوب "}"#).await.0,
+        StatusCode::NO_CONTENT
+    );
+    let (status, body) = post(r#"{"score":5}"#).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    let body: lotse_protocol::ApiErrorBody = serde_json::from_str(&body).unwrap();
+    assert_eq!(body.error, lotse_protocol::ErrorCode::FeedbackAlreadyGiven);
+    assert_eq!(stored(&state).await, [(5, Some("خوب".to_owned()))]);
+}

@@ -88,19 +88,13 @@ pub async fn give(
     if !same_site(&headers) {
         return Err(AppError::Forbidden);
     }
-    if token.is_empty() || token.len() > 64 {
-        return Err(DomainError::TicketNotFound.into());
-    }
     let score: i64 = form
         .score
         .trim()
         .parse()
         .map_err(|_| DomainError::BadScore)?;
-    let (config, now, path) = (state.config.clone(), state.now(), format!("/t/{token}"));
-    state
-        .store
-        .run(move |c| command::give(c, &config, now, &token, score, &form.comment))
-        .await?;
+    let path = format!("/t/{token}");
+    crate::api::tickets::give_feedback(&state, token, score, form.comment).await?;
     Ok(Redirect::to(&path).into_response())
 }
 

@@ -63,8 +63,12 @@ pub async fn panel(State(state): State<AppState>, Path(token): Path<String>) -> 
     }
 }
 
-/// The feedback question or thanks (`web/feedback.rs`); nothing if it cannot be read.
+/// The feedback question or thanks (`web/feedback.rs`) once the visit is finished; nothing
+/// before (no read for the polls of waiting visitors) or if it cannot be read.
 async fn feedback_markup(state: &AppState, ticket: &Ticket) -> Markup {
+    if !matches!(moment(ticket), Moment::Finished) {
+        return html! {};
+    }
     match super::feedback::question(state, &ticket.token).await {
         Ok(question) => super::feedback::markup(&ticket.language, &ticket.token, question),
         Err(error) => {

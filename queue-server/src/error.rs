@@ -154,6 +154,8 @@ fn domain_status(error: &DomainError) -> StatusCode {
         | UnknownLanguage(_)
         | IdempotencyKeyReused
         | NoInterpreterForDefaultLanguage
+        | BadScore
+        | CommentTooLong
         | BadRecording(_) => StatusCode::UNPROCESSABLE_ENTITY,
         UnknownDesk(_)
         | TicketNotFound
@@ -175,7 +177,9 @@ fn domain_status(error: &DomainError) -> StatusCode {
         | ServiceNotServedHere(_)
         | InterpreterWrongStatus(_)
         | InterpreterBusy
-        | InterpreterAlreadyRequested => StatusCode::CONFLICT,
+        | InterpreterAlreadyRequested
+        | VisitNotFinished
+        | FeedbackAlreadyGiven => StatusCode::CONFLICT,
     }
 }
 

@@ -46,6 +46,7 @@ async fn openapi_document_lists_the_contract() {
         "/api/v1/config",
         "/api/v1/tickets",
         "/api/v1/tickets/{token}",
+        "/api/v1/tickets/{token}/feedback",
         "/api/v1/desks/{desk}/call-next",
         "/api/v1/desks/{desk}/recall",
         "/api/v1/desks/{desk}/start",

@@ -14,7 +14,9 @@ use crate::desk::{CallSpecific, DeskTicket, Finish, Queues, Resume, Transfer};
 use crate::display::{DisplayQuery, DisplaySnapshot};
 use crate::error::{ApiErrorBody, ErrorCode};
 use crate::session::{ChangePassword, Login, SessionInfo};
-use crate::ticket::{CheckIn, ImportAppointments, ImportedAppointments, IssueTicket, Ticket};
+use crate::ticket::{
+    CheckIn, GiveFeedback, ImportAppointments, ImportedAppointments, IssueTicket, Ticket,
+};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ClientError {
@@ -191,6 +193,17 @@ impl Client {
 
     pub async fn ticket(&self, token: &str) -> Result<Ticket, ClientError> {
         self.send_json(self.request(Method::GET, &format!("/tickets/{token}")))
+            .await
+    }
+
+    /// A visitor's feedback on the visit of `token`.
+    pub async fn give_feedback(
+        &self,
+        token: &str,
+        feedback: &GiveFeedback,
+    ) -> Result<(), ClientError> {
+        let path = format!("/tickets/{token}/feedback");
+        self.send_empty(self.request(Method::POST, &path).json(feedback))
             .await
     }
 

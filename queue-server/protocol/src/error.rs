@@ -72,6 +72,10 @@ pub enum ErrorCode {
     InterpreterBusy,
     /// The visit already has an interpreter request that is not finished.
     InterpreterAlreadyRequested,
+    /// The visit has gone on: feedback is asked for once every concern is finished.
+    VisitNotFinished,
+    /// This visit's feedback was given already (once per ticket).
+    FeedbackAlreadyGiven,
     /// A code this client does not know yet.
     #[serde(other)]
     Unknown,

@@ -172,3 +172,14 @@ mod stored_names {
         assert!("Waiting".parse::<StopStatus>().is_err());
     }
 }
+
+/// A visitor's feedback on their visit (`POST /tickets/{token}/feedback`), once every concern
+/// is finished, once per ticket.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct GiveFeedback {
+    /// 1 (very bad) to 5 (very good).
+    pub score: u8,
+    /// Optional, at most `limits::MAX_FEEDBACK_COMMENT_CHARS` characters (trimmed).
+    #[serde(default)]
+    pub comment: String,
+}

@@ -103,6 +103,7 @@ pub fn app(state: AppState) -> Router {
         .route("/config", get(tickets::config))
         .route("/tickets", post(tickets::issue))
         .route("/tickets/{token}", get(tickets::status))
+        .route("/tickets/{token}/feedback", post(tickets::feedback))
         .route("/checkins", post(tickets::check_in))
         .route("/appointments", post(tickets::import_appointments))
         .route("/devices/status", post(tickets::device_status))

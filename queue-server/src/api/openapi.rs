@@ -24,6 +24,7 @@ use utoipa::{Modify, OpenApi};
         super::tickets::config,
         super::tickets::issue,
         super::tickets::status,
+        super::tickets::feedback,
         super::tickets::check_in,
         super::tickets::import_appointments,
         super::tickets::device_status,

@@ -6,8 +6,8 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use chrono::{DateTime, Utc};
 use lotse_protocol::{
-    ApiErrorBody, Building, Channel, CheckIn, ImportAppointments, ImportedAppointments,
-    IssueTicket, Ticket,
+    ApiErrorBody, Building, Channel, CheckIn, GiveFeedback, ImportAppointments,
+    ImportedAppointments, IssueTicket, Ticket,
 };
 
 use super::AppState;
@@ -115,6 +115,46 @@ pub async fn status(
 ) -> Result<Json<Ticket>, AppError> {
     let ticket = visitor_view(&state, token).await?;
     Ok(Json(ticket))
+}
+
+#[utoipa::path(post, path = "/api/v1/tickets/{token}/feedback", tag = "visitors",
+    params(("token" = String, Path, description = "the token from the ticket's QR code")),
+    request_body = GiveFeedback,
+    responses(
+        (status = 204, description = "stored"),
+        (status = 404, body = ApiErrorBody, description = "ticket_not_found"),
+        (status = 409, body = ApiErrorBody,
+            description = "visit_not_finished, feedback_already_given (once per ticket)"),
+        (status = 422, body = ApiErrorBody,
+            description = "invalid_input: score not 1-5, comment longer than 500 characters"),
+    ))]
+pub async fn feedback(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    ApiJson(request): ApiJson<GiveFeedback>,
+) -> Result<StatusCode, AppError> {
+    give_feedback(&state, token, i64::from(request.score), request.comment).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Stores the feedback of today's ticket `token` (the status page's form and the API).
+pub async fn give_feedback(
+    state: &AppState,
+    token: String,
+    score: i64,
+    comment: String,
+) -> Result<(), AppError> {
+    if token.is_empty() || token.len() > 64 {
+        return Err(DomainError::TicketNotFound.into());
+    }
+    let (config, now) = (state.config.clone(), state.now());
+    state
+        .store
+        .run(move |c| {
+            crate::commands::feedback::give(c, &config, now, &token, score, &comment)?;
+            Ok(())
+        })
+        .await
 }
 
 #[utoipa::path(post, path = "/api/v1/checkins", tag = "tickets",

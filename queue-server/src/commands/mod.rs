@@ -4,6 +4,7 @@
 
 pub mod appointments;
 pub mod desk;
+pub mod feedback;
 pub mod interpreter;
 pub mod issue;
 pub mod voice_clips;

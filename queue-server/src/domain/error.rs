@@ -81,6 +81,17 @@ pub enum DomainError {
     InterpreterAlreadyRequested,
     #[error("every desk speaks the building's default language")]
     NoInterpreterForDefaultLanguage,
+    #[error("the score is {} to {}", super::feedback::SCORES.start(), super::feedback::SCORES.end())]
+    BadScore,
+    #[error(
+        "the comment is at most {} characters",
+        limits::MAX_FEEDBACK_COMMENT_CHARS
+    )]
+    CommentTooLong,
+    #[error("feedback is asked for when every concern of the visit is finished")]
+    VisitNotFinished,
+    #[error("this visit's feedback was given already")]
+    FeedbackAlreadyGiven,
 }
 
 impl DomainError {
@@ -115,7 +126,9 @@ impl DomainError {
             NotAnInterpreter | NotYourAssignment => ErrorCode::Forbidden,
             InterpreterBusy => ErrorCode::InterpreterBusy,
             InterpreterAlreadyRequested => ErrorCode::InterpreterAlreadyRequested,
-            NoInterpreterForDefaultLanguage => ErrorCode::InvalidInput,
+            NoInterpreterForDefaultLanguage | BadScore | CommentTooLong => ErrorCode::InvalidInput,
+            VisitNotFinished => ErrorCode::VisitNotFinished,
+            FeedbackAlreadyGiven => ErrorCode::FeedbackAlreadyGiven,
         }
     }
 }

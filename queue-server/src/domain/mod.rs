@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod appointments;
 pub mod audit;
 pub mod error;
+pub mod feedback;
 pub mod interpreter;
 pub mod issuing;
 pub mod language_stats;

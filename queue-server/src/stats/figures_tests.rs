@@ -158,6 +158,7 @@ pub(crate) fn report(legs: &[Leg], filter: &Filter, split: Dimension) -> super::
     compute(
         legs,
         &missed,
+        &[],
         Context {
             building: &config.building,
             zone: Berlin,
@@ -370,6 +371,7 @@ fn a_wait_across_midnight_counts_its_arrival_day_and_both_hours() {
     let r = compute(
         &[l],
         &[],
+        &[],
         Context {
             building: &config.building,
             zone: Berlin,
@@ -390,6 +392,7 @@ fn a_wait_across_midnight_counts_its_arrival_day_and_both_hours() {
             None,
             None,
         )],
+        &[],
         &[],
         Context {
             building: &config.building,

@@ -5,6 +5,7 @@ use crate::config::Config;
 use crate::error::AppError;
 use crate::storage::{Store, stats as sql};
 
+use super::feedback::VisitScore;
 use super::figures::Zone;
 use super::report::{Context, Kpis, MissedAppointment, Report, compute};
 use super::tables::{Lang, Table, tables};
@@ -14,6 +15,7 @@ use super::{Dimension, Filter, Leg, Period};
 pub struct Loaded {
     pub legs: Vec<Leg>,
     pub missed: Vec<MissedAppointment>,
+    pub scores: Vec<VisitScore>,
 }
 
 /// Reads the legs of `period` and of the period of the same length before it, on a
@@ -30,6 +32,7 @@ pub async fn load(store: &Store, config: &Config, period: Period) -> Result<Load
             Ok(Loaded {
                 legs: sql::legs(c, from, to)?,
                 missed: sql::missed_appointments(c, from_date, to_date)?,
+                scores: crate::storage::feedback::scores(c, from, to)?,
             })
         })
         .await
@@ -57,6 +60,7 @@ pub fn compute_all(
     let report = compute(
         &loaded.legs,
         &loaded.missed,
+        &loaded.scores,
         context,
         period,
         filter,
@@ -65,6 +69,7 @@ pub fn compute_all(
     let previous = compute(
         &loaded.legs,
         &loaded.missed,
+        &loaded.scores,
         context,
         period.previous(),
         filter,

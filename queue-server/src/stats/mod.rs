@@ -3,6 +3,7 @@
 //! and XLSX (`export.rs`). Statistics name desks, never staff accounts.
 
 pub mod export;
+pub mod feedback;
 pub mod figures;
 pub mod input;
 pub mod load;

@@ -8,6 +8,7 @@ use chrono_tz::Tz;
 use lotse_protocol::Building;
 use strum::IntoEnumIterator;
 
+use super::feedback::{Feedback, VisitScore, feedback};
 use super::figures::{
     self, Outcome, Summary, Zone, outcome, service_time, share, summary, wait, walk,
 };
@@ -156,6 +157,8 @@ pub struct Report {
     pub cross_agency: CrossAgency,
     pub appointments: Appointments,
     pub desks: Vec<DeskRow>,
+    /// Visitors' scores of the kept visits (`feedback.rs`).
+    pub feedback: Feedback,
 }
 
 /// A leg with what the figures derive for it once.
@@ -177,6 +180,7 @@ struct Derived<'a> {
 pub fn compute(
     legs: &[Leg],
     missed: &[MissedAppointment],
+    scores: &[VisitScore],
     context: Context<'_>,
     period: Period,
     filter: &Filter,
@@ -280,7 +284,20 @@ pub fn compute(
         cross_agency,
         appointments: appointments(&visits, missed, period, filter, context),
         desks: desks(&kept),
+        feedback: feedback(scores, &kept_services(&kept)),
     }
+}
+
+/// Each kept visit's agencies and services (of the legs the filter keeps).
+fn kept_services<'a>(kept: &[&'a Derived<'a>]) -> BTreeMap<i64, BTreeSet<(&'a str, &'a str)>> {
+    let mut visits: BTreeMap<i64, BTreeSet<(&str, &str)>> = BTreeMap::new();
+    for d in kept {
+        visits
+            .entry(d.leg.visit)
+            .or_default()
+            .insert((d.agency, d.leg.service.as_str()));
+    }
+    visits
 }
 
 fn matches(d: &Derived<'_>, filter: &Filter) -> bool {

@@ -5,6 +5,7 @@
 use lotse_protocol::{Building, localized};
 use strum::IntoEnumIterator;
 
+use super::feedback::{Feedback, Scores};
 use super::figures::{Outcome, Summary};
 use super::report::{Kpis, Report, Row};
 use super::{Dimension, Period};
@@ -407,6 +408,7 @@ pub fn tables(report: &Report, previous: &Kpis, building: &Building, lang: Lang)
             })
             .collect(),
     });
+    tables.push(feedback_table(&report.feedback, &names));
     tables
 }
 
@@ -542,5 +544,51 @@ fn row_table(id: &'static str, rows: &[Row], dimension: Dimension, names: &Names
                 cells
             })
             .collect(),
+    }
+}
+
+/// The visitors' scores: all, per agency, per service (a visit counts at each of its
+/// services and agencies, see `feedback.rs`).
+fn feedback_table(feedback: &Feedback, names: &Names<'_>) -> Table {
+    let l = |de, en| names.lang.pick(de, en).to_owned();
+    let row = |group: String, scores: &Scores| {
+        [Cell::Text(group), Cell::Count(scores.count())]
+            .into_iter()
+            .chain(std::iter::once(
+                scores
+                    .mean()
+                    .map_or(Cell::Text("–".to_owned()), Cell::Number),
+            ))
+            .chain(scores.distribution.iter().map(|n| Cell::Count(*n)))
+            .collect::<Vec<_>>()
+    };
+    let mut rows = vec![row(l("alle Besuche", "all visits"), &feedback.all)];
+    rows.extend(feedback.agencies.iter().map(|(id, scores)| {
+        row(
+            format!("{}: {}", l("Behörde", "Agency"), names.agency(id)),
+            scores,
+        )
+    }));
+    rows.extend(feedback.services.iter().map(|(id, scores)| {
+        row(
+            format!("{}: {}", l("Anliegen", "Service"), names.service(id)),
+            scores,
+        )
+    }));
+    Table {
+        id: "feedback",
+        title: l(
+            "Bewertungen der Besuchenden (1 = sehr schlecht, 5 = sehr gut)",
+            "Visitors' scores (1 = very bad, 5 = very good)",
+        ),
+        columns: [
+            l("Besuche mit Anliegen bei", "Visits with a concern at"),
+            l("Bewertungen", "Scores"),
+            l("Mittel", "Mean"),
+        ]
+        .into_iter()
+        .chain((1..=5).map(|score: u8| score.to_string()))
+        .collect(),
+        rows,
     }
 }

@@ -14,6 +14,7 @@ pub mod display;
 mod error;
 pub use error::StorageError;
 pub mod events;
+pub mod feedback;
 pub mod history;
 pub mod interpreters;
 pub mod metrics;

@@ -1,6 +1,6 @@
 //! Retention: personal data is kept no longer than it serves (GDPR Art. 5(1)(e)). What each
 //! table keeps, and for how long, is listed in README ("Retention"):
-//! - notes (free text about a visitor), failed logins (typed names), appointment codes, the
+//! - notes (free text about a visitor), visitors' feedback comments (the score stays), failed logins (typed names), appointment codes, the
 //!   idempotency keys and requests of tickets, and the event log go when their day is over;
 //! - the audit log (who did what) is kept for [`AUDIT_DAYS`];
 //! - tickets and stops keep numbers, services, outcome codes and times, which statistics need;
@@ -21,6 +21,8 @@ pub const AUDIT_DAYS: i64 = 365;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Purged {
     pub notes: usize,
+    /// Feedback comments of past days (the score stays for the statistics).
+    pub feedback_comments: usize,
     pub login_failures: usize,
     pub appointments: usize,
     pub idempotency_keys: usize,
@@ -68,6 +70,10 @@ pub fn purge(
         interpreter_requests_closed,
         missed_appointments,
         notes: delete("DELETE FROM notes WHERE created_at < ?1", today)?,
+        feedback_comments: delete(
+            "UPDATE feedback SET comment = NULL WHERE given_at < ?1 AND comment IS NOT NULL",
+            today,
+        )?,
         login_failures: delete("DELETE FROM login_failures WHERE at < ?1", today)?,
         appointments: delete("DELETE FROM appointments WHERE at < ?1", today)?,
         idempotency_keys: delete(
@@ -108,6 +114,11 @@ mod tests {
                 c.execute(
                     "INSERT INTO stops (ticket_id, position, service, status, queued_at)
                      VALUES (1, 0, 'payment-card', 'done', ?1)",
+                    [yesterday],
+                )?;
+                c.execute(
+                    "INSERT INTO feedback (ticket_id, score, comment, given_at)
+                     VALUES (1, 4, 'free text', ?1)",
                     [yesterday],
                 )?;
                 c.execute(
@@ -171,6 +182,7 @@ mod tests {
             purged.0,
             Purged {
                 notes: 1,
+                feedback_comments: 1,
                 login_failures: 1,
                 appointments: 1,
                 idempotency_keys: 1,

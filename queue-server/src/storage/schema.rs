@@ -205,6 +205,20 @@ DROP TABLE devices;
 ALTER TABLE devices_metrics RENAME TO devices;
 "#,
     ),
+    // Visitor feedback: one row per visit; the comment is deleted when its day is over
+    // (retention), the score stays for the statistics.
+    M::up(
+        r#"
+CREATE TABLE feedback (
+    id         INTEGER PRIMARY KEY,
+    ticket_id  INTEGER NOT NULL UNIQUE REFERENCES tickets (id),
+    score      INTEGER NOT NULL CHECK (score BETWEEN 1 AND 5),
+    comment    TEXT CHECK (comment IS NULL OR length(comment) BETWEEN 1 AND 500),
+    given_at   INTEGER NOT NULL
+) STRICT;
+CREATE INDEX feedback_by_given_at ON feedback (given_at);
+"#,
+    ),
 ];
 
 /// The `interpreter` role, accounts' languages (comma-separated codes) and interpreter

@@ -40,7 +40,7 @@ macro_rules! font {
 /// Open Font License, `assets/fonts/OFL.txt`), made with `fonts.css` by
 /// `scripts/subset-fonts`; served so Arabic and Ethiopic text renders on screens without
 /// such fonts.
-const SOURCES: [(&str, &str, &[u8]); 23] = [
+const SOURCES: [(&str, &str, &[u8]); 24] = [
     font!("NotoSans-Regular.subset-latin.woff2"),
     font!("NotoSans-Regular.subset-cyrillic.woff2"),
     font!("NotoSans-Regular.woff2"),
@@ -62,6 +62,7 @@ const SOURCES: [(&str, &str, &[u8]); 23] = [
     ("staff.css", STYLE, include_bytes!("assets/staff.css")),
     ("status.js", SCRIPT, include_bytes!("assets/status.js")),
     ("status.css", STYLE, include_bytes!("assets/status.css")),
+    ("feedback.css", STYLE, include_bytes!("assets/feedback.css")),
     ("voices.js", SCRIPT, include_bytes!("assets/voices.js")),
     (
         "status-worker.js",

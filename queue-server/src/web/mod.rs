@@ -10,6 +10,8 @@ mod announcement;
 mod assets;
 mod console;
 mod display;
+mod feedback;
+mod feedback_comments;
 #[cfg(test)]
 mod font_coverage;
 mod interpreter;
@@ -83,6 +85,7 @@ pub fn routes() -> Router<AppState> {
         .route("/display/announcement/{event_id}", get(announcement::wav))
         .route("/t/{token}", get(status::page))
         .route("/t/{token}/panel", get(status::panel))
+        .route("/t/{token}/feedback", post(feedback::give))
         .route("/assets/{*path}", get(assets::asset))
 }
 

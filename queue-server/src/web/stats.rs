@@ -11,6 +11,7 @@ use maud::{Markup, PreEscaped, html};
 use serde::Deserialize;
 use strum::IntoEnumIterator;
 
+use super::feedback_comments::{section, visible_comments};
 use super::html_response;
 use super::layout::staff_page;
 use super::session::StaffPage;
@@ -151,7 +152,17 @@ pub async fn page(
                 .await
                 .unwrap_or_default();
             let title = asked.lang.pick("Statistik", "Statistics");
-            let content = content(&state.config, &query, &asked, &computed, &charts);
+            let comments = match visible_comments(&state, &page.agencies).await {
+                Ok(comments) => comments,
+                Err(error) => return error.into_response(),
+            };
+            let comments = section(
+                &comments,
+                &state.config.building,
+                state.config.time_zone,
+                asked.lang,
+            );
+            let content = content(&state.config, &query, &asked, &computed, &charts, comments);
             html_response(
                 StatusCode::OK,
                 staff_page(title, Some(&page), None, content),
@@ -281,6 +292,7 @@ fn content(
     asked: &Asked,
     computed: &Computed,
     charts: &Charts,
+    comments: Markup,
 ) -> Markup {
     let lang = asked.lang;
     let l = |de: &'static str, en: &'static str| lang.pick(de, en);
@@ -370,6 +382,7 @@ fn content(
                 (table_markup(table, lang))
             }
         }
+        (comments)
         p.note { (l("Die Statistik nennt Plätze, nie Personen. Definitionen: README, Abschnitt „Statistik“.",
             "Statistics name desks, never people. Definitions: README, section \"Statistics\".")) }
     }

@@ -32,7 +32,7 @@ static TEXTS: LazyLock<HashMap<String, HashMap<String, String>>> = LazyLock::new
 });
 
 /// A text in `language`, else English, else the key itself (never a panic).
-fn text(language: &str, key: &str) -> String {
+pub(super) fn text(language: &str, key: &str) -> String {
     TEXTS
         .get(language)
         .and_then(|texts| texts.get(key))
@@ -48,7 +48,7 @@ pub async fn page(
 ) -> Response {
     match load(&state, token).await {
         Ok(ticket) => {
-            let panel = panel_markup(&state, &ticket);
+            let panel = panel_markup(&state, &ticket, feedback_markup(&state, &ticket).await);
             revalidated_html(
                 &headers,
                 page_markup(&state.config.building, &ticket, panel),
@@ -65,9 +65,27 @@ pub async fn panel(
     headers: HeaderMap,
 ) -> Response {
     match load(&state, token).await {
-        Ok(ticket) => revalidated_html(&headers, panel_markup(&state, &ticket)),
+        Ok(ticket) => {
+            let feedback = feedback_markup(&state, &ticket).await;
+            revalidated_html(&headers, panel_markup(&state, &ticket, feedback))
+        }
         Err(AppError::Domain(DomainError::TicketNotFound)) => not_found(&state.config.building),
         Err(error) => axum::response::IntoResponse::into_response(error),
+    }
+}
+
+/// The feedback question or thanks (`web/feedback.rs`) once the visit is finished; nothing
+/// before (no read for the polls of waiting visitors) or if it cannot be read.
+async fn feedback_markup(state: &AppState, ticket: &Ticket) -> Markup {
+    if !matches!(moment(ticket), Moment::Finished) {
+        return html! {};
+    }
+    match super::feedback::question(state, &ticket.token).await {
+        Ok(question) => super::feedback::markup(&ticket.language, &ticket.token, question),
+        Err(error) => {
+            tracing::warn!(%error, "feedback state unreadable");
+            html! {}
+        }
     }
 }
 
@@ -95,7 +113,11 @@ fn page_markup(building: &Building, ticket: &Ticket, panel: Markup) -> Markup {
                 meta name="robots" content="noindex";
                 title { (ticket.number) " · " (localized(&building.site.name, language, default)) }
                 (head_links("status.css", Some("status.js")))
-                noscript { meta http-equiv="refresh" content="20"; }
+                link rel="stylesheet" href=(asset_url("feedback.css"));
+                // A finished visit does not change (and a refresh would lose a comment).
+                @if !matches!(moment(ticket), Moment::Finished) {
+                    noscript { meta http-equiv="refresh" content="20"; }
+                }
             }
             body {
                 header {
@@ -145,7 +167,7 @@ fn moment(ticket: &Ticket) -> Moment<'_> {
     }
 }
 
-fn panel_markup(state: &AppState, ticket: &Ticket) -> Markup {
+fn panel_markup(state: &AppState, ticket: &Ticket, feedback: Markup) -> Markup {
     let building = &state.config.building;
     let language = ticket.language.as_str();
     let default = building.site.default_language.as_str();
@@ -236,6 +258,7 @@ fn panel_markup(state: &AppState, ticket: &Ticket) -> Markup {
                     }
                 }
             }
+            (feedback)
             p.updated { (t("updated_at").replace("{time}", &updated)) }
         }
     }

@@ -13,6 +13,7 @@ mod kiosk;
 mod tickets;
 mod util;
 mod web_display;
+mod web_feedback;
 mod web_interpreter;
 mod web_staff;
 mod web_stats;

@@ -139,5 +139,6 @@
   });
   showTitle(state);
   offerNotifications();
-  timer = setTimeout(reload, 5000);
+  // A finished visit does not change (and a reload would lose a feedback comment).
+  if (state !== 'finished') timer = setTimeout(reload, 5000);
 })();

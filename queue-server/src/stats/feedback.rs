@@ -1,0 +1,111 @@
+//! Visitor feedback in the statistics: how many visits gave a score, the mean and the
+//! distribution of the scores 1-5, for all, per agency and per service. Pure.
+//!
+//! "Per service" of a visit with several concerns: the visit's one score counts once at
+//! every service it had a leg at (among the legs the filter keeps), and once at every agency
+//! of those services. So the rows of several services or agencies may add up to more than
+//! all visits; the visit is rated, not a single desk.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+/// One visit's score (the ticket's row id; no token, no comment).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct VisitScore {
+    pub visit: i64,
+    pub score: u8,
+}
+
+/// The scores of a group of visits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Scores {
+    /// Visits with score 1 at index 0, …, score 5 at index 4.
+    pub distribution: [usize; 5],
+}
+
+impl Scores {
+    fn add(&mut self, score: u8) {
+        if let Some(slot) = usize::from(score)
+            .checked_sub(1)
+            .and_then(|i| self.distribution.get_mut(i))
+        {
+            *slot += 1;
+        }
+    }
+
+    pub fn count(&self) -> usize {
+        self.distribution.iter().sum()
+    }
+
+    /// The mean score, none without scores.
+    pub fn mean(&self) -> Option<f64> {
+        let count = self.count();
+        let sum: usize = (1..).zip(self.distribution).map(|(s, n)| s * n).sum();
+        (count > 0).then(|| sum as f64 / count as f64)
+    }
+}
+
+/// The scores of a period's kept visits.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Feedback {
+    pub all: Scores,
+    pub agencies: BTreeMap<String, Scores>,
+    pub services: BTreeMap<String, Scores>,
+}
+
+/// `visits`: each kept visit's (agency, service) pairs. Scores of other visits are ignored.
+pub fn feedback(scores: &[VisitScore], visits: &BTreeMap<i64, BTreeSet<(&str, &str)>>) -> Feedback {
+    let mut result = Feedback::default();
+    for given in scores {
+        let Some(legs) = visits.get(&given.visit) else {
+            continue;
+        };
+        result.all.add(given.score);
+        let agencies: BTreeSet<&str> = legs.iter().map(|(agency, _)| *agency).collect();
+        for agency in agencies {
+            result
+                .agencies
+                .entry(agency.to_owned())
+                .or_default()
+                .add(given.score);
+        }
+        for (_, service) in legs {
+            result
+                .services
+                .entry((*service).to_owned())
+                .or_default()
+                .add(given.score);
+        }
+    }
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_visit_counts_once_at_each_of_its_services_and_agencies() {
+        // Visit 1: two services of agency a (score 5); visit 2: a and b (score 2);
+        // visit 3: b only (score 4); visit 4 is not kept (filtered out), visit 5 gave none.
+        let visits: BTreeMap<i64, BTreeSet<(&str, &str)>> = [
+            (1, [("a", "a1"), ("a", "a2")].into()),
+            (2, [("a", "a1"), ("b", "b1")].into()),
+            (3, [("b", "b1")].into()),
+            (5, [("b", "b1")].into()),
+        ]
+        .into();
+        let scores =
+            [(1, 5), (2, 2), (3, 4), (4, 1)].map(|(visit, score)| VisitScore { visit, score });
+        let f = feedback(&scores, &visits);
+        assert_eq!(f.all.distribution, [0, 1, 0, 1, 1]);
+        assert_eq!(f.all.mean(), Some(11.0 / 3.0));
+        assert_eq!(f.agencies["a"].distribution, [0, 1, 0, 0, 1]);
+        assert_eq!(f.agencies["a"].mean(), Some(3.5));
+        assert_eq!(f.agencies["b"].distribution, [0, 1, 0, 1, 0]);
+        assert_eq!(f.agencies["b"].mean(), Some(3.0));
+        assert_eq!(f.services["a1"].count(), 2);
+        assert_eq!(f.services["a2"].mean(), Some(5.0));
+        assert_eq!(f.services["b1"].mean(), Some(3.0));
+        assert_eq!(Scores::default().mean(), None);
+    }
+}

@@ -83,11 +83,19 @@ async fn every_page_passes_axe_core_without_serious_violations() {
         open(&phone, page, ".panel[data-state=waiting]").await;
         audits.push(audit(&phone, &format!("status page, waiting ({language})")).await);
     }
-    // The Arabic visitor is called.
-    server.staff().await.call_next("eg-01").await.unwrap();
+    // The Arabic visitor is called, served, and asked for feedback.
+    let staff_client = server.staff().await;
+    staff_client.call_next("eg-01").await.unwrap();
     let (_, arabic) = &pages[0];
     open(&phone, arabic, ".panel[data-state=called]").await;
     audits.push(audit(&phone, "status page, called (ar)").await);
+    staff_client.start("eg-01").await.unwrap();
+    staff_client
+        .finish("eg-01", &lotse_protocol::Finish::default())
+        .await
+        .unwrap();
+    open(&phone, arabic, "form.feedback").await;
+    audits.push(audit(&phone, "status page, feedback (ar)").await);
     open(&phone, &format!("{base}/t/no-such-token"), "h1").await;
     audits.push(audit(&phone, "status page, not found").await);
     phone.close().await;

@@ -14,6 +14,7 @@ use tracing_subscriber::EnvFilter;
 
 use crate::api::system_clock;
 use crate::auth::{AgencyScope, DeviceKind, hash_password, new_secret, token_hash};
+use crate::commands::accounts as account_commands;
 use crate::config::Config;
 use crate::domain::accounts::{account_name, check_password};
 use crate::limits::Limits;
@@ -530,14 +531,21 @@ pub async fn add_user(db: &Path, account: NewAccount<'_>, password: &str) -> any
     let hash = tokio::task::spawn_blocking(move || hash_password(&password)).await??;
     store
         .run(move |c| {
-            accounts::add_user(c, Utc::now(), &name, role, &hash)?;
-            accounts::set_user_agencies(c, &name, &agencies)?;
-            interpreters::set_languages(c, &name, &languages)?;
-            Ok(())
+            let account = account_commands::NewAccount {
+                name: &name,
+                role,
+                password_hash: &hash,
+                agencies: &agencies,
+                languages: &languages,
+            };
+            account_commands::add_user(c, Utc::now(), CLI, &account)
         })
         .await?;
     Ok(())
 }
+
+/// The actor the audit log names for changes made on the command line.
+const CLI: &str = "cli";
 
 pub async fn add_device(db: &Path, kind: DeviceKind, name: &str) -> anyhow::Result<String> {
     let store =
@@ -546,7 +554,7 @@ pub async fn add_device(db: &Path, kind: DeviceKind, name: &str) -> anyhow::Resu
     let hash = token_hash(&token);
     let name = name.to_owned();
     store
-        .run(move |c| accounts::add_device(c, Utc::now(), kind, &name, &hash))
+        .run(move |c| account_commands::add_device(c, Utc::now(), CLI, (kind, &name), &hash))
         .await?;
     Ok(token)
 }
@@ -646,6 +654,9 @@ pub const DEMO_DEVICES: [(DeviceKind, &str, &str); 3] = [
     ),
 ];
 
+/// The actor the audit log names for the demo accounts.
+const DEMO: &str = "demo";
+
 pub async fn seed_demo(store: &Store) -> anyhow::Result<()> {
     let users = store.run(accounts::user_count).await?;
     if users > 0 {
@@ -656,12 +667,18 @@ pub async fn seed_demo(store: &Store) -> anyhow::Result<()> {
         let hash = tokio::task::spawn_blocking(move || hash_password(password)).await??;
         store
             .run(move |c| {
-                accounts::add_user(c, Utc::now(), name, role, &hash)?;
-                let languages = DEMO_INTERPRETER_LANGUAGES.map(str::to_owned);
-                if role == Role::Interpreter {
-                    interpreters::set_languages(c, name, &languages)?;
-                }
-                Ok(())
+                let languages = match role {
+                    Role::Interpreter => DEMO_INTERPRETER_LANGUAGES.map(str::to_owned).to_vec(),
+                    _ => Vec::new(),
+                };
+                let account = account_commands::NewAccount {
+                    name,
+                    role,
+                    password_hash: &hash,
+                    agencies: &AgencyScope::All,
+                    languages: &languages,
+                };
+                account_commands::add_user(c, Utc::now(), DEMO, &account)
             })
             .await?;
         println!("demo login: {name} / {password} ({})", role.as_str());
@@ -669,7 +686,7 @@ pub async fn seed_demo(store: &Store) -> anyhow::Result<()> {
     for (kind, name, token) in DEMO_DEVICES {
         let hash = token_hash(token);
         store
-            .run(move |c| accounts::add_device(c, Utc::now(), kind, name, &hash))
+            .run(move |c| account_commands::add_device(c, Utc::now(), DEMO, (kind, name), &hash))
             .await?;
         println!("demo {} token: {token}", kind.as_str());
     }

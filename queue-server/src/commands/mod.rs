@@ -2,6 +2,7 @@
 //! domain, and writes rows, event and audit entry in the one transaction the storage thread
 //! runs it in. Handlers authenticate, call a command and map its error.
 
+pub mod accounts;
 pub mod appointments;
 pub mod desk;
 pub mod feedback;

@@ -16,10 +16,11 @@ use super::layout::{role_name, staff_page};
 use super::session::StaffPage;
 use crate::api::AppState;
 use crate::auth::{AgencyScope, DeviceKind, hash_password, new_secret, token_hash};
-use crate::domain::AuditAction;
+use crate::commands::accounts as account_commands;
 use crate::domain::accounts::{MIN_PASSWORD_LENGTH, account_name, check_password};
 use crate::error::AppError;
 use crate::storage::{accounts, audit, console, desks, interpreters};
+use chrono::{DateTime, Utc};
 
 pub async fn overview(State(state): State<AppState>, page: StaffPage) -> Response {
     if let Err(denied) = page.require(Role::Supervisor) {
@@ -334,27 +335,22 @@ pub struct UserForm {
     password: Option<String>,
 }
 
-/// Runs an admin change after the role and CSRF checks, and records it.
+/// Runs an admin change (a command writing its audit entry) after the role and CSRF checks.
 async fn admin_change<F>(
     state: &AppState,
     page: &StaffPage,
     csrf: &str,
-    action: AuditAction,
-    detail: String,
     change: F,
 ) -> Result<(), Response>
 where
-    F: FnOnce(&rusqlite::Connection) -> Result<(), AppError> + Send + 'static,
+    F: FnOnce(&rusqlite::Connection, DateTime<Utc>, &str) -> Result<(), AppError> + Send + 'static,
 {
     page.require(Role::Admin)?;
     page.check(csrf)?;
     let (now, actor) = (state.now(), page.name.clone());
     state
         .store
-        .run(move |c| {
-            change(c)?;
-            Ok(audit::record(c, now, &actor, action, &detail)?)
-        })
+        .run(move |c| change(c, now, &actor))
         .await
         .map_err(IntoResponse::into_response)
 }
@@ -452,26 +448,16 @@ pub async fn add_user(State(state): State<AppState>, page: StaffPage, body: Byte
         let languages =
             interpreter_languages(&state, &body, role).map_err(IntoResponse::into_response)?;
         let hash = password_hash(form.password).await?;
-        let now = state.now();
-        let detail = format!(
-            "{name} ({}, {}, languages {})",
-            role.as_str(),
-            scope.to_text(),
-            languages.join(",")
-        );
-        admin_change(
-            &state,
-            &page,
-            &form.csrf,
-            AuditAction::UserAdd,
-            detail,
-            move |c| {
-                accounts::add_user(c, now, &name, role, &hash)?;
-                accounts::set_user_agencies(c, &name, &scope)?;
-                interpreters::set_languages(c, &name, &languages)?;
-                Ok(())
-            },
-        )
+        admin_change(&state, &page, &form.csrf, move |c, now, actor| {
+            let account = account_commands::NewAccount {
+                name: &name,
+                role,
+                password_hash: &hash,
+                agencies: &scope,
+                languages: &languages,
+            };
+            account_commands::add_user(c, now, actor, &account)
+        })
         .await
     };
     match result.await {
@@ -506,14 +492,9 @@ pub async fn disable_user(
         return AppError::InvalidInput("you cannot lock your own account".into()).into_response();
     }
     let name = form.name.clone();
-    match admin_change(
-        &state,
-        &page,
-        &form.csrf,
-        AuditAction::UserDisable,
-        form.name,
-        move |c| accounts::set_user_disabled(c, &name, true),
-    )
+    match admin_change(&state, &page, &form.csrf, move |c, now, actor| {
+        account_commands::set_disabled(c, now, actor, &name, true)
+    })
     .await
     {
         Ok(()) => done("user-disabled"),
@@ -527,14 +508,9 @@ pub async fn enable_user(
     Form(form): Form<UserForm>,
 ) -> Response {
     let name = form.name.clone();
-    match admin_change(
-        &state,
-        &page,
-        &form.csrf,
-        AuditAction::UserEnable,
-        form.name,
-        move |c| accounts::set_user_disabled(c, &name, false),
-    )
+    match admin_change(&state, &page, &form.csrf, move |c, now, actor| {
+        account_commands::set_disabled(c, now, actor, &name, false)
+    })
     .await
     {
         Ok(()) => done("user-enabled"),
@@ -552,14 +528,9 @@ pub async fn reset_password(
         page.check(&form.csrf)?;
         let hash = password_hash(form.password).await?;
         let name = form.name.clone();
-        admin_change(
-            &state,
-            &page,
-            &form.csrf,
-            AuditAction::PasswordReset,
-            form.name,
-            move |c| accounts::set_password(c, &name, &hash),
-        )
+        admin_change(&state, &page, &form.csrf, move |c, now, actor| {
+            account_commands::reset_password(c, now, actor, &name, &hash)
+        })
         .await
     };
     match result.await {
@@ -597,16 +568,10 @@ pub async fn add_device(
     };
     let token = new_secret();
     let hash = token_hash(&token);
-    let now = state.now();
-    let (stored_name, detail) = (name.clone(), format!("{} {name}", kind.as_str()));
-    let added = admin_change(
-        &state,
-        &page,
-        &form.csrf,
-        AuditAction::DeviceAdd,
-        detail,
-        move |c| accounts::add_device(c, now, kind, &stored_name, &hash),
-    )
+    let stored_name = name.clone();
+    let added = admin_change(&state, &page, &form.csrf, move |c, now, actor| {
+        account_commands::add_device(c, now, actor, (kind, &stored_name), &hash)
+    })
     .await;
     match added {
         Ok(()) => {
@@ -630,15 +595,9 @@ pub async fn revoke_device(
     let Some(id) = form.id else {
         return AppError::InvalidInput("which device?".into()).into_response();
     };
-    let now = state.now();
-    match admin_change(
-        &state,
-        &page,
-        &form.csrf,
-        AuditAction::DeviceRevoke,
-        format!("device {id}"),
-        move |c| accounts::revoke_device(c, id, now).map(|_| ()),
-    )
+    match admin_change(&state, &page, &form.csrf, move |c, now, actor| {
+        account_commands::revoke_device(c, now, actor, id)
+    })
     .await
     {
         Ok(()) => done("device-revoked"),

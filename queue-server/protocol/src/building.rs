@@ -26,6 +26,8 @@ pub struct Building {
     pub site: Site,
     #[serde(default)]
     pub queue: QueuePolicy,
+    #[serde(default)]
+    pub statistics: StatisticsPolicy,
     pub agencies: Vec<Agency>,
     pub services: Vec<Service>,
     pub desks: Vec<Desk>,
@@ -101,6 +103,21 @@ impl Default for QueuePolicy {
             appointment_late_minutes: 15,
             language_fairness_percent: 25,
         }
+    }
+}
+
+/// What the statistics keep, and for how long.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct StatisticsPolicy {
+    /// Visits' rows (one per concern, with their times) are kept this many days; older days
+    /// are folded into daily aggregates and the rows deleted.
+    pub detail_days: u32,
+}
+
+impl Default for StatisticsPolicy {
+    fn default() -> Self {
+        StatisticsPolicy { detail_days: 90 }
     }
 }
 

@@ -5,7 +5,17 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 /// How a ticket came to be.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    ToSchema
+)]
 #[derive(strum::IntoStaticStr, strum::EnumString, strum::EnumIter)]
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]

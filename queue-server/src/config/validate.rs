@@ -116,6 +116,12 @@ pub fn validate(building: &Building) -> Found {
             "must be a share from 0 to 100 (percent of the target wait)",
         );
     }
+    if building.statistics.detail_days == 0 {
+        check.problem(
+            root.key("statistics").key("detail_days"),
+            "must be at least 1 (today's visits are needed in detail)",
+        );
+    }
 
     let agencies = root.key("agencies");
     check.unique(

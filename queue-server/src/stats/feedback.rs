@@ -23,12 +23,12 @@ pub struct Scores {
 }
 
 impl Scores {
-    fn add(&mut self, score: u8) {
+    fn add(&mut self, score: u8, visits: usize) {
         if let Some(slot) = usize::from(score)
             .checked_sub(1)
             .and_then(|i| self.distribution.get_mut(i))
         {
-            *slot += 1;
+            *slot += visits;
         }
     }
 
@@ -52,28 +52,28 @@ pub struct Feedback {
     pub services: BTreeMap<String, Scores>,
 }
 
-/// `visits`: each kept visit's (agency, service) pairs. Scores of other visits are ignored.
-pub fn feedback(scores: &[VisitScore], visits: &BTreeMap<i64, BTreeSet<(&str, &str)>>) -> Feedback {
+/// A score, how many kept visits gave it, and their (agency, service) pairs the filter keeps.
+pub type Scored<'a> = (u8, usize, BTreeSet<(&'a str, &'a str)>);
+
+/// The scores of the kept visits.
+pub fn feedback<'a>(visits: impl IntoIterator<Item = Scored<'a>>) -> Feedback {
     let mut result = Feedback::default();
-    for given in scores {
-        let Some(legs) = visits.get(&given.visit) else {
-            continue;
-        };
-        result.all.add(given.score);
+    for (score, n, legs) in visits {
+        result.all.add(score, n);
         let agencies: BTreeSet<&str> = legs.iter().map(|(agency, _)| *agency).collect();
         for agency in agencies {
             result
                 .agencies
                 .entry(agency.to_owned())
                 .or_default()
-                .add(given.score);
+                .add(score, n);
         }
         for (_, service) in legs {
             result
                 .services
-                .entry((*service).to_owned())
+                .entry(service.to_owned())
                 .or_default()
-                .add(given.score);
+                .add(score, n);
         }
     }
     result
@@ -86,17 +86,13 @@ mod tests {
     #[test]
     fn a_visit_counts_once_at_each_of_its_services_and_agencies() {
         // Visit 1: two services of agency a (score 5); visit 2: a and b (score 2);
-        // visit 3: b only (score 4); visit 4 is not kept (filtered out), visit 5 gave none.
-        let visits: BTreeMap<i64, BTreeSet<(&str, &str)>> = [
-            (1, [("a", "a1"), ("a", "a2")].into()),
-            (2, [("a", "a1"), ("b", "b1")].into()),
-            (3, [("b", "b1")].into()),
-            (5, [("b", "b1")].into()),
-        ]
-        .into();
-        let scores =
-            [(1, 5), (2, 2), (3, 4), (4, 1)].map(|(visit, score)| VisitScore { visit, score });
-        let f = feedback(&scores, &visits);
+        // visit 3: b only (score 4).
+        let visits: [Scored<'_>; 3] = [
+            (5, 1, [("a", "a1"), ("a", "a2")].into()),
+            (2, 1, [("a", "a1"), ("b", "b1")].into()),
+            (4, 1, [("b", "b1")].into()),
+        ];
+        let f = feedback(visits);
         assert_eq!(f.all.distribution, [0, 1, 0, 1, 1]);
         assert_eq!(f.all.mean(), Some(11.0 / 3.0));
         assert_eq!(f.agencies["a"].distribution, [0, 1, 0, 0, 1]);

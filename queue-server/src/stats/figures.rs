@@ -10,6 +10,7 @@ use chrono_tz::Tz;
 use lotse_protocol::StopStatus;
 
 use super::Leg;
+use super::cells::Durations;
 
 /// How a leg ended.
 #[derive(
@@ -22,7 +23,8 @@ use super::Leg;
     PartialOrd,
     Ord,
     strum::IntoStaticStr,
-    strum::EnumIter
+    strum::EnumIter,
+    strum::EnumCount
 )]
 #[strum(serialize_all = "snake_case")]
 pub enum Outcome {
@@ -109,22 +111,45 @@ pub struct Summary {
 
 /// The summary of `values`; percentiles by nearest rank (the smallest value with at least
 /// that share of values at or below it), so the median of 1, 2, 3, 4 is 2.
-pub fn summary(mut values: Vec<i64>) -> Summary {
-    if values.is_empty() {
+pub fn summary(values: Vec<i64>) -> Summary {
+    let mut durations = Durations::default();
+    for value in values {
+        durations.add(value);
+    }
+    summarise([&durations])
+}
+
+/// The summary of durations kept as counts per value, by the same nearest rank; the mean
+/// from their exact sum.
+pub fn summarise<'a>(parts: impl IntoIterator<Item = &'a Durations>) -> Summary {
+    let mut values: Vec<(i64, u32)> = Vec::new();
+    let mut sum = 0;
+    for part in parts {
+        values.extend_from_slice(&part.values);
+        sum += part.sum;
+    }
+    let n: usize = values.iter().map(|(_, count)| *count as usize).sum();
+    if n == 0 {
         return Summary::default();
     }
     values.sort_unstable();
-    let n = values.len();
     let rank = |share: f64| {
-        let rank = (share * n as f64).ceil() as usize;
-        values[rank.clamp(1, n) - 1]
+        let rank = ((share * n as f64).ceil() as usize).clamp(1, n);
+        let mut seen = 0;
+        for (value, count) in &values {
+            seen += *count as usize;
+            if seen >= rank {
+                return *value;
+            }
+        }
+        values[values.len() - 1].0
     };
     Summary {
         count: n,
-        mean: values.iter().sum::<i64>() as f64 / n as f64,
+        mean: sum as f64 / n as f64,
         median: rank(0.5),
         p90: rank(0.9),
-        max: values[n - 1],
+        max: values[values.len() - 1].0,
     }
 }
 

@@ -6,7 +6,7 @@ use lotse_protocol::{Channel, StopStatus};
 
 use super::*;
 use crate::config::Config;
-use crate::stats::report::{Context, MissedAppointment, compute};
+use crate::stats::report::{Context, MissedAppointment, compute_from_legs};
 use crate::stats::{Dimension, Filter, Period};
 
 fn at(local: &str) -> DateTime<Utc> {
@@ -155,7 +155,7 @@ pub(crate) fn report(legs: &[Leg], filter: &Filter, split: Dimension) -> super::
         },
     ];
     let day = date("2026-11-17");
-    compute(
+    compute_from_legs(
         legs,
         &missed,
         &[],
@@ -368,7 +368,7 @@ fn a_wait_across_midnight_counts_its_arrival_day_and_both_hours() {
         Some("2026-11-17 00:20"),
     );
     let config = Config::embedded().expect("the sample building");
-    let r = compute(
+    let r = compute_from_legs(
         &[l],
         &[],
         &[],
@@ -385,7 +385,7 @@ fn a_wait_across_midnight_counts_its_arrival_day_and_both_hours() {
     // 600 s in hour 23 and 600 s in hour 0, over a two-day period (7200 s of each hour).
     assert!((r.waiting_per_hour[23] - 600.0 / 7200.0).abs() < 1e-9);
     assert!((r.waiting_per_hour[0] - 600.0 / 7200.0).abs() < 1e-9);
-    let outside = compute(
+    let outside = compute_from_legs(
         &[times(
             leg(9, 9, "eat-pickup", StopStatus::Done, "2026-11-16 23:50"),
             "2026-11-17 00:10",

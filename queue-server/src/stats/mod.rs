@@ -1,7 +1,10 @@
-//! Statistics for the management: the figures (pure, `figures.rs`, `report.rs`) over leg
-//! rows (`input.rs`), read by `storage::stats` and shown on `/staff/stats`, exported as CSV
-//! and XLSX (`export.rs`). Statistics name desks, never staff accounts.
+//! Statistics for the management: the figures (pure, `figures.rs`, `report.rs`) over daily
+//! aggregates (`cells.rs`) folded from leg rows (`input.rs`, read by `storage::stats`) or,
+//! for days past the retention period, stored (`storage::aggregates`); shown on
+//! `/staff/stats`, exported as CSV and XLSX (`export.rs`). Statistics name desks, never
+//! staff accounts.
 
+pub mod cells;
 pub mod export;
 pub mod feedback;
 pub mod figures;
@@ -10,5 +13,6 @@ pub mod load;
 pub mod report;
 pub mod tables;
 
+pub use cells::Cells;
 pub use input::{Dimension, Filter, Leg, Period};
-pub use report::{Report, compute};
+pub use report::{Report, compute, compute_from_legs};

@@ -3,15 +3,14 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use chrono::{DateTime, NaiveDate, Utc, Weekday};
+use chrono::{NaiveDate, Weekday};
 use chrono_tz::Tz;
 use lotse_protocol::Building;
 use strum::IntoEnumIterator;
 
+use super::cells::{Cells, Durations, LegCell, Punctuality, VisitCell};
 use super::feedback::{Feedback, VisitScore, feedback};
-use super::figures::{
-    self, Outcome, Summary, Zone, outcome, service_time, share, summary, wait, walk,
-};
+use super::figures::{Outcome, Summary, Zone, share, summarise};
 use super::{Dimension, Filter, Leg, Period};
 
 /// An appointment imported but never checked in.
@@ -161,23 +160,8 @@ pub struct Report {
     pub feedback: Feedback,
 }
 
-/// A leg with what the figures derive for it once.
-struct Derived<'a> {
-    leg: &'a Leg,
-    agency: &'a str,
-    start: DateTime<Utc>,
-    wait: Option<i64>,
-    /// The service's target wait in seconds.
-    target: Option<i64>,
-    outcome: Outcome,
-    /// The local weekday (0 = Monday) and hour of `start`, converted once.
-    weekday: usize,
-    hour: usize,
-}
-
-/// Computes the report for `period`, keeping the legs `filter` matches, with a breakdown by
-/// `split_by`. Visits count in the period of their local arrival date.
-pub fn compute(
+/// Computes the report of leg rows (folded into cells first): tests and fixtures.
+pub fn compute_from_legs(
     legs: &[Leg],
     missed: &[MissedAppointment],
     scores: &[VisitScore],
@@ -186,8 +170,38 @@ pub fn compute(
     filter: &Filter,
     split_by: Dimension,
 ) -> Report {
+    let cells = Cells::fold(
+        legs,
+        scores,
+        |service| context.agency_of(service),
+        &Zone::new(context.zone),
+    );
+    compute(&cells, missed, context, period, filter, split_by)
+}
+
+/// A leg cell with what the figures look up for it once.
+struct Kept<'a> {
+    cell: &'a LegCell,
+    agency: &'a str,
+    /// The service's target wait in seconds.
+    target: Option<i64>,
+}
+
+/// Computes the report for `period` from cells, keeping the legs `filter` matches, with a
+/// breakdown by `split_by`. Visits count in the period of their local arrival date. Leg
+/// figures keep the leg cells that match every filter value (hour and weekday: of the leg's
+/// start); visit figures keep the visits that match it (agency, service and desk: one of the
+/// visit's; hour and weekday: of its arrival).
+pub fn compute(
+    cells: &Cells,
+    missed: &[MissedAppointment],
+    context: Context<'_>,
+    period: Period,
+    filter: &Filter,
+    split_by: Dimension,
+) -> Report {
     let zone = Zone::new(context.zone);
-    // Each service's agency and target, looked up once rather than per leg.
+    // Each service's agency and target, looked up once rather than per cell.
     let services: HashMap<&str, (&str, Option<i64>)> = context
         .building
         .services
@@ -199,68 +213,63 @@ pub fn compute(
             )
         })
         .collect();
-    let starts = figures::starts(legs);
-    let in_period: Vec<Derived<'_>> = legs
+    let kept: Vec<Kept<'_>> = cells
+        .legs
         .iter()
-        .zip(starts)
-        .filter(|(leg, _)| period.contains(zone.date(leg.issued_at)))
-        .map(|(leg, start)| {
-            let (weekday, hour) = zone.weekday_hour(start);
+        .filter(|cell| period.contains(cell.key.date))
+        .map(|cell| {
             let (agency, target) = services
-                .get(leg.service.as_str())
+                .get(cell.key.service.as_str())
                 .copied()
                 .unwrap_or(("", None));
-            Derived {
-                leg,
+            Kept {
+                cell,
                 agency,
-                start,
-                wait: wait(leg, start),
                 target,
-                outcome: outcome(leg),
-                weekday,
-                hour,
             }
         })
+        .filter(|k| leg_matches(k, filter))
         .collect();
-    let kept: Vec<&Derived<'_>> = in_period.iter().filter(|d| matches(d, filter)).collect();
-    let visit_ids: BTreeSet<i64> = kept.iter().map(|d| d.leg.visit).collect();
-    // Visit-level figures look at all legs of a kept visit (a filter on one agency must
-    // still see that the visit went on to another).
-    let mut visits: BTreeMap<i64, Vec<&Derived<'_>>> = BTreeMap::new();
-    for d in in_period
+    let agency_of = |service: &str| services.get(service).map_or("", |(agency, _)| *agency);
+    let visits: Vec<(&VisitCell, BTreeSet<&str>)> = cells
+        .visits
         .iter()
-        .filter(|d| visit_ids.contains(&d.leg.visit))
-    {
-        visits.entry(d.leg.visit).or_default().push(d);
-    }
-    for legs in visits.values_mut() {
-        legs.sort_by_key(|d| (d.leg.position, d.leg.id));
-    }
+        .filter(|cell| period.contains(cell.key.date))
+        .map(|cell| {
+            let agencies = cell.key.services.iter().map(|s| agency_of(s)).collect();
+            (cell, agencies)
+        })
+        .filter(|(cell, agencies)| visit_matches(cell, agencies, filter))
+        .collect();
+    let all: Vec<&Kept<'_>> = kept.iter().collect();
     let cross_agency = cross_agency(&visits);
+    let count = |outcome: Outcome| -> usize {
+        kept.iter()
+            .map(|k| k.cell.outcomes[outcome as usize] as usize)
+            .sum()
+    };
     let kpis = Kpis {
-        visits: visits.len(),
-        legs: kept.len(),
-        served: kept.iter().filter(|d| d.outcome == Outcome::Served).count(),
-        no_shows: kept.iter().filter(|d| d.outcome == Outcome::NoShow).count(),
-        walk_outs: kept
-            .iter()
-            .filter(|d| d.outcome == Outcome::WalkOut)
-            .count(),
-        wait: summary(kept.iter().filter_map(|d| d.wait).collect()),
-        walk: summary(kept.iter().filter_map(|d| walk(d.leg)).collect()),
-        service: summary(kept.iter().filter_map(|d| service_time(d.leg)).collect()),
-        service_level: service_level(&kept).2,
+        visits: cross_agency.visits,
+        legs: kept.iter().map(|k| k.cell.legs as usize).sum(),
+        served: count(Outcome::Served),
+        no_shows: count(Outcome::NoShow),
+        walk_outs: count(Outcome::WalkOut),
+        wait: summarise(kept.iter().map(|k| &k.cell.wait)),
+        walk: summarise(kept.iter().map(|k| &k.cell.walk)),
+        service: summarise(kept.iter().map(|k| &k.cell.service)),
+        service_level: service_level(&all).2,
         cross_agency_visits: cross_agency.multi_agency_visits,
         building_time: cross_agency.building_time,
     };
     let mut visit_arrivals = [[0; 24]; 7];
-    for legs in visits.values() {
-        let (day, hour) = zone.weekday_hour(legs[0].leg.issued_at);
-        visit_arrivals[day][hour] += 1;
+    for (cell, _) in &visits {
+        visit_arrivals[usize::from(cell.key.weekday)][usize::from(cell.key.hour)] +=
+            cell.visits as usize;
     }
     let mut leg_arrivals = [[0; 24]; 7];
-    for d in &kept {
-        leg_arrivals[d.weekday][d.hour] += 1;
+    for k in &kept {
+        leg_arrivals[usize::from(k.cell.key.weekday)][usize::from(k.cell.key.hour)] +=
+            k.cell.legs as usize;
     }
     let services = rows(&kept, Dimension::Service);
     let split = if split_by == Dimension::Service {
@@ -274,107 +283,138 @@ pub fn compute(
         visit_arrivals,
         leg_arrivals,
         waiting_per_hour: waiting_per_hour(&kept, period, &zone),
-        wait_distribution: distribution(kept.iter().filter_map(|d| d.wait)),
-        outcomes: outcomes(&kept),
+        wait_distribution: distribution(kept.iter().map(|k| &k.cell.wait)),
+        outcomes: outcomes(&all),
         services,
         split_by,
         split,
-        languages: languages(&visits, &kept, context, &zone),
+        languages: languages(&visits, &kept, context),
         agency_languages: agency_languages(&visits),
         cross_agency,
         appointments: appointments(&visits, missed, period, filter, context),
         desks: desks(&kept),
-        feedback: feedback(scores, &kept_services(&kept)),
+        feedback: feedback(visits.iter().filter_map(|(cell, _)| {
+            let score = cell.key.score?;
+            let pairs = kept_services(cell, filter, &agency_of);
+            Some((score, cell.visits as usize, pairs))
+        })),
     }
 }
 
-/// Each kept visit's agencies and services (of the legs the filter keeps).
-fn kept_services<'a>(kept: &[&'a Derived<'a>]) -> BTreeMap<i64, BTreeSet<(&'a str, &'a str)>> {
-    let mut visits: BTreeMap<i64, BTreeSet<(&str, &str)>> = BTreeMap::new();
-    for d in kept {
-        visits
-            .entry(d.leg.visit)
-            .or_default()
-            .insert((d.agency, d.leg.service.as_str()));
-    }
-    visits
+/// A visit's (agency, service) pairs the filter keeps.
+fn kept_services<'a>(
+    cell: &'a VisitCell,
+    filter: &Filter,
+    agency_of: &impl Fn(&str) -> &'a str,
+) -> BTreeSet<(&'a str, &'a str)> {
+    cell.key
+        .services
+        .iter()
+        .map(|s| (agency_of(s), s.as_str()))
+        .filter(|(agency, service)| {
+            filter.agency.as_deref().is_none_or(|a| a == *agency)
+                && filter.service.as_deref().is_none_or(|s| s == *service)
+        })
+        .collect()
 }
 
-fn matches(d: &Derived<'_>, filter: &Filter) -> bool {
-    let leg = d.leg;
-    let (weekday, hour) = (d.weekday, d.hour);
-    filter.agency.as_deref().is_none_or(|a| a == d.agency)
-        && filter.service.as_deref().is_none_or(|s| s == leg.service)
+fn leg_matches(k: &Kept<'_>, filter: &Filter) -> bool {
+    let key = &k.cell.key;
+    filter.agency.as_deref().is_none_or(|a| a == k.agency)
+        && filter.service.as_deref().is_none_or(|s| s == key.service)
         && filter
             .desk
             .as_deref()
-            .is_none_or(|desk| leg.desk.as_deref() == Some(desk))
-        && filter.channel.is_none_or(|c| c == leg.channel)
-        && filter.language.as_deref().is_none_or(|l| l == leg.language)
-        && filter.hour.is_none_or(|h| h as usize == hour)
+            .is_none_or(|desk| key.desk.as_deref() == Some(desk))
+        && filter.channel.is_none_or(|c| c == key.channel)
+        && filter.language.as_deref().is_none_or(|l| l == key.language)
+        && filter.hour.is_none_or(|h| h == u32::from(key.hour))
         && filter
             .weekday
-            .is_none_or(|w| w.num_days_from_monday() as usize == weekday)
+            .is_none_or(|w| w.num_days_from_monday() == u32::from(key.weekday))
+}
+
+fn visit_matches(cell: &VisitCell, agencies: &BTreeSet<&str>, filter: &Filter) -> bool {
+    let key = &cell.key;
+    filter
+        .agency
+        .as_deref()
+        .is_none_or(|a| agencies.contains(a))
+        && filter
+            .service
+            .as_deref()
+            .is_none_or(|s| key.services.iter().any(|x| x == s))
+        && filter
+            .desk
+            .as_deref()
+            .is_none_or(|d| key.desks.iter().any(|x| x == d))
+        && filter.channel.is_none_or(|c| c == key.channel)
+        && filter.language.as_deref().is_none_or(|l| l == key.language)
+        && filter.hour.is_none_or(|h| h == u32::from(key.hour))
+        && filter
+            .weekday
+            .is_none_or(|w| w.num_days_from_monday() == u32::from(key.weekday))
 }
 
 /// Called legs, those within target, and the share.
-fn service_level(legs: &[&Derived<'_>]) -> (usize, usize, Option<f64>) {
-    let called: Vec<(i64, Option<i64>)> = legs
+fn service_level(kept: &[&Kept<'_>]) -> (usize, usize, Option<f64>) {
+    let called: usize = kept.iter().map(|k| k.cell.wait.count()).sum();
+    let within: usize = kept
         .iter()
-        .filter_map(|d| d.wait.map(|w| (w, d.target)))
-        .collect();
-    let within = called
-        .iter()
-        .filter(|(w, target)| target.is_some_and(|t| *w <= t))
-        .count();
-    (called.len(), within, share(within, called.len()))
+        .filter_map(|k| Some(k.cell.wait.at_most(k.target?)))
+        .sum();
+    (called, within, share(within, called))
 }
 
-fn outcomes(legs: &[&Derived<'_>]) -> BTreeMap<Outcome, usize> {
-    let mut counts: BTreeMap<Outcome, usize> = Outcome::iter().map(|o| (o, 0)).collect();
-    for d in legs {
-        *counts.entry(d.outcome).or_default() += 1;
-    }
-    counts
+fn outcomes(kept: &[&Kept<'_>]) -> BTreeMap<Outcome, usize> {
+    Outcome::iter()
+        .map(|o| {
+            let n = kept
+                .iter()
+                .map(|k| k.cell.outcomes[o as usize] as usize)
+                .sum();
+            (o, n)
+        })
+        .collect()
 }
 
-fn key_of(d: &Derived<'_>, dimension: Dimension) -> String {
-    let leg = d.leg;
+fn key_of(k: &Kept<'_>, dimension: Dimension) -> String {
+    let key = &k.cell.key;
     match dimension {
-        Dimension::Agency => d.agency.to_owned(),
-        Dimension::Service => leg.service.clone(),
-        Dimension::Desk => leg.desk.clone().unwrap_or_default(),
-        Dimension::Channel => leg.channel.as_str().to_owned(),
-        Dimension::Language => leg.language.clone(),
-        Dimension::Hour => format!("{:02}", d.hour),
-        Dimension::Weekday => d.weekday.to_string(),
+        Dimension::Agency => k.agency.to_owned(),
+        Dimension::Service => key.service.clone(),
+        Dimension::Desk => key.desk.clone().unwrap_or_default(),
+        Dimension::Channel => key.channel.as_str().to_owned(),
+        Dimension::Language => key.language.clone(),
+        Dimension::Hour => format!("{:02}", key.hour),
+        Dimension::Weekday => key.weekday.to_string(),
     }
 }
 
-fn rows(legs: &[&Derived<'_>], dimension: Dimension) -> Vec<Row> {
-    let mut groups: BTreeMap<String, Vec<&Derived<'_>>> = BTreeMap::new();
-    for d in legs {
-        groups.entry(key_of(d, dimension)).or_default().push(d);
+fn rows(kept: &[Kept<'_>], dimension: Dimension) -> Vec<Row> {
+    let mut groups: BTreeMap<String, Vec<&Kept<'_>>> = BTreeMap::new();
+    for k in kept {
+        groups.entry(key_of(k, dimension)).or_default().push(k);
     }
     groups
         .into_iter()
-        .map(|(key, legs)| {
-            let (called, within_target, service_level) = service_level(&legs);
+        .map(|(key, group)| {
+            let (called, within_target, service_level) = service_level(&group);
             Row {
                 key,
-                legs: legs.len(),
-                outcomes: outcomes(&legs),
+                legs: group.iter().map(|k| k.cell.legs as usize).sum(),
+                outcomes: outcomes(&group),
                 called,
                 within_target,
                 service_level,
-                wait: summary(legs.iter().filter_map(|d| d.wait).collect()),
-                service: summary(legs.iter().filter_map(|d| service_time(d.leg)).collect()),
+                wait: summarise(group.iter().map(|k| &k.cell.wait)),
+                service: summarise(group.iter().map(|k| &k.cell.service)),
             }
         })
         .collect()
 }
 
-fn distribution(waits: impl Iterator<Item = i64>) -> Vec<Bucket> {
+fn distribution<'a>(waits: impl Iterator<Item = &'a Durations>) -> Vec<Bucket> {
     let mut buckets: Vec<Bucket> = WAIT_BUCKETS
         .iter()
         .enumerate()
@@ -384,21 +424,21 @@ fn distribution(waits: impl Iterator<Item = i64>) -> Vec<Bucket> {
             count: 0,
         })
         .collect();
-    for seconds in waits {
+    for (seconds, n) in waits.flat_map(|d| &d.values) {
         let index = WAIT_BUCKETS
             .iter()
-            .rposition(|from| seconds >= i64::from(*from) * 60)
+            .rposition(|from| *seconds >= i64::from(*from) * 60)
             .unwrap_or(0);
-        buckets[index].count += 1;
+        buckets[index].count += *n as usize;
     }
     buckets
 }
 
-fn waiting_per_hour(legs: &[&Derived<'_>], period: Period, zone: &Zone) -> [f64; 24] {
+fn waiting_per_hour(kept: &[Kept<'_>], period: Period, zone: &Zone) -> [f64; 24] {
     let mut waited = [0.0; 24];
-    for d in legs {
-        if let Some(called) = d.leg.called_at {
-            zone.seconds_per_hour(d.start, called, &mut waited);
+    for k in kept {
+        for (sum, seconds) in waited.iter_mut().zip(&k.cell.waited) {
+            *sum += seconds;
         }
     }
     let mut hours = [0.0; 24];
@@ -416,69 +456,49 @@ fn waiting_per_hour(legs: &[&Derived<'_>], period: Period, zone: &Zone) -> [f64;
     })
 }
 
-fn cross_agency(visits: &BTreeMap<i64, Vec<&Derived<'_>>>) -> CrossAgency {
-    let mut figures = CrossAgency {
-        visits: visits.len(),
-        ..CrossAgency::default()
-    };
-    let mut times = Vec::new();
-    for legs in visits.values() {
-        let agencies: BTreeSet<&str> = legs.iter().map(|d| d.agency).collect();
+fn cross_agency(visits: &[(&VisitCell, BTreeSet<&str>)]) -> CrossAgency {
+    let mut figures = CrossAgency::default();
+    for (cell, agencies) in visits {
+        let n = cell.visits as usize;
+        figures.visits += n;
         if agencies.len() >= 2 {
-            figures.multi_agency_visits += 1;
+            figures.multi_agency_visits += n;
         }
-        for pair in legs.windows(2) {
-            if pair[0].agency == pair[1].agency {
-                continue;
-            }
-            match pair[0].outcome {
-                Outcome::Transferred => figures.transfers_between_agencies += 1,
-                Outcome::Served => figures.planned_between_agencies += 1,
-                _ => {}
-            }
-        }
-        let last_served = legs
-            .iter()
-            .filter(|d| d.outcome == Outcome::Served)
-            .filter_map(|d| d.leg.finished_at)
-            .max();
-        if let Some(end) = last_served {
-            times.push((end - legs[0].leg.issued_at).num_seconds().max(0));
-        }
+        figures.transfers_between_agencies += cell.transfers_between_agencies as usize;
+        figures.planned_between_agencies += cell.planned_between_agencies as usize;
     }
-    figures.building_time = summary(times);
+    figures.building_time = summarise(visits.iter().map(|(cell, _)| &cell.building_time));
     figures
 }
 
 fn languages(
-    visits: &BTreeMap<i64, Vec<&Derived<'_>>>,
-    kept: &[&Derived<'_>],
+    visits: &[(&VisitCell, BTreeSet<&str>)],
+    kept: &[Kept<'_>],
     context: Context<'_>,
-    zone: &Zone,
 ) -> Vec<LanguageRow> {
-    let mut by_language: HashMap<String, LanguageRow> = HashMap::new();
-    for legs in visits.values() {
-        let first = legs[0].leg;
-        let entry = by_language
-            .entry(first.language.clone())
-            .or_insert_with(|| LanguageRow {
-                language: first.language.clone(),
-                ..LanguageRow::default()
-            });
-        entry.visits += 1;
-        entry.per_hour[zone.weekday_hour(first.issued_at).1] += 1;
+    let mut by_language: HashMap<&str, LanguageRow> = HashMap::new();
+    for (cell, _) in visits {
+        let language = cell.key.language.as_str();
+        let entry = by_language.entry(language).or_insert_with(|| LanguageRow {
+            language: language.to_owned(),
+            ..LanguageRow::default()
+        });
+        entry.visits += cell.visits as usize;
+        entry.per_hour[usize::from(cell.key.hour)] += cell.visits as usize;
     }
-    for d in kept.iter().filter(|d| d.outcome == Outcome::Served) {
-        let Some(entry) = by_language.get_mut(&d.leg.language) else {
+    for k in kept {
+        let served = k.cell.outcomes[Outcome::Served as usize] as usize;
+        let key = &k.cell.key;
+        let Some(entry) = by_language.get_mut(key.language.as_str()) else {
             continue;
         };
-        entry.served += 1;
-        if d.leg
+        entry.served += served;
+        if key
             .desk
             .as_deref()
-            .is_some_and(|desk| context.desk_speaks(desk, &d.leg.language))
+            .is_some_and(|desk| context.desk_speaks(desk, &key.language))
         {
-            entry.served_in_language += 1;
+            entry.served_in_language += served;
         }
     }
     let mut list: Vec<LanguageRow> = by_language
@@ -492,38 +512,32 @@ fn languages(
     list
 }
 
-fn agency_languages(visits: &BTreeMap<i64, Vec<&Derived<'_>>>) -> Vec<(String, String, usize)> {
-    let mut counts: BTreeMap<(String, String), usize> = BTreeMap::new();
-    for legs in visits.values() {
-        let agencies: BTreeSet<&str> = legs.iter().map(|d| d.agency).collect();
+fn agency_languages(visits: &[(&VisitCell, BTreeSet<&str>)]) -> Vec<(String, String, usize)> {
+    let mut counts: BTreeMap<(&str, &str), usize> = BTreeMap::new();
+    for (cell, agencies) in visits {
         for agency in agencies {
-            *counts
-                .entry((agency.to_owned(), legs[0].leg.language.clone()))
-                .or_default() += 1;
+            *counts.entry((agency, &cell.key.language)).or_default() += cell.visits as usize;
         }
     }
     counts
         .into_iter()
-        .map(|((agency, language), n)| (agency, language, n))
+        .map(|((agency, language), n)| (agency.to_owned(), language.to_owned(), n))
         .collect()
 }
 
 fn appointments(
-    visits: &BTreeMap<i64, Vec<&Derived<'_>>>,
+    visits: &[(&VisitCell, BTreeSet<&str>)],
     missed: &[MissedAppointment],
     period: Period,
     filter: &Filter,
     context: Context<'_>,
 ) -> Appointments {
     let mut figures = Appointments::default();
-    for legs in visits.values() {
-        let first = legs[0].leg;
-        if let Some(booked) = first.appointment_at {
-            if first.issued_at <= booked {
-                figures.on_time += 1;
-            } else {
-                figures.late += 1;
-            }
+    for (cell, _) in visits {
+        match cell.key.punctuality {
+            Punctuality::OnTime => figures.on_time += cell.visits as usize,
+            Punctuality::Late => figures.late += cell.visits as usize,
+            Punctuality::NoAppointment => {}
         }
     }
     figures.not_came = missed
@@ -540,18 +554,22 @@ fn appointments(
     figures
 }
 
-fn desks(legs: &[&Derived<'_>]) -> Vec<DeskRow> {
+fn desks(kept: &[Kept<'_>]) -> Vec<DeskRow> {
     let mut rows: BTreeMap<&str, DeskRow> = BTreeMap::new();
-    for d in legs.iter().filter(|d| d.outcome == Outcome::Served) {
-        let Some(desk) = d.leg.desk.as_deref() else {
+    for k in kept {
+        let served = k.cell.outcomes[Outcome::Served as usize] as usize;
+        let Some(desk) = k.cell.key.desk.as_deref() else {
             continue;
         };
+        if served == 0 {
+            continue;
+        }
         let row = rows.entry(desk).or_insert_with(|| DeskRow {
             desk: desk.to_owned(),
             ..DeskRow::default()
         });
-        row.served += 1;
-        row.serving_seconds += service_time(d.leg).unwrap_or(0);
+        row.served += served;
+        row.serving_seconds += k.cell.service.sum;
     }
     rows.into_values().collect()
 }

@@ -4,6 +4,7 @@
 //! sent only after the commit is durable. New events are broadcast after each commit.
 
 pub mod accounts;
+pub mod aggregates;
 pub mod appointments;
 pub mod audit;
 pub mod backup;
@@ -15,6 +16,7 @@ mod error;
 pub use error::StorageError;
 pub mod events;
 pub mod feedback;
+pub mod fold;
 pub mod history;
 pub mod interpreters;
 pub mod metrics;

@@ -3,7 +3,8 @@
 //! - notes (free text about a visitor), visitors' feedback comments (the score stays), failed logins (typed names), appointment codes, the
 //!   idempotency keys and requests of tickets, and the event log go when their day is over;
 //! - the audit log (who did what) is kept for [`AUDIT_DAYS`];
-//! - tickets and stops keep numbers, services, outcome codes and times, which statistics need;
+//! - tickets and stops keep numbers, services, outcome codes and times, which statistics need,
+//!   for `[statistics] detail_days`; then they are folded into daily aggregates (`fold.rs`);
 //!   interpreter requests keep language, times and the interpreter's account name (staff
 //!   data, like the audit log); those still open when their day ended are cancelled.
 
@@ -34,6 +35,8 @@ pub struct Purged {
     pub interpreter_requests_closed: usize,
     /// Appointments of past days nobody checked in for, counted into `missed_appointments`.
     pub missed_appointments: usize,
+    /// Visits of days past the statistics' detail period, folded into daily aggregates.
+    pub folded: super::fold::Folded,
 }
 
 /// Deletes what belongs to days before `now`'s local day, and audit entries older than
@@ -65,7 +68,9 @@ pub fn purge(
         super::stats::count_missed_appointments(connection, config.day_start(now), |at| {
             crate::domain::issuing::day_of(config, at)
         })?;
+    let folded = super::fold::fold_past_details(connection, config, now)?;
     Ok(Purged {
+        folded,
         stops_closed,
         interpreter_requests_closed,
         missed_appointments,
@@ -191,6 +196,7 @@ mod tests {
                 stops_closed: 0,
                 interpreter_requests_closed: 0,
                 missed_appointments: 1,
+                folded: Default::default(),
             }
         );
         assert_eq!(

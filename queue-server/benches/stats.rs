@@ -88,7 +88,8 @@ async fn main() {
         "demo-history: {visits} visits, {stops} stops over 365 days in {:.1} s",
         started.elapsed().as_secs_f64()
     );
-    // Where a year's time goes, in-process: reading the legs, computing the figures.
+    // Where a year's time goes, in-process: reading the legs and aggregates and folding the
+    // legs, computing the figures.
     {
         use lotse_queue_server::stats::load::{compute_all, load};
         use lotse_queue_server::stats::tables::Lang;
@@ -116,7 +117,7 @@ async fn main() {
             );
             computes.push(started.elapsed());
         }
-        println!("year: read legs              {}", summary(reads));
+        println!("year: read and fold          {}", summary(reads));
         println!("year: compute figures        {}", summary(computes));
     }
     let metrics_token = lotse_queue_server::cli::add_device(

@@ -601,7 +601,8 @@ pub async fn export(
     })
 }
 
-/// Writes `days` generated days ending yesterday; refuses when any of them has tickets.
+/// Writes `days` generated days ending yesterday, those past the statistics' detail period
+/// folded into aggregates; refuses when any of them has tickets.
 pub async fn demo_history(
     db: &Path,
     config: &Config,
@@ -617,10 +618,10 @@ pub async fn demo_history(
     let last = today.pred_opt().context("no day before today")?;
     let first = last - chrono::Duration::days(i64::from(days) - 1);
     if store
-        .read(move |c| Ok(history::has_tickets(c, first, last)?))
+        .read(move |c| Ok(history::has_visits(c, first, last)?))
         .await?
     {
-        bail!("the database has tickets between {first} and {last} already");
+        bail!("the database has visits between {first} and {last} already");
     }
     let mut generator = crate::demo_history::Generator::new(config, seed);
     let (mut visits, mut stops) = (0, 0);
@@ -631,6 +632,11 @@ pub async fn demo_history(
             .run(move |c| Ok(history::insert_day(c, date, &day)?))
             .await?;
     }
+    // Days past the detail period end up as the server's hourly purge would leave them.
+    let (config, now) = (config.clone(), Utc::now());
+    store
+        .run(move |c| Ok(crate::storage::fold::fold_past_details(c, &config, now)?))
+        .await?;
     Ok((visits, stops))
 }
 

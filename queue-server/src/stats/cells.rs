@@ -5,10 +5,13 @@
 //! rounded to whole minutes (`in_minutes`), stored (`storage::aggregates`), and their rows
 //! deleted. Pure: no SQL, no clock.
 
+use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use lotse_protocol::Channel;
+use smallvec::SmallVec;
 
 use strum::EnumCount;
 
@@ -20,13 +23,15 @@ use super::figures::{self, Outcome, Zone, outcome, service_time, wait, walk};
 /// exact sum (means stay exact when the values are rounded).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Durations {
-    pub values: Vec<(i64, u32)>,
+    /// Most cells hold one or two legs: those values need no allocation.
+    pub values: SmallVec<[(u32, u32); 2]>,
     pub sum: i64,
 }
 
 impl Durations {
     pub fn add(&mut self, seconds: i64) {
-        self.values.push((seconds, 1));
+        self.values
+            .push((u32::try_from(seconds.max(0)).unwrap_or(u32::MAX), 1));
         self.sum += seconds;
     }
 
@@ -43,7 +48,7 @@ impl Durations {
     pub fn at_most(&self, limit: i64) -> usize {
         self.values
             .iter()
-            .filter(|(v, _)| *v <= limit)
+            .filter(|(v, _)| i64::from(*v) <= limit)
             .map(|(_, n)| *n as usize)
             .sum()
     }
@@ -51,16 +56,69 @@ impl Durations {
     /// The values rounded up to whole minutes, equal ones counted together; the sum stays.
     /// Rounding up keeps "at most a whole number of minutes" exact (the service level).
     pub fn in_minutes(&self) -> Durations {
-        let mut minutes: BTreeMap<i64, u32> = BTreeMap::new();
+        let mut minutes: BTreeMap<u32, u32> = BTreeMap::new();
         for (seconds, n) in &self.values {
             *minutes
-                .entry((seconds + 59).div_euclid(60) * 60)
+                .entry(seconds.div_ceil(60).saturating_mul(60))
                 .or_default() += n;
         }
         Durations {
             values: minutes.into_iter().collect(),
             sum: self.sum,
         }
+    }
+}
+
+/// (local hour, seconds) pairs: a wait spans an hour or two.
+pub type Waited = SmallVec<[(u8, f64); 2]>;
+
+/// Adds `waited` to seconds per hour.
+pub fn add_waited(waited: &Waited, hours: &mut [f64; 24]) {
+    for (hour, seconds) in waited {
+        if let Some(sum) = hours.get_mut(usize::from(*hour)) {
+            *sum += seconds;
+        }
+    }
+}
+
+/// The hours with any seconds.
+pub fn waited_of(hours: &[f64; 24]) -> Waited {
+    (0..24u8)
+        .zip(hours)
+        .filter(|(_, seconds)| **seconds > 0.0)
+        .map(|(hour, seconds)| (hour, *seconds))
+        .collect()
+}
+
+/// A service, desk or language id, shared by every cell naming it (a report holds hundreds
+/// of thousands of cells; cloning a name only counts a reference).
+pub type Name = Arc<str>;
+
+/// Hands out one shared `Name` per id and one shared list per list of ids.
+#[derive(Default)]
+pub struct Names {
+    names: HashMap<Box<str>, Name>,
+    lists: HashMap<Box<str>, Arc<[Name]>>,
+}
+
+impl Names {
+    pub fn name(&mut self, id: &str) -> Name {
+        if let Some(name) = self.names.get(id) {
+            return Name::clone(name);
+        }
+        let name: Name = id.into();
+        self.names.insert(id.into(), Name::clone(&name));
+        name
+    }
+
+    /// The ids of a space-separated list.
+    pub fn list(&mut self, ids: &str) -> Arc<[Name]> {
+        if let Some(list) = self.lists.get(ids) {
+            return Arc::clone(list);
+        }
+        let list: Arc<[Name]> = ids.split_whitespace().map(|id| self.name(id)).collect();
+        self.lists.insert(ids.into(), Arc::clone(&list));
+        list
     }
 }
 
@@ -71,10 +129,10 @@ pub struct LegKey {
     pub date: NaiveDate,
     pub weekday: u8,
     pub hour: u8,
-    pub service: String,
-    pub desk: Option<String>,
+    pub service: Name,
+    pub desk: Option<Name>,
     pub channel: Channel,
-    pub language: String,
+    pub language: Name,
 }
 
 /// The legs of one key.
@@ -87,8 +145,8 @@ pub struct LegCell {
     pub wait: Durations,
     pub walk: Durations,
     pub service: Durations,
-    /// Seconds spent waiting in each local hour of the day.
-    pub waited: [f64; 24],
+    /// Seconds spent waiting in a local hour of the day, for the hours with any.
+    pub waited: Waited,
 }
 
 /// Whether a visit that came by appointment checked in by its booked time.
@@ -118,11 +176,11 @@ pub struct VisitKey {
     pub weekday: u8,
     pub hour: u8,
     pub channel: Channel,
-    pub language: String,
+    pub language: Name,
     pub punctuality: Punctuality,
     pub score: Option<u8>,
-    pub services: Vec<String>,
-    pub desks: Vec<String>,
+    pub services: Arc<[Name]>,
+    pub desks: Arc<[Name]>,
 }
 
 /// The visits of one key.
@@ -146,16 +204,18 @@ pub struct Cells {
 }
 
 impl Cells {
-    /// Folds leg rows (with the scores their visits gave) into cells. `agency_of` names a
-    /// service's agency (hand-overs between agencies are counted when folding).
+    /// Folds leg rows (with the scores their visits gave) into cells: one per leg and one per
+    /// visit (`in_minutes` merges equal keys). `agency_of` names a service's agency
+    /// (hand-overs between agencies are counted when folding).
     pub fn fold<'a>(
         legs: &[Leg],
         scores: &[VisitScore],
         agency_of: impl Fn(&str) -> &'a str,
         zone: &Zone,
     ) -> Cells {
+        let mut names = Names::default();
         let starts = figures::starts(legs);
-        let mut leg_cells: HashMap<LegKey, LegCell> = HashMap::new();
+        let mut leg_cells = Vec::with_capacity(legs.len());
         let mut by_visit: BTreeMap<i64, Vec<usize>> = BTreeMap::new();
         for (i, (leg, start)) in legs.iter().zip(&starts).enumerate() {
             by_visit.entry(leg.visit).or_default().push(i);
@@ -164,21 +224,13 @@ impl Cells {
                 date: zone.date(leg.issued_at),
                 weekday: weekday as u8,
                 hour: hour as u8,
-                service: leg.service.clone(),
-                desk: leg.desk.clone(),
+                service: names.name(&leg.service),
+                desk: leg.desk.as_deref().map(|desk| names.name(desk)),
                 channel: leg.channel,
-                language: leg.language.clone(),
+                language: names.name(&leg.language),
             };
-            let cell = leg_cells.entry(key.clone()).or_insert_with(|| LegCell {
-                key,
-                legs: 0,
-                outcomes: [0; Outcome::COUNT],
-                wait: Durations::default(),
-                walk: Durations::default(),
-                service: Durations::default(),
-                waited: [0.0; 24],
-            });
-            cell.legs += 1;
+            let mut cell = LegCell::empty(key);
+            cell.legs = 1;
             cell.outcomes[outcome(leg) as usize] += 1;
             if let Some(seconds) = wait(leg, *start) {
                 cell.wait.add(seconds);
@@ -190,39 +242,38 @@ impl Cells {
                 cell.service.add(seconds);
             }
             if let Some(called) = leg.called_at {
-                zone.seconds_per_hour(*start, called, &mut cell.waited);
+                let mut hours = [0.0; 24];
+                zone.seconds_per_hour(*start, called, &mut hours);
+                cell.waited = waited_of(&hours);
             }
+            leg_cells.push(cell);
         }
         let scores: HashMap<i64, u8> = scores.iter().map(|s| (s.visit, s.score)).collect();
-        let mut visit_cells: HashMap<VisitKey, VisitCell> = HashMap::new();
+        let mut visit_cells = Vec::with_capacity(by_visit.len());
         for (visit, mut indices) in by_visit {
             indices.sort_by_key(|&i| (legs[i].position, legs[i].id));
             let visit_legs: Vec<&Leg> = indices.iter().map(|&i| &legs[i]).collect();
             let first = visit_legs[0];
             let (weekday, hour) = zone.weekday_hour(first.issued_at);
+            let services = ids(visit_legs.iter().map(|l| l.service.as_str()));
+            let desks = ids(visit_legs.iter().filter_map(|l| l.desk.as_deref()));
             let key = VisitKey {
                 date: zone.date(first.issued_at),
                 weekday: weekday as u8,
                 hour: hour as u8,
                 channel: first.channel,
-                language: first.language.clone(),
+                language: names.name(&first.language),
                 punctuality: match first.appointment_at {
                     None => Punctuality::NoAppointment,
                     Some(booked) if first.issued_at <= booked => Punctuality::OnTime,
                     Some(_) => Punctuality::Late,
                 },
                 score: scores.get(&visit).copied(),
-                services: sorted(visit_legs.iter().map(|l| l.service.as_str())),
-                desks: sorted(visit_legs.iter().filter_map(|l| l.desk.as_deref())),
+                services: names.list(&services),
+                desks: names.list(&desks),
             };
-            let cell = visit_cells.entry(key.clone()).or_insert_with(|| VisitCell {
-                key,
-                visits: 0,
-                transfers_between_agencies: 0,
-                planned_between_agencies: 0,
-                building_time: Durations::default(),
-            });
-            cell.visits += 1;
+            let mut cell = VisitCell::empty(key);
+            cell.visits = 1;
             for pair in visit_legs.windows(2) {
                 if agency_of(&pair[0].service) == agency_of(&pair[1].service) {
                     continue;
@@ -242,10 +293,11 @@ impl Cells {
                 cell.building_time
                     .add((end - first.issued_at).num_seconds().max(0));
             }
+            visit_cells.push(cell);
         }
         Cells {
-            legs: leg_cells.into_values().collect(),
-            visits: visit_cells.into_values().collect(),
+            legs: leg_cells,
+            visits: visit_cells,
         }
     }
 
@@ -254,14 +306,40 @@ impl Cells {
         self.visits.extend(other.visits);
     }
 
-    /// What is kept of days folded for good: durations rounded up to whole minutes, waiting
-    /// seconds per hour to whole seconds.
-    pub fn in_minutes(mut self) -> Cells {
+    /// What is kept of days folded for good: cells of equal keys merged, durations rounded
+    /// up to whole minutes, waiting seconds per hour to whole seconds.
+    pub fn in_minutes(self) -> Cells {
+        let mut legs: HashMap<LegKey, LegCell> = HashMap::new();
+        for cell in self.legs {
+            match legs.entry(cell.key.clone()) {
+                Entry::Vacant(slot) => {
+                    slot.insert(cell);
+                }
+                Entry::Occupied(mut slot) => slot.get_mut().merge(&cell),
+            }
+        }
+        let mut visits: HashMap<VisitKey, VisitCell> = HashMap::new();
+        for cell in self.visits {
+            match visits.entry(cell.key.clone()) {
+                Entry::Vacant(slot) => {
+                    slot.insert(cell);
+                }
+                Entry::Occupied(mut slot) => slot.get_mut().merge(&cell),
+            }
+        }
+        Cells {
+            legs: legs.into_values().collect(),
+            visits: visits.into_values().collect(),
+        }
+        .rounded()
+    }
+
+    fn rounded(mut self) -> Cells {
         for cell in &mut self.legs {
             cell.wait = cell.wait.in_minutes();
             cell.walk = cell.walk.in_minutes();
             cell.service = cell.service.in_minutes();
-            for seconds in &mut cell.waited {
+            for (_, seconds) in &mut cell.waited {
                 *seconds = seconds.round();
             }
         }
@@ -272,12 +350,60 @@ impl Cells {
     }
 }
 
-fn sorted<'a>(values: impl Iterator<Item = &'a str>) -> Vec<String> {
+/// Ids sorted, each once, space-separated (how lists of ids are stored).
+pub fn ids<'a>(values: impl Iterator<Item = &'a str>) -> String {
     values
         .collect::<BTreeSet<&str>>()
         .into_iter()
-        .map(str::to_owned)
-        .collect()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+impl LegCell {
+    fn merge(&mut self, other: &LegCell) {
+        self.legs += other.legs;
+        for (sum, n) in self.outcomes.iter_mut().zip(other.outcomes) {
+            *sum += n;
+        }
+        self.wait.merge(&other.wait);
+        self.walk.merge(&other.walk);
+        self.service.merge(&other.service);
+        let mut hours = [0.0; 24];
+        add_waited(&self.waited, &mut hours);
+        add_waited(&other.waited, &mut hours);
+        self.waited = waited_of(&hours);
+    }
+
+    pub fn empty(key: LegKey) -> LegCell {
+        LegCell {
+            key,
+            legs: 0,
+            outcomes: [0; Outcome::COUNT],
+            wait: Durations::default(),
+            walk: Durations::default(),
+            service: Durations::default(),
+            waited: Waited::new(),
+        }
+    }
+}
+
+impl VisitCell {
+    fn merge(&mut self, other: &VisitCell) {
+        self.visits += other.visits;
+        self.transfers_between_agencies += other.transfers_between_agencies;
+        self.planned_between_agencies += other.planned_between_agencies;
+        self.building_time.merge(&other.building_time);
+    }
+
+    pub fn empty(key: VisitKey) -> VisitCell {
+        VisitCell {
+            key,
+            visits: 0,
+            transfers_between_agencies: 0,
+            planned_between_agencies: 0,
+            building_time: Durations::default(),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -291,7 +417,7 @@ mod tests {
             d.add(s);
         }
         let m = d.in_minutes();
-        assert_eq!(m.values, [(0, 1), (60, 3), (120, 1), (600, 1)]);
+        assert_eq!(m.values.as_slice(), [(0, 1), (60, 3), (120, 1), (600, 1)]);
         assert_eq!(m.sum, 781);
         assert_eq!(m.count(), 6);
         // "Within 1 minute" counts the same before and after rounding.

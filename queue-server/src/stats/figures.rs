@@ -122,7 +122,7 @@ pub fn summary(values: Vec<i64>) -> Summary {
 /// The summary of durations kept as counts per value, by the same nearest rank; the mean
 /// from their exact sum.
 pub fn summarise<'a>(parts: impl IntoIterator<Item = &'a Durations>) -> Summary {
-    let mut values: Vec<(i64, u32)> = Vec::new();
+    let mut values: Vec<(u32, u32)> = Vec::new();
     let mut sum = 0;
     for part in parts {
         values.extend_from_slice(&part.values);
@@ -139,17 +139,17 @@ pub fn summarise<'a>(parts: impl IntoIterator<Item = &'a Durations>) -> Summary 
         for (value, count) in &values {
             seen += *count as usize;
             if seen >= rank {
-                return *value;
+                return i64::from(*value);
             }
         }
-        values[values.len() - 1].0
+        i64::from(values[values.len() - 1].0)
     };
     Summary {
         count: n,
         mean: sum as f64 / n as f64,
         median: rank(0.5),
         p90: rank(0.9),
-        max: values[values.len() - 1].0,
+        max: i64::from(values[values.len() - 1].0),
     }
 }
 

@@ -6,8 +6,9 @@ use crate::error::AppError;
 use crate::storage::{Store, aggregates, stats as sql};
 
 use super::figures::Zone;
-use super::report::{Context, Kpis, MissedAppointment, Report, compute};
+use super::report::{Context, Kpis, MissedAppointment, Report, compute, compute_kpis};
 use super::tables::{Lang, Table, tables};
+use super::cells::Names;
 use super::{Cells, Dimension, Filter, Leg, Period};
 
 /// What a period's statistics come from: the cells of its days and those of the period
@@ -44,7 +45,7 @@ pub async fn load(store: &Store, config: &Config, period: Period) -> Result<Load
                 },
                 &Zone::new(config.time_zone),
             );
-            cells.extend(aggregates::cells(c, from_date, to_date)?);
+            cells.extend(aggregates::cells(c, from_date, to_date, &mut Names::default())?);
             Ok(Loaded {
                 legs,
                 missed: sql::missed_appointments(c, from_date, to_date)?,
@@ -81,15 +82,7 @@ pub fn compute_all(
         filter,
         split_by,
     );
-    let previous = compute(
-        &loaded.cells,
-        &loaded.missed,
-        context,
-        period.previous(),
-        filter,
-        Dimension::Service,
-    )
-    .kpis;
+    let previous = compute_kpis(&loaded.cells, context, period.previous(), filter);
     let tables = tables(&report, &previous, &config.building, lang);
     Computed {
         report,

@@ -8,7 +8,7 @@ use chrono_tz::Tz;
 use lotse_protocol::Building;
 use strum::IntoEnumIterator;
 
-use super::cells::{Cells, Durations, LegCell, Punctuality, VisitCell};
+use super::cells::{Cells, Durations, LegCell, Punctuality, VisitCell, add_waited};
 use super::feedback::{Feedback, VisitScore, feedback};
 use super::figures::{Outcome, Summary, Zone, share, summarise};
 use super::{Dimension, Filter, Leg, Period};
@@ -179,6 +179,9 @@ pub fn compute_from_legs(
     compute(&cells, missed, context, period, filter, split_by)
 }
 
+/// The agencies of a visit's services, sorted, each once.
+type Agencies<'a> = smallvec::SmallVec<[&'a str; 2]>;
+
 /// A leg cell with what the figures look up for it once.
 struct Kept<'a> {
     cell: &'a LegCell,
@@ -201,66 +204,10 @@ pub fn compute(
     split_by: Dimension,
 ) -> Report {
     let zone = Zone::new(context.zone);
-    // Each service's agency and target, looked up once rather than per cell.
-    let services: HashMap<&str, (&str, Option<i64>)> = context
-        .building
-        .services
-        .iter()
-        .map(|s| {
-            (
-                s.id.as_str(),
-                (s.agency.as_str(), context.target_seconds(&s.id)),
-            )
-        })
-        .collect();
-    let kept: Vec<Kept<'_>> = cells
-        .legs
-        .iter()
-        .filter(|cell| period.contains(cell.key.date))
-        .map(|cell| {
-            let (agency, target) = services
-                .get(cell.key.service.as_str())
-                .copied()
-                .unwrap_or(("", None));
-            Kept {
-                cell,
-                agency,
-                target,
-            }
-        })
-        .filter(|k| leg_matches(k, filter))
-        .collect();
-    let agency_of = |service: &str| services.get(service).map_or("", |(agency, _)| *agency);
-    let visits: Vec<(&VisitCell, BTreeSet<&str>)> = cells
-        .visits
-        .iter()
-        .filter(|cell| period.contains(cell.key.date))
-        .map(|cell| {
-            let agencies = cell.key.services.iter().map(|s| agency_of(s)).collect();
-            (cell, agencies)
-        })
-        .filter(|(cell, agencies)| visit_matches(cell, agencies, filter))
-        .collect();
+    let (kept, visits) = select(cells, context, period, filter);
+    let (kpis, cross_agency) = kpis(&kept, &visits);
     let all: Vec<&Kept<'_>> = kept.iter().collect();
-    let cross_agency = cross_agency(&visits);
-    let count = |outcome: Outcome| -> usize {
-        kept.iter()
-            .map(|k| k.cell.outcomes[outcome as usize] as usize)
-            .sum()
-    };
-    let kpis = Kpis {
-        visits: cross_agency.visits,
-        legs: kept.iter().map(|k| k.cell.legs as usize).sum(),
-        served: count(Outcome::Served),
-        no_shows: count(Outcome::NoShow),
-        walk_outs: count(Outcome::WalkOut),
-        wait: summarise(kept.iter().map(|k| &k.cell.wait)),
-        walk: summarise(kept.iter().map(|k| &k.cell.walk)),
-        service: summarise(kept.iter().map(|k| &k.cell.service)),
-        service_level: service_level(&all).2,
-        cross_agency_visits: cross_agency.multi_agency_visits,
-        building_time: cross_agency.building_time,
-    };
+    let agency_of = |service: &str| context.agency_of(service);
     let mut visit_arrivals = [[0; 24]; 7];
     for (cell, _) in &visits {
         visit_arrivals[usize::from(cell.key.weekday)][usize::from(cell.key.hour)] +=
@@ -301,6 +248,92 @@ pub fn compute(
     }
 }
 
+/// The headline figures only (the tiles' "period before").
+pub fn compute_kpis(cells: &Cells, context: Context<'_>, period: Period, filter: &Filter) -> Kpis {
+    let (kept, visits) = select(cells, context, period, filter);
+    kpis(&kept, &visits).0
+}
+
+/// A visit cell with its services' agencies.
+type KeptVisit<'a> = (&'a VisitCell, Agencies<'a>);
+
+/// The leg and visit cells of `period` that `filter` keeps.
+fn select<'a>(
+    cells: &'a Cells,
+    context: Context<'a>,
+    period: Period,
+    filter: &Filter,
+) -> (Vec<Kept<'a>>, Vec<KeptVisit<'a>>) {
+    // Each service's agency and target, looked up once rather than per cell.
+    let services: HashMap<&str, (&str, Option<i64>)> = context
+        .building
+        .services
+        .iter()
+        .map(|s| {
+            (
+                s.id.as_str(),
+                (s.agency.as_str(), context.target_seconds(&s.id)),
+            )
+        })
+        .collect();
+    let kept: Vec<Kept<'_>> = cells
+        .legs
+        .iter()
+        .filter(|cell| period.contains(cell.key.date))
+        .map(|cell| {
+            let (agency, target) = services
+                .get(&*cell.key.service)
+                .copied()
+                .unwrap_or(("", None));
+            Kept {
+                cell,
+                agency,
+                target,
+            }
+        })
+        .filter(|k| leg_matches(k, filter))
+        .collect();
+    let agency_of = |service: &str| services.get(service).map_or("", |(agency, _)| *agency);
+    let visits: Vec<KeptVisit<'_>> = cells
+        .visits
+        .iter()
+        .filter(|cell| period.contains(cell.key.date))
+        .map(|cell| {
+            let mut agencies: Agencies<'_> =
+                cell.key.services.iter().map(|s| agency_of(s)).collect();
+            agencies.sort_unstable();
+            agencies.dedup();
+            (cell, agencies)
+        })
+        .filter(|(cell, agencies)| visit_matches(cell, agencies, filter))
+        .collect();
+    (kept, visits)
+}
+
+fn kpis(kept: &[Kept<'_>], visits: &[KeptVisit<'_>]) -> (Kpis, CrossAgency) {
+    let all: Vec<&Kept<'_>> = kept.iter().collect();
+    let cross_agency = cross_agency(visits);
+    let count = |outcome: Outcome| -> usize {
+        kept.iter()
+            .map(|k| k.cell.outcomes[outcome as usize] as usize)
+            .sum()
+    };
+    let kpis = Kpis {
+        visits: cross_agency.visits,
+        legs: kept.iter().map(|k| k.cell.legs as usize).sum(),
+        served: count(Outcome::Served),
+        no_shows: count(Outcome::NoShow),
+        walk_outs: count(Outcome::WalkOut),
+        wait: summarise(kept.iter().map(|k| &k.cell.wait)),
+        walk: summarise(kept.iter().map(|k| &k.cell.walk)),
+        service: summarise(kept.iter().map(|k| &k.cell.service)),
+        service_level: service_level(&all).2,
+        cross_agency_visits: cross_agency.multi_agency_visits,
+        building_time: cross_agency.building_time,
+    };
+    (kpis, cross_agency)
+}
+
 /// A visit's (agency, service) pairs the filter keeps.
 fn kept_services<'a>(
     cell: &'a VisitCell,
@@ -310,7 +343,7 @@ fn kept_services<'a>(
     cell.key
         .services
         .iter()
-        .map(|s| (agency_of(s), s.as_str()))
+        .map(|s| (agency_of(s), &**s))
         .filter(|(agency, service)| {
             filter.agency.as_deref().is_none_or(|a| a == *agency)
                 && filter.service.as_deref().is_none_or(|s| s == *service)
@@ -321,35 +354,35 @@ fn kept_services<'a>(
 fn leg_matches(k: &Kept<'_>, filter: &Filter) -> bool {
     let key = &k.cell.key;
     filter.agency.as_deref().is_none_or(|a| a == k.agency)
-        && filter.service.as_deref().is_none_or(|s| s == key.service)
+        && filter.service.as_deref().is_none_or(|s| s == &*key.service)
         && filter
             .desk
             .as_deref()
             .is_none_or(|desk| key.desk.as_deref() == Some(desk))
         && filter.channel.is_none_or(|c| c == key.channel)
-        && filter.language.as_deref().is_none_or(|l| l == key.language)
+        && filter.language.as_deref().is_none_or(|l| l == &*key.language)
         && filter.hour.is_none_or(|h| h == u32::from(key.hour))
         && filter
             .weekday
             .is_none_or(|w| w.num_days_from_monday() == u32::from(key.weekday))
 }
 
-fn visit_matches(cell: &VisitCell, agencies: &BTreeSet<&str>, filter: &Filter) -> bool {
+fn visit_matches(cell: &VisitCell, agencies: &[&str], filter: &Filter) -> bool {
     let key = &cell.key;
     filter
         .agency
         .as_deref()
-        .is_none_or(|a| agencies.contains(a))
+        .is_none_or(|a| agencies.contains(&a))
         && filter
             .service
             .as_deref()
-            .is_none_or(|s| key.services.iter().any(|x| x == s))
+            .is_none_or(|s| key.services.iter().any(|x| &**x == s))
         && filter
             .desk
             .as_deref()
-            .is_none_or(|d| key.desks.iter().any(|x| x == d))
+            .is_none_or(|d| key.desks.iter().any(|x| &**x == d))
         && filter.channel.is_none_or(|c| c == key.channel)
-        && filter.language.as_deref().is_none_or(|l| l == key.language)
+        && filter.language.as_deref().is_none_or(|l| l == &*key.language)
         && filter.hour.is_none_or(|h| h == u32::from(key.hour))
         && filter
             .weekday
@@ -378,37 +411,55 @@ fn outcomes(kept: &[&Kept<'_>]) -> BTreeMap<Outcome, usize> {
         .collect()
 }
 
-fn key_of(k: &Kept<'_>, dimension: Dimension) -> String {
+/// What a breakdown groups by, borrowed from the cell (no text made per cell).
+#[derive(PartialEq, Eq, PartialOrd, Ord)]
+enum Group<'a> {
+    Text(&'a str),
+    Hour(u8),
+    Weekday(u8),
+}
+
+impl Group<'_> {
+    fn label(&self) -> String {
+        match self {
+            Group::Text(text) => (*text).to_owned(),
+            Group::Hour(hour) => format!("{hour:02}"),
+            Group::Weekday(day) => day.to_string(),
+        }
+    }
+}
+
+fn group_of<'a>(k: &Kept<'a>, dimension: Dimension) -> Group<'a> {
     let key = &k.cell.key;
     match dimension {
-        Dimension::Agency => k.agency.to_owned(),
-        Dimension::Service => key.service.clone(),
-        Dimension::Desk => key.desk.clone().unwrap_or_default(),
-        Dimension::Channel => key.channel.as_str().to_owned(),
-        Dimension::Language => key.language.clone(),
-        Dimension::Hour => format!("{:02}", key.hour),
-        Dimension::Weekday => key.weekday.to_string(),
+        Dimension::Agency => Group::Text(k.agency),
+        Dimension::Service => Group::Text(&key.service),
+        Dimension::Desk => Group::Text(key.desk.as_deref().unwrap_or_default()),
+        Dimension::Channel => Group::Text(key.channel.as_str()),
+        Dimension::Language => Group::Text(&key.language),
+        Dimension::Hour => Group::Hour(key.hour),
+        Dimension::Weekday => Group::Weekday(key.weekday),
     }
 }
 
 fn rows(kept: &[Kept<'_>], dimension: Dimension) -> Vec<Row> {
-    let mut groups: BTreeMap<String, Vec<&Kept<'_>>> = BTreeMap::new();
+    let mut groups: BTreeMap<Group<'_>, Vec<&Kept<'_>>> = BTreeMap::new();
     for k in kept {
-        groups.entry(key_of(k, dimension)).or_default().push(k);
+        groups.entry(group_of(k, dimension)).or_default().push(k);
     }
     groups
         .into_iter()
-        .map(|(key, group)| {
-            let (called, within_target, service_level) = service_level(&group);
+        .map(|(group, members)| {
+            let (called, within_target, service_level) = service_level(&members);
             Row {
-                key,
-                legs: group.iter().map(|k| k.cell.legs as usize).sum(),
-                outcomes: outcomes(&group),
+                key: group.label(),
+                legs: members.iter().map(|k| k.cell.legs as usize).sum(),
+                outcomes: outcomes(&members),
                 called,
                 within_target,
                 service_level,
-                wait: summarise(group.iter().map(|k| &k.cell.wait)),
-                service: summarise(group.iter().map(|k| &k.cell.service)),
+                wait: summarise(members.iter().map(|k| &k.cell.wait)),
+                service: summarise(members.iter().map(|k| &k.cell.service)),
             }
         })
         .collect()
@@ -427,7 +478,7 @@ fn distribution<'a>(waits: impl Iterator<Item = &'a Durations>) -> Vec<Bucket> {
     for (seconds, n) in waits.flat_map(|d| &d.values) {
         let index = WAIT_BUCKETS
             .iter()
-            .rposition(|from| *seconds >= i64::from(*from) * 60)
+            .rposition(|from| *seconds >= from * 60)
             .unwrap_or(0);
         buckets[index].count += *n as usize;
     }
@@ -437,9 +488,7 @@ fn distribution<'a>(waits: impl Iterator<Item = &'a Durations>) -> Vec<Bucket> {
 fn waiting_per_hour(kept: &[Kept<'_>], period: Period, zone: &Zone) -> [f64; 24] {
     let mut waited = [0.0; 24];
     for k in kept {
-        for (sum, seconds) in waited.iter_mut().zip(&k.cell.waited) {
-            *sum += seconds;
-        }
+        add_waited(&k.cell.waited, &mut waited);
     }
     let mut hours = [0.0; 24];
     zone.seconds_per_hour(
@@ -456,7 +505,7 @@ fn waiting_per_hour(kept: &[Kept<'_>], period: Period, zone: &Zone) -> [f64; 24]
     })
 }
 
-fn cross_agency(visits: &[(&VisitCell, BTreeSet<&str>)]) -> CrossAgency {
+fn cross_agency(visits: &[KeptVisit<'_>]) -> CrossAgency {
     let mut figures = CrossAgency::default();
     for (cell, agencies) in visits {
         let n = cell.visits as usize;
@@ -472,13 +521,13 @@ fn cross_agency(visits: &[(&VisitCell, BTreeSet<&str>)]) -> CrossAgency {
 }
 
 fn languages(
-    visits: &[(&VisitCell, BTreeSet<&str>)],
+    visits: &[KeptVisit<'_>],
     kept: &[Kept<'_>],
     context: Context<'_>,
 ) -> Vec<LanguageRow> {
     let mut by_language: HashMap<&str, LanguageRow> = HashMap::new();
     for (cell, _) in visits {
-        let language = cell.key.language.as_str();
+        let language = &*cell.key.language;
         let entry = by_language.entry(language).or_insert_with(|| LanguageRow {
             language: language.to_owned(),
             ..LanguageRow::default()
@@ -489,7 +538,7 @@ fn languages(
     for k in kept {
         let served = k.cell.outcomes[Outcome::Served as usize] as usize;
         let key = &k.cell.key;
-        let Some(entry) = by_language.get_mut(key.language.as_str()) else {
+        let Some(entry) = by_language.get_mut(&*key.language) else {
             continue;
         };
         entry.served += served;
@@ -512,7 +561,7 @@ fn languages(
     list
 }
 
-fn agency_languages(visits: &[(&VisitCell, BTreeSet<&str>)]) -> Vec<(String, String, usize)> {
+fn agency_languages(visits: &[KeptVisit<'_>]) -> Vec<(String, String, usize)> {
     let mut counts: BTreeMap<(&str, &str), usize> = BTreeMap::new();
     for (cell, agencies) in visits {
         for agency in agencies {
@@ -526,7 +575,7 @@ fn agency_languages(visits: &[(&VisitCell, BTreeSet<&str>)]) -> Vec<(String, Str
 }
 
 fn appointments(
-    visits: &[(&VisitCell, BTreeSet<&str>)],
+    visits: &[KeptVisit<'_>],
     missed: &[MissedAppointment],
     period: Period,
     filter: &Filter,

@@ -1,86 +1,98 @@
-//! The daily aggregates of days past the retention period (`stats::cells`): written once when
-//! a day's leg rows are folded, read by every report that reaches back that far.
-//! Durations are blobs of (seconds, count) pairs; ids lists are space-separated (ids have no
-//! spaces).
+//! The daily aggregates of days past the statistics' detail period (`stats::cells`): one row
+//! per day in `stat_days`, written when the day's visit rows are folded, read by every report
+//! that reaches back that far. A day's cells are one postcard-encoded blob (a year is some
+//! 340,000 cells; one row per cell cost a report more than all its figures). The blob holds
+//! the day's ids once (`names`) and the cells refer to them by index; README ("Retention")
+//! lists every field.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use chrono::NaiveDate;
-use rusqlite::{Connection, Row, params};
+use lotse_protocol::Channel;
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::{Deserialize, Serialize};
 
 use super::StorageError;
 use super::error::stored;
-use crate::stats::cells::{Cells, Durations, LegCell, LegKey, VisitCell, VisitKey};
+use crate::stats::cells::{
+    Cells, Durations, LegCell, LegKey, Name, Names, Punctuality, VisitCell, VisitKey,
+};
 
-/// The outcome columns of `stat_leg_cells`, in the order of `stats::figures::Outcome`.
-pub const OUTCOME_COLUMNS: [&str; 6] = [
-    "served",
-    "no_show",
-    "walk_out",
-    "transferred",
-    "parked",
-    "open",
-];
+/// The version of the blob's layout, stored with it.
+const FORMAT: i64 = 1;
 
-/// Stores the cells of folded days.
-pub fn insert(connection: &Connection, cells: &Cells) -> Result<(), StorageError> {
-    let mut legs = connection.prepare_cached(
-        "INSERT INTO stat_leg_cells (day, weekday, hour, service, desk, channel, language, legs,
-             served, no_show, walk_out, transferred, parked, open,
-             wait, wait_sum, walk, walk_sum, service_time, service_sum, waited)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,
-                 ?15, ?16, ?17, ?18, ?19, ?20, ?21)",
-    )?;
-    for cell in &cells.legs {
-        let key = &cell.key;
-        let o = cell.outcomes;
-        legs.execute(params![
-            key.date.to_string(),
-            key.weekday,
-            key.hour,
-            key.service,
-            key.desk,
-            key.channel.as_str(),
-            key.language,
-            cell.legs,
-            o[0],
-            o[1],
-            o[2],
-            o[3],
-            o[4],
-            o[5],
-            encode(&cell.wait.values),
-            cell.wait.sum,
-            encode(&cell.walk.values),
-            cell.walk.sum,
-            encode(&cell.service.values),
-            cell.service.sum,
-            encode(&waited_pairs(&cell.waited)),
-        ])?;
+/// One day's cells as stored.
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct StoredDay {
+    /// Every id the cells name: services, desks, languages, channels, punctualities.
+    names: Vec<String>,
+    legs: Vec<StoredLeg>,
+    visits: Vec<StoredVisit>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct StoredLeg {
+    weekday: u8,
+    hour: u8,
+    service: u32,
+    desk: Option<u32>,
+    channel: u32,
+    language: u32,
+    legs: u32,
+    outcomes: [u32; 6],
+    wait: StoredDurations,
+    walk: StoredDurations,
+    service_time: StoredDurations,
+    /// (local hour, seconds spent waiting in it).
+    waited: Vec<(u8, u32)>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct StoredVisit {
+    weekday: u8,
+    hour: u8,
+    channel: u32,
+    language: u32,
+    punctuality: u32,
+    score: Option<u8>,
+    services: Vec<u32>,
+    desks: Vec<u32>,
+    visits: u32,
+    transfers_between_agencies: u32,
+    planned_between_agencies: u32,
+    building_time: StoredDurations,
+}
+
+/// (seconds, count) pairs and the exact sum.
+#[derive(Debug, Serialize, Deserialize)]
+struct StoredDurations {
+    values: Vec<(u32, u32)>,
+    sum: u64,
+}
+
+/// Stores the cells of folded days, merged with what a day has stored already.
+pub fn insert(connection: &Connection, cells: Cells) -> Result<(), StorageError> {
+    let mut days: BTreeMap<NaiveDate, Cells> = BTreeMap::new();
+    for cell in cells.legs {
+        days.entry(cell.key.date).or_default().legs.push(cell);
     }
-    let mut visits = connection.prepare_cached(
-        "INSERT INTO stat_visit_cells (day, weekday, hour, channel, language, punctuality,
-             score, services, desks, visits, transfers_between_agencies,
-             planned_between_agencies, building_time, building_time_sum)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
-    )?;
-    for cell in &cells.visits {
-        let key = &cell.key;
-        let punctuality: &str = key.punctuality.into();
-        visits.execute(params![
-            key.date.to_string(),
-            key.weekday,
-            key.hour,
-            key.channel.as_str(),
-            key.language,
-            punctuality,
-            key.score,
-            key.services.join(" "),
-            key.desks.join(" "),
-            cell.visits,
-            cell.transfers_between_agencies,
-            cell.planned_between_agencies,
-            encode(&cell.building_time.values),
-            cell.building_time.sum,
-        ])?;
+    for cell in cells.visits {
+        days.entry(cell.key.date).or_default().visits.push(cell);
+    }
+    let mut names = Names::default();
+    for (date, mut day) in days {
+        if let Some(stored) = read_day(connection, date, &mut names)? {
+            day.extend(stored);
+        }
+        let day = day.in_minutes();
+        let visits: u32 = day.visits.iter().map(|c| c.visits).sum();
+        let legs: u32 = day.legs.iter().map(|c| c.legs).sum();
+        connection.execute(
+            "INSERT INTO stat_days (day, format, visits, legs, cells) VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT (day) DO UPDATE SET format = ?2, visits = ?3, legs = ?4, cells = ?5",
+            params![date.to_string(), FORMAT, visits, legs, encode(&day)?],
+        )?;
     }
     Ok(())
 }
@@ -90,124 +102,250 @@ pub fn cells(
     connection: &Connection,
     from: NaiveDate,
     to: NaiveDate,
+    names: &mut Names,
 ) -> Result<Cells, StorageError> {
-    let range = params![from.to_string(), to.to_string()];
-    let mut statement = connection.prepare_cached(
-        "SELECT rowid, day, weekday, hour, service, desk, channel, language, legs,
-                served, no_show, walk_out, transferred, parked, open,
-                wait, wait_sum, walk, walk_sum, service_time, service_sum, waited
-         FROM stat_leg_cells WHERE day >= ?1 AND day <= ?2",
-    )?;
+    let mut statement = connection
+        .prepare_cached("SELECT day, cells FROM stat_days WHERE day >= ?1 AND day <= ?2")?;
+    let mut rows = statement.query(params![from.to_string(), to.to_string()])?;
     let mut cells = Cells::default();
-    let mut rows = statement.query(range)?;
     while let Some(row) = rows.next()? {
-        let id: i64 = row.get(0)?;
-        let channel: String = row.get(6)?;
-        cells.legs.push(LegCell {
-            key: LegKey {
-                date: stored(row.get(1)?, "stat_leg_cells", "day", id)?,
-                weekday: row.get(2)?,
-                hour: row.get(3)?,
-                service: row.get(4)?,
-                desk: row.get(5)?,
-                channel: stored(channel, "stat_leg_cells", "channel", id)?,
-                language: row.get(7)?,
-            },
-            legs: row.get(8)?,
-            outcomes: [
-                row.get(9)?,
-                row.get(10)?,
-                row.get(11)?,
-                row.get(12)?,
-                row.get(13)?,
-                row.get(14)?,
-            ],
-            wait: durations(row, 15)?,
-            walk: durations(row, 17)?,
-            service: durations(row, 19)?,
-            waited: waited(&decode(&row.get::<_, Vec<u8>>(21)?)),
-        });
-    }
-    let mut statement = connection.prepare_cached(
-        "SELECT rowid, day, weekday, hour, channel, language, punctuality, score, services,
-                desks, visits, transfers_between_agencies, planned_between_agencies,
-                building_time, building_time_sum
-         FROM stat_visit_cells WHERE day >= ?1 AND day <= ?2",
-    )?;
-    let mut rows = statement.query(range)?;
-    while let Some(row) = rows.next()? {
-        let id: i64 = row.get(0)?;
-        let channel: String = row.get(4)?;
-        let punctuality: String = row.get(6)?;
-        cells.visits.push(VisitCell {
-            key: VisitKey {
-                date: stored(row.get(1)?, "stat_visit_cells", "day", id)?,
-                weekday: row.get(2)?,
-                hour: row.get(3)?,
-                channel: stored(channel, "stat_visit_cells", "channel", id)?,
-                language: row.get(5)?,
-                punctuality: stored(punctuality, "stat_visit_cells", "punctuality", id)?,
-                score: row.get(7)?,
-                services: ids(&row.get::<_, String>(8)?),
-                desks: ids(&row.get::<_, String>(9)?),
-            },
-            visits: row.get(10)?,
-            transfers_between_agencies: row.get(11)?,
-            planned_between_agencies: row.get(12)?,
-            building_time: durations(row, 13)?,
-        });
+        let day: String = row.get(0)?;
+        let date: NaiveDate = stored(day.clone(), "stat_days", "day", 0)?;
+        let bytes = row.get_ref(1)?.as_blob().map_err(|e| {
+            rusqlite::Error::FromSqlConversionFailure(1, rusqlite::types::Type::Blob, Box::new(e))
+        })?;
+        decode(date, bytes, names, &day, &mut cells)?;
     }
     Ok(cells)
 }
 
-fn durations(row: &Row<'_>, index: usize) -> Result<Durations, StorageError> {
-    Ok(Durations {
-        values: decode(&row.get::<_, Vec<u8>>(index)?),
-        sum: row.get(index + 1)?,
-    })
+fn read_day(
+    connection: &Connection,
+    date: NaiveDate,
+    names: &mut Names,
+) -> Result<Option<Cells>, StorageError> {
+    let day = date.to_string();
+    let bytes: Option<Vec<u8>> = connection
+        .query_row(
+            "SELECT cells FROM stat_days WHERE day = ?1",
+            params![day],
+            |row| row.get(0),
+        )
+        .optional()?;
+    let Some(bytes) = bytes else {
+        return Ok(None);
+    };
+    let mut cells = Cells::default();
+    decode(date, &bytes, names, &day, &mut cells)?;
+    Ok(Some(cells))
 }
 
-fn ids(list: &str) -> Vec<String> {
-    list.split_whitespace().map(str::to_owned).collect()
+/// The ids of a day, each given an index once.
+#[derive(Default)]
+struct Table {
+    names: Vec<String>,
+    index: BTreeMap<String, u32>,
 }
 
-/// Seconds waited per hour as (hour, whole seconds) pairs, hours without any left out.
-fn waited_pairs(waited: &[f64; 24]) -> Vec<(i64, u32)> {
-    (0..24)
-        .filter(|h| waited[*h] > 0.0)
-        .map(|h| (h as i64, waited[h].round() as u32))
-        .collect()
-}
-
-fn waited(pairs: &[(i64, u32)]) -> [f64; 24] {
-    let mut waited = [0.0; 24];
-    for (hour, seconds) in pairs {
-        if let Some(slot) = usize::try_from(*hour).ok().and_then(|h| waited.get_mut(h)) {
-            *slot += f64::from(*seconds);
+impl Table {
+    fn of(&mut self, id: &str) -> u32 {
+        if let Some(i) = self.index.get(id) {
+            return *i;
         }
+        let i = u32::try_from(self.names.len()).unwrap_or(u32::MAX);
+        self.names.push(id.to_owned());
+        self.index.insert(id.to_owned(), i);
+        i
     }
-    waited
 }
 
-/// (value, count) pairs as 12 bytes each, little-endian.
-fn encode(pairs: &[(i64, u32)]) -> Vec<u8> {
-    let mut bytes = Vec::with_capacity(pairs.len() * 12);
-    for (value, count) in pairs {
-        bytes.extend_from_slice(&value.to_le_bytes());
-        bytes.extend_from_slice(&count.to_le_bytes());
-    }
-    bytes
-}
-
-fn decode(bytes: &[u8]) -> Vec<(i64, u32)> {
-    bytes
-        .chunks_exact(12)
-        .map(|pair| {
-            let (value, count) = pair.split_at(8);
-            (
-                i64::from_le_bytes(value.try_into().unwrap_or_default()),
-                u32::from_le_bytes(count.try_into().unwrap_or_default()),
-            )
+fn encode(day: &Cells) -> Result<Vec<u8>, StorageError> {
+    let mut table = Table::default();
+    let legs = day
+        .legs
+        .iter()
+        .map(|cell| {
+            let key = &cell.key;
+            StoredLeg {
+                weekday: key.weekday,
+                hour: key.hour,
+                service: table.of(&key.service),
+                desk: key.desk.as_deref().map(|desk| table.of(desk)),
+                channel: table.of(key.channel.as_str()),
+                language: table.of(&key.language),
+                legs: cell.legs,
+                outcomes: cell.outcomes,
+                wait: stored_durations(&cell.wait),
+                walk: stored_durations(&cell.walk),
+                service_time: stored_durations(&cell.service),
+                waited: cell
+                    .waited
+                    .iter()
+                    .map(|(hour, seconds)| (*hour, seconds.round() as u32))
+                    .collect(),
+            }
         })
-        .collect()
+        .collect();
+    let visits = day
+        .visits
+        .iter()
+        .map(|cell| {
+            let key = &cell.key;
+            StoredVisit {
+                weekday: key.weekday,
+                hour: key.hour,
+                channel: table.of(key.channel.as_str()),
+                language: table.of(&key.language),
+                punctuality: table.of(key.punctuality.into()),
+                score: key.score,
+                services: key.services.iter().map(|s| table.of(s)).collect(),
+                desks: key.desks.iter().map(|d| table.of(d)).collect(),
+                visits: cell.visits,
+                transfers_between_agencies: cell.transfers_between_agencies,
+                planned_between_agencies: cell.planned_between_agencies,
+                building_time: stored_durations(&cell.building_time),
+            }
+        })
+        .collect();
+    let day = StoredDay {
+        names: table.names,
+        legs,
+        visits,
+    };
+    Ok(postcard::to_allocvec(&day)?)
+}
+
+fn stored_durations(durations: &Durations) -> StoredDurations {
+    StoredDurations {
+        values: durations.values.to_vec(),
+        sum: u64::try_from(durations.sum).unwrap_or(0),
+    }
+}
+
+fn durations(stored: &StoredDurations) -> Durations {
+    Durations {
+        values: stored.values.iter().copied().collect(),
+        sum: i64::try_from(stored.sum).unwrap_or(i64::MAX),
+    }
+}
+
+/// Decodes a day's blob into `into`; an index or id that does not resolve is an error naming
+/// the day (a damaged row never reads as other figures).
+fn decode(
+    date: NaiveDate,
+    bytes: &[u8],
+    names: &mut Names,
+    day: &str,
+    into: &mut Cells,
+) -> Result<(), StorageError> {
+    let damaged = |what: String| StorageError::UnknownValue {
+        table: "stat_days",
+        column: "cells",
+        row: 0,
+        value: format!("{day}: {what}"),
+    };
+    let stored: StoredDay = postcard::from_bytes(bytes).map_err(|e| damaged(e.to_string()))?;
+    let shared: Vec<Name> = stored.names.iter().map(|id| names.name(id)).collect();
+    let name = |i: u32| -> Result<Name, StorageError> {
+        shared
+            .get(i as usize)
+            .cloned()
+            .ok_or_else(|| damaged(format!("no name {i}")))
+    };
+    let channels: Vec<Option<Channel>> = stored.names.iter().map(|n| n.parse().ok()).collect();
+    let channel = |i: u32| {
+        channels
+            .get(i as usize)
+            .copied()
+            .flatten()
+            .ok_or_else(|| damaged(format!("no channel {i}")))
+    };
+    let punctuality = |i: u32| -> Result<Punctuality, StorageError> {
+        stored
+            .names
+            .get(i as usize)
+            .and_then(|n| n.parse().ok())
+            .ok_or_else(|| damaged(format!("no punctuality {i}")))
+    };
+    let mut lists: BTreeMap<Vec<u32>, Arc<[Name]>> = BTreeMap::new();
+    let mut list = |ids: &[u32]| -> Result<Arc<[Name]>, StorageError> {
+        if let Some(list) = lists.get(ids) {
+            return Ok(Arc::clone(list));
+        }
+        let list: Arc<[Name]> = ids.iter().map(|i| name(*i)).collect::<Result<_, _>>()?;
+        lists.insert(ids.to_vec(), Arc::clone(&list));
+        Ok(list)
+    };
+    into.legs.reserve(stored.legs.len());
+    for leg in &stored.legs {
+        let waited = leg
+            .waited
+            .iter()
+            .filter(|(hour, _)| *hour < 24)
+            .map(|(hour, seconds)| (*hour, f64::from(*seconds)))
+            .collect();
+        into.legs.push(LegCell {
+            key: LegKey {
+                date,
+                weekday: leg.weekday,
+                hour: leg.hour,
+                service: name(leg.service)?,
+                desk: leg.desk.map(name).transpose()?,
+                channel: channel(leg.channel)?,
+                language: name(leg.language)?,
+            },
+            legs: leg.legs,
+            outcomes: leg.outcomes,
+            wait: durations(&leg.wait),
+            walk: durations(&leg.walk),
+            service: durations(&leg.service_time),
+            waited,
+        });
+    }
+    into.visits.reserve(stored.visits.len());
+    for visit in &stored.visits {
+        into.visits.push(VisitCell {
+            key: VisitKey {
+                date,
+                weekday: visit.weekday,
+                hour: visit.hour,
+                channel: channel(visit.channel)?,
+                language: name(visit.language)?,
+                punctuality: punctuality(visit.punctuality)?,
+                score: visit.score,
+                services: list(&visit.services)?,
+                desks: list(&visit.desks)?,
+            },
+            visits: visit.visits,
+            transfers_between_agencies: visit.transfers_between_agencies,
+            planned_between_agencies: visit.planned_between_agencies,
+            building_time: durations(&visit.building_time),
+        });
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::storage::Store;
+
+    #[tokio::test]
+    async fn a_damaged_day_is_an_error_naming_it() {
+        let store = Store::in_memory().expect("a store");
+        let day = NaiveDate::from_ymd_opt(2026, 1, 5).expect("a date");
+        let result = store
+            .run(move |c| {
+                c.execute(
+                    "INSERT INTO stat_days (day, format, visits, legs, cells)
+                     VALUES ('2026-01-05', 1, 1, 1, x'0501ff')",
+                    [],
+                )?;
+                Ok(cells(c, day, day, &mut Names::default()))
+            })
+            .await
+            .expect("ran");
+        let error = result.expect_err("damaged").to_string();
+        assert!(error.contains("2026-01-05"), "{error}");
+    }
 }

@@ -15,6 +15,8 @@ pub enum StorageError {
     },
     #[error("cannot encode a stored value: {0}")]
     Encode(#[from] serde_json::Error),
+    #[error("cannot encode a day's statistics: {0}")]
+    EncodeDay(#[from] postcard::Error),
     #[error("commit failed: {0}")]
     Commit(String),
     /// The disk (or the database's page limit) is full: nothing was written.

@@ -10,14 +10,16 @@ use super::time::to_ms;
 use crate::demo_history::HistoricDay;
 use crate::domain::issuing::ticket_number;
 
-/// Whether any ticket exists on the days from `from` to `to`.
-pub fn has_tickets(
+/// Whether any visit (a ticket, or one folded into aggregates) exists on the days from
+/// `from` to `to`.
+pub fn has_visits(
     connection: &Connection,
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<bool, StorageError> {
     Ok(connection.query_row(
-        "SELECT EXISTS (SELECT 1 FROM tickets WHERE day >= ?1 AND day <= ?2)",
+        "SELECT EXISTS (SELECT 1 FROM tickets WHERE day >= ?1 AND day <= ?2)
+             OR EXISTS (SELECT 1 FROM stat_days WHERE day >= ?1 AND day <= ?2)",
         params![from.to_string(), to.to_string()],
         |row| row.get(0),
     )?)

@@ -219,53 +219,17 @@ CREATE TABLE feedback (
 CREATE INDEX feedback_by_given_at ON feedback (given_at);
 "#,
     ),
-    // Statistics of days past the retention period: their leg rows folded into daily
-    // aggregates (`stats::cells`, `storage::aggregates`), then deleted.
+    // Statistics of days past the retention period: their leg rows folded into one row of
+    // aggregates per day (`stats::cells`, encoded by `storage::aggregates`), then deleted.
     M::up(
         r#"
-CREATE TABLE stat_leg_cells (
-    day           TEXT NOT NULL,
-    weekday       INTEGER NOT NULL CHECK (weekday BETWEEN 0 AND 6),
-    hour          INTEGER NOT NULL CHECK (hour BETWEEN 0 AND 23),
-    service       TEXT NOT NULL,
-    desk          TEXT,
-    channel       TEXT NOT NULL CHECK (channel IN ('kiosk', 'appointment', 'walk_in')),
-    language      TEXT NOT NULL,
-    legs          INTEGER NOT NULL CHECK (legs > 0),
-    served        INTEGER NOT NULL CHECK (served >= 0),
-    no_show       INTEGER NOT NULL CHECK (no_show >= 0),
-    walk_out      INTEGER NOT NULL CHECK (walk_out >= 0),
-    transferred   INTEGER NOT NULL CHECK (transferred >= 0),
-    parked        INTEGER NOT NULL CHECK (parked >= 0),
-    open          INTEGER NOT NULL CHECK (open >= 0),
-    wait          BLOB NOT NULL,
-    wait_sum      INTEGER NOT NULL,
-    walk          BLOB NOT NULL,
-    walk_sum      INTEGER NOT NULL,
-    service_time  BLOB NOT NULL,
-    service_sum   INTEGER NOT NULL,
-    waited        BLOB NOT NULL
+CREATE TABLE stat_days (
+    day     TEXT PRIMARY KEY,
+    format  INTEGER NOT NULL CHECK (format = 1),
+    visits  INTEGER NOT NULL CHECK (visits >= 0),
+    legs    INTEGER NOT NULL CHECK (legs >= 0),
+    cells   BLOB NOT NULL
 ) STRICT;
-CREATE INDEX stat_leg_cells_by_day ON stat_leg_cells (day);
-CREATE TABLE stat_visit_cells (
-    day                         TEXT NOT NULL,
-    weekday                     INTEGER NOT NULL CHECK (weekday BETWEEN 0 AND 6),
-    hour                        INTEGER NOT NULL CHECK (hour BETWEEN 0 AND 23),
-    channel                     TEXT NOT NULL
-                                    CHECK (channel IN ('kiosk', 'appointment', 'walk_in')),
-    language                    TEXT NOT NULL,
-    punctuality                 TEXT NOT NULL
-                                    CHECK (punctuality IN ('no_appointment', 'on_time', 'late')),
-    score                       INTEGER CHECK (score IS NULL OR score BETWEEN 1 AND 5),
-    services                    TEXT NOT NULL,
-    desks                       TEXT NOT NULL,
-    visits                      INTEGER NOT NULL CHECK (visits > 0),
-    transfers_between_agencies  INTEGER NOT NULL CHECK (transfers_between_agencies >= 0),
-    planned_between_agencies    INTEGER NOT NULL CHECK (planned_between_agencies >= 0),
-    building_time               BLOB NOT NULL,
-    building_time_sum           INTEGER NOT NULL
-) STRICT;
-CREATE INDEX stat_visit_cells_by_day ON stat_visit_cells (day);
 "#,
     ),
 ];

@@ -633,10 +633,7 @@ pub async fn demo_history(
             .await?;
     }
     // Days past the detail period end up as the server's hourly purge would leave them.
-    let (config, now) = (config.clone(), Utc::now());
-    store
-        .run(move |c| Ok(crate::storage::fold::fold_past_details(c, &config, now)?))
-        .await?;
+    crate::storage::fold::fold_all(&store, config, Utc::now()).await?;
     Ok((visits, stops))
 }
 

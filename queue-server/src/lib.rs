@@ -95,6 +95,16 @@ async fn purge_regularly(state: AppState) {
             Ok(_) => {}
             Err(error) => tracing::warn!(%error, "cannot delete personal data of past days"),
         }
+        match storage::fold::fold_all(&state.store, &state.config, now).await {
+            Ok(folded) if folded.visits > 0 => {
+                tracing::info!(
+                    ?folded,
+                    "folded visits past the detail period into daily statistics"
+                );
+            }
+            Ok(_) => {}
+            Err(error) => tracing::warn!(%error, "cannot fold past visits into daily statistics"),
+        }
         let idle_since = state.limits.session_idle_since(now);
         match state
             .store

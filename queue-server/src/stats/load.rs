@@ -5,10 +5,10 @@ use crate::config::Config;
 use crate::error::AppError;
 use crate::storage::{Store, aggregates, stats as sql};
 
+use super::cells::Names;
 use super::figures::Zone;
 use super::report::{Context, Kpis, MissedAppointment, Report, compute, compute_kpis};
 use super::tables::{Lang, Table, tables};
-use super::cells::Names;
 use super::{Cells, Dimension, Filter, Leg, Period};
 
 /// What a period's statistics come from: the cells of its days and those of the period
@@ -45,7 +45,12 @@ pub async fn load(store: &Store, config: &Config, period: Period) -> Result<Load
                 },
                 &Zone::new(config.time_zone),
             );
-            cells.extend(aggregates::cells(c, from_date, to_date, &mut Names::default())?);
+            cells.extend(aggregates::cells(
+                c,
+                from_date,
+                to_date,
+                &mut Names::default(),
+            )?);
             Ok(Loaded {
                 legs,
                 missed: sql::missed_appointments(c, from_date, to_date)?,

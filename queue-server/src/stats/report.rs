@@ -360,7 +360,10 @@ fn leg_matches(k: &Kept<'_>, filter: &Filter) -> bool {
             .as_deref()
             .is_none_or(|desk| key.desk.as_deref() == Some(desk))
         && filter.channel.is_none_or(|c| c == key.channel)
-        && filter.language.as_deref().is_none_or(|l| l == &*key.language)
+        && filter
+            .language
+            .as_deref()
+            .is_none_or(|l| l == &*key.language)
         && filter.hour.is_none_or(|h| h == u32::from(key.hour))
         && filter
             .weekday
@@ -382,7 +385,10 @@ fn visit_matches(cell: &VisitCell, agencies: &[&str], filter: &Filter) -> bool {
             .as_deref()
             .is_none_or(|d| key.desks.iter().any(|x| &**x == d))
         && filter.channel.is_none_or(|c| c == key.channel)
-        && filter.language.as_deref().is_none_or(|l| l == &*key.language)
+        && filter
+            .language
+            .as_deref()
+            .is_none_or(|l| l == &*key.language)
         && filter.hour.is_none_or(|h| h == u32::from(key.hour))
         && filter
             .weekday

@@ -6,11 +6,33 @@
 use chrono::{DateTime, Days, Utc};
 use rusqlite::{Connection, params};
 
-use super::StorageError;
 use super::time::to_ms;
+use super::{StorageError, Store};
 use crate::config::Config;
+use crate::error::AppError;
 use crate::stats::Cells;
 use crate::stats::figures::Zone;
+
+/// Folds every day past the detail period, a writer command per [`FOLD_DAYS`] days (other
+/// commands run between them).
+pub async fn fold_all(
+    store: &Store,
+    config: &Config,
+    now: DateTime<Utc>,
+) -> Result<Folded, AppError> {
+    let mut total = Folded::default();
+    loop {
+        let config = config.clone();
+        let folded = store
+            .run(move |c| Ok(fold_past_details(c, &config, now)?))
+            .await?;
+        if folded.visits == 0 {
+            return Ok(total);
+        }
+        total.visits += folded.visits;
+        total.legs += folded.legs;
+    }
+}
 
 /// What a fold did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -21,8 +43,13 @@ pub struct Folded {
     pub legs: usize,
 }
 
-/// Folds every visit that arrived before the first day still kept in detail: `detail_days`
-/// local days up to and including today.
+/// How many days one fold takes at most: the writer runs it between other commands, and a
+/// database upgraded with years of visits folds them a week at a time.
+pub const FOLD_DAYS: u64 = 7;
+
+/// Folds the visits that arrived before the first day still kept in detail (`detail_days`
+/// local days up to and including today), the oldest [`FOLD_DAYS`] days of them; nothing
+/// folded means nothing is left to fold.
 pub fn fold_past_details(
     connection: &Connection,
     config: &Config,
@@ -34,11 +61,20 @@ pub fn fold_past_details(
     let Some(first_kept) = today.checked_sub_days(Days::new(keep)) else {
         return Ok(Folded::default());
     };
-    let (from, to) = (DateTime::UNIX_EPOCH, zone.day_start(first_kept));
-    let legs = super::stats::legs(connection, from, to)?;
-    if legs.is_empty() {
+    let first_kept = zone.day_start(first_kept);
+    let oldest: Option<i64> = connection.query_row(
+        "SELECT MIN(issued_at) FROM tickets WHERE issued_at < ?1",
+        params![to_ms(first_kept)],
+        |row| row.get(0),
+    )?;
+    let Some(oldest) = oldest else {
         return Ok(Folded::default());
-    }
+    };
+    let from = zone.day_start(zone.date(super::time::from_ms(oldest)));
+    let to = zone
+        .day_start(zone.date(from) + Days::new(FOLD_DAYS))
+        .min(first_kept);
+    let legs = super::stats::legs(connection, from, to)?;
     let scores = super::feedback::scores(connection, from, to)?;
     let cells = Cells::fold(
         &legs,
@@ -49,6 +85,7 @@ pub fn fold_past_details(
     super::aggregates::insert(connection, cells)?;
     let before = to_ms(to);
     let tickets = "SELECT id FROM tickets WHERE issued_at < ?1";
+    // Everything before `to` is folded now (`from` is the oldest day there is).
     for sql in [
         format!(
             "DELETE FROM notes WHERE stop_id IN (SELECT id FROM stops WHERE ticket_id IN ({tickets}))"
@@ -76,7 +113,6 @@ mod tests {
     use crate::stats::load::{compute_all, load};
     use crate::stats::tables::Lang;
     use crate::stats::{Dimension, Filter, Leg, Period};
-    use crate::storage::Store;
 
     /// The fixture's legs as ticket and stop rows (visit 1 gave the score 4).
     fn insert(c: &Connection, legs: &[Leg]) -> rusqlite::Result<()> {
@@ -169,7 +205,11 @@ mod tests {
             })
             .await
             .expect("counted");
-        assert_eq!(left, [0, 0, 0, 1], "no row of the visits is left, one day of aggregates");
+        assert_eq!(
+            left,
+            [0, 0, 0, 1],
+            "no row of the visits is left, one day of aggregates"
+        );
         assert_eq!(fold_at(91).await, Folded::default(), "folded once");
 
         let loaded = load(&store, &config, period).await.expect("loaded");
@@ -237,5 +277,53 @@ mod tests {
                 .kpis
                 .legs
         );
+    }
+
+    #[tokio::test]
+    async fn a_fold_takes_a_week_at_a_time_and_fold_all_takes_every_week() {
+        let store = Store::in_memory().expect("a store");
+        let config = Config::embedded().expect("the sample building");
+        let later: Vec<Leg> = fixture()
+            .into_iter()
+            .map(|mut leg| {
+                let shift = |t: DateTime<Utc>| t + Duration::days(10);
+                leg.visit += 10;
+                leg.id += 10;
+                leg.issued_at = shift(leg.issued_at);
+                leg.queued_at = shift(leg.queued_at);
+                leg.appointment_at = leg.appointment_at.map(shift);
+                leg.called_at = leg.called_at.map(shift);
+                leg.started_at = leg.started_at.map(shift);
+                leg.finished_at = leg.finished_at.map(shift);
+                leg
+            })
+            .collect();
+        store
+            .run(move |c| {
+                insert(c, &fixture())?;
+                c.execute("DELETE FROM feedback", [])?;
+                insert(c, &later)?;
+                Ok(())
+            })
+            .await
+            .expect("rows");
+        let now = Zone::new(config.time_zone)
+            .day_start(NaiveDate::from_ymd_opt(2026, 11, 27).expect("a date"))
+            + Duration::days(100);
+        let once = {
+            let config = config.clone();
+            store
+                .run(move |c| Ok(fold_past_details(c, &config, now)?))
+                .await
+                .expect("folded")
+        };
+        assert_eq!(once, Folded { visits: 4, legs: 6 }, "the first week only");
+        let rest = fold_all(&store, &config, now).await.expect("folded");
+        assert_eq!(rest, Folded { visits: 4, legs: 6 });
+        let days = store
+            .run(|c| Ok(count(c, "stat_days")?))
+            .await
+            .expect("counted");
+        assert_eq!(days, 2);
     }
 }

@@ -4,7 +4,8 @@
 //!   idempotency keys and requests of tickets, and the event log go when their day is over;
 //! - the audit log (who did what) is kept for [`AUDIT_DAYS`];
 //! - tickets and stops keep numbers, services, outcome codes and times, which statistics need,
-//!   for `[statistics] detail_days`; then they are folded into daily aggregates (`fold.rs`);
+//!   for `[statistics] detail_days`; then they are folded into daily aggregates (`fold.rs`,
+//!   run after each purge);
 //!   interpreter requests keep language, times and the interpreter's account name (staff
 //!   data, like the audit log); those still open when their day ended are cancelled.
 
@@ -35,8 +36,6 @@ pub struct Purged {
     pub interpreter_requests_closed: usize,
     /// Appointments of past days nobody checked in for, counted into `missed_appointments`.
     pub missed_appointments: usize,
-    /// Visits of days past the statistics' detail period, folded into daily aggregates.
-    pub folded: super::fold::Folded,
 }
 
 /// Deletes what belongs to days before `now`'s local day, and audit entries older than
@@ -68,9 +67,7 @@ pub fn purge(
         super::stats::count_missed_appointments(connection, config.day_start(now), |at| {
             crate::domain::issuing::day_of(config, at)
         })?;
-    let folded = super::fold::fold_past_details(connection, config, now)?;
     Ok(Purged {
-        folded,
         stops_closed,
         interpreter_requests_closed,
         missed_appointments,
@@ -196,7 +193,6 @@ mod tests {
                 stops_closed: 0,
                 interpreter_requests_closed: 0,
                 missed_appointments: 1,
-                folded: Default::default(),
             }
         );
         assert_eq!(

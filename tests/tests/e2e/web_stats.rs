@@ -1,5 +1,6 @@
-//! The stats page in headless Chromium on a generated history (60 days, written by
-//! `queue-server demo-history` into the running server's database): a supervisor opens it,
+//! The stats page in headless Chromium on a generated history (120 days, written by
+//! `queue-server demo-history` into the running server's database; the 30 oldest are folded
+//! into daily aggregates, the rest read in detail): a supervisor opens it,
 //! changes the range, downloads the XLSX (fetched by the page's own link and session); a
 //! staff account gets 403. Screenshots go to the test output folder.
 
@@ -29,7 +30,7 @@ async fn log_in(browser: &Browser, base: &str, name: &str, password: &str) {
 async fn a_supervisor_reads_the_statistics_and_downloads_them_staff_may_not() {
     let server = Server::start();
     let generated = Command::new(server_binary())
-        .args(["demo-history", "--days", "60", "--db"])
+        .args(["demo-history", "--days", "120", "--db"])
         .arg(server.db_path())
         .env("RUST_LOG", "warn")
         .output()
@@ -37,7 +38,7 @@ async fn a_supervisor_reads_the_statistics_and_downloads_them_staff_may_not() {
     assert!(generated.status.success(), "{generated:?}");
     let base = server.base_url.clone();
     let today = Utc::now().with_timezone(&Berlin).date_naive();
-    let (from, to) = (today - Duration::days(60), today - Duration::days(1));
+    let (from, to) = (today - Duration::days(120), today - Duration::days(1));
 
     let browser = Browser::start(1280, 2200).await;
     log_in(&browser, &base, "supervisor", "lotse-demo-supervisor").await;

@@ -107,14 +107,25 @@ pub fn cells(
     let mut statement = connection
         .prepare_cached("SELECT day, cells FROM stat_days WHERE day >= ?1 AND day <= ?2")?;
     let mut rows = statement.query(params![from.to_string(), to.to_string()])?;
-    let mut cells = Cells::default();
+    // Parsed first, so the cells are allocated once (a year is tens of megabytes).
+    let mut days = Vec::new();
     while let Some(row) = rows.next()? {
         let day: String = row.get(0)?;
         let date: NaiveDate = stored(day.clone(), "stat_days", "day", 0)?;
         let bytes = row.get_ref(1)?.as_blob().map_err(|e| {
             rusqlite::Error::FromSqlConversionFailure(1, rusqlite::types::Type::Blob, Box::new(e))
         })?;
-        decode(date, bytes, names, &day, &mut cells)?;
+        days.push((date, parse(bytes, &day)?, day));
+    }
+    let mut cells = Cells::default();
+    cells
+        .legs
+        .reserve(days.iter().map(|(_, d, _)| d.legs.len()).sum());
+    cells
+        .visits
+        .reserve(days.iter().map(|(_, d, _)| d.visits.len()).sum());
+    for (date, stored, day) in days {
+        convert(date, stored, names, &day, &mut cells)?;
     }
     Ok(cells)
 }
@@ -136,7 +147,7 @@ fn read_day(
         return Ok(None);
     };
     let mut cells = Cells::default();
-    decode(date, &bytes, names, &day, &mut cells)?;
+    convert(date, parse(&bytes, &day)?, names, &day, &mut cells)?;
     Ok(Some(cells))
 }
 
@@ -229,22 +240,29 @@ fn durations(stored: &StoredDurations) -> Durations {
     }
 }
 
-/// Decodes a day's blob into `into`; an index or id that does not resolve is an error naming
-/// the day (a damaged row never reads as other figures).
-fn decode(
-    date: NaiveDate,
-    bytes: &[u8],
-    names: &mut Names,
-    day: &str,
-    into: &mut Cells,
-) -> Result<(), StorageError> {
-    let damaged = |what: String| StorageError::UnknownValue {
+/// A damaged day: an error naming it (a damaged row never reads as other figures).
+fn damaged(day: &str, what: String) -> StorageError {
+    StorageError::UnknownValue {
         table: "stat_days",
         column: "cells",
         row: 0,
         value: format!("{day}: {what}"),
-    };
-    let stored: StoredDay = postcard::from_bytes(bytes).map_err(|e| damaged(e.to_string()))?;
+    }
+}
+
+fn parse(bytes: &[u8], day: &str) -> Result<StoredDay, StorageError> {
+    postcard::from_bytes(bytes).map_err(|e| damaged(day, e.to_string()))
+}
+
+/// A day's stored cells into `into`; an index or id that does not resolve is an error.
+fn convert(
+    date: NaiveDate,
+    stored: StoredDay,
+    names: &mut Names,
+    day: &str,
+    into: &mut Cells,
+) -> Result<(), StorageError> {
+    let damaged = |what: String| damaged(day, what);
     let shared: Vec<Name> = stored.names.iter().map(|id| names.name(id)).collect();
     let name = |i: u32| -> Result<Name, StorageError> {
         shared
@@ -276,7 +294,6 @@ fn decode(
         lists.insert(ids.to_vec(), Arc::clone(&list));
         Ok(list)
     };
-    into.legs.reserve(stored.legs.len());
     for leg in &stored.legs {
         let waited = leg
             .waited
@@ -302,7 +319,6 @@ fn decode(
             waited,
         });
     }
-    into.visits.reserve(stored.visits.len());
     for visit in &stored.visits {
         into.visits.push(VisitCell {
             key: VisitKey {

@@ -217,7 +217,7 @@ pub async fn end_session(
         state
             .store
             .run(move |c| {
-                accounts::delete_session(c, &hash)?;
+                accounts::delete_session(c, &hash, now)?;
                 Ok(audit::record(c, now, &name, AuditAction::Logout, "")?)
             })
             .await?;

@@ -1,6 +1,8 @@
 //! Statistics for the management: the figures (pure, `figures.rs`, `report.rs`) over leg
 //! rows (`input.rs`), read by `storage::stats` and shown on `/staff/stats`, exported as CSV
-//! and XLSX (`export.rs`). Statistics name desks, never staff accounts.
+//! and XLSX (`export.rs`). Statistics name desks, never staff accounts: desk utilisation
+//! (`staffing.rs`) comes from desk shifts that carry no account. A supervisor sees only
+//! their agencies' figures (`scope.rs`).
 
 pub mod export;
 pub mod feedback;
@@ -8,6 +10,8 @@ pub mod figures;
 pub mod input;
 pub mod load;
 pub mod report;
+pub mod scope;
+pub mod staffing;
 pub mod tables;
 
 pub use input::{Dimension, Filter, Leg, Period};

@@ -120,6 +120,10 @@ pub struct DeskRow {
     pub served: usize,
     /// Seconds spent serving (start to finish of served legs).
     pub serving_seconds: i64,
+    /// Seconds the desk was staffed on the period's dates, and serving ÷ staffed: added by
+    /// `staffing::with_staffed` (staffed time is no leg figure).
+    pub staffed_seconds: i64,
+    pub utilisation: Option<f64>,
 }
 
 /// A bucket of the waiting-time distribution, in minutes `[from, to)`; `to` none = open.
@@ -280,7 +284,7 @@ pub fn compute(
         split_by,
         split,
         languages: languages(&visits, &kept, context, &zone),
-        agency_languages: agency_languages(&visits),
+        agency_languages: agency_languages(&visits, filter),
         cross_agency,
         appointments: appointments(&visits, missed, period, filter, context),
         desks: desks(&kept),
@@ -303,7 +307,7 @@ fn kept_services<'a>(kept: &[&'a Derived<'a>]) -> BTreeMap<i64, BTreeSet<(&'a st
 fn matches(d: &Derived<'_>, filter: &Filter) -> bool {
     let leg = d.leg;
     let (weekday, hour) = (d.weekday, d.hour);
-    filter.agency.as_deref().is_none_or(|a| a == d.agency)
+    filter.keeps_agency(d.agency)
         && filter.service.as_deref().is_none_or(|s| s == leg.service)
         && filter
             .desk
@@ -492,10 +496,17 @@ fn languages(
     list
 }
 
-fn agency_languages(visits: &BTreeMap<i64, Vec<&Derived<'_>>>) -> Vec<(String, String, usize)> {
+fn agency_languages(
+    visits: &BTreeMap<i64, Vec<&Derived<'_>>>,
+    filter: &Filter,
+) -> Vec<(String, String, usize)> {
     let mut counts: BTreeMap<(String, String), usize> = BTreeMap::new();
     for legs in visits.values() {
-        let agencies: BTreeSet<&str> = legs.iter().map(|d| d.agency).collect();
+        let agencies: BTreeSet<&str> = legs
+            .iter()
+            .map(|d| d.agency)
+            .filter(|a| filter.keeps_agency(a))
+            .collect();
         for agency in agencies {
             *counts
                 .entry((agency.to_owned(), legs[0].leg.language.clone()))
@@ -530,16 +541,12 @@ fn appointments(
         .iter()
         .filter(|m| period.contains(m.date))
         .filter(|m| filter.service.as_deref().is_none_or(|s| s == m.service))
-        .filter(|m| {
-            filter
-                .agency
-                .as_deref()
-                .is_none_or(|a| a == context.agency_of(&m.service))
-        })
+        .filter(|m| filter.keeps_agency(context.agency_of(&m.service)))
         .count();
     figures
 }
 
+/// The desks of the served legs kept and the desks the filter keeps that were staffed.
 fn desks(legs: &[&Derived<'_>]) -> Vec<DeskRow> {
     let mut rows: BTreeMap<&str, DeskRow> = BTreeMap::new();
     for d in legs.iter().filter(|d| d.outcome == Outcome::Served) {

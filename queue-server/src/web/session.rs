@@ -231,7 +231,7 @@ pub async fn choose_desk(
     let stored = state
         .store
         .run(move |c| {
-            accounts::set_session_desk(c, &hash, desk.as_deref())?;
+            accounts::set_session_desk(c, &hash, desk.as_deref(), now)?;
             let detail = desk.as_deref().unwrap_or("(none)");
             Ok(audit::record(
                 c,

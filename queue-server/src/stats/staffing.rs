@@ -11,8 +11,8 @@ use super::figures::Zone;
 use super::report::DeskRow;
 use super::{Filter, Period};
 
-/// A desk's staffed spans, from and to.
-type Spans = Vec<(DateTime<Utc>, DateTime<Utc>)>;
+/// Spans of time, from and to.
+pub type Spans = Vec<(DateTime<Utc>, DateTime<Utc>)>;
 
 /// A desk staffed from `started_at` to `ended_at` (no account: statistics name desks).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,7 +42,7 @@ pub fn staffed_days(shifts: &[Shift], zone: &Zone) -> Vec<StaffedDay> {
     let mut days = Vec::new();
     for (desk, mut spans) in by_desk {
         let mut millis: BTreeMap<NaiveDate, i64> = BTreeMap::new();
-        for (from, to) in union(&mut spans) {
+        for (from, to) in join(&mut spans, chrono::Duration::zero()) {
             let mut t = from;
             while t < to {
                 let date = zone.date(t);
@@ -61,13 +61,13 @@ pub fn staffed_days(shifts: &[Shift], zone: &Zone) -> Vec<StaffedDay> {
     days
 }
 
-/// Merges overlapping or touching spans.
-fn union(spans: &mut Spans) -> Spans {
+/// Merges spans that overlap, touch or lie less than `gap` apart (the gap counts then).
+pub fn join(spans: &mut Spans, gap: chrono::Duration) -> Spans {
     spans.sort();
     let mut merged: Spans = Vec::new();
     for &(from, to) in spans.iter() {
         match merged.last_mut() {
-            Some(last) if from <= last.1 => last.1 = last.1.max(to),
+            Some(last) if from - last.1 <= gap => last.1 = last.1.max(to),
             _ => merged.push((from, to)),
         }
     }

@@ -114,13 +114,8 @@ fn demand(config: &Config) -> Vec<(usize, u32)> {
         .iter()
         .enumerate()
         .map(|(index, service)| {
-            let desks: f64 = building
-                .desks
-                .iter()
-                .filter(|d| d.services.contains(&service.id))
-                .map(|d| 1.0 / d.services.len() as f64)
-                .sum();
-            let per_hour = desks * 60.0 / f64::from(service.typical_minutes.max(1));
+            let per_hour =
+                building.desk_share(&service.id) * 60.0 / f64::from(service.typical_minutes.max(1));
             (index, (per_hour * 100.0).round() as u32)
         })
         .collect()

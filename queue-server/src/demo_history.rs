@@ -11,7 +11,7 @@
 //! second concern, mostly at another agency; 3 % walk-outs, 3 % no-shows, 4 % transfers,
 //! 1 % parked and never finished; waits that grow with the hour's load. Each desk that served
 //! is staffed from a little before its first visitor to a little after its last, with a
-//! break where it served nobody for 45 minutes or more (desk shifts: desk utilisation).
+//! break where it served nobody for 90 minutes or more (desk shifts: desk utilisation).
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Utc, Weekday};
 use lotse_protocol::{Channel, StopStatus};
@@ -60,7 +60,7 @@ pub struct HistoricDay {
 }
 
 /// A desk idle this long is left (a break, the end of a shift).
-const BREAK: Duration = Duration::minutes(45);
+const BREAK: Duration = Duration::minutes(90);
 
 /// Visitors' languages and their shares (per mille).
 const LANGUAGES: [(&str, u32); 10] = [

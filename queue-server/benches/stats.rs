@@ -104,7 +104,8 @@ async fn main() {
         let (mut reads, mut computes) = (Vec::new(), Vec::new());
         for _ in 0..5 {
             let started = Instant::now();
-            let loaded = load(&store, &config, year).await.unwrap();
+            let at = lotse_queue_server::stats::load::ReadAt::new(Utc::now(), &Default::default());
+            let loaded = load(&store, &config, year, at).await.unwrap();
             reads.push(started.elapsed());
             let started = Instant::now();
             compute_all(

@@ -64,14 +64,8 @@ fn day(config: &Config, seed: u64) -> Vec<Visitor> {
     let mut random = Random(seed);
     let mut visitors = Vec::new();
     for service in building.services.iter().filter(|s| s.walk_in) {
-        // Each desk's time is shared evenly among the services it serves.
-        let desks: f64 = building
-            .desks
-            .iter()
-            .filter(|d| d.services.contains(&service.id))
-            .map(|d| 1.0 / d.services.len() as f64)
-            .sum();
-        let per_minute = 0.9 * desks / f64::from(service.typical_minutes);
+        let per_minute =
+            0.9 * building.desk_share(&service.id) / f64::from(service.typical_minutes);
         let mut at = open;
         loop {
             let gap = -(1.0 - random.unit()).ln() / per_minute;

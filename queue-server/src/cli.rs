@@ -578,7 +578,8 @@ pub async fn export(
 ) -> anyhow::Result<Vec<u8>> {
     let store =
         Store::open(db).with_context(|| format!("cannot open database {}", db.display()))?;
-    let loaded = stats::load::load(&store, config, period).await?;
+    let at = stats::load::ReadAt::new(Utc::now(), &crate::limits::Limits::default());
+    let loaded = stats::load::load(&store, config, period, at).await?;
     if legs {
         return Ok(stats::export::legs_csv(
             &loaded.legs,

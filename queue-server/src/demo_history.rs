@@ -3,12 +3,15 @@
 //! visits of a day are generated here and written by `storage::history` with the columns
 //! real tickets fill (a documented bulk path: a past day is written in its final state).
 //!
-//! The patterns: about 400 visits per working day (Monday and Tuesday busier, Wednesday and
+//! The patterns: about 400 visits per working day, each service's share as its desks can
+//! serve them (Monday and Tuesday busier, Wednesday and
 //! Friday quieter, August quieter), mornings busiest, only within each service's opening
 //! hours; the building's languages in the shares of the county's visitors; 12 % booked
 //! appointments (some late, 8 % of bookings missed), 6 % walk-ins; 14 % of visits with a
 //! second concern, mostly at another agency; 3 % walk-outs, 3 % no-shows, 4 % transfers,
-//! 1 % parked and never finished; waits that grow with the hour's load.
+//! 1 % parked and never finished; waits that grow with the hour's load. Each desk that served
+//! is staffed from a little before its first visitor to a little after its last, with a
+//! break where it served nobody for 90 minutes or more (desk shifts: desk utilisation).
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Utc, Weekday};
 use lotse_protocol::{Channel, StopStatus};
@@ -16,6 +19,7 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
 use crate::config::Config;
+use crate::stats::staffing::{Shift, Spans, join};
 
 /// A ticket of a past day, in its final state.
 #[derive(Debug, Clone, PartialEq)]
@@ -46,12 +50,17 @@ pub struct HistoricStop {
     pub outcome: Option<&'static str>,
 }
 
-/// One generated day: its visits and the appointments nobody came to (service, count).
+/// One generated day: its visits, the appointments nobody came to (service, count) and when
+/// the desks were staffed.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct HistoricDay {
     pub visits: Vec<HistoricVisit>,
     pub missed: Vec<(String, u32)>,
+    pub shifts: Vec<Shift>,
 }
+
+/// A desk idle this long is left (a break, the end of a shift).
+const BREAK: Duration = Duration::minutes(90);
 
 /// Visitors' languages and their shares (per mille).
 const LANGUAGES: [(&str, u32); 10] = [
@@ -89,6 +98,27 @@ pub const VISITS_PER_DAY: f64 = 400.0;
 pub struct Generator<'a> {
     config: &'a Config,
     rng: StdRng,
+    /// The day's legs served so far at each desk: a visitor is served at a free desk when
+    /// one can take them.
+    serving: std::collections::HashMap<String, Spans>,
+    /// Each service (its index) weighted by the visitors its desks can serve.
+    demand: Vec<(usize, u32)>,
+}
+
+/// Each service weighted by how many visitors an hour its desks can take: a desk's hour is
+/// shared among its services, a visitor takes the service's typical minutes.
+fn demand(config: &Config) -> Vec<(usize, u32)> {
+    let building = &config.building;
+    building
+        .services
+        .iter()
+        .enumerate()
+        .map(|(index, service)| {
+            let per_hour =
+                building.desk_share(&service.id) * 60.0 / f64::from(service.typical_minutes.max(1));
+            (index, (per_hour * 100.0).round() as u32)
+        })
+        .collect()
 }
 
 impl<'a> Generator<'a> {
@@ -96,6 +126,8 @@ impl<'a> Generator<'a> {
         Generator {
             config,
             rng: StdRng::seed_from_u64(seed),
+            serving: Default::default(),
+            demand: demand(config),
         }
     }
 
@@ -111,6 +143,7 @@ impl<'a> Generator<'a> {
         };
         let season = if date.month() == 8 { 0.8 } else { 1.0 };
         let planned = (VISITS_PER_DAY * weekday_factor * season) as usize;
+        self.serving.clear();
         let mut day = HistoricDay::default();
         let mut seqs: std::collections::HashMap<String, i64> = Default::default();
         let mut missed: std::collections::BTreeMap<String, u32> = Default::default();
@@ -137,7 +170,35 @@ impl<'a> Generator<'a> {
                 .push(self.visit(date, prefix, seq, service, arrival, channel));
         }
         day.missed = missed.into_iter().collect();
+        day.shifts = self.shifts(&day.visits);
         day
+    }
+
+    /// Each desk's shifts: its served legs' spans, joined across gaps shorter than
+    /// [`BREAK`], each begun 5 to 20 minutes before the first and ended 5 to 20 after the last.
+    fn shifts(&mut self, visits: &[HistoricVisit]) -> Vec<Shift> {
+        let mut serving: std::collections::BTreeMap<&str, Spans> = Default::default();
+        for stop in visits.iter().flat_map(|v| &v.stops) {
+            if let (Some(desk), Some(from), Some(to)) =
+                (stop.desk.as_deref(), stop.started_at, stop.finished_at)
+                && stop.status == StopStatus::Done
+            {
+                serving.entry(desk).or_default().push((from, to));
+            }
+        }
+        let mut shifts = Vec::new();
+        for (desk, mut spans) in serving {
+            for (from, to) in join(&mut spans, BREAK) {
+                let before = Duration::minutes(self.rng.random_range(5..=20));
+                let after = Duration::minutes(self.rng.random_range(5..=20));
+                shifts.push(Shift {
+                    desk: desk.to_owned(),
+                    started_at: from - before,
+                    ended_at: to + after,
+                });
+            }
+        }
+        shifts
     }
 
     /// A service open at a sampled local time of `date`.
@@ -153,7 +214,7 @@ impl<'a> Generator<'a> {
                 .time_zone
                 .from_local_datetime(&date.and_time(time))
                 .earliest()?;
-            let service = &services[self.rng.random_range(0..services.len())];
+            let service = &services[pick(&mut self.rng, &self.demand)];
             let at = local.with_timezone(&Utc);
             if self.config.is_open(&service.id, at) {
                 return Some((service.id.clone(), at));
@@ -317,6 +378,7 @@ impl<'a> Generator<'a> {
             .service(service)
             .map_or(10, |s| s.typical_minutes);
         let seconds = f64::from(typical) * 60.0 * self.rng.random_range(0.5..1.8);
+        let finished = started + Duration::seconds(seconds as i64);
         let outcome = match self.rng.random_range(0..100) {
             0..80 => "completed",
             80..90 => "documents_missing",
@@ -329,10 +391,10 @@ impl<'a> Generator<'a> {
             status: StopStatus::Done,
             queued_at: from,
             front: false,
-            desk: self.desk(service, language),
+            desk: self.free_desk(service, language, (started, finished)),
             called_at: Some(called),
             started_at: Some(started),
-            finished_at: Some(started + Duration::seconds(seconds as i64)),
+            finished_at: Some(finished),
             recalls: u32::from(self.rng.random_range(0..10) == 0),
             outcome: Some(outcome),
         }
@@ -366,6 +428,37 @@ impl<'a> Generator<'a> {
 
     fn walk(&mut self) -> Duration {
         Duration::seconds(self.rng.random_range(20..150))
+    }
+
+    /// A desk serving `service` that serves nobody else during `span` (any when none is
+    /// free), noted as serving then.
+    fn free_desk(
+        &mut self,
+        service: &str,
+        language: &str,
+        span: (DateTime<Utc>, DateTime<Utc>),
+    ) -> Option<String> {
+        let busy = |desk: &str, serving: &std::collections::HashMap<String, Spans>| {
+            serving
+                .get(desk)
+                .is_some_and(|spans| spans.iter().any(|s| s.0 < span.1 && span.0 < s.1))
+        };
+        let mut desk = None;
+        for _ in 0..8 {
+            let candidate = self.desk(service, language);
+            if candidate
+                .as_deref()
+                .is_some_and(|d| !busy(d, &self.serving))
+            {
+                desk = candidate;
+                break;
+            }
+            desk = desk.or(candidate);
+        }
+        if let Some(desk) = &desk {
+            self.serving.entry(desk.clone()).or_default().push(span);
+        }
+        desk
     }
 
     /// A desk serving `service`; one speaking the visitor's language six times in ten.
@@ -455,6 +548,20 @@ mod tests {
             assert!(stops.iter().any(|s| s.status == status), "{status:?}");
         }
         assert!(days.iter().any(|d| !d.missed.is_empty()));
+        // Every served leg lies within a shift of its desk.
+        for day in &days {
+            for stop in day.visits.iter().flat_map(|v| &v.stops) {
+                if stop.status == StopStatus::Done {
+                    assert!(
+                        day.shifts
+                            .iter()
+                            .any(|s| Some(&s.desk) == stop.desk.as_ref()
+                                && s.started_at < stop.started_at.unwrap()
+                                && stop.finished_at.unwrap() < s.ended_at)
+                    );
+                }
+            }
+        }
         // Every walk-in and kiosk arrival lies within its service's opening hours; numbers
         // count per prefix and day.
         for v in visits.iter().filter(|v| v.appointment_at.is_none()) {

@@ -191,3 +191,88 @@ async fn a_ticket_issued_today_counts_at_once() {
         "still waiting"
     );
 }
+
+/// A KPI of the period (`kpis` rows of the tables CSV: table, row, column, value).
+fn kpi_of(csv: &[u8], label: &str) -> String {
+    csv::Reader::from_reader(csv)
+        .records()
+        .map(Result::unwrap)
+        .find(|r| &r[0] == "kpis" && &r[1] == label && r[2].starts_with("2026-11-01"))
+        .map(|r| r[3].to_owned())
+        .unwrap()
+}
+
+/// The agency of each leg in the leg-level CSV.
+fn leg_agencies(csv: &[u8]) -> Vec<String> {
+    let mut reader = csv::Reader::from_reader(csv);
+    let column = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .position(|h| h == "agency")
+        .unwrap();
+    reader
+        .records()
+        .map(|r| r.unwrap()[column].to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_supervisor_sees_only_their_agencies_and_admins_see_all() {
+    let state = generated_month().await;
+    support::add_user(&state, "jc-lead", Role::Supervisor, "jobcenter").await;
+    support::add_user(&state, "it", Role::Admin, "jobcenter").await;
+    let (jc, _) = support::login(&state, "jc-lead").await;
+    let (admin, _) = support::login(&state, "it").await;
+    let export =
+        |format: &str, extra: &str| format!("/staff/stats/export?{MONTH}&format={format}{extra}");
+
+    // The expectation, from the admin's leg-level data: the legs at the jobcenter.
+    let (status, all_legs) = get(&state, &admin, &export("legs", "")).await;
+    assert_eq!(status, StatusCode::OK);
+    let agencies = leg_agencies(&all_legs);
+    let jobcenter_legs = agencies.iter().filter(|a| *a == "jobcenter").count();
+    assert!(jobcenter_legs > 100 && jobcenter_legs < agencies.len());
+
+    // The supervisor's figures without an agency chosen: only the jobcenter's legs.
+    let (status, mine) = get(&state, &jc, &export("csv", "")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(kpi_of(&mine, "Anliegen"), jobcenter_legs.to_string());
+    // The same as the admin's figures for the jobcenter.
+    let (_, admins_jobcenter) = get(&state, &admin, &export("csv", "&agency=jobcenter")).await;
+    for label in ["Anliegen", "Besuche", "Wartezeit, Mittel (min)", "bedient"] {
+        assert_eq!(
+            kpi_of(&mine, label),
+            kpi_of(&admins_jobcenter, label),
+            "{label}"
+        );
+    }
+    // Their leg-level data: only the jobcenter's legs.
+    let (_, my_legs) = get(&state, &jc, &export("legs", "")).await;
+    let my_agencies = leg_agencies(&my_legs);
+    assert_eq!(my_agencies.len(), jobcenter_legs);
+    assert!(my_agencies.iter().all(|a| a == "jobcenter"));
+
+    // The agency choice offers only theirs; another agency asked for is refused.
+    let (_, page) = get(&state, &jc, &format!("/staff/stats?{MONTH}")).await;
+    let page = String::from_utf8(page).unwrap();
+    assert!(page.contains("<option value=\"jobcenter\""));
+    assert!(!page.contains("<option value=\"immigration\""));
+    for uri in [
+        format!("/staff/stats?{MONTH}&agency=immigration"),
+        export("xlsx", "&agency=immigration"),
+        export("legs", "&agency=immigration"),
+    ] {
+        assert_eq!(
+            get(&state, &jc, &uri).await.0,
+            StatusCode::FORBIDDEN,
+            "{uri}"
+        );
+    }
+
+    // The admin (whatever agencies the account names) sees every agency's legs.
+    let (_, everything) = get(&state, &admin, &export("csv", "")).await;
+    assert_eq!(kpi_of(&everything, "Anliegen"), agencies.len().to_string());
+    let (status, _) = get(&state, &admin, &export("csv", "&agency=immigration")).await;
+    assert_eq!(status, StatusCode::OK);
+}

@@ -53,6 +53,16 @@ impl Building {
         self.desks.iter().find(|d| d.id == id)
     }
 
+    /// How many desks' time a service has, each desk's time shared evenly among the
+    /// services it serves (for generated demand: examples and the demo history).
+    pub fn desk_share(&self, service: &str) -> f64 {
+        self.desks
+            .iter()
+            .filter(|d| d.services.iter().any(|s| s == service))
+            .map(|d| 1.0 / d.services.len() as f64)
+            .sum()
+    }
+
     /// Whether a display of `zone` shows calls to `desk`; a display without a zone shows all.
     pub fn desk_in_zone(&self, desk: &str, zone: Option<&str>) -> bool {
         match zone {

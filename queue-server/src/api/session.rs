@@ -15,6 +15,7 @@ use super::AppState;
 use super::cookies;
 use super::extract::{ApiJson, ClientAddress, SESSION_COOKIE, session_token};
 use crate::auth::{Caller, dummy_hash, new_secret, token_hash};
+use crate::commands::session as session_commands;
 use crate::domain::AuditAction;
 use crate::error::AppError;
 use crate::storage::accounts::{self, RecentFailures};
@@ -216,10 +217,7 @@ pub async fn end_session(
         let (now, name) = (state.now(), name.to_owned());
         state
             .store
-            .run(move |c| {
-                accounts::delete_session(c, &hash)?;
-                Ok(audit::record(c, now, &name, AuditAction::Logout, "")?)
-            })
+            .run(move |c| session_commands::log_out(c, now, (&hash, &name)))
             .await?;
     }
     Ok(())

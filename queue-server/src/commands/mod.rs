@@ -8,4 +8,5 @@ pub mod desk;
 pub mod feedback;
 pub mod interpreter;
 pub mod issue;
+pub mod session;
 pub mod voice_clips;

@@ -7,6 +7,7 @@ use lotse_protocol::{Channel, StopStatus};
 use super::*;
 use crate::config::Config;
 use crate::stats::report::{Context, MissedAppointment, compute_from_legs};
+use crate::stats::staffing::{StaffedDay, with_staffed};
 use crate::stats::{Dimension, Filter, Period};
 
 fn at(local: &str) -> DateTime<Utc> {
@@ -331,7 +332,7 @@ fn the_day_s_report_matches_the_hand_computed_figures() {
 #[test]
 fn filters_keep_legs_and_visit_figures_still_see_the_whole_visit() {
     let filter = Filter {
-        agency: Some("asylum-benefits".into()),
+        agencies: Some(["asylum-benefits".to_owned()].into()),
         ..Filter::default()
     };
     let r = report(&fixture(), &filter, Dimension::Channel);
@@ -474,4 +475,49 @@ fn periods_compare_with_the_same_length_before() {
     );
     assert!(Period::new(date("2026-11-19"), date("2026-11-18")).is_none());
     assert!(Period::preset("decade", date("2026-11-19")).is_none());
+}
+
+#[test]
+fn desk_utilisation_is_serving_over_staffed_and_staffed_desks_show_without_legs() {
+    let staffed = |desk: &str, day: &str, seconds: i64| StaffedDay {
+        desk: desk.into(),
+        date: date(day),
+        seconds,
+    };
+    let days = [
+        staffed("eg-04", "2026-11-17", 2400),
+        staffed("room-1-01", "2026-11-17", 4800),
+        // Staffed, nobody served there: 0 %.
+        staffed("room-0-12", "2026-11-17", 3600),
+        // The next day lies outside the period.
+        staffed("eg-04", "2026-11-18", 9000),
+    ];
+    let desks = |filter: &Filter| -> Vec<(String, i64, i64, Option<f64>)> {
+        let config = Config::embedded().expect("the sample building");
+        let day = date("2026-11-17");
+        let desks = report(&fixture(), filter, Dimension::Desk).desks;
+        let period = Period::new(day, day).expect("a period");
+        with_staffed(desks, &days, period, filter, &config.building)
+            .into_iter()
+            .map(|d| (d.desk, d.serving_seconds, d.staffed_seconds, d.utilisation))
+            .collect()
+    };
+    // eg-04 served 600 s of 2400 s staffed, room-1-01 1200 s of 4800 s.
+    assert_eq!(
+        desks(&Filter::default()),
+        [
+            ("eg-04".into(), 600, 2400, Some(0.25)),
+            ("room-0-12".into(), 0, 3600, Some(0.0)),
+            ("room-1-01".into(), 1200, 4800, Some(0.25)),
+        ]
+    );
+    // Only the desks serving the agency's services.
+    let benefits = Filter {
+        agencies: Some(["asylum-benefits".to_owned()].into()),
+        ..Filter::default()
+    };
+    assert_eq!(desks(&benefits), [("eg-04".into(), 600, 2400, Some(0.25))]);
+    // Without staffed time (history before shifts were recorded) there is no utilisation.
+    let unstaffed = report(&fixture(), &Filter::default(), Dimension::Desk);
+    assert!(unstaffed.desks.iter().all(|d| d.utilisation.is_none()));
 }

@@ -1,8 +1,10 @@
 //! What the figures are computed from: one row per leg (a stop: one concern at one desk, a
 //! transfer starts a new leg), the period and the filters. Plain data, no tokens, no notes.
 
+use std::collections::BTreeSet;
+
 use chrono::{DateTime, Datelike, Days, NaiveDate, Utc, Weekday};
-use lotse_protocol::{Channel, StopStatus};
+use lotse_protocol::{Building, Channel, StopStatus};
 
 /// One leg of a visit, as stored in `stops` with its ticket's channel and language.
 #[derive(Debug, Clone, PartialEq)]
@@ -85,13 +87,42 @@ impl Period {
 /// leg's start in the building's local time.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Filter {
-    pub agency: Option<String>,
+    /// The agencies whose legs count (none: every agency): the one chosen on the page, or a
+    /// supervisor's own (`scope.rs`).
+    pub agencies: Option<BTreeSet<String>>,
     pub service: Option<String>,
     pub desk: Option<String>,
     pub channel: Option<Channel>,
     pub language: Option<String>,
     pub hour: Option<u32>,
     pub weekday: Option<Weekday>,
+}
+
+impl Filter {
+    /// Whether the legs of `agency`'s services count.
+    pub fn keeps_agency(&self, agency: &str) -> bool {
+        self.agencies
+            .as_ref()
+            .is_none_or(|agencies| agencies.contains(agency))
+    }
+
+    /// Whether a desk's staffed time counts: the desk chosen (if any), serving the service
+    /// chosen (if any) and a service of the agencies kept.
+    pub fn keeps_desk(&self, building: &Building, desk: &str) -> bool {
+        let Some(found) = building.desk(desk) else {
+            return false;
+        };
+        self.desk.as_deref().is_none_or(|d| d == desk)
+            && self
+                .service
+                .as_deref()
+                .is_none_or(|s| found.services.iter().any(|id| id == s))
+            && found.services.iter().any(|id| {
+                building
+                    .service(id)
+                    .is_some_and(|s| self.keeps_agency(&s.agency))
+            })
+    }
 }
 
 /// What a breakdown table splits by.

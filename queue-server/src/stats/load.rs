@@ -1,13 +1,17 @@
 //! Reading a period's legs (on the read-only connections) and computing the report with its
 //! tables: shared by the stats page, its downloads and `queue-server stats export`.
 
+use chrono::{DateTime, Utc};
+
 use crate::config::Config;
 use crate::error::AppError;
-use crate::storage::{Store, aggregates, stats as sql};
+use crate::limits::Limits;
+use crate::storage::{Store, aggregates, desk_shifts, stats as sql};
 
 use super::cells::Names;
 use super::figures::Zone;
 use super::report::{Context, Kpis, MissedAppointment, Report, compute, compute_kpis};
+use super::staffing::{StaffedDay, staffed_days, with_staffed};
 use super::tables::{Lang, Table, tables};
 use super::{Cells, Dimension, Filter, Leg, Period};
 
@@ -18,12 +22,36 @@ pub struct Loaded {
     pub legs: Vec<Leg>,
     pub missed: Vec<MissedAppointment>,
     pub cells: Cells,
+    /// Each desk's staffed time per local day (desk utilisation).
+    pub staffed: Vec<StaffedDay>,
 }
 
-/// Reads the legs and stored cells of `period` and of the period of the same length before
-/// it, and folds the legs, on a connection of its own (`Store::read_long`): a year takes a
-/// while, and status polls and pages must not queue behind it.
-pub async fn load(store: &Store, config: &Config, period: Period) -> Result<Loaded, AppError> {
+/// When the statistics are read: open desk shifts of live sessions count until `now`, those
+/// of sessions idle since `idle_since` until their last activity (`storage::desk_shifts`).
+#[derive(Debug, Clone, Copy)]
+pub struct ReadAt {
+    pub now: DateTime<Utc>,
+    pub idle_since: DateTime<Utc>,
+}
+
+impl ReadAt {
+    pub fn new(now: DateTime<Utc>, limits: &Limits) -> ReadAt {
+        ReadAt {
+            now,
+            idle_since: limits.session_idle_since(now),
+        }
+    }
+}
+
+/// Reads the legs, stored cells and desk shifts of `period` and of the period of the same
+/// length before it, and folds the legs, on a connection of its own (`Store::read_long`): a
+/// year takes a while, and status polls and pages must not queue behind it.
+pub async fn load(
+    store: &Store,
+    config: &Config,
+    period: Period,
+    at: ReadAt,
+) -> Result<Loaded, AppError> {
     let zone = Zone::new(config.time_zone);
     let from_date = period.previous().from;
     let from = zone.day_start(from_date);
@@ -32,29 +60,22 @@ pub async fn load(store: &Store, config: &Config, period: Period) -> Result<Load
     let config = config.clone();
     store
         .read_long(move |c| {
+            let zone = Zone::new(config.time_zone);
             let legs = sql::legs(c, from, to)?;
             let scores = crate::storage::feedback::scores(c, from, to)?;
-            let mut cells = Cells::fold(
+            let mut cells = aggregates::cells(c, from_date, to_date, &mut Names::default())?;
+            cells.extend(Cells::fold(
                 &legs,
                 &scores,
-                |service| {
-                    config
-                        .building
-                        .service(service)
-                        .map_or("", |s| s.agency.as_str())
-                },
-                &Zone::new(config.time_zone),
-            );
-            cells.extend(aggregates::cells(
-                c,
-                from_date,
-                to_date,
-                &mut Names::default(),
-            )?);
+                |service| config.service(service).map_or("", |s| s.agency.as_str()),
+                &zone,
+            ));
+            let shifts = desk_shifts::shifts(c, from, to, at.now, at.idle_since)?;
             Ok(Loaded {
                 legs,
                 missed: sql::missed_appointments(c, from_date, to_date)?,
                 cells,
+                staffed: staffed_days(&shifts, &zone),
             })
         })
         .await
@@ -87,6 +108,16 @@ pub fn compute_all(
         filter,
         split_by,
     );
+    let report = Report {
+        desks: with_staffed(
+            report.desks,
+            &loaded.staffed,
+            period,
+            filter,
+            &config.building,
+        ),
+        ..report
+    };
     let previous = compute_kpis(&loaded.cells, context, period.previous(), filter);
     let tables = tables(&report, &previous, &config.building, lang);
     Computed {

@@ -119,6 +119,10 @@ pub struct DeskRow {
     pub served: usize,
     /// Seconds spent serving (start to finish of served legs).
     pub serving_seconds: i64,
+    /// Seconds the desk was staffed on the period's dates, and serving ÷ staffed: added by
+    /// `staffing::with_staffed` (staffed time is no leg figure).
+    pub staffed_seconds: i64,
+    pub utilisation: Option<f64>,
 }
 
 /// A bucket of the waiting-time distribution, in minutes `[from, to)`; `to` none = open.
@@ -236,7 +240,7 @@ pub fn compute(
         split_by,
         split,
         languages: languages(&visits, &kept, context),
-        agency_languages: agency_languages(&visits),
+        agency_languages: agency_languages(&visits, filter),
         cross_agency,
         appointments: appointments(&visits, missed, period, filter, context),
         desks: desks(&kept),
@@ -345,15 +349,14 @@ fn kept_services<'a>(
         .iter()
         .map(|s| (agency_of(s), &**s))
         .filter(|(agency, service)| {
-            filter.agency.as_deref().is_none_or(|a| a == *agency)
-                && filter.service.as_deref().is_none_or(|s| s == *service)
+            filter.keeps_agency(agency) && filter.service.as_deref().is_none_or(|s| s == *service)
         })
         .collect()
 }
 
 fn leg_matches(k: &Kept<'_>, filter: &Filter) -> bool {
     let key = &k.cell.key;
-    filter.agency.as_deref().is_none_or(|a| a == k.agency)
+    filter.keeps_agency(k.agency)
         && filter.service.as_deref().is_none_or(|s| s == &*key.service)
         && filter
             .desk
@@ -372,10 +375,7 @@ fn leg_matches(k: &Kept<'_>, filter: &Filter) -> bool {
 
 fn visit_matches(cell: &VisitCell, agencies: &[&str], filter: &Filter) -> bool {
     let key = &cell.key;
-    filter
-        .agency
-        .as_deref()
-        .is_none_or(|a| agencies.contains(&a))
+    agencies.iter().any(|a| filter.keeps_agency(a))
         && filter
             .service
             .as_deref()
@@ -567,9 +567,10 @@ fn languages(
     list
 }
 
-fn agency_languages(visits: &[KeptVisit<'_>]) -> Vec<(String, String, usize)> {
+fn agency_languages(visits: &[KeptVisit<'_>], filter: &Filter) -> Vec<(String, String, usize)> {
     let mut counts: BTreeMap<(&str, &str), usize> = BTreeMap::new();
     for (cell, agencies) in visits {
+        let agencies = agencies.iter().filter(|a| filter.keeps_agency(a));
         for agency in agencies {
             *counts.entry((agency, &cell.key.language)).or_default() += cell.visits as usize;
         }
@@ -599,16 +600,12 @@ fn appointments(
         .iter()
         .filter(|m| period.contains(m.date))
         .filter(|m| filter.service.as_deref().is_none_or(|s| s == m.service))
-        .filter(|m| {
-            filter
-                .agency
-                .as_deref()
-                .is_none_or(|a| a == context.agency_of(&m.service))
-        })
+        .filter(|m| filter.keeps_agency(context.agency_of(&m.service)))
         .count();
     figures
 }
 
+/// The desks of the served legs kept (staffed time is added by `staffing::with_staffed`).
 fn desks(kept: &[Kept<'_>]) -> Vec<DeskRow> {
     let mut rows: BTreeMap<&str, DeskRow> = BTreeMap::new();
     for k in kept {

@@ -395,6 +395,8 @@ pub fn tables(report: &Report, previous: &Kpis, building: &Building, lang: Lang)
             l("Platz", "Desk"),
             l("bedient", "Served"),
             l("Bedienzeit (h)", "Serving time (h)"),
+            l("besetzt (h)", "Staffed (h)"),
+            l("Auslastung", "Utilisation"),
         ],
         rows: report
             .desks
@@ -404,6 +406,8 @@ pub fn tables(report: &Report, previous: &Kpis, building: &Building, lang: Lang)
                     Cell::Text(d.desk.clone()),
                     Cell::Count(d.served),
                     Cell::Number(d.serving_seconds as f64 / 3600.0),
+                    Cell::Number(d.staffed_seconds as f64 / 3600.0),
+                    Cell::Percent(d.utilisation),
                 ]
             })
             .collect(),

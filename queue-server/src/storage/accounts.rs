@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use lotse_protocol::Role;
 use rusqlite::{Connection, OptionalExtension, params};
 
+use super::desk_shifts;
 use super::error::stored;
 use super::time::to_ms;
 use crate::auth::{AgencyScope, Caller, DeviceKind};
@@ -122,7 +123,7 @@ pub fn create_session(
     now: DateTime<Utc>,
     expires_at: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    connection.execute("DELETE FROM sessions WHERE expires_at < ?1", [to_ms(now)])?;
+    delete_ended_sessions(connection, now, DateTime::<Utc>::MIN_UTC)?;
     connection.execute(
         "INSERT INTO sessions (token_hash, user_id, csrf, created_at, expires_at, last_seen)
          VALUES (?1, ?2, ?3, ?4, ?5, ?4)",
@@ -131,7 +132,13 @@ pub fn create_session(
     Ok(())
 }
 
-pub fn delete_session(connection: &Connection, token_hash: &str) -> Result<(), AppError> {
+/// Logout: the session's desk shift ends now.
+pub fn delete_session(
+    connection: &Connection,
+    token_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    desk_shifts::leave_desk(connection, token_hash, now)?;
     connection.execute("DELETE FROM sessions WHERE token_hash = ?1", [token_hash])?;
     Ok(())
 }
@@ -235,12 +242,14 @@ pub fn touch_session(
     Ok(())
 }
 
-/// Deletes sessions that expired or were last used before `idle_since`; returns how many.
+/// Deletes sessions that expired or were last used before `idle_since`, writing their desk
+/// shifts (ended at their last activity); returns how many.
 pub fn delete_ended_sessions(
     connection: &Connection,
     now: DateTime<Utc>,
     idle_since: DateTime<Utc>,
 ) -> Result<usize, AppError> {
+    desk_shifts::end_ended(connection, now, idle_since)?;
     Ok(connection.execute(
         "DELETE FROM sessions WHERE expires_at <= ?1 OR last_seen <= ?2",
         params![to_ms(now), to_ms(idle_since)],
@@ -263,14 +272,31 @@ pub fn set_user_agencies(
     Ok(())
 }
 
+/// Sets the session's desk (none: leaves it). A change ends the open desk shift now and
+/// starts the next; choosing the same desk again keeps the shift going. Choosing is
+/// activity: the session's `last_seen` becomes `now`.
 pub fn set_session_desk(
     connection: &Connection,
     token_hash: &str,
     desk: Option<&str>,
+    now: DateTime<Utc>,
 ) -> Result<(), AppError> {
+    let current: Option<Option<String>> = connection
+        .query_row(
+            "SELECT desk FROM sessions WHERE token_hash = ?1",
+            [token_hash],
+            |row| row.get(0),
+        )
+        .optional()?;
+    if current.is_none_or(|current| current.as_deref() == desk) {
+        return Ok(());
+    }
+    desk_shifts::leave_desk(connection, token_hash, now)?;
     connection.execute(
-        "UPDATE sessions SET desk = ?2 WHERE token_hash = ?1",
-        params![token_hash, desk],
+        "UPDATE sessions SET desk = ?2, desk_since = CASE WHEN ?2 IS NULL THEN NULL ELSE ?3 END,
+                last_seen = MAX(last_seen, ?3)
+         WHERE token_hash = ?1",
+        params![token_hash, desk, to_ms(now)],
     )?;
     Ok(())
 }
@@ -345,6 +371,7 @@ pub fn set_password(
 }
 
 fn end_sessions_of(connection: &Connection, name: &str) -> Result<(), AppError> {
+    desk_shifts::end_of_account(connection, name)?;
     connection.execute(
         "DELETE FROM sessions WHERE user_id = (SELECT id FROM users WHERE name = ?1)",
         [name],

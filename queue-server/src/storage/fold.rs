@@ -110,7 +110,7 @@ mod tests {
 
     use super::*;
     use crate::stats::figures::tests::{fixture, report};
-    use crate::stats::load::{compute_all, load};
+    use crate::stats::load::{ReadAt, compute_all, load};
     use crate::stats::tables::Lang;
     use crate::stats::{Dimension, Filter, Leg, Period};
 
@@ -184,7 +184,14 @@ mod tests {
         // On the 90th day (the day itself counts as the first of 90) nothing is folded.
         assert_eq!(fold_at(89).await, Folded::default());
         let expected = compute_all(
-            &load(&store, &config, period).await.expect("loaded"),
+            &load(
+                &store,
+                &config,
+                period,
+                ReadAt::new(Utc::now(), &Default::default()),
+            )
+            .await
+            .expect("loaded"),
             &config,
             period,
             &Filter::default(),
@@ -212,7 +219,14 @@ mod tests {
         );
         assert_eq!(fold_at(91).await, Folded::default(), "folded once");
 
-        let loaded = load(&store, &config, period).await.expect("loaded");
+        let loaded = load(
+            &store,
+            &config,
+            period,
+            ReadAt::new(Utc::now(), &Default::default()),
+        )
+        .await
+        .expect("loaded");
         assert!(loaded.legs.is_empty());
         let folded = compute_all(
             &loaded,

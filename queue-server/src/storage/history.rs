@@ -32,6 +32,9 @@ pub fn insert_day(
     day: &HistoricDay,
 ) -> Result<usize, StorageError> {
     insert_missed(connection, date, &day.missed)?;
+    for shift in &day.shifts {
+        super::desk_shifts::add(connection, shift)?;
+    }
     let mut ticket = connection.prepare_cached(
         "INSERT INTO tickets (day, prefix, seq, number, token, language, channel, priority,
                               issued_at, appointment_at)

@@ -10,6 +10,7 @@ pub mod audit;
 pub mod backup;
 pub mod commit_times;
 pub mod console;
+pub mod desk_shifts;
 pub mod desks;
 pub mod display;
 mod error;

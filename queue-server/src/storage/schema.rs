@@ -219,6 +219,22 @@ CREATE TABLE feedback (
 CREATE INDEX feedback_by_given_at ON feedback (given_at);
 "#,
     ),
+    // Desk utilisation: when each desk was staffed, with no account (statistics name desks,
+    // never people). A session's open shift is its `desk` since `desk_since`; the shift is
+    // written here when the session leaves the desk (`desk_shifts.rs`).
+    M::up(
+        r#"
+ALTER TABLE sessions ADD COLUMN desk_since INTEGER;
+UPDATE sessions SET desk_since = last_seen WHERE desk IS NOT NULL;
+CREATE TABLE desk_shifts (
+    id          INTEGER PRIMARY KEY,
+    desk        TEXT NOT NULL CHECK (length(desk) > 0),
+    started_at  INTEGER NOT NULL,
+    ended_at    INTEGER NOT NULL CHECK (ended_at >= started_at)
+) STRICT;
+CREATE INDEX desk_shifts_by_ended_at ON desk_shifts (ended_at);
+"#,
+    ),
     // Statistics of days past the retention period: their leg rows folded into one row of
     // aggregates per day (`stats::cells`, encoded by `storage::aggregates`), then deleted.
     M::up(

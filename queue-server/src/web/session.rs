@@ -18,9 +18,9 @@ use crate::api::cookies;
 use crate::api::extract::{ClientAddress, counts_as_activity, session_token, staff_session};
 use crate::api::session::{authenticate, clear_session_cookie, end_session};
 use crate::auth::{AgencyScope, Caller, new_secret, token_hash};
-use crate::domain::AuditAction;
+use crate::commands::session as session_commands;
 use crate::error::AppError;
-use crate::storage::{accounts, audit};
+use crate::storage::accounts;
 
 /// The cookie that pairs the login form with the browser that loaded it.
 const LOGIN_COOKIE: &str = "lotse_login";
@@ -230,17 +230,7 @@ pub async fn choose_desk(
     let (hash, name) = (page.token_hash.clone(), page.name.clone());
     let stored = state
         .store
-        .run(move |c| {
-            accounts::set_session_desk(c, &hash, desk.as_deref())?;
-            let detail = desk.as_deref().unwrap_or("(none)");
-            Ok(audit::record(
-                c,
-                now,
-                &name,
-                AuditAction::ChooseDesk,
-                detail,
-            )?)
-        })
+        .run(move |c| session_commands::choose_desk(c, now, (&hash, &name), desk.as_deref()))
         .await;
     match stored {
         Ok(()) => Redirect::to("/staff").into_response(),

@@ -1,7 +1,8 @@
 //! `/staff/stats` (supervisors and admins): the period's figures as KPI tiles beside the
 //! period before, charts drawn on the server (`stats_charts.rs`) with a table under each, the
 //! other tables, and downloads of exactly these tables (`/staff/stats/export`). German or
-//! English (`lang=en`). Works without JavaScript: the filters are a GET form.
+//! English (`lang=en`). Works without JavaScript: the filters are a GET form. A supervisor
+//! sees and downloads only their agencies' figures (`stats::scope`).
 
 use axum::extract::{Query, State};
 use axum::http::{StatusCode, header};
@@ -20,7 +21,8 @@ use crate::api::AppState;
 use crate::config::Config;
 use crate::error::AppError;
 use crate::stats::figures::Zone;
-use crate::stats::load::{Computed, compute_all, load};
+use crate::stats::load::{Computed, ReadAt, compute_all, load};
+use crate::stats::scope::StatsScope;
 use crate::stats::tables::{Cell, KPI_TILES, Lang, Table, dimension_name};
 use crate::stats::{Dimension, Filter, Period, export};
 
@@ -43,6 +45,7 @@ pub struct StatsQuery {
 /// What the query asks for, checked.
 struct Asked {
     range: String,
+    scope: StatsScope,
     period: Period,
     filter: Filter,
     split: Dimension,
@@ -58,7 +61,12 @@ fn some(value: &Option<String>) -> Option<String> {
 }
 
 impl StatsQuery {
-    fn asked(&self, config: &Config, today: chrono::NaiveDate) -> Result<Asked, AppError> {
+    fn asked(
+        &self,
+        config: &Config,
+        today: chrono::NaiveDate,
+        scope: StatsScope,
+    ) -> Result<Asked, AppError> {
         let bad = |what: &str| AppError::InvalidInput(what.to_owned());
         let range = some(&self.range).unwrap_or_else(|| "month".to_owned());
         let period = if range == "custom" {
@@ -80,12 +88,12 @@ impl StatsQuery {
             other => Ok(other),
         };
         let building = &config.building;
+        let agency = known(
+            some(&self.agency),
+            &|v| building.agency(v).is_some(),
+            "unknown agency",
+        )?;
         let filter = Filter {
-            agency: known(
-                some(&self.agency),
-                &|v| building.agency(v).is_some(),
-                "unknown agency",
-            )?,
             service: known(
                 some(&self.service),
                 &|v| building.service(v).is_some(),
@@ -106,6 +114,7 @@ impl StatsQuery {
             )?,
             hour: None,
             weekday: None,
+            ..scope.filter(agency.as_deref())?
         };
         let split = some(&self.split)
             .map(|s| s.parse::<Dimension>().map_err(|_| bad("unknown split")))
@@ -113,6 +122,7 @@ impl StatsQuery {
             .unwrap_or_default();
         Ok(Asked {
             range,
+            scope,
             period,
             filter,
             split,
@@ -121,11 +131,21 @@ impl StatsQuery {
     }
 }
 
-async fn computed(state: &AppState, query: &StatsQuery) -> Result<(Asked, Computed), AppError> {
+/// When the page reads the statistics (open desk shifts count until now).
+fn read_at(state: &AppState) -> ReadAt {
+    ReadAt::new(state.now(), &state.limits)
+}
+
+async fn computed(
+    state: &AppState,
+    page: &StaffPage,
+    query: &StatsQuery,
+) -> Result<(Asked, Computed), AppError> {
     let config = state.config.clone();
     let today = Zone::new(config.time_zone).date(state.now());
-    let asked = query.asked(&config, today)?;
-    let loaded = load(&state.store, &config, asked.period).await?;
+    let scope = StatsScope::of(page.role, &page.agencies);
+    let asked = query.asked(&config, today, scope)?;
+    let loaded = load(&state.store, &config, asked.period, read_at(state)).await?;
     let (filter, period, split, lang) =
         (asked.filter.clone(), asked.period, asked.split, asked.lang);
     // A year's figures take a while to compute: off the async workers.
@@ -145,7 +165,7 @@ pub async fn page(
     if let Err(denied) = page.require(Role::Supervisor) {
         return denied;
     }
-    match computed(&state, &query).await {
+    match computed(&state, &page, &query).await {
         Ok((asked, computed)) => {
             let report_tables = computed.tables.clone();
             let charts = tokio::task::spawn_blocking(move || charts(&report_tables))
@@ -183,7 +203,7 @@ pub async fn download(
     }
     let format = query.format.clone().unwrap_or_default();
     let result = async {
-        let (asked, computed) = computed(&state, &query).await?;
+        let (asked, computed) = computed(&state, &page, &query).await?;
         let name = format!("lotse-statistik-{}-{}", asked.period.from, asked.period.to);
         let written = match format.as_str() {
             "csv" => export::tables_csv(&computed.tables)
@@ -197,7 +217,14 @@ pub async fn download(
             }),
             "legs" => {
                 let config = state.config.clone();
-                let loaded = load(&state.store, &config, asked.period).await?;
+                let mut loaded = load(&state.store, &config, asked.period, read_at(&state)).await?;
+                // Only the legs at the agencies asked for or the supervisor may see.
+                loaded.legs.retain(|leg| {
+                    config
+                        .building
+                        .service(&leg.service)
+                        .is_some_and(|s| asked.filter.keeps_agency(&s.agency))
+                });
                 export::legs_csv(
                     &loaded.legs,
                     &config.building,
@@ -330,15 +357,16 @@ fn content(
             label { (l("bis", "to")) input type="date" name="to" value=(asked.period.to); }
             label { (l("Behörde", "Agency"))
                 select name="agency" { option value="" { (l("alle", "all")) }
-                    @for a in &building.agencies { option value=(a.id) selected[asked.filter.agency.as_deref() == Some(&a.id)] { (name(&a.name)) } } }
+                    @for a in building.agencies.iter().filter(|a| asked.scope.offers(&a.id)) {
+                        option value=(a.id) selected[some(&query.agency).as_deref() == Some(&a.id)] { (name(&a.name)) } } }
             }
             label { (l("Anliegen", "Service"))
                 select name="service" { option value="" { (l("alle", "all")) }
-                    @for s in &building.services { option value=(s.id) selected[asked.filter.service.as_deref() == Some(&s.id)] { (name(&s.name)) } } }
+                    @for s in building.services.iter().filter(|s| asked.scope.offers(&s.agency)) { option value=(s.id) selected[asked.filter.service.as_deref() == Some(&s.id)] { (name(&s.name)) } } }
             }
             label { (l("Platz", "Desk"))
                 select name="desk" { option value="" { (l("alle", "all")) }
-                    @for d in &building.desks { option value=(d.id) selected[asked.filter.desk.as_deref() == Some(&d.id)] { (d.id) } } }
+                    @for d in building.desks.iter().filter(|d| asked.scope.offers_desk(building, &d.id)) { option value=(d.id) selected[asked.filter.desk.as_deref() == Some(&d.id)] { (d.id) } } }
             }
             label { (l("Weg", "Channel"))
                 select name="channel" { option value="" { (l("alle", "all")) }

@@ -1,10 +1,12 @@
 //! The stats page in headless Chromium on a generated history (120 days, written by
 //! `queue-server demo-history` into the running server's database; the 30 oldest are folded
-//! into daily aggregates, the rest read in detail): a supervisor opens it,
-//! changes the range, downloads the XLSX (fetched by the page's own link and session); a
+//! into daily aggregates, the rest read in detail): a supervisor opens it, changes the range,
+//! downloads the XLSX (fetched by the page's own link and session), sees the desks'
+//! utilisation; a supervisor of one agency is offered only theirs and refused another; a
 //! staff account gets 403. Screenshots go to the test output folder.
 
-use std::process::Command;
+use std::io::Write;
+use std::process::{Command, Stdio};
 
 use chrono::{Duration, Utc};
 use chrono_tz::Europe::Berlin;
@@ -62,6 +64,19 @@ async fn a_supervisor_reads_the_statistics_and_downloads_them_staff_may_not() {
     assert_eq!(charts.len(), 4);
     browser.screenshot("staff-stats").await;
 
+    // The desks: staffed time and utilisation from the generated desk shifts.
+    let desks = text_of(&browser, "#desks").await;
+    assert!(
+        desks.contains("besetzt (h)") && desks.contains("Auslastung") && desks.contains(" %"),
+        "{desks}"
+    );
+    browser
+        .client
+        .execute("document.getElementById('desks').scrollIntoView()", vec![])
+        .await
+        .unwrap();
+    browser.screenshot("staff-stats-desks").await;
+
     // The range changes through the form (no script needed): this week.
     let range = wait_for(&browser, "select[name=range]").await;
     range.select_by_value("week").await.unwrap();
@@ -112,4 +127,58 @@ async fn a_supervisor_reads_the_statistics_and_downloads_them_staff_may_not() {
         .unwrap();
     assert!(text_of(&staff, "h1").await.contains("Kein Zugriff"));
     staff.close().await;
+
+    // A supervisor of the jobcenter: only its figures, another agency refused.
+    let mut add = Command::new(server_binary())
+        .args([
+            "user",
+            "add",
+            "--name",
+            "jc-lead",
+            "--role",
+            "supervisor",
+            "--agencies",
+            "jobcenter",
+            "--db",
+        ])
+        .arg(server.db_path())
+        .env("RUST_LOG", "warn")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("user add runs");
+    add.stdin
+        .take()
+        .unwrap()
+        .write_all(b"a long enough password\n")
+        .unwrap();
+    assert!(add.wait().unwrap().success());
+    let jc = Browser::start(1280, 800).await;
+    log_in(&jc, &base, "jc-lead", "a long enough password").await;
+    jc.client
+        .goto(&format!(
+            "{base}/staff/stats?range=custom&from={from}&to={to}"
+        ))
+        .await
+        .unwrap();
+    let agencies: Vec<String> = {
+        let mut values = Vec::new();
+        for option in jc
+            .client
+            .find_all(Locator::Css("select[name=agency] option"))
+            .await
+            .unwrap()
+        {
+            values.push(option.attr("value").await.unwrap().unwrap_or_default());
+        }
+        values
+    };
+    assert_eq!(agencies, ["", "jobcenter"]);
+    jc.client
+        .goto(&format!("{base}/staff/stats?agency=immigration"))
+        .await
+        .unwrap();
+    let refused = text_of(&jc, "body").await;
+    assert!(refused.contains("not allowed"), "{refused}");
+    jc.close().await;
 }

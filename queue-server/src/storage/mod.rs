@@ -29,6 +29,7 @@ pub mod stats;
 pub mod tickets;
 pub mod time;
 pub mod voice_clips;
+pub mod waits;
 
 use std::collections::VecDeque;
 use std::path::Path;

@@ -295,7 +295,8 @@ pub fn queues(
         let longest = lines
             .iter()
             .find(|l| l.service == service.id)
-            .map_or(0, |l| (now - l.since).num_minutes().max(0));
+            .and_then(|l| l.since)
+            .map_or(0, |since| (now - since).num_minutes().max(0));
         let issued = super::tickets::walk_ins_toward_limit(connection, &day, service)?;
         services.push(ServiceQueue {
             service: service.id.clone(),

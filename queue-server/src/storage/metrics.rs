@@ -31,7 +31,7 @@ pub fn read(connection: &Connection, day_start: DateTime<Utc>) -> Result<Reading
         .map(|line| Line {
             service: line.service,
             waiting: line.waiting,
-            oldest: Some(line.since),
+            oldest: line.since,
         })
         .collect();
     let since = to_ms(day_start);

@@ -4,6 +4,7 @@
 //! sent only after the commit is durable. New events are broadcast after each commit.
 
 pub mod accounts;
+pub mod alerts;
 pub mod appointments;
 pub mod audit;
 pub mod backup;

@@ -1,13 +1,14 @@
 //! The lines now: how many wait for each service and since when the longest-waiting of them
 //! waits, by the statistics' rule (`stats::figures::wait_start`: a later concern or a
 //! transfer placed at the front keeps the visit's arrival as its queue time, but waits only
-//! from the end of the concern before). Read by the queues, `/metrics` and the alerts.
+//! from the end of the concern before); and what arrived in and was called from each line
+//! in a recent window. Read by the queues, `/metrics` and the alerts.
 
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, params};
 
 use super::StorageError;
-use super::time::from_ms;
+use super::time::{from_ms, to_ms};
 use crate::stats::figures::wait_start;
 
 /// One service's line now.
@@ -15,42 +16,79 @@ use crate::stats::figures::wait_start;
 pub struct LineNow {
     pub service: String,
     pub waiting: u64,
-    /// When the longest-waiting stop of the line began to wait.
-    pub since: DateTime<Utc>,
+    /// When the longest-waiting stop of the line began to wait (none: nobody waits).
+    pub since: Option<DateTime<Utc>>,
+    /// Stops that began to wait at or after the window's start (0 without a window).
+    pub arrivals: u64,
+    /// Stops whose (last) call was at or after the window's start.
+    pub calls: u64,
 }
 
 /// The non-empty lines, by service; only stops of `day` when given.
 pub fn lines(connection: &Connection, day: Option<&str>) -> Result<Vec<LineNow>, StorageError> {
+    read(connection, day, None)
+}
+
+/// Every line with waiting stops or with arrivals or calls since `window_start`, by
+/// service, only stops of `day`.
+pub fn lines_with_window(
+    connection: &Connection,
+    day: &str,
+    window_start: DateTime<Utc>,
+) -> Result<Vec<LineNow>, StorageError> {
+    read(connection, Some(day), Some(window_start))
+}
+
+fn read(
+    connection: &Connection,
+    day: Option<&str>,
+    window_start: Option<DateTime<Utc>>,
+) -> Result<Vec<LineNow>, StorageError> {
+    // Without a window only waiting stops match (no time is at or after the largest).
+    let window = window_start.map_or(i64::MAX, to_ms);
     let mut statement = connection.prepare_cached(
-        "SELECT s.service, s.queued_at,
+        "SELECT s.service, s.status = 'waiting', s.queued_at, s.called_at,
                 (SELECT p.finished_at FROM stops p
                  WHERE p.ticket_id = s.ticket_id AND (p.position, p.id) < (s.position, s.id)
                  ORDER BY p.position DESC, p.id DESC LIMIT 1)
          FROM stops s JOIN tickets t ON t.id = s.ticket_id
-         WHERE s.status = 'waiting' AND (?1 IS NULL OR t.day = ?1)
+         WHERE (?1 IS NULL OR t.day = ?1) AND s.status != 'pending'
+           AND (s.status = 'waiting' OR s.called_at >= ?2 OR s.queued_at >= ?2)
          ORDER BY s.service",
     )?;
-    let rows = statement.query_map(params![day], |row| {
+    let rows = statement.query_map(params![day, window], |row| {
         Ok((
             row.get::<_, String>(0)?,
-            row.get::<_, i64>(1)?,
-            row.get::<_, Option<i64>>(2)?,
+            row.get::<_, bool>(1)?,
+            row.get::<_, i64>(2)?,
+            row.get::<_, Option<i64>>(3)?,
+            row.get::<_, Option<i64>>(4)?,
         ))
     })?;
     let mut lines: Vec<LineNow> = Vec::new();
     for row in rows {
-        let (service, queued_at, previous_end) = row?;
-        let since = wait_start(from_ms(queued_at), previous_end.map(from_ms));
-        match lines.last_mut() {
-            Some(line) if line.service == service => {
-                line.waiting += 1;
-                line.since = line.since.min(since);
-            }
-            _ => lines.push(LineNow {
+        let (service, waiting, queued_at, called_at, previous_end) = row?;
+        let start = wait_start(from_ms(queued_at), previous_end.map(from_ms));
+        if lines.last().is_none_or(|line| line.service != service) {
+            lines.push(LineNow {
                 service,
-                waiting: 1,
-                since,
-            }),
+                waiting: 0,
+                since: None,
+                arrivals: 0,
+                calls: 0,
+            });
+        }
+        let last = lines.len() - 1;
+        let line = &mut lines[last];
+        if waiting {
+            line.waiting += 1;
+            line.since = Some(line.since.map_or(start, |since| since.min(start)));
+        }
+        if window_start.is_some_and(|w| start >= w) {
+            line.arrivals += 1;
+        }
+        if called_at.is_some_and(|at| at >= window) {
+            line.calls += 1;
         }
     }
     Ok(lines)

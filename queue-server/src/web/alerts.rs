@@ -15,7 +15,7 @@ use super::console::service_name;
 use super::session::StaffPage;
 use crate::api::AppState;
 use crate::commands::alerts::{acknowledge, subject};
-use crate::domain::alerts::{Audience, desk_services, shown_to, wait_threshold_seconds};
+use crate::domain::alerts::{Audience, desk_services, shown_to};
 
 /// The button that lets `staff.js` sound a new alert (browsers play sound only after a
 /// click on the page); the interpreter page's, for every language.
@@ -33,14 +33,27 @@ fn describe(building: &Building, alert: &Alert) -> (String, String) {
     let kiosk = alert.kiosk.as_deref().unwrap_or_default();
     match alert.kind {
         AlertKind::Wait => {
-            let limit = building.service(service).map_or(0.0, |s| {
-                wait_threshold_seconds(s.target_wait_minutes, s.alert_factor) / 60.0
-            });
             let name = service_name(building, service);
-            (
-                format!("{name}: längste Wartezeit über {limit:.0} Min."),
-                format!("{name}: longest wait over {limit:.0} min"),
-            )
+            let Some(service) = building.service(service) else {
+                return (
+                    format!("{name}: längste Wartezeit über dem Ziel"),
+                    format!("{name}: longest wait past the target"),
+                );
+            };
+            let target = service.target_wait_minutes;
+            let factor = service.alert_factor;
+            if factor == 1.0 {
+                (
+                    format!("{name}: längste Wartezeit über dem Ziel von {target} Min."),
+                    format!("{name}: longest wait past the {target} min target"),
+                )
+            } else {
+                let german = factor.to_string().replace('.', ",");
+                (
+                    format!("{name}: längste Wartezeit über {german} × Ziel ({target} Min.)"),
+                    format!("{name}: longest wait over {factor} × target ({target} min)"),
+                )
+            }
         }
         AlertKind::Growth => {
             let name = service_name(building, service);

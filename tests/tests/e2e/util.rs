@@ -60,6 +60,21 @@ impl Server {
         }
     }
 
+    /// Starts a server with demo accounts on a fresh database, the building changed from
+    /// the always-open one by `change`.
+    pub fn start_with_building(change: impl FnOnce(String) -> String) -> Server {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let building = change(lotse_queue_server::config::embedded_always_open());
+        std::fs::write(dir.path().join("building.toml"), building).expect("write test building");
+        let (child, port) = spawn(dir.path(), 0);
+        Server {
+            child: Some(child),
+            dir,
+            base_url: format!("http://127.0.0.1:{port}"),
+            port,
+        }
+    }
+
     pub fn db_path(&self) -> PathBuf {
         self.dir.path().join("lotse.db")
     }

@@ -1,6 +1,6 @@
 //! The cost of one live-alert evaluation (`commands::alerts::pending`: read the lines with
 //! their wait starts and the 15-minute window, the kiosks, the active alerts, and decide) on
-//! a SQLite file with the sample building (16 services) and 0, 500 and 5,000 people waiting
+//! a SQLite file with the sample building (21 services) and 0, 500 and 5,000 people waiting
 //! spread over its services; and the pure decision (`domain::alerts::step`) alone for 1,000
 //! services. The server runs one evaluation every 5 s on a read-only connection.
 //!

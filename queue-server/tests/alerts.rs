@@ -13,7 +13,7 @@ use chrono::Duration;
 use lotse_protocol::{Alert, AlertKind, AlertState, Change, Role};
 use lotse_queue_server::api::{AppState, app};
 use lotse_queue_server::auth::DeviceKind;
-use lotse_queue_server::commands::desk::{self, Actor, DeskRequest};
+use lotse_queue_server::commands::desk::DeskRequest;
 use lotse_queue_server::evaluate_alerts;
 use lotse_queue_server::storage::{audit, events};
 use tower::ServiceExt;
@@ -151,20 +151,7 @@ async fn a_line_past_its_target_alerts_its_supervisors_until_the_wait_drops() {
     assert_eq!(evaluate_alerts(&state).await.unwrap(), 0);
 
     // The visitor is called: nobody waits, the alert clears by itself.
-    let (config, now) = (state.config.clone(), state.now());
-    state
-        .store
-        .run(move |c| {
-            let actor = Actor {
-                config: &config,
-                now,
-                desk: "eg-04",
-                name: "clerk",
-            };
-            desk::run(c, actor, DeskRequest::CallNext).map(|_| ())
-        })
-        .await
-        .unwrap();
+    support::at_desk(&state, "eg-04", DeskRequest::CallNext).await;
     assert_eq!(evaluate_alerts(&state).await.unwrap(), 1);
     assert_eq!(
         alert_events(&state).await.last(),
@@ -221,4 +208,43 @@ async fn a_failing_kiosk_printer_alerts_at_once_and_clears_when_ready() {
         .map(|e| e.2)
         .collect();
     assert_eq!(states, [AlertState::Raised, AlertState::Cleared]);
+}
+
+#[tokio::test]
+async fn a_line_growing_faster_than_desks_call_alerts_and_clears_with_a_margin() {
+    let (state, clock) = support::state_with_clock();
+    let growth = |events: &[(i64, AlertKind, AlertState)]| {
+        events
+            .iter()
+            .filter(|e| e.1 == AlertKind::Growth)
+            .map(|e| e.2)
+            .collect::<Vec<_>>()
+    };
+    // Four arrive a minute apart, one is called: a surplus of 3.
+    for _ in 0..4 {
+        support::walk_in(&state, "payment-card", "de").await;
+        *clock.lock().unwrap() += Duration::minutes(1);
+    }
+    support::at_desk(&state, "eg-04", DeskRequest::CallNext).await;
+    assert_eq!(evaluate_alerts(&state).await.unwrap(), 0);
+    // Three more: 7 arrived, 1 called, 6 waiting.
+    for _ in 0..3 {
+        support::walk_in(&state, "payment-card", "de").await;
+    }
+    assert_eq!(evaluate_alerts(&state).await.unwrap(), 1);
+    assert_eq!(growth(&alert_events(&state).await), [AlertState::Raised]);
+    // Fifteen minutes later the early arrivals have left the window: 3 arrived, 0 called,
+    // but 6 still wait: the surplus of 3 keeps the alert (it clears at 2).
+    *clock.lock().unwrap() += Duration::minutes(12);
+    assert_eq!(evaluate_alerts(&state).await.unwrap(), 0);
+    // Desks call four: the line is down to 2.
+    for _ in 0..4 {
+        support::at_desk(&state, "eg-04", DeskRequest::Finish { outcome: None }).await;
+        support::at_desk(&state, "eg-04", DeskRequest::CallNext).await;
+    }
+    evaluate_alerts(&state).await.unwrap();
+    assert_eq!(
+        growth(&alert_events(&state).await),
+        [AlertState::Raised, AlertState::Cleared]
+    );
 }

@@ -80,7 +80,7 @@ async fn only_a_metrics_token_reads_the_metrics() {
 /// its line (metrics and the lines of the staff pages) counts from there, as the statistics do.
 #[tokio::test]
 async fn a_later_concern_waits_from_the_end_of_the_one_before() {
-    use lotse_queue_server::commands::desk::{self, Actor, DeskRequest};
+    use lotse_queue_server::commands::desk::DeskRequest;
     use lotse_queue_server::commands::issue::{NewTicket, issue};
     use lotse_queue_server::storage::desks;
 
@@ -105,25 +105,11 @@ async fn a_later_concern_waits_from_the_end_of_the_one_before() {
         })
         .await
         .unwrap();
-    let at_desk = |request: DeskRequest| {
-        let (config, now) = (state.config.clone(), state.now());
-        state.store.run(move |c| {
-            let actor = Actor {
-                config: &config,
-                now,
-                desk: "eg-01",
-                name: "clerk",
-            };
-            desk::run(c, actor, request).map(|_| ())
-        })
-    };
-    at_desk(DeskRequest::CallNext).await.unwrap();
-    at_desk(DeskRequest::Start).await.unwrap();
+    support::at_desk(&state, "eg-01", DeskRequest::CallNext).await;
+    support::at_desk(&state, "eg-01", DeskRequest::Start).await;
     // Served for 30 minutes, then sent on to the second concern, which waits 5 minutes.
     *clock.lock().unwrap() += chrono::Duration::minutes(30);
-    at_desk(DeskRequest::Finish { outcome: None })
-        .await
-        .unwrap();
+    support::at_desk(&state, "eg-01", DeskRequest::Finish { outcome: None }).await;
     *clock.lock().unwrap() += chrono::Duration::minutes(5);
 
     let (_, text) = get(&state, bearer("monitor")).await;

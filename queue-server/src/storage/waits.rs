@@ -39,35 +39,47 @@ pub fn lines_with_window(
     read(connection, Some(day), Some(window_start))
 }
 
+/// Each stop's line, whether it waits, its queue time and (last) call, and the end of the
+/// visit's stop before it, which `wait_start` needs.
+const SELECT: &str = "SELECT s.service, s.status = 'waiting', s.queued_at, s.called_at,
+        (SELECT p.finished_at FROM stops p
+         WHERE p.ticket_id = s.ticket_id AND (p.position, p.id) < (s.position, s.id)
+         ORDER BY p.position DESC, p.id DESC LIMIT 1)
+    FROM stops s JOIN tickets t ON t.id = s.ticket_id";
+
 fn read(
     connection: &Connection,
     day: Option<&str>,
     window_start: Option<DateTime<Utc>>,
 ) -> Result<Vec<LineNow>, StorageError> {
-    // Without a window only waiting stops match (no time is at or after the largest).
-    let window = window_start.map_or(i64::MAX, to_ms);
-    let mut statement = connection.prepare_cached(
-        "SELECT s.service, s.status = 'waiting', s.queued_at, s.called_at,
-                (SELECT p.finished_at FROM stops p
-                 WHERE p.ticket_id = s.ticket_id AND (p.position, p.id) < (s.position, s.id)
-                 ORDER BY p.position DESC, p.id DESC LIMIT 1)
-         FROM stops s JOIN tickets t ON t.id = s.ticket_id
-         WHERE (?1 IS NULL OR t.day = ?1) AND s.status != 'pending'
-           AND (s.status = 'waiting' OR s.called_at >= ?2 OR s.queued_at >= ?2)
-         ORDER BY s.service",
-    )?;
-    let rows = statement.query_map(params![day, window], |row| {
-        Ok((
+    // Without a window only the waiting stops (by the status index); with one, the day's
+    // stops (by the tickets' day) that wait or arrived or were called since its start.
+    let sql = match window_start {
+        None => format!(
+            "{SELECT} WHERE s.status = 'waiting' AND (?1 IS NULL OR t.day = ?1)
+             ORDER BY s.service"
+        ),
+        Some(_) => format!(
+            "{SELECT} WHERE t.day = ?1 AND s.status != 'pending'
+                 AND (s.status = 'waiting' OR s.called_at >= ?2 OR s.queued_at >= ?2)
+             ORDER BY s.service"
+        ),
+    };
+    let mut statement = connection.prepare_cached(&sql)?;
+    let window = window_start.map(to_ms);
+    let mut rows = match window {
+        None => statement.query(params![day])?,
+        Some(window) => statement.query(params![day, window])?,
+    };
+    let mut lines: Vec<LineNow> = Vec::new();
+    while let Some(row) = rows.next()? {
+        let (service, waiting, queued_at, called_at, previous_end) = (
             row.get::<_, String>(0)?,
             row.get::<_, bool>(1)?,
             row.get::<_, i64>(2)?,
             row.get::<_, Option<i64>>(3)?,
             row.get::<_, Option<i64>>(4)?,
-        ))
-    })?;
-    let mut lines: Vec<LineNow> = Vec::new();
-    for row in rows {
-        let (service, waiting, queued_at, called_at, previous_end) = row?;
+        );
         let start = wait_start(from_ms(queued_at), previous_end.map(from_ms));
         if lines.last().is_none_or(|line| line.service != service) {
             lines.push(LineNow {
@@ -87,7 +99,7 @@ fn read(
         if window_start.is_some_and(|w| start >= w) {
             line.arrivals += 1;
         }
-        if called_at.is_some_and(|at| at >= window) {
+        if called_at.is_some_and(|at| window.is_some_and(|w| at >= w)) {
             line.calls += 1;
         }
     }

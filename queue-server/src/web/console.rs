@@ -58,11 +58,13 @@ pub async fn page(State(state): State<AppState>, page: StaffPage) -> Response {
                 div.console {
                     div.heading {
                         h1 { (title) }
-                        (alerts::sound_button())
-                        form method="post" action="/staff/desk" {
-                            input type="hidden" name="csrf" value=(page.csrf);
-                            input type="hidden" name="desk" value="";
-                            button.quiet type="submit" { "Platz wechseln" }
+                        div.tools {
+                            (alerts::sound_button())
+                            form method="post" action="/staff/desk" {
+                                input type="hidden" name="csrf" value=(page.csrf);
+                                input type="hidden" name="desk" value="";
+                                button.quiet type="submit" { "Platz wechseln" }
+                            }
                         }
                     }
                     div #live { (panel) }

@@ -1,8 +1,10 @@
 //! Live alerts on the supervisor's overview in headless Chromium: a kiosk printer failing and
 //! a line waiting past its target (a building whose alert factor makes 15 minutes two
 //! seconds) show up live, highlighted, each sounding once; acknowledging one removes its
-//! highlight and names who did; a fresh load shows them without the live stream. Screenshot
-//! `staff-overview-alerts` in the test output folder (copied to `docs/web/`).
+//! highlight and names who did; a fresh load shows them without the live stream. A desk
+//! console shows the alerts of its desk's lines and the printers'. Screenshots
+//! `staff-overview-alerts` and `staff-console-alerts` in the test output folder (copied to
+//! `docs/web/`).
 
 use std::time::Duration;
 
@@ -10,7 +12,7 @@ use lotse_protocol::{DeviceStatus, PrinterCondition};
 
 use crate::browser::Browser;
 use crate::util::{Server, issue, new_key};
-use crate::web_staff::{click, log_in, text_of, wait_for};
+use crate::web_staff::{click, log_in, log_in_at, text_of, wait_for};
 
 /// The value of `script` (an expression) once `ready` holds for it, within `seconds`.
 async fn eventually(
@@ -150,4 +152,24 @@ async fn a_supervisor_sees_alerts_arrive_live_and_acknowledges_one() {
         2
     );
     browser.close().await;
+
+    // A desk serving eat-pickup shows its line's alert and the printer's; one serving
+    // neither line shows only the printer's.
+    let desk = Browser::start(1280, 900).await;
+    log_in_at(&desk, &base, ("staff", "lotse-demo-staff"), "eg-01", false).await;
+    let shown = text_of(&desk, "section.alerts").await;
+    assert!(
+        shown.contains("Aufenthaltskarte (eAT) abholen") && shown.contains("Papier leer"),
+        "{shown}"
+    );
+    desk.screenshot("staff-console-alerts").await;
+    desk.close().await;
+    let other = Browser::start(1280, 900).await;
+    log_in_at(&other, &base, ("staff", "lotse-demo-staff"), "eg-04", false).await;
+    let shown = text_of(&other, "section.alerts").await;
+    assert!(
+        !shown.contains("Aufenthaltskarte") && shown.contains("Papier leer"),
+        "{shown}"
+    );
+    other.close().await;
 }

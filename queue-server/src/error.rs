@@ -161,6 +161,7 @@ fn domain_status(error: &DomainError) -> StatusCode {
         | TicketNotFound
         | AppointmentNotFound
         | InterpreterRequestNotFound
+        | AlertNotFound
         | UnknownClip(_) => StatusCode::NOT_FOUND,
         LanguageNotSpoken(_) | NotAnInterpreter | NotYourAssignment => StatusCode::FORBIDDEN,
         ServiceClosed(_)

@@ -67,6 +67,7 @@ pub async fn run_with(
     let (stopping, stop_signal) = watch::channel(false);
     let state = AppState::new(store, config, clock, stop_signal, limits);
     tokio::spawn(purge_regularly(state.clone()));
+    tokio::spawn(alert_regularly(state.clone()));
     net::serve(listener, app(state), limits, async move {
         shutdown.await;
         tracing::info!("shutting down");
@@ -120,6 +121,43 @@ async fn purge_regularly(state: AppState) {
             _ = stopping.wait_for(|stop| *stop) => return,
         }
     }
+}
+
+/// How often the live alerts are evaluated.
+pub const ALERT_INTERVAL: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Evaluates the live alerts every [`ALERT_INTERVAL`] until shutdown.
+async fn alert_regularly(state: AppState) {
+    let mut stopping = state.shutdown.clone();
+    loop {
+        if let Err(error) = evaluate_alerts(&state).await {
+            tracing::warn!(%error, "cannot evaluate the live alerts");
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(ALERT_INTERVAL) => {}
+            _ = stopping.wait_for(|stop| *stop) => return,
+        }
+    }
+}
+
+/// One evaluation of the live alerts at the state's clock: decided on a read-only
+/// connection, written (raised and cleared alerts with their events) only when something
+/// changes; returns the number of changes written.
+pub async fn evaluate_alerts(state: &AppState) -> Result<usize, error::AppError> {
+    let (now, config) = (state.now(), state.config.clone());
+    let pending = state
+        .store
+        .read(move |c| Ok(commands::alerts::pending(c, &config, now)?))
+        .await?;
+    if pending.is_empty() {
+        return Ok(0);
+    }
+    let config = state.config.clone();
+    let changes = state
+        .store
+        .run(move |c| commands::alerts::evaluate(c, &config, now))
+        .await?;
+    Ok(changes.len())
 }
 
 /// Completes on SIGTERM or ctrl-c.

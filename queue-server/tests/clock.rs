@@ -8,7 +8,7 @@ mod support;
 
 use chrono::Duration;
 use lotse_queue_server::api::AppState;
-use lotse_queue_server::commands::desk::{self, Actor, DeskRequest};
+use lotse_queue_server::commands::desk::DeskRequest;
 use lotse_queue_server::storage::{desks, retention};
 
 async fn walk_in(state: &AppState) -> String {
@@ -16,20 +16,8 @@ async fn walk_in(state: &AppState) -> String {
 }
 
 async fn at_desk(state: &AppState, request: DeskRequest) -> Option<String> {
-    let (config, now) = (state.config.clone(), state.now());
-    state
-        .store
-        .run(move |c| {
-            let actor = Actor {
-                config: &config,
-                now,
-                desk: "eg-01",
-                name: "clerk",
-            };
-            desk::run(c, actor, request)
-        })
+    support::at_desk(state, "eg-01", request)
         .await
-        .unwrap()
         .map(|ticket| ticket.number)
 }
 

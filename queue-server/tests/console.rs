@@ -90,6 +90,10 @@ async fn a_kiosk_out_of_paper_shows_on_the_console() {
         })
         .await
         .unwrap();
+    // The server's alert evaluation (every few seconds) raises the printer alert.
+    lotse_queue_server::evaluate_alerts(&console.state)
+        .await
+        .unwrap();
     let panel = console.panel().await;
     assert!(
         panel.contains("Eingang") && panel.contains("Papier leer"),

@@ -60,6 +60,8 @@ async fn openapi_document_lists_the_contract() {
         "/api/v1/appointments",
         "/api/v1/checkins",
         "/api/v1/session",
+        "/api/v1/alerts",
+        "/api/v1/alerts/{id}/acknowledge",
         "/api/v1/openapi.json",
     ] {
         assert!(
@@ -74,6 +76,7 @@ async fn openapi_document_lists_the_contract() {
         "DeskTicket",
         "CallReason",
         "Event",
+        "Alert",
         "ApiErrorBody",
     ] {
         assert!(schemas.contains_key(schema), "schema {schema} missing");

@@ -74,3 +74,57 @@ async fn only_a_metrics_token_reads_the_metrics() {
         .unwrap();
     assert!(commits >= 2, "the two tickets were committed: {commits}");
 }
+
+/// A visit's second concern keeps the visit's arrival as its queue time (fairness in the
+/// line), but its wait begins only when the first concern is finished: the longest wait of
+/// its line (metrics and the lines of the staff pages) counts from there, as the statistics do.
+#[tokio::test]
+async fn a_later_concern_waits_from_the_end_of_the_one_before() {
+    use lotse_queue_server::commands::desk::DeskRequest;
+    use lotse_queue_server::commands::issue::{NewTicket, issue};
+    use lotse_queue_server::storage::desks;
+
+    let (state, clock) = support::state_with_clock();
+    support::add_device(&state, DeviceKind::Metrics, "monitor").await;
+    let config = state.config.clone();
+    let now = state.now();
+    state
+        .store
+        .run(move |c| {
+            let services = ["address-change".to_owned(), "payment-card".to_owned()];
+            let new = NewTicket {
+                services: &services,
+                language: "de",
+                channel: lotse_protocol::Channel::WalkIn,
+                priority: false,
+                appointment_at: None,
+                idempotency: None,
+                interpreter: false,
+            };
+            issue(c, &config, now, new).map(|_| ())
+        })
+        .await
+        .unwrap();
+    support::at_desk(&state, "eg-01", DeskRequest::CallNext).await;
+    support::at_desk(&state, "eg-01", DeskRequest::Start).await;
+    // Served for 30 minutes, then sent on to the second concern, which waits 5 minutes.
+    *clock.lock().unwrap() += chrono::Duration::minutes(30);
+    support::at_desk(&state, "eg-01", DeskRequest::Finish { outcome: None }).await;
+    *clock.lock().unwrap() += chrono::Duration::minutes(5);
+
+    let (_, text) = get(&state, bearer("monitor")).await;
+    let line = "lotse_longest_wait_seconds{service=\"payment-card\"} 300\n";
+    assert!(text.contains(line), "{line} in\n{text}");
+    let (config, now) = (state.config.clone(), state.now());
+    let queues = state
+        .store
+        .read(move |c| Ok(desks::queues(c, &config, now)?))
+        .await
+        .unwrap();
+    let line = queues
+        .services
+        .iter()
+        .find(|s| s.service == "payment-card")
+        .unwrap();
+    assert_eq!((line.waiting, line.longest_wait_minutes), (1, 5));
+}

@@ -220,6 +220,17 @@ pub struct Service {
     /// Overrides the agency's opening hours.
     #[serde(default)]
     pub hours: Option<WeekHours>,
+    /// A wait alert is raised when the line's longest wait passes this many times the target
+    /// wait (README "Live alerts"); more than 0.
+    #[serde(default = "default_alert_factor")]
+    pub alert_factor: f64,
+}
+
+/// The alert factor of a service that names none: alert when the target wait is passed.
+pub const DEFAULT_ALERT_FACTOR: f64 = 1.0;
+
+fn default_alert_factor() -> f64 {
+    DEFAULT_ALERT_FACTOR
 }
 
 fn yes() -> bool {

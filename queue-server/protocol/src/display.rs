@@ -68,7 +68,7 @@ impl DisplayCall {
 pub fn changes_queues(change: &Change) -> bool {
     !matches!(
         change,
-        Change::DeviceStatus { .. } | Change::Interpreter { .. }
+        Change::DeviceStatus { .. } | Change::Interpreter { .. } | Change::Alert { .. }
     )
 }
 

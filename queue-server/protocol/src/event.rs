@@ -84,6 +84,17 @@ pub enum Change {
         device: String,
         printer: PrinterCondition,
     },
+    /// A live alert was raised, acknowledged or cleared (no names: who acknowledged is read
+    /// from `GET /api/v1/alerts`). Clients of older versions skip it as an unknown event.
+    Alert {
+        alert: i64,
+        kind: crate::alert::AlertKind,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        service: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        kiosk: Option<String>,
+        state: crate::alert::AlertState,
+    },
 }
 
 /// A kiosk printer's state as the kiosk reports it.
@@ -132,6 +143,7 @@ impl Change {
             Change::AppointmentsImported { .. } => "appointments_imported",
             Change::DeviceStatus { .. } => "device_status",
             Change::Interpreter { .. } => "interpreter",
+            Change::Alert { .. } => "alert",
         }
     }
 }

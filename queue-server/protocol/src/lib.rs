@@ -3,6 +3,7 @@
 //! The queue server serialises these types, the kiosk, display board and tests deserialise them.
 //! Database rows and UI structs are separate types that convert to and from these.
 
+pub mod alert;
 pub mod building;
 pub mod client;
 pub mod desk;
@@ -18,6 +19,7 @@ pub mod ticket;
 pub mod toml_location;
 pub mod voices;
 
+pub use alert::{Alert, AlertKind, AlertState};
 pub use building::*;
 pub use client::{Client, ClientError, Deadlines};
 pub use desk::*;

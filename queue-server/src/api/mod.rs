@@ -1,6 +1,7 @@
 //! The HTTP API: the router, shared state and request limits; every error, also axum's own
 //! rejections, is an `ApiErrorBody`.
 
+mod alerts;
 pub mod cookies;
 mod desks;
 pub mod display;
@@ -124,6 +125,8 @@ pub fn app(state: AppState) -> Router {
             "/interpreter-requests/{id}/{action}",
             post(interpreters::act),
         )
+        .route("/alerts", get(alerts::list))
+        .route("/alerts/{id}/acknowledge", post(alerts::acknowledge))
         .route("/events", get(events::stream))
         .route("/voices/{language}", get(voices::pack))
         .route("/voices/{language}/{key}", get(voices::clip))

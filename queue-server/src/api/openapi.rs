@@ -42,6 +42,8 @@ use utoipa::{Modify, OpenApi};
         super::interpreters::request,
         super::interpreters::list,
         super::interpreters::act,
+        super::alerts::list,
+        super::alerts::acknowledge,
         super::events::stream,
         super::voices::pack,
         super::voices::clip,

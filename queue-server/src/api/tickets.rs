@@ -302,5 +302,9 @@ pub async fn device_status(
         .store
         .run(move |c| crate::storage::accounts::set_printer_status(c, now, &name, status.printer))
         .await?;
+    // A printer alert is raised (or cleared) at once rather than at the next evaluation.
+    if let Err(error) = crate::evaluate_alerts(&state).await {
+        tracing::warn!(%error, "cannot evaluate the live alerts");
+    }
     Ok(StatusCode::NO_CONTENT)
 }

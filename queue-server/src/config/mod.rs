@@ -232,6 +232,32 @@ mod tests {
     }
 
     #[test]
+    fn the_alert_factor_defaults_to_one_and_must_be_positive() {
+        let config = Config::parse("b.toml", EMBEDDED_BUILDING).unwrap();
+        let factor = |id: &str| config.service(id).unwrap().alert_factor;
+        assert_eq!(factor("eat-pickup"), 1.5);
+        assert_eq!(
+            factor("address-change"),
+            lotse_protocol::DEFAULT_ALERT_FACTOR
+        );
+        for bad in ["0", "-1.0", "nan"] {
+            let broken = EMBEDDED_BUILDING.replacen(
+                "alert_factor = 1.5",
+                &format!("alert_factor = {bad}"),
+                1,
+            );
+            let error = Config::parse("b.toml", &broken).unwrap_err();
+            let ConfigError::Invalid { problems, .. } = error else {
+                panic!("expected validation problems for {bad}, got {error}");
+            };
+            assert!(
+                problems.iter().any(|p| p.field.ends_with("alert_factor")),
+                "{bad}: {problems:?}"
+            );
+        }
+    }
+
+    #[test]
     fn syntax_errors_name_the_line() {
         let error = Config::parse("b.toml", "[site]\nname = \n").unwrap_err();
         let text = error.to_string();

@@ -179,6 +179,9 @@ pub fn validate(building: &Building) -> Found {
         if service.typical_minutes == 0 {
             check.problem(path.key("typical_minutes"), "must be at least 1");
         }
+        if !(service.alert_factor.is_finite() && service.alert_factor > 0.0) {
+            check.problem(path.key("alert_factor"), "must be more than 0");
+        }
         let own = check.schedule(path.key("hours"), &service.hours);
         let schedule = if service.hours.is_some() {
             own

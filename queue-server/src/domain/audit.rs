@@ -44,6 +44,7 @@ pub enum AuditAction {
     InterpreterFinish,
     InterpreterCancel,
     UserLanguages,
+    AlertAcknowledge,
 }
 
 impl AuditAction {

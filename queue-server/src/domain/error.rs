@@ -92,6 +92,8 @@ pub enum DomainError {
     VisitNotFinished,
     #[error("this visit's feedback was given already")]
     FeedbackAlreadyGiven,
+    #[error("no such active alert")]
+    AlertNotFound,
 }
 
 impl DomainError {
@@ -101,7 +103,7 @@ impl DomainError {
         match self {
             NoConcern | TooManyConcerns | ConcernTwice(_) | UnknownOutcome | NoteTooLong
             | BadName | WeakPassword | BadRecording(_) => ErrorCode::InvalidInput,
-            UnknownClip(_) => ErrorCode::NotFound,
+            UnknownClip(_) | AlertNotFound => ErrorCode::NotFound,
             UnknownService(_) => ErrorCode::UnknownService,
             UnknownLanguage(_) => ErrorCode::UnknownLanguage,
             ServiceClosed(_) => ErrorCode::ServiceClosed,

@@ -3,6 +3,7 @@
 //! writes it; storage only runs SQL.
 
 pub mod accounts;
+pub mod alerts;
 pub mod appointments;
 pub mod audit;
 pub mod error;

@@ -74,10 +74,17 @@ pub fn starts(legs: &[Leg]) -> Vec<DateTime<Utc>> {
             Some((visit, end)) if visit == leg.visit => end,
             _ => None,
         };
-        starts[i] = before.map_or(leg.queued_at, |end| end.max(leg.queued_at));
+        starts[i] = wait_start(leg.queued_at, before);
         previous = Some((leg.visit, leg.finished_at));
     }
     starts
+}
+
+/// When a leg queued at `queued_at` began to wait, the previous leg of its visit having
+/// ended at `previous_end`: not before that end. The one rule for the statistics and the
+/// lines' longest waits now (`storage::waits`).
+pub fn wait_start(queued_at: DateTime<Utc>, previous_end: Option<DateTime<Utc>>) -> DateTime<Utc> {
+    previous_end.map_or(queued_at, |end| end.max(queued_at))
 }
 
 /// Waiting time: the (last) call minus the leg's start; none before a call.

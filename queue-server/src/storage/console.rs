@@ -1,9 +1,9 @@
 //! What staff screens show: one desk's situation (current ticket with the notes its agency's
-//! staff may read, who is next and why, parked tickets, its lines, kiosk printer alerts) and the
+//! staff may read, who is next and why, parked tickets, its lines, alerts) and the
 //! supervisor's overview of all desks.
 
 use chrono::{DateTime, Utc};
-use lotse_protocol::{Desk, DeskTicket, InterpreterRequest, PrinterCondition, ServiceQueue};
+use lotse_protocol::{Alert, Desk, DeskTicket, InterpreterRequest, ServiceQueue};
 use rusqlite::{Connection, params};
 
 use super::StorageError;
@@ -30,8 +30,8 @@ pub struct DeskView {
     pub parked: Vec<String>,
     /// The lines of the services this desk serves.
     pub lines: Vec<ServiceQueue>,
-    /// Kiosks whose printer is not ready.
-    pub printer_alerts: Vec<(String, PrinterCondition)>,
+    /// Every active alert (the page shows those `domain::alerts::shown_to` the desk).
+    pub alerts: Vec<Alert>,
     /// The live interpreter requests of the current and of the next visitor.
     pub current_interpreter: Option<InterpreterRequest>,
     pub next_interpreter: Option<InterpreterRequest>,
@@ -81,7 +81,7 @@ pub fn desk_view(
         notes,
         parked,
         lines,
-        printer_alerts: printer_alerts(connection)?,
+        alerts: super::alerts::active(connection)?,
     })
 }
 
@@ -113,36 +113,6 @@ fn notes_for(
         })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)
-}
-
-fn printer_alerts(
-    connection: &Connection,
-) -> Result<Vec<(String, PrinterCondition)>, StorageError> {
-    let mut statement = connection.prepare_cached(
-        "SELECT id, name, printer FROM devices
-         WHERE kind = 'kiosk' AND revoked_at IS NULL AND printer IS NOT NULL AND printer != 'ready'
-         ORDER BY name",
-    )?;
-    let rows = statement.query_map([], |row| {
-        Ok((
-            row.get::<_, i64>(0)?,
-            row.get::<_, String>(1)?,
-            row.get::<_, String>(2)?,
-        ))
-    })?;
-    let mut alerts = Vec::new();
-    for row in rows {
-        let (id, name, printer) = row?;
-        let condition = serde_json::from_value(serde_json::Value::String(printer.clone()))
-            .map_err(|_| StorageError::UnknownValue {
-                table: "devices",
-                column: "printer",
-                row: id,
-                value: printer,
-            })?;
-        alerts.push((name, condition));
-    }
-    Ok(alerts)
 }
 
 /// One desk as the supervisor sees it.

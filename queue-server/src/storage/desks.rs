@@ -283,6 +283,7 @@ pub fn queues(
 ) -> Result<Queues, StorageError> {
     let waiting = waiting_candidates(connection, config, now, None)?;
     let day = day_of(config, now);
+    let lines = super::waits::lines(connection, Some(&day))?;
     let mut services = Vec::with_capacity(config.building.services.len());
     for service in &config.building.services {
         let line: Vec<_> = waiting
@@ -291,11 +292,11 @@ pub fn queues(
             .map(|(c, _)| c)
             .collect();
         let count = u32::try_from(line.len()).unwrap_or(u32::MAX);
-        let longest = line
+        let longest = lines
             .iter()
-            .map(|c| (now - c.queued_at).num_minutes().max(0))
-            .max()
-            .unwrap_or(0);
+            .find(|l| l.service == service.id)
+            .and_then(|l| l.since)
+            .map_or(0, |since| (now - since).num_minutes().max(0));
         let issued = super::tickets::walk_ins_toward_limit(connection, &day, service)?;
         services.push(ServiceQueue {
             service: service.id.clone(),

@@ -4,14 +4,14 @@ use chrono::{DateTime, Utc};
 use rusqlite::{Connection, params};
 
 use super::StorageError;
-use super::time::{from_ms, to_ms};
+use super::time::to_ms;
 
 /// One service's line now.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Line {
     pub service: String,
     pub waiting: u64,
-    /// Since when the longest-waiting stop waits (its queue time).
+    /// Since when the longest-waiting stop waits (`storage::waits`).
     pub oldest: Option<DateTime<Utc>>,
 }
 
@@ -26,19 +26,14 @@ pub struct Readings {
 }
 
 pub fn read(connection: &Connection, day_start: DateTime<Utc>) -> Result<Readings, StorageError> {
-    let mut lines = connection.prepare_cached(
-        "SELECT service, COUNT(*), MIN(queued_at) FROM stops WHERE status = 'waiting'
-         GROUP BY service ORDER BY service",
-    )?;
-    let lines = lines
-        .query_map([], |row| {
-            Ok(Line {
-                service: row.get(0)?,
-                waiting: row.get(1)?,
-                oldest: row.get::<_, Option<i64>>(2)?.map(from_ms),
-            })
-        })?
-        .collect::<Result<_, _>>()?;
+    let lines = super::waits::lines(connection, None)?
+        .into_iter()
+        .map(|line| Line {
+            service: line.service,
+            waiting: line.waiting,
+            oldest: line.since,
+        })
+        .collect();
     let since = to_ms(day_start);
     let issued_today = connection.query_row(
         "SELECT COUNT(*) FROM tickets WHERE issued_at >= ?1",

@@ -5,6 +5,7 @@
 
 pub mod accounts;
 pub mod aggregates;
+pub mod alerts;
 pub mod appointments;
 pub mod audit;
 pub mod backup;
@@ -32,6 +33,7 @@ pub mod stats;
 pub mod tickets;
 pub mod time;
 pub mod voice_clips;
+pub mod waits;
 
 use std::collections::VecDeque;
 use std::path::Path;

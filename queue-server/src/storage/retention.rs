@@ -36,6 +36,8 @@ pub struct Purged {
     pub interpreter_requests_closed: usize,
     /// Appointments of past days nobody checked in for, counted into `missed_appointments`.
     pub missed_appointments: usize,
+    /// Live alerts cleared on past days (with who acknowledged them).
+    pub alerts: usize,
 }
 
 /// Deletes what belongs to days before `now`'s local day, and audit entries older than
@@ -85,6 +87,7 @@ pub fn purge(
         )?,
         events: delete("DELETE FROM events WHERE at < ?1", today)?,
         audit: delete("DELETE FROM audit WHERE at < ?1", audit_limit)?,
+        alerts: delete("DELETE FROM alerts WHERE cleared_at < ?1", today)?,
     })
 }
 
@@ -152,7 +155,17 @@ mod tests {
                         [at],
                     )?;
                     c.execute("INSERT INTO login_failures (name, at) VALUES ('x', ?1)", [at])?;
+                    c.execute(
+                        "INSERT INTO alerts (kind, subject, raised_at, cleared_at, acknowledged_by)
+                         VALUES ('wait', 'payment-card', ?1, ?1, 'lead')",
+                        [at],
+                    )?;
                 }
+                // Still active since yesterday: stays until it clears.
+                c.execute(
+                    "INSERT INTO alerts (kind, subject, raised_at) VALUES ('printer', 'k', ?1)",
+                    [yesterday],
+                )?;
                 let purged = purge(c, &config, now)?;
                 let count = |table: &str| -> rusqlite::Result<i64> {
                     c.query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0))
@@ -169,6 +182,7 @@ mod tests {
                     keys,
                     count("events")?,
                     count("audit")?,
+                    count("alerts")? - 1,
                 ];
                 let missed: (String, String, i64) = c.query_row(
                     "SELECT day, service, count FROM missed_appointments",
@@ -193,11 +207,12 @@ mod tests {
                 stops_closed: 0,
                 interpreter_requests_closed: 0,
                 missed_appointments: 1,
+                alerts: 1,
             }
         );
         assert_eq!(
             purged.1,
-            [1, 1, 1, 1, 1, 1],
+            [1, 1, 1, 1, 1, 1, 1],
             "today's (and this year's audit) stay"
         );
     }

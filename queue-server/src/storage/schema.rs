@@ -248,6 +248,22 @@ CREATE TABLE stat_days (
 ) STRICT;
 "#,
     ),
+    // Live alerts: raised and cleared by the server's evaluation (`commands::alerts`), at
+    // most one active per kind and subject (service id or kiosk name); who acknowledged.
+    M::up(
+        r#"
+CREATE TABLE alerts (
+    id               INTEGER PRIMARY KEY,
+    kind             TEXT NOT NULL CHECK (kind IN ('wait', 'growth', 'printer')),
+    subject          TEXT NOT NULL,
+    raised_at        INTEGER NOT NULL,
+    cleared_at       INTEGER,
+    acknowledged_by  TEXT,
+    acknowledged_at  INTEGER
+) STRICT;
+CREATE UNIQUE INDEX alerts_active ON alerts (kind, subject) WHERE cleared_at IS NULL;
+"#,
+    ),
 ];
 
 /// The `interpreter` role, accounts' languages (comma-separated codes) and interpreter

@@ -152,6 +152,11 @@ fn the_checks_accept_every_stored_name_and_nothing_else() {
         assert!(accepts(printer, value.as_str()), "{value:?}");
     }
     assert!(!accepts(printer, "on fire"));
+    let alert = "INSERT INTO alerts (kind, subject, raised_at) VALUES (?1, 'probe', 0)";
+    for value in lotse_protocol::AlertKind::iter() {
+        assert!(accepts(alert, value.as_str()), "{value:?}");
+    }
+    assert!(!accepts(alert, "fire"));
     connection
         .execute_batch(
             "INSERT INTO interpreter_requests (id, ticket_id, language, status, source,

@@ -18,17 +18,21 @@ use crate::api::AppState;
 use crate::auth::{AgencyScope, DeviceKind, hash_password, new_secret, token_hash};
 use crate::commands::accounts as account_commands;
 use crate::domain::accounts::{MIN_PASSWORD_LENGTH, account_name, check_password};
+use crate::domain::alerts::Audience;
 use crate::error::AppError;
-use crate::storage::{accounts, audit, console, desks, interpreters};
+use crate::storage::{accounts, alerts, audit, console, desks, interpreters};
 use chrono::{DateTime, Utc};
 
 pub async fn overview(State(state): State<AppState>, page: StaffPage) -> Response {
     if let Err(denied) = page.require(Role::Supervisor) {
         return denied;
     }
-    match overview_markup(&state).await {
+    match overview_markup(&state, &page).await {
         Ok(panel) => {
-            let content = html! { h1 { "Übersicht" } div #live { (panel) } };
+            let content = html! {
+                div.heading { h1 { "Übersicht" } (super::alerts::sound_button()) }
+                div #live { (panel) }
+            };
             html_response(
                 StatusCode::OK,
                 staff_page(
@@ -47,20 +51,21 @@ pub async fn overview_panel(State(state): State<AppState>, page: StaffPage) -> R
     if let Err(denied) = page.require(Role::Supervisor) {
         return denied;
     }
-    match overview_markup(&state).await {
+    match overview_markup(&state, &page).await {
         Ok(panel) => html_response(StatusCode::OK, panel),
         Err(error) => error.into_response(),
     }
 }
 
-async fn overview_markup(state: &AppState) -> Result<Markup, AppError> {
+async fn overview_markup(state: &AppState, page: &StaffPage) -> Result<Markup, AppError> {
     let (now, config) = (state.now(), state.config.clone());
-    let (desk_rows, queues) = state
+    let (desk_rows, queues, active) = state
         .store
         .read(move |c| {
             Ok((
                 console::overview(c, &config, now)?,
                 desks::queues(c, &config, now)?,
+                alerts::active(c)?,
             ))
         })
         .await?;
@@ -68,6 +73,17 @@ async fn overview_markup(state: &AppState) -> Result<Markup, AppError> {
     let default = building.site.default_language.as_str();
     let languages = super::languages::overview_section(state).await?;
     Ok(html! {
+        section {
+            h2 { "Hinweise " span lang="en" { "· Alerts" } }
+            (super::alerts::section(
+                building,
+                state.config.time_zone,
+                &active,
+                Audience::Supervisor(&page.agencies),
+                &page.csrf,
+                "/staff/overview",
+            ))
+        }
         section {
             h2 { "Plätze" }
             table {

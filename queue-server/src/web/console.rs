@@ -11,11 +11,12 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use lotse_protocol::languages::german_name;
 use lotse_protocol::{
-    Building, CallReason, DeskTicket, InterpreterRequest, InterpreterStatus, PrinterCondition,
-    Role, StopStatus, localized,
+    Building, CallReason, DeskTicket, InterpreterRequest, InterpreterStatus, Role, StopStatus,
+    localized,
 };
 use maud::{Markup, html};
 
+use super::alerts;
 use super::html_response;
 use super::interpreter::state_text;
 use super::layout::staff_page;
@@ -23,6 +24,7 @@ use super::session::StaffPage;
 use crate::api::AppState;
 use crate::config::Config;
 use crate::domain::DomainError;
+use crate::domain::alerts::{Audience, desk_services};
 use crate::domain::outcomes::OUTCOMES;
 use crate::storage::console::{DeskView, desk_view};
 
@@ -56,10 +58,13 @@ pub async fn page(State(state): State<AppState>, page: StaffPage) -> Response {
                 div.console {
                     div.heading {
                         h1 { (title) }
-                        form method="post" action="/staff/desk" {
-                            input type="hidden" name="csrf" value=(page.csrf);
-                            input type="hidden" name="desk" value="";
-                            button.quiet type="submit" { "Platz wechseln" }
+                        div.tools {
+                            (alerts::sound_button())
+                            form method="post" action="/staff/desk" {
+                                input type="hidden" name="csrf" value=(page.csrf);
+                                input type="hidden" name="desk" value="";
+                                button.quiet type="submit" { "Platz wechseln" }
+                            }
                         }
                     }
                     div #live { (panel) }
@@ -105,7 +110,8 @@ async fn panel_markup(state: &AppState, page: &StaffPage, desk: &str) -> Result<
         })
         .await
         .map_err(IntoResponse::into_response)?;
-    Ok(desk_panel(&state.config, now, &view))
+    let services = desk_services(&state.config.building, Some(desk)).unwrap_or_default();
+    Ok(desk_panel(&state.config, now, &view, services, &page.csrf))
 }
 
 /// "Schalter 3 · EG" or "Raum 1.05 · 1. OG".
@@ -184,22 +190,16 @@ pub fn reason_text(reason: &CallReason, time_zone: Tz) -> String {
     }
 }
 
-fn printer_text(condition: PrinterCondition) -> &'static str {
-    match condition {
-        PrinterCondition::Ready => "bereit",
-        PrinterCondition::PaperOut => "Papier leer",
-        PrinterCondition::CoverOpen => "Deckel offen",
-        PrinterCondition::Offline => "offline",
-        PrinterCondition::Unreachable => "nicht erreichbar",
-    }
-}
-
-fn desk_panel(config: &Config, now: DateTime<Utc>, view: &DeskView) -> Markup {
+fn desk_panel(
+    config: &Config,
+    now: DateTime<Utc>,
+    view: &DeskView,
+    services: &[String],
+    csrf: &str,
+) -> Markup {
     let building = &config.building;
     html! {
-        @for (kiosk, condition) in &view.printer_alerts {
-            p.alert role="alert" { "Kiosk „" (kiosk) "“: Drucker " (printer_text(*condition)) }
-        }
+        (alerts::section(building, config.time_zone, &view.alerts, Audience::Desk(services), csrf, "/staff"))
         div.columns {
             section.current {
                 @match &view.current {

@@ -6,6 +6,7 @@
 #![allow(clippy::result_large_err)]
 
 mod admin;
+mod alerts;
 mod announcement;
 mod assets;
 mod console;
@@ -57,6 +58,10 @@ pub fn routes() -> Router<AppState> {
         .route("/staff/interpreter/panel", get(interpreter::panel))
         .route("/staff/overview", get(admin::overview))
         .route("/staff/overview/panel", get(admin::overview_panel))
+        .route(
+            "/staff/alerts/{id}/acknowledge",
+            post(alerts::acknowledge_form),
+        )
         .route("/staff/admin", get(admin::admin))
         .route("/staff/admin/users", post(admin::add_user))
         .route("/staff/admin/users/disable", post(admin::disable_user))

@@ -138,3 +138,27 @@ pub async fn walk_in(
         .await
         .unwrap()
 }
+
+/// Runs a desk request at `desk` at the state's time (as staff account "clerk"); the ticket
+/// it acted on, if any.
+pub async fn at_desk(
+    state: &AppState,
+    desk: &'static str,
+    request: lotse_queue_server::commands::desk::DeskRequest,
+) -> Option<lotse_protocol::DeskTicket> {
+    use lotse_queue_server::commands::desk::{Actor, run};
+    let (config, now) = (state.config.clone(), state.now());
+    state
+        .store
+        .run(move |c| {
+            let actor = Actor {
+                config: &config,
+                now,
+                desk,
+                name: "clerk",
+            };
+            run(c, actor, request)
+        })
+        .await
+        .unwrap()
+}

@@ -1,7 +1,7 @@
 //! Every web page audited with axe-core (vendored in `tests/vendor/axe-core`) in headless
 //! Chromium against WCAG 2.1 A and AA: the visitor's status page (waiting, called, not
 //! found; Arabic and Tigrinya), the browser display, and the staff pages (login, console,
-//! overview, admin, password). Prints every finding; fails on a serious or critical one.
+//! overview with an alert, admin, password). Prints every finding; fails on a serious or critical one.
 
 use fantoccini::Locator;
 
@@ -106,13 +106,21 @@ async fn every_page_passes_axe_core_without_serious_violations() {
     audits.push(audit(&display, "browser display").await);
     display.close().await;
 
+    // A kiosk printer alert, so the console and the overview show their alert list.
+    server
+        .kiosk()
+        .report_status(&lotse_protocol::DeviceStatus {
+            printer: lotse_protocol::PrinterCondition::PaperOut,
+        })
+        .await
+        .unwrap();
     let staff = Browser::start(1280, 800).await;
     open(&staff, &format!("{base}/staff/login"), "input[name=name]").await;
     audits.push(audit(&staff, "staff login").await);
     log_in_at(&staff, &base, ("admin", "lotse-demo-admin"), "eg-02", false).await;
     audits.push(audit(&staff, "staff console").await);
     for (path, page, ready) in [
-        ("/staff/overview", "overview", "#live"),
+        ("/staff/overview", "overview", "#live .alert-item"),
         ("/staff/admin", "admin", "table.audit"),
         ("/staff/password", "password", "input[type=password]"),
         ("/staff/stats", "statistics", "section.stat"),

@@ -12,6 +12,7 @@ mod events;
 mod kiosk;
 mod tickets;
 mod util;
+mod web_alerts;
 mod web_display;
 mod web_feedback;
 mod web_interpreter;

@@ -29,15 +29,6 @@ pub fn server_binary() -> PathBuf {
     binary
 }
 
-/// The demo building open at all hours and without daily limits, so tests pass at any time
-/// of day and can issue hundreds of tickets.
-pub fn always_open_building(dir: &Path) -> PathBuf {
-    let path = dir.join("building.toml");
-    std::fs::write(&path, lotse_queue_server::config::embedded_always_open())
-        .expect("write test building");
-    path
-}
-
 /// A running server process on its own temporary database.
 pub struct Server {
     child: Option<Child>,
@@ -47,10 +38,19 @@ pub struct Server {
 }
 
 impl Server {
-    /// Starts a server with demo accounts on a fresh database.
+    /// Starts a server with demo accounts on a fresh database, in the demo building open at
+    /// all hours and without daily limits, so tests pass at any time of day and can issue
+    /// hundreds of tickets.
     pub fn start() -> Server {
+        Server::start_with_building(|building| building)
+    }
+
+    /// Starts a server with demo accounts on a fresh database, the building changed from
+    /// the always-open one by `change`.
+    pub fn start_with_building(change: impl FnOnce(String) -> String) -> Server {
         let dir = tempfile::tempdir().expect("temp dir");
-        always_open_building(dir.path());
+        let building = change(lotse_queue_server::config::embedded_always_open());
+        std::fs::write(dir.path().join("building.toml"), building).expect("write test building");
         let (child, port) = spawn(dir.path(), 0);
         Server {
             child: Some(child),

@@ -36,6 +36,20 @@
     return Array.from(live.querySelectorAll('input, textarea, select')).some(changed);
   }
 
+  // The alerts shown when the page was loaded have been seen; a new one sounds once, after
+  // the reload shows it (only alerts this page shows, still unacknowledged).
+  const sounded = new Set(Array.from(document.querySelectorAll('[data-alert]'))
+    .map((element) => Number(element.dataset.alert)));
+  const awaitingSound = new Set();
+  function soundNewAlerts() {
+    let shown = false;
+    for (const id of awaitingSound) {
+      if (live.querySelector('[data-alert="' + id + '"][data-acknowledged="no"]')) shown = true;
+    }
+    awaitingSound.clear();
+    if (shown) chime();
+  }
+
   let reloadTimer = null;
   // `force`: right after the officer's own action, whose inputs are used up.
   async function reload(force) {
@@ -45,7 +59,7 @@
     try {
       const response = await fetch(liveUrl, { credentials: 'same-origin', cache: 'no-store' });
       if (response.redirected || response.status === 401) { location.reload(); return; }
-      if (response.ok) live.innerHTML = await response.text();
+      if (response.ok) { live.innerHTML = await response.text(); soundNewAlerts(); }
     } catch (error) {
       // The connection marker tells the officer; the next event reloads again.
     }
@@ -97,6 +111,10 @@
           result = await api('POST', deskPath('call-next') + '?except=' + encodeURIComponent(element.dataset.number));
           say(result ? result.number + ' aufgerufen; ' + element.dataset.number + ' behält den Platz.'
             : 'Sonst wartet niemand auf diesen Platz.');
+          break;
+        case 'acknowledge-alert':
+          await api('POST', '/alerts/' + encodeURIComponent(element.dataset.alert) + '/acknowledge');
+          say('Hinweis quittiert. · Alert acknowledged.');
           break;
         case 'interpreter': {
           const verb = element.dataset.verb;
@@ -169,10 +187,12 @@
       soundButton.disabled = true;
     });
   }
+  // `language`: an interpreter request's (the page's languages filter it); none: an alert.
   function chime(language) {
     if (!soundButton || !audio) return;
     const languages = (soundButton.dataset.languages || '').split(',').filter(Boolean);
-    if (languages.length && !languages.includes(language)) return;
+    if (language && languages.length && !languages.includes(language)) return;
+    body.dataset.chimes = String(Number(body.dataset.chimes || 0) + 1);
     const start = audio.currentTime;
     for (const [offset, frequency] of [[0, 660], [0.25, 880]]) {
       const tone = audio.createOscillator();
@@ -206,6 +226,7 @@
     if (field) { event.preventDefault(); field.focus(); }
   });
 
+
   if (liveUrl) {
     let lastContact = Date.now();
     const contact = () => { lastContact = Date.now(); };
@@ -217,7 +238,7 @@
       source.addEventListener('keep-alive', contact);
       for (const type of ['ticket_issued', 'ticket_called', 'service_started', 'stop_finished',
         'no_show', 'parked', 'resumed', 'transferred', 'appointments_imported', 'device_status',
-        'interpreter']) {
+        'interpreter', 'alert']) {
         source.addEventListener(type, () => { contact(); scheduleReload(); });
       }
       source.addEventListener('interpreter', (event) => {
@@ -226,6 +247,18 @@
           if (change.status === 'open') chime(change.language);
         } catch (error) {
           // Not ours to judge: the reload shows the request anyway.
+        }
+      });
+      // A new alert sounds once (not again when it is acknowledged, nor after a reconnect
+      // replays it); the reload shows it, if it is one for this page.
+      source.addEventListener('alert', (event) => {
+        try {
+          const change = JSON.parse(event.data);
+          if (change.state !== 'raised' || sounded.has(change.alert)) return;
+          sounded.add(change.alert);
+          awaitingSound.add(change.alert);
+        } catch (error) {
+          // The reload shows the alert anyway.
         }
       });
       source.addEventListener('error', () => {

@@ -6,7 +6,7 @@
 //!
 //! `cargo bench -p lotse-queue-server --bench stats`
 //! (`STATS_ROUNDS`, default 30: page requests per range; `STATS_CALLS`, default 400:
-//! call-next requests in each phase.)
+//! call-next requests in each phase; `STATS_DAYS`, default 365: days of generated history.)
 //!
 //! Nothing here asserts timings: the machine is shared, so read the numbers with its load.
 
@@ -77,15 +77,17 @@ async fn call_next_times(staff: &Client, calls: usize) -> Vec<Duration> {
 async fn main() {
     let rounds = env_number("STATS_ROUNDS", 30) as usize;
     let calls = env_number("STATS_CALLS", 400) as usize;
+    // 730: the year page's "period before" has a year of (folded) days too.
+    let days = env_number("STATS_DAYS", 365) as u32;
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("stats.db");
     let config = Config::embedded().unwrap();
     let started = Instant::now();
-    let (visits, stops) = lotse_queue_server::cli::demo_history(&db, &config, 365, 1)
+    let (visits, stops) = lotse_queue_server::cli::demo_history(&db, &config, days, 1)
         .await
         .unwrap();
     println!(
-        "demo-history: {visits} visits, {stops} stops over 365 days in {:.1} s",
+        "demo-history: {visits} visits, {stops} stops over {days} days in {:.1} s",
         started.elapsed().as_secs_f64()
     );
     // Where a year's time goes, in-process: reading the legs and aggregates and folding the

@@ -12,6 +12,7 @@ use chrono::NaiveDate;
 use lotse_protocol::Channel;
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
+use smallvec::SmallVec;
 
 use super::StorageError;
 use super::error::stored;
@@ -45,7 +46,7 @@ struct StoredLeg {
     walk: StoredDurations,
     service_time: StoredDurations,
     /// (local hour, seconds spent waiting in it).
-    waited: Vec<(u8, u32)>,
+    waited: SmallVec<[(u8, u32); 2]>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -56,18 +57,19 @@ struct StoredVisit {
     language: u32,
     punctuality: u32,
     score: Option<u8>,
-    services: Vec<u32>,
-    desks: Vec<u32>,
+    services: SmallVec<[u32; 2]>,
+    desks: SmallVec<[u32; 2]>,
     visits: u32,
     transfers_between_agencies: u32,
     planned_between_agencies: u32,
     building_time: StoredDurations,
 }
 
-/// (seconds, count) pairs and the exact sum.
+/// (seconds, count) pairs and the exact sum. (Small vectors here and above: encoded as
+/// sequences like any vector, decoded without an allocation for one or two values.)
 #[derive(Debug, Serialize, Deserialize)]
 struct StoredDurations {
-    values: Vec<(u32, u32)>,
+    values: SmallVec<[(u32, u32); 2]>,
     sum: u64,
 }
 
@@ -228,14 +230,14 @@ fn encode(day: &Cells) -> Result<Vec<u8>, StorageError> {
 
 fn stored_durations(durations: &Durations) -> StoredDurations {
     StoredDurations {
-        values: durations.values.to_vec(),
+        values: durations.values.clone(),
         sum: u64::try_from(durations.sum).unwrap_or(0),
     }
 }
 
-fn durations(stored: &StoredDurations) -> Durations {
+fn durations(stored: StoredDurations) -> Durations {
     Durations {
-        values: stored.values.iter().copied().collect(),
+        values: stored.values,
         sum: i64::try_from(stored.sum).unwrap_or(i64::MAX),
     }
 }
@@ -263,14 +265,19 @@ fn convert(
     into: &mut Cells,
 ) -> Result<(), StorageError> {
     let damaged = |what: String| damaged(day, what);
-    let shared: Vec<Name> = stored.names.iter().map(|id| names.name(id)).collect();
+    let StoredDay {
+        names: ids,
+        legs,
+        visits,
+    } = stored;
+    let shared: Vec<Name> = ids.iter().map(|id| names.name(id)).collect();
     let name = |i: u32| -> Result<Name, StorageError> {
         shared
             .get(i as usize)
             .cloned()
             .ok_or_else(|| damaged(format!("no name {i}")))
     };
-    let channels: Vec<Option<Channel>> = stored.names.iter().map(|n| n.parse().ok()).collect();
+    let channels: Vec<Option<Channel>> = ids.iter().map(|n| n.parse().ok()).collect();
     let channel = |i: u32| {
         channels
             .get(i as usize)
@@ -279,9 +286,7 @@ fn convert(
             .ok_or_else(|| damaged(format!("no channel {i}")))
     };
     let punctuality = |i: u32| -> Result<Punctuality, StorageError> {
-        stored
-            .names
-            .get(i as usize)
+        ids.get(i as usize)
             .and_then(|n| n.parse().ok())
             .ok_or_else(|| damaged(format!("no punctuality {i}")))
     };
@@ -294,7 +299,7 @@ fn convert(
         lists.insert(ids.to_vec(), Arc::clone(&list));
         Ok(list)
     };
-    for leg in &stored.legs {
+    for leg in legs {
         let waited = leg
             .waited
             .iter()
@@ -313,13 +318,13 @@ fn convert(
             },
             legs: leg.legs,
             outcomes: leg.outcomes,
-            wait: durations(&leg.wait),
-            walk: durations(&leg.walk),
-            service: durations(&leg.service_time),
+            wait: durations(leg.wait),
+            walk: durations(leg.walk),
+            service: durations(leg.service_time),
             waited,
         });
     }
-    for visit in &stored.visits {
+    for visit in visits {
         into.visits.push(VisitCell {
             key: VisitKey {
                 date,
@@ -335,7 +340,7 @@ fn convert(
             visits: visit.visits,
             transfers_between_agencies: visit.transfers_between_agencies,
             planned_between_agencies: visit.planned_between_agencies,
-            building_time: durations(&visit.building_time),
+            building_time: durations(visit.building_time),
         });
     }
     Ok(())

@@ -63,13 +63,24 @@ pub async fn load(
             let zone = Zone::new(config.time_zone);
             let legs = sql::legs(c, from, to)?;
             let scores = crate::storage::feedback::scores(c, from, to)?;
-            let mut cells = aggregates::cells(c, from_date, to_date, &mut Names::default())?;
-            cells.extend(Cells::fold(
-                &legs,
-                &scores,
-                |service| config.service(service).map_or("", |s| s.agency.as_str()),
-                &zone,
-            ));
+            // The legs fold on a second thread while the stored days are read and decoded.
+            let cells = std::thread::scope(|scope| {
+                let folded = scope.spawn(|| {
+                    Cells::fold(
+                        &legs,
+                        &scores,
+                        |service| config.service(service).map_or("", |s| s.agency.as_str()),
+                        &Zone::new(config.time_zone),
+                    )
+                });
+                let mut cells = aggregates::cells(c, from_date, to_date, &mut Names::default())?;
+                cells.extend(
+                    folded
+                        .join()
+                        .map_err(|_| AppError::Internal("folding the legs failed".into()))?,
+                );
+                Ok::<_, AppError>(cells)
+            })?;
             let shifts = desk_shifts::shifts(c, from, to, at.now, at.idle_since)?;
             Ok(Loaded {
                 legs,
@@ -100,14 +111,23 @@ pub fn compute_all(
         building: &config.building,
         zone: config.time_zone,
     };
-    let report = compute(
-        &loaded.cells,
-        &loaded.missed,
-        context,
-        period,
-        filter,
-        split_by,
-    );
+    // The tiles' period before is computed on a second thread beside the report.
+    let (report, previous) = std::thread::scope(|scope| {
+        let previous =
+            scope.spawn(|| compute_kpis(&loaded.cells, context, period.previous(), filter));
+        let report = compute(
+            &loaded.cells,
+            &loaded.missed,
+            context,
+            period,
+            filter,
+            split_by,
+        );
+        let previous = previous
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (report, previous)
+    });
     let report = Report {
         desks: with_staffed(
             report.desks,
@@ -118,7 +138,6 @@ pub fn compute_all(
         ),
         ..report
     };
-    let previous = compute_kpis(&loaded.cells, context, period.previous(), filter);
     let tables = tables(&report, &previous, &config.building, lang);
     Computed {
         report,

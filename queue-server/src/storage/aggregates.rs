@@ -119,6 +119,23 @@ pub fn cells(
         })?;
         days.push((date, parse(bytes, &day)?, day));
     }
+    // Half the days convert on a second thread (a year is some 170,000 cells).
+    let later = days.split_off(days.len() / 2);
+    std::thread::scope(|scope| {
+        let later = scope.spawn(|| convert_all(later, &mut Names::default()));
+        let mut cells = convert_all(days, names)?;
+        let later = later
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+        cells.extend(later);
+        Ok(cells)
+    })
+}
+
+fn convert_all(
+    days: Vec<(NaiveDate, StoredDay, String)>,
+    names: &mut Names,
+) -> Result<Cells, StorageError> {
     let mut cells = Cells::default();
     cells
         .legs

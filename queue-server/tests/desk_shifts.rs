@@ -172,16 +172,16 @@ async fn shifts_follow_desk_choice_logout_and_idle_timeout() {
         ended_at: now,
     }));
 
-    // The stats: eg-04 staffed 10:00–11:30 (two sessions, counted once) = 1.5 h, eg-05
+    // The stats (desks by their names): eg-04 staffed 10:00–11:30 (two sessions, counted once) = 1.5 h, eg-05
     // 20 min, eg-06 2 h; nobody was served: 0 %.
     let lead = Clerk::log_in(&state, "lead").await;
     let (status, csv) = lead.get("/staff/stats/export?range=today&format=csv").await;
     assert_eq!(status, StatusCode::OK);
     for row in [
-        "desks,eg-04,besetzt (h),1.5\r\n",
-        "desks,eg-05,besetzt (h),0.3\r\n",
-        "desks,eg-06,besetzt (h),2.0\r\n",
-        "desks,eg-06,Auslastung,0.0\r\n",
+        "desks,Schalter 4,besetzt (h),1.5\r\n",
+        "desks,Schalter 5,besetzt (h),0.3\r\n",
+        "desks,Schalter 6,besetzt (h),2.0\r\n",
+        "desks,Schalter 6,Auslastung,0.0\r\n",
     ] {
         assert!(csv.contains(row), "{row} in {csv}");
     }

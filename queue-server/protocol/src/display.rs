@@ -85,6 +85,16 @@ pub fn place_caption(kind: DeskKind) -> (&'static str, &'static str) {
     }
 }
 
+/// A desk as staff screens and statistics name it, German then English: `Schalter 3` /
+/// `Desk 3`, `Raum 1.05` / `Room 1.05`.
+pub fn desk_label(desk: &crate::Desk) -> (String, String) {
+    let (de, en) = place_caption(desk.kind);
+    (
+        format!("{de} {}", desk.number),
+        format!("{en} {}", desk.number),
+    )
+}
+
 /// A floor as displays name it, German then English: `EG` / `Ground floor`, `1. OG` / `1st floor`.
 pub fn floor_caption(floor: i32) -> (String, String) {
     match floor {

@@ -32,6 +32,10 @@ impl Lang {
 
     /// The German or the English text.
     pub fn pick(self, de: &'static str, en: &'static str) -> &'static str {
+        self.pick_owned(de, en)
+    }
+
+    pub fn pick_owned<T>(self, de: T, en: T) -> T {
         match self {
             Lang::De => de,
             Lang::En => en,
@@ -162,6 +166,13 @@ impl Names<'_> {
         })
     }
 
+    fn desk(&self, id: &str) -> String {
+        self.building.desk(id).map_or(id.to_owned(), |d| {
+            let (de, en) = lotse_protocol::desk_label(d);
+            self.lang.pick_owned(de, en)
+        })
+    }
+
     fn key(&self, dimension: Dimension, key: &str) -> String {
         match dimension {
             Dimension::Agency => self.agency(key),
@@ -169,6 +180,7 @@ impl Names<'_> {
             Dimension::Weekday => weekday_name(key.parse().unwrap_or(0), self.lang).to_owned(),
             Dimension::Hour => format!("{key}:00"),
             Dimension::Desk if key.is_empty() => "–".to_owned(),
+            Dimension::Desk => self.desk(key),
             _ => key.to_owned(),
         }
     }
@@ -403,7 +415,7 @@ pub fn tables(report: &Report, previous: &Kpis, building: &Building, lang: Lang)
             .iter()
             .map(|d| {
                 vec![
-                    Cell::Text(d.desk.clone()),
+                    Cell::Text(names.desk(&d.desk)),
                     Cell::Count(d.served),
                     Cell::Number(d.serving_seconds as f64 / 3600.0),
                     Cell::Number(d.staffed_seconds as f64 / 3600.0),

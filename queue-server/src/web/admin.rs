@@ -93,10 +93,7 @@ async fn overview_markup(state: &AppState, page: &StaffPage) -> Result<Markup, A
                         @let desk = building.desk(&row.desk);
                         tr.idle[row.staff.is_empty()] {
                             td {
-                                (desk.map_or(row.desk.clone(), |d| {
-                                    let (place, _) = lotse_protocol::place_caption(d.kind);
-                                    format!("{place} {}", d.number)
-                                }))
+                                (desk.map_or(row.desk.clone(), |d| lotse_protocol::desk_label(d).0))
                             }
                             td { (row.staff.join(", ")) }
                             td {

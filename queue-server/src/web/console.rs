@@ -118,9 +118,8 @@ async fn panel_markup(state: &AppState, page: &StaffPage, desk: &str) -> Result<
 fn desk_title(building: &Building, desk: &str) -> String {
     match building.desk(desk) {
         Some(d) => {
-            let (place, _) = lotse_protocol::place_caption(d.kind);
             let (floor, _) = lotse_protocol::floor_caption(d.floor);
-            format!("{place} {} · {floor}", d.number)
+            format!("{} · {floor}", lotse_protocol::desk_label(d).0)
         }
         None => desk.to_owned(),
     }

@@ -60,6 +60,30 @@ pub struct HistoricStop {
     pub outcome: Option<&'static str>,
 }
 
+impl HistoricStop {
+    /// A concern never called, closed at `closing` (the end of the day).
+    fn closed(
+        position: i64,
+        service: &str,
+        queued_at: DateTime<Utc>,
+        closing: DateTime<Utc>,
+    ) -> HistoricStop {
+        HistoricStop {
+            position,
+            service: service.to_owned(),
+            status: StopStatus::Cancelled,
+            queued_at,
+            front: false,
+            desk: None,
+            called_at: None,
+            started_at: None,
+            finished_at: Some(closing),
+            recalls: 0,
+            outcome: None,
+        }
+    }
+}
+
 /// One generated day: its visits, the appointments nobody came to (service, count) and when
 /// the desks were staffed.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -240,21 +264,13 @@ impl<'a> Generator<'a> {
             let visit = &visits[leg.visit];
             let (issued_at, language) = (visit.issued_at, visit.language.clone());
             let closing = self.closing(issued_at);
+            let queued_at = match leg.onward {
+                Some(false) => leg.ready,
+                _ => issued_at,
+            };
             let mut stop = HistoricStop {
-                position: leg.position,
-                service: leg.service.clone(),
-                status: StopStatus::Cancelled,
-                queued_at: match leg.onward {
-                    Some(false) => leg.ready,
-                    _ => issued_at,
-                },
                 front: leg.onward == Some(true),
-                desk: None,
-                called_at: None,
-                started_at: None,
-                finished_at: Some(closing),
-                recalls: 0,
-                outcome: None,
+                ..HistoricStop::closed(leg.position, &leg.service, queued_at, closing)
             };
             // A leg handed on is served; of the others 3 % walk out, 3 % do not come when
             // called, 4 % are transferred and 1 % parked and forgotten.
@@ -342,19 +358,8 @@ impl<'a> Generator<'a> {
     fn never_reached(&self, visit: &mut HistoricVisit, services: &[String], next: usize) {
         let closing = self.closing(visit.issued_at);
         for (position, service) in services.iter().enumerate().skip(next) {
-            visit.stops.push(HistoricStop {
-                position: position as i64,
-                service: service.clone(),
-                status: StopStatus::Cancelled,
-                queued_at: visit.issued_at,
-                front: false,
-                desk: None,
-                called_at: None,
-                started_at: None,
-                finished_at: Some(closing),
-                recalls: 0,
-                outcome: None,
-            });
+            let stop = HistoricStop::closed(position as i64, service, visit.issued_at, closing);
+            visit.stops.push(stop);
         }
     }
 

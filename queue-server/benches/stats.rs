@@ -1,4 +1,4 @@
-//! Statistics on a generated year (`demo-history`, about 400 visits per working day) against
+//! Statistics on a generated year (`demo-history`, about 230 visits per working day) against
 //! the in-process server on a real SQLite file: the stats page for a month and for a year,
 //! the year's XLSX export, and call-next with and without a year's report being computed at
 //! the same time (the report reads on the read-only connections; the writer must not wait);

@@ -3,15 +3,25 @@
 //! visits of a day are generated here and written by `storage::history` with the columns
 //! real tickets fill (a documented bulk path: a past day is written in its final state).
 //!
-//! The patterns: about 400 visits per working day, each service's share as its desks can
-//! serve them (Monday and Tuesday busier, Wednesday and
+//! The patterns: about 230 visits per working day, each service's share as its desks can
+//! serve them within about its target wait (Monday and Tuesday busier, Wednesday and
 //! Friday quieter, August quieter), mornings busiest, only within each service's opening
 //! hours; the building's languages in the shares of the county's visitors; 12 % booked
 //! appointments (some late, 8 % of bookings missed), 6 % walk-ins; 14 % of visits with a
 //! second concern, mostly at another agency; 3 % walk-outs, 3 % no-shows, 4 % transfers,
-//! 1 % parked and never finished; waits that grow with the hour's load. Each desk that served
-//! is staffed from a little before its first visitor to a little after its last, with a
-//! break where it served nobody for 90 minutes or more (desk shifts: desk utilisation).
+//! 1 % parked and never finished.
+//!
+//! The desks are simulated as servers, one visitor at a time: concerns are called in the
+//! order they become ready, each by the desk of its service free first (one speaking the
+//! visitor's language if it is free within the building's fairness share of the target
+//! wait), while the service is open or closed less than 30 minutes; a concern still waiting
+//! then waits for the service to reopen that day or is closed at the end of the day. Each
+//! desk that called anyone is staffed from a little before its first visitor to a little
+//! after its last, with a break where it served nobody for 90 minutes or more (desk
+//! shifts: desk utilisation, ≤ 100 % by construction).
+
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BinaryHeap, HashMap};
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Utc, Weekday};
 use lotse_protocol::{Channel, StopStatus};
@@ -50,6 +60,30 @@ pub struct HistoricStop {
     pub outcome: Option<&'static str>,
 }
 
+impl HistoricStop {
+    /// A concern never called, closed at `closing` (the end of the day).
+    fn closed(
+        position: i64,
+        service: &str,
+        queued_at: DateTime<Utc>,
+        closing: DateTime<Utc>,
+    ) -> HistoricStop {
+        HistoricStop {
+            position,
+            service: service.to_owned(),
+            status: StopStatus::Cancelled,
+            queued_at,
+            front: false,
+            desk: None,
+            called_at: None,
+            started_at: None,
+            finished_at: Some(closing),
+            recalls: 0,
+            outcome: None,
+        }
+    }
+}
+
 /// One generated day: its visits, the appointments nobody came to (service, count) and when
 /// the desks were staffed.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -61,6 +95,10 @@ pub struct HistoricDay {
 
 /// A desk idle this long is left (a break, the end of a shift).
 const BREAK: Duration = Duration::minutes(90);
+
+/// Visitors still waiting this long after their service closed are called; later ones wait
+/// for it to open again that day or are sent home.
+const GRACE: Duration = Duration::minutes(30);
 
 /// Visitors' languages and their shares (per mille).
 const LANGUAGES: [(&str, u32); 10] = [
@@ -91,22 +129,38 @@ const HOURS: [(u32, u32); 11] = [
     (17, 2),
 ];
 
-/// The visits planned per working day on average.
-pub const VISITS_PER_DAY: f64 = 400.0;
+/// Arrivals drawn per working day on average (an hour from [`HOURS`], a service by
+/// [`demand`]); those at a service closed then are dropped. About 230 visits a day remain:
+/// what the sample building's desks serve with waits near the services' targets.
+pub const ARRIVALS_PER_DAY: f64 = 340.0;
 
 /// A generator seeded once; days come out in the order asked.
 pub struct Generator<'a> {
     config: &'a Config,
     rng: StdRng,
-    /// The day's legs served so far at each desk: a visitor is served at a free desk when
-    /// one can take them.
-    serving: std::collections::HashMap<String, Spans>,
+    /// When each desk (by id) is free again on the day being generated.
+    free: HashMap<String, DateTime<Utc>>,
     /// Each service (its index) weighted by the visitors its desks can serve.
     demand: Vec<(usize, u32)>,
 }
 
+/// A concern waiting to be called: from `ready` (its visit's arrival, the end of the concern
+/// before, or a transfer).
+#[derive(Debug, Clone)]
+struct Leg {
+    ready: DateTime<Utc>,
+    visit: usize,
+    position: i64,
+    service: String,
+    /// The position of the visit's next concern.
+    next: usize,
+    /// After a transfer: whether the leg was put at the front of the line.
+    onward: Option<bool>,
+}
+
 /// Each service weighted by how many visitors an hour its desks can take: a desk's hour is
-/// shared among its services, a visitor takes the service's typical minutes.
+/// shared among its services, a visitor takes the service's typical minutes × 1.15 on
+/// average (`service_time`) plus about two minutes to be called and to walk up.
 fn demand(config: &Config) -> Vec<(usize, u32)> {
     let building = &config.building;
     building
@@ -114,9 +168,14 @@ fn demand(config: &Config) -> Vec<(usize, u32)> {
         .iter()
         .enumerate()
         .map(|(index, service)| {
-            let per_hour =
-                building.desk_share(&service.id) * 60.0 / f64::from(service.typical_minutes.max(1));
-            (index, (per_hour * 100.0).round() as u32)
+            let minutes = f64::from(service.typical_minutes) * 1.15 + 2.0;
+            let desks = building.desk_share(&service.id);
+            let per_hour = desks * 60.0 / minutes;
+            // Busy at a share of its capacity that keeps the wait near the target: a
+            // queue's wait grows like minutes × load ÷ (desks × (1 − load)).
+            let target = desks * f64::from(service.target_wait_minutes);
+            let load = target / (target + 2.0 * minutes);
+            (index, (per_hour * load * 100.0).round() as u32)
         })
         .collect()
 }
@@ -126,7 +185,7 @@ impl<'a> Generator<'a> {
         Generator {
             config,
             rng: StdRng::seed_from_u64(seed),
-            serving: Default::default(),
+            free: HashMap::new(),
             demand: demand(config),
         }
     }
@@ -142,11 +201,10 @@ impl<'a> Generator<'a> {
             Weekday::Sat | Weekday::Sun => return HistoricDay::default(),
         };
         let season = if date.month() == 8 { 0.8 } else { 1.0 };
-        let planned = (VISITS_PER_DAY * weekday_factor * season) as usize;
-        self.serving.clear();
+        let planned = (ARRIVALS_PER_DAY * weekday_factor * season) as usize;
         let mut day = HistoricDay::default();
-        let mut seqs: std::collections::HashMap<String, i64> = Default::default();
-        let mut missed: std::collections::BTreeMap<String, u32> = Default::default();
+        let mut concerns = Vec::new();
+        let mut missed: BTreeMap<String, u32> = Default::default();
         for _ in 0..planned {
             let Some((service, arrival)) = self.arrival(date) else {
                 continue;
@@ -163,25 +221,236 @@ impl<'a> Generator<'a> {
             let Some(prefix) = self.config.prefix_of(&service).map(str::to_owned) else {
                 continue;
             };
-            let seq = seqs.entry(prefix.clone()).or_insert(0);
-            *seq += 1;
-            let seq = *seq;
-            day.visits
-                .push(self.visit(date, prefix, seq, service, arrival, channel));
+            let (visit, services) = self.visit(date, prefix, service, arrival, channel);
+            day.visits.push(visit);
+            concerns.push(services);
         }
+        // Numbers in the order of arrival, per prefix.
+        let mut order: Vec<usize> = (0..day.visits.len()).collect();
+        order.sort_by_key(|&i| (day.visits[i].issued_at, i));
+        let mut seqs: HashMap<String, i64> = Default::default();
+        for &i in &order {
+            let seq = seqs.entry(day.visits[i].prefix.clone()).or_insert(0);
+            *seq += 1;
+            day.visits[i].seq = *seq;
+        }
+        self.serve(&mut day.visits, &concerns);
         day.missed = missed.into_iter().collect();
         day.shifts = self.shifts(&day.visits);
         day
     }
 
-    /// Each desk's shifts: its served legs' spans, joined across gaps shorter than
-    /// [`BREAK`], each begun 5 to 20 minutes before the first and ended 5 to 20 after the last.
+    /// The desks serve the day's concerns one at a time each, in the order they become
+    /// ready: a concern goes to the desk free first among those serving its service (one
+    /// speaking the visitor's language when it is free within the building's fairness
+    /// share of the target wait), called when that desk is free and the service open.
+    fn serve(&mut self, visits: &mut [HistoricVisit], concerns: &[Vec<String>]) {
+        self.free.clear();
+        let mut legs: Vec<Leg> = Vec::new();
+        let mut ready: BinaryHeap<Reverse<(DateTime<Utc>, usize)>> = BinaryHeap::new();
+        for (visit, v) in visits.iter().enumerate() {
+            ready.push(Reverse((v.issued_at, legs.len())));
+            legs.push(Leg {
+                ready: v.issued_at,
+                visit,
+                position: 0,
+                service: concerns[visit][0].clone(),
+                next: 1,
+                onward: None,
+            });
+        }
+        while let Some(Reverse((_, id))) = ready.pop() {
+            let leg = legs[id].clone();
+            let visit = &visits[leg.visit];
+            let (issued_at, language) = (visit.issued_at, visit.language.clone());
+            let closing = self.closing(issued_at);
+            let queued_at = match leg.onward {
+                Some(false) => leg.ready,
+                _ => issued_at,
+            };
+            let mut stop = HistoricStop {
+                front: leg.onward == Some(true),
+                ..HistoricStop::closed(leg.position, &leg.service, queued_at, closing)
+            };
+            // A leg handed on is served; of the others 3 % walk out, 3 % do not come when
+            // called, 4 % are transferred and 1 % parked and forgotten.
+            let roll = match leg.onward {
+                Some(_) => 99,
+                None => self.rng.random_range(0..100),
+            };
+            let called = if roll < 3 {
+                None
+            } else {
+                self.call(&leg.service, &language, leg.ready)
+            };
+            let Some((desk, called)) = called else {
+                // Walked out, or still waiting when the service closed.
+                visits[leg.visit].stops.push(stop);
+                self.never_reached(&mut visits[leg.visit], &concerns[leg.visit], leg.next);
+                continue;
+            };
+            stop.called_at = Some(called);
+            stop.desk = Some(desk.clone());
+            let mut onward = None;
+            let busy_until = match roll {
+                3..6 => {
+                    stop.status = StopStatus::NoShow;
+                    stop.recalls = 2;
+                    stop.finished_at = Some(called + Duration::minutes(4));
+                    called + Duration::minutes(4)
+                }
+                6..10 => {
+                    let started = called + self.walk();
+                    let handed = started + Duration::minutes(self.rng.random_range(2..8));
+                    stop.status = StopStatus::Transferred;
+                    stop.started_at = Some(started);
+                    stop.finished_at = Some(handed);
+                    let target = self.second_concern(&leg.service);
+                    onward = Some(Leg {
+                        ready: handed,
+                        service: target,
+                        onward: Some(self.rng.random_bool(0.5)),
+                        ..leg.clone()
+                    });
+                    handed
+                }
+                10 => {
+                    let started = called + self.walk();
+                    stop.started_at = Some(started);
+                    stop.desk = None;
+                    started
+                }
+                _ => {
+                    let started = called + self.walk();
+                    let finished = started + self.service_time(&leg.service);
+                    stop.status = StopStatus::Done;
+                    stop.started_at = Some(started);
+                    stop.finished_at = Some(finished);
+                    stop.recalls = u32::from(self.rng.random_range(0..10) == 0);
+                    stop.outcome = Some(self.outcome());
+                    if let Some(service) = concerns[leg.visit].get(leg.next) {
+                        onward = Some(Leg {
+                            ready: finished,
+                            position: leg.next as i64,
+                            service: service.clone(),
+                            next: leg.next + 1,
+                            onward: None,
+                            ..leg.clone()
+                        });
+                    }
+                    finished
+                }
+            };
+            self.free.insert(desk, busy_until);
+            let gone = matches!(roll, 3..6 | 10);
+            visits[leg.visit].stops.push(stop);
+            if gone {
+                self.never_reached(&mut visits[leg.visit], &concerns[leg.visit], leg.next);
+            }
+            if let Some(next) = onward {
+                ready.push(Reverse((next.ready, legs.len())));
+                legs.push(next);
+            }
+        }
+    }
+
+    /// The concerns from `next` on of a visitor who left: closed at the end of the day.
+    fn never_reached(&self, visit: &mut HistoricVisit, services: &[String], next: usize) {
+        let closing = self.closing(visit.issued_at);
+        for (position, service) in services.iter().enumerate().skip(next) {
+            let stop = HistoricStop::closed(position as i64, service, visit.issued_at, closing);
+            visit.stops.push(stop);
+        }
+    }
+
+    /// The desk that calls a leg of `service` ready at `ready`, and when: none when no desk
+    /// serves it or the service closes before one is free.
+    fn call(
+        &mut self,
+        service: &str,
+        language: &str,
+        ready: DateTime<Utc>,
+    ) -> Option<(String, DateTime<Utc>)> {
+        let config = self.config;
+        let fairness = Duration::seconds(
+            i64::from(config.target_wait_minutes(service))
+                * 60
+                * i64::from(config.building.queue.language_fairness_percent)
+                / 100,
+        );
+        let mut first: Option<(DateTime<Utc>, &str)> = None;
+        let mut speaking: Option<(DateTime<Utc>, &str)> = None;
+        for desk in config
+            .building
+            .desks
+            .iter()
+            .filter(|d| d.services.iter().any(|s| s == service))
+        {
+            let free = self.free.get(&desk.id).map_or(ready, |&f| f.max(ready));
+            if first.is_none_or(|(at, _)| free < at) {
+                first = Some((free, &desk.id));
+            }
+            if desk.languages.iter().any(|l| l == language)
+                && speaking.is_none_or(|(at, _)| free < at)
+            {
+                speaking = Some((free, &desk.id));
+            }
+        }
+        let (free, desk) = match (first, speaking) {
+            (Some(first), Some(speaking)) if speaking.0 <= first.0 + fairness => speaking,
+            (first, _) => first?,
+        };
+        let desk = desk.to_owned();
+        // A moment between two visitors.
+        let pause = Duration::seconds(self.rng.random_range(0..90));
+        Some((desk, self.open_from(service, free + pause)?))
+    }
+
+    /// `at`, when the service is open then or closed less than [`GRACE`] ago (those who
+    /// came before closing are still called); else when it opens again that day, if it does.
+    fn open_from(&self, service: &str, at: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        if self.config.is_open(service, at) || self.config.is_open(service, at - GRACE) {
+            return Some(at);
+        }
+        let step = 300;
+        let closing = self.closing(at);
+        let mut t = DateTime::from_timestamp((at.timestamp() / step + 1) * step, 0)?;
+        while t < closing {
+            if self.config.is_open(service, t) {
+                return Some(t);
+            }
+            t += Duration::seconds(step);
+        }
+        None
+    }
+
+    /// A visitor's time at the desk: the service's typical minutes × 0.5 to 1.8.
+    fn service_time(&mut self, service: &str) -> Duration {
+        let typical = self
+            .config
+            .service(service)
+            .map_or(10, |s| s.typical_minutes);
+        let seconds = f64::from(typical) * 60.0 * self.rng.random_range(0.5..1.8);
+        Duration::seconds(seconds as i64)
+    }
+
+    fn outcome(&mut self) -> &'static str {
+        match self.rng.random_range(0..100) {
+            0..80 => "completed",
+            80..90 => "documents_missing",
+            90..97 => "follow_up",
+            _ => "referred",
+        }
+    }
+
+    /// Each desk's shifts: the spans it called and served visitors in, joined across gaps
+    /// shorter than [`BREAK`], each begun 5 to 20 minutes before the first and ended 5 to
+    /// 20 after the last.
     fn shifts(&mut self, visits: &[HistoricVisit]) -> Vec<Shift> {
-        let mut serving: std::collections::BTreeMap<&str, Spans> = Default::default();
+        let mut serving: BTreeMap<&str, Spans> = Default::default();
         for stop in visits.iter().flat_map(|v| &v.stops) {
             if let (Some(desk), Some(from), Some(to)) =
-                (stop.desk.as_deref(), stop.started_at, stop.finished_at)
-                && stop.status == StopStatus::Done
+                (stop.desk.as_deref(), stop.called_at, stop.finished_at)
             {
                 serving.entry(desk).or_default().push((from, to));
             }
@@ -201,37 +470,34 @@ impl<'a> Generator<'a> {
         shifts
     }
 
-    /// A service open at a sampled local time of `date`.
+    /// A sampled local time of `date` and service, when the service is open then: each
+    /// service gets arrivals in proportion to what its desks can serve while it is open.
     fn arrival(&mut self, date: NaiveDate) -> Option<(String, DateTime<Utc>)> {
-        let services = &self.config.building.services;
-        for _ in 0..30 {
-            let hour = pick(&mut self.rng, &HOURS);
-            let minute = self.rng.random_range(0..60);
-            let second = self.rng.random_range(0..60);
-            let time = NaiveTime::from_hms_opt(hour, minute, second)?;
-            let local = self
-                .config
-                .time_zone
-                .from_local_datetime(&date.and_time(time))
-                .earliest()?;
-            let service = &services[pick(&mut self.rng, &self.demand)];
-            let at = local.with_timezone(&Utc);
-            if self.config.is_open(&service.id, at) {
-                return Some((service.id.clone(), at));
-            }
-        }
-        None
+        let hour = pick(&mut self.rng, &HOURS);
+        let minute = self.rng.random_range(0..60);
+        let second = self.rng.random_range(0..60);
+        let time = NaiveTime::from_hms_opt(hour, minute, second)?;
+        let local = self
+            .config
+            .time_zone
+            .from_local_datetime(&date.and_time(time))
+            .earliest()?;
+        let service = &self.config.building.services[pick(&mut self.rng, &self.demand)];
+        let at = local.with_timezone(&Utc);
+        self.config
+            .is_open(&service.id, at)
+            .then(|| (service.id.clone(), at))
     }
 
+    /// A visit without its stops (numbered later), and the services of its concerns.
     fn visit(
         &mut self,
         day: NaiveDate,
         prefix: String,
-        seq: i64,
         service: String,
         arrival: DateTime<Utc>,
         channel: Channel,
-    ) -> HistoricVisit {
+    ) -> (HistoricVisit, Vec<String>) {
         let language = pick(&mut self.rng, &LANGUAGES).to_owned();
         let (issued_at, appointment_at) = if channel == Channel::Appointment {
             // Booked on a quarter hour; most come a little early, some late.
@@ -251,18 +517,18 @@ impl<'a> Generator<'a> {
         let token: String = (0..24)
             .map(|_| char::from(b"0123456789abcdef"[self.rng.random_range(0..16)]))
             .collect();
-        let stops = self.stops(&services, &language, issued_at);
-        HistoricVisit {
+        let visit = HistoricVisit {
             day,
             prefix,
-            seq,
+            seq: 0,
             token,
             language,
             channel,
             issued_at,
             appointment_at,
-            stops,
-        }
+            stops: Vec::new(),
+        };
+        (visit, services)
     }
 
     /// A next concern: at another agency seven times in ten.
@@ -281,145 +547,6 @@ impl<'a> Generator<'a> {
         candidates[self.rng.random_range(0..candidates.len())].clone()
     }
 
-    fn stops(
-        &mut self,
-        services: &[String],
-        language: &str,
-        issued_at: DateTime<Utc>,
-    ) -> Vec<HistoricStop> {
-        let mut stops = Vec::new();
-        let mut free_at = issued_at;
-        let mut gone = false;
-        for (position, service) in services.iter().enumerate() {
-            let position = position as i64;
-            let mut stop = HistoricStop {
-                position,
-                service: service.clone(),
-                status: StopStatus::Cancelled,
-                queued_at: issued_at,
-                front: false,
-                desk: None,
-                called_at: None,
-                started_at: None,
-                finished_at: None,
-                recalls: 0,
-                outcome: None,
-            };
-            if gone {
-                // Never reached: closed at the end of the day.
-                stop.finished_at = Some(self.closing(issued_at));
-                stops.push(stop);
-                continue;
-            }
-            let roll = self.rng.random_range(0..100);
-            if roll < 3 {
-                stop.finished_at = Some(self.closing(issued_at));
-                stops.push(stop);
-                gone = true;
-                continue;
-            }
-            let called = free_at + self.wait(service, free_at);
-            stop.called_at = Some(called);
-            stop.desk = self.desk(service, language);
-            match roll {
-                3..6 => {
-                    stop.status = StopStatus::NoShow;
-                    stop.recalls = 2;
-                    stop.finished_at = Some(called + Duration::minutes(4));
-                    stops.push(stop);
-                    gone = true;
-                }
-                6..10 => {
-                    let started = called + self.walk();
-                    let handed = started + Duration::minutes(self.rng.random_range(2..8));
-                    stop.status = StopStatus::Transferred;
-                    stop.started_at = Some(started);
-                    stop.finished_at = Some(handed);
-                    stops.push(stop);
-                    let target = self.second_concern(service);
-                    let front = self.rng.random_bool(0.5);
-                    let mut onward = self.served(position, &target, language, handed);
-                    onward.front = front;
-                    onward.queued_at = if front { issued_at } else { handed };
-                    free_at = onward.finished_at.unwrap_or(handed);
-                    stops.push(onward);
-                }
-                10 => {
-                    stop.started_at = Some(called + self.walk());
-                    stop.desk = None;
-                    stop.finished_at = Some(self.closing(issued_at));
-                    stops.push(stop);
-                    gone = true;
-                }
-                _ => {
-                    let served = self.served(position, service, language, free_at);
-                    free_at = served.finished_at.unwrap_or(free_at);
-                    let mut served = served;
-                    served.queued_at = issued_at;
-                    stops.push(served);
-                }
-            }
-        }
-        stops
-    }
-
-    /// A leg served in full: waiting from `from`.
-    fn served(
-        &mut self,
-        position: i64,
-        service: &str,
-        language: &str,
-        from: DateTime<Utc>,
-    ) -> HistoricStop {
-        let called = from + self.wait(service, from);
-        let started = called + self.walk();
-        let typical = self
-            .config
-            .service(service)
-            .map_or(10, |s| s.typical_minutes);
-        let seconds = f64::from(typical) * 60.0 * self.rng.random_range(0.5..1.8);
-        let finished = started + Duration::seconds(seconds as i64);
-        let outcome = match self.rng.random_range(0..100) {
-            0..80 => "completed",
-            80..90 => "documents_missing",
-            90..97 => "follow_up",
-            _ => "referred",
-        };
-        HistoricStop {
-            position,
-            service: service.to_owned(),
-            status: StopStatus::Done,
-            queued_at: from,
-            front: false,
-            desk: self.free_desk(service, language, (started, finished)),
-            called_at: Some(called),
-            started_at: Some(started),
-            finished_at: Some(finished),
-            recalls: u32::from(self.rng.random_range(0..10) == 0),
-            outcome: Some(outcome),
-        }
-    }
-
-    /// A wait that grows with the hour's load: around the service's target at the peak.
-    fn wait(&mut self, service: &str, from: DateTime<Utc>) -> Duration {
-        let target = self
-            .config
-            .service(service)
-            .map_or(20, |s| s.target_wait_minutes);
-        let hour = from
-            .with_timezone(&self.config.time_zone)
-            .format("%H")
-            .to_string();
-        let hour: u32 = hour.parse().unwrap_or(12);
-        let load = HOURS
-            .iter()
-            .find(|(h, _)| *h == hour)
-            .map_or(0.2, |(_, w)| f64::from(*w) / 18.0);
-        let spread: f64 = -self.rng.random_range(0.001f64..1.0).ln();
-        let minutes = f64::from(target) * (0.15 + 0.9 * load * spread);
-        Duration::seconds((minutes.min(150.0) * 60.0) as i64)
-    }
-
     /// Where the end-of-day purge closes open stops: the start of the next local day.
     fn closing(&self, at: DateTime<Utc>) -> DateTime<Utc> {
         self.config
@@ -428,60 +555,6 @@ impl<'a> Generator<'a> {
 
     fn walk(&mut self) -> Duration {
         Duration::seconds(self.rng.random_range(20..150))
-    }
-
-    /// A desk serving `service` that serves nobody else during `span` (any when none is
-    /// free), noted as serving then.
-    fn free_desk(
-        &mut self,
-        service: &str,
-        language: &str,
-        span: (DateTime<Utc>, DateTime<Utc>),
-    ) -> Option<String> {
-        let busy = |desk: &str, serving: &std::collections::HashMap<String, Spans>| {
-            serving
-                .get(desk)
-                .is_some_and(|spans| spans.iter().any(|s| s.0 < span.1 && span.0 < s.1))
-        };
-        let mut desk = None;
-        for _ in 0..8 {
-            let candidate = self.desk(service, language);
-            if candidate
-                .as_deref()
-                .is_some_and(|d| !busy(d, &self.serving))
-            {
-                desk = candidate;
-                break;
-            }
-            desk = desk.or(candidate);
-        }
-        if let Some(desk) = &desk {
-            self.serving.entry(desk.clone()).or_default().push(span);
-        }
-        desk
-    }
-
-    /// A desk serving `service`; one speaking the visitor's language six times in ten.
-    fn desk(&mut self, service: &str, language: &str) -> Option<String> {
-        let desks: Vec<&lotse_protocol::Desk> = self
-            .config
-            .building
-            .desks
-            .iter()
-            .filter(|d| d.services.iter().any(|s| s == service))
-            .collect();
-        let speaking: Vec<&&lotse_protocol::Desk> = desks
-            .iter()
-            .filter(|d| d.languages.iter().any(|l| l == language))
-            .collect();
-        if !speaking.is_empty() && self.rng.random_range(0..10) < 6 {
-            return Some(
-                speaking[self.rng.random_range(0..speaking.len())]
-                    .id
-                    .clone(),
-            );
-        }
-        (!desks.is_empty()).then(|| desks[self.rng.random_range(0..desks.len())].id.clone())
     }
 }
 
@@ -498,79 +571,5 @@ fn pick<T: Copy>(rng: &mut StdRng, weighted: &[(T, u32)]) -> T {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn date(text: &str) -> NaiveDate {
-        text.parse().expect("a date")
-    }
-
-    #[test]
-    fn the_same_seed_gives_the_same_days_and_weekends_are_empty() {
-        let config = Config::embedded().expect("the sample building");
-        let first = Generator::new(&config, 7).day(date("2026-11-17"));
-        let again = Generator::new(&config, 7).day(date("2026-11-17"));
-        assert_eq!(first, again);
-        assert_ne!(first, Generator::new(&config, 8).day(date("2026-11-17")));
-        assert!(
-            Generator::new(&config, 7)
-                .day(date("2026-11-21"))
-                .visits
-                .is_empty()
-        );
-    }
-
-    #[test]
-    fn a_day_has_the_building_s_patterns() {
-        let config = Config::embedded().expect("the sample building");
-        let mut generator = Generator::new(&config, 1);
-        let days: Vec<HistoricDay> = date("2026-11-16")
-            .iter_days()
-            .take(5)
-            .map(|d| generator.day(d))
-            .collect();
-        let visits: Vec<&HistoricVisit> = days.iter().flat_map(|d| &d.visits).collect();
-        let per_day = visits.len() as f64 / 5.0;
-        assert!((300.0..=450.0).contains(&per_day), "{per_day} visits a day");
-        let share = |f: &dyn Fn(&HistoricVisit) -> bool| {
-            visits.iter().filter(|v| f(v)).count() as f64 / visits.len() as f64
-        };
-        assert!(share(&|v| v.language == "ar") > 0.1);
-        assert!(share(&|v| v.channel == Channel::Appointment) > 0.05);
-        assert!(share(&|v| v.stops.len() > 1) > 0.1);
-        let stops: Vec<&HistoricStop> = visits.iter().flat_map(|v| &v.stops).collect();
-        for status in [
-            StopStatus::Done,
-            StopStatus::NoShow,
-            StopStatus::Transferred,
-            StopStatus::Cancelled,
-        ] {
-            assert!(stops.iter().any(|s| s.status == status), "{status:?}");
-        }
-        assert!(days.iter().any(|d| !d.missed.is_empty()));
-        // Every served leg lies within a shift of its desk.
-        for day in &days {
-            for stop in day.visits.iter().flat_map(|v| &v.stops) {
-                if stop.status == StopStatus::Done {
-                    assert!(
-                        day.shifts
-                            .iter()
-                            .any(|s| Some(&s.desk) == stop.desk.as_ref()
-                                && s.started_at < stop.started_at.unwrap()
-                                && stop.finished_at.unwrap() < s.ended_at)
-                    );
-                }
-            }
-        }
-        // Every walk-in and kiosk arrival lies within its service's opening hours; numbers
-        // count per prefix and day.
-        for v in visits.iter().filter(|v| v.appointment_at.is_none()) {
-            assert!(config.is_open(&v.stops[0].service, v.issued_at), "{v:?}");
-        }
-        let numbers: std::collections::HashSet<(NaiveDate, &str, i64)> = visits
-            .iter()
-            .map(|v| (v.day, v.prefix.as_str(), v.seq))
-            .collect();
-        assert_eq!(numbers.len(), visits.len());
-    }
-}
+#[path = "demo_history_tests.rs"]
+mod tests;

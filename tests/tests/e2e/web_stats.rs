@@ -2,8 +2,8 @@
 //! `queue-server demo-history` into the running server's database; the 30 oldest are folded
 //! into daily aggregates, the rest read in detail): a supervisor opens it, changes the range,
 //! downloads the XLSX (fetched by the page's own link and session), sees the desks'
-//! utilisation; a supervisor of one agency is offered only theirs and refused another; a
-//! staff account gets 403. Screenshots go to the test output folder.
+//! utilisation (none above 100 %); a supervisor of one agency is offered only theirs and
+//! refused another; a staff account gets 403. Screenshots go to the test output folder.
 
 use std::io::Write;
 use std::process::{Command, Stdio};
@@ -70,6 +70,14 @@ async fn a_supervisor_reads_the_statistics_and_downloads_them_staff_may_not() {
         desks.contains("besetzt (h)") && desks.contains("Auslastung") && desks.contains(" %"),
         "{desks}"
     );
+    // A desk serves one visitor at a time: no desk is utilised above 100 %.
+    let utilisations: Vec<f64> = desks
+        .split(" %")
+        .filter_map(|before| before.split_whitespace().last())
+        .filter_map(|number| number.replace(',', ".").parse().ok())
+        .collect();
+    assert!(utilisations.len() >= 20, "{desks}");
+    assert!(utilisations.iter().all(|u| *u <= 100.0), "{desks}");
     browser
         .client
         .execute("document.getElementById('desks').scrollIntoView()", vec![])

@@ -102,6 +102,12 @@ pub enum Command {
         /// The same seed gives the same history.
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// Arrivals drawn per working day on average (those at a closed service are dropped):
+        /// 340 leave about 230 visits a day, what the sample desks serve near their targets;
+        /// 600 give about 400 (busy: long waits; the benchmarks' volume).
+        #[arg(long, default_value_t = crate::demo_history::ARRIVALS_PER_DAY as u32,
+              value_parser = clap::value_parser!(u32).range(1..=5000))]
+        arrivals_per_day: u32,
         /// Building config (TOML); the embedded sample building when absent.
         #[arg(long)]
         config: Option<PathBuf>,
@@ -391,12 +397,14 @@ pub fn execute(cli: Cli) -> anyhow::Result<()> {
         Command::DemoHistory {
             days,
             seed,
+            arrivals_per_day,
             config,
             db,
         } => {
             let config = building(config.as_deref())?;
             let started = std::time::Instant::now();
-            let (visits, stops) = runtime.block_on(demo_history(&db, &config, days, seed))?;
+            let (visits, stops) =
+                runtime.block_on(demo_history(&db, &config, days, seed, arrivals_per_day))?;
             println!(
                 "{}: {visits} visits with {stops} stops over {days} days written in {:.1} s",
                 db.display(),
@@ -609,6 +617,7 @@ pub async fn demo_history(
     config: &Config,
     days: u32,
     seed: u64,
+    arrivals_per_day: u32,
 ) -> anyhow::Result<(usize, usize)> {
     let store =
         Store::open(db).with_context(|| format!("cannot open database {}", db.display()))?;
@@ -624,7 +633,8 @@ pub async fn demo_history(
     {
         bail!("the database has visits between {first} and {last} already");
     }
-    let mut generator = crate::demo_history::Generator::new(config, seed);
+    let mut generator =
+        crate::demo_history::Generator::with_arrivals(config, seed, f64::from(arrivals_per_day));
     let (mut visits, mut stops) = (0, 0);
     for date in first.iter_days().take_while(|d| *d <= last) {
         let day = generator.day(date);

@@ -137,6 +137,8 @@ pub const ARRIVALS_PER_DAY: f64 = 340.0;
 /// A generator seeded once; days come out in the order asked.
 pub struct Generator<'a> {
     config: &'a Config,
+    /// Arrivals drawn per working day on average ([`ARRIVALS_PER_DAY`] unless asked).
+    arrivals: f64,
     rng: StdRng,
     /// When each desk (by id) is free again on the day being generated.
     free: HashMap<String, DateTime<Utc>>,
@@ -182,8 +184,15 @@ fn demand(config: &Config) -> Vec<(usize, u32)> {
 
 impl<'a> Generator<'a> {
     pub fn new(config: &'a Config, seed: u64) -> Generator<'a> {
+        Generator::with_arrivals(config, seed, ARRIVALS_PER_DAY)
+    }
+
+    /// A busier (or quieter) building: `arrivals` drawn per working day. Beyond what the desks
+    /// serve, waits grow and more visitors are still waiting when their service closes.
+    pub fn with_arrivals(config: &'a Config, seed: u64, arrivals: f64) -> Generator<'a> {
         Generator {
             config,
+            arrivals,
             rng: StdRng::seed_from_u64(seed),
             free: HashMap::new(),
             demand: demand(config),
@@ -201,7 +210,7 @@ impl<'a> Generator<'a> {
             Weekday::Sat | Weekday::Sun => return HistoricDay::default(),
         };
         let season = if date.month() == 8 { 0.8 } else { 1.0 };
-        let planned = (ARRIVALS_PER_DAY * weekday_factor * season) as usize;
+        let planned = (self.arrivals * weekday_factor * season) as usize;
         let mut day = HistoricDay::default();
         let mut concerns = Vec::new();
         let mut missed: BTreeMap<String, u32> = Default::default();

@@ -58,7 +58,7 @@ impl Readers {
         F: FnOnce(&Connection) -> Result<R, AppError> + Send + 'static,
     {
         let path = self.path.clone();
-        tokio::task::spawn_blocking(move || {
+        crate::background::run(move || {
             let connection = open_reader(&path)?;
             connection.execute_batch("BEGIN DEFERRED")?;
             let result = work(&connection);
@@ -66,7 +66,6 @@ impl Readers {
             result
         })
         .await
-        .map_err(|_| AppError::Internal("a long read failed".into()))?
     }
 
     /// Runs `work` on a reader inside a read transaction. A read whose caller gave up (a

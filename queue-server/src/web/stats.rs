@@ -148,12 +148,11 @@ async fn computed(
     let loaded = load(&state.store, &config, asked.period, read_at(state)).await?;
     let (filter, period, split, lang) =
         (asked.filter.clone(), asked.period, asked.split, asked.lang);
-    // A year's figures take a while to compute: off the async workers.
-    let computed = tokio::task::spawn_blocking(move || {
-        compute_all(&loaded, &config, period, &filter, split, lang)
+    // A year's figures take a while to compute: off the async workers, behind serving.
+    let computed = crate::background::run(move || {
+        Ok(compute_all(&loaded, &config, period, &filter, split, lang))
     })
-    .await
-    .map_err(|e| AppError::Internal(e.to_string()))?;
+    .await?;
     Ok((asked, computed))
 }
 

@@ -43,6 +43,8 @@ pub struct HistoricVisit {
     pub issued_at: DateTime<Utc>,
     pub appointment_at: Option<DateTime<Utc>>,
     pub stops: Vec<HistoricStop>,
+    /// The score (1-5) the visitor gave on the status page, and when.
+    pub feedback: Option<(u8, DateTime<Utc>)>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -244,9 +246,42 @@ impl<'a> Generator<'a> {
             day.visits[i].seq = *seq;
         }
         self.serve(&mut day.visits, &concerns);
+        for visit in &mut day.visits {
+            visit.feedback = self.feedback(visit);
+        }
         day.missed = missed.into_iter().collect();
         day.shifts = self.shifts(&day.visits);
         day
+    }
+
+    /// One visitor in five whose concerns were all served answers the feedback question a few
+    /// minutes after the last one: mostly 4 or 5 after a short wait, lower the longer the
+    /// first concern waited.
+    fn feedback(&mut self, visit: &HistoricVisit) -> Option<(u8, DateTime<Utc>)> {
+        if visit.stops.is_empty() || visit.stops.iter().any(|s| s.status != StopStatus::Done) {
+            return None;
+        }
+        if self.rng.random_range(0..100) >= 20 {
+            return None;
+        }
+        let first = &visit.stops[0];
+        let waited = (first.called_at? - visit.issued_at).num_minutes();
+        let base: i64 = match waited {
+            ..=10 => 5,
+            11..=30 => 4,
+            31..=60 => 3,
+            _ => 2,
+        };
+        let score = match self.rng.random_range(0..100) {
+            0..3 => 1,
+            3..20 => base - 1,
+            20..30 => base + 1,
+            _ => base,
+        }
+        .clamp(1, 5);
+        let last = visit.stops.iter().filter_map(|s| s.finished_at).max()?;
+        let given = last + Duration::minutes(self.rng.random_range(1..10));
+        Some((u8::try_from(score).unwrap_or(3), given))
     }
 
     /// The desks serve the day's concerns one at a time each, in the order they become
@@ -536,6 +571,7 @@ impl<'a> Generator<'a> {
             issued_at,
             appointment_at,
             stops: Vec::new(),
+            feedback: None,
         };
         (visit, services)
     }

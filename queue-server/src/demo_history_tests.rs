@@ -175,3 +175,30 @@ fn waits_stay_near_the_services_targets() {
         assert!(mean <= 2.0 * target, "{service}: {mean} minutes");
     }
 }
+
+#[test]
+fn a_fifth_of_fully_served_visitors_give_a_score_after_their_last_concern() {
+    let config = Config::embedded().expect("the sample building");
+    let days = sixty_days(&config);
+    let visits: Vec<&HistoricVisit> = days.iter().flat_map(|d| &d.visits).collect();
+    let served: Vec<&&HistoricVisit> = visits
+        .iter()
+        .filter(|v| !v.stops.is_empty() && v.stops.iter().all(|s| s.status == StopStatus::Done))
+        .collect();
+    let scored: Vec<&&HistoricVisit> = visits.iter().filter(|v| v.feedback.is_some()).collect();
+    let share = scored.len() as f64 / served.len() as f64;
+    assert!((0.15..0.25).contains(&share), "{share}");
+    let mut seen = [0; 5];
+    for visit in scored {
+        let (score, given) = visit.feedback.expect("a score");
+        assert!(visit.stops.iter().all(|s| s.status == StopStatus::Done));
+        let last = visit.stops.iter().filter_map(|s| s.finished_at).max();
+        assert!(last.is_some_and(|last| given > last));
+        seen[usize::from(score) - 1] += 1;
+    }
+    assert!(seen.iter().all(|n| *n > 0), "every score occurs: {seen:?}");
+    assert!(
+        seen[3] + seen[4] > seen[0] + seen[1],
+        "mostly content: {seen:?}"
+    );
+}

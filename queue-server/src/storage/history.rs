@@ -1,5 +1,5 @@
 //! Writes generated past days (`demo_history`) in their final state: the same tables and
-//! columns that issuing and the desk actions fill, plus the day counters and the missed
+//! columns that issuing, the desk actions and the visitors' feedback fill, plus the day counters and the missed
 //! appointments the end-of-day purge would have counted.
 
 use chrono::NaiveDate;
@@ -49,6 +49,8 @@ pub fn insert_day(
         "INSERT INTO day_counters (day, prefix, last) VALUES (?1, ?2, ?3)
          ON CONFLICT (day, prefix) DO UPDATE SET last = max(last, excluded.last)",
     )?;
+    let mut feedback = connection
+        .prepare_cached("INSERT INTO feedback (ticket_id, score, given_at) VALUES (?1, ?2, ?3)")?;
     let mut stops = 0;
     for visit in &day.visits {
         let date = visit.day.to_string();
@@ -65,6 +67,9 @@ pub fn insert_day(
         ])?;
         let id = connection.last_insert_rowid();
         counter.execute(params![date, visit.prefix, visit.seq])?;
+        if let Some((score, given_at)) = visit.feedback {
+            feedback.execute(params![id, score, to_ms(given_at)])?;
+        }
         for s in &visit.stops {
             stop.execute(params![
                 id,

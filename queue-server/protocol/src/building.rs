@@ -45,6 +45,12 @@ impl Building {
         self.services.iter().find(|s| s.id == id)
     }
 
+    /// The agency of a service; empty for a service the building no longer has (statistics
+    /// of past days may name one).
+    pub fn agency_of(&self, service: &str) -> &str {
+        self.service(service).map_or("", |s| s.agency.as_str())
+    }
+
     pub fn agency(&self, id: &str) -> Option<&Agency> {
         self.agencies.iter().find(|a| a.id == id)
     }

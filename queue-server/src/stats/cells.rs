@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
 use chrono::NaiveDate;
-use lotse_protocol::Channel;
+use lotse_protocol::{Building, Channel};
 use smallvec::SmallVec;
 
 use strum::EnumCount;
@@ -205,14 +205,9 @@ pub struct Cells {
 
 impl Cells {
     /// Folds leg rows (with the scores their visits gave) into cells: one per leg and one per
-    /// visit (`in_minutes` merges equal keys). `agency_of` names a service's agency
-    /// (hand-overs between agencies are counted when folding).
-    pub fn fold<'a>(
-        legs: &[Leg],
-        scores: &[VisitScore],
-        agency_of: impl Fn(&str) -> &'a str,
-        zone: &Zone,
-    ) -> Cells {
+    /// visit (`in_minutes` merges equal keys). Hand-overs between the building's agencies
+    /// are counted when folding.
+    pub fn fold(legs: &[Leg], scores: &[VisitScore], building: &Building, zone: &Zone) -> Cells {
         let mut names = Names::default();
         let starts = figures::starts(legs);
         let mut leg_cells = Vec::with_capacity(legs.len());
@@ -275,7 +270,7 @@ impl Cells {
             let mut cell = VisitCell::empty(key);
             cell.visits = 1;
             for pair in visit_legs.windows(2) {
-                if agency_of(&pair[0].service) == agency_of(&pair[1].service) {
+                if building.agency_of(&pair[0].service) == building.agency_of(&pair[1].service) {
                     continue;
                 }
                 match outcome(pair[0]) {

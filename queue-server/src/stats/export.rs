@@ -170,9 +170,7 @@ pub fn legs_csv(
         let entry = visits.entry(leg.visit).or_insert((next, 0));
         entry.1 += 1;
         let (visit, index) = *entry;
-        let agency = building
-            .service(&leg.service)
-            .map_or("", |s| s.agency.as_str());
+        let agency = building.agency_of(&leg.service);
         let name: &'static str = outcome(leg).into();
         writer.write_record([
             visit.to_string(),

@@ -69,7 +69,7 @@ pub async fn load(
                     Cells::fold(
                         &legs,
                         &scores,
-                        |service| config.service(service).map_or("", |s| s.agency.as_str()),
+                        &config.building,
                         &Zone::new(config.time_zone),
                     )
                 });

@@ -29,9 +29,7 @@ pub struct Context<'a> {
 
 impl Context<'_> {
     fn agency_of(&self, service: &str) -> &str {
-        self.building
-            .service(service)
-            .map_or("", |service| service.agency.as_str())
+        self.building.agency_of(service)
     }
 
     fn target_seconds(&self, service: &str) -> Option<i64> {
@@ -174,12 +172,7 @@ pub fn compute_from_legs(
     filter: &Filter,
     split_by: Dimension,
 ) -> Report {
-    let cells = Cells::fold(
-        legs,
-        scores,
-        |service| context.agency_of(service),
-        &Zone::new(context.zone),
-    );
+    let cells = Cells::fold(legs, scores, context.building, &Zone::new(context.zone));
     compute(&cells, missed, context, period, filter, split_by)
 }
 

@@ -76,12 +76,7 @@ pub fn fold_past_details(
         .min(first_kept);
     let legs = super::stats::legs(connection, from, to)?;
     let scores = super::feedback::scores(connection, from, to)?;
-    let cells = Cells::fold(
-        &legs,
-        &scores,
-        |service| config.service(service).map_or("", |s| s.agency.as_str()),
-        &zone,
-    );
+    let cells = Cells::fold(&legs, &scores, &config.building, &zone);
     super::aggregates::insert(connection, cells)?;
     let before = to_ms(to);
     let tickets = "SELECT id FROM tickets WHERE issued_at < ?1";

@@ -48,11 +48,13 @@ fn fetch_recorded_voices(client: &Client, config: &DisplayConfig) {
         .enable_all()
         .build();
     let Ok(runtime) = runtime else { return };
-    let fetching = recorded_voices::fetch(client, &config.speech.clips, &languages);
-    if runtime
-        .block_on(tokio::time::timeout(RECORDED_VOICES_DEADLINE, fetching))
-        .is_err()
-    {
+    // The deadline's timer is created inside the runtime: `tokio::time::timeout` needs a
+    // running runtime when it is called, not only when it is polled.
+    let fetching = async {
+        let fetch = recorded_voices::fetch(client, &config.speech.clips, &languages);
+        tokio::time::timeout(RECORDED_VOICES_DEADLINE, fetch).await
+    };
+    if runtime.block_on(fetching).is_err() {
         tracing::warn!("the recorded voices took too long to fetch; the last ones are spoken");
     }
 }

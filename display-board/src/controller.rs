@@ -8,7 +8,7 @@ use std::rc::Rc;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use lotse_protocol::{Building, Event};
-use slint::{Color, ComponentHandle, ModelRc, SharedString, VecModel};
+use slint::{Color, ComponentHandle, Model, ModelRc, SharedString, VecModel};
 
 use crate::board::{Board, CallView, Input, Outcome, View};
 use crate::{AgencyRow, BoardAdapter, BoardWindow, CallRow};
@@ -96,8 +96,14 @@ impl Controller {
         if self.shown.borrow().as_ref() == Some(&view) {
             return;
         }
+        let calls_changed =
+            self.shown.borrow().as_ref().map(|shown| &shown.current) != Some(&view.current);
         if let Some(window) = self.window.upgrade() {
-            write(&window.global::<BoardAdapter>(), &view);
+            let adapter = window.global::<BoardAdapter>();
+            write(&adapter, &view);
+            if calls_changed {
+                log_calls_on_screen(&adapter);
+            }
         }
         *self.shown.borrow_mut() = Some(view);
     }
@@ -159,6 +165,17 @@ fn write(adapter: &BoardAdapter, view: &View) {
         }
         None => SharedString::new(),
     });
+}
+
+/// Logs the current calls as the window holds them (read back from its properties, not from
+/// the view), so an operator and the start-up test see what the wall shows.
+fn log_calls_on_screen(adapter: &BoardAdapter) {
+    let calls: Vec<String> = adapter
+        .get_current()
+        .iter()
+        .map(|row| format!("{} → {}", row.number, row.place))
+        .collect();
+    tracing::info!(calls = %calls.join(", "), "calls on screen");
 }
 
 fn rows(calls: &[CallView]) -> ModelRc<CallRow> {

@@ -122,9 +122,7 @@ impl Browser {
     /// Saves a screenshot where test output goes and returns its path.
     pub async fn screenshot(&self, name: &str) -> PathBuf {
         let png = self.client.screenshot().await.expect("a screenshot");
-        let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
-        std::fs::create_dir_all(&dir).expect("screenshot directory");
-        let path = dir.join(format!("{name}.png"));
+        let path = crate::util::screenshot_dir().join(format!("{name}.png"));
         std::fs::write(&path, png).expect("screenshot written");
         path
     }

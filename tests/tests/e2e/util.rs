@@ -192,3 +192,10 @@ pub async fn status_page_of_new_ticket(server: &Server, language: &str) -> Strin
         .expect("a ticket");
     format!("{}/t/{}", server.base_url, ticket.token)
 }
+
+/// Where the tests' screenshots go (`target/tmp/screenshots/`), created if missing.
+pub fn screenshot_dir() -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
+    std::fs::create_dir_all(&dir).expect("screenshot directory");
+    dir
+}

@@ -298,6 +298,39 @@ mod tests {
     }
 
     #[test]
+    fn a_print_test_confirms_code_pages_in_the_config() {
+        use lotse_printer::profile::CodePage;
+        let config = KioskConfig::parse(
+            "kiosk.toml",
+            "printer_profile = \"rongta-rp326\"\n\
+             [printer_profiles.rongta-rp326]\n\
+             confirmed = [\"wpc1252\", \"wpc1251\"]\n",
+        )
+        .expect("valid");
+        let profile = config.profile().expect("resolves");
+        assert_eq!(profile.code_page_for("Bürgeramt"), Some(CodePage::Wpc1252));
+        assert_eq!(profile.code_page_for("Перед"), Some(CodePage::Wpc1251));
+        assert_eq!(profile.code_page_for("Sıra"), None, "wpc1254 still assumed");
+        let unconfirmed = KioskConfig::parse("kiosk.toml", "printer_profile = \"rongta-rp326\"\n")
+            .expect("valid")
+            .profile()
+            .expect("resolves");
+        assert_eq!(
+            unconfirmed.code_page_for("Bürgeramt"),
+            Some(CodePage::Pc437)
+        );
+
+        let (field, line, message) = error_of(
+            "printer_profile = \"generic-58mm\"\n\
+             [printer_profiles.generic-58mm]\n\
+             confirmed = [\"wpc1251\"]\n",
+        );
+        assert_eq!(field, "printer_profiles.generic-58mm.confirmed");
+        assert_eq!(line, Some(3));
+        assert!(message.contains("no number"), "{message}");
+    }
+
+    #[test]
     fn profile_problems_name_their_line() {
         let (field, line, message) = error_of(
             "printer_profile = \"rongta-rp326\"\n\n\

@@ -1,12 +1,14 @@
 //! `kiosk print-test`: prints the test print of a printer profile (or writes its bytes to a
 //! file), so that an installer sees at once whether umlauts, Cyrillic and Turkish come out
-//! right on this printer. See README, "Setting up a printer".
+//! right on this printer, and says which code pages are confirmed or assumed and how to
+//! confirm one. See README, "Setting up a printer".
 
 use std::path::PathBuf;
 
 use anyhow::Context;
+use lotse_printer::PrinterProfile;
 use lotse_printer::raster::TextRenderer;
-use lotse_printer::test_print::{LANGUAGES, encode_test_print};
+use lotse_printer::test_print::{LANGUAGES, code_page_report, encode_test_print, how_to_confirm};
 use lotse_printer::transport;
 
 use crate::config::{KioskConfig, PrinterConfig};
@@ -46,11 +48,14 @@ pub fn run(config: &KioskConfig, test: &PrintTest) -> anyhow::Result<String> {
     let bytes = encode_test_print(profile, &languages, &mut TextRenderer::new())?;
     if let Some(path) = &test.out {
         std::fs::write(path, &bytes).with_context(|| format!("cannot write {}", path.display()))?;
-        return Ok(format!(
-            "{} bytes of the test print for {} written to {}",
-            bytes.len(),
-            profile.name,
-            path.display()
+        return Ok(with_code_pages(
+            format!(
+                "{} bytes of the test print for {} written to {}",
+                bytes.len(),
+                profile.name,
+                path.display()
+            ),
+            profile,
         ));
     }
     let printer = match &test.printer {
@@ -67,23 +72,49 @@ pub fn run(config: &KioskConfig, test: &PrintTest) -> anyhow::Result<String> {
         transport.write_all(&bytes)
     }
     .with_context(|| format!("printing on {description}"))?;
-    Ok(format!(
-        "test print for {} sent to {description} ({} bytes)",
-        profile.name,
-        bytes.len()
+    Ok(with_code_pages(
+        format!(
+            "test print for {} sent to {description} ({} bytes)",
+            profile.name,
+            bytes.len()
+        ),
+        profile,
     ))
 }
 
-/// One line per profile: name, model, and whether its values are assumptions.
+/// `message`, then the profile's code pages, confirmed or assumed, and how to confirm one.
+fn with_code_pages(message: String, profile: &PrinterProfile) -> String {
+    let mut lines = vec![message, format!("code pages of {}:", profile.name)];
+    lines.extend(
+        code_page_report(profile)
+            .iter()
+            .map(|line| format!("  {line}")),
+    );
+    lines.extend(how_to_confirm(profile));
+    lines.join("\n")
+}
+
+/// One line per profile: name, model, and whether its values are assumptions (code pages
+/// not confirmed, or other values the source marks as assumed).
 pub fn list(config: &KioskConfig) -> anyhow::Result<String> {
     let catalogue = config.profiles()?;
     Ok(catalogue
         .profiles()
         .map(|p| {
-            let assumed = if p.source.contains("ASSUM") {
-                " (some values assumed: check with print-test)"
+            let assumed_pages: Vec<&str> = p
+                .tables()
+                .filter(|(_, _, confirmed)| !confirmed)
+                .map(|(page, _, _)| page.key())
+                .collect();
+            let assumed = if !assumed_pages.is_empty() {
+                format!(
+                    " (assumed code pages: {}; check with print-test)",
+                    assumed_pages.join(", ")
+                )
+            } else if p.source.contains("ASSUM") {
+                " (some values assumed: check with print-test)".to_owned()
             } else {
-                ""
+                String::new()
             };
             format!("{:<18} {}{assumed}", p.name, p.model)
         })
@@ -111,6 +142,20 @@ mod tests {
         )
         .expect("runs");
         assert!(message.contains("rongta-rp326"), "{message}");
+        // Confirmed and assumed pages, and how to confirm one.
+        assert!(
+            message.contains("pc437   = ESC t 0   confirmed (every ESC/POS printer)"),
+            "{message}"
+        );
+        assert!(
+            message.contains("wpc1252 = ESC t 16  ASSUMED: not used on tickets until confirmed"),
+            "{message}"
+        );
+        assert!(
+            message.contains("[printer_profiles.rongta-rp326]"),
+            "{message}"
+        );
+        assert!(message.contains("confirmed = [\"wpc1252\""), "{message}");
         let bytes = std::fs::read(&out).expect("written");
         // Rongta's WPC1251 is ESC t 6, not Epson's 46.
         assert!(bytes.windows(3).any(|w| w == [0x1B, b't', 6]));
@@ -124,7 +169,12 @@ mod tests {
             },
         );
         assert!(refused.is_err());
-        assert!(list(&config).expect("lists").contains("xprinter-xp80"));
+        let listed = list(&config).expect("lists");
+        assert!(listed.contains("xprinter-xp80"), "{listed}");
+        assert!(
+            listed.contains("Rongta RP326 (assumed code pages: wpc1252, wpc1251, wpc1254, pc866;"),
+            "{listed}"
+        );
     }
 
     #[test]

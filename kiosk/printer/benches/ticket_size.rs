@@ -1,8 +1,10 @@
-//! Bytes per ticket and time on the wire, per language, and how long encoding takes.
-//! `cargo bench -p lotse-printer --bench ticket_size`
+//! Bytes per ticket and time on the wire, per language, and how long encoding takes; then
+//! the German, Ukrainian and Turkish ticket per built-in profile (an unconfirmed code page
+//! costs raster bytes). `cargo bench -p lotse-printer --bench ticket_size`
 
 use std::time::Instant;
 
+use lotse_printer::profiles::Catalogue;
 use lotse_printer::raster::TextRenderer;
 use lotse_printer::samples::sample_ticket;
 use lotse_printer::{PrinterProfile, encode_ticket};
@@ -39,6 +41,28 @@ fn main() -> anyhow::Result<()> {
             bytes.len(),
             wire.join(" | "),
             times[times.len() / 2].as_secs_f64() * 1000.0
+        );
+    }
+    println!();
+    println!("| profile | confirmed pages | de | uk | tr |");
+    println!("|---|---|---|---|---|");
+    for profile in Catalogue::parse_builtin()?.profiles() {
+        let confirmed: Vec<&str> = profile
+            .tables()
+            .filter(|(_, _, confirmed)| *confirmed)
+            .map(|(page, _, _)| page.key())
+            .collect();
+        let mut sizes = Vec::new();
+        for language in ["de", "uk", "tr"] {
+            sizes.push(encode_ticket(&sample_ticket(language), profile, &mut renderer)?.len());
+        }
+        println!(
+            "| {} | {} | {} | {} | {} |",
+            profile.name,
+            confirmed.join(", "),
+            sizes[0],
+            sizes[1],
+            sizes[2]
         );
     }
     Ok(())

@@ -1,6 +1,7 @@
 //! The ticket layout: a pure function from what to print to the ESC/POS bytes of the whole
-//! ticket. Latin and Cyrillic text goes out as native text in a code page the printer has;
-//! other scripts as compact raster strips; the QR code natively (`GS ( k`, model 2).
+//! ticket. Latin and Cyrillic text goes out as native text in a confirmed code page of the
+//! printer (or PC437, which every printer has); the rest as compact raster strips; the QR
+//! code natively (`GS ( k`, model 2).
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -166,8 +167,9 @@ impl<'a> Writer<'a> {
         }
     }
 
-    /// How `text` can go out as native text: in a code page of the profile, or (plain ASCII,
-    /// which every table shares) in whatever table is selected. `None`: as a raster strip.
+    /// How `text` can go out as native text: in the page [`PrinterProfile::code_page_for`]
+    /// picks, or (plain ASCII, which every table shares) in whatever table is selected.
+    /// `None`: as a raster strip.
     fn native_page(&self, text: &str) -> Option<Option<CodePage>> {
         if self.profile.raster_text {
             return None;
@@ -194,9 +196,6 @@ impl<'a> Writer<'a> {
                 .map_err(layout_error)?;
             self.page = Some(page);
         }
-        let encoding = self
-            .page
-            .map_or(encoding_rs::WINDOWS_1252, |p| p.encoding());
         let bold = style == Style::Bold;
         self.printer.bold(bold).map_err(layout_error)?;
         let font = if style == Style::Small {
@@ -211,7 +210,17 @@ impl<'a> Writer<'a> {
             _ => self.profile.columns as usize,
         };
         for part in textwrap::wrap(text, columns) {
-            let (bytes, _, _) = encoding.encode(&part);
+            // With no page selected the text is ASCII, which every table shares.
+            let bytes = match self.page {
+                Some(page) => page.encode(&part),
+                None => part.is_ascii().then(|| part.as_bytes().to_vec()),
+            }
+            .ok_or_else(|| {
+                PrinterError::Layout(format!(
+                    "\"{part}\" is not in {}",
+                    self.page.map_or("ASCII", |p| p.manual_name())
+                ))
+            })?;
             self.printer.custom(&bytes).map_err(layout_error)?;
             self.printer.feed().map_err(layout_error)?;
         }

@@ -5,6 +5,7 @@
 //! Only this crate knows ESC/POS bytes. A ticket is fully encoded before the first byte is
 //! sent.
 
+pub mod code_page;
 pub mod emulator;
 pub mod error;
 pub mod fonts;

@@ -1,75 +1,14 @@
 //! Printer profiles: paper width, dots per line, the code pages a model offers with the `ESC t`
-//! number that selects each on that model, and whether it prints QR codes natively, cuts and
-//! answers real-time status. The built-in models are data (`profiles.toml`, see
-//! [`crate::profiles`]); this file holds the types and the rules that use them.
+//! number that selects each on that model and whether that number is confirmed, and whether
+//! it prints QR codes natively, cuts and answers real-time status. The built-in models are
+//! data (`profiles.toml`, see [`crate::profiles`]); this file holds the types and the rule
+//! that picks a line's code page.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
-/// A code page Lotse can encode text in. The declaration order is the order of preference: a
-/// line goes out in the first page of the profile that encodes all of it.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Hash,
-    Serialize,
-    Deserialize
-)]
-#[serde(rename_all = "snake_case")]
-pub enum CodePage {
-    /// Windows-1252: German, French, English.
-    Wpc1252,
-    /// Windows-1251: Cyrillic (Ukrainian, Russian).
-    Wpc1251,
-    /// Windows-1254: Turkish.
-    Wpc1254,
-    /// PC866 (DOS Cyrillic): Russian; lacks Ukrainian і and ґ.
-    Pc866,
-}
-
-impl CodePage {
-    pub const ALL: [CodePage; 4] = [
-        CodePage::Wpc1252,
-        CodePage::Wpc1251,
-        CodePage::Wpc1254,
-        CodePage::Pc866,
-    ];
-
-    pub fn encoding(self) -> &'static encoding_rs::Encoding {
-        match self {
-            CodePage::Wpc1252 => encoding_rs::WINDOWS_1252,
-            CodePage::Wpc1251 => encoding_rs::WINDOWS_1251,
-            CodePage::Wpc1254 => encoding_rs::WINDOWS_1254,
-            CodePage::Pc866 => encoding_rs::IBM866,
-        }
-    }
-
-    /// The name printer manuals use for the page, e.g. `WPC1252`.
-    pub fn manual_name(self) -> &'static str {
-        match self {
-            CodePage::Wpc1252 => "WPC1252",
-            CodePage::Wpc1251 => "WPC1251",
-            CodePage::Wpc1254 => "WPC1254",
-            CodePage::Pc866 => "PC866",
-        }
-    }
-
-    /// The name used in `profiles.toml` and `kiosk.toml`, e.g. `wpc1252`.
-    pub fn key(self) -> &'static str {
-        match self {
-            CodePage::Wpc1252 => "wpc1252",
-            CodePage::Wpc1251 => "wpc1251",
-            CodePage::Wpc1254 => "wpc1254",
-            CodePage::Pc866 => "pc866",
-        }
-    }
-}
+pub use crate::code_page::{CodePage, PC437_TABLE};
 
 /// One printer model, resolved: every field known.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -86,8 +25,12 @@ pub struct PrinterProfile {
     /// Characters per line in font A (12 x 24 dots).
     pub columns: u32,
     /// The code pages for native text, each with the `ESC t` number that selects it on this
-    /// model; text no page can encode is printed as a raster strip.
+    /// model (PC437 is not listed: it is `ESC t 0` everywhere).
     pub code_pages: BTreeMap<CodePage, u8>,
+    /// The pages whose number a maker's manual or a print-test on a real unit confirms. Only
+    /// these (and PC437) print tickets; an assumed number is only tried on the test print.
+    #[serde(default)]
+    pub confirmed: BTreeSet<CodePage>,
     /// Prints QR codes itself (`GS ( k`); otherwise the QR code is sent as a raster image.
     pub native_qr: bool,
     pub cutter: bool,
@@ -113,20 +56,45 @@ impl PrinterProfile {
         crate::profiles::Catalogue::builtin().get(name).cloned()
     }
 
-    /// The first code page that encodes all of `text`, if any (none when text is rastered).
+    /// The code page a line of `text` goes out in: the first confirmed page (in
+    /// [`CodePage`]'s order of preference) that encodes all of it, PC437 being always
+    /// confirmed and last. `None`: a raster strip (also for every line with `raster_text`).
+    /// An assumed page is never used: a wrong number prints wrong letters, a raster strip
+    /// only costs bytes.
     pub fn code_page_for(&self, text: &str) -> Option<CodePage> {
         if self.raster_text {
             return None;
         }
-        self.code_pages.keys().copied().find(|page| {
-            let (_, _, unmappable) = page.encoding().encode(text);
-            !unmappable
-        })
+        CodePage::ALL
+            .into_iter()
+            .filter(|page| self.is_confirmed(*page))
+            .find(|page| page.encodes(text))
     }
 
-    /// The `ESC t` number of `page` on this model.
+    /// The `ESC t` number of `page` on this model (PC437: 0 on every model).
     pub fn table_number(&self, page: CodePage) -> Option<u8> {
-        self.code_pages.get(&page).copied()
+        match page {
+            CodePage::Pc437 => Some(PC437_TABLE),
+            _ => self.code_pages.get(&page).copied(),
+        }
+    }
+
+    /// Whether `page`'s number on this model is confirmed (PC437 always is).
+    pub fn is_confirmed(&self, page: CodePage) -> bool {
+        match page {
+            CodePage::Pc437 => true,
+            _ => self.code_pages.contains_key(&page) && self.confirmed.contains(&page),
+        }
+    }
+
+    /// Every page of this model with its number and whether it is confirmed, PC437 first.
+    pub fn tables(&self) -> impl Iterator<Item = (CodePage, u8, bool)> + '_ {
+        std::iter::once(CodePage::Pc437)
+            .chain(self.code_pages.keys().copied())
+            .filter_map(|page| {
+                let number = self.table_number(page)?;
+                Some((page, number, self.is_confirmed(page)))
+            })
     }
 }
 
@@ -157,9 +125,40 @@ mod tests {
     }
 
     #[test]
+    fn assumed_pages_are_not_used_and_latin_falls_back_to_pc437() {
+        let assumed = PrinterProfile {
+            confirmed: BTreeSet::new(),
+            ..PrinterProfile::epson_80mm()
+        };
+        assert_eq!(
+            assumed.code_page_for("Bürgeramt"),
+            Some(CodePage::Pc437),
+            "WPC1252 is assumed: PC437, which every printer has"
+        );
+        assert_eq!(assumed.code_page_for("Preis: 5 €"), None, "no € in PC437");
+        assert_eq!(assumed.code_page_for("Перед вами"), None);
+        assert_eq!(assumed.code_page_for("Sıra"), None);
+        assert_eq!(assumed.table_number(CodePage::Pc437), Some(0));
+        assert!(assumed.is_confirmed(CodePage::Pc437));
+        assert!(!assumed.is_confirmed(CodePage::Wpc1252));
+        let tables: Vec<(CodePage, u8, bool)> = assumed.tables().collect();
+        assert_eq!(tables[0], (CodePage::Pc437, 0, true));
+        assert!(tables.contains(&(CodePage::Wpc1251, 46, false)));
+
+        // A confirmation counts only for a page the profile numbers.
+        let dangling = PrinterProfile {
+            code_pages: BTreeMap::new(),
+            ..PrinterProfile::epson_80mm()
+        };
+        assert!(!dangling.is_confirmed(CodePage::Wpc1252));
+        assert_eq!(dangling.code_page_for("Größe"), Some(CodePage::Pc437));
+    }
+
+    #[test]
     fn pc866_has_no_ukrainian_i() {
         let russian_only = PrinterProfile {
             code_pages: BTreeMap::from([(CodePage::Pc866, 17)]),
+            confirmed: BTreeSet::from([CodePage::Pc866]),
             ..PrinterProfile::epson_80mm()
         };
         assert_eq!(

@@ -2,12 +2,12 @@
 //! overrides and new profiles of a kiosk's config, resolved and checked. A problem names the
 //! profile and the field so that the config loader can point at the line.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::OnceLock;
 
 use serde::Deserialize;
 
-use crate::profile::{CodePage, PrinterProfile};
+use crate::profile::{CodePage, PC437_TABLE, PrinterProfile};
 
 const BUILTIN: &str = include_str!("profiles.toml");
 
@@ -24,6 +24,10 @@ pub struct ProfilePatch {
     pub columns: Option<u32>,
     /// Replaces the whole table (not merged), so that a wrong number can be removed.
     pub code_pages: Option<BTreeMap<CodePage, u8>>,
+    /// The pages whose numbers a manual or a print-test confirms; replaces the whole list.
+    /// When not given, the base's confirmations stay for the pages whose number is unchanged:
+    /// a confirmation is of a number, not of a page.
+    pub confirmed: Option<BTreeSet<CodePage>>,
     pub native_qr: Option<bool>,
     pub cutter: Option<bool>,
     pub realtime_status: Option<bool>,
@@ -179,6 +183,7 @@ fn raster_fallback(name: &str) -> PrinterProfile {
         dots: 576,
         columns: 48,
         code_pages: BTreeMap::new(),
+        confirmed: BTreeSet::new(),
         native_qr: false,
         cutter: false,
         realtime_status: false,
@@ -205,7 +210,7 @@ fn apply(
         value.or(from).ok_or_else(|| missing(field))
     };
     let b = base.as_ref();
-    Ok(PrinterProfile {
+    let mut profile = PrinterProfile {
         name: name.to_owned(),
         model: patch
             .model
@@ -225,6 +230,7 @@ fn apply(
             .clone()
             .or_else(|| b.map(|b| b.code_pages.clone()))
             .ok_or_else(|| missing("code_pages"))?,
+        confirmed: BTreeSet::new(),
         native_qr: flag(patch.native_qr, b.map(|b| b.native_qr), "native_qr")?,
         cutter: flag(patch.cutter, b.map(|b| b.cutter), "cutter")?,
         realtime_status: flag(
@@ -233,7 +239,28 @@ fn apply(
             "realtime_status",
         )?,
         raster_text: flag(patch.raster_text, b.map(|b| b.raster_text), "raster_text")?,
-    })
+    };
+    profile.confirmed = confirmations(patch, b, &profile.code_pages);
+    Ok(profile)
+}
+
+/// The patch's confirmed pages; without them, the base's confirmations of the numbers the
+/// patch left unchanged (a confirmation is of a number: a new number is assumed again).
+fn confirmations(
+    patch: &ProfilePatch,
+    base: Option<&PrinterProfile>,
+    code_pages: &BTreeMap<CodePage, u8>,
+) -> BTreeSet<CodePage> {
+    match (&patch.confirmed, base) {
+        (Some(confirmed), _) => confirmed.clone(),
+        (None, Some(base)) => base
+            .confirmed
+            .iter()
+            .copied()
+            .filter(|page| base.code_pages.get(page) == code_pages.get(page))
+            .collect(),
+        (None, None) => BTreeSet::new(),
+    }
 }
 
 /// Rules a profile must satisfy: values that contradict each other are refused.
@@ -269,6 +296,21 @@ fn check(p: &PrinterProfile) -> Result<(), ProfileError> {
     }
     let mut seen: BTreeMap<u8, CodePage> = BTreeMap::new();
     for (page, number) in &p.code_pages {
+        if *page == CodePage::Pc437 {
+            return fail(
+                "code_pages",
+                format!("pc437 is ESC t {PC437_TABLE} on every ESC/POS printer: leave it out"),
+            );
+        }
+        if *number == PC437_TABLE {
+            return fail(
+                "code_pages",
+                format!(
+                    "ESC t {PC437_TABLE} is PC437 on every ESC/POS printer, not {}",
+                    page.key()
+                ),
+            );
+        }
         if let Some(other) = seen.insert(*number, *page) {
             return fail(
                 "code_pages",
@@ -279,6 +321,19 @@ fn check(p: &PrinterProfile) -> Result<(), ProfileError> {
                 ),
             );
         }
+    }
+    if let Some(page) = p
+        .confirmed
+        .iter()
+        .find(|page| **page != CodePage::Pc437 && !p.code_pages.contains_key(page))
+    {
+        return fail(
+            "confirmed",
+            format!(
+                "{} is confirmed but has no number in code_pages",
+                page.key()
+            ),
+        );
     }
     Ok(())
 }
@@ -319,6 +374,31 @@ mod tests {
                 profile.name
             );
         }
+        // Confirmed numbers name their evidence; the transcriptions without a manual do not
+        // count as confirmation (issue 21, finding 13).
+        for profile in catalogue.profiles() {
+            if !profile.confirmed.is_empty() {
+                assert!(
+                    profile.source.contains("CONFIRMED"),
+                    "{} confirms pages without saying by what",
+                    profile.name
+                );
+            }
+        }
+        for name in [
+            "rongta-rp326",
+            "xprinter-xp80",
+            "generic-58mm",
+            "epson-tm-t88vi",
+        ] {
+            let profile = catalogue.get(name).expect("built in");
+            assert!(
+                profile.confirmed.is_empty(),
+                "{name}: nothing was confirmed"
+            );
+        }
+        let epson = catalogue.get("epson-tm-t20iii").expect("epson");
+        assert!(epson.is_confirmed(CodePage::Wpc1252));
         let t88 = catalogue.get("epson-tm-t88vi").expect("t88");
         assert_eq!((t88.dots, t88.columns), (512, 42));
         assert_eq!(t88.table_number(CodePage::Wpc1251), Some(46), "inherited");
@@ -347,6 +427,35 @@ mod tests {
     }
 
     #[test]
+    fn a_print_test_confirms_a_page_and_a_changed_number_is_assumed_again() {
+        let builtin = Catalogue::parse_builtin().expect("loads");
+        let rongta = builtin.get("rongta-rp326").expect("rongta");
+        assert!(
+            rongta.confirmed.is_empty(),
+            "a transcription without a manual"
+        );
+        let catalogue = builtin
+            .with_patches(&patches(
+                "[rongta-rp326]\nconfirmed = [\"wpc1252\", \"wpc1251\"]\n\
+                 [epson-tm-t20iii]\ncode_pages = { wpc1252 = 16, wpc1251 = 17, pc866 = 18 }\n",
+            ))
+            .expect("valid overrides");
+        let rongta = catalogue.get("rongta-rp326").expect("rongta");
+        assert_eq!(
+            rongta.confirmed,
+            BTreeSet::from([CodePage::Wpc1252, CodePage::Wpc1251])
+        );
+        assert_eq!(rongta.code_page_for("Größe"), Some(CodePage::Wpc1252));
+        assert_eq!(rongta.code_page_for("Перед"), Some(CodePage::Wpc1251));
+        assert_eq!(rongta.code_page_for("Sıra"), None, "wpc1254 still assumed");
+        // Epson's confirmations stay for the unchanged 16 and go for the new numbers.
+        let epson = catalogue.get("epson-tm-t20iii").expect("epson");
+        assert!(epson.is_confirmed(CodePage::Wpc1252));
+        assert!(!epson.is_confirmed(CodePage::Wpc1251));
+        assert!(!epson.is_confirmed(CodePage::Pc866));
+    }
+
+    #[test]
     fn contradictory_values_are_refused_with_their_field() {
         let builtin = Catalogue::parse_builtin().expect("loads");
         let check = |text: &str, field: &str| {
@@ -358,6 +467,12 @@ mod tests {
             "code_pages",
         );
         check("[generic-58mm]\ndots = 576\n", "dots");
+        check(
+            "[generic-58mm]\ncode_pages = { wpc1252 = 0 }\n",
+            "code_pages",
+        );
+        check("[generic-58mm]\ncode_pages = { pc437 = 0 }\n", "code_pages");
+        check("[generic-58mm]\nconfirmed = [\"wpc1251\"]\n", "confirmed");
         check("[generic-58mm]\ncolumns = 48\n", "columns");
         check("[generic-58mm]\npaper_mm = 500\n", "paper_mm");
         check("[x]\nbased_on = \"nope\"\n", "based_on");

@@ -1,13 +1,15 @@
 //! Every built-in printer profile against an emulated printer with that model's code-page
-//! table: German, Ukrainian and Turkish come out as the right letters (decoded back to text
-//! and compared) or as raster strips, never garbled; the raster setting prints on a printer
-//! with no code pages at all.
+//! table, and against one that has only the profile's confirmed tables (and PC437): German,
+//! Ukrainian and Turkish come out as the right letters (decoded back to text and compared)
+//! or as raster strips, never garbled; the raster setting prints on a printer with no code
+//! pages but PC437.
 
 #![allow(clippy::unwrap_used)] // Tests may panic on unexpected errors.
 
 use lotse_printer::emulator::{CharacterTables, Element, Emulator, Receipt};
 use lotse_printer::labels::Labels;
-use lotse_printer::profiles::Catalogue;
+use lotse_printer::profile::CodePage;
+use lotse_printer::profiles::{Catalogue, ProfilePatch};
 use lotse_printer::raster::TextRenderer;
 use lotse_printer::samples::sample_ticket;
 use lotse_printer::{PrinterProfile, TicketPrint, encode_ticket};
@@ -119,30 +121,167 @@ fn each_builtin_profile_prints_german_ukrainian_and_turkish_on_its_own_table() {
 }
 
 #[test]
-fn each_profile_prints_natively_what_its_table_offers() {
-    // Guards the test above against passing by rastering everything.
+fn each_builtin_profile_prints_right_on_a_printer_with_only_its_confirmed_tables() {
+    // The field check of issue 21: an emulator listing only confirmed entries. Before, the
+    // assumed WPC1252 numbers of Rongta and Xprinter printed German as garbage there.
     let catalogue = Catalogue::parse_builtin().unwrap();
-    let native = |name: &str, language: &str| {
-        let profile = catalogue.get(name).unwrap();
-        let ticket = sample_ticket(language);
-        let receipt = print_on(&ticket, profile, CharacterTables::of_profile(profile));
-        native_lines(&receipt).join("\n").contains(&ticket.agency)
-    };
-    for name in ["epson-tm-t20iii", "citizen-ct-s310", "rongta-rp326"] {
+    for profile in catalogue.profiles() {
         for language in ["de", "uk", "tr"] {
-            assert!(native(name, language), "{name} {language}");
+            let ticket = sample_ticket(language);
+            let tables = CharacterTables::confirmed_of_profile(profile);
+            let receipt = print_on(&ticket, profile, tables);
+            assert_prints_correctly(&ticket, profile, &receipt);
         }
     }
-    assert!(native("star-escpos", "uk") && native("star-escpos", "de"));
-    assert!(!native("star-escpos", "tr"), "Star has no WPC1254: raster");
+}
+
+/// A German ticket of a Bürgeramt.
+fn buergeramt_ticket() -> TicketPrint {
+    let mut ticket = sample_ticket("de");
+    ticket.site_name = "Bürgeramt".into();
+    ticket.agency = "Bürgeramt Naumburg".into();
+    ticket.concerns[0].name = "Aufenthaltserlaubnis ändern".into();
+    ticket
+}
+
+fn encode(ticket: &TicketPrint, profile: &PrinterProfile) -> Vec<u8> {
+    encode_ticket(ticket, profile, &mut TextRenderer::new()).unwrap()
+}
+
+fn contains(bytes: &[u8], needle: &[u8]) -> bool {
+    bytes.windows(needle.len()).any(|w| w == needle)
+}
+
+#[test]
+fn unconfirmed_rongta_and_xprinter_print_german_through_pc437() {
+    let catalogue = Catalogue::parse_builtin().unwrap();
+    let ticket = buergeramt_ticket();
+    for name in ["rongta-rp326", "xprinter-xp80"] {
+        let profile = catalogue.get(name).unwrap();
+        // A unit with no Latin-1 table at the assumed number: only PC437 is sure.
+        let receipt = print_on(
+            &ticket,
+            profile,
+            CharacterTables::confirmed_of_profile(profile),
+        );
+        let text = native_lines(&receipt).join("\n");
+        assert!(text.contains("Bürgeramt"), "{name}: {text}");
+        assert!(
+            text.contains("Aufenthaltserlaubnis ändern"),
+            "{name}: {text}"
+        );
+        assert!(!text.contains('\u{FFFD}'), "{name}: {text}");
+        assert_eq!(rasters(&receipt), 0, "{name}: German needs no raster strip");
+        let bytes = encode(&ticket, profile);
+        assert!(contains(&bytes, &[0x1B, b't', 0]), "{name}: ESC t 0");
+        assert!(
+            !contains(&bytes, &[0x1B, b't', 16]),
+            "{name}: no assumed ESC t 16"
+        );
+        assert!(
+            contains(&bytes, b"B\x81rgeramt"),
+            "{name}: ü is 0x81 in PC437"
+        );
+        assert!(bytes.len() <= 1024, "{name}: {} bytes", bytes.len());
+
+        // The old rule (every listed page used) garbles the same ticket on that unit.
+        let all_used = PrinterProfile {
+            confirmed: profile.code_pages.keys().copied().collect(),
+            ..profile.clone()
+        };
+        let receipt = print_on(
+            &ticket,
+            &all_used,
+            CharacterTables::confirmed_of_profile(profile),
+        );
+        let garbled = native_lines(&receipt).join("\n");
+        assert!(!garbled.contains("Bürgeramt"), "{name}: {garbled}");
+        assert!(garbled.contains('\u{FFFD}'), "{name}: {garbled}");
+    }
+}
+
+#[test]
+fn the_confirmed_epson_profile_still_prints_german_in_wpc1252() {
+    let epson = PrinterProfile::epson_80mm();
+    assert!(epson.is_confirmed(CodePage::Wpc1252));
+    let ticket = buergeramt_ticket();
+    let bytes = encode(&ticket, &epson);
+    assert!(contains(&bytes, &[0x1B, b't', 16]), "ESC t 16");
+    assert!(!contains(&bytes, &[0x1B, b't', 0]), "no PC437");
+    assert!(contains(&bytes, b"B\xFCrgeramt"), "ü is 0xFC in WPC1252");
+    assert!(bytes.len() <= 1024, "{} bytes", bytes.len());
+    let receipt = print_on(
+        &ticket,
+        &epson,
+        CharacterTables::confirmed_of_profile(&epson),
+    );
     assert!(
-        !native("xprinter-xp80", "uk"),
-        "unknown Cyrillic table: raster"
+        native_lines(&receipt)
+            .join("\n")
+            .contains("Aufenthaltserlaubnis ändern")
     );
 }
 
 #[test]
-fn epson_numbers_garble_cyrillic_on_a_rongta_and_its_own_profile_does_not() {
+fn german_tickets_stay_within_a_kilobyte_on_every_80mm_profile() {
+    // The bar is for text; a printer without native QR pays ~8 KB for the QR raster anyway.
+    let catalogue = Catalogue::parse_builtin().unwrap();
+    for profile in catalogue
+        .profiles()
+        .filter(|p| p.paper_mm == 80 && p.native_qr)
+    {
+        for ticket in [
+            sample_ticket("de"),
+            buergeramt_ticket(),
+            sample_ticket("en"),
+        ] {
+            let size = encode(&ticket, profile).len();
+            assert!(
+                size <= 1024,
+                "{} {}: {size} bytes",
+                profile.name,
+                ticket.language
+            );
+        }
+    }
+}
+
+#[test]
+fn each_profile_prints_natively_what_its_confirmed_tables_offer() {
+    // Guards the tests above against passing by rastering everything.
+    let catalogue = Catalogue::parse_builtin().unwrap();
+    let native = |profile: &PrinterProfile, language: &str| {
+        let ticket = sample_ticket(language);
+        let receipt = print_on(&ticket, profile, CharacterTables::of_profile(profile));
+        native_lines(&receipt).join("\n").contains(&ticket.agency)
+    };
+    for profile in catalogue.profiles() {
+        assert!(native(profile, "de"), "{}: German natively", profile.name);
+        let all_confirmed = profile
+            .code_pages
+            .keys()
+            .all(|page| profile.is_confirmed(*page));
+        for language in ["uk", "tr"] {
+            let expected = all_confirmed
+                && profile
+                    .code_page_for(&sample_ticket(language).agency)
+                    .is_some();
+            assert_eq!(
+                native(profile, language),
+                expected,
+                "{} {language}",
+                profile.name
+            );
+        }
+    }
+    let epson = catalogue.get("epson-tm-t20iii").unwrap();
+    assert!(native(epson, "uk") && native(epson, "tr"));
+    let rongta = catalogue.get("rongta-rp326").unwrap();
+    assert!(!native(rongta, "uk"), "assumed WPC1251: raster");
+}
+
+#[test]
+fn epson_numbers_garble_cyrillic_on_a_rongta_and_a_confirmed_rongta_profile_does_not() {
     // The field report: Epson's ESC t 46 is CP856 on a Rongta RP326.
     let catalogue = Catalogue::parse_builtin().unwrap();
     let rongta = catalogue.get("rongta-rp326").unwrap();
@@ -155,6 +294,16 @@ fn epson_numbers_garble_cyrillic_on_a_rongta_and_its_own_profile_does_not() {
     let text = native_lines(&garbled).join("\n");
     assert!(!text.contains(&ticket.agency), "{text}");
     assert!(text.contains('\u{FFFD}'), "{text}");
+    // Unconfirmed, Cyrillic goes as raster: more bytes, right letters.
+    let unconfirmed = print_on(&ticket, rongta, CharacterTables::of_profile(rongta));
+    assert!(!native_lines(&unconfirmed).join("\n").contains('\u{FFFD}'));
+    assert!(rasters(&unconfirmed) > 0);
+    // After a print-test on the unit, kiosk.toml confirms WPC1251: native text.
+    let patch: ProfilePatch = toml::from_str("confirmed = [\"wpc1251\"]").unwrap();
+    let confirmed = catalogue
+        .with_patches(&[("rongta-rp326".to_owned(), patch)].into())
+        .unwrap();
+    let rongta = confirmed.get("rongta-rp326").unwrap();
     let right = print_on(&ticket, rongta, CharacterTables::of_profile(rongta));
     assert!(native_lines(&right).join("\n").contains(&ticket.agency));
 }
@@ -182,11 +331,17 @@ fn raster_text_prints_on_a_printer_without_code_pages() {
             "the QR code is still native"
         );
     }
-    // Without the setting, the same printer garbles German.
+    // Without the setting, the same printer prints German through PC437, the one table it
+    // has, and Ukrainian as raster.
     let plain = PrinterProfile {
         raster_text: false,
         ..profile
     };
-    let receipt = print_on(&sample_ticket("de"), &plain, CharacterTables::none());
-    assert!(native_lines(&receipt).join("").contains('\u{FFFD}'));
+    let ticket = sample_ticket("de");
+    let receipt = print_on(&ticket, &plain, CharacterTables::none());
+    assert!(native_lines(&receipt).join("\n").contains(&ticket.agency));
+    let ticket = sample_ticket("uk");
+    let receipt = print_on(&ticket, &plain, CharacterTables::none());
+    assert!(!native_lines(&receipt).join("").contains('\u{FFFD}'));
+    assert!(rasters(&receipt) > 0);
 }

@@ -26,7 +26,11 @@ struct Args {
     /// Play this built-in model's code-page table (`ESC t` numbers); default: Epson's.
     #[arg(long, conflicts_with = "no_code_pages")]
     profile: Option<String>,
-    /// A printer with no code pages besides its default (ASCII only).
+    /// With --profile: only the profile's confirmed numbers (and PC437), as a unit whose
+    /// table differs from the assumed numbers would print.
+    #[arg(long, requires = "profile")]
+    confirmed_only: bool,
+    /// A printer with no code pages besides PC437 (`ESC t 0`), which every printer has.
     #[arg(long)]
     no_code_pages: bool,
     #[arg(long)]
@@ -45,7 +49,11 @@ fn main() -> anyhow::Result<()> {
         Some(name) => {
             let profile = PrinterProfile::named(name)
                 .with_context(|| format!("unknown printer profile \"{name}\""))?;
-            CharacterTables::of_profile(&profile)
+            if args.confirmed_only {
+                CharacterTables::confirmed_of_profile(&profile)
+            } else {
+                CharacterTables::of_profile(&profile)
+            }
         }
         None if args.no_code_pages => CharacterTables::none(),
         None => CharacterTables::epson(),

@@ -1,9 +1,10 @@
 //! A printer emulator: receives ESC/POS, answers real-time status like an Epson-compatible
 //! printer, and renders every cut receipt the way an 80 mm printer would print it. Its
 //! decoder is written independently of the encoder (own command parser, code pages from
-//! `encoding_rs`), so a round trip through it is a real check.
+//! `encoding_rs` and its own PC437 table), so a round trip through it is a real check.
 
 mod decoder;
+mod pc437;
 mod render;
 mod serve;
 mod tables;

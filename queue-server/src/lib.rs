@@ -18,6 +18,7 @@ pub mod speech;
 pub mod stats;
 pub mod storage;
 pub mod throttle;
+pub mod visit_order;
 pub mod waiting_line;
 pub mod web;
 

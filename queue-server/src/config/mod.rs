@@ -1,6 +1,7 @@
 //! The building configuration: loaded from TOML (or the embedded sample building), validated
 //! into a [`Config`] whose errors name the file, field and line.
 
+mod dependencies;
 mod hours;
 mod locate;
 mod validate;

@@ -14,6 +14,7 @@ pub mod limits;
 pub mod local;
 pub mod net;
 pub mod routing;
+pub mod simulation;
 pub mod speech;
 pub mod stats;
 pub mod storage;

@@ -107,6 +107,32 @@ pub fn to_join(
     }
 }
 
+/// The order in which `Fixed` serves a visit's `services` (indices, each once): the tap
+/// order, except that a service comes after those of the visit it depends on. The server
+/// gives a new ticket's stops this order.
+pub fn fixed_sequence(services: &[String], dependencies: &Dependencies) -> Vec<usize> {
+    let mut progress = vec![Progress::Pending; services.len()];
+    let mut sequence = Vec::with_capacity(services.len());
+    loop {
+        let concerns: Vec<Concern<'_>> = services
+            .iter()
+            .zip(&progress)
+            .map(|(service, progress)| Concern {
+                service,
+                progress: *progress,
+            })
+            .collect();
+        let Some(&next) = to_join(VisitOrder::Fixed, &concerns, dependencies, |_| 0).first() else {
+            break;
+        };
+        progress[next] = Progress::Closed;
+        sequence.push(next);
+    }
+    // Only a cycle (which the config refuses) could leave a service out: append it.
+    sequence.extend((0..services.len()).filter(|i| progress[*i] == Progress::Pending));
+    sequence
+}
+
 /// Whether the waiting concern `concerns[index]` may be called now: not while the visitor is
 /// busy with another concern.
 pub fn callable(concerns: &[Concern<'_>], index: usize) -> bool {
@@ -272,6 +298,34 @@ mod tests {
                 if idle && open {
                     prop_assert!(!joining.is_empty(), "{:?} leaves {:?} stuck", order, visit);
                 }
+            }
+        }
+
+        /// The fixed sequence is the tap order with each service moved behind those it
+        /// depends on: every service once, prerequisites first, and the tap order itself when
+        /// it already respects the dependencies.
+        #[test]
+        fn the_fixed_sequence_puts_prerequisites_first(
+            raw in visit(),
+            dependencies in acyclic(),
+        ) {
+            let services: Vec<String> = raw.iter().map(|(s, _)| SERVICES[*s].to_owned()).collect();
+            let sequence = fixed_sequence(&services, &dependencies);
+            let mut sorted = sequence.clone();
+            sorted.sort_unstable();
+            prop_assert_eq!(sorted, (0..services.len()).collect::<Vec<_>>());
+            let rank = |i: usize| sequence.iter().position(|x| *x == i).unwrap_or(usize::MAX);
+            let mut respected = true;
+            for (i, service) in services.iter().enumerate() {
+                for (j, other) in services.iter().enumerate() {
+                    if dependencies.after.get(service).is_some_and(|b| b.contains(other)) {
+                        prop_assert!(rank(j) < rank(i), "{} before {}", service, other);
+                        respected &= j < i;
+                    }
+                }
+            }
+            if respected {
+                prop_assert_eq!(sequence, (0..services.len()).collect::<Vec<_>>());
             }
         }
 

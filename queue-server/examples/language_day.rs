@@ -25,6 +25,7 @@ fn run(config: &Config, visitors: &[Visit], share: Option<u32>) -> Vec<(f64, boo
     let building = &config.building;
     let rules = Rules {
         order: VisitOrder::Fixed,
+        carry_on: false,
         dependencies: Dependencies::none(),
         desk_languages: building
             .desks

@@ -246,6 +246,10 @@ pub struct Rules {
     pub dependencies: Dependencies,
     /// Per desk of the building, in its order.
     pub desk_languages: Vec<DeskLanguages>,
+    /// A desk that finishes a concern carries on with another concern of the same visitor
+    /// that it serves, if one is callable, before anyone else (an idea under evaluation, not
+    /// a rule of the server).
+    pub carry_on: bool,
 }
 
 impl Rules {
@@ -254,6 +258,7 @@ impl Rules {
         let building = &config.building;
         Rules {
             order,
+            carry_on: false,
             dependencies: Dependencies::of(building),
             desk_languages: building
                 .desks
@@ -407,6 +412,8 @@ pub fn simulate(config: &Config, visits: &[Visit], rules: &Rules) -> Outcome {
     };
     let mut now = first.arrival;
     let mut at_desk: Vec<Option<(usize, usize)>> = vec![None; desks.len()];
+    // The visitor each desk has just finished with (for `Rules::carry_on`).
+    let mut just_served: Vec<Option<usize>> = vec![None; desks.len()];
     let mut free_at = vec![now; desks.len()];
     let mut arrived = 0;
     // The visits in the building: arrived, with a concern still open.
@@ -418,6 +425,7 @@ pub fn simulate(config: &Config, visits: &[Visit], rules: &Rules) -> Outcome {
                 && let Some((visit, task)) = at_desk[d].take()
             {
                 day.progress[visit][task] = Progress::Closed;
+                just_served[d] = Some(visit);
                 open_tasks -= 1;
                 let service = visits[visit].tasks[task].service.clone();
                 let recent = day.recent.entry(service).or_default();
@@ -447,10 +455,22 @@ pub fn simulate(config: &Config, visits: &[Visit], rules: &Rules) -> Outcome {
                     }
                 }
             }
-            let Some(choice) = choose_for_desk(&candidates, &rules.desk_languages[d], now) else {
+            let carried = just_served[d]
+                .take()
+                .filter(|_| rules.carry_on)
+                .and_then(|v| {
+                    candidates
+                        .iter()
+                        .map(|c| c.stop_id)
+                        .filter(|id| usize::try_from(*id).is_ok_and(|id| id / MAX_TASKS == v))
+                        .min()
+                });
+            let Some(stop_id) = carried.or_else(|| {
+                choose_for_desk(&candidates, &rules.desk_languages[d], now).map(|c| c.stop_id)
+            }) else {
                 continue;
             };
-            let id = usize::try_from(choice.stop_id).unwrap_or_default();
+            let id = usize::try_from(stop_id).unwrap_or_default();
             let (visit, task) = (id / MAX_TASKS, id % MAX_TASKS);
             let duration = visits[visit].tasks[task].duration;
             day.progress[visit][task] = Progress::Busy;

@@ -14,10 +14,12 @@ pub mod limits;
 pub mod local;
 pub mod net;
 pub mod routing;
+pub mod simulation;
 pub mod speech;
 pub mod stats;
 pub mod storage;
 pub mod throttle;
+pub mod visit_order;
 pub mod waiting_line;
 pub mod web;
 

@@ -108,6 +108,34 @@ pub struct QueuePolicy {
     /// past a stop that has waited longer than this share (in percent) of its target wait
     /// more than the visitor called; 0 turns the language preference off.
     pub language_fairness_percent: u32,
+    /// How a visit with several concerns waits for them (README "Visits with several
+    /// concerns").
+    pub visit_order: VisitOrder,
+}
+
+/// How a visit with several concerns waits for them. Dependencies (`Service::after`) hold in
+/// every order.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    ToSchema
+)]
+#[serde(rename_all = "snake_case")]
+pub enum VisitOrder {
+    /// One concern at a time, in the order the visitor tapped them.
+    Fixed,
+    /// One concern at a time, the one whose line is expected to call soonest.
+    NextShortest,
+    /// In every line whose dependencies are met at once; while the visitor is at one desk
+    /// their other places are kept but skipped.
+    #[default]
+    SeveralLines,
 }
 
 impl Default for QueuePolicy {
@@ -118,6 +146,7 @@ impl Default for QueuePolicy {
             appointment_early_minutes: 60,
             appointment_late_minutes: 15,
             language_fairness_percent: 25,
+            visit_order: VisitOrder::default(),
         }
     }
 }
@@ -230,6 +259,11 @@ pub struct Service {
     /// wait (README "Live alerts"); more than 0.
     #[serde(default = "default_alert_factor")]
     pub alert_factor: f64,
+    /// Services of the same visit that must be finished before this one is waited for (e.g.
+    /// the payment card after the residence permit). Services the visit does not include
+    /// are ignored.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub after: Vec<String>,
 }
 
 /// The alert factor of a service that names none: alert when the target wait is passed.

@@ -12,6 +12,7 @@ use crate::error::AppError;
 use crate::storage::interpreters::NewRequest;
 use crate::storage::tickets::{self, TicketRow};
 use crate::storage::{WaitingLines, audit, events};
+use crate::visit_order::{self, Dependencies};
 
 /// Everything needed to issue a ticket.
 pub struct NewTicket<'a> {
@@ -77,10 +78,16 @@ pub fn issue(
         appointment_at: new.appointment_at,
         idempotency: new.idempotency.as_ref().map(|(k, r)| (*k, r.as_str())),
     };
-    let ticket_id = tickets::insert(connection, &row, new.services, now)?;
+    // The stops in the order they will be served: as tapped, prerequisites first.
+    let dependencies = Dependencies::of(&config.building);
+    let services: Vec<String> = visit_order::fixed_sequence(new.services, &dependencies)
+        .into_iter()
+        .filter_map(|i| new.services.get(i).cloned())
+        .collect();
+    let ticket_id = tickets::insert(connection, &row, &services, now)?;
     let change = Change::TicketIssued {
         number: number.clone(),
-        services: new.services.to_vec(),
+        services,
         channel: new.channel,
     };
     events::record(connection, now, &change)?;
@@ -154,4 +161,66 @@ pub fn view(
     id: i64,
 ) -> Result<Ticket, AppError> {
     Ok(tickets::view(connection, config, lines, now, id)?.ok_or(DomainError::TicketNotFound)?)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use chrono::TimeZone;
+
+    use super::*;
+    use crate::storage::Store;
+
+    /// The stops of a ticket issued for `services`, in position order, with their status.
+    async fn stops_of(services: &[&str]) -> Vec<(String, String)> {
+        let store = Store::in_memory().unwrap();
+        let config = Config::embedded().unwrap().always_open();
+        let services: Vec<String> = services.iter().map(|s| (*s).to_owned()).collect();
+        store
+            .run(move |c| {
+                let now = Utc.with_ymd_and_hms(2026, 11, 30, 9, 0, 0).unwrap();
+                let new = NewTicket {
+                    services: &services,
+                    language: "ar",
+                    channel: Channel::WalkIn,
+                    priority: false,
+                    appointment_at: None,
+                    idempotency: None,
+                    interpreter: false,
+                };
+                let issued = issue(c, &config, now, new)?;
+                let mut statement = c.prepare(
+                    "SELECT service, status FROM stops WHERE ticket_id = ?1 ORDER BY position",
+                )?;
+                let rows = statement
+                    .query_map([issued.id], |row| Ok((row.get(0)?, row.get(1)?)))?
+                    .collect::<Result<Vec<_>, _>>()?;
+                Ok(rows)
+            })
+            .await
+            .unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_concern_comes_after_those_it_depends_on() {
+        let pair = |service: &str, status: &str| (service.to_owned(), status.to_owned());
+        // The sample building: the payment card after the residence permit.
+        assert_eq!(
+            stops_of(&["payment-card", "jobcenter-documents", "residence-permit"]).await,
+            [
+                pair("jobcenter-documents", "waiting"),
+                pair("residence-permit", "pending"),
+                pair("payment-card", "pending"),
+            ]
+        );
+        // Without a dependency between them the tap order stays.
+        assert_eq!(
+            stops_of(&["payment-card", "jobcenter-documents"]).await,
+            [
+                pair("payment-card", "waiting"),
+                pair("jobcenter-documents", "pending"),
+            ]
+        );
+    }
 }

@@ -1,6 +1,7 @@
 //! The building configuration: loaded from TOML (or the embedded sample building), validated
 //! into a [`Config`] whose errors name the file, field and line.
 
+mod dependencies;
 mod hours;
 mod locate;
 mod validate;
@@ -286,6 +287,40 @@ mod tests {
                 .unwrap()
                 .contains("no-such-service")
         );
+    }
+
+    #[test]
+    fn the_visit_order_is_one_of_three_and_defaults_to_several_lines() {
+        use lotse_protocol::VisitOrder;
+        let order =
+            |text: &str| Config::parse("b.toml", text).map(|c| c.building.queue.visit_order);
+        assert_eq!(order(EMBEDDED_BUILDING).unwrap(), VisitOrder::SeveralLines);
+        let without = EMBEDDED_BUILDING.replacen("visit_order = \"several_lines\"\n", "", 1);
+        assert_ne!(without, EMBEDDED_BUILDING);
+        assert_eq!(order(&without).unwrap(), VisitOrder::SeveralLines);
+        for (name, expected) in [
+            ("fixed", VisitOrder::Fixed),
+            ("next_shortest", VisitOrder::NextShortest),
+        ] {
+            let text = EMBEDDED_BUILDING.replacen(
+                "visit_order = \"several_lines\"",
+                &format!("visit_order = \"{name}\""),
+                1,
+            );
+            assert_eq!(order(&text).unwrap(), expected);
+        }
+        let wrong = EMBEDDED_BUILDING.replacen(
+            "visit_order = \"several_lines\"",
+            "visit_order = \"shortest\"",
+            1,
+        );
+        let line = wrong
+            .lines()
+            .position(|l| l.starts_with("visit_order"))
+            .unwrap()
+            + 1;
+        let error = order(&wrong).unwrap_err().to_string();
+        assert!(error.contains(&format!("line {line}")), "{error}");
     }
 
     #[test]

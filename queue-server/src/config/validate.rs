@@ -198,6 +198,10 @@ pub fn validate(building: &Building) -> Found {
         }
     }
 
+    check
+        .problems
+        .extend(super::dependencies::check(&building.services));
+
     let desks = root.key("desks");
     check.unique(desks.clone(), building.desks.iter().map(|d| d.id.as_str()));
     for (index, desk) in building.desks.iter().enumerate() {

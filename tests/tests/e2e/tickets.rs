@@ -37,6 +37,7 @@ async fn numbers_count_per_agency_and_retries_return_the_same_ticket() {
     );
     assert_eq!(b1.stops.len(), 2);
     assert_eq!(b1.current_stop, Some(0));
+    assert_eq!(b1.stops[0].service, "residence-permit");
     assert_eq!(a2.people_ahead, Some(0), "eat-pickup has a line of its own");
 
     // The token is long and unguessable, the status URL points to the public base URL.
@@ -52,8 +53,8 @@ async fn numbers_count_per_agency_and_retries_return_the_same_ticket() {
     assert_eq!(first.number, "A-003");
     assert_eq!(
         first.people_ahead,
-        Some(1),
-        "A-001 waits for residence-permit too"
+        Some(2),
+        "A-001 and B-001 (its card comes after its permit: `after`) wait for residence-permit too"
     );
     assert_eq!(retry.number, first.number);
     assert_eq!(retry.token, first.token);

@@ -15,7 +15,7 @@ use super::html_response;
 use super::layout::{role_name, staff_page};
 use super::session::StaffPage;
 use crate::api::AppState;
-use crate::auth::{AgencyScope, DeviceKind, hash_password, new_secret, token_hash};
+use crate::auth::{AgencyScope, DeviceKind, new_secret, token_hash};
 use crate::commands::accounts as account_commands;
 use crate::domain::accounts::{MIN_PASSWORD_LENGTH, account_name, check_password};
 use crate::domain::alerts::Audience;
@@ -372,12 +372,14 @@ fn done(what: &str) -> Response {
     Redirect::to(&format!("/staff/admin?done={what}")).into_response()
 }
 
-async fn password_hash(password: Option<String>) -> Result<String, Response> {
+/// A new password's hash, made within the server's bounded password work (as logins are).
+async fn password_hash(state: &AppState, password: Option<String>) -> Result<String, Response> {
     let password = password.unwrap_or_default();
     check_password(&password).map_err(|e| AppError::from(e).into_response())?;
-    tokio::task::spawn_blocking(move || hash_password(&password))
+    state
+        .passwords
+        .hash(password)
         .await
-        .map_err(|e| AppError::Internal(e.to_string()).into_response())?
         .map_err(IntoResponse::into_response)
 }
 
@@ -460,7 +462,7 @@ pub async fn add_user(State(state): State<AppState>, page: StaffPage, body: Byte
         };
         let languages =
             interpreter_languages(&state, &body, role).map_err(IntoResponse::into_response)?;
-        let hash = password_hash(form.password).await?;
+        let hash = password_hash(&state, form.password).await?;
         admin_change(&state, &page, &form.csrf, move |c, now, actor| {
             let account = account_commands::NewAccount {
                 name: &name,
@@ -539,7 +541,7 @@ pub async fn reset_password(
     let result = async {
         page.require(Role::Admin)?;
         page.check(&form.csrf)?;
-        let hash = password_hash(form.password).await?;
+        let hash = password_hash(&state, form.password).await?;
         let name = form.name.clone();
         admin_change(&state, &page, &form.csrf, move |c, now, actor| {
             account_commands::reset_password(c, now, actor, &name, &hash)

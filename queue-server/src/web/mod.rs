@@ -31,8 +31,8 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 
-use crate::api::AppState;
 use crate::api::extract::BehindTls;
+use crate::api::{AppState, anonymous_body};
 
 /// Scripts and styles only from our own files: no inline scripts or styles, no framing.
 const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; \
@@ -46,7 +46,7 @@ pub fn routes() -> Router<AppState> {
         .route("/staff/panel", get(console::panel))
         .route(
             "/staff/login",
-            get(session::login_page).post(session::login),
+            anonymous_body(post(session::login)).get(session::login_page),
         )
         .route("/staff/logout", post(session::logout))
         .route(
@@ -90,7 +90,7 @@ pub fn routes() -> Router<AppState> {
         .route("/display/announcement/{event_id}", get(announcement::wav))
         .route("/t/{token}", get(status::page))
         .route("/t/{token}/panel", get(status::panel))
-        .route("/t/{token}/feedback", post(feedback::give))
+        .route("/t/{token}/feedback", anonymous_body(post(feedback::give)))
         .route("/assets/{*path}", get(assets::asset))
 }
 

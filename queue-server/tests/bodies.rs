@@ -45,6 +45,26 @@ async fn a_recording_from_anyone_but_an_admin_is_refused_before_its_body_is_read
 }
 
 #[tokio::test]
+async fn admin_forms_from_anyone_but_an_admin_are_refused_before_their_body_is_read() {
+    let server = Served::start().await;
+    server.add_user("clerk", Role::Staff, "*").await;
+    let (clerk, _) = server.session("127.0.0.5", "clerk").await;
+    for path in [
+        "/staff/admin/users",
+        "/staff/admin/users/password",
+        "/staff/admin/devices",
+        "/staff/admin/voices/ar/desk/delete",
+    ] {
+        let head = format!(
+            "POST {path} HTTP/1.1\r\nHost: lotse\r\nCookie: {clerk}\r\n\
+             Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 200000\r\n\r\n"
+        );
+        let answer = answer_to(&server, "127.0.0.5", &head, b"csrf=").await;
+        assert!(answer.starts_with("HTTP/1.1 403"), "{path}: {answer:?}");
+    }
+}
+
+#[tokio::test]
 async fn bodies_anyone_may_send_are_limited_to_a_few_kilobytes() {
     let server = Served::start().await;
     let anonymous = [

@@ -16,7 +16,7 @@ use serde::Deserialize;
 
 use super::html_response;
 use super::layout::staff_page;
-use super::session::StaffPage;
+use super::session::{AdminPage, StaffPage};
 use crate::api::AppState;
 use crate::commands;
 use crate::domain::voice_clips::{MAX_CLIP_SECONDS, check_recording};
@@ -192,18 +192,14 @@ pub async fn play(
 }
 
 /// Records a clip: a WAV body from `voices.js` (CSRF token in `X-CSRF-Token`), or the
-/// upload form (`multipart/form-data` with `csrf` and `wav`).
+/// upload form (`multipart/form-data` with `csrf` and `wav`). Only an admin's body is read
+/// (`AdminPage`; a recording is up to a few megabytes).
 pub async fn record(
     State(state): State<AppState>,
-    page: StaffPage,
+    AdminPage(page): AdminPage,
     Path((language, key)): Path<(String, String)>,
     request: Request,
 ) -> Response {
-    // Who may record is known from the head: nobody else's body is read (a recording is
-    // up to a few megabytes).
-    if let Err(denied) = page.require(Role::Admin) {
-        return denied;
-    }
     let from_form = request
         .headers()
         .get(header::CONTENT_TYPE)
@@ -258,14 +254,11 @@ pub struct DeleteForm {
 
 pub async fn delete(
     State(state): State<AppState>,
-    page: StaffPage,
+    AdminPage(page): AdminPage,
     Path((language, key)): Path<(String, String)>,
     axum::Form(form): axum::Form<DeleteForm>,
 ) -> Response {
-    if let Err(denied) = page
-        .require(Role::Admin)
-        .and_then(|()| page.check(&form.csrf))
-    {
+    if let Err(denied) = page.check(&form.csrf) {
         return denied;
     }
     let (now, actor) = (state.now(), page.name.clone());

@@ -102,32 +102,44 @@ async fn an_upload_beyond_the_limit_is_413_in_our_format() {
     let server = Served::start().await;
     server.add_user("boss", Role::Admin, "*").await;
     let (boss, csrf) = server.session("127.0.0.4", "boss").await;
-    let wav = vec![0u8; 3 * 1024 * 1024];
     let mut body = format!(
         "--x\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n\
          --x\r\nContent-Disposition: form-data; name=\"wav\"; filename=\"a.wav\"\r\n\
          Content-Type: audio/wav\r\n\r\n"
     )
     .into_bytes();
-    body.extend_from_slice(&wav);
+    body.resize(body.len() + 3 * 1024 * 1024, 0);
     body.extend_from_slice(b"\r\n--x--\r\n");
-    let head = format!(
-        "POST /staff/admin/voices/ar/desk HTTP/1.1\r\nHost: lotse\r\nCookie: {boss}\r\n\
-         Content-Type: multipart/form-data; boundary=x\r\nContent-Length: {}\r\n\r\n",
-        body.len()
-    );
-    let socket = server.connect_from("127.0.0.4").await;
-    let (mut reading, mut writing) = socket.into_split();
-    // The server may answer and close before all is sent: the sending side's errors are
-    // expected then.
-    tokio::spawn(async move {
-        let _ = writing.write_all(head.as_bytes()).await;
-        let _ = writing.write_all(&body).await;
-    });
-    let answer = support::served::read_half(&mut reading).await;
-    assert!(answer.starts_with("HTTP/1.1 413"), "{answer:?}");
-    assert!(
-        answer.contains(r#""error":"payload_too_large""#),
-        "{answer:?}"
-    );
+    // Announced with its length (refused at once), and chunked (refused in the middle of
+    // the form, once the limit is reached).
+    let head = |framing: String| {
+        format!(
+            "POST /staff/admin/voices/ar/desk HTTP/1.1\r\nHost: lotse\r\nCookie: {boss}\r\n\
+             Content-Type: multipart/form-data; boundary=x\r\n{framing}\r\n\r\n"
+        )
+    };
+    let mut chunked = format!("{:x}\r\n", body.len()).into_bytes();
+    chunked.extend_from_slice(&body);
+    chunked.extend_from_slice(b"\r\n0\r\n\r\n");
+    let sends = [
+        (head(format!("Content-Length: {}", body.len())), body),
+        (head("Transfer-Encoding: chunked".to_owned()), chunked),
+    ];
+    for (head, body) in sends {
+        let socket = server.connect_from("127.0.0.4").await;
+        let (mut reading, mut writing) = socket.into_split();
+        // The server may answer and close before all is sent: the sending side's errors
+        // are expected then.
+        let framing = head.lines().nth(4).unwrap_or_default().to_owned();
+        tokio::spawn(async move {
+            let _ = writing.write_all(head.as_bytes()).await;
+            let _ = writing.write_all(&body).await;
+        });
+        let answer = support::served::read_half(&mut reading).await;
+        assert!(answer.starts_with("HTTP/1.1 413"), "{framing}: {answer:?}");
+        assert!(
+            answer.contains(r#""error":"payload_too_large""#),
+            "{framing}: {answer:?}"
+        );
+    }
 }

@@ -49,25 +49,38 @@ pub const BODY_LIMIT_BYTES: usize = 256 * 1024;
 /// `StaffPage` extractors come first).
 pub const ANONYMOUS_BODY_LIMIT_BYTES: usize = 8 * 1024;
 
-/// `route` (of anyone) within [`ANONYMOUS_BODY_LIMIT_BYTES`]: refused at once when the
-/// announced length is beyond it, else once that much has come.
+/// `route` (of anyone) within [`ANONYMOUS_BODY_LIMIT_BYTES`].
 pub fn anonymous_body<S: Clone + Send + Sync + 'static>(route: MethodRouter<S>) -> MethodRouter<S> {
-    route
-        .layer::<_, std::convert::Infallible>(axum::middleware::from_fn(
-            refuse_announced_beyond_anonymous_limit,
-        ))
-        .layer(DefaultBodyLimit::max(ANONYMOUS_BODY_LIMIT_BYTES))
+    limited_body(route, ANONYMOUS_BODY_LIMIT_BYTES)
 }
 
-/// 413 `payload_too_large` for a body announced beyond [`ANONYMOUS_BODY_LIMIT_BYTES`], without
-/// waiting for it (axum's limit counts only what arrives).
-async fn refuse_announced_beyond_anonymous_limit(request: Request, next: Next) -> Response {
+/// `route` with bodies of `limit` bytes at most: refused with 413 `payload_too_large` at
+/// once when the announced length is beyond it (axum's limit counts only what arrives, so a
+/// client could make us wait for and hold most of the limit first), else once that much has
+/// come.
+pub fn limited_body<S: Clone + Send + Sync + 'static>(
+    route: MethodRouter<S>,
+    limit: usize,
+) -> MethodRouter<S> {
+    route
+        .layer::<_, std::convert::Infallible>(axum::middleware::from_fn_with_state(
+            limit,
+            refuse_announced_beyond,
+        ))
+        .layer(DefaultBodyLimit::max(limit))
+}
+
+async fn refuse_announced_beyond(
+    axum::extract::State(limit): axum::extract::State<usize>,
+    request: Request,
+    next: Next,
+) -> Response {
     let announced = request
         .headers()
         .get(axum::http::header::CONTENT_LENGTH)
         .and_then(|value| value.to_str().ok())
         .and_then(|value| value.parse::<u64>().ok());
-    let limit = u64::try_from(ANONYMOUS_BODY_LIMIT_BYTES).unwrap_or(u64::MAX);
+    let limit = u64::try_from(limit).unwrap_or(u64::MAX);
     if announced.is_some_and(|length| length > limit) {
         return AppError::PayloadTooLarge.into_response();
     }

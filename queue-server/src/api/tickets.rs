@@ -95,7 +95,12 @@ pub async fn issue(
 /// key means the same only to the device (or session) that chose it; another device sending
 /// the same key gets a ticket of its own, never this one's.
 fn scoped_key(headers: &HeaderMap, key: &str) -> String {
-    let credential = credential_key(headers).unwrap_or_default();
+    stored_idempotency_key(&credential_key(headers).unwrap_or_default(), key)
+}
+
+/// What `tickets.idempotency_key` holds for `key` sent with the credential whose hash is
+/// `credential` (`token_hash` of the token or session).
+pub fn stored_idempotency_key(credential: &str, key: &str) -> String {
     token_hash(&format!("{credential}\n{key}"))
 }
 

@@ -2,7 +2,7 @@
 //! random names (each from its own client address, through `--trusted-proxy`, so that the
 //! per-address limit does not cut the burst short), the server's memory right after the burst
 //! and 20 s later, and `/healthz` latency while the burst runs.
-//! `cargo bench -p lotse-queue-server --bench logins`
+//! `cargo bench -p lotse-queue-server --bench logins` (`LOTSE_SERVER_BIN` another build)
 
 #![allow(clippy::unwrap_used)] // A benchmark may stop at the first failure.
 
@@ -27,7 +27,9 @@ async fn main() {
         "--db".as_ref(),
         db.as_os_str(),
     ];
-    let server = ServerProcess::start(env!("CARGO_BIN_EXE_queue-server"), args, "error").unwrap();
+    let binary = std::env::var("LOTSE_SERVER_BIN")
+        .unwrap_or_else(|_| env!("CARGO_BIN_EXE_queue-server").to_owned());
+    let server = ServerProcess::start(&binary, args, "error").unwrap();
     let address = server.url.trim_start_matches("http://").to_owned();
     let pid = server.pid;
 

@@ -6,7 +6,7 @@ use std::num::NonZeroUsize;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use argon2::password_hash::{Output, PasswordHash, PasswordHasher, SaltString};
+use argon2::password_hash::{Output, ParamsString, PasswordHash, SaltString};
 use argon2::{Algorithm, Argon2, Block, Params, Version};
 use base64::Engine;
 use lotse_protocol::{Building, Role};
@@ -201,6 +201,18 @@ impl AgencyScope {
         }
     }
 
+    /// Whether at least one of `services` belongs to these agencies (a visit that concerns
+    /// them).
+    pub fn concerns_any<'a>(
+        &self,
+        building: &Building,
+        services: impl IntoIterator<Item = &'a str>,
+    ) -> bool {
+        services
+            .into_iter()
+            .any(|service| self.includes(building.agency_of(service)))
+    }
+
     /// Whether `desk` serves at least one service of these agencies.
     pub fn serves_at(&self, building: &Building, desk: &str) -> bool {
         building.desk(desk).is_some_and(|desk| {
@@ -226,15 +238,37 @@ pub fn token_hash(token: &str) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// argon2id hash of a password. Slow on purpose: call it in `spawn_blocking`.
+/// argon2id hash of a password. Slow on purpose: call it in `spawn_blocking` (the CLI and
+/// tests); the server hashes through [`PasswordChecks::hash`].
 pub fn hash_password(password: &str) -> Result<String, AppError> {
+    hash_password_in(password, &mut Vec::new())
+}
+
+/// [`hash_password`] computed in `memory`, grown to the hash's memory cost once and then
+/// reused, as [`verify_password_in`] does.
+pub fn hash_password_in(password: &str, memory: &mut Vec<Block>) -> Result<String, AppError> {
+    let internal = |e: argon2::password_hash::Error| AppError::Internal(e.to_string());
     let mut salt = [0u8; 16];
     rand::rng().fill_bytes(&mut salt);
-    let salt = SaltString::encode_b64(&salt).map_err(|e| AppError::Internal(e.to_string()))?;
-    Argon2::default()
-        .hash_password(password.as_bytes(), &salt)
-        .map(|hash| hash.to_string())
-        .map_err(|e| AppError::Internal(e.to_string()))
+    let encoded = SaltString::encode_b64(&salt).map_err(internal)?;
+    let argon2 = Argon2::default();
+    let params = argon2.params();
+    let needed = params.block_count();
+    if memory.len() < needed {
+        memory.resize(needed, Block::default());
+    }
+    let mut output = vec![0u8; params.output_len().unwrap_or(Params::DEFAULT_OUTPUT_LEN)];
+    argon2
+        .hash_password_into_with_memory(password.as_bytes(), &salt, &mut output, &mut **memory)
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let hash = PasswordHash {
+        algorithm: argon2::ARGON2ID_IDENT,
+        version: Some(Version::default().into()),
+        params: ParamsString::try_from(params).map_err(internal)?,
+        salt: Some(encoded.as_salt()),
+        hash: Some(Output::new(&output).map_err(internal)?),
+    };
+    Ok(hash.to_string())
 }
 
 /// Whether `password` matches `stored`, computed in `memory`: grown to the hash's memory cost
@@ -278,10 +312,12 @@ fn argon2_for(hash: &PasswordHash<'_>) -> Option<Argon2<'static>> {
 /// How long a login waits for a free password check before it is refused as busy.
 pub const CHECK_WAIT: Duration = Duration::from_secs(2);
 
-/// The password checks of logins, bounded: at most a few at a time (one per core), each in a
-/// memory block allocated once and then reused. Unbounded, every concurrent login held its
-/// own 19 MiB on its own thread, and the allocator kept it afterwards (measured: 1.3 GB after
-/// 64 at once). Logins that find every check taken wait in order, up to a limit.
+/// The password work of the server (checks of logins and password changes, hashes of new
+/// and reset passwords), bounded: at most a few at a time (one per core), each in a memory
+/// block allocated once and then reused. Unbounded, every concurrent login held its own
+/// 19 MiB on its own thread, and the allocator kept it afterwards (measured: 1.3 GB after
+/// 64 at once; 64 admin password resets at once 1.2 GB). Work that finds every place taken
+/// waits in order, up to a limit.
 pub struct PasswordChecks {
     permits: Arc<Semaphore>,
     memories: Arc<Mutex<Vec<Vec<Block>>>>,
@@ -307,19 +343,35 @@ impl PasswordChecks {
     /// Whether `password` matches `stored`; [`AppError::Busy`] when no check became free in
     /// time.
     pub async fn verify(&self, password: String, stored: String) -> Result<bool, AppError> {
+        self.bounded(move |memory| verify_password_in(&password, &stored, memory))
+            .await
+    }
+
+    /// The argon2id hash of a new password; [`AppError::Busy`] when no place became free in
+    /// time.
+    pub async fn hash(&self, password: String) -> Result<String, AppError> {
+        self.bounded(move |memory| hash_password_in(&password, memory))
+            .await?
+    }
+
+    /// Runs `work` on a blocking thread once a place is free, in a reused memory block.
+    async fn bounded<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&mut Vec<Block>) -> T + Send + 'static,
+    ) -> Result<T, AppError> {
         let permit = tokio::time::timeout(self.wait, self.permits.clone().acquire_owned())
             .await
             .map_err(|_| AppError::Busy)?
             .map_err(|_| AppError::Busy)?;
         let memories = self.memories.clone();
-        // The permit and the memory travel with the work: a login abandoned while its check
-        // runs frees its place only when the check is done.
+        // The permit and the memory travel with the work: a request abandoned while its work
+        // runs frees its place only when the work is done.
         tokio::task::spawn_blocking(move || {
             let mut memory = take_memory(&memories);
-            let valid = verify_password_in(&password, &stored, &mut memory);
+            let done = work(&mut memory);
             give_back_memory(&memories, memory);
             drop(permit);
-            valid
+            done
         })
         .await
         .map_err(|e| AppError::Internal(e.to_string()))

@@ -160,6 +160,7 @@ impl LimitArgs {
             max_connections: self.max_connections,
             max_streams_per_credential: self.max_streams_per_token,
             session_idle_timeout: Duration::from_secs(self.session_idle_minutes.saturating_mul(60)),
+            ..Limits::default()
         })
     }
 }

@@ -26,6 +26,11 @@ pub struct Limits {
     pub max_connections: usize,
     /// Live event streams per token or session. Opening one more ends the oldest.
     pub max_streams_per_credential: usize,
+    /// Live event streams of one staff account over all its sessions. Opening one more ends
+    /// the account's oldest.
+    pub max_streams_per_account: usize,
+    /// Sessions of one staff account at a time. Logging in once more ends its oldest session.
+    pub max_sessions_per_account: usize,
     /// A staff session that made no request for this long has ended (automatic reloads of
     /// the live parts of a page and event streams do not count as requests).
     pub session_idle_timeout: Duration,
@@ -39,6 +44,9 @@ impl Default for Limits {
             request_timeout: Duration::from_secs(30),
             max_connections: 4_096,
             max_streams_per_credential: 8,
+            // A shared account on every desk of a floor, each console with its stream.
+            max_streams_per_account: 32,
+            max_sessions_per_account: 20,
             session_idle_timeout: Duration::from_secs(30 * 60),
         }
     }

@@ -2,6 +2,12 @@
 
 use clap::Parser;
 
+/// mimalloc instead of glibc's malloc: after a burst (thousands of connections, password
+/// checks, large bodies) it gives the freed memory back to the system within seconds, where
+/// glibc's per-thread arenas kept it (README "Benchmarks", bursts).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> std::process::ExitCode {
     let cli = lotse_queue_server::cli::Cli::parse();
     lotse_queue_server::cli::init_logging();

@@ -1,7 +1,9 @@
 //! A sliding window of failures per key (e.g. wrong appointment codes per kiosk): after
 //! `max` failures within `window` the key is refused until the oldest of them is older than
-//! the window. Time is passed in; the state is small and lives in memory (a restart forgets
-//! it, which costs a guesser one window at most).
+//! the window. An attempt is decided and counted as a failure in one step, under one lock,
+//! and forgotten again when it did not fail: attempts sent together cannot all pass a count
+//! none of them has raised yet. Time is passed in; the state is small and lives in memory (a
+//! restart forgets it, which costs a guesser one window at most).
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Mutex, PoisonError};
@@ -14,7 +16,21 @@ const MAX_KEYS: usize = 10_000;
 pub struct FailureWindow {
     max: usize,
     window: Duration,
-    failures: Mutex<HashMap<String, VecDeque<DateTime<Utc>>>>,
+    state: Mutex<Failures>,
+}
+
+#[derive(Default)]
+struct Failures {
+    next_id: u64,
+    by_key: HashMap<String, VecDeque<(DateTime<Utc>, u64)>>,
+}
+
+/// An attempt let through and counted as a failure until [`FailureWindow::forget`].
+#[derive(Debug)]
+#[must_use = "an attempt counts as a failure until it is forgotten"]
+pub struct Attempt {
+    key: String,
+    id: u64,
 }
 
 impl FailureWindow {
@@ -22,40 +38,48 @@ impl FailureWindow {
         FailureWindow {
             max,
             window,
-            failures: Mutex::new(HashMap::new()),
+            state: Mutex::new(Failures::default()),
         }
     }
 
-    /// Whether `key` may try again at `now`.
-    pub fn allows(&self, key: &str, now: DateTime<Utc>) -> bool {
-        let mut failures = self.failures.lock().unwrap_or_else(PoisonError::into_inner);
-        match failures.get_mut(key) {
-            Some(times) => {
-                forget_before(times, now - self.window);
-                times.len() < self.max
-            }
-            None => true,
-        }
-    }
-
-    /// Counts a failure of `key` at `now`.
-    pub fn fail(&self, key: &str, now: DateTime<Utc>) {
-        let mut failures = self.failures.lock().unwrap_or_else(PoisonError::into_inner);
-        if failures.len() >= MAX_KEYS && !failures.contains_key(key) {
-            let cutoff = now - self.window;
-            failures.retain(|_, times| {
+    /// Whether `key` may try at `now`; if so the attempt counts as a failure from now on.
+    pub fn begin(&self, key: &str, now: DateTime<Utc>) -> Option<Attempt> {
+        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        let cutoff = now - self.window;
+        if state.by_key.len() >= MAX_KEYS && !state.by_key.contains_key(key) {
+            state.by_key.retain(|_, times| {
                 forget_before(times, cutoff);
                 !times.is_empty()
             });
         }
-        let times = failures.entry(key.to_owned()).or_default();
-        forget_before(times, now - self.window);
-        times.push_back(now);
+        let id = state.next_id;
+        let times = state.by_key.entry(key.to_owned()).or_default();
+        forget_before(times, cutoff);
+        if times.len() >= self.max {
+            return None;
+        }
+        times.push_back((now, id));
+        state.next_id += 1;
+        Some(Attempt {
+            key: key.to_owned(),
+            id,
+        })
+    }
+
+    /// The attempt did not fail (it succeeded, or failed for a reason that is no guess).
+    pub fn forget(&self, attempt: Attempt) {
+        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(times) = state.by_key.get_mut(&attempt.key) {
+            times.retain(|(_, id)| *id != attempt.id);
+            if times.is_empty() {
+                state.by_key.remove(&attempt.key);
+            }
+        }
     }
 }
 
-fn forget_before(times: &mut VecDeque<DateTime<Utc>>, cutoff: DateTime<Utc>) {
-    while times.front().is_some_and(|at| *at <= cutoff) {
+fn forget_before(times: &mut VecDeque<(DateTime<Utc>, u64)>, cutoff: DateTime<Utc>) {
+    while times.front().is_some_and(|(at, _)| *at <= cutoff) {
         times.pop_front();
     }
 }
@@ -73,16 +97,21 @@ mod tests {
             .with_ymd_and_hms(2026, 11, 30, 9, 0, 0)
             .single()
             .expect("time");
-        for second in 0..3 {
-            assert!(window.allows("kiosk-1", start + Duration::seconds(second)));
-            window.fail("kiosk-1", start + Duration::seconds(second));
-        }
-        assert!(!window.allows("kiosk-1", start + Duration::seconds(10)));
-        assert!(
-            window.allows("kiosk-2", start + Duration::seconds(10)),
-            "per key"
-        );
-        assert!(!window.allows("kiosk-1", start + Duration::seconds(59)));
-        assert!(window.allows("kiosk-1", start + Duration::seconds(61)));
+        let at = |second| start + Duration::seconds(second);
+        // Attempts count from the moment they are let through, before their outcome.
+        let pending: Vec<Attempt> = (0..3)
+            .map(|second| window.begin("kiosk-1", at(second)).expect("allowed"))
+            .collect();
+        assert!(window.begin("kiosk-1", at(10)).is_none());
+        // One that did not fail gives its place back.
+        let mut pending = pending.into_iter();
+        window.forget(pending.next().expect("an attempt"));
+        let again = window.begin("kiosk-1", at(11)).expect("allowed again");
+        assert!(window.begin("kiosk-1", at(12)).is_none());
+        assert!(window.begin("kiosk-2", at(12)).is_some(), "per key");
+        assert!(window.begin("kiosk-1", at(59)).is_none());
+        // The window moves on: the failures at 1 and 2 s are forgotten by 62 s.
+        assert!(window.begin("kiosk-1", at(62)).is_some());
+        drop((pending, again));
     }
 }

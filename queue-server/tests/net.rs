@@ -323,3 +323,53 @@ async fn text_goes_out_compressed_through_our_accept_loop_but_fonts_and_live_str
     issue_ticket(address).await;
     read_until(&mut stream, "event: ticket_issued").await;
 }
+
+/// Sends `request` (the server may answer and close before all of it is sent) and reads the
+/// answer.
+async fn exchange_tolerant(address: SocketAddr, request: &[u8]) -> String {
+    let socket = TcpStream::connect(address).await.unwrap();
+    let (mut reading, mut writing) = socket.into_split();
+    let request = request.to_vec();
+    tokio::spawn(async move {
+        let _ = writing.write_all(&request).await;
+    });
+    let mut answer = Vec::new();
+    let _ = timeout(PATIENCE, reading.read_to_end(&mut answer)).await;
+    String::from_utf8_lossy(&answer).into_owned()
+}
+
+#[tokio::test]
+async fn heads_that_cannot_be_read_get_answers_in_our_json_format() {
+    let address = start(patient()).await;
+    let garbage = exchange_tolerant(address, b"\x16\x03\x01 garbage\r\n\r\n").await;
+    assert!(garbage.starts_with("HTTP/1.1 400"), "{garbage:?}");
+    assert!(
+        garbage.contains(r#""error":"malformed_request""#),
+        "{garbage:?}"
+    );
+    let huge = format!(
+        "GET /healthz HTTP/1.1\r\nHost: lotse\r\nX-Big: {}\r\n\r\n",
+        "a".repeat(1 << 20)
+    );
+    let many = format!(
+        "GET /healthz HTTP/1.1\r\nHost: lotse\r\n{}\r\n",
+        (0..500)
+            .map(|n| format!("X-{n}: a\r\n"))
+            .collect::<String>()
+    );
+    for request in [huge, many] {
+        let answer = exchange_tolerant(address, request.as_bytes()).await;
+        assert!(answer.starts_with("HTTP/1.1 431"), "{:?}", &answer);
+        assert!(
+            answer.contains(r#""error":"payload_too_large""#),
+            "{answer:?}"
+        );
+        assert_eq!(
+            header_of(&answer, "content-type").as_deref(),
+            Some("application/json")
+        );
+    }
+    // Served as before afterwards.
+    let fine = exchange(address, &get("/healthz")).await;
+    assert!(fine.starts_with("HTTP/1.1 200"), "{fine}");
+}

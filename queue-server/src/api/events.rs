@@ -1,11 +1,11 @@
 //! `GET /api/v1/events`: Server-Sent Events. A client that reconnects with `Last-Event-ID`
 //! first gets every stored event it missed, then live events; a subscriber too slow for the
-//! live channel catches up from the database instead of losing events. One token or session
-//! keeps at most `Limits::max_streams_per_credential` streams open: a new one ends the oldest.
+//! live channel catches up from the database instead of losing events. A token or session,
+//! and a staff account over all its sessions, keep only so many streams open
+//! (`live_streams.rs`): a new one ends the oldest.
 
-use std::collections::{HashMap, VecDeque};
 use std::convert::Infallible;
-use std::sync::{Arc, LazyLock, Mutex, PoisonError};
+use std::sync::{Arc, LazyLock};
 use std::time::Duration;
 
 use axum::body::{Body, Bytes};
@@ -14,7 +14,6 @@ use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 use bytes::BytesMut;
 use lotse_protocol::event_stream::KEEP_ALIVE_EVENT;
-use tokio::sync::Notify;
 use tokio::sync::broadcast::Receiver;
 use tokio::sync::broadcast::error::{RecvError, TryRecvError};
 use tokio::time::Instant;
@@ -39,7 +38,7 @@ const REPLACED_RETRY: Duration = Duration::from_secs(60);
                        `keep-alive` events after 5 s without a message")))]
 pub async fn stream(
     State(state): State<AppState>,
-    _caller: Caller,
+    caller: Caller,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
     let resume_after = headers
@@ -54,9 +53,9 @@ pub async fn stream(
     let newest = store.read(|c| Ok(events::last_id(c)?)).await?;
     let mut last = resume_after.map_or(newest, |id| id.min(newest));
     // The `Caller` extractor accepted the credential, so there is one.
-    let slot = state
-        .streams
-        .open(credential_key(&headers).unwrap_or_default());
+    let credential = credential_key(&headers).unwrap_or_default();
+    let account = caller.is_staff().then(|| caller.identity());
+    let slot = state.streams.open(credential, account);
     let stream = async_stream::stream! {
         // Reset only when it fires, not for every message (a timer reset per message and
         // subscriber costs a lock on the runtime's timer wheel each time).
@@ -200,92 +199,4 @@ fn drain(live: &mut Receiver<Arc<Published>>, last: &mut i64, chunk: &mut BytesM
 async fn stopped(shutdown: &mut tokio::sync::watch::Receiver<bool>) {
     // An error means the sender is gone, which also means shutdown.
     let _ = shutdown.wait_for(|stopping| *stopping).await.map(|_| ());
-}
-
-/// The open live streams per credential (token hash), oldest first.
-#[derive(Debug)]
-pub struct LiveStreams {
-    limit: usize,
-    open: Mutex<Open>,
-}
-
-#[derive(Debug, Default)]
-struct Open {
-    next_id: u64,
-    by_credential: HashMap<String, VecDeque<(u64, Arc<Notify>)>>,
-}
-
-impl LiveStreams {
-    pub fn new(limit: usize) -> LiveStreams {
-        LiveStreams {
-            limit: limit.max(1),
-            open: Mutex::new(Open::default()),
-        }
-    }
-
-    /// Registers a new stream of `credential`; beyond the limit the oldest of its streams is
-    /// told to end.
-    pub fn open(self: &Arc<Self>, credential: String) -> StreamSlot {
-        let mut open = self.open.lock().unwrap_or_else(PoisonError::into_inner);
-        let id = open.next_id;
-        open.next_id += 1;
-        let replaced = Arc::new(Notify::new());
-        let streams = open.by_credential.entry(credential.clone()).or_default();
-        streams.push_back((id, replaced.clone()));
-        while streams.len() > self.limit {
-            if let Some((_, oldest)) = streams.pop_front() {
-                oldest.notify_one();
-            }
-        }
-        StreamSlot {
-            credential,
-            id,
-            replaced,
-            streams: self.clone(),
-        }
-    }
-
-    /// How many streams are open in all.
-    pub fn total(&self) -> usize {
-        let open = self.open.lock().unwrap_or_else(PoisonError::into_inner);
-        open.by_credential.values().map(VecDeque::len).sum()
-    }
-
-    /// How many streams `credential` has open.
-    pub fn count(&self, credential: &str) -> usize {
-        let open = self.open.lock().unwrap_or_else(PoisonError::into_inner);
-        open.by_credential.get(credential).map_or(0, VecDeque::len)
-    }
-}
-
-/// One open stream; it leaves the register when the stream ends.
-#[derive(Debug)]
-pub struct StreamSlot {
-    credential: String,
-    id: u64,
-    replaced: Arc<Notify>,
-    streams: Arc<LiveStreams>,
-}
-
-impl StreamSlot {
-    /// Completes when a newer stream of the same credential took this one's place.
-    async fn replaced(&self) {
-        self.replaced.notified().await;
-    }
-}
-
-impl Drop for StreamSlot {
-    fn drop(&mut self) {
-        let mut open = self
-            .streams
-            .open
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
-        if let Some(streams) = open.by_credential.get_mut(&self.credential) {
-            streams.retain(|(id, _)| *id != self.id);
-            if streams.is_empty() {
-                open.by_credential.remove(&self.credential);
-            }
-        }
-    }
 }

@@ -115,7 +115,8 @@ impl From<ActionName> for InterpreterAction {
         (status = 200, body = InterpreterRequest),
         (status = 403, body = ApiErrorBody,
             description = "language_not_spoken; forbidden: accepting without an interpreter \
-            account, another interpreter's request, an interpreter cancelling"),
+            account, another interpreter's request, an interpreter cancelling, staff acting on \
+            a visit of other agencies"),
         (status = 404, body = ApiErrorBody, description = "unknown_interpreter_request"),
         (status = 409, body = ApiErrorBody,
             description = "wrong_status (e.g. accepted already), interpreter_busy"),
@@ -125,12 +126,23 @@ pub async fn act(
     caller: Caller,
     Path((id, action)): Path<(i64, ActionName)>,
 ) -> Result<Json<InterpreterRequest>, AppError> {
-    let (name, role) = account(&caller)?;
-    let now = state.now();
+    let Caller::Staff {
+        name,
+        role,
+        agencies,
+        ..
+    } = caller
+    else {
+        return Err(AppError::Forbidden);
+    };
+    let (now, config) = (state.now(), state.config.clone());
     let action = InterpreterAction::from(action);
     let request = state
         .store
-        .run(move |connection| interpreter::act(connection, now, id, action, &name, role))
+        .run(move |connection| {
+            let who = (name.as_str(), role, &agencies);
+            interpreter::act(connection, &config, now, (id, action), who)
+        })
         .await?;
     Ok(Json(request))
 }

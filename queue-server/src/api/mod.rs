@@ -8,6 +8,7 @@ pub mod display;
 pub mod events;
 pub mod extract;
 mod interpreters;
+pub mod live_streams;
 pub mod metrics;
 pub mod openapi;
 pub mod password;
@@ -22,7 +23,7 @@ use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::header::CONTENT_TYPE;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post, put};
+use axum::routing::{MethodRouter, get, post, put};
 use chrono::{DateTime, Utc};
 use tokio::sync::watch;
 use tower::ServiceBuilder;
@@ -41,6 +42,50 @@ pub use extract::SESSION_COOKIE;
 
 /// Requests larger than this are refused with 413 `payload_too_large`.
 pub const BODY_LIMIT_BYTES: usize = 256 * 1024;
+
+/// The body limit of requests anyone may send without a credential (logins, a visitor's
+/// feedback): a login needs a few hundred bytes, feedback at most 500 characters
+/// form-encoded. Other routes read no body before they know the caller (the `Caller` and
+/// `StaffPage` extractors come first).
+pub const ANONYMOUS_BODY_LIMIT_BYTES: usize = 8 * 1024;
+
+/// `route` (of anyone) within [`ANONYMOUS_BODY_LIMIT_BYTES`].
+pub fn anonymous_body<S: Clone + Send + Sync + 'static>(route: MethodRouter<S>) -> MethodRouter<S> {
+    limited_body(route, ANONYMOUS_BODY_LIMIT_BYTES)
+}
+
+/// `route` with bodies of `limit` bytes at most: refused with 413 `payload_too_large` at
+/// once when the announced length is beyond it (axum's limit counts only what arrives, so a
+/// client could make us wait for and hold most of the limit first), else once that much has
+/// come.
+pub fn limited_body<S: Clone + Send + Sync + 'static>(
+    route: MethodRouter<S>,
+    limit: usize,
+) -> MethodRouter<S> {
+    route
+        .layer::<_, std::convert::Infallible>(axum::middleware::from_fn_with_state(
+            limit,
+            refuse_announced_beyond,
+        ))
+        .layer(DefaultBodyLimit::max(limit))
+}
+
+async fn refuse_announced_beyond(
+    axum::extract::State(limit): axum::extract::State<usize>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let announced = request
+        .headers()
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.parse::<u64>().ok());
+    let limit = u64::try_from(limit).unwrap_or(u64::MAX);
+    if announced.is_some_and(|length| length > limit) {
+        return AppError::PayloadTooLarge.into_response();
+    }
+    next.run(request).await
+}
 
 /// The current time; tests pass a fixed clock.
 pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
@@ -62,8 +107,8 @@ pub struct AppState {
     /// Failed check-ins per device (against guessing appointment codes).
     pub check_ins: Arc<FailureWindow>,
     pub limits: Limits,
-    /// The open live event streams per token or session.
-    pub streams: Arc<events::LiveStreams>,
+    /// The open live event streams per token or session and per staff account.
+    pub streams: Arc<live_streams::LiveStreams>,
 }
 
 /// At most this many failed check-ins per device and minute: a kiosk visitor mistyping a
@@ -90,7 +135,10 @@ impl AppState {
             passwords: Arc::new(PasswordChecks::per_core()),
             check_ins: Arc::new(check_in_throttle()),
             limits,
-            streams: Arc::new(events::LiveStreams::new(limits.max_streams_per_credential)),
+            streams: Arc::new(live_streams::LiveStreams::new(
+                limits.max_streams_per_credential,
+                limits.max_streams_per_account,
+            )),
         }
     }
 
@@ -104,7 +152,10 @@ pub fn app(state: AppState) -> Router {
         .route("/config", get(tickets::config))
         .route("/tickets", post(tickets::issue))
         .route("/tickets/{token}", get(tickets::status))
-        .route("/tickets/{token}/feedback", post(tickets::feedback))
+        .route(
+            "/tickets/{token}/feedback",
+            anonymous_body(post(tickets::feedback)),
+        )
         .route("/checkins", post(tickets::check_in))
         .route("/appointments", post(tickets::import_appointments))
         .route("/devices/status", post(tickets::device_status))
@@ -130,7 +181,10 @@ pub fn app(state: AppState) -> Router {
         .route("/events", get(events::stream))
         .route("/voices/{language}", get(voices::pack))
         .route("/voices/{language}/{key}", get(voices::clip))
-        .route("/session", post(session::login).delete(session::logout))
+        .route(
+            "/session",
+            anonymous_body(post(session::login)).delete(session::logout),
+        )
         .route("/session/password", put(password::change))
         .route("/openapi.json", get(openapi::document));
     let request_timeout = state.limits.request_timeout;

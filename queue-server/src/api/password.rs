@@ -12,7 +12,7 @@ use super::AppState;
 use super::extract::ApiJson;
 use super::extract::ClientAddress;
 use super::session::{check_credentials, clear_session_cookie, log_safe};
-use crate::auth::{Caller, hash_password};
+use crate::auth::Caller;
 use crate::domain::AuditAction;
 use crate::domain::accounts::{MAX_PASSWORD_BYTES, check_password};
 use crate::error::AppError;
@@ -65,9 +65,7 @@ pub async fn change_password(
     }
     let now = state.now();
     check_credentials(state, name, current_password, client, now).await?;
-    let hash = tokio::task::spawn_blocking(move || hash_password(&new_password))
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))??;
+    let hash = state.passwords.hash(new_password).await?;
     let (actor, from) = (name.to_owned(), client.0.clone());
     state
         .store

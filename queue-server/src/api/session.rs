@@ -21,12 +21,17 @@ use crate::error::AppError;
 use crate::storage::accounts::{self, RecentFailures};
 use crate::storage::audit;
 
-/// Failed logins for one name within [`THROTTLE_WINDOW_SECONDS`] that lock it: the addresses
-/// they came from must wait; an address that has not failed on the name may still try.
+/// Failed logins for one name from one client address within [`THROTTLE_WINDOW_SECONDS`]
+/// that lock the name for that address; other addresses may still log in with it.
 pub const MAX_FAILURES: i64 = 5;
 /// Failed logins from one client address within the window, whatever the names, before that
 /// address must wait (password spraying).
 pub const MAX_CLIENT_FAILURES: i64 = 20;
+/// Failed logins for one name within the window from all addresses together (a guesser with
+/// many addresses) that lock the name for every address that has failed on it. Addresses
+/// that have not (the colleague at the next desk) may still log in; one address alone never
+/// reaches this, as [`MAX_CLIENT_FAILURES`] stops it first.
+pub const MAX_NAME_FAILURES: i64 = 50;
 pub const THROTTLE_WINDOW_SECONDS: i64 = 60;
 /// A session lasts one working day.
 pub const SESSION_HOURS: i64 = 12;
@@ -55,8 +60,9 @@ pub async fn login(
 /// README's "Staff logins" section describes.
 pub fn throttle(recent: RecentFailures) -> Result<(), AppError> {
     let spraying = recent.client >= MAX_CLIENT_FAILURES;
-    let guessing = recent.name >= MAX_FAILURES && recent.name_from_client > 0;
-    if spraying || guessing {
+    let guessing = recent.name_from_client >= MAX_FAILURES;
+    let many_guessing = recent.name >= MAX_NAME_FAILURES && recent.name_from_client > 0;
+    if spraying || guessing || many_guessing {
         Err(AppError::TooManyAttempts)
     } else {
         Ok(())
@@ -157,14 +163,23 @@ async fn open_session(
     let (hash, session_csrf) = (token_hash(&token), csrf.clone());
     let (name, client) = (name.to_owned(), client.0.clone());
     let expires = now + Duration::hours(SESSION_HOURS);
-    state
+    let at_most = state.limits.max_sessions_per_account;
+    let ended = state
         .store
         .run(move |c| {
             accounts::clear_failures(c, &name, &client)?;
-            accounts::create_session(c, user_id, &hash, &session_csrf, now, expires)?;
-            Ok(audit::record(c, now, &name, AuditAction::Login, "")?)
+            let secrets = (hash.as_str(), session_csrf.as_str());
+            let ended = accounts::create_session(c, user_id, secrets, now, expires, at_most)?;
+            audit::record(c, now, &name, AuditAction::Login, "")?;
+            Ok(ended)
         })
         .await?;
+    if ended > 0 {
+        tracing::info!(
+            ended,
+            "ended the account's oldest sessions (at most {at_most})"
+        );
+    }
     Ok((token, csrf))
 }
 
@@ -263,12 +278,16 @@ mod tests {
     fn the_throttle_locks_guessers_and_sprayers_but_not_the_rest() {
         check(0, 0, 0, true);
         check(4, 4, 4, true);
-        // Five failures on a name lock it for the addresses they came from ...
+        // Five failures on a name from one address lock it for that address ...
         check(5, 5, 5, false);
-        check(1, 5, 1, false);
-        // ... not for an address that has not failed on it.
+        // ... not for another address, even one that failed on it once (a typo) ...
         check(0, 5, 0, true);
-        check(0, 50, 3, true);
+        check(1, 5, 1, true);
+        check(0, MAX_NAME_FAILURES - 1, 3, true);
+        // ... until the name failed often from many addresses: then every address that
+        // failed on it waits, those that did not may still log in.
+        check(1, MAX_NAME_FAILURES, 1, false);
+        check(0, MAX_NAME_FAILURES * 10, 0, true);
         // Twenty failures from one address, on any names, lock that address.
         check(0, 0, MAX_CLIENT_FAILURES - 1, true);
         check(0, 0, MAX_CLIENT_FAILURES, false);

@@ -11,8 +11,8 @@ use lotse_protocol::{
 };
 
 use super::AppState;
-use super::extract::ApiJson;
-use crate::auth::{Caller, DeviceKind};
+use super::extract::{ApiJson, credential_key};
+use crate::auth::{Caller, DeviceKind, token_hash};
 use crate::commands::appointments;
 use crate::commands::issue::{self, NewTicket};
 use crate::domain::DomainError;
@@ -65,7 +65,7 @@ pub async fn issue(
     }
     let building = &state.config.building;
     caller.check_services(building, request.services.iter().map(String::as_str))?;
-    let key = idempotency_key(&headers)?;
+    let key = idempotency_key(&headers)?.map(|key| scoped_key(&headers, &key));
     let now = state.now();
     let config = state.config.clone();
     check_request(&config, &request, channel, now)?;
@@ -89,6 +89,19 @@ pub async fn issue(
         .await?;
     let ticket = read_view(&state, issued.id, now).await?;
     Ok((StatusCode::CREATED, Json(ticket)))
+}
+
+/// An idempotency key as stored: a hash of the key and the credential that sent it, so a
+/// key means the same only to the device (or session) that chose it; another device sending
+/// the same key gets a ticket of its own, never this one's.
+fn scoped_key(headers: &HeaderMap, key: &str) -> String {
+    stored_idempotency_key(&credential_key(headers).unwrap_or_default(), key)
+}
+
+/// What `tickets.idempotency_key` holds for `key` sent with the credential whose hash is
+/// `credential` (`token_hash` of the token or session).
+pub fn stored_idempotency_key(credential: &str, key: &str) -> String {
+    token_hash(&format!("{credential}\n{key}"))
 }
 
 fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, AppError> {
@@ -161,6 +174,8 @@ pub async fn give_feedback(
     request_body = CheckIn,
     responses(
         (status = 201, body = Ticket),
+        (status = 403, body = ApiErrorBody,
+            description = "forbidden: staff checking in another agency's appointment"),
         (status = 404, body = ApiErrorBody, description = "unknown_appointment"),
         (status = 409, body = ApiErrorBody,
             description = "appointment_too_early, appointment_expired"),
@@ -174,19 +189,23 @@ pub async fn check_in(
 ) -> Result<(StatusCode, Json<Ticket>), AppError> {
     caller.device_or_staff(&[DeviceKind::Kiosk])?;
     let now = state.now();
-    // Guessing codes: a device (or staff account) that failed too often waits a minute.
-    let who = caller.identity();
-    if !state.check_ins.allows(&who, now) {
-        return Err(AppError::TooManyAttempts);
-    }
+    // Guessing codes: a device (or staff account) that failed too often waits a minute. The
+    // attempt counts as a failure from here until it turns out to be none.
+    let attempt = state
+        .check_ins
+        .begin(&caller.identity(), now)
+        .ok_or(AppError::TooManyAttempts)?;
     let checked_in = check_in_code(&state, &caller, request, now).await;
-    if let Err(AppError::Domain(
-        DomainError::AppointmentNotFound
-        | DomainError::AppointmentTooEarly(_)
-        | DomainError::AppointmentExpired,
-    )) = &checked_in
-    {
-        state.check_ins.fail(&who, now);
+    let guess = matches!(
+        &checked_in,
+        Err(AppError::Domain(
+            DomainError::AppointmentNotFound
+                | DomainError::AppointmentTooEarly(_)
+                | DomainError::AppointmentExpired,
+        ))
+    );
+    if !guess {
+        state.check_ins.forget(attempt);
     }
     let ticket = read_view(&state, checked_in?, now).await?;
     Ok((StatusCode::CREATED, Json(ticket)))
@@ -202,18 +221,16 @@ async fn check_in_code(
         return Err(DomainError::AppointmentNotFound.into());
     }
     let config = state.config.clone();
-    let staff = caller.staff().ok().map(str::to_owned);
+    let staff = match caller {
+        Caller::Staff { name, agencies, .. } => Some((name.clone(), agencies.clone())),
+        Caller::Device { .. } => None,
+    };
     state
         .store
         .run(move |connection| {
-            appointments::check_in(
-                connection,
-                &config,
-                now,
-                &request.code,
-                request.language.as_deref(),
-                staff.as_deref(),
-            )
+            let code = (request.code.as_str(), request.language.as_deref());
+            let staff = staff.as_ref().map(|(name, scope)| (name.as_str(), scope));
+            appointments::check_in(connection, &config, now, code, staff)
         })
         .await
 }
@@ -247,7 +264,11 @@ pub async fn visitor_view(state: &AppState, token: String) -> Result<Ticket, App
 
 #[utoipa::path(post, path = "/api/v1/appointments", tag = "booking",
     request_body = ImportAppointments,
-    responses((status = 200, body = ImportedAppointments), (status = 422, body = ApiErrorBody)))]
+    responses((status = 200, body = ImportedAppointments),
+        (status = 403, body = ApiErrorBody,
+            description = "forbidden: a service of other agencies, or a code another agency \
+            imported (a code keeps its agency)"),
+        (status = 422, body = ApiErrorBody)))]
 pub async fn import_appointments(
     State(state): State<AppState>,
     caller: Caller,
@@ -270,12 +291,13 @@ pub async fn import_appointments(
     crate::domain::appointments::check_import(&state.config, &request.appointments)?;
     let services = request.appointments.iter().map(|a| a.service.as_str());
     caller.check_services(&state.config.building, services)?;
-    let now = state.now();
+    let (now, config) = (state.now(), state.config.clone());
     let staff = caller.staff().ok().map(str::to_owned);
     let imported = state
         .store
         .run(move |connection| {
-            appointments::import(connection, now, &request.appointments, staff.as_deref())
+            let list = &request.appointments;
+            appointments::import(connection, &config, now, list, staff.as_deref())
         })
         .await?;
     Ok(Json(ImportedAppointments { imported }))

@@ -6,19 +6,31 @@ use lotse_protocol::{Appointment, Change, Channel};
 use rusqlite::Connection;
 
 use super::issue::{self, NewTicket};
+use crate::auth::AgencyScope;
 use crate::config::Config;
 use crate::domain::appointments::{check_in_window, ticket_language};
 use crate::domain::{AuditAction, DomainError};
 use crate::error::AppError;
 use crate::storage::{appointments, audit, events};
 
-/// Inserts or updates appointments; returns how many.
+/// Inserts or updates appointments; returns how many. A code already imported keeps its
+/// agency: a booking system or supervisor cannot move another agency's appointment (and the
+/// visitor's check-in with it) to theirs; the whole import is refused then.
 pub fn import(
     connection: &Connection,
+    config: &Config,
     now: DateTime<Utc>,
     list: &[Appointment],
     staff: Option<&str>,
 ) -> Result<u32, AppError> {
+    let building = &config.building;
+    for appointment in list {
+        if let Some(booked) = appointments::find(connection, &appointment.code)?
+            && building.agency_of(&booked.service) != building.agency_of(&appointment.service)
+        {
+            return Err(AppError::Forbidden);
+        }
+    }
     appointments::upsert(connection, list)?;
     let count = u32::try_from(list.len()).unwrap_or(u32::MAX);
     events::record(connection, now, &Change::AppointmentsImported { count })?;
@@ -36,17 +48,21 @@ pub fn import(
 }
 
 /// Checks in with an appointment code and returns the ticket's id (its view is read after
-/// the commit). Checking in twice returns the same ticket.
+/// the commit). Checking in twice returns the same ticket. Staff check in appointments of
+/// their agencies only.
 pub fn check_in(
     connection: &Connection,
     config: &Config,
     now: DateTime<Utc>,
-    code: &str,
-    language: Option<&str>,
-    staff: Option<&str>,
+    (code, language): (&str, Option<&str>),
+    staff: Option<(&str, &AgencyScope)>,
 ) -> Result<i64, AppError> {
     let code = code.trim();
     let booked = appointments::find(connection, code)?.ok_or(DomainError::AppointmentNotFound)?;
+    if let Some((_, agencies)) = staff {
+        agencies.check_services(&config.building, [booked.service.as_str()])?;
+    }
+    let staff = staff.map(|(name, _)| name);
     if let Some(ticket_id) = booked.ticket_id {
         return Ok(ticket_id);
     }

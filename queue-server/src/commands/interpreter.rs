@@ -9,6 +9,7 @@ use lotse_protocol::{
 use rusqlite::Connection;
 
 use super::desk::{Actor, named_stop};
+use crate::auth::AgencyScope;
 use crate::config::Config;
 use crate::domain::interpreter::{self, Acting, InterpreterAction, RequestFacts};
 use crate::domain::{AuditAction, DomainError};
@@ -88,14 +89,35 @@ pub fn request_at_desk(
 /// Accept, arrive, finish or cancel request `id` as account `name` with `role`.
 pub fn act(
     connection: &Connection,
+    config: &Config,
     now: DateTime<Utc>,
-    id: i64,
-    action: InterpreterAction,
-    name: &str,
-    role: Role,
+    (id, action): (i64, InterpreterAction),
+    (name, role, agencies): (&str, Role, &AgencyScope),
 ) -> Result<InterpreterRequest, AppError> {
     let request =
         interpreters::by_id(connection, id)?.ok_or(DomainError::InterpreterRequestNotFound)?;
+    // Staff act on the requests of visits that concern their agencies only (interpreters work
+    // for every agency: the domain decides which requests are theirs).
+    if role != Role::Interpreter {
+        let services = interpreters::services_of_request(connection, id)?;
+        let building = &config.building;
+        if !agencies.concerns_any(building, services.iter().map(String::as_str)) {
+            return Err(AppError::Forbidden);
+        }
+    }
+    change(connection, now, request, action, (name, role))
+}
+
+/// Changes a request as `name` in `role` may (the domain's table), with its event and audit
+/// entry.
+fn change(
+    connection: &Connection,
+    now: DateTime<Utc>,
+    request: InterpreterRequest,
+    action: InterpreterAction,
+    (name, role): (&str, Role),
+) -> Result<InterpreterRequest, AppError> {
+    let id = request.id;
     let (languages, busy) = if role == Role::Interpreter {
         (
             interpreters::languages_of(connection, name)?,
@@ -140,7 +162,7 @@ pub fn close_with_visit(
         return Ok(());
     };
     if let Some(action) = interpreter::when_visit_ends(request.status) {
-        act(connection, now, request.id, action, actor, Role::Staff)?;
+        change(connection, now, request, action, (actor, Role::Staff))?;
     }
     Ok(())
 }

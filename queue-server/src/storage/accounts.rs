@@ -115,21 +115,36 @@ pub fn clear_failures(connection: &Connection, name: &str, client: &str) -> Resu
     Ok(())
 }
 
+/// A new session, and the end of the account's oldest ones beyond `at_most` (each as if it
+/// logged out now: its desk shift ends); returns how many ended.
 pub fn create_session(
     connection: &Connection,
     user_id: i64,
-    token_hash: &str,
-    csrf: &str,
+    (token_hash, csrf): (&str, &str),
     now: DateTime<Utc>,
     expires_at: DateTime<Utc>,
-) -> Result<(), AppError> {
+    at_most: usize,
+) -> Result<usize, AppError> {
     delete_ended_sessions(connection, now, DateTime::<Utc>::MIN_UTC)?;
     connection.execute(
         "INSERT INTO sessions (token_hash, user_id, csrf, created_at, expires_at, last_seen)
          VALUES (?1, ?2, ?3, ?4, ?5, ?4)",
         params![token_hash, user_id, csrf, to_ms(now), to_ms(expires_at)],
     )?;
-    Ok(())
+    let oldest: Vec<String> = connection
+        .prepare_cached(
+            "SELECT token_hash FROM sessions WHERE user_id = ?1
+             ORDER BY created_at DESC, rowid DESC LIMIT -1 OFFSET ?2",
+        )?
+        .query_map(
+            params![user_id, i64::try_from(at_most).unwrap_or(i64::MAX)],
+            |row| row.get(0),
+        )?
+        .collect::<Result<_, _>>()?;
+    for hash in &oldest {
+        delete_session(connection, hash, now)?;
+    }
+    Ok(oldest.len())
 }
 
 /// Logout: the session's desk shift ends now.

@@ -77,6 +77,18 @@ pub fn by_id(connection: &Connection, id: i64) -> Result<Option<InterpreterReque
     raw.map(checked).transpose()
 }
 
+/// The services of the visit a request is for (every concern of its ticket).
+pub fn services_of_request(connection: &Connection, id: i64) -> Result<Vec<String>, StorageError> {
+    let mut statement = connection.prepare_cached(
+        "SELECT s.service FROM stops s JOIN interpreter_requests r ON r.ticket_id = s.ticket_id
+         WHERE r.id = ?1 ORDER BY s.position",
+    )?;
+    let services = statement
+        .query_map([id], |row| row.get(0))?
+        .collect::<Result<_, _>>()?;
+    Ok(services)
+}
+
 /// Writes a status the domain allowed, with its time and (on accepting) the interpreter.
 pub fn write(
     connection: &Connection,

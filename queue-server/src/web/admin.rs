@@ -13,9 +13,9 @@ use serde::Deserialize;
 use super::console::reason_text;
 use super::html_response;
 use super::layout::{role_name, staff_page};
-use super::session::StaffPage;
+use super::session::{AdminPage, StaffPage};
 use crate::api::AppState;
-use crate::auth::{AgencyScope, DeviceKind, hash_password, new_secret, token_hash};
+use crate::auth::{AgencyScope, DeviceKind, new_secret, token_hash};
 use crate::commands::accounts as account_commands;
 use crate::domain::accounts::{MIN_PASSWORD_LENGTH, account_name, check_password};
 use crate::domain::alerts::Audience;
@@ -348,7 +348,8 @@ pub struct UserForm {
     password: Option<String>,
 }
 
-/// Runs an admin change (a command writing its audit entry) after the role and CSRF checks.
+/// Runs an admin change (a command writing its audit entry) after the CSRF check (the role
+/// was checked by `AdminPage`).
 async fn admin_change<F>(
     state: &AppState,
     page: &StaffPage,
@@ -358,7 +359,6 @@ async fn admin_change<F>(
 where
     F: FnOnce(&rusqlite::Connection, DateTime<Utc>, &str) -> Result<(), AppError> + Send + 'static,
 {
-    page.require(Role::Admin)?;
     page.check(csrf)?;
     let (now, actor) = (state.now(), page.name.clone());
     state
@@ -372,12 +372,14 @@ fn done(what: &str) -> Response {
     Redirect::to(&format!("/staff/admin?done={what}")).into_response()
 }
 
-async fn password_hash(password: Option<String>) -> Result<String, Response> {
+/// A new password's hash, made within the server's bounded password work (as logins are).
+async fn password_hash(state: &AppState, password: Option<String>) -> Result<String, Response> {
     let password = password.unwrap_or_default();
     check_password(&password).map_err(|e| AppError::from(e).into_response())?;
-    tokio::task::spawn_blocking(move || hash_password(&password))
+    state
+        .passwords
+        .hash(password)
         .await
-        .map_err(|e| AppError::Internal(e.to_string()).into_response())?
         .map_err(IntoResponse::into_response)
 }
 
@@ -434,10 +436,13 @@ fn interpreter_languages(
     }
 }
 
-pub async fn add_user(State(state): State<AppState>, page: StaffPage, body: Bytes) -> Response {
+pub async fn add_user(
+    State(state): State<AppState>,
+    AdminPage(page): AdminPage,
+    body: Bytes,
+) -> Response {
     let (form, agencies) = user_fields(&body);
     let result = async {
-        page.require(Role::Admin)?;
         page.check(&form.csrf)?;
         let name = account_name(&form.name).map_err(|e| AppError::from(e).into_response())?;
         let role = form
@@ -460,7 +465,7 @@ pub async fn add_user(State(state): State<AppState>, page: StaffPage, body: Byte
         };
         let languages =
             interpreter_languages(&state, &body, role).map_err(IntoResponse::into_response)?;
-        let hash = password_hash(form.password).await?;
+        let hash = password_hash(&state, form.password).await?;
         admin_change(&state, &page, &form.csrf, move |c, now, actor| {
             let account = account_commands::NewAccount {
                 name: &name,
@@ -498,7 +503,7 @@ fn agencies_text(building: &lotse_protocol::Building, scope: &AgencyScope) -> St
 
 pub async fn disable_user(
     State(state): State<AppState>,
-    page: StaffPage,
+    AdminPage(page): AdminPage,
     Form(form): Form<UserForm>,
 ) -> Response {
     if form.name == page.name {
@@ -517,7 +522,7 @@ pub async fn disable_user(
 
 pub async fn enable_user(
     State(state): State<AppState>,
-    page: StaffPage,
+    AdminPage(page): AdminPage,
     Form(form): Form<UserForm>,
 ) -> Response {
     let name = form.name.clone();
@@ -533,13 +538,12 @@ pub async fn enable_user(
 
 pub async fn reset_password(
     State(state): State<AppState>,
-    page: StaffPage,
+    AdminPage(page): AdminPage,
     Form(form): Form<UserForm>,
 ) -> Response {
     let result = async {
-        page.require(Role::Admin)?;
         page.check(&form.csrf)?;
-        let hash = password_hash(form.password).await?;
+        let hash = password_hash(&state, form.password).await?;
         let name = form.name.clone();
         admin_change(&state, &page, &form.csrf, move |c, now, actor| {
             account_commands::reset_password(c, now, actor, &name, &hash)
@@ -565,7 +569,7 @@ pub struct DeviceForm {
 
 pub async fn add_device(
     State(state): State<AppState>,
-    page: StaffPage,
+    AdminPage(page): AdminPage,
     Form(form): Form<DeviceForm>,
 ) -> Response {
     let Some(kind) = form
@@ -602,7 +606,7 @@ pub async fn add_device(
 
 pub async fn revoke_device(
     State(state): State<AppState>,
-    page: StaffPage,
+    AdminPage(page): AdminPage,
     Form(form): Form<DeviceForm>,
 ) -> Response {
     let Some(id) = form.id else {

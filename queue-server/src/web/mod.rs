@@ -26,13 +26,12 @@ mod status;
 mod voices;
 
 use axum::Router;
-use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 
-use crate::api::AppState;
 use crate::api::extract::BehindTls;
+use crate::api::{AppState, anonymous_body, limited_body};
 
 /// Scripts and styles only from our own files: no inline scripts or styles, no framing.
 const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; \
@@ -46,7 +45,7 @@ pub fn routes() -> Router<AppState> {
         .route("/staff/panel", get(console::panel))
         .route(
             "/staff/login",
-            get(session::login_page).post(session::login),
+            anonymous_body(post(session::login)).get(session::login_page),
         )
         .route("/staff/logout", post(session::logout))
         .route(
@@ -73,11 +72,11 @@ pub fn routes() -> Router<AppState> {
         .route("/staff/admin/voices/{language}", get(voices::language))
         .route(
             "/staff/admin/voices/{language}/{key}",
-            get(voices::play)
-                .post(voices::record)
-                .layer(DefaultBodyLimit::max(
-                    crate::domain::voice_clips::MAX_CLIP_BYTES + 64 * 1024,
-                )),
+            limited_body(
+                post(voices::record),
+                crate::domain::voice_clips::MAX_CLIP_BYTES + 64 * 1024,
+            )
+            .get(voices::play),
         )
         .route(
             "/staff/admin/voices/{language}/{key}/delete",
@@ -90,7 +89,7 @@ pub fn routes() -> Router<AppState> {
         .route("/display/announcement/{event_id}", get(announcement::wav))
         .route("/t/{token}", get(status::page))
         .route("/t/{token}/panel", get(status::panel))
-        .route("/t/{token}/feedback", post(feedback::give))
+        .route("/t/{token}/feedback", anonymous_body(post(feedback::give)))
         .route("/assets/{*path}", get(assets::asset))
 }
 

@@ -104,6 +104,24 @@ impl FromRequestParts<AppState> for StaffPage {
     }
 }
 
+/// A staff page of an admin. Other roles get the 403 page from the request's head, before
+/// any form body is read.
+#[derive(Debug, Clone)]
+pub struct AdminPage(pub StaffPage);
+
+impl FromRequestParts<AppState> for AdminPage {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<AdminPage, Response> {
+        let page = StaffPage::from_request_parts(parts, state).await?;
+        page.require(Role::Admin)?;
+        Ok(AdminPage(page))
+    }
+}
+
 pub async fn login_page(headers: HeaderMap) -> Response {
     login_form(&headers, StatusCode::OK, None)
 }

@@ -16,7 +16,7 @@ use serde::Deserialize;
 
 use super::html_response;
 use super::layout::staff_page;
-use super::session::StaffPage;
+use super::session::{AdminPage, StaffPage};
 use crate::api::AppState;
 use crate::commands;
 use crate::domain::voice_clips::{MAX_CLIP_SECONDS, check_recording};
@@ -192,10 +192,11 @@ pub async fn play(
 }
 
 /// Records a clip: a WAV body from `voices.js` (CSRF token in `X-CSRF-Token`), or the
-/// upload form (`multipart/form-data` with `csrf` and `wav`).
+/// upload form (`multipart/form-data` with `csrf` and `wav`). Only an admin's body is read
+/// (`AdminPage`; a recording is up to a few megabytes).
 pub async fn record(
     State(state): State<AppState>,
-    page: StaffPage,
+    AdminPage(page): AdminPage,
     Path((language, key)): Path<(String, String)>,
     request: Request,
 ) -> Response {
@@ -204,21 +205,25 @@ pub async fn record(
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("multipart/form-data"));
-    let (csrf, wav) = if from_form {
-        match upload(request).await {
+    let wav = if from_form {
+        // The form carries its CSRF token in the body, so it is checked after reading.
+        let (csrf, wav) = match upload(request).await {
             Ok(sent) => sent,
             Err(error) => return error.into_response(),
+        };
+        if let Err(denied) = page.check(&csrf) {
+            return denied;
         }
+        wav
     } else {
-        let csrf = csrf_header(request.headers());
+        if let Err(denied) = page.check(&csrf_header(request.headers())) {
+            return denied;
+        }
         match Bytes::from_request(request, &()).await {
-            Ok(body) => (csrf, body),
+            Ok(body) => body,
             Err(rejection) => return rejection.into_response(),
         }
     };
-    if let Err(denied) = page.require(Role::Admin).and_then(|()| page.check(&csrf)) {
-        return denied;
-    }
     let checked = needed_clips(&state.config, &language)
         .and_then(|needed| check_recording(&needed, &key, &wav).map(|_| ()));
     if let Err(error) = checked {
@@ -249,14 +254,11 @@ pub struct DeleteForm {
 
 pub async fn delete(
     State(state): State<AppState>,
-    page: StaffPage,
+    AdminPage(page): AdminPage,
     Path((language, key)): Path<(String, String)>,
     axum::Form(form): axum::Form<DeleteForm>,
 ) -> Response {
-    if let Err(denied) = page
-        .require(Role::Admin)
-        .and_then(|()| page.check(&form.csrf))
-    {
+    if let Err(denied) = page.check(&form.csrf) {
         return denied;
     }
     let (now, actor) = (state.now(), page.name.clone());
@@ -281,29 +283,28 @@ fn csrf_header(headers: &HeaderMap) -> String {
 
 /// The `csrf` and `wav` fields of the upload form.
 async fn upload(request: Request) -> Result<(String, Bytes), AppError> {
-    let malformed = |detail: String| AppError::MalformedRequest(detail);
     let mut form = Multipart::from_request(request, &())
         .await
-        .map_err(|rejection| malformed(rejection.body_text()))?;
+        .map_err(|rejection| malformed(rejection.status(), rejection.body_text()))?;
     let (mut csrf, mut wav) = (String::new(), None);
     while let Some(field) = form
         .next_field()
         .await
-        .map_err(|error| malformed(error.body_text()))?
+        .map_err(|error| malformed(error.status(), error.body_text()))?
     {
         match field.name() {
             Some("csrf") => {
                 csrf = field
                     .text()
                     .await
-                    .map_err(|error| malformed(error.body_text()))?;
+                    .map_err(|error| malformed(error.status(), error.body_text()))?;
             }
             Some("wav") => {
                 wav = Some(
                     field
                         .bytes()
                         .await
-                        .map_err(|error| malformed(error.body_text()))?,
+                        .map_err(|error| malformed(error.status(), error.body_text()))?,
                 );
             }
             _ => {}
@@ -311,4 +312,14 @@ async fn upload(request: Request) -> Result<(String, Bytes), AppError> {
     }
     let wav = wav.ok_or_else(|| AppError::InvalidInput("choose a WAV file".into()))?;
     Ok((csrf, wav))
+}
+
+/// A form that cannot be read: 413 `payload_too_large` when it is beyond the limit (also
+/// when that shows only in the middle of a field), else 400 `malformed_request`.
+fn malformed(status: StatusCode, detail: String) -> AppError {
+    if status == StatusCode::PAYLOAD_TOO_LARGE {
+        AppError::PayloadTooLarge
+    } else {
+        AppError::MalformedRequest(detail)
+    }
 }

@@ -4,6 +4,8 @@
 // Each test binary uses a part of it.
 #![allow(dead_code)]
 
+pub mod served;
+
 use std::sync::Arc;
 
 use axum::body::Body;

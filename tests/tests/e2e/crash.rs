@@ -7,7 +7,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use crate::util::{Server, integrity_ok, issue, new_key, open_db};
+use lotse_queue_server::api::tickets::stored_idempotency_key;
+
+use crate::util::{DEMO_KIOSK_TOKEN, Server, integrity_ok, issue, new_key, open_db};
 
 const CLIENTS: usize = 8;
 const TICKETS: usize = 500;
@@ -115,9 +117,12 @@ async fn killed_server_loses_no_acknowledged_ticket_and_reuses_no_number() {
         TICKETS,
         "every request made exactly one ticket"
     );
+    // Keys are stored hashed with the kiosk's token (each device's keys are its own).
+    let kiosk_token = lotse_queue_server::auth::token_hash(DEMO_KIOSK_TOKEN);
     for (key, number, _) in &tickets {
+        let key = stored_idempotency_key(&kiosk_token, key);
         assert_eq!(
-            stored.get(key),
+            stored.get(&key),
             Some(number),
             "acknowledged ticket lost or renumbered"
         );

@@ -2,12 +2,15 @@
 //! hold: hyper's header-read timeout (a connection that sends nothing or half a request line
 //! is closed), an idle timeout on the socket, a connection limit that first closes the oldest
 //! idle connection and otherwise answers 503 `busy`, and a graceful shutdown that lets
-//! requests in progress finish.
+//! requests in progress finish. Each request carries its connection's peer address
+//! (`ConnectInfo<SocketAddr>`), which `ClientAddress` reads; hyper's own answers to heads it
+//! cannot parse go out in our JSON error format (`automatic_answers.rs`).
 
 use std::collections::BTreeMap;
 use std::convert::Infallible;
 use std::future::Future;
 use std::io;
+use std::net::SocketAddr;
 use std::pin::{Pin, pin};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -16,6 +19,7 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::body::{Body, Bytes};
+use axum::extract::ConnectInfo;
 use axum::http::{HeaderValue, Request, header};
 use axum::response::IntoResponse;
 use http_body::{Frame, SizeHint};
@@ -31,6 +35,8 @@ use tower::ServiceExt;
 
 use crate::error::AppError;
 use crate::limits::{Limits, REFUSING_AT_ONCE};
+
+mod automatic_answers;
 
 /// How long a refused connection may take to send its request before it is simply closed.
 const REFUSAL_TIMEOUT: Duration = Duration::from_secs(2);
@@ -53,9 +59,9 @@ pub async fn serve(
     let (running, mut all_closed) = mpsc::channel::<()>(1);
     let mut shutdown = pin!(shutdown);
     loop {
-        let stream = tokio::select! {
+        let (stream, peer) = tokio::select! {
             accepted = listener.accept() => match accepted {
-                Ok((stream, _)) => stream,
+                Ok(accepted) => accepted,
                 Err(error) => {
                     pause_after(error).await;
                     continue;
@@ -66,6 +72,7 @@ pub async fn serve(
         if let Some((slot, victim)) = connections.admit() {
             let task = serve_connection(
                 stream,
+                peer,
                 router.clone(),
                 slot,
                 limits,
@@ -109,6 +116,7 @@ async fn pause_after(error: io::Error) {
 
 async fn serve_connection(
     stream: TcpStream,
+    peer: SocketAddr,
     router: Router,
     slot: Slot,
     limits: Limits,
@@ -117,13 +125,12 @@ async fn serve_connection(
 ) {
     let activity = slot.activity.clone();
     activity.touch();
-    let io = TokioIo::new(Tracked {
-        stream,
-        activity: activity.clone(),
-    });
+    let io = TokioIo::new(Tracked::new(stream, activity.clone()));
     let counted = activity.clone();
-    let service = service_fn(move |request: Request<Incoming>| {
+    let service = service_fn(move |mut request: Request<Incoming>| {
         let in_flight = InFlight::begin(counted.clone());
+        // What `ClientAddress` reads: the limits per client and the log need the peer.
+        request.extensions_mut().insert(ConnectInfo(peer));
         let answer = router.clone().oneshot(request.map(Body::new));
         async move {
             let response = answer.await?;
@@ -351,10 +358,63 @@ impl http_body::Body for Counted {
     }
 }
 
-/// The socket, noting when bytes move for the idle timeout.
+/// The socket, noting when bytes move for the idle timeout, and putting our JSON answer in
+/// place of hyper's automatic one to a head it could not parse (`automatic_answers`).
 struct Tracked {
     stream: TcpStream,
     activity: Arc<Activity>,
+    replacing: Option<Replacing>,
+}
+
+/// Our answer going out in place of hyper's, which counts as written once ours is.
+struct Replacing {
+    answer: Vec<u8>,
+    sent: usize,
+}
+
+impl Tracked {
+    fn new(stream: TcpStream, activity: Arc<Activity>) -> Tracked {
+        Tracked {
+            stream,
+            activity,
+            replacing: None,
+        }
+    }
+
+    /// Starts replacing when `first` (the first bytes of a write) is hyper's own answer:
+    /// only possible while no request of ours is in progress, and only a 4xx.
+    fn notice_automatic_answer(&mut self, first: &[u8], whole: impl FnOnce() -> Vec<u8>) {
+        let quiet = self.activity.in_flight.load(Ordering::SeqCst) == 0;
+        if self.replacing.is_none() && quiet && first.starts_with(b"HTTP/1.1 4") {
+            self.replacing = automatic_answers::replacement(&whole())
+                .map(|answer| Replacing { answer, sent: 0 });
+        }
+    }
+
+    /// Sends the rest of our answer; then reports hyper's `claimed` bytes written (and
+    /// swallows whatever hyper writes after it: the connection closes).
+    fn poll_replacement(
+        &mut self,
+        cx: &mut Context<'_>,
+        claimed: usize,
+    ) -> Poll<io::Result<usize>> {
+        let Some(replacing) = self.replacing.as_mut() else {
+            return Poll::Ready(Ok(claimed));
+        };
+        while replacing.sent < replacing.answer.len() {
+            let rest = &replacing.answer[replacing.sent..];
+            match Pin::new(&mut self.stream).poll_write(cx, rest) {
+                Poll::Ready(Ok(0)) => return Poll::Ready(Err(io::ErrorKind::WriteZero.into())),
+                Poll::Ready(Ok(written)) => {
+                    replacing.sent += written;
+                    self.activity.touch();
+                }
+                Poll::Ready(Err(error)) => return Poll::Ready(Err(error)),
+                Poll::Pending => return Poll::Pending,
+            }
+        }
+        Poll::Ready(Ok(claimed))
+    }
 }
 
 impl AsyncRead for Tracked {
@@ -380,6 +440,10 @@ impl AsyncWrite for Tracked {
         buf: &[u8],
     ) -> Poll<io::Result<usize>> {
         let this = self.get_mut();
+        this.notice_automatic_answer(buf, || buf.to_vec());
+        if this.replacing.is_some() {
+            return this.poll_replacement(cx, buf.len());
+        }
         let polled = Pin::new(&mut this.stream).poll_write(cx, buf);
         if matches!(polled, Poll::Ready(Ok(written)) if written > 0) {
             this.activity.touch();
@@ -393,6 +457,16 @@ impl AsyncWrite for Tracked {
         bufs: &[io::IoSlice<'_>],
     ) -> Poll<io::Result<usize>> {
         let this = self.get_mut();
+        let first = bufs
+            .iter()
+            .find(|buf| !buf.is_empty())
+            .map_or(&[][..], |buf| &buf[..]);
+        this.notice_automatic_answer(first, || {
+            bufs.iter().flat_map(|buf| buf.iter().copied()).collect()
+        });
+        if this.replacing.is_some() {
+            return this.poll_replacement(cx, bufs.iter().map(|buf| buf.len()).sum());
+        }
         let polled = Pin::new(&mut this.stream).poll_write_vectored(cx, bufs);
         if matches!(polled, Poll::Ready(Ok(written)) if written > 0) {
             this.activity.touch();

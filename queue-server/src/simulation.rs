@@ -503,12 +503,6 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    const ORDERS: [VisitOrder; 3] = [
-        VisitOrder::Fixed,
-        VisitOrder::NextShortest,
-        VisitOrder::SeveralLines,
-    ];
-
     fn config() -> Config {
         Config::embedded().expect("the embedded building")
     }
@@ -527,7 +521,7 @@ mod tests {
         let config = config();
         let visits = morning(mixed_day(&config, 7, 0.9, &[0.35, 0.10]), 90);
         assert!(visits.iter().any(|v| v.tasks.len() == 3), "{visits:?}");
-        for order in ORDERS {
+        for order in VisitOrder::ALL {
             let outcome = simulate(&config, &visits, &Rules::of(&config, order));
             let tasks: usize = visits.iter().map(|v| v.tasks.len()).sum();
             assert_eq!(outcome.calls.len(), tasks, "{order:?}");
@@ -597,7 +591,7 @@ mod tests {
             );
             let config = Config::parse("b.toml", &text).map_err(|e| TestCaseError::fail(e.to_string()))?;
             let visits = morning(mixed_day(&config, seed, load, &[0.35, 0.10]), 60);
-            for order in ORDERS {
+            for order in VisitOrder::ALL {
                 check_day(&config, &visits, &Rules::of(&config, order))?;
             }
         }

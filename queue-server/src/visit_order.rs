@@ -147,12 +147,6 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    const ORDERS: [VisitOrder; 3] = [
-        VisitOrder::Fixed,
-        VisitOrder::NextShortest,
-        VisitOrder::SeveralLines,
-    ];
-
     fn concerns<'a>(list: &[(&'a str, Progress)]) -> Vec<Concern<'a>> {
         list.iter()
             .map(|(service, progress)| Concern {
@@ -285,7 +279,7 @@ mod tests {
             let wait = |s: &str| estimates[SERVICES.iter().position(|x| *x == s).unwrap_or(0)];
             let idle = visit.iter().all(|c| matches!(c.progress, Progress::Pending | Progress::Closed));
             let open = visit.iter().any(|c| c.progress == Progress::Pending);
-            for order in ORDERS {
+            for order in VisitOrder::ALL {
                 let joining = to_join(order, &visit, &dependencies, wait);
                 for i in &joining {
                     prop_assert_eq!(visit[*i].progress, Progress::Pending);
@@ -337,7 +331,7 @@ mod tests {
             estimate in 0u32..90,
         ) {
             let visit = as_concerns(&[(service, Progress::Pending)]);
-            for order in ORDERS {
+            for order in VisitOrder::ALL {
                 prop_assert_eq!(to_join(order, &visit, &dependencies, |_| estimate), vec![0]);
             }
         }

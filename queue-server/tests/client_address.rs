@@ -7,47 +7,17 @@
 
 mod support;
 
-use std::sync::{Arc, Mutex, OnceLock};
-
 use lotse_protocol::Role;
 use lotse_queue_server::api::session::{MAX_CLIENT_FAILURES, MAX_FAILURES};
 use lotse_queue_server::config::Config;
 use lotse_queue_server::limits::Limits;
 use reqwest::StatusCode;
 use support::PASSWORD;
+use support::captured_log::captured_log;
 use support::served::{Served, client_from};
 
-/// Everything the server logs, as text (one subscriber for the whole test binary).
-#[derive(Clone, Default)]
-struct CapturedLog(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for CapturedLog {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-fn log() -> &'static CapturedLog {
-    static LOG: OnceLock<CapturedLog> = OnceLock::new();
-    LOG.get_or_init(|| {
-        let log = CapturedLog::default();
-        let writer = log.clone();
-        let subscriber = tracing_subscriber::fmt()
-            .with_ansi(false)
-            .with_writer(move || writer.clone())
-            .finish();
-        tracing::subscriber::set_global_default(subscriber).unwrap();
-        log
-    })
-}
-
 fn logged() -> String {
-    String::from_utf8_lossy(&log().0.lock().unwrap()).into_owned()
+    captured_log().text()
 }
 
 #[tokio::test]
@@ -82,7 +52,7 @@ async fn wrong_logins_from_one_address_lock_neither_the_building_nor_an_account(
 
 #[tokio::test]
 async fn the_log_names_the_client_and_only_a_trusted_proxy_may_name_another() {
-    let log = log();
+    let log = captured_log();
     let mut config = Config::embedded().unwrap().always_open();
     config.trusted_proxies = vec!["127.0.0.7".parse().unwrap()];
     let server = Served::start_with(config, Limits::default()).await;
@@ -100,7 +70,7 @@ async fn the_log_names_the_client_and_only_a_trusted_proxy_may_name_another() {
     // ... the trusted proxy is.
     let proxied = login_from("127.0.0.7", "198.51.100.1").await.unwrap();
     assert_eq!(proxied.status(), StatusCode::UNAUTHORIZED);
-    let text = String::from_utf8_lossy(&log.0.lock().unwrap()).into_owned();
+    let text = log.text();
     let failed: Vec<&str> = text
         .lines()
         .filter(|l| l.contains("failed login"))

@@ -7,35 +7,14 @@
 mod support;
 
 use std::net::{IpAddr, SocketAddr};
-use std::sync::{Arc, Mutex};
 
 use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::{Request, StatusCode, header};
 use lotse_protocol::Role;
 use lotse_queue_server::api::app;
+use support::captured_log::captured_log;
 use tower::ServiceExt;
-
-/// Everything the server logs, as text.
-#[derive(Clone, Default)]
-struct CapturedLog(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for CapturedLog {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl CapturedLog {
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
-    }
-}
 
 fn login_from(client: &str, name: &str, password: &str) -> Request<Body> {
     let body = serde_json::json!({ "name": name, "password": password }).to_string();
@@ -52,13 +31,7 @@ fn login_from(client: &str, name: &str, password: &str) -> Request<Body> {
 
 #[tokio::test]
 async fn typed_names_never_reach_the_log() {
-    let log = CapturedLog::default();
-    let writer = log.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .finish();
-    tracing::subscriber::set_global_default(subscriber).unwrap();
+    let log = captured_log();
     let state = support::always_open_state();
     support::add_user(&state, "clerk", Role::Staff, "*").await;
     let forged = "ghost\n2026-11-30T09:00:00Z  INFO staff logged in name=boss role=admin";

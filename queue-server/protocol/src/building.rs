@@ -138,6 +138,14 @@ pub enum VisitOrder {
     SeveralLines,
 }
 
+impl VisitOrder {
+    pub const ALL: [VisitOrder; 3] = [
+        VisitOrder::Fixed,
+        VisitOrder::NextShortest,
+        VisitOrder::SeveralLines,
+    ];
+}
+
 impl Default for QueuePolicy {
     fn default() -> Self {
         QueuePolicy {

@@ -4,6 +4,7 @@
 // Each test binary uses a part of it.
 #![allow(dead_code)]
 
+pub mod captured_log;
 pub mod served;
 
 use std::sync::Arc;

@@ -5,7 +5,7 @@
 #![allow(clippy::unwrap_used)]
 
 use chrono::{DateTime, TimeZone, Utc};
-use lotse_protocol::{Channel, LinePosition, Transfer};
+use lotse_protocol::{LinePosition, Transfer};
 
 use super::*;
 use crate::commands::issue::{NewTicket, issue};
@@ -31,16 +31,7 @@ async fn store_with_ticket() -> (Store, String) {
     let number = store
         .run(move |c| {
             let services = [SERVICE.to_owned()];
-            let new = NewTicket {
-                services: &services,
-                language: "ar",
-                channel: Channel::WalkIn,
-                priority: false,
-                appointment_at: None,
-                idempotency: None,
-                interpreter: false,
-            };
-            Ok(issue(c, &config, now(), new)?.number)
+            Ok(issue(c, &config, now(), NewTicket::walk_in(&services, "ar"))?.number)
         })
         .await
         .unwrap();

@@ -27,6 +27,23 @@ pub struct NewTicket<'a> {
     pub interpreter: bool,
 }
 
+#[cfg(test)]
+impl<'a> NewTicket<'a> {
+    /// A staff walk-in for `services` in `language`: no priority, appointment, idempotency key
+    /// or interpreter (the tests' plain visit).
+    pub fn walk_in(services: &'a [String], language: &'a str) -> NewTicket<'a> {
+        NewTicket {
+            services,
+            language,
+            channel: Channel::WalkIn,
+            priority: false,
+            appointment_at: None,
+            idempotency: None,
+            interpreter: false,
+        }
+    }
+}
+
 /// A ticket written (or found again by its idempotency key).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Issued {
@@ -180,16 +197,7 @@ mod tests {
         store
             .run(move |c| {
                 let now = Utc.with_ymd_and_hms(2026, 11, 30, 9, 0, 0).unwrap();
-                let new = NewTicket {
-                    services: &services,
-                    language: "ar",
-                    channel: Channel::WalkIn,
-                    priority: false,
-                    appointment_at: None,
-                    idempotency: None,
-                    interpreter: false,
-                };
-                let issued = issue(c, &config, now, new)?;
+                let issued = issue(c, &config, now, NewTicket::walk_in(&services, "ar"))?;
                 let mut statement = c.prepare(
                     "SELECT service, status FROM stops WHERE ticket_id = ?1 ORDER BY position",
                 )?;

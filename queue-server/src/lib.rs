@@ -1,5 +1,6 @@
 //! The Lotse queue server: the only owner of state. See ARCHITECTURE.md for the map.
 
+pub mod allocator;
 pub mod api;
 pub mod auth;
 pub mod background;

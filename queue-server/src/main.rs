@@ -3,12 +3,13 @@
 use clap::Parser;
 
 /// mimalloc instead of glibc's malloc: after a burst (thousands of connections, password
-/// checks, large bodies) it gives the freed memory back to the system within seconds, where
-/// glibc's per-thread arenas kept it (README "Benchmarks", bursts).
+/// checks, large bodies) it gives the freed memory back to the system, where glibc's
+/// per-thread arenas kept it (README "Benchmarks", bursts); its settings in `allocator.rs`.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> std::process::ExitCode {
+    lotse_queue_server::allocator::apply();
     let cli = lotse_queue_server::cli::Cli::parse();
     lotse_queue_server::cli::init_logging();
     match lotse_queue_server::cli::execute(cli) {

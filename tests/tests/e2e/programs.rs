@@ -132,6 +132,17 @@ impl Program {
         }
     }
 
+    /// The environment the running program has now (`/proc/PID/environ`), as `NAME=value`.
+    pub fn environment(&self) -> Vec<String> {
+        let path = format!("/proc/{}/environ", self.child.id());
+        let bytes = std::fs::read(&path).unwrap_or_else(|error| panic!("{path}: {error}"));
+        bytes
+            .split(|byte| *byte == 0)
+            .filter(|entry| !entry.is_empty())
+            .map(|entry| String::from_utf8_lossy(entry).into_owned())
+            .collect()
+    }
+
     pub fn log(&self) -> String {
         let mut text = String::new();
         if let Ok(mut file) = std::fs::File::open(&self.log) {

@@ -504,13 +504,17 @@ async fn serve(
     tracing::info!(%address, db = %db.display(), "queue server listening");
     // Tests and scripts read this line to find the port.
     println!("listening on http://{address}");
+    crate::service_manager::notify_ready(&format!("serving on {address}"));
     crate::run_with(
         listener,
         store,
         config,
         system_clock(),
         options.limits,
-        crate::shutdown_signal(),
+        async {
+            crate::shutdown_signal().await;
+            crate::service_manager::notify_stopping();
+        },
     )
     .await?;
     Ok(())

@@ -14,6 +14,7 @@ pub mod limits;
 pub mod local;
 pub mod net;
 pub mod routing;
+pub mod service_manager;
 pub mod simulation;
 pub mod speech;
 pub mod stats;

@@ -35,6 +35,7 @@ use tower::ServiceExt;
 
 use crate::error::AppError;
 use crate::limits::{Limits, REFUSING_AT_ONCE};
+use crate::service_manager::Watchdog;
 
 mod automatic_answers;
 
@@ -58,8 +59,14 @@ pub async fn serve(
     // Every connection task holds a sender; `recv` returns `None` once all have ended.
     let (running, mut all_closed) = mpsc::channel::<()>(1);
     let mut shutdown = pin!(shutdown);
+    // Pinged from this loop, so a loop that stops accepting also stops the pings.
+    let mut watchdog = Watchdog::from_environment();
     loop {
         let (stream, peer) = tokio::select! {
+            () = watchdog.due() => {
+                watchdog.ping();
+                continue;
+            }
             accepted = listener.accept() => match accepted {
                 Ok(accepted) => accepted,
                 Err(error) => {

@@ -18,6 +18,7 @@ use crate::commands::accounts as account_commands;
 use crate::config::Config;
 use crate::domain::accounts::{account_name, check_password};
 use crate::limits::Limits;
+use crate::net::tls::{ServerTls, TlsFiles};
 use crate::stats::tables::Lang;
 use crate::stats::{self, Dimension, Filter, Period};
 use crate::storage::{Store, accounts, backup, history, interpreters};
@@ -59,6 +60,8 @@ pub enum Command {
         limits: LimitArgs,
         #[command(flatten)]
         backups: BackupArgs,
+        #[command(flatten)]
+        tls: TlsArgs,
     },
     /// Write a consistent copy of the database while the server runs, and check it.
     Backup {
@@ -294,6 +297,7 @@ pub fn execute(cli: Cli) -> anyhow::Result<()> {
             trusted_proxies,
             limits,
             backups,
+            tls,
         } => {
             let options = ServeOptions {
                 demo,
@@ -302,6 +306,7 @@ pub fn execute(cli: Cli) -> anyhow::Result<()> {
                 trusted_proxies,
                 limits: limits.limits()?,
                 backups,
+                tls,
             };
             runtime.block_on(serve(config.as_deref(), &db, listen, options))
         }
@@ -435,6 +440,23 @@ struct ServeOptions {
     trusted_proxies: Vec<IpAddr>,
     limits: Limits,
     backups: BackupArgs,
+    tls: TlsArgs,
+}
+
+/// HTTPS served by the server itself (`net/tls.rs`).
+#[derive(Debug, Clone, clap::Args)]
+pub struct TlsArgs {
+    /// Serve HTTPS with this PEM certificate chain (server certificate first); read again
+    /// on SIGHUP.
+    #[arg(long, value_name = "PEM", requires = "tls_key")]
+    tls_cert: Option<PathBuf>,
+    /// The PEM private key of --tls-cert; read again on SIGHUP.
+    #[arg(long, value_name = "PEM", requires = "tls_cert")]
+    tls_key: Option<PathBuf>,
+    /// Also listen for plain HTTP here and redirect every request to the public base URL
+    /// (which must be https://), e.g. 0.0.0.0:80 beside --listen 0.0.0.0:443.
+    #[arg(long, value_name = "ADDRESS", requires = "tls_cert")]
+    http_redirect_listen: Option<SocketAddr>,
 }
 
 /// Scheduled backups.
@@ -501,16 +523,42 @@ async fn serve(
         .await
         .with_context(|| format!("cannot listen on {listen}"))?;
     let address = listener.local_addr()?;
+    let tls = match (options.tls.tls_cert, options.tls.tls_key) {
+        (Some(cert), Some(key)) => {
+            let tls = ServerTls::load(TlsFiles { cert, key })?;
+            tokio::spawn(tls.clone().reload_on_hangup());
+            Some(tls)
+        }
+        _ => None,
+    };
+    if let Some(redirect) = options.tls.http_redirect_listen {
+        let base = config.building.site.public_base_url.clone();
+        if !base.starts_with("https://") {
+            bail!("--http-redirect-listen needs an https:// public base URL, not {base}");
+        }
+        let listener = tokio::net::TcpListener::bind(redirect)
+            .await
+            .with_context(|| format!("cannot listen on {redirect}"))?;
+        let router = crate::net::redirect::to_https(&base);
+        tokio::spawn(crate::net::serve(
+            listener,
+            router,
+            Limits::default(),
+            std::future::pending(),
+        ));
+    }
+    let scheme = if tls.is_some() { "https" } else { "http" };
     tracing::info!(%address, db = %db.display(), "queue server listening");
     // Tests and scripts read this line to find the port.
-    println!("listening on http://{address}");
+    println!("listening on {scheme}://{address}");
     crate::service_manager::notify_ready(&format!("serving on {address}"));
-    crate::run_with(
+    crate::run_with_tls(
         listener,
         store,
         config,
         system_clock(),
         options.limits,
+        tls,
         async {
             crate::shutdown_signal().await;
             crate::service_manager::notify_stopping();

@@ -103,10 +103,9 @@ mod tests {
         assert_eq!(ping_period(Duration::ZERO), Duration::from_millis(1));
     }
 
-    #[tokio::test(start_paused = true)]
-    async fn without_a_watchdog_nothing_is_ever_due() {
+    #[test]
+    fn without_a_watchdog_nothing_is_due() {
         let mut watchdog = Watchdog::new(None, None);
-        let due = tokio::time::timeout(Duration::from_secs(3600), watchdog.due()).await;
-        assert!(due.is_err());
+        assert!(futures::FutureExt::now_or_never(watchdog.due()).is_none());
     }
 }

@@ -81,6 +81,23 @@ pub enum Command {
     },
     /// Validate a building config file and report every problem with its line.
     CheckConfig { file: PathBuf },
+    /// Check an installation: config, database, free disk, open-file limit, clock,
+    /// certificate, backups; one line each (OK, WARN, FAIL); exit code 0, 1 or 2 (the worst).
+    /// The defaults are the Debian package's paths.
+    Doctor {
+        #[arg(long, default_value = "/etc/lotse/building.toml")]
+        config: PathBuf,
+        #[arg(long, default_value = "/var/lib/lotse/lotse.db")]
+        db: PathBuf,
+        #[arg(long, default_value = "/var/lib/lotse/backups")]
+        backup_dir: PathBuf,
+        /// Warn when the newest backup is older than this.
+        #[arg(long, default_value_t = 26)]
+        backup_max_age_hours: u64,
+        /// The server's certificate (--tls-cert of `serve`), to check its expiry.
+        #[arg(long, value_name = "PEM")]
+        tls_cert: Option<PathBuf>,
+    },
     /// Staff accounts.
     User {
         #[command(subcommand)]
@@ -322,6 +339,31 @@ pub fn execute(cli: Cli) -> anyhow::Result<()> {
         Command::Restore { from, db } => {
             backup::restore(&from, &db)?;
             println!("{}: restored from {}", db.display(), from.display());
+            Ok(())
+        }
+        Command::Doctor {
+            config,
+            db,
+            backup_dir,
+            backup_max_age_hours,
+            tls_cert,
+        } => {
+            let installation = crate::doctor::Installation {
+                config: Some(config),
+                db,
+                backup_dir: Some(backup_dir),
+                backup_max_age: Duration::from_secs(backup_max_age_hours.saturating_mul(3600)),
+                tls_cert,
+            };
+            let findings = crate::doctor::examine(&installation);
+            for finding in &findings {
+                println!("{finding}");
+            }
+            let worst = crate::doctor::worst(&findings);
+            if worst != crate::doctor::Level::Ok {
+                // Monitoring reads the exit code: 1 for a warning, 2 for a failure.
+                std::process::exit(i32::from(worst.exit_code()));
+            }
             Ok(())
         }
         Command::CheckConfig { file } => {

@@ -7,6 +7,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod demo_history;
+pub mod doctor;
 pub mod domain;
 pub mod error;
 pub mod estimate;

@@ -287,6 +287,21 @@ mod tests {
     }
 
     #[test]
+    fn the_server_ca_file_is_read_from_the_config() {
+        let config = KioskConfig::parse(
+            "kiosk.toml",
+            "server_url = \"https://lotse.example.org\"\n\
+             server_ca = \"/etc/lotse/county-ca.pem\"\n",
+        )
+        .expect("valid");
+        assert_eq!(
+            config.server_ca.as_deref(),
+            Some(Path::new("/etc/lotse/county-ca.pem"))
+        );
+        assert_eq!(KioskConfig::default().server_ca, None);
+    }
+
+    #[test]
     fn printer_profiles_can_be_overridden_and_added() {
         let config = KioskConfig::parse(
             "kiosk.toml",

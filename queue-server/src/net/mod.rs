@@ -113,7 +113,10 @@ pub async fn serve_with_tls(
             if let Some(victim) = victim {
                 let _ = tokio::time::timeout(EVICTION_WAIT, victim.closed.notified()).await;
             }
-        } else if let Ok(permit) = refusing.clone().try_acquire_owned() {
+        } else if tls.is_none()
+            && let Ok(permit) = refusing.clone().try_acquire_owned()
+        {
+            // Over TLS the 503 would need a handshake first: such a connection just closes.
             tracing::debug!("every connection is busy; answering 503");
             tokio::spawn(refuse(stream, permit));
         } else {

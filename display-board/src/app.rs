@@ -77,7 +77,12 @@ pub fn run(config: DisplayConfig) -> anyhow::Result<()> {
     window.window().set_size(size);
     window.window().set_fullscreen(config.fullscreen);
 
-    let client = Client::new(&config.server_url)?.with_device_token(&config.device_token);
+    let client = lotse_protocol::server_ca::device_client(
+        &config.server_url,
+        lotse_protocol::Deadlines::default(),
+        config.server_ca.as_deref(),
+    )?
+    .with_device_token(&config.device_token);
     if config.sound.enabled && config.speech.enabled {
         fetch_recorded_voices(&client, &config);
     }

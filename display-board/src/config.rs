@@ -12,6 +12,9 @@ use crate::board::Settings;
 #[serde(deny_unknown_fields, default)]
 pub struct DisplayConfig {
     pub server_url: String,
+    /// A PEM file of the CA that signed the server's HTTPS certificate (the county's PKI);
+    /// when set, only it is trusted.
+    pub server_ca: Option<std::path::PathBuf>,
     /// The device token from `queue-server device add --kind display`.
     pub device_token: String,
     /// Show only the calls of this zone's desks; none shows every zone (lobby display).
@@ -46,6 +49,7 @@ impl Default for DisplayConfig {
         DisplayConfig {
             server_url: "http://127.0.0.1:8080".into(),
             device_token: String::new(),
+            server_ca: None,
             zone: None,
             languages: Vec::new(),
             current: 3,

@@ -5,7 +5,6 @@ use std::rc::Rc;
 use std::sync::Arc;
 
 use lotse_printer::service::PrinterService;
-use lotse_protocol::Client;
 use slint::ComponentHandle;
 
 use crate::KioskWindow;
@@ -64,8 +63,12 @@ pub fn run(config: KioskConfig, started: std::time::Instant) -> anyhow::Result<(
     let controller = Controller::new(&window, flow, config.languages.clone());
     CONTROLLER.with(|c| *c.borrow_mut() = Some(controller.clone()));
 
-    let client = Client::with_deadlines(&config.server_url, crate::worker::SERVER_DEADLINES)?
-        .with_device_token(&config.device_token);
+    let client = lotse_protocol::server_ca::device_client(
+        &config.server_url,
+        crate::worker::SERVER_DEADLINES,
+        config.server_ca.as_deref(),
+    )?
+    .with_device_token(&config.device_token);
     let profile = config.profile()?;
     let printer = config
         .transport()?

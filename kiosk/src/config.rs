@@ -17,6 +17,9 @@ use serde::Deserialize;
 #[serde(deny_unknown_fields, default)]
 pub struct KioskConfig {
     pub server_url: String,
+    /// A PEM file of the CA that signed the server's HTTPS certificate (the county's PKI);
+    /// when set, only it is trusted.
+    pub server_ca: Option<std::path::PathBuf>,
     /// The device token from `queue-server device add --kind kiosk`.
     pub device_token: String,
     pub printer: PrinterConfig,
@@ -38,6 +41,7 @@ impl Default for KioskConfig {
         KioskConfig {
             server_url: "http://127.0.0.1:8080".into(),
             device_token: String::new(),
+            server_ca: None,
             printer: PrinterConfig::Tcp {
                 host: "127.0.0.1".into(),
                 port: 9100,
@@ -280,6 +284,21 @@ mod tests {
             }) => (field, line, message),
             other => panic!("expected an invalid config, got {other:?}"),
         }
+    }
+
+    #[test]
+    fn the_server_ca_file_is_read_from_the_config() {
+        let config = KioskConfig::parse(
+            "kiosk.toml",
+            "server_url = \"https://lotse.example.org\"\n\
+             server_ca = \"/etc/lotse/county-ca.pem\"\n",
+        )
+        .expect("valid");
+        assert_eq!(
+            config.server_ca.as_deref(),
+            Some(Path::new("/etc/lotse/county-ca.pem"))
+        );
+        assert_eq!(KioskConfig::default().server_ca, None);
     }
 
     #[test]

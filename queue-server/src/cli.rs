@@ -18,6 +18,7 @@ use crate::commands::accounts as account_commands;
 use crate::config::Config;
 use crate::domain::accounts::{account_name, check_password};
 use crate::limits::Limits;
+use crate::net::tls::{ServerTls, TlsFiles};
 use crate::stats::tables::Lang;
 use crate::stats::{self, Dimension, Filter, Period};
 use crate::storage::{Store, accounts, backup, history, interpreters};
@@ -59,6 +60,8 @@ pub enum Command {
         limits: LimitArgs,
         #[command(flatten)]
         backups: BackupArgs,
+        #[command(flatten)]
+        tls: TlsArgs,
     },
     /// Write a consistent copy of the database while the server runs, and check it.
     Backup {
@@ -78,6 +81,23 @@ pub enum Command {
     },
     /// Validate a building config file and report every problem with its line.
     CheckConfig { file: PathBuf },
+    /// Check an installation: config, database, free disk, open-file limit, clock,
+    /// certificate, backups; one line each (OK, WARN, FAIL); exit code 0, 1 or 2 (the worst).
+    /// The defaults are the Debian package's paths.
+    Doctor {
+        #[arg(long, default_value = "/etc/lotse/building.toml")]
+        config: PathBuf,
+        #[arg(long, default_value = "/var/lib/lotse/lotse.db")]
+        db: PathBuf,
+        #[arg(long, default_value = "/var/lib/lotse/backups")]
+        backup_dir: PathBuf,
+        /// Warn when the newest backup is older than this.
+        #[arg(long, default_value_t = 26)]
+        backup_max_age_hours: u64,
+        /// The server's certificate (--tls-cert of `serve`), to check its expiry.
+        #[arg(long, value_name = "PEM")]
+        tls_cert: Option<PathBuf>,
+    },
     /// Staff accounts.
     User {
         #[command(subcommand)]
@@ -294,6 +314,7 @@ pub fn execute(cli: Cli) -> anyhow::Result<()> {
             trusted_proxies,
             limits,
             backups,
+            tls,
         } => {
             let options = ServeOptions {
                 demo,
@@ -302,6 +323,7 @@ pub fn execute(cli: Cli) -> anyhow::Result<()> {
                 trusted_proxies,
                 limits: limits.limits()?,
                 backups,
+                tls,
             };
             runtime.block_on(serve(config.as_deref(), &db, listen, options))
         }
@@ -317,6 +339,31 @@ pub fn execute(cli: Cli) -> anyhow::Result<()> {
         Command::Restore { from, db } => {
             backup::restore(&from, &db)?;
             println!("{}: restored from {}", db.display(), from.display());
+            Ok(())
+        }
+        Command::Doctor {
+            config,
+            db,
+            backup_dir,
+            backup_max_age_hours,
+            tls_cert,
+        } => {
+            let installation = crate::doctor::Installation {
+                config: Some(config),
+                db,
+                backup_dir: Some(backup_dir),
+                backup_max_age: Duration::from_secs(backup_max_age_hours.saturating_mul(3600)),
+                tls_cert,
+            };
+            let findings = crate::doctor::examine(&installation);
+            for finding in &findings {
+                println!("{finding}");
+            }
+            let worst = crate::doctor::worst(&findings);
+            if worst != crate::doctor::Level::Ok {
+                // Monitoring reads the exit code: 1 for a warning, 2 for a failure.
+                std::process::exit(i32::from(worst.exit_code()));
+            }
             Ok(())
         }
         Command::CheckConfig { file } => {
@@ -435,6 +482,23 @@ struct ServeOptions {
     trusted_proxies: Vec<IpAddr>,
     limits: Limits,
     backups: BackupArgs,
+    tls: TlsArgs,
+}
+
+/// HTTPS served by the server itself (`net/tls.rs`).
+#[derive(Debug, Clone, clap::Args)]
+pub struct TlsArgs {
+    /// Serve HTTPS with this PEM certificate chain (server certificate first); read again
+    /// on SIGHUP.
+    #[arg(long, value_name = "PEM", requires = "tls_key")]
+    tls_cert: Option<PathBuf>,
+    /// The PEM private key of --tls-cert; read again on SIGHUP.
+    #[arg(long, value_name = "PEM", requires = "tls_cert")]
+    tls_key: Option<PathBuf>,
+    /// Also listen for plain HTTP here and redirect every request to the public base URL
+    /// (which must be https://), e.g. 0.0.0.0:80 beside --listen 0.0.0.0:443.
+    #[arg(long, value_name = "ADDRESS", requires = "tls_cert")]
+    http_redirect_listen: Option<SocketAddr>,
 }
 
 /// Scheduled backups.
@@ -501,16 +565,46 @@ async fn serve(
         .await
         .with_context(|| format!("cannot listen on {listen}"))?;
     let address = listener.local_addr()?;
+    let tls = match (options.tls.tls_cert, options.tls.tls_key) {
+        (Some(cert), Some(key)) => {
+            let tls = ServerTls::load(TlsFiles { cert, key })?;
+            tokio::spawn(tls.clone().reload_on_hangup());
+            Some(tls)
+        }
+        _ => None,
+    };
+    if let Some(redirect) = options.tls.http_redirect_listen {
+        let base = config.building.site.public_base_url.clone();
+        if !base.starts_with("https://") {
+            bail!("--http-redirect-listen needs an https:// public base URL, not {base}");
+        }
+        let listener = tokio::net::TcpListener::bind(redirect)
+            .await
+            .with_context(|| format!("cannot listen on {redirect}"))?;
+        let router = crate::net::redirect::to_https(&base);
+        tokio::spawn(crate::net::serve(
+            listener,
+            router,
+            Limits::default(),
+            std::future::pending(),
+        ));
+    }
+    let scheme = if tls.is_some() { "https" } else { "http" };
     tracing::info!(%address, db = %db.display(), "queue server listening");
     // Tests and scripts read this line to find the port.
-    println!("listening on http://{address}");
-    crate::run_with(
+    println!("listening on {scheme}://{address}");
+    crate::service_manager::notify_ready(&format!("serving on {address}"));
+    crate::run_with_tls(
         listener,
         store,
         config,
         system_clock(),
         options.limits,
-        crate::shutdown_signal(),
+        tls,
+        async {
+            crate::shutdown_signal().await;
+            crate::service_manager::notify_stopping();
+        },
     )
     .await?;
     Ok(())

@@ -8,6 +8,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod demo_history;
+pub mod doctor;
 pub mod domain;
 pub mod error;
 pub mod estimate;
@@ -15,6 +16,7 @@ pub mod limits;
 pub mod local;
 pub mod net;
 pub mod routing;
+pub mod service_manager;
 pub mod simulation;
 pub mod speech;
 pub mod stats;
@@ -53,7 +55,20 @@ pub async fn run_with(
     store: Store,
     config: Config,
     clock: Clock,
+    limits: Limits,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    run_with_tls(listener, store, config, clock, limits, None, shutdown).await
+}
+
+/// [`run_with`], over HTTPS when `tls` is given (`net/tls.rs`).
+pub async fn run_with_tls(
+    listener: TcpListener,
+    store: Store,
+    config: Config,
+    clock: Clock,
     mut limits: Limits,
+    tls: Option<net::tls::ServerTls>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let open_files = limits::raise_open_file_limit();
@@ -72,7 +87,7 @@ pub async fn run_with(
     let state = AppState::new(store, config, clock, stop_signal, limits);
     tokio::spawn(purge_regularly(state.clone()));
     tokio::spawn(alert_regularly(state.clone()));
-    net::serve(listener, app(state), limits, async move {
+    net::serve_with_tls(listener, app(state), limits, tls, async move {
         shutdown.await;
         tracing::info!("shutting down");
         let _ = stopping.send(true);

@@ -35,8 +35,11 @@ use tower::ServiceExt;
 
 use crate::error::AppError;
 use crate::limits::{Limits, REFUSING_AT_ONCE};
+use crate::service_manager::Watchdog;
 
 mod automatic_answers;
+pub mod redirect;
+pub mod tls;
 
 /// How long a refused connection may take to send its request before it is simply closed.
 const REFUSAL_TIMEOUT: Duration = Duration::from_secs(2);
@@ -52,14 +55,32 @@ pub async fn serve(
     limits: Limits,
     shutdown: impl Future<Output = ()>,
 ) -> io::Result<()> {
+    serve_with_tls(listener, router, limits, None, shutdown).await
+}
+
+/// [`serve`] over HTTPS when `tls` is given: each connection's handshake runs in its own
+/// task within the header-read timeout, and every answer carries HSTS.
+pub async fn serve_with_tls(
+    listener: TcpListener,
+    router: Router,
+    limits: Limits,
+    tls: Option<tls::ServerTls>,
+    shutdown: impl Future<Output = ()>,
+) -> io::Result<()> {
     let connections = Arc::new(Connections::new(limits.max_connections));
     let refusing = Arc::new(Semaphore::new(REFUSING_AT_ONCE));
     let (closing_tx, closing) = watch::channel(false);
     // Every connection task holds a sender; `recv` returns `None` once all have ended.
     let (running, mut all_closed) = mpsc::channel::<()>(1);
     let mut shutdown = pin!(shutdown);
+    // Pinged from this loop, so a loop that stops accepting also stops the pings.
+    let mut watchdog = Watchdog::from_environment();
     loop {
         let (stream, peer) = tokio::select! {
+            () = watchdog.due() => {
+                watchdog.ping();
+                continue;
+            }
             accepted = listener.accept() => match accepted {
                 Ok(accepted) => accepted,
                 Err(error) => {
@@ -70,23 +91,32 @@ pub async fn serve(
             () = &mut shutdown => break,
         };
         if let Some((slot, victim)) = connections.admit() {
-            let task = serve_connection(
-                stream,
+            let connection = Connection {
                 peer,
-                router.clone(),
+                router: router.clone(),
                 slot,
                 limits,
-                closing.clone(),
-                running.clone(),
-            );
-            tokio::spawn(task);
+                closing: closing.clone(),
+                _running: running.clone(),
+            };
+            match &tls {
+                None => drop(tokio::spawn(serve_connection(stream, connection, false))),
+                Some(tls) => drop(tokio::spawn(serve_tls_connection(
+                    stream,
+                    tls.acceptor(),
+                    connection,
+                ))),
+            }
             // Accept no more until the closed connection has given its socket back: under a
             // burst the accept loop would otherwise outrun the closing tasks and run out of
             // open files after all.
             if let Some(victim) = victim {
                 let _ = tokio::time::timeout(EVICTION_WAIT, victim.closed.notified()).await;
             }
-        } else if let Ok(permit) = refusing.clone().try_acquire_owned() {
+        } else if tls.is_none()
+            && let Ok(permit) = refusing.clone().try_acquire_owned()
+        {
+            // Over TLS the 503 would need a handshake first: such a connection just closes.
             tracing::debug!("every connection is busy; answering 503");
             tokio::spawn(refuse(stream, permit));
         } else {
@@ -114,15 +144,42 @@ async fn pause_after(error: io::Error) {
     tokio::time::sleep(Duration::from_millis(250)).await;
 }
 
-async fn serve_connection(
-    stream: TcpStream,
+/// What a connection's task holds besides its stream.
+struct Connection {
     peer: SocketAddr,
     router: Router,
     slot: Slot,
     limits: Limits,
-    mut closing: watch::Receiver<bool>,
+    closing: watch::Receiver<bool>,
     _running: mpsc::Sender<()>,
+}
+
+/// The TLS handshake within the header-read timeout, then HTTP as on a plain connection.
+async fn serve_tls_connection(
+    stream: TcpStream,
+    acceptor: tokio_rustls::TlsAcceptor,
+    connection: Connection,
 ) {
+    let limit = connection.limits.header_read_timeout;
+    match tokio::time::timeout(limit, acceptor.accept(stream)).await {
+        Ok(Ok(stream)) => serve_connection(stream, connection, true).await,
+        Ok(Err(error)) => tracing::debug!(%error, "TLS handshake failed"),
+        Err(_) => tracing::debug!("TLS handshake not finished within {limit:?}"),
+    }
+}
+
+async fn serve_connection<S>(stream: S, connection: Connection, hsts: bool)
+where
+    S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
+    let Connection {
+        peer,
+        router,
+        slot,
+        limits,
+        mut closing,
+        _running,
+    } = connection;
     let activity = slot.activity.clone();
     activity.touch();
     let io = TokioIo::new(Tracked::new(stream, activity.clone()));
@@ -133,7 +190,13 @@ async fn serve_connection(
         request.extensions_mut().insert(ConnectInfo(peer));
         let answer = router.clone().oneshot(request.map(Body::new));
         async move {
-            let response = answer.await?;
+            let mut response = answer.await?;
+            if hsts {
+                response.headers_mut().insert(
+                    header::STRICT_TRANSPORT_SECURITY,
+                    HeaderValue::from_static(tls::HSTS),
+                );
+            }
             Ok::<_, Infallible>(response.map(|body| Counted {
                 body,
                 _in_flight: in_flight,
@@ -360,8 +423,8 @@ impl http_body::Body for Counted {
 
 /// The socket, noting when bytes move for the idle timeout, and putting our JSON answer in
 /// place of hyper's automatic one to a head it could not parse (`automatic_answers`).
-struct Tracked {
-    stream: TcpStream,
+struct Tracked<S> {
+    stream: S,
     activity: Arc<Activity>,
     replacing: Option<Replacing>,
 }
@@ -372,8 +435,8 @@ struct Replacing {
     sent: usize,
 }
 
-impl Tracked {
-    fn new(stream: TcpStream, activity: Arc<Activity>) -> Tracked {
+impl<S: AsyncWrite + Unpin> Tracked<S> {
+    fn new(stream: S, activity: Arc<Activity>) -> Tracked<S> {
         Tracked {
             stream,
             activity,
@@ -417,7 +480,7 @@ impl Tracked {
     }
 }
 
-impl AsyncRead for Tracked {
+impl<S: AsyncRead + Unpin> AsyncRead for Tracked<S> {
     fn poll_read(
         self: Pin<&mut Self>,
         cx: &mut Context<'_>,
@@ -433,7 +496,7 @@ impl AsyncRead for Tracked {
     }
 }
 
-impl AsyncWrite for Tracked {
+impl<S: AsyncWrite + Unpin> AsyncWrite for Tracked<S> {
     fn poll_write(
         self: Pin<&mut Self>,
         cx: &mut Context<'_>,

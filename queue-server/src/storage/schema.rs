@@ -403,6 +403,7 @@ pub fn version() -> i64 {
 
 /// Sets durability pragmas and brings the schema to the newest version.
 pub fn prepare(connection: &mut Connection) -> anyhow::Result<()> {
+    refuse_newer(connection)?;
     // WAL with synchronous=FULL: an acknowledged ticket survives a crash and a power loss.
     connection.pragma_update(None, "journal_mode", "WAL")?;
     connection.pragma_update(None, "synchronous", "FULL")?;
@@ -420,6 +421,19 @@ pub fn prepare(connection: &mut Connection) -> anyhow::Result<()> {
         "{broken} rows break a foreign key after migrating"
     );
     connection.pragma_update(None, "foreign_keys", "ON")?;
+    Ok(())
+}
+
+/// Refuses a database a newer Lotse wrote (after a downgrade) before anything touches it.
+fn refuse_newer(connection: &Connection) -> anyhow::Result<()> {
+    let found: i64 = connection.query_row("PRAGMA user_version", [], |row| row.get(0))?;
+    let known = version();
+    anyhow::ensure!(
+        found <= known,
+        "the database has schema version {found}, newer than {known}, the newest this \
+         queue-server knows: a newer Lotse wrote it. Install that version again, or restore \
+         the backup taken before the upgrade (queue-server restore)"
+    );
     Ok(())
 }
 

@@ -22,7 +22,6 @@ pub mod config;
 pub mod controller;
 pub mod demo_data;
 pub mod flow;
-pub mod languages;
 pub mod print_test;
 pub mod qr;
 pub mod scanner;

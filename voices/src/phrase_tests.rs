@@ -60,6 +60,16 @@ fn every_building_language_has_a_phrase_that_names_everything() {
 }
 
 #[test]
+fn the_phrase_table_has_every_language_of_the_language_table_and_no_other() {
+    let table = PhraseTable::embedded().expect("valid");
+    let mut phrases: Vec<&str> = table.languages().collect();
+    let mut languages: Vec<&str> = lotse_protocol::languages::codes().collect();
+    phrases.sort_unstable();
+    languages.sort_unstable();
+    assert_eq!(phrases, languages);
+}
+
+#[test]
 fn only_pashto_and_tigrinya_await_native_review_and_read_digits() {
     let table = PhraseTable::embedded().expect("valid");
     let review: Vec<&str> = table

@@ -77,18 +77,13 @@ fn fallback() -> &'static Labels {
     })
 }
 
-/// Languages written right to left.
-pub fn is_rtl(language: &str) -> bool {
-    matches!(language, "ar" | "fa" | "ps")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn every_kiosk_language_has_labels() {
-        for language in ["de", "en", "ar", "fa", "ps", "uk", "ru", "tr", "ti", "fr"] {
+        for language in lotse_protocol::languages::codes() {
             let labels = all().get(language).expect(language);
             assert!(labels.people_ahead.contains("{n}"), "{language}");
             assert!(labels.about_minutes.contains("{m}"), "{language}");

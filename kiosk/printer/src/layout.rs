@@ -12,9 +12,10 @@ use escpos::utils::{JustifyMode, Protocol, QRCodeCorrectionLevel, QRCodeModel, Q
 
 use crate::error::PrinterError;
 use crate::fonts;
-use crate::labels::{Labels, is_rtl};
+use crate::labels::Labels;
 use crate::profile::{CodePage, PrinterProfile};
 use crate::raster::{Bitmap, TextRenderer, qr_bitmap};
+use lotse_protocol::languages::is_rtl;
 
 /// Everything printed on one ticket, already in the visitor's language.
 #[derive(Debug, Clone, PartialEq)]

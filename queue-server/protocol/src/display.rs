@@ -72,11 +72,6 @@ pub fn changes_queues(change: &Change) -> bool {
     )
 }
 
-/// Languages written right to left.
-pub fn is_rtl_language(code: &str) -> bool {
-    matches!(code, "ar" | "fa" | "ps" | "ur" | "ckb" | "he")
-}
-
 /// What displays write above a desk's number, German then English.
 pub fn place_caption(kind: DeskKind) -> (&'static str, &'static str) {
     match kind {

@@ -356,6 +356,10 @@ mod tests {
             panic!("expected validation problems, got {error}");
         };
         assert_eq!(problems[0].field, "site.languages[2]");
-        assert!(problems[0].message.contains("\"ur\""), "{}", problems[0].message);
+        assert!(
+            problems[0].message.contains("\"ur\""),
+            "{}",
+            problems[0].message
+        );
     }
 }

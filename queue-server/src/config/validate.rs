@@ -108,7 +108,10 @@ pub fn validate(building: &Building) -> Found {
             let known: Vec<&str> = lotse_protocol::languages::codes().collect();
             check.problem(
                 root.key("site").key("languages").index(n),
-                format!("\"{language}\" is not a language Lotse has ({})", known.join(", ")),
+                format!(
+                    "\"{language}\" is not a language Lotse has ({})",
+                    known.join(", ")
+                ),
             );
         }
     }

@@ -44,10 +44,6 @@ pub struct Phrase {
     pub phrase: String,
     pub desk: String,
     pub room: String,
-    /// Floor number (as text, e.g. "-1") → its name.
-    pub floors: BTreeMap<String, String>,
-    /// For floors not in `floors`; `{n}` is the floor number.
-    pub floor_other: String,
     pub numbers: NumberReading,
     /// Latin capital letter → how this language names it ("B" → "бэ"); required for
     /// languages not written in Latin letters, empty for the others.
@@ -187,13 +183,7 @@ impl PhraseTable {
                     segments.extend(crate::number::place(&spoken.place_number, reading));
                 }
                 Piece::Placeholder("floor") => {
-                    let text = phrase
-                        .floors
-                        .get(&spoken.floor.to_string())
-                        .cloned()
-                        .unwrap_or_else(|| {
-                            phrase.floor_other.replace("{n}", &spoken.floor.to_string())
-                        });
+                    let text = lotse_protocol::floors::said(language, spoken.floor);
                     segments.push(word(&format!("floor.{}", spoken.floor), &text));
                 }
                 Piece::Placeholder(other) => {
@@ -235,8 +225,10 @@ impl PhraseTable {
         clips.extend(('0'..='9').map(|c| word(&format!("digit.{c}"), &c.to_string())));
         clips.push(word("place.desk", &phrase.desk));
         clips.push(word("place.room", &phrase.room));
-        for (floor, text) in &phrase.floors {
-            clips.push(word(&format!("floor.{floor}"), text));
+        if let Some(floors) = lotse_protocol::floors::of(language) {
+            for floor in floors.said.named_floors() {
+                clips.push(word(&format!("floor.{floor}"), &floors.said.name(floor)));
+            }
         }
         for clip in &mut clips {
             clip.pause_ms = 0;
@@ -352,9 +344,6 @@ fn check(language: &str, phrase: &Phrase) -> Result<(), PhraseError> {
         return Err(invalid(&format!(
             "letters: {other:?} is not a capital letter A-Z"
         )));
-    }
-    if !phrase.floors.contains_key("0") || !phrase.floor_other.contains("{n}") {
-        return Err(invalid("floors needs \"0\" and floor_other needs {n}"));
     }
     Ok(())
 }

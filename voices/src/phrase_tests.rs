@@ -126,7 +126,7 @@ fn arabic_names_the_letter_in_arabic_and_a_clip_pack_reads_digits() {
 
 #[test]
 fn broken_tables_are_refused_with_the_language() {
-    let missing_floor = "[xx]\nphrase = \"{number} {place} {place_number}\"\ndesk = \"d\"\nroom = \"r\"\nfloors = { \"0\" = \"g\" }\nfloor_other = \"{n}\"\nnumbers = \"words\"\n";
+    let missing_floor = "[xx]\nphrase = \"{number} {place} {place_number}\"\ndesk = \"d\"\nroom = \"r\"\nnumbers = \"words\"\n";
     let error = PhraseTable::parse(missing_floor).expect_err("refused");
     assert!(error.to_string().contains("xx"), "{error}");
     assert!(matches!(
@@ -153,7 +153,7 @@ fn a_ticket_letter_is_named_in_the_visitors_script_where_it_is_not_latin() {
     assert_eq!(said("fa"), "اِی");
     assert_eq!(said("ti"), "ኤ");
     assert_eq!(said("de"), "A");
-    let without = "[ru]\nphrase = \"{number} {place} {place_number} {floor}\"\ndesk = \"d\"\nroom = \"r\"\nfloors = { \"0\" = \"g\" }\nfloor_other = \"{n}\"\nnumbers = \"words\"\n";
+    let without = "[ru]\nphrase = \"{number} {place} {place_number} {floor}\"\ndesk = \"d\"\nroom = \"r\"\nnumbers = \"words\"\n";
     let error = PhraseTable::parse(without).expect_err("Russian without letter names");
     assert!(error.to_string().contains("letters"), "{error}");
 }

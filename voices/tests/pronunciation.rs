@@ -36,6 +36,7 @@ fn spoken_texts(table: &PhraseTable, language: &str) -> Vec<String> {
         .into_iter()
         .map(|clip| clip.text)
         .collect();
+    texts.extend((-2..=4).map(|floor| lotse_protocol::floors::said(language, floor)));
     texts.sort();
     texts.dedup();
     texts

@@ -11,6 +11,7 @@ pub mod display;
 pub mod error;
 pub mod event;
 pub mod event_stream;
+pub mod floors;
 pub mod interpreter;
 pub mod languages;
 pub mod limits;

@@ -272,11 +272,7 @@ fn place_markup(building: &Building, language: &str, desk: &str) -> Markup {
         DeskKind::Desk => text(language, "go_to_desk"),
         DeskKind::Room => text(language, "go_to_room"),
     };
-    let floor = if desk.floor == 0 {
-        text(language, "ground_floor")
-    } else {
-        text(language, "floor_n").replace("{n}", &desk.floor.to_string())
-    };
+    let floor = lotse_protocol::floors::written(language, desk.floor);
     html! {
         p.go { (go.replace("{number}", &desk.number)) }
         p.floor { (floor) }

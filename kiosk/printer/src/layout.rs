@@ -360,7 +360,10 @@ pub fn encode_ticket(
         w.line(&labels.people_ahead(ahead), Style::Normal)?;
     }
     if let Some(minutes) = ticket.wait_minutes.filter(|m| *m > 0) {
-        w.line(&labels.about_minutes(minutes), Style::Normal)?;
+        w.line(
+            &labels.about_minutes(&ticket.language, minutes),
+            Style::Normal,
+        )?;
     }
     if ticket.interpreter {
         w.line(&labels.interpreter_arranged, Style::Normal)?;

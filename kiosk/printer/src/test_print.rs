@@ -125,7 +125,7 @@ pub fn encode_test_print(
         w.align_start()?;
         w.line(&labels.your_number, Style::Bold)?;
         w.line(&labels.people_ahead(7), Style::Normal)?;
-        w.line(&labels.about_minutes(35), Style::Normal)?;
+        w.line(&labels.about_minutes(language, 35), Style::Normal)?;
     }
     w.separator()?;
     w.justify(JustifyMode::CENTER)?;

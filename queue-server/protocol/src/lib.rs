@@ -15,6 +15,7 @@ pub mod floors;
 pub mod interpreter;
 pub mod languages;
 pub mod limits;
+pub mod plural;
 pub mod session;
 pub mod ticket;
 pub mod toml_location;

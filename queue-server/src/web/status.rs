@@ -17,12 +17,14 @@ use maud::{DOCTYPE, Markup, html};
 
 use super::assets::{head_links, url as asset_url};
 use super::{html_response, revalidated_html};
+use lotse_protocol::plural::Counted;
+
 use crate::api::AppState;
 use crate::domain::DomainError;
 use crate::error::AppError;
 
 /// Per language, the page's texts (`status_texts.toml`).
-static TEXTS: LazyLock<HashMap<String, HashMap<String, String>>> = LazyLock::new(|| {
+static TEXTS: LazyLock<HashMap<String, HashMap<String, Counted>>> = LazyLock::new(|| {
     toml::from_str(include_str!("status_texts.toml")).unwrap_or_else(|error| {
         tracing::error!(%error, "status_texts.toml is invalid");
         HashMap::new()
@@ -31,12 +33,26 @@ static TEXTS: LazyLock<HashMap<String, HashMap<String, String>>> = LazyLock::new
 
 /// A text in `language`, else English, else the key itself (never a panic).
 pub(super) fn text(language: &str, key: &str) -> String {
-    TEXTS
-        .get(language)
-        .and_then(|texts| texts.get(key))
-        .or_else(|| TEXTS.get("en").and_then(|texts| texts.get(key)))
-        .cloned()
-        .unwrap_or_else(|| key.to_owned())
+    lookup(language, key).map_or_else(|| key.to_owned(), |(_, found)| found.other().to_owned())
+}
+
+/// A text that counts `n`, in the plural form `language` uses for it (`about_minutes`).
+fn counted(language: &str, key: &str, n: u64) -> String {
+    lookup(language, key).map_or_else(
+        || key.to_owned(),
+        |(language, found)| found.form(language, n).to_owned(),
+    )
+}
+
+/// The text of `key` in `language`, else in English, with the language it is in.
+fn lookup<'a>(language: &'a str, key: &str) -> Option<(&'a str, &'static Counted)> {
+    match TEXTS.get(language).and_then(|texts| texts.get(key)) {
+        Some(found) => Some((language, found)),
+        None => TEXTS
+            .get("en")
+            .and_then(|texts| texts.get(key))
+            .map(|f| ("en", f)),
+    }
 }
 
 pub async fn page(
@@ -229,7 +245,7 @@ fn panel_markup(state: &AppState, ticket: &Ticket, feedback: Markup) -> Markup {
                                 dt { (t("estimated_wait")) }
                                 dd {
                                     @if minutes == 0 { (t("less_than_minute")) }
-                                    @else { (t("about_minutes").replace("{minutes}", &minutes.to_string())) }
+                                    @else { (counted(language, "about_minutes", u64::from(minutes)).replace("{minutes}", &minutes.to_string())) }
                                 }
                             }
                         }
@@ -324,14 +340,36 @@ mod tests {
                 let translated = texts
                     .get(key)
                     .unwrap_or_else(|| panic!("{language} lacks {key}"));
+                assert!(translated.is_complete(), "{language}.{key} lacks other");
+                let english_form = value.forms()[0];
+                for form in translated.forms() {
+                    for placeholder in ["{minutes}", "{number}", "{n}", "{time}"] {
+                        // A form may spell a count out ("دقيقتين"), never add a placeholder.
+                        assert!(
+                            english_form.contains(placeholder) || !form.contains(placeholder),
+                            "{language}.{key}: {placeholder}"
+                        );
+                    }
+                }
+                let other = translated.form(language, 100);
                 for placeholder in ["{minutes}", "{number}", "{n}", "{time}"] {
                     assert_eq!(
-                        value.contains(placeholder),
-                        translated.contains(placeholder),
+                        english_form.contains(placeholder),
+                        other.contains(placeholder),
                         "{language}.{key}: {placeholder}"
                     );
                 }
             }
         }
+    }
+
+    #[test]
+    fn minutes_take_the_languages_plural_form() {
+        assert_eq!(counted("ar", "about_minutes", 2), "حوالي دقيقتين");
+        assert_eq!(counted("ar", "about_minutes", 7), "حوالي {minutes} دقائق");
+        assert_eq!(counted("ar", "about_minutes", 12), "حوالي {minutes} دقيقة");
+        assert_eq!(counted("de", "about_minutes", 1), "etwa {minutes} Min.");
+        assert_eq!(counted("xx", "about_minutes", 2), "about {minutes} min");
+        assert_eq!(text("ar", "about_minutes"), "حوالي {minutes} دقيقة");
     }
 }

@@ -27,4 +27,6 @@ pub mod qr;
 pub mod scanner;
 pub mod screenshot;
 pub mod ticket_print;
+#[cfg(test)]
+mod translations_check;
 pub mod worker;

@@ -99,6 +99,37 @@ mod tests {
             }
             assert!(!labels.interpreter_arranged.is_empty(), "{language}");
         }
+    }
+
+    #[test]
+    fn no_label_is_left_in_latin_letters_for_another_script() {
+        for language in lotse_protocol::languages::LANGUAGES {
+            let labels = Labels::of(language.code);
+            let mut texts = vec![
+                &labels.your_number,
+                &labels.your_concerns,
+                &labels.people_ahead_one,
+                &labels.people_ahead,
+                &labels.you_are_next,
+                &labels.appointment_at,
+                &labels.please_bring,
+                &labels.watch_screen,
+                &labels.interpreter_arranged,
+                &labels.scan_hint,
+                &labels.issued,
+            ]
+            .into_iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>();
+            texts.extend(labels.about_minutes.forms());
+            for text in texts {
+                assert!(
+                    text.chars().any(|c| language.script.has_letter(c)),
+                    "{}: {text:?}",
+                    language.code
+                );
+            }
+        }
         let de = Labels::of("de");
         assert_eq!(de.people_ahead(1), "1 Person vor Ihnen");
         assert_eq!(de.people_ahead(0), de.you_are_next);

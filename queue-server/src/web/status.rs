@@ -351,6 +351,15 @@ mod tests {
                         );
                     }
                 }
+                let script = lotse_protocol::languages::language(language)
+                    .map(|l| l.script)
+                    .expect("a language of the table");
+                for form in translated.forms() {
+                    assert!(
+                        form.chars().any(|c| script.has_letter(c)),
+                        "{language}.{key}: {form:?} is not in the language's script"
+                    );
+                }
                 let other = translated.form(language, 100);
                 for placeholder in ["{minutes}", "{number}", "{n}", "{time}"] {
                     assert_eq!(

@@ -239,7 +239,9 @@ fn panel_markup(state: &AppState, ticket: &Ticket, feedback: Markup) -> Markup {
                         dl {
                             @if let Some(ahead) = ticket.people_ahead {
                                 dt { (t("people_ahead")) }
-                                dd.ahead { (ahead) }
+                                // Nobody ahead has words of its own: "0 people" reads wrong.
+                                @if ahead == 0 { dd.ahead { (t("you_are_next")) } }
+                                @else { dd.ahead { (ahead) } }
                             }
                             @if let Some(minutes) = ticket.estimated_wait_minutes {
                                 dt { (t("estimated_wait")) }

@@ -4,8 +4,8 @@
 use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
 use lotse_protocol::{
-    Building, DisplayCall, DisplaySnapshot, Event, Queues, date_caption, floor_caption,
-    is_rtl_language, localized, place_caption, waiting_by_agency,
+    Building, DisplayCall, DisplaySnapshot, Event, Queues, date_caption, floor_caption, localized,
+    place_caption, waiting_by_agency,
 };
 
 /// The board shows a "connection lost" marker when nothing arrived for this long.
@@ -306,7 +306,7 @@ impl Board {
             language: language.clone(),
             text: localized(&signage.watch_for_number, language, default).to_owned(),
             notice: notice.join(" · "),
-            rtl: is_rtl_language(language),
+            rtl: lotse_protocol::languages::is_rtl(language),
         })
     }
 }

@@ -151,7 +151,7 @@ fn write(adapter: &BoardAdapter, view: &View) {
         Some(line) => {
             adapter.set_line(line.text.as_str().into());
             adapter.set_notice(line.notice.as_str().into());
-            adapter.set_line_font(font_family(&line.language).into());
+            adapter.set_line_font(lotse_protocol::languages::font_family(&line.language).into());
             adapter.set_line_rtl(line.rtl);
         }
         None => {
@@ -201,14 +201,4 @@ fn colour(hex: &str) -> Color {
         .and_then(|h| u32::from_str_radix(h, 16).ok())
         .unwrap_or(0x44_44_44);
     Color::from_rgb_u8((value >> 16) as u8, (value >> 8) as u8, value as u8)
-}
-
-/// The bundled font family that draws a language's script (Slint does not fall back to
-/// imported fonts).
-fn font_family(language: &str) -> &'static str {
-    match language {
-        "ar" | "fa" | "ps" | "ur" => "Noto Sans Arabic",
-        "ti" | "am" => "Noto Sans Ethiopic",
-        _ => "Noto Sans",
-    }
 }

@@ -11,12 +11,12 @@ use lotse_protocol::{Availability, Building, localized};
 use slint::{ComponentHandle, Model, ModelRc, SharedString, VecModel};
 
 use crate::flow::{Effect, Event, Flow, Problem as FlowProblem, Screen as FlowScreen};
-use crate::languages;
 use crate::qr::qr_image;
 use crate::scanner::{WedgeDecoder, clean_code};
 use crate::{
     AgencyItem, ChosenItem, KioskAdapter, KioskWindow, LanguageItem, Problem, Screen, ServiceItem,
 };
+use lotse_protocol::languages;
 
 type Runner = Box<dyn Fn(Effect)>;
 

@@ -3,7 +3,7 @@
 
 use lotse_protocol::{Availability, Building, IssueTicket, Queues, Ticket};
 
-use crate::languages;
+use lotse_protocol::languages;
 
 /// Seconds without a touch before any screen forgets the visitor and returns to Welcome.
 pub const DEFAULT_IDLE_SECONDS: u32 = 60;

@@ -22,10 +22,11 @@ pub mod config;
 pub mod controller;
 pub mod demo_data;
 pub mod flow;
-pub mod languages;
 pub mod print_test;
 pub mod qr;
 pub mod scanner;
 pub mod screenshot;
 pub mod ticket_print;
+#[cfg(test)]
+mod translations_check;
 pub mod worker;

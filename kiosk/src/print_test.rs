@@ -8,8 +8,9 @@ use std::path::PathBuf;
 use anyhow::Context;
 use lotse_printer::PrinterProfile;
 use lotse_printer::raster::TextRenderer;
-use lotse_printer::test_print::{LANGUAGES, code_page_report, encode_test_print, how_to_confirm};
+use lotse_printer::test_print::{code_page_report, encode_test_print, how_to_confirm};
 use lotse_printer::transport;
+use lotse_protocol::languages;
 
 use crate::config::{KioskConfig, PrinterConfig};
 
@@ -38,12 +39,14 @@ pub fn run(config: &KioskConfig, test: &PrintTest) -> anyhow::Result<String> {
         )
     })?;
     let languages: Vec<&str> = match test.language.as_deref() {
-        None | Some("all") => LANGUAGES.to_vec(),
-        Some(language) if LANGUAGES.contains(&language) => vec![language],
-        Some(other) => anyhow::bail!(
-            "unknown language \"{other}\" (one of {} or all)",
-            LANGUAGES.join(", ")
-        ),
+        None | Some("all") => languages::codes().collect(),
+        Some(language) => match languages::language(language) {
+            Some(known) => vec![known.code],
+            None => anyhow::bail!(
+                "unknown language \"{language}\" (one of {} or all)",
+                languages::codes().collect::<Vec<_>>().join(", ")
+            ),
+        },
     };
     let bytes = encode_test_print(profile, &languages, &mut TextRenderer::new())?;
     if let Some(path) = &test.out {

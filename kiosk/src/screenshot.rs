@@ -10,7 +10,7 @@ use crate::KioskWindow;
 use crate::controller::Controller;
 use crate::demo_data;
 use crate::flow::{Event, Flow, IssueFailure, PrinterState};
-use crate::languages::LANGUAGES;
+use lotse_protocol::languages::LANGUAGES;
 
 /// The states to show, each set up by a list of events from a fresh Welcome screen.
 fn scenes(language: &str) -> Vec<(&'static str, Vec<Event>)> {

@@ -360,3 +360,20 @@ fn german_visitors_are_not_offered_an_interpreter() {
     let (request, _) = k.fakes.borrow().issued.last().cloned().unwrap();
     assert!(!request.interpreter);
 }
+
+#[test]
+fn waits_and_places_in_line_take_the_languages_plural_and_zero_forms() {
+    let k = kiosk();
+    let strings = k.window.global::<Strings>();
+    assert_eq!(strings.invoke_about_minutes(1), "etwa 1 Minute");
+    assert_eq!(strings.invoke_about_minutes(0), "weniger als eine Minute");
+    assert_eq!(strings.invoke_people_ahead(0), "Sie sind als Nächstes dran");
+    k.tap("language ar");
+    assert_eq!(strings.invoke_about_minutes(2), "حوالي دقيقتين");
+    assert_eq!(strings.invoke_about_minutes(5), "حوالي 5 دقائق");
+    assert_eq!(strings.invoke_about_minutes(11), "حوالي 11 دقيقة");
+    slint::select_bundled_translation("ru").unwrap();
+    assert_eq!(strings.invoke_about_minutes(1), "около 1 минуты");
+    assert_eq!(strings.invoke_about_minutes(3), "около 3 минут");
+    assert_eq!(strings.invoke_about_minutes(25), "около 25 минут");
+}

@@ -9,8 +9,6 @@ use lotse_protocol::DeskKind;
 use lotse_voices::clips::synthetic_pack;
 use lotse_voices::{Announcer, PhraseTable, SpeechConfig, Spoken};
 
-const LANGUAGES: [&str; 10] = ["de", "en", "ar", "fa", "ps", "uk", "ru", "tr", "ti", "fr"];
-
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let out = PathBuf::from(
         std::env::args()
@@ -20,21 +18,25 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     std::fs::create_dir_all(&out)?;
     let table = PhraseTable::embedded()?;
     let packs = tempfile::tempdir()?;
-    for language in ["ps", "ti"] {
+    let languages: Vec<&str> = lotse_protocol::languages::codes().collect();
+    let unspoken = lotse_protocol::languages::LANGUAGES
+        .iter()
+        .filter(|l| l.speech == lotse_protocol::languages::SpeechBackend::RecordedClips);
+    for language in unspoken.map(|l| l.code) {
         synthetic_pack(&packs.path().join(language), &table, language)?;
     }
     let config = SpeechConfig {
         clips: packs.path().to_owned(),
         ..SpeechConfig::default()
     };
-    let announcer = Announcer::new(table, config.build_voices(LANGUAGES));
+    let announcer = Announcer::new(table, config.build_voices(languages.iter().copied()));
     let spoken = Spoken {
         number: "A-042".into(),
         kind: DeskKind::Desk,
         place_number: "3".into(),
         floor: 0,
     };
-    for language in LANGUAGES {
+    for language in languages {
         let audio = announcer.render(language, &spoken)?.resampled(11_025);
         let spec = hound::WavSpec {
             channels: 1,

@@ -7,13 +7,12 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use chrono::NaiveTime;
+use lotse_protocol::languages::SpeechBackend;
 use serde::Deserialize;
 
 use crate::clips::ClipPack;
 use crate::voice::{CommandVoice, Voice};
 
-/// Languages Debian's espeak-ng speaks well enough (measured: de en fr tr uk ru ar fa).
-pub const ESPEAK_LANGUAGES: [&str; 8] = ["de", "en", "fr", "tr", "uk", "ru", "ar", "fa"];
 /// In `languages`: the language the visitor chose at the kiosk.
 pub const TICKET_LANGUAGE: &str = "ticket";
 
@@ -143,8 +142,10 @@ impl SpeechConfig {
     pub fn choice(&self, language: &str) -> VoiceChoice {
         match self.voices.get(language) {
             Some(choice) => choice.clone(),
-            None if ESPEAK_LANGUAGES.contains(&language) => VoiceChoice::Espeak { voice: None },
-            None => VoiceChoice::Clips { folder: None },
+            None => match lotse_protocol::languages::language(language).map(|l| l.speech) {
+                Some(SpeechBackend::Espeak) => VoiceChoice::Espeak { voice: None },
+                Some(SpeechBackend::RecordedClips) | None => VoiceChoice::Clips { folder: None },
+            },
         }
     }
 

@@ -44,14 +44,31 @@ pub struct Phrase {
     pub phrase: String,
     pub desk: String,
     pub room: String,
-    /// Floor number (as text, e.g. "-1") → its name.
-    pub floors: BTreeMap<String, String>,
-    /// For floors not in `floors`; `{n}` is the floor number.
-    pub floor_other: String,
     pub numbers: NumberReading,
+    /// Latin capital letter → how this language names it ("B" → "бэ"); required for
+    /// languages not written in Latin letters, empty for the others.
+    #[serde(default)]
+    pub letters: BTreeMap<String, String>,
     /// Still needs a native speaker's review.
     #[serde(default)]
     pub review: bool,
+}
+
+impl Phrase {
+    /// What is said for a ticket's letter: the language's name for it, or the letter
+    /// itself (a Latin-script language's engine names it).
+    pub fn letter_name<'a>(&'a self, letter: &'a str) -> &'a str {
+        self.letters.get(letter).map_or(letter, String::as_str)
+    }
+
+    /// Segments of letters (`letter.A`) get the language's name for the letter.
+    fn name_letters(&self, segments: &mut [Segment]) {
+        for segment in segments {
+            if let Some(letter) = segment.key.strip_prefix("letter.") {
+                segment.text = self.letter_name(letter).to_owned();
+            }
+        }
+    }
 }
 
 /// What is said about a call.
@@ -166,13 +183,7 @@ impl PhraseTable {
                     segments.extend(crate::number::place(&spoken.place_number, reading));
                 }
                 Piece::Placeholder("floor") => {
-                    let text = phrase
-                        .floors
-                        .get(&spoken.floor.to_string())
-                        .cloned()
-                        .unwrap_or_else(|| {
-                            phrase.floor_other.replace("{n}", &spoken.floor.to_string())
-                        });
+                    let text = lotse_protocol::floors::said(language, spoken.floor);
                     segments.push(word(&format!("floor.{}", spoken.floor), &text));
                 }
                 Piece::Placeholder(other) => {
@@ -186,6 +197,7 @@ impl PhraseTable {
         if let Some(last) = segments.last_mut() {
             last.pause_ms = 0;
         }
+        phrase.name_letters(&mut segments);
         Ok(Script {
             language: language.to_owned(),
             segments,
@@ -213,12 +225,15 @@ impl PhraseTable {
         clips.extend(('0'..='9').map(|c| word(&format!("digit.{c}"), &c.to_string())));
         clips.push(word("place.desk", &phrase.desk));
         clips.push(word("place.room", &phrase.room));
-        for (floor, text) in &phrase.floors {
-            clips.push(word(&format!("floor.{floor}"), text));
+        if let Some(floors) = lotse_protocol::floors::of(language) {
+            for floor in floors.said.named_floors() {
+                clips.push(word(&format!("floor.{floor}"), &floors.said.name(floor)));
+            }
         }
         for clip in &mut clips {
             clip.pause_ms = 0;
         }
+        phrase.name_letters(&mut clips);
         Ok(clips)
     }
 }
@@ -308,8 +323,27 @@ fn check(language: &str, phrase: &Phrase) -> Result<(), PhraseError> {
     if phrase.desk.trim().is_empty() || phrase.room.trim().is_empty() {
         return Err(invalid("desk and room must not be empty"));
     }
-    if !phrase.floors.contains_key("0") || !phrase.floor_other.contains("{n}") {
-        return Err(invalid("floors needs \"0\" and floor_other needs {n}"));
+    let latin = lotse_protocol::languages::language(language)
+        .is_none_or(|l| l.script == lotse_protocol::languages::Script::Latin);
+    for letter in ('A'..='Z').map(String::from) {
+        let named = phrase
+            .letters
+            .get(&letter)
+            .is_some_and(|n| !n.trim().is_empty());
+        if !latin && !named {
+            return Err(invalid(&format!(
+                "letters needs a name for {letter} (an engine would say its English name)"
+            )));
+        }
+    }
+    if let Some(other) = phrase
+        .letters
+        .keys()
+        .find(|k| !matches!(k.as_bytes(), [b'A'..=b'Z']))
+    {
+        return Err(invalid(&format!(
+            "letters: {other:?} is not a capital letter A-Z"
+        )));
     }
     Ok(())
 }

@@ -16,7 +16,7 @@ fn main() -> anyhow::Result<()> {
     let mut renderer = TextRenderer::new();
     println!("| language | bytes | 9600 baud | 19200 | 38400 | 115200 | encode (median of 20) |");
     println!("|---|---|---|---|---|---|---|");
-    for language in ["de", "en", "fr", "tr", "uk", "ru", "ar", "fa", "ps", "ti"] {
+    for language in lotse_protocol::languages::codes() {
         let ticket = sample_ticket(language);
         let mut bytes = Vec::new();
         let mut times = Vec::new();

@@ -9,7 +9,7 @@ use lotse_printer::emulator::{CharacterTables, Emulator, render_png};
 use lotse_printer::profiles::Catalogue;
 use lotse_printer::raster::TextRenderer;
 use lotse_printer::samples::sample_ticket;
-use lotse_printer::test_print::{LANGUAGES, encode_test_print};
+use lotse_printer::test_print::encode_test_print;
 use lotse_printer::{PrinterProfile, encode_ticket};
 
 fn render(
@@ -79,7 +79,11 @@ fn main() -> anyhow::Result<()> {
     ];
     for (name, printer, file) in test_prints {
         if let (Some(profile), Some(printer)) = (catalogue.get(name), catalogue.get(printer)) {
-            let bytes = encode_test_print(profile, &LANGUAGES, &mut renderer)?;
+            let bytes = encode_test_print(
+                profile,
+                &lotse_protocol::languages::codes().collect::<Vec<_>>(),
+                &mut renderer,
+            )?;
             let path = format!("{dir}/{file}.png");
             save(profile, CharacterTables::of_profile(printer), &bytes, &path)?;
         }

@@ -26,11 +26,8 @@ pub fn database() -> fontdb::Database {
     db
 }
 
-/// The family to shape a line of `language` with; others are found by fallback.
+/// The family to shape a line of `language` with (from the language table); others are
+/// found by fallback.
 pub fn family_for(language: &str) -> &'static str {
-    match language {
-        "ar" | "fa" | "ps" => "Noto Sans Arabic",
-        "ti" | "am" => "Noto Sans Ethiopic",
-        _ => "Noto Sans",
-    }
+    lotse_protocol::languages::font_family(language)
 }

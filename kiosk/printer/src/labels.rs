@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
+use lotse_protocol::plural::Counted;
 use serde::Deserialize;
 
 #[derive(Debug, Clone, Deserialize)]
@@ -13,7 +14,8 @@ pub struct Labels {
     pub people_ahead_one: String,
     pub people_ahead: String,
     pub you_are_next: String,
-    pub about_minutes: String,
+    /// The wait, with a form per plural category of the language (`{m}` the minutes).
+    pub about_minutes: Counted,
     pub appointment_at: String,
     pub please_bring: String,
     pub watch_screen: String,
@@ -40,8 +42,10 @@ impl Labels {
         }
     }
 
-    pub fn about_minutes(&self, minutes: u32) -> String {
-        self.about_minutes.replace("{m}", &minutes.to_string())
+    pub fn about_minutes(&self, language: &str, minutes: u32) -> String {
+        self.about_minutes
+            .form(language, u64::from(minutes))
+            .replace("{m}", &minutes.to_string())
     }
 
     pub fn appointment_at(&self, time: &str) -> String {
@@ -67,7 +71,7 @@ fn fallback() -> &'static Labels {
         people_ahead_one: "1".into(),
         people_ahead: "{n}".into(),
         you_are_next: String::new(),
-        about_minutes: "{m} min".into(),
+        about_minutes: Counted::Same("{m} min".into()),
         appointment_at: "{time}".into(),
         please_bring: String::new(),
         watch_screen: String::new(),
@@ -77,22 +81,54 @@ fn fallback() -> &'static Labels {
     })
 }
 
-/// Languages written right to left.
-pub fn is_rtl(language: &str) -> bool {
-    matches!(language, "ar" | "fa" | "ps")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn every_kiosk_language_has_labels() {
-        for language in ["de", "en", "ar", "fa", "ps", "uk", "ru", "tr", "ti", "fr"] {
+        for language in lotse_protocol::languages::codes() {
             let labels = all().get(language).expect(language);
             assert!(labels.people_ahead.contains("{n}"), "{language}");
-            assert!(labels.about_minutes.contains("{m}"), "{language}");
+            assert!(labels.about_minutes.is_complete(), "{language}");
+            for form in labels.about_minutes.forms() {
+                assert!(
+                    form.contains("{m}") || !form.contains('{'),
+                    "{language}: {form}"
+                );
+            }
             assert!(!labels.interpreter_arranged.is_empty(), "{language}");
+        }
+    }
+
+    #[test]
+    fn no_label_is_left_in_latin_letters_for_another_script() {
+        for language in lotse_protocol::languages::LANGUAGES {
+            let labels = Labels::of(language.code);
+            let mut texts = vec![
+                &labels.your_number,
+                &labels.your_concerns,
+                &labels.people_ahead_one,
+                &labels.people_ahead,
+                &labels.you_are_next,
+                &labels.appointment_at,
+                &labels.please_bring,
+                &labels.watch_screen,
+                &labels.interpreter_arranged,
+                &labels.scan_hint,
+                &labels.issued,
+            ]
+            .into_iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>();
+            texts.extend(labels.about_minutes.forms());
+            for text in texts {
+                assert!(
+                    text.chars().any(|c| language.script.has_letter(c)),
+                    "{}: {text:?}",
+                    language.code
+                );
+            }
         }
         let de = Labels::of("de");
         assert_eq!(de.people_ahead(1), "1 Person vor Ihnen");
@@ -100,5 +136,21 @@ mod tests {
         let twelve = de.people_ahead(12);
         assert!(twelve.contains("12") && !twelve.contains('{'), "{twelve}");
         assert_eq!(Labels::of("xx").your_number, Labels::of("de").your_number);
+    }
+
+    #[test]
+    fn minutes_take_the_plural_form_of_the_count() {
+        let minutes = |language: &str, n| Labels::of(language).about_minutes(language, n);
+        assert_eq!(minutes("de", 1), "Wartezeit: etwa 1 Minute");
+        assert_eq!(minutes("de", 5), "Wartezeit: etwa 5 Minuten");
+        assert_eq!(minutes("en", 1), "Waiting time: about 1 minute");
+        assert_eq!(minutes("ar", 1), "وقت الانتظار: حوالي دقيقة واحدة");
+        assert_eq!(minutes("ar", 2), "وقت الانتظار: حوالي دقيقتين");
+        assert_eq!(minutes("ar", 5), "وقت الانتظار: حوالي 5 دقائق");
+        assert_eq!(minutes("ar", 15), "وقت الانتظار: حوالي 15 دقيقة");
+        assert_eq!(minutes("ru", 1), "Время ожидания: около 1 минуты");
+        assert_eq!(minutes("ru", 3), "Время ожидания: около 3 минут");
+        assert_eq!(minutes("ru", 21), "Время ожидания: около 21 минуты");
+        assert_eq!(minutes("uk", 25), "Час очікування: близько 25 хвилин");
     }
 }

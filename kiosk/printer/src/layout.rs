@@ -12,9 +12,10 @@ use escpos::utils::{JustifyMode, Protocol, QRCodeCorrectionLevel, QRCodeModel, Q
 
 use crate::error::PrinterError;
 use crate::fonts;
-use crate::labels::{Labels, is_rtl};
+use crate::labels::Labels;
 use crate::profile::{CodePage, PrinterProfile};
 use crate::raster::{Bitmap, TextRenderer, qr_bitmap};
+use lotse_protocol::languages::is_rtl;
 
 /// Everything printed on one ticket, already in the visitor's language.
 #[derive(Debug, Clone, PartialEq)]
@@ -359,7 +360,10 @@ pub fn encode_ticket(
         w.line(&labels.people_ahead(ahead), Style::Normal)?;
     }
     if let Some(minutes) = ticket.wait_minutes.filter(|m| *m > 0) {
-        w.line(&labels.about_minutes(minutes), Style::Normal)?;
+        w.line(
+            &labels.about_minutes(&ticket.language, minutes),
+            Style::Normal,
+        )?;
     }
     if ticket.interpreter {
         w.line(&labels.interpreter_arranged, Style::Normal)?;

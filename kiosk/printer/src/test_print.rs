@@ -14,9 +14,6 @@ use crate::layout::{Style, Writer};
 use crate::profile::{CodePage, PrinterProfile};
 use crate::raster::TextRenderer;
 
-/// The languages of the kiosk, in the order the test print shows them.
-pub const LANGUAGES: [&str; 10] = ["de", "en", "fr", "tr", "uk", "ru", "ar", "fa", "ps", "ti"];
-
 /// The letters that tell at a glance whether a code page is the right one.
 pub fn check_text(page: CodePage) -> &'static str {
     match page {
@@ -128,7 +125,7 @@ pub fn encode_test_print(
         w.align_start()?;
         w.line(&labels.your_number, Style::Bold)?;
         w.line(&labels.people_ahead(7), Style::Normal)?;
-        w.line(&labels.about_minutes(35), Style::Normal)?;
+        w.line(&labels.about_minutes(language, 35), Style::Normal)?;
     }
     w.separator()?;
     w.justify(JustifyMode::CENTER)?;
@@ -150,12 +147,16 @@ mod tests {
     use crate::emulator::{CharacterTables, Element, Emulator};
     use crate::profiles::Catalogue;
 
+    fn every_language() -> Vec<&'static str> {
+        lotse_protocol::languages::codes().collect()
+    }
+
     #[test]
     fn the_check_lines_decode_to_their_text_on_the_right_table_and_not_on_another() {
         let catalogue = Catalogue::parse_builtin().expect("loads");
         let rongta = catalogue.get("rongta-rp326").expect("rongta");
-        let bytes =
-            encode_test_print(rongta, &LANGUAGES, &mut TextRenderer::new()).expect("encodes");
+        let bytes = encode_test_print(rongta, &every_language(), &mut TextRenderer::new())
+            .expect("encodes");
         let text_on = |tables: CharacterTables| {
             let mut emulator = Emulator::with_tables(None, tables);
             emulator.receive(&bytes);

@@ -62,7 +62,11 @@ fn expected_text(ticket: &TicketPrint) -> String {
         parts.extend(concern.name_de.clone());
     }
     parts.extend(ticket.people_ahead.map(|n| labels.people_ahead(n)));
-    parts.extend(ticket.wait_minutes.map(|m| labels.about_minutes(m)));
+    parts.extend(
+        ticket
+            .wait_minutes
+            .map(|m| labels.about_minutes(&ticket.language, m)),
+    );
     if let Some(documents) = &ticket.documents {
         parts.push(format!("{} {documents}", labels.please_bring));
     }

@@ -72,11 +72,6 @@ pub fn changes_queues(change: &Change) -> bool {
     )
 }
 
-/// Languages written right to left.
-pub fn is_rtl_language(code: &str) -> bool {
-    matches!(code, "ar" | "fa" | "ps" | "ur" | "ckb" | "he")
-}
-
 /// What displays write above a desk's number, German then English.
 pub fn place_caption(kind: DeskKind) -> (&'static str, &'static str) {
     match kind {
@@ -95,21 +90,13 @@ pub fn desk_label(desk: &crate::Desk) -> (String, String) {
     )
 }
 
-/// A floor as displays name it, German then English: `EG` / `Ground floor`, `1. OG` / `1st floor`.
+/// A floor as displays and staff screens name it, German then English (`floors.toml`):
+/// `EG` / `Ground floor`, `1. OG` / `1st floor`.
 pub fn floor_caption(floor: i32) -> (String, String) {
-    match floor {
-        0 => ("EG".to_owned(), "Ground floor".to_owned()),
-        f if f < 0 => (format!("{}. UG", -f), format!("Basement {}", -f)),
-        f => {
-            let suffix = match (f % 10, f % 100) {
-                (1, n) if n != 11 => "st",
-                (2, n) if n != 12 => "nd",
-                (3, n) if n != 13 => "rd",
-                _ => "th",
-            };
-            (format!("{f}. OG"), format!("{f}{suffix} floor"))
-        }
-    }
+    (
+        crate::floors::written("de", floor),
+        crate::floors::written("en", floor),
+    )
 }
 
 /// A date as the displays write it: `Samstag, 21. November 2026`.
@@ -195,9 +182,9 @@ mod tests {
         check(1, "1. OG", "1st floor");
         check(2, "2. OG", "2nd floor");
         check(3, "3. OG", "3rd floor");
-        check(4, "4. OG", "4th floor");
-        check(11, "11. OG", "11th floor");
-        check(-1, "1. UG", "Basement 1");
+        check(4, "4. OG", "Floor 4");
+        check(-1, "1. UG", "Basement");
+        check(-2, "2. UG", "Basement 2");
     }
 
     #[test]

@@ -342,4 +342,24 @@ mod tests {
         let config = Config::parse("b.toml", &default).unwrap();
         assert_eq!(config.building.queue.language_fairness_percent, 25);
     }
+
+    #[test]
+    fn a_site_language_missing_from_the_language_table_is_refused() {
+        let broken = EMBEDDED_BUILDING.replacen(
+            "languages = [\"de\", \"en\", \"ar\"",
+            "languages = [\"de\", \"en\", \"ur\", \"ar\"",
+            1,
+        );
+        assert_ne!(broken, EMBEDDED_BUILDING);
+        let error = Config::parse("b.toml", &broken).unwrap_err();
+        let ConfigError::Invalid { problems, .. } = error else {
+            panic!("expected validation problems, got {error}");
+        };
+        assert_eq!(problems[0].field, "site.languages[2]");
+        assert!(
+            problems[0].message.contains("\"ur\""),
+            "{}",
+            problems[0].message
+        );
+    }
 }

@@ -103,6 +103,18 @@ pub fn validate(building: &Building) -> Found {
             "must start with https:// (or http://)",
         );
     }
+    for (n, language) in site.languages.iter().enumerate() {
+        if lotse_protocol::languages::language(language).is_none() {
+            let known: Vec<&str> = lotse_protocol::languages::codes().collect();
+            check.problem(
+                root.key("site").key("languages").index(n),
+                format!(
+                    "\"{language}\" is not a language Lotse has ({})",
+                    known.join(", ")
+                ),
+            );
+        }
+    }
     if !site.languages.iter().any(|l| l == lang) {
         check.problem(
             root.key("site").key("default_language"),

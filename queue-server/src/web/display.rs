@@ -15,8 +15,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::DateTime;
 use chrono_tz::Tz;
 use lotse_protocol::{
-    Building, DisplayCall, DisplaySnapshot, date_caption, floor_caption, is_rtl_language,
-    localized, place_caption, waiting_by_agency,
+    Building, DisplayCall, DisplaySnapshot, date_caption, floor_caption, localized, place_caption,
+    waiting_by_agency,
 };
 use maud::{DOCTYPE, Markup, html};
 use serde::Deserialize;
@@ -171,7 +171,7 @@ fn page_markup(
                 footer #lines {
                     @for (index, (language, line, notice)) in lines.iter().enumerate() {
                         div.line.shown[index == 0] lang=(language)
-                            dir=(if is_rtl_language(language) { "rtl" } else { "ltr" }) {
+                            dir=(if lotse_protocol::languages::is_rtl(language) { "rtl" } else { "ltr" }) {
                             p.watch { (line) }
                             @if let Some(notice) = notice { p.notice { (notice) } }
                         }

@@ -91,13 +91,14 @@ fn strings(value: &toml::Value, out: &mut Vec<String>) {
     }
 }
 
-/// The texts the visitor pages show: the status texts in every language and the sample
+/// The texts the visitor pages show: the status texts and floor names in every language and the sample
 /// building's names (site, agencies, services, directions) in every language.
 fn page_texts() -> Vec<String> {
     let mut texts = Vec::new();
     for source in [
         include_str!("status_texts.toml"),
         include_str!("../config/building.toml"),
+        include_str!("../../protocol/src/floors.toml"),
     ] {
         let document: toml::Value = toml::from_str(source).expect("valid TOML");
         strings(&document, &mut texts);

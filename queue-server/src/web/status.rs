@@ -12,19 +12,19 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use chrono_tz::Tz;
-use lotse_protocol::{
-    Building, DeskKind, InterpreterStatus, StopStatus, Ticket, is_rtl_language, localized,
-};
+use lotse_protocol::{Building, DeskKind, InterpreterStatus, StopStatus, Ticket, localized};
 use maud::{DOCTYPE, Markup, html};
 
 use super::assets::{head_links, url as asset_url};
 use super::{html_response, revalidated_html};
+use lotse_protocol::plural::Counted;
+
 use crate::api::AppState;
 use crate::domain::DomainError;
 use crate::error::AppError;
 
 /// Per language, the page's texts (`status_texts.toml`).
-static TEXTS: LazyLock<HashMap<String, HashMap<String, String>>> = LazyLock::new(|| {
+static TEXTS: LazyLock<HashMap<String, HashMap<String, Counted>>> = LazyLock::new(|| {
     toml::from_str(include_str!("status_texts.toml")).unwrap_or_else(|error| {
         tracing::error!(%error, "status_texts.toml is invalid");
         HashMap::new()
@@ -33,12 +33,26 @@ static TEXTS: LazyLock<HashMap<String, HashMap<String, String>>> = LazyLock::new
 
 /// A text in `language`, else English, else the key itself (never a panic).
 pub(super) fn text(language: &str, key: &str) -> String {
-    TEXTS
-        .get(language)
-        .and_then(|texts| texts.get(key))
-        .or_else(|| TEXTS.get("en").and_then(|texts| texts.get(key)))
-        .cloned()
-        .unwrap_or_else(|| key.to_owned())
+    lookup(language, key).map_or_else(|| key.to_owned(), |(_, found)| found.other().to_owned())
+}
+
+/// A text that counts `n`, in the plural form `language` uses for it (`about_minutes`).
+fn counted(language: &str, key: &str, n: u64) -> String {
+    lookup(language, key).map_or_else(
+        || key.to_owned(),
+        |(language, found)| found.form(language, n).to_owned(),
+    )
+}
+
+/// The text of `key` in `language`, else in English, with the language it is in.
+fn lookup<'a>(language: &'a str, key: &str) -> Option<(&'a str, &'static Counted)> {
+    match TEXTS.get(language).and_then(|texts| texts.get(key)) {
+        Some(found) => Some((language, found)),
+        None => TEXTS
+            .get("en")
+            .and_then(|texts| texts.get(key))
+            .map(|f| ("en", f)),
+    }
 }
 
 pub async fn page(
@@ -94,7 +108,7 @@ async fn load(state: &AppState, token: String) -> Result<Ticket, AppError> {
 }
 
 fn direction(language: &str) -> &'static str {
-    if is_rtl_language(language) {
+    if lotse_protocol::languages::is_rtl(language) {
         "rtl"
     } else {
         "ltr"
@@ -225,13 +239,15 @@ fn panel_markup(state: &AppState, ticket: &Ticket, feedback: Markup) -> Markup {
                         dl {
                             @if let Some(ahead) = ticket.people_ahead {
                                 dt { (t("people_ahead")) }
-                                dd.ahead { (ahead) }
+                                // Nobody ahead has words of its own: "0 people" reads wrong.
+                                @if ahead == 0 { dd.ahead { (t("you_are_next")) } }
+                                @else { dd.ahead { (ahead) } }
                             }
                             @if let Some(minutes) = ticket.estimated_wait_minutes {
                                 dt { (t("estimated_wait")) }
                                 dd {
                                     @if minutes == 0 { (t("less_than_minute")) }
-                                    @else { (t("about_minutes").replace("{minutes}", &minutes.to_string())) }
+                                    @else { (counted(language, "about_minutes", u64::from(minutes)).replace("{minutes}", &minutes.to_string())) }
                                 }
                             }
                         }
@@ -274,11 +290,7 @@ fn place_markup(building: &Building, language: &str, desk: &str) -> Markup {
         DeskKind::Desk => text(language, "go_to_desk"),
         DeskKind::Room => text(language, "go_to_room"),
     };
-    let floor = if desk.floor == 0 {
-        text(language, "ground_floor")
-    } else {
-        text(language, "floor_n").replace("{n}", &desk.floor.to_string())
-    };
+    let floor = lotse_protocol::floors::written(language, desk.floor);
     html! {
         p.go { (go.replace("{number}", &desk.number)) }
         p.floor { (floor) }
@@ -322,8 +334,7 @@ mod tests {
     #[test]
     fn every_language_has_every_text_with_its_placeholders() {
         let english = TEXTS.get("en").expect("English texts");
-        let building = crate::config::Config::embedded().expect("the sample building");
-        for language in &building.building.site.languages {
+        for language in lotse_protocol::languages::codes() {
             let texts = TEXTS
                 .get(language)
                 .unwrap_or_else(|| panic!("no status texts for {language}"));
@@ -331,14 +342,45 @@ mod tests {
                 let translated = texts
                     .get(key)
                     .unwrap_or_else(|| panic!("{language} lacks {key}"));
+                assert!(translated.is_complete(), "{language}.{key} lacks other");
+                let english_form = value.forms()[0];
+                for form in translated.forms() {
+                    for placeholder in ["{minutes}", "{number}", "{n}", "{time}"] {
+                        // A form may spell a count out ("دقيقتين"), never add a placeholder.
+                        assert!(
+                            english_form.contains(placeholder) || !form.contains(placeholder),
+                            "{language}.{key}: {placeholder}"
+                        );
+                    }
+                }
+                let script = lotse_protocol::languages::language(language)
+                    .map(|l| l.script)
+                    .expect("a language of the table");
+                for form in translated.forms() {
+                    assert!(
+                        form.chars().any(|c| script.has_letter(c)),
+                        "{language}.{key}: {form:?} is not in the language's script"
+                    );
+                }
+                let other = translated.form(language, 100);
                 for placeholder in ["{minutes}", "{number}", "{n}", "{time}"] {
                     assert_eq!(
-                        value.contains(placeholder),
-                        translated.contains(placeholder),
+                        english_form.contains(placeholder),
+                        other.contains(placeholder),
                         "{language}.{key}: {placeholder}"
                     );
                 }
             }
         }
+    }
+
+    #[test]
+    fn minutes_take_the_languages_plural_form() {
+        assert_eq!(counted("ar", "about_minutes", 2), "حوالي دقيقتين");
+        assert_eq!(counted("ar", "about_minutes", 7), "حوالي {minutes} دقائق");
+        assert_eq!(counted("ar", "about_minutes", 12), "حوالي {minutes} دقيقة");
+        assert_eq!(counted("de", "about_minutes", 1), "etwa {minutes} Min.");
+        assert_eq!(counted("xx", "about_minutes", 2), "about {minutes} min");
+        assert_eq!(text("ar", "about_minutes"), "حوالي {minutes} دقيقة");
     }
 }

@@ -97,7 +97,7 @@ pub async fn language(
         .iter()
         .filter(|clip| recorded.iter().any(|r| r.key == clip.key))
         .count();
-    let direction = if lotse_protocol::is_rtl_language(&language) {
+    let direction = if lotse_protocol::languages::is_rtl(&language) {
         "rtl"
     } else {
         "ltr"

@@ -163,7 +163,9 @@ fn domain_status(error: &DomainError) -> StatusCode {
         | InterpreterRequestNotFound
         | AlertNotFound
         | UnknownClip(_) => StatusCode::NOT_FOUND,
-        LanguageNotSpoken(_) | NotAnInterpreter | NotYourAssignment => StatusCode::FORBIDDEN,
+        LanguageNotSpoken(_) | NotAnInterpreter | NotYourAssignment | OtherAgency => {
+            StatusCode::FORBIDDEN
+        }
         ServiceClosed(_)
         | WalkInsFull(_)
         | AppointmentOnly(_)

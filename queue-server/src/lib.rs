@@ -7,21 +7,22 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod demo_history;
-pub mod domain;
 pub mod error;
-pub mod estimate;
 pub mod limits;
 pub mod local;
 pub mod net;
-pub mod routing;
+pub mod premises;
 pub mod simulation;
 pub mod speech;
 pub mod stats;
 pub mod storage;
 pub mod throttle;
-pub mod visit_order;
-pub mod waiting_line;
 pub mod web;
+
+// The pure rules live in their own crate (`queue-server/domain`, no I/O dependencies); these
+// names keep their paths inside the server.
+pub use lotse_domain as domain;
+pub use lotse_domain::{estimate, routing, visit_order, waiting_line};
 
 use std::future::Future;
 

@@ -5,11 +5,13 @@
 
 pub mod alert;
 pub mod building;
+#[cfg(feature = "client")]
 pub mod client;
 pub mod desk;
 pub mod display;
 pub mod error;
 pub mod event;
+#[cfg(feature = "client")]
 pub mod event_stream;
 pub mod interpreter;
 pub mod languages;
@@ -21,6 +23,7 @@ pub mod voices;
 
 pub use alert::{Alert, AlertKind, AlertState};
 pub use building::*;
+#[cfg(feature = "client")]
 pub use client::{Client, ClientError, Deadlines};
 pub use desk::*;
 pub use display::*;

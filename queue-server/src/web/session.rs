@@ -213,7 +213,7 @@ pub async fn logout(
         return rejected;
     }
     if let Err(error) = end_session(&state, &headers, &page.name).await {
-        return error.into_response();
+        return AppError::from(error).into_response();
     }
     let mut response = Redirect::to("/staff/login").into_response();
     response
@@ -242,7 +242,7 @@ pub async fn choose_desk(
     if let Some(desk) = &desk
         && let Err(error) = page.agencies.check_desk(&state.config.building, desk)
     {
-        return error.into_response();
+        return AppError::from(error).into_response();
     }
     let now = state.now();
     let (hash, name) = (page.token_hash.clone(), page.name.clone());

@@ -151,10 +151,7 @@ fn events_name_the_stop_the_desk_and_where_the_visit_goes() {
             desk: "d1".into(),
         }
     );
-    assert_eq!(
-        StopAction::Call.audit(true),
-        crate::domain::AuditAction::CallNext
-    );
+    assert_eq!(StopAction::Call.audit(true), crate::AuditAction::CallNext);
 }
 
 /// A small world of stops and two desks, changed only through the domain functions.

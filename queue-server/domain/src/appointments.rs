@@ -5,7 +5,7 @@ use chrono::{DateTime, Duration, Utc};
 use lotse_protocol::Appointment;
 
 use super::DomainError;
-use crate::config::Config;
+use crate::premises::Premises;
 
 /// The shortest appointment code accepted: with the check-in limit per device (10 wrong
 /// codes a minute) even 8 characters of 36 (2.8 × 10^12 codes) cannot be guessed; booking
@@ -21,7 +21,10 @@ pub fn valid_code(code: &str) -> bool {
 }
 
 /// What an import must satisfy before anything is written.
-pub fn check_import(config: &Config, appointments: &[Appointment]) -> Result<(), ImportProblem> {
+pub fn check_import(
+    config: &impl Premises,
+    appointments: &[Appointment],
+) -> Result<(), ImportProblem> {
     for appointment in appointments {
         if !valid_code(&appointment.code) {
             return Err(ImportProblem::BadCode(
@@ -51,11 +54,11 @@ pub enum ImportProblem {
 
 /// Whether an appointment at `at` can be checked in at `now`.
 pub fn check_in_window(
-    config: &Config,
+    config: &impl Premises,
     at: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> Result<(), DomainError> {
-    let policy = &config.building.queue;
+    let policy = &config.building().queue;
     if now < at - Duration::minutes(i64::from(policy.appointment_early_minutes)) {
         return Err(DomainError::AppointmentTooEarly(
             policy.appointment_early_minutes,
@@ -70,13 +73,13 @@ pub fn check_in_window(
 /// The language of the ticket: the one chosen at the kiosk, else the booked one, else the
 /// building's default; it must be one the building offers.
 pub fn ticket_language(
-    config: &Config,
+    config: &impl Premises,
     chosen: Option<&str>,
     booked: Option<&str>,
 ) -> Result<String, DomainError> {
     let language = chosen
         .or(booked)
-        .unwrap_or(&config.building.site.default_language)
+        .unwrap_or(&config.building().site.default_language)
         .to_owned();
     if config.speaks(&language) {
         Ok(language)

@@ -1,5 +1,5 @@
 //! Why the domain refuses a change. Each variant maps to one stable API error code
-//! (`crate::error` adds the HTTP status).
+//! (the server's HTTP layer adds the status).
 
 use lotse_protocol::{ErrorCode, InterpreterStatus, StopStatus, limits};
 
@@ -94,6 +94,9 @@ pub enum DomainError {
     FeedbackAlreadyGiven,
     #[error("no such active alert")]
     AlertNotFound,
+    /// A desk, line or appointment of an agency the account does not work for.
+    #[error("not allowed for this account or device")]
+    OtherAgency,
 }
 
 impl DomainError {
@@ -125,7 +128,7 @@ impl DomainError {
             InterpreterRequestNotFound => ErrorCode::UnknownInterpreterRequest,
             InterpreterWrongStatus(_) => ErrorCode::WrongStatus,
             LanguageNotSpoken(_) => ErrorCode::LanguageNotSpoken,
-            NotAnInterpreter | NotYourAssignment => ErrorCode::Forbidden,
+            NotAnInterpreter | NotYourAssignment | OtherAgency => ErrorCode::Forbidden,
             InterpreterBusy => ErrorCode::InterpreterBusy,
             InterpreterAlreadyRequested => ErrorCode::InterpreterAlreadyRequested,
             NoInterpreterForDefaultLanguage | BadScore | CommentTooLong => ErrorCode::InvalidInput,

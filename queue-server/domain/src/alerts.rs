@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 
 use lotse_protocol::{AlertKind, Building, PrinterCondition, Role};
 
-use crate::auth::AgencyScope;
+use crate::scope::AgencyScope;
 
 /// The recent window the growth alert counts arrivals and calls in.
 pub const GROWTH_WINDOW_MINUTES: i64 = 15;
@@ -359,8 +359,7 @@ mod tests {
 
     #[test]
     fn alerts_are_shown_to_their_agencies_and_desks_printers_to_everyone() {
-        let config = crate::config::Config::embedded().expect("sample building");
-        let building = &config.building;
+        let building = &crate::premises::sample::building();
         let line = Subject::new(AlertKind::Wait, "payment-card"); // asylum-benefits
         let printer = Subject::new(AlertKind::Printer, "kiosk-entrance");
         let benefits = AgencyScope::parse("asylum-benefits");

@@ -6,11 +6,11 @@ use chrono::{DateTime, Utc};
 use lotse_protocol::{Availability, Channel, IssueTicket, Service, limits};
 
 use super::DomainError;
-use crate::config::Config;
+use crate::premises::Premises;
 
 /// The local date in the building's time zone that ticket numbers count within.
-pub fn day_of(config: &Config, now: DateTime<Utc>) -> String {
-    now.with_timezone(&config.time_zone)
+pub fn day_of(config: &impl Premises, now: DateTime<Utc>) -> String {
+    now.with_timezone(&config.time_zone())
         .date_naive()
         .format("%Y-%m-%d")
         .to_string()
@@ -24,7 +24,7 @@ pub fn ticket_number(prefix: &str, seq: i64) -> String {
 /// Whether a kiosk may issue a ticket for `service` now; `issued_today` counts the walk-in
 /// stops of the service issued today (the daily limit).
 pub fn availability(
-    config: &Config,
+    config: &impl Premises,
     service: &Service,
     now: DateTime<Utc>,
     issued_today: u32,
@@ -48,7 +48,7 @@ pub fn require_open(service: &str, availability: Availability) -> Result<(), Dom
 /// What an issue request must satisfy before anything is written. The daily limits are
 /// checked when the ticket is written (they need today's count).
 pub fn check_request(
-    config: &Config,
+    config: &impl Premises,
     request: &IssueTicket,
     channel: Channel,
     now: DateTime<Utc>,
@@ -82,8 +82,8 @@ mod tests {
     use super::*;
     use chrono::TimeZone;
 
-    fn config() -> Config {
-        Config::embedded().expect("embedded config").always_open()
+    fn config() -> crate::premises::sample::Sample {
+        crate::premises::sample::premises()
     }
 
     fn request(services: &[&str]) -> IssueTicket {
@@ -117,7 +117,7 @@ mod tests {
             .with_ymd_and_hms(2026, 11, 30, 9, 0, 0)
             .single()
             .expect("time");
-        let first = config.building.services[0].id.clone();
+        let first = config.0.services[0].id.clone();
         let check = |services: &[&str]| {
             check_request(&config, &request(services), Channel::Kiosk, now).err()
         };
@@ -131,7 +131,7 @@ mod tests {
             Some(DomainError::ConcernTwice(first.clone()))
         );
         let many: Vec<&str> = config
-            .building
+            .0
             .services
             .iter()
             .filter(|s| s.walk_in)

@@ -88,8 +88,6 @@ mod tests {
     use chrono::{Duration, TimeZone, Utc};
     use lotse_protocol::{InterpreterSource, InterpreterStatus};
 
-    use crate::config::Config;
-
     fn visit(language: &str, desk: &str, interpreter: bool) -> Served {
         Served {
             language: language.into(),
@@ -100,7 +98,7 @@ mod tests {
 
     #[test]
     fn counts_visits_in_the_language_once_and_the_time_to_accept() {
-        let config = Config::embedded().unwrap();
+        let building = crate::premises::sample::building();
         // eg-02 speaks de, en, ar; eg-01 de, en, ru.
         let served = [
             visit("ar", "eg-02", false),
@@ -124,7 +122,7 @@ mod tests {
             finished_at: None,
         };
         let requests = [request(Some(4)), request(Some(10)), request(None)];
-        let rows = by_language(&config.building, &served, &requests);
+        let rows = by_language(&building, &served, &requests);
         let arabic = &rows[0];
         assert_eq!(
             (

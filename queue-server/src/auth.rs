@@ -14,7 +14,7 @@ use rand::RngCore;
 use sha2::{Digest, Sha256};
 use tokio::sync::Semaphore;
 
-use crate::error::AppError;
+use crate::http::error::AppError;
 
 pub use lotse_domain::AgencyScope;
 

@@ -4,14 +4,14 @@ pub mod api;
 pub mod auth;
 pub mod background;
 pub mod cli;
-pub mod commands;
 pub mod config;
 pub mod demo_history;
-pub mod error;
+pub mod http;
 pub mod limits;
 pub mod local;
 pub mod net;
 pub mod premises;
+pub mod services;
 pub mod simulation;
 pub mod speech;
 pub mod stats;
@@ -91,7 +91,7 @@ async fn purge_regularly(state: AppState) {
         let (now, config) = (state.now(), state.config.clone());
         match state
             .store
-            .run(move |c| Ok(storage::retention::purge(c, &config, now)?))
+            .run(move |c| storage::retention::purge(c, &config, now))
             .await
         {
             Ok(purged) if purged != Default::default() => {
@@ -147,11 +147,11 @@ async fn alert_regularly(state: AppState) {
 /// One evaluation of the live alerts at the state's clock: decided on a read-only
 /// connection, written (raised and cleared alerts with their events) only when something
 /// changes; returns the number of changes written.
-pub async fn evaluate_alerts(state: &AppState) -> Result<usize, error::AppError> {
+pub async fn evaluate_alerts(state: &AppState) -> Result<usize, http::error::AppError> {
     let (now, config) = (state.now(), state.config.clone());
     let pending = state
         .store
-        .read(move |c| Ok(commands::alerts::pending(c, &config, now)?))
+        .read(move |c| services::commands::alerts::pending(c, &config, now))
         .await?;
     if pending.is_empty() {
         return Ok(0);
@@ -159,7 +159,7 @@ pub async fn evaluate_alerts(state: &AppState) -> Result<usize, error::AppError>
     let config = state.config.clone();
     let changes = state
         .store
-        .run(move |c| commands::alerts::evaluate(c, &config, now))
+        .run(move |c| services::commands::alerts::evaluate(c, &config, now))
         .await?;
     Ok(changes.len())
 }

@@ -3,15 +3,19 @@
 
 #![allow(clippy::unwrap_used)] // Tests may panic on unexpected errors.
 
+mod support;
+
 use chrono::Utc;
 use lotse_protocol::Role;
 use lotse_queue_server::auth::{AgencyScope, DeviceKind};
-use lotse_queue_server::commands::accounts::{NewAccount, add_device, add_user, set_disabled};
+use lotse_queue_server::services::commands::accounts::{
+    NewAccount, add_device, add_user, set_disabled,
+};
 use lotse_queue_server::storage::Store;
 
 async fn count(store: &Store, sql: &'static str) -> i64 {
     store
-        .read(move |c| Ok(c.query_row(sql, [], |r| r.get(0))?))
+        .read(move |c| Ok::<_, support::TestError>(c.query_row(sql, [], |r| r.get(0))?))
         .await
         .unwrap()
 }
@@ -51,7 +55,7 @@ async fn an_account_change_and_its_audit_entry_are_written_together() {
 
     store
         .run(|c| {
-            Ok(c.execute_batch(
+            Ok::<_, support::TestError>(c.execute_batch(
                 "CREATE TRIGGER injected_failure BEFORE INSERT ON audit
                  BEGIN SELECT RAISE(ABORT, 'injected failure'); END;",
             )?)

@@ -13,8 +13,8 @@ use chrono::Duration;
 use lotse_protocol::{Alert, AlertKind, AlertState, Change, Role};
 use lotse_queue_server::api::{AppState, app};
 use lotse_queue_server::auth::DeviceKind;
-use lotse_queue_server::commands::desk::DeskRequest;
 use lotse_queue_server::evaluate_alerts;
+use lotse_queue_server::services::commands::desk::DeskRequest;
 use lotse_queue_server::storage::{audit, events};
 use tower::ServiceExt;
 
@@ -63,7 +63,7 @@ async fn alert_events(state: &AppState) -> Vec<(i64, AlertKind, AlertState)> {
     let since = state.now() - Duration::hours(8);
     let logged = state
         .store
-        .read(move |c| Ok(events::after(c, 0, since, 1000)?))
+        .read(move |c| events::after(c, 0, since, 1000))
         .await
         .unwrap();
     logged
@@ -130,11 +130,7 @@ async fn a_line_past_its_target_alerts_its_supervisors_until_the_wait_drops() {
             (id, AlertKind::Wait, AlertState::Acknowledged)
         ]
     );
-    let entries = state
-        .store
-        .read(|c| Ok(audit::recent(c, 10)?))
-        .await
-        .unwrap();
+    let entries = state.store.read(|c| audit::recent(c, 10)).await.unwrap();
     assert!(
         entries.iter().any(|e| e.actor == "lead"
             && e.action == "alert-acknowledge"

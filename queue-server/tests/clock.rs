@@ -8,7 +8,7 @@ mod support;
 
 use chrono::Duration;
 use lotse_queue_server::api::AppState;
-use lotse_queue_server::commands::desk::DeskRequest;
+use lotse_queue_server::services::commands::desk::DeskRequest;
 use lotse_queue_server::storage::{desks, retention};
 
 async fn walk_in(state: &AppState) -> String {
@@ -48,7 +48,7 @@ async fn waits_never_go_negative_when_the_clock_steps_back() {
     let (config, now) = (state.config.clone(), state.now() - Duration::hours(3));
     let queues = state
         .store
-        .run(move |c| Ok(desks::queues(c, &config, now)?))
+        .run(move |c| desks::queues(c, &config, now))
         .await
         .unwrap();
     let line = queues
@@ -82,7 +82,7 @@ async fn visits_left_open_when_their_day_ended_free_the_desk_the_next_day() {
     let (config, now) = (state.config.clone(), state.now());
     let purged = state
         .store
-        .run(move |c| Ok(retention::purge(c, &config, now)?))
+        .run(move |c| retention::purge(c, &config, now))
         .await
         .unwrap();
     assert_eq!(purged.stops_closed, 2);

@@ -206,7 +206,7 @@ async fn an_account_works_only_at_desks_of_its_agencies_and_reads_only_their_not
         .store
         .run(move |c| {
             let desk = config.building.desk("eg-01").unwrap();
-            Ok(console::desk_view(
+            Ok::<_, support::TestError>(console::desk_view(
                 c,
                 &config,
                 Utc::now(),

@@ -5,18 +5,20 @@
 
 #![allow(clippy::unwrap_used)] // Tests may panic on unexpected errors.
 
+mod support;
+
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use lotse_protocol::{Channel, LinePosition, Transfer};
-use lotse_queue_server::commands::{
+use lotse_queue_server::config::Config;
+use lotse_queue_server::domain::DomainError;
+use lotse_queue_server::domain::issuing::day_of;
+use lotse_queue_server::routing;
+use lotse_queue_server::services::ServiceError;
+use lotse_queue_server::services::commands::{
     self,
     desk::{Actor, DeskRequest},
     issue,
 };
-use lotse_queue_server::config::Config;
-use lotse_queue_server::domain::DomainError;
-use lotse_queue_server::domain::issuing::day_of;
-use lotse_queue_server::error::AppError;
-use lotse_queue_server::routing;
 use lotse_queue_server::storage::{WaitingLines, desks, prepare, tickets};
 use proptest::prelude::*;
 use rusqlite::Connection;
@@ -65,9 +67,9 @@ fn start() -> DateTime<Utc> {
 }
 
 /// Domain refusals are fine; storage or internal errors are bugs.
-fn acceptable(result: Result<(), AppError>) -> Result<(), TestCaseError> {
+fn acceptable(result: Result<(), ServiceError>) -> Result<(), TestCaseError> {
     match result {
-        Err(error @ (AppError::Storage(_) | AppError::Internal(_))) => {
+        Err(error @ ServiceError::Storage(_)) => {
             Err(TestCaseError::fail(format!("storage failure: {error}")))
         }
         _ => Ok(()),
@@ -79,7 +81,7 @@ fn apply(
     config: &Config,
     now: DateTime<Utc>,
     op: &Op,
-) -> Result<(), AppError> {
+) -> Result<(), ServiceError> {
     match op {
         Op::Issue(services, priority) => {
             let mut chosen: Vec<String> = Vec::new();
@@ -143,7 +145,7 @@ fn at_desk(
     now: DateTime<Utc>,
     desk: usize,
     request: DeskRequest,
-) -> Result<(), AppError> {
+) -> Result<(), ServiceError> {
     let actor = Actor {
         config,
         now,
@@ -154,9 +156,12 @@ fn at_desk(
 }
 
 /// Tries ticket `n` of both agencies used here (A: immigration, B: asylum benefits).
-fn by_number(n: i64, action: impl Fn(&str) -> Result<(), AppError>) -> Result<(), AppError> {
+fn by_number(
+    n: i64,
+    action: impl Fn(&str) -> Result<(), ServiceError>,
+) -> Result<(), ServiceError> {
     match action(&format!("A-{n:03}")) {
-        Err(AppError::Domain(DomainError::TicketNotFound)) => action(&format!("B-{n:03}")),
+        Err(ServiceError::Domain(DomainError::TicketNotFound)) => action(&format!("B-{n:03}")),
         other => other,
     }
 }

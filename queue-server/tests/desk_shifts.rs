@@ -105,7 +105,7 @@ async fn written_shifts(state: &AppState) -> Vec<(String, i64, i64)> {
                 let minutes = |ms: i64| (ms - start.timestamp_millis()) / 60_000;
                 Ok((row.get(0)?, minutes(row.get(1)?), minutes(row.get(2)?)))
             })?;
-            Ok(rows.collect::<Result<Vec<_>, _>>()?)
+            Ok::<_, support::TestError>(rows.collect::<Result<Vec<_>, _>>()?)
         })
         .await
         .unwrap()
@@ -163,7 +163,7 @@ async fn shifts_follow_desk_choice_logout_and_idle_timeout() {
     let (from, to) = (now - Duration::hours(3), now);
     let open: Vec<Shift> = state
         .store
-        .read(move |c| Ok(desk_shifts::shifts(c, from, to, now, idle_since)?))
+        .read(move |c| desk_shifts::shifts(c, from, to, now, idle_since))
         .await
         .unwrap();
     assert!(open.contains(&Shift {
@@ -195,7 +195,7 @@ async fn desk_shifts_carry_no_account() {
         .read(|c| {
             let mut statement = c.prepare("SELECT name FROM pragma_table_info('desk_shifts')")?;
             let names = statement.query_map([], |row| row.get(0))?;
-            Ok(names.collect::<Result<Vec<String>, _>>()?)
+            Ok::<_, support::TestError>(names.collect::<Result<Vec<String>, _>>()?)
         })
         .await
         .unwrap();

@@ -56,7 +56,7 @@ async fn finish(state: &AppState, token: &str) {
                  WHERE ticket_id = (SELECT id FROM tickets WHERE token = ?1)",
                 [token],
             )?;
-            Ok(())
+            Ok::<_, support::TestError>(())
         })
         .await
         .unwrap();
@@ -68,7 +68,7 @@ async fn stored(state: &AppState) -> Vec<(i64, Option<String>)> {
         .run(|c| {
             let mut statement = c.prepare("SELECT score, comment FROM feedback ORDER BY id")?;
             let rows = statement.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-            Ok(rows.collect::<Result<Vec<_>, _>>()?)
+            Ok::<_, support::TestError>(rows.collect::<Result<Vec<_>, _>>()?)
         })
         .await
         .unwrap()
@@ -213,7 +213,7 @@ async fn supervisors_read_their_agencies_comments_escaped_and_scores_count() {
     let (config, now) = (state.config.clone(), state.now());
     let purged = state
         .store
-        .run(move |c| Ok(retention::purge(c, &config, now)?))
+        .run(move |c| retention::purge(c, &config, now))
         .await
         .unwrap();
     assert_eq!(purged.feedback_comments, 1);

@@ -341,11 +341,11 @@ async fn a_display_fetches_the_spoken_call_of_a_call_event_in_its_zone() {
                     language: Some("ar".into()),
                 },
             )?;
-            Ok(events::last_id(c)?)
+            Ok::<_, support::TestError>(events::last_id(c)?)
         })
         .await
         .unwrap();
-    let called = state.store.run(|c| Ok(events::last_id(c)?)).await.unwrap();
+    let called = state.store.run(|c| events::last_id(c)).await.unwrap();
     let request = |path: String| {
         Request::get(path)
             .header("cookie", "lotse_display=display-secret")

@@ -37,7 +37,7 @@ impl Building {
             let languages = interpreters::split_languages(languages);
             state
                 .store
-                .run(move |c| Ok(interpreters::set_languages(c, name, &languages)?))
+                .run(move |c| interpreters::set_languages(c, name, &languages))
                 .await
                 .unwrap();
         }
@@ -149,7 +149,7 @@ impl Building {
                 let rows = statement
                     .query_map([], |row| row.get::<_, String>(0))?
                     .collect::<Result<Vec<_>, _>>()?;
-                Ok(rows)
+                Ok::<_, support::TestError>(rows)
             })
             .await
             .unwrap()
@@ -511,7 +511,7 @@ async fn an_admin_creates_an_interpreter_account_with_its_languages() {
     let languages = building
         .state
         .store
-        .read(|c| Ok(interpreters::languages_of(c, "nadia")?))
+        .read(|c| interpreters::languages_of(c, "nadia"))
         .await
         .unwrap();
     assert_eq!(languages, ["ar", "ps"]);

@@ -80,8 +80,8 @@ async fn only_a_metrics_token_reads_the_metrics() {
 /// its line (metrics and the lines of the staff pages) counts from there, as the statistics do.
 #[tokio::test]
 async fn a_later_concern_waits_from_the_end_of_the_one_before() {
-    use lotse_queue_server::commands::desk::DeskRequest;
-    use lotse_queue_server::commands::issue::{NewTicket, issue};
+    use lotse_queue_server::services::commands::desk::DeskRequest;
+    use lotse_queue_server::services::commands::issue::{NewTicket, issue};
     use lotse_queue_server::storage::desks;
 
     let (state, clock) = support::state_with_clock();
@@ -118,7 +118,7 @@ async fn a_later_concern_waits_from_the_end_of_the_one_before() {
     let (config, now) = (state.config.clone(), state.now());
     let queues = state
         .store
-        .read(move |c| Ok(desks::queues(c, &config, now)?))
+        .read(move |c| desks::queues(c, &config, now))
         .await
         .unwrap();
     let line = queues

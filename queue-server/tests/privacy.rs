@@ -57,7 +57,7 @@ async fn a_replay_reaches_back_to_the_start_of_today_at_most() {
     let today = state.config.day_start(state.now());
     let stored = state
         .store
-        .run(move |c| Ok(events::after(c, 0, DateTime::<Utc>::MIN_UTC, 100)?))
+        .run(move |c| events::after(c, 0, DateTime::<Utc>::MIN_UTC, 100))
         .await
         .unwrap();
     assert_eq!(stored.len(), 2, "yesterday's event is still stored here");

@@ -3,12 +3,13 @@
 
 #![allow(clippy::unwrap_used)] // Tests may panic on unexpected errors.
 
+mod support;
+
 use std::time::Duration;
 
-use lotse_queue_server::error::AppError;
-use lotse_queue_server::storage::Store;
+use lotse_queue_server::storage::{StorageError, Store};
 
-fn count_events(c: &rusqlite::Connection) -> Result<i64, AppError> {
+fn count_events(c: &rusqlite::Connection) -> Result<i64, support::TestError> {
     Ok(c.query_row("SELECT COUNT(*) FROM events", [], |r| r.get(0))?)
 }
 
@@ -19,7 +20,7 @@ async fn reads_see_commits_and_do_not_wait_for_a_busy_writer() {
     store
         .run(|c| {
             c.execute("INSERT INTO events (at, body) VALUES (1, '{}')", [])?;
-            Ok(())
+            Ok::<_, support::TestError>(())
         })
         .await
         .unwrap();
@@ -35,7 +36,7 @@ async fn reads_see_commits_and_do_not_wait_for_a_busy_writer() {
                 c.execute("INSERT INTO events (at, body) VALUES (2, '{}')", [])?;
                 let _ = entered.send(());
                 let _ = held.recv();
-                Ok(())
+                Ok::<_, support::TestError>(())
             })
             .await
     });
@@ -58,10 +59,13 @@ async fn a_read_cannot_write() {
     let written = store
         .read(|c| {
             c.execute("INSERT INTO events (at, body) VALUES (1, '{}')", [])?;
-            Ok(())
+            Ok::<_, StorageError>(())
         })
         .await;
-    assert!(matches!(written, Err(AppError::Storage(_))), "{written:?}");
+    assert!(
+        matches!(written, Err(StorageError::Sqlite(_))),
+        "{written:?}"
+    );
     assert_eq!(store.read(count_events).await.unwrap(), 0);
 }
 

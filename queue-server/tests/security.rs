@@ -147,7 +147,7 @@ async fn staff_cannot_use_the_admin_or_supervisor_pages() {
     assert_eq!(add.status(), StatusCode::SEE_OTHER);
     let entries = state
         .store
-        .run(|c| Ok(lotse_queue_server::storage::audit::recent(c, 10)?))
+        .run(|c| lotse_queue_server::storage::audit::recent(c, 10))
         .await
         .unwrap();
     assert!(

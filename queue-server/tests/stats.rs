@@ -40,7 +40,7 @@ async fn generated_month() -> AppState {
         let day = generator.day(date);
         state
             .store
-            .run(move |c| Ok(history::insert_day(c, date, &day)?))
+            .run(move |c| history::insert_day(c, date, &day))
             .await
             .unwrap();
     }

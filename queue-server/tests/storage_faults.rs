@@ -63,7 +63,7 @@ async fn set_page_limit(state: &AppState, extra_pages: i64) {
         .run(move |c| {
             let used: i64 = c.query_row("PRAGMA page_count", [], |r| r.get(0))?;
             c.pragma_update(None, "max_page_count", used + extra_pages)?;
-            Ok(())
+            Ok::<_, support::TestError>(())
         })
         .await
         .unwrap();

@@ -98,7 +98,7 @@ async fn an_admin_records_a_clip_and_a_display_downloads_it() {
     let audited: String = state
         .store
         .read(|c| {
-            Ok(c.query_row(
+            Ok::<_, support::TestError>(c.query_row(
                 "SELECT actor || ' ' || action || ' ' || detail FROM audit WHERE action LIKE 'voice%'",
                 [],
                 |r| r.get(0),
@@ -212,7 +212,7 @@ async fn the_upload_form_works_without_javascript_and_a_clip_can_be_deleted() {
 
 /// The browser display's spoken call of a Pashto visitor, as WAV.
 async fn announcement_of_a_pashto_call(state: &AppState) -> Audio {
-    use lotse_queue_server::commands::desk::{Actor, DeskRequest, run};
+    use lotse_queue_server::services::commands::desk::{Actor, DeskRequest, run};
     support::walk_in(state, "residence-permit", "ps").await;
     let (config, now) = (state.config.clone(), state.now());
     state
@@ -226,14 +226,14 @@ async fn announcement_of_a_pashto_call(state: &AppState) -> Audio {
             };
             run(c, actor, DeskRequest::CallNext)?;
             run(c, actor, DeskRequest::Finish { outcome: None })?;
-            Ok(())
+            Ok::<_, support::TestError>(())
         })
         .await
         .unwrap();
     let call: i64 = state
         .store
         .read(|c| {
-            Ok(c.query_row(
+            Ok::<_, support::TestError>(c.query_row(
                 "SELECT MAX(id) FROM events WHERE body LIKE '%ticket_called%'",
                 [],
                 |r| r.get(0),

@@ -8,7 +8,7 @@ use cookie::{Cookie, SameSite};
 use subtle::ConstantTimeEq;
 
 use super::extract::behind_tls;
-use crate::error::AppError;
+use crate::http::error::AppError;
 
 /// The longest cookie value we accept (our secrets are 43 characters).
 const MAX_VALUE_LENGTH: usize = 128;

@@ -6,7 +6,7 @@ use lotse_protocol::{ApiErrorBody, DisplayQuery, DisplaySnapshot};
 
 use super::AppState;
 use crate::auth::Caller;
-use crate::error::AppError;
+use crate::http::error::AppError;
 use crate::storage::display;
 
 /// Calls in a snapshot unless the client asks for another number.

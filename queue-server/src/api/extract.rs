@@ -12,7 +12,7 @@ use axum::http::{HeaderMap, Method, StatusCode};
 
 use super::{AppState, cookies};
 use crate::auth::{Caller, DeviceKind, token_hash};
-use crate::error::AppError;
+use crate::http::error::AppError;
 use crate::storage::accounts;
 
 /// The name of the staff session cookie.
@@ -66,6 +66,7 @@ pub async fn device(state: &AppState, token: &str) -> Result<Option<Caller>, App
         .store
         .read(move |connection| accounts::device_by_token(connection, &hash))
         .await
+        .map_err(AppError::from)
 }
 
 /// The secret a request authenticates with, before it is checked. The first of these counts:

@@ -33,7 +33,7 @@ use tower_http::trace::TraceLayer;
 
 use crate::auth::PasswordChecks;
 use crate::config::Config;
-use crate::error::AppError;
+use crate::http::error::AppError;
 use crate::limits::Limits;
 use crate::storage::Store;
 use crate::throttle::FailureWindow;
@@ -237,7 +237,7 @@ async fn healthz(
         .store
         .run(|connection| {
             connection.query_row("SELECT 1", [], |_| Ok(()))?;
-            Ok(())
+            Ok::<_, crate::storage::StorageError>(())
         })
         .await?;
     Ok("ok")

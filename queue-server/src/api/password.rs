@@ -15,7 +15,7 @@ use super::session::{check_credentials, clear_session_cookie, log_safe};
 use crate::auth::Caller;
 use crate::domain::AuditAction;
 use crate::domain::accounts::{MAX_PASSWORD_BYTES, check_password};
-use crate::error::AppError;
+use crate::http::error::AppError;
 use crate::storage::{accounts, audit};
 
 #[utoipa::path(put, path = "/api/v1/session/password", tag = "staff",
@@ -72,7 +72,7 @@ pub async fn change_password(
         .run(move |c| {
             accounts::clear_failures(c, &actor, &from)?;
             accounts::set_password(c, &actor, &hash)?;
-            Ok(audit::record(
+            Ok::<_, AppError>(audit::record(
                 c,
                 now,
                 &actor,

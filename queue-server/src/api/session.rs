@@ -15,9 +15,9 @@ use super::AppState;
 use super::cookies;
 use super::extract::{ApiJson, ClientAddress, SESSION_COOKIE, session_token};
 use crate::auth::{Caller, dummy_hash, new_secret, token_hash};
-use crate::commands::session as session_commands;
 use crate::domain::AuditAction;
-use crate::error::AppError;
+use crate::http::error::AppError;
+use crate::services::commands::session as session_commands;
 use crate::storage::accounts::{self, RecentFailures};
 use crate::storage::audit;
 
@@ -171,7 +171,7 @@ async fn open_session(
             let secrets = (hash.as_str(), session_csrf.as_str());
             let ended = accounts::create_session(c, user_id, secrets, now, expires, at_most)?;
             audit::record(c, now, &name, AuditAction::Login, "")?;
-            Ok(ended)
+            Ok::<_, AppError>(ended)
         })
         .await?;
     if ended > 0 {

@@ -13,11 +13,11 @@ use lotse_protocol::{
 use super::AppState;
 use super::extract::{ApiJson, credential_key};
 use crate::auth::{Caller, DeviceKind, token_hash};
-use crate::commands::appointments;
-use crate::commands::issue::{self, NewTicket};
 use crate::domain::DomainError;
 use crate::domain::issuing::{check_request, day_of};
-use crate::error::AppError;
+use crate::http::error::AppError;
+use crate::services::commands::appointments;
+use crate::services::commands::issue::{self, NewTicket};
 use crate::storage::tickets;
 
 /// The most appointments one import request may carry.
@@ -164,7 +164,7 @@ pub async fn give_feedback(
     state
         .store
         .run(move |c| {
-            crate::commands::feedback::give(c, &config, now, &token, score, &comment)?;
+            crate::services::commands::feedback::give(c, &config, now, &token, score, &comment)?;
             Ok(())
         })
         .await
@@ -233,6 +233,7 @@ async fn check_in_code(
             appointments::check_in(connection, &config, now, code, staff)
         })
         .await
+        .map_err(AppError::from)
 }
 
 /// The visitor's view of a ticket just written, read on a reader after the commit.
@@ -242,6 +243,7 @@ async fn read_view(state: &AppState, id: i64, now: DateTime<Utc>) -> Result<Tick
         .store
         .read(move |connection| issue::view(connection, &config, &lines, now, id))
         .await
+        .map_err(AppError::from)
 }
 
 /// The visitor's view of today's ticket with this status-page token (the API's and the
@@ -260,6 +262,7 @@ pub async fn visitor_view(state: &AppState, token: String) -> Result<Ticket, App
             issue::view(connection, &config, &lines, now, id)
         })
         .await
+        .map_err(AppError::from)
 }
 
 #[utoipa::path(post, path = "/api/v1/appointments", tag = "booking",

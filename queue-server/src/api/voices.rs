@@ -10,7 +10,7 @@ use lotse_protocol::VoicePack;
 use super::AppState;
 use crate::auth::Caller;
 use crate::domain::{DomainError, voice_clips as rules};
-use crate::error::AppError;
+use crate::http::error::AppError;
 use crate::speech::needed_clips;
 use crate::storage::voice_clips;
 
@@ -27,7 +27,7 @@ pub async fn pack(
     let wanted = language.clone();
     let recorded = state
         .store
-        .read(move |c| Ok(voice_clips::list(c, &wanted)?))
+        .read(move |c| voice_clips::list(c, &wanted))
         .await?
         .into_iter()
         .map(|clip| (clip.key, clip.bytes as u64, clip.recorded_at))
@@ -60,7 +60,7 @@ pub async fn wav_response(
     let wanted = key.clone();
     let wav = state
         .store
-        .read(move |c| Ok(voice_clips::wav(c, &language, &wanted)?))
+        .read(move |c| voice_clips::wav(c, &language, &wanted))
         .await?
         .ok_or(DomainError::UnknownClip(key))?;
     Ok((

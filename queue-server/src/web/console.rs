@@ -106,7 +106,7 @@ async fn panel_markup(state: &AppState, page: &StaffPage, desk: &str) -> Result<
                 .building
                 .desk(&id)
                 .ok_or_else(|| DomainError::UnknownDesk(id.clone()))?;
-            Ok(desk_view(c, &config, now, desk, &agencies)?)
+            Ok::<_, crate::http::error::AppError>(desk_view(c, &config, now, desk, &agencies)?)
         })
         .await
         .map_err(IntoResponse::into_response)?;

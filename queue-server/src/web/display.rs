@@ -28,7 +28,7 @@ use crate::api::cookies;
 use crate::api::display::load;
 use crate::api::extract::{DISPLAY_COOKIE, display_device};
 use crate::auth::Caller;
-use crate::error::AppError;
+use crate::http::error::AppError;
 
 /// Calls shown large; the others go to the history column.
 const CURRENT_CALLS: usize = 3;

@@ -17,10 +17,10 @@ use serde::Deserialize;
 
 use super::status::text;
 use crate::api::AppState;
-use crate::commands::feedback as command;
 use crate::domain::DomainError;
 use crate::domain::feedback::{Question, SCORES};
-use crate::error::AppError;
+use crate::http::error::AppError;
+use crate::services::commands::feedback as command;
 
 /// What the status page of `token` shows about feedback (`NotYet` for an unknown token).
 pub async fn question(state: &AppState, token: &str) -> Result<Question, AppError> {

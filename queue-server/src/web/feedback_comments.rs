@@ -9,7 +9,7 @@ use maud::{Markup, html};
 
 use crate::api::AppState;
 use crate::auth::AgencyScope;
-use crate::error::AppError;
+use crate::http::error::AppError;
 use crate::stats::tables::Lang;
 use crate::storage::feedback::{self, Comment};
 
@@ -27,7 +27,7 @@ pub async fn visible_comments(
     state: &AppState,
     scope: &AgencyScope,
 ) -> Result<Vec<Comment>, AppError> {
-    let comments = state.store.read(|c| Ok(feedback::comments(c)?)).await?;
+    let comments = state.store.read(|c| feedback::comments(c)).await?;
     let building = &state.config.building;
     Ok(comments
         .into_iter()

@@ -92,7 +92,7 @@ async fn panel_markup(
                 languages = interpreters::languages_of(c, &name)?;
                 requests.retain(|r| shown_to(r, &name, &languages));
             }
-            Ok((requests, languages))
+            Ok::<_, crate::http::error::AppError>((requests, languages))
         })
         .await
         .map_err(IntoResponse::into_response)?;

@@ -18,7 +18,7 @@ use crate::api::extract::ClientAddress;
 use crate::api::password::change_password;
 use crate::api::session::clear_session_cookie;
 use crate::domain::accounts::MIN_PASSWORD_LENGTH;
-use crate::error::AppError;
+use crate::http::error::AppError;
 
 pub async fn page(page: StaffPage) -> Response {
     form(&page, StatusCode::OK, None)

@@ -18,8 +18,8 @@ use crate::api::cookies;
 use crate::api::extract::{ClientAddress, counts_as_activity, session_token, staff_session};
 use crate::api::session::{authenticate, clear_session_cookie, end_session};
 use crate::auth::{AgencyScope, Caller, new_secret, token_hash};
-use crate::commands::session as session_commands;
-use crate::error::AppError;
+use crate::http::error::AppError;
+use crate::services::commands::session as session_commands;
 use crate::storage::accounts;
 
 /// The cookie that pairs the login form with the browser that loaded it.
@@ -252,6 +252,6 @@ pub async fn choose_desk(
         .await;
     match stored {
         Ok(()) => Redirect::to("/staff").into_response(),
-        Err(error) => error.into_response(),
+        Err(error) => AppError::from(error).into_response(),
     }
 }

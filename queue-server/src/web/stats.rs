@@ -19,7 +19,7 @@ use super::session::StaffPage;
 use super::stats_charts::{bars, heatmap};
 use crate::api::AppState;
 use crate::config::Config;
-use crate::error::AppError;
+use crate::http::error::AppError;
 use crate::stats::figures::Zone;
 use crate::stats::load::{Computed, ReadAt, compute_all, load};
 use crate::stats::scope::StatsScope;
@@ -150,7 +150,7 @@ async fn computed(
         (asked.filter.clone(), asked.period, asked.split, asked.lang);
     // A year's figures take a while to compute: off the async workers, behind serving.
     let computed = crate::background::run(move || {
-        Ok(compute_all(&loaded, &config, period, &filter, split, lang))
+        Ok::<_, AppError>(compute_all(&loaded, &config, period, &filter, split, lang))
     })
     .await?;
     Ok((asked, computed))

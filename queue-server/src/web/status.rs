@@ -21,7 +21,7 @@ use super::assets::{head_links, url as asset_url};
 use super::{html_response, revalidated_html};
 use crate::api::AppState;
 use crate::domain::DomainError;
-use crate::error::AppError;
+use crate::http::error::AppError;
 
 /// Per language, the page's texts (`status_texts.toml`).
 static TEXTS: LazyLock<HashMap<String, HashMap<String, String>>> = LazyLock::new(|| {

@@ -6,6 +6,9 @@
 
 pub mod captured_log;
 pub mod served;
+pub mod test_error;
+
+pub use test_error::TestError;
 
 use std::sync::Arc;
 
@@ -115,7 +118,7 @@ pub async fn walk_in(
     service: &'static str,
     language: &'static str,
 ) -> (String, String) {
-    use lotse_queue_server::commands::issue::{NewTicket, issue};
+    use lotse_queue_server::services::commands::issue::{NewTicket, issue};
     let (config, now) = (state.config.clone(), state.now());
     state
         .store
@@ -136,7 +139,7 @@ pub async fn walk_in(
                 [issued.id],
                 |r| r.get(0),
             )?;
-            Ok((issued.number, token))
+            Ok::<_, TestError>((issued.number, token))
         })
         .await
         .unwrap()
@@ -147,9 +150,9 @@ pub async fn walk_in(
 pub async fn at_desk(
     state: &AppState,
     desk: &'static str,
-    request: lotse_queue_server::commands::desk::DeskRequest,
+    request: lotse_queue_server::services::commands::desk::DeskRequest,
 ) -> Option<lotse_protocol::DeskTicket> {
-    use lotse_queue_server::commands::desk::{Actor, run};
+    use lotse_queue_server::services::commands::desk::{Actor, run};
     let (config, now) = (state.config.clone(), state.now());
     state
         .store

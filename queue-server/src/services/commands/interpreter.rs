@@ -13,7 +13,7 @@ use crate::auth::AgencyScope;
 use crate::config::Config;
 use crate::domain::interpreter::{self, Acting, InterpreterAction, RequestFacts};
 use crate::domain::{AuditAction, DomainError};
-use crate::error::AppError;
+use crate::services::ServiceError;
 use crate::storage::interpreters::{self, NewRequest};
 use crate::storage::{audit, desks, events};
 
@@ -25,7 +25,7 @@ pub fn create(
     new: &NewRequest<'_>,
     number: &str,
     actor: &str,
-) -> Result<InterpreterRequest, AppError> {
+) -> Result<InterpreterRequest, ServiceError> {
     let site = &config.building.site;
     interpreter::check_language(new.language, &site.languages, &site.default_language)?;
     if interpreters::live_of_ticket(connection, new.ticket_id)?.is_some() {
@@ -58,7 +58,7 @@ pub fn request_at_desk(
     connection: &Connection,
     actor: Actor<'_>,
     body: &RequestInterpreter,
-) -> Result<InterpreterRequest, AppError> {
+) -> Result<InterpreterRequest, ServiceError> {
     let desk = actor
         .config
         .building
@@ -93,7 +93,7 @@ pub fn act(
     now: DateTime<Utc>,
     (id, action): (i64, InterpreterAction),
     (name, role, agencies): (&str, Role, &AgencyScope),
-) -> Result<InterpreterRequest, AppError> {
+) -> Result<InterpreterRequest, ServiceError> {
     let request =
         interpreters::by_id(connection, id)?.ok_or(DomainError::InterpreterRequestNotFound)?;
     // Staff act on the requests of visits that concern their agencies only (interpreters work
@@ -102,7 +102,7 @@ pub fn act(
         let services = interpreters::services_of_request(connection, id)?;
         let building = &config.building;
         if !agencies.concerns_any(building, services.iter().map(String::as_str)) {
-            return Err(AppError::Forbidden);
+            return Err(ServiceError::Forbidden);
         }
     }
     change(connection, now, request, action, (name, role))
@@ -116,7 +116,7 @@ fn change(
     request: InterpreterRequest,
     action: InterpreterAction,
     (name, role): (&str, Role),
-) -> Result<InterpreterRequest, AppError> {
+) -> Result<InterpreterRequest, ServiceError> {
     let id = request.id;
     let (languages, busy) = if role == Role::Interpreter {
         (
@@ -157,7 +157,7 @@ pub fn close_with_visit(
     now: DateTime<Utc>,
     ticket_id: i64,
     actor: &str,
-) -> Result<(), AppError> {
+) -> Result<(), ServiceError> {
     let Some(request) = interpreters::live_of_ticket(connection, ticket_id)? else {
         return Ok(());
     };
@@ -174,7 +174,7 @@ fn announce(
     number: &str,
     language: &str,
     status: InterpreterStatus,
-) -> Result<(), AppError> {
+) -> Result<(), ServiceError> {
     let change = Change::Interpreter {
         request,
         number: number.to_owned(),
@@ -184,6 +184,6 @@ fn announce(
     Ok(events::record(connection, now, &change)?)
 }
 
-fn load(connection: &Connection, id: i64) -> Result<InterpreterRequest, AppError> {
+fn load(connection: &Connection, id: i64) -> Result<InterpreterRequest, ServiceError> {
     Ok(interpreters::by_id(connection, id)?.ok_or(DomainError::InterpreterRequestNotFound)?)
 }

@@ -8,7 +8,7 @@ use chrono::{DateTime, TimeZone, Utc};
 use lotse_protocol::{LinePosition, Transfer};
 
 use super::*;
-use crate::commands::issue::{NewTicket, issue};
+use crate::services::commands::issue::{NewTicket, issue};
 use crate::storage::Store;
 
 const DESK: &str = "eg-01";
@@ -31,14 +31,16 @@ async fn store_with_ticket() -> (Store, String) {
     let number = store
         .run(move |c| {
             let services = [SERVICE.to_owned()];
-            Ok(issue(c, &config, now(), NewTicket::walk_in(&services, "ar"))?.number)
+            Ok::<_, crate::services::ServiceError>(
+                issue(c, &config, now(), NewTicket::walk_in(&services, "ar"))?.number,
+            )
         })
         .await
         .unwrap();
     (store, number)
 }
 
-async fn desk(store: &Store, request: DeskRequest) -> Result<Option<DeskTicket>, AppError> {
+async fn desk(store: &Store, request: DeskRequest) -> Result<Option<DeskTicket>, ServiceError> {
     let config = config();
     store
         .run(move |c| {
@@ -100,7 +102,7 @@ async fn dump(store: &Store) -> String {
                     text.push_str(&format!("{table}: {}\n", values.join(" | ")));
                 }
             }
-            Ok(text)
+            Ok::<_, crate::storage::StorageError>(text)
         })
         .await
         .unwrap()
@@ -113,7 +115,7 @@ async fn fail_inserts_into(store: &Store, table: &'static str) {
                 "CREATE TRIGGER injected_failure BEFORE INSERT ON {table}
                  BEGIN SELECT RAISE(ABORT, 'injected failure'); END;"
             ))?;
-            Ok(())
+            Ok::<_, crate::storage::StorageError>(())
         })
         .await
         .unwrap();
@@ -121,7 +123,10 @@ async fn fail_inserts_into(store: &Store, table: &'static str) {
 
 async fn heal(store: &Store) {
     store
-        .run(|c| Ok(c.execute_batch("DROP TRIGGER injected_failure")?))
+        .run(|c| {
+            c.execute_batch("DROP TRIGGER injected_failure")
+                .map_err(crate::storage::StorageError::from)
+        })
         .await
         .unwrap();
 }
@@ -140,7 +145,7 @@ async fn each_command_writes_change_event_and_audit_together_or_not_at_all() {
             fail_inserts_into(&store, table).await;
             let failed = desk(&store, request.clone()).await;
             assert!(
-                matches!(failed, Err(AppError::Storage(_))),
+                matches!(failed, Err(ServiceError::Storage(_))),
                 "{request:?} with {table} failing: {failed:?}"
             );
             heal(&store).await;
@@ -161,7 +166,10 @@ async fn each_command_writes_change_event_and_audit_together_or_not_at_all() {
 
 async fn count(store: &Store, table: &'static str) -> i64 {
     store
-        .run(move |c| Ok(c.query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0))?))
+        .run(move |c| {
+            c.query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0))
+                .map_err(crate::storage::StorageError::from)
+        })
         .await
         .unwrap()
 }
@@ -175,7 +183,7 @@ async fn the_audit_names_the_action_and_a_resume_needs_a_desk_of_the_concern() {
         .run(|c| {
             let mut statement = c.prepare("SELECT action FROM audit ORDER BY id")?;
             let rows = statement.query_map([], |r| r.get(0))?;
-            Ok(rows.collect::<Result<_, _>>()?)
+            Ok::<_, crate::storage::StorageError>(rows.collect::<Result<_, _>>()?)
         })
         .await
         .unwrap();
@@ -196,7 +204,7 @@ async fn the_audit_names_the_action_and_a_resume_needs_a_desk_of_the_concern() {
     assert!(
         matches!(
             other,
-            Err(AppError::Domain(DomainError::ServiceNotServedHere(_)))
+            Err(ServiceError::Domain(DomainError::ServiceNotServedHere(_)))
         ),
         "{other:?}"
     );
@@ -211,7 +219,10 @@ async fn outcomes_come_from_the_list_and_notes_have_a_limit() {
     };
     let refused = desk(&store, free_text).await;
     assert!(
-        matches!(refused, Err(AppError::Domain(DomainError::UnknownOutcome))),
+        matches!(
+            refused,
+            Err(ServiceError::Domain(DomainError::UnknownOutcome))
+        ),
         "{refused:?}"
     );
     let note = Transfer {
@@ -222,7 +233,7 @@ async fn outcomes_come_from_the_list_and_notes_have_a_limit() {
     let refused = desk(&store, DeskRequest::Transfer(note)).await;
     assert!(matches!(
         refused,
-        Err(AppError::Domain(DomainError::NoteTooLong))
+        Err(ServiceError::Domain(DomainError::NoteTooLong))
     ));
     let listed = DeskRequest::Finish {
         outcome: Some("documents_missing".into()),

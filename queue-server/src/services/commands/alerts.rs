@@ -14,7 +14,7 @@ use crate::domain::alerts::{
 };
 use crate::domain::issuing::day_of;
 use crate::domain::{AuditAction, DomainError};
-use crate::error::AppError;
+use crate::services::ServiceError;
 use crate::storage::{StorageError, alerts, audit, events, waits};
 
 /// What an alert is about.
@@ -90,7 +90,7 @@ pub fn evaluate(
     connection: &Connection,
     config: &Config,
     now: DateTime<Utc>,
-) -> Result<Vec<Change>, AppError> {
+) -> Result<Vec<Change>, ServiceError> {
     let active = alerts::active(connection)?;
     let subjects: BTreeSet<Subject> = active.iter().map(subject).collect();
     let mut changes = Vec::new();
@@ -123,11 +123,11 @@ pub fn acknowledge(
     id: i64,
     by: &str,
     audience: Audience<'_>,
-) -> Result<Alert, AppError> {
+) -> Result<Alert, ServiceError> {
     let alert = alerts::find_active(connection, id)?.ok_or(DomainError::AlertNotFound)?;
     let subject = subject(&alert);
     if !shown_to(&config.building, &subject, audience) {
-        return Err(AppError::Forbidden);
+        return Err(ServiceError::Forbidden);
     }
     if alert.acknowledged_by.is_some() {
         return Ok(alert);

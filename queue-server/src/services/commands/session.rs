@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::Connection;
 
 use crate::domain::AuditAction;
-use crate::error::AppError;
+use crate::services::ServiceError;
 use crate::storage::{accounts, audit};
 
 /// The session `token_hash` of `name` sits at `desk` from now on (none: leaves its desk).
@@ -14,7 +14,7 @@ pub fn choose_desk(
     now: DateTime<Utc>,
     (token_hash, name): (&str, &str),
     desk: Option<&str>,
-) -> Result<(), AppError> {
+) -> Result<(), ServiceError> {
     accounts::set_session_desk(connection, token_hash, desk, now)?;
     let detail = desk.unwrap_or("(none)");
     Ok(audit::record(
@@ -31,7 +31,7 @@ pub fn log_out(
     connection: &Connection,
     now: DateTime<Utc>,
     (token_hash, name): (&str, &str),
-) -> Result<(), AppError> {
+) -> Result<(), ServiceError> {
     accounts::delete_session(connection, token_hash, now)?;
     Ok(audit::record(
         connection,

@@ -8,7 +8,8 @@ use lotse_protocol::{ApiErrorBody, ErrorCode};
 
 use crate::domain::DomainError;
 use crate::domain::appointments::ImportProblem;
-use crate::storage::StorageError;
+use crate::services::ServiceError;
+use crate::storage::{Failure, StorageError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -34,7 +35,7 @@ pub enum AppError {
     #[error("not found")]
     NotFound,
     #[error("storage error: {0}")]
-    Storage(#[from] StorageError),
+    Storage(StorageError),
     #[error("internal error: {0}")]
     Internal(String),
     #[error("the server is shutting down")]
@@ -59,9 +60,39 @@ impl From<ImportProblem> for AppError {
     }
 }
 
-impl From<rusqlite::Error> for AppError {
-    fn from(error: rusqlite::Error) -> AppError {
-        AppError::Storage(StorageError::from(error))
+impl From<StorageError> for AppError {
+    fn from(error: StorageError) -> AppError {
+        match error {
+            StorageError::NotFound => AppError::NotFound,
+            StorageError::NameTaken(name) => {
+                AppError::InvalidInput(format!("a user named \"{name}\" exists"))
+            }
+            error => AppError::Storage(error),
+        }
+    }
+}
+
+impl From<ServiceError> for AppError {
+    fn from(error: ServiceError) -> AppError {
+        match error {
+            ServiceError::Domain(error) => AppError::Domain(error),
+            ServiceError::Forbidden => AppError::Forbidden,
+            ServiceError::InvalidInput(message) => AppError::InvalidInput(message),
+            ServiceError::Storage(error) => AppError::from(error),
+        }
+    }
+}
+
+impl From<crate::background::Failed> for AppError {
+    fn from(failed: crate::background::Failed) -> AppError {
+        AppError::Internal(failed.0)
+    }
+}
+
+/// Handlers run reads and writes on the store with their own closures.
+impl Failure for AppError {
+    fn is_full(&self) -> bool {
+        matches!(self, AppError::Storage(error) if error.is_full())
     }
 }
 

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::Connection;
 
 use crate::domain::{AuditAction, DomainError};
-use crate::error::AppError;
+use crate::services::ServiceError;
 use crate::storage::{audit, voice_clips};
 
 /// Stores a recording already checked by `domain::voice_clips::check_recording`.
@@ -16,7 +16,7 @@ pub fn record(
     language: &str,
     key: &str,
     wav: &[u8],
-) -> Result<(), AppError> {
+) -> Result<(), ServiceError> {
     voice_clips::put(connection, language, key, wav, now, actor)?;
     let detail = format!("{language} {key} ({} bytes)", wav.len());
     audit::record(
@@ -36,7 +36,7 @@ pub fn delete(
     actor: &str,
     language: &str,
     key: &str,
-) -> Result<(), AppError> {
+) -> Result<(), ServiceError> {
     if !voice_clips::delete(connection, language, key)? {
         return Err(DomainError::UnknownClip(key.to_owned()).into());
     }

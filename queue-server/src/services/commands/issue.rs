@@ -8,7 +8,7 @@ use rusqlite::Connection;
 use crate::config::Config;
 use crate::domain::issuing::{self, day_of};
 use crate::domain::{AuditAction, DomainError};
-use crate::error::AppError;
+use crate::services::ServiceError;
 use crate::storage::interpreters::NewRequest;
 use crate::storage::tickets::{self, TicketRow};
 use crate::storage::{WaitingLines, audit, events};
@@ -59,7 +59,7 @@ pub fn issue(
     config: &Config,
     now: DateTime<Utc>,
     new: NewTicket<'_>,
-) -> Result<Issued, AppError> {
+) -> Result<Issued, ServiceError> {
     if let Some((key, request)) = &new.idempotency
         && let Some((id, earlier)) = tickets::by_idempotency_key(connection, key)?
     {
@@ -122,7 +122,7 @@ fn check_walk_in_limits(
     day: &str,
     now: DateTime<Utc>,
     services: &[String],
-) -> Result<(), AppError> {
+) -> Result<(), ServiceError> {
     for id in services {
         let service = config
             .service(id)
@@ -142,7 +142,7 @@ pub fn issue_ticket(
     now: DateTime<Utc>,
     new: NewTicket<'_>,
     staff: Option<&str>,
-) -> Result<Issued, AppError> {
+) -> Result<Issued, ServiceError> {
     let services = new.services.join(",");
     let (language, interpreter, channel) = (new.language, new.interpreter, new.channel);
     let issued = issue(connection, config, now, new)?;
@@ -176,7 +176,7 @@ pub fn view(
     lines: &WaitingLines,
     now: DateTime<Utc>,
     id: i64,
-) -> Result<Ticket, AppError> {
+) -> Result<Ticket, ServiceError> {
     Ok(tickets::view(connection, config, lines, now, id)?.ok_or(DomainError::TicketNotFound)?)
 }
 
@@ -204,7 +204,7 @@ mod tests {
                 let rows = statement
                     .query_map([issued.id], |row| Ok((row.get(0)?, row.get(1)?)))?
                     .collect::<Result<Vec<_>, _>>()?;
-                Ok(rows)
+                Ok::<_, crate::services::ServiceError>(rows)
             })
             .await
             .unwrap()

@@ -11,7 +11,7 @@ use crate::domain::DomainError;
 use crate::domain::issuing::day_of;
 use crate::domain::outcomes::is_outcome;
 use crate::domain::stop::{self, Named, Rules, StopAction};
-use crate::error::AppError;
+use crate::services::ServiceError;
 use crate::storage::desks::{self, StopRow};
 use crate::storage::{audit, events};
 
@@ -82,7 +82,7 @@ pub fn run(
     connection: &Connection,
     actor: Actor<'_>,
     request: DeskRequest,
-) -> Result<Option<DeskTicket>, AppError> {
+) -> Result<Option<DeskTicket>, ServiceError> {
     request.check_input()?;
     let desk = actor
         .config
@@ -159,7 +159,7 @@ pub(crate) fn named_stop(
     actor: Actor<'_>,
     desk: &Desk,
     number: &str,
-) -> Result<StopRow, AppError> {
+) -> Result<StopRow, ServiceError> {
     let day = day_of(actor.config, actor.now);
     let stop = desks::active_of_number(connection, &day, number.trim())?
         .ok_or(DomainError::TicketNotFound)?;
@@ -193,7 +193,7 @@ fn hand_on(
     actor: Actor<'_>,
     stop: &StopRow,
     transfer: &Transfer,
-) -> Result<String, AppError> {
+) -> Result<String, ServiceError> {
     let target = actor
         .config
         .service(&transfer.service)

@@ -9,7 +9,7 @@ use crate::config::Config;
 use crate::domain::DomainError;
 use crate::domain::feedback::{self, Feedback, Question};
 use crate::domain::issuing::day_of;
-use crate::error::AppError;
+use crate::services::ServiceError;
 use crate::storage::{feedback as rows, tickets};
 
 /// What the status page of `token` shows about feedback (`None`: no such ticket today).
@@ -18,7 +18,7 @@ pub fn question(
     config: &Config,
     now: DateTime<Utc>,
     token: &str,
-) -> Result<Option<Question>, AppError> {
+) -> Result<Option<Question>, ServiceError> {
     let Some(id) = tickets::id_by_token(connection, token, &day_of(config, now))? else {
         return Ok(None);
     };
@@ -34,7 +34,7 @@ pub fn give(
     token: &str,
     score: i64,
     comment: &str,
-) -> Result<Feedback, AppError> {
+) -> Result<Feedback, ServiceError> {
     let id = tickets::id_by_token(connection, token, &day_of(config, now))?
         .ok_or(DomainError::TicketNotFound)?;
     let (stops, given) = rows::visit(connection, id)?;

@@ -8,7 +8,7 @@ use rusqlite::Connection;
 
 use crate::auth::{AgencyScope, DeviceKind};
 use crate::domain::AuditAction;
-use crate::error::AppError;
+use crate::services::ServiceError;
 use crate::storage::{accounts, audit, interpreters};
 
 /// Who made a change: an admin's account name, or `cli` / `demo` for the command line.
@@ -29,7 +29,7 @@ pub fn add_user(
     now: DateTime<Utc>,
     actor: Actor<'_>,
     account: &NewAccount<'_>,
-) -> Result<(), AppError> {
+) -> Result<(), ServiceError> {
     accounts::add_user(
         connection,
         now,
@@ -62,7 +62,7 @@ pub fn set_disabled(
     actor: Actor<'_>,
     name: &str,
     disabled: bool,
-) -> Result<(), AppError> {
+) -> Result<(), ServiceError> {
     accounts::set_user_disabled(connection, name, disabled)?;
     let action = if disabled {
         AuditAction::UserDisable
@@ -79,7 +79,7 @@ pub fn reset_password(
     actor: Actor<'_>,
     name: &str,
     password_hash: &str,
-) -> Result<(), AppError> {
+) -> Result<(), ServiceError> {
     accounts::set_password(connection, name, password_hash)?;
     Ok(audit::record(
         connection,
@@ -96,7 +96,7 @@ pub fn add_device(
     actor: Actor<'_>,
     (kind, name): (DeviceKind, &str),
     token_hash: &str,
-) -> Result<(), AppError> {
+) -> Result<(), ServiceError> {
     accounts::add_device(connection, now, kind, name, token_hash)?;
     let detail = format!("{} {name}", kind.as_str());
     Ok(audit::record(
@@ -113,7 +113,7 @@ pub fn revoke_device(
     now: DateTime<Utc>,
     actor: Actor<'_>,
     id: i64,
-) -> Result<(), AppError> {
+) -> Result<(), ServiceError> {
     accounts::revoke_device(connection, id, now)?;
     Ok(audit::record(
         connection,

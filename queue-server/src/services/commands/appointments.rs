@@ -10,7 +10,7 @@ use crate::auth::AgencyScope;
 use crate::config::Config;
 use crate::domain::appointments::{check_in_window, ticket_language};
 use crate::domain::{AuditAction, DomainError};
-use crate::error::AppError;
+use crate::services::ServiceError;
 use crate::storage::{appointments, audit, events};
 
 /// Inserts or updates appointments; returns how many. A code already imported keeps its
@@ -22,13 +22,13 @@ pub fn import(
     now: DateTime<Utc>,
     list: &[Appointment],
     staff: Option<&str>,
-) -> Result<u32, AppError> {
+) -> Result<u32, ServiceError> {
     let building = &config.building;
     for appointment in list {
         if let Some(booked) = appointments::find(connection, &appointment.code)?
             && building.agency_of(&booked.service) != building.agency_of(&appointment.service)
         {
-            return Err(AppError::Forbidden);
+            return Err(ServiceError::Forbidden);
         }
     }
     appointments::upsert(connection, list)?;
@@ -56,7 +56,7 @@ pub fn check_in(
     now: DateTime<Utc>,
     (code, language): (&str, Option<&str>),
     staff: Option<(&str, &AgencyScope)>,
-) -> Result<i64, AppError> {
+) -> Result<i64, ServiceError> {
     let code = code.trim();
     let booked = appointments::find(connection, code)?.ok_or(DomainError::AppointmentNotFound)?;
     if let Some((_, agencies)) = staff {

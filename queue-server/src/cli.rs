@@ -12,10 +12,10 @@ use clap::{Parser, Subcommand, ValueEnum};
 use lotse_protocol::Role;
 use tracing_subscriber::EnvFilter;
 
-use crate::api::system_clock;
 use crate::auth::{AgencyScope, DeviceKind, hash_password, new_secret, token_hash};
 use crate::config::Config;
 use crate::domain::accounts::{account_name, check_password};
+use crate::http::system_clock;
 use crate::limits::Limits;
 use crate::services::commands::accounts as account_commands;
 use crate::stats::tables::Lang;

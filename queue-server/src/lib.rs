@@ -29,8 +29,8 @@ use std::future::Future;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
-use crate::api::{AppState, Clock, app};
 use crate::config::Config;
+use crate::http::{AppState, Clock, app};
 use crate::limits::Limits;
 use crate::storage::Store;
 

@@ -8,8 +8,8 @@ mod support;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use chrono::Duration;
-use lotse_queue_server::api::{AppState, CHECK_IN_FAILURES_PER_MINUTE, app};
 use lotse_queue_server::auth::DeviceKind;
+use lotse_queue_server::http::{AppState, CHECK_IN_FAILURES_PER_MINUTE, app};
 use tower::ServiceExt;
 
 async fn post(state: &AppState, token: &str, path: &str, json: String) -> StatusCode {

@@ -8,8 +8,8 @@
 mod support;
 
 use lotse_protocol::Role;
-use lotse_queue_server::api::session::{MAX_CLIENT_FAILURES, MAX_FAILURES};
 use lotse_queue_server::config::Config;
+use lotse_queue_server::http::session::{MAX_CLIENT_FAILURES, MAX_FAILURES};
 use lotse_queue_server::limits::Limits;
 use reqwest::StatusCode;
 use support::PASSWORD;

@@ -7,7 +7,7 @@
 mod support;
 
 use chrono::Duration;
-use lotse_queue_server::api::AppState;
+use lotse_queue_server::http::AppState;
 use lotse_queue_server::services::commands::desk::DeskRequest;
 use lotse_queue_server::storage::{desks, retention};
 

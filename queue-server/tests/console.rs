@@ -9,8 +9,8 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use chrono::Utc;
 use lotse_protocol::{PrinterCondition, Role};
-use lotse_queue_server::api::{AppState, app};
 use lotse_queue_server::auth::{AgencyScope, DeviceKind, token_hash};
+use lotse_queue_server::http::{AppState, app};
 use lotse_queue_server::storage::{accounts, console};
 use tower::ServiceExt;
 

@@ -13,7 +13,7 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use lotse_protocol::Role;
-use lotse_queue_server::api::{AppState, app};
+use lotse_queue_server::http::{AppState, app};
 use lotse_queue_server::stats::staffing::Shift;
 use lotse_queue_server::storage::{accounts, desk_shifts};
 use tower::ServiceExt;

@@ -11,7 +11,7 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use chrono::Duration;
 use lotse_protocol::Role;
-use lotse_queue_server::api::{AppState, app};
+use lotse_queue_server::http::{AppState, app};
 use lotse_queue_server::storage::retention;
 use tower::ServiceExt;
 

@@ -10,8 +10,8 @@ use std::sync::Arc;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use chrono::{TimeZone, Utc};
-use lotse_queue_server::api::{AppState, app};
 use lotse_queue_server::config::Config;
+use lotse_queue_server::http::{AppState, app};
 use tower::ServiceExt;
 
 fn state() -> AppState {

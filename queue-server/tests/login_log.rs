@@ -12,7 +12,7 @@ use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::{Request, StatusCode, header};
 use lotse_protocol::Role;
-use lotse_queue_server::api::app;
+use lotse_queue_server::http::app;
 use support::captured_log::captured_log;
 use tower::ServiceExt;
 

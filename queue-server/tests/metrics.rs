@@ -8,8 +8,8 @@ mod support;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use lotse_protocol::Role;
-use lotse_queue_server::api::{AppState, app};
 use lotse_queue_server::auth::DeviceKind;
+use lotse_queue_server::http::{AppState, app};
 use tower::ServiceExt;
 
 async fn get(state: &AppState, auth: Option<(header::HeaderName, String)>) -> (StatusCode, String) {

@@ -9,7 +9,7 @@ mod support;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use chrono::{DateTime, Duration, Utc};
-use lotse_queue_server::api::{AppState, app};
+use lotse_queue_server::http::{AppState, app};
 use lotse_queue_server::storage::events;
 use tower::ServiceExt;
 

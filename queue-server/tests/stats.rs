@@ -12,8 +12,8 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use calamine::{Data, Reader, Xlsx};
 use lotse_protocol::Role;
-use lotse_queue_server::api::{AppState, app};
 use lotse_queue_server::demo_history::Generator;
+use lotse_queue_server::http::{AppState, app};
 use lotse_queue_server::storage::history;
 use tower::ServiceExt;
 

@@ -6,9 +6,9 @@ use axum::Json;
 use axum::extract::{Path, State};
 use lotse_protocol::{Alert, ApiErrorBody, Role};
 
-use super::AppState;
 use crate::auth::{AgencyScope, Caller};
 use crate::domain::alerts::{Audience, desk_services, shown_to};
+use crate::http::AppState;
 use crate::http::error::AppError;
 use crate::services::commands::alerts::{acknowledge as acknowledge_alert, subject};
 use crate::storage::alerts;

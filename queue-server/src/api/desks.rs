@@ -6,10 +6,10 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use lotse_protocol::{ApiErrorBody, CallSpecific, DeskTicket, Finish, Queues, Resume, Transfer};
 
-use super::AppState;
-use super::extract::ApiJson;
 use crate::auth::Caller;
+use crate::http::AppState;
 use crate::http::error::AppError;
+use crate::http::extract::ApiJson;
 use crate::services::commands::desk::{Actor, DeskRequest};
 use crate::storage::desks;
 

@@ -18,10 +18,10 @@ use tokio::sync::broadcast::Receiver;
 use tokio::sync::broadcast::error::{RecvError, TryRecvError};
 use tokio::time::Instant;
 
-use super::AppState;
-use super::extract::credential_key;
 use crate::auth::Caller;
+use crate::http::AppState;
 use crate::http::error::AppError;
+use crate::http::extract::credential_key;
 use crate::storage::{Published, events};
 
 /// Events read from the database per query while catching up.

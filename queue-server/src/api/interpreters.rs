@@ -7,11 +7,11 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use lotse_protocol::{ApiErrorBody, InterpreterRequest, RequestInterpreter, Role};
 
-use super::AppState;
-use super::extract::ApiJson;
 use crate::auth::Caller;
 use crate::domain::interpreter::{InterpreterAction, shown_to};
+use crate::http::AppState;
 use crate::http::error::AppError;
+use crate::http::extract::ApiJson;
 use crate::services::commands::desk::Actor;
 use crate::services::commands::interpreter;
 use crate::storage::interpreters;

@@ -8,8 +8,8 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 
-use super::AppState;
 use crate::auth::{Caller, DeviceKind};
+use crate::http::AppState;
 use crate::http::error::AppError;
 use crate::storage::commit_times::CommitSnapshot;
 use crate::storage::metrics::{Readings, read};

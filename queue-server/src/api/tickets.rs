@@ -10,15 +10,15 @@ use lotse_protocol::{
     ImportedAppointments, IssueTicket, Ticket,
 };
 
-use super::AppState;
-use super::extract::{ApiJson, credential_key};
 use crate::auth::{Caller, DeviceKind, token_hash};
 use crate::domain::DomainError;
-use crate::domain::issuing::{check_request, day_of};
+use crate::domain::issuing::check_request;
+use crate::http::AppState;
 use crate::http::error::AppError;
+use crate::http::extract::{ApiJson, credential_key};
+use crate::http::visitor::{give_feedback, read_view, visitor_view};
 use crate::services::commands::appointments;
 use crate::services::commands::issue::{self, NewTicket};
-use crate::storage::tickets;
 
 /// The most appointments one import request may carry.
 const MAX_IMPORT: usize = 5_000;
@@ -150,26 +150,6 @@ pub async fn feedback(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// Stores the feedback of today's ticket `token` (the status page's form and the API).
-pub async fn give_feedback(
-    state: &AppState,
-    token: String,
-    score: i64,
-    comment: String,
-) -> Result<(), AppError> {
-    if token.is_empty() || token.len() > 64 {
-        return Err(DomainError::TicketNotFound.into());
-    }
-    let (config, now) = (state.config.clone(), state.now());
-    state
-        .store
-        .run(move |c| {
-            crate::services::commands::feedback::give(c, &config, now, &token, score, &comment)?;
-            Ok(())
-        })
-        .await
-}
-
 #[utoipa::path(post, path = "/api/v1/checkins", tag = "tickets",
     request_body = CheckIn,
     responses(
@@ -231,35 +211,6 @@ async fn check_in_code(
             let code = (request.code.as_str(), request.language.as_deref());
             let staff = staff.as_ref().map(|(name, scope)| (name.as_str(), scope));
             appointments::check_in(connection, &config, now, code, staff)
-        })
-        .await
-        .map_err(AppError::from)
-}
-
-/// The visitor's view of a ticket just written, read on a reader after the commit.
-async fn read_view(state: &AppState, id: i64, now: DateTime<Utc>) -> Result<Ticket, AppError> {
-    let (config, lines) = (state.config.clone(), state.store.lines());
-    state
-        .store
-        .read(move |connection| issue::view(connection, &config, &lines, now, id))
-        .await
-        .map_err(AppError::from)
-}
-
-/// The visitor's view of today's ticket with this status-page token (the API's and the
-/// status page's).
-pub async fn visitor_view(state: &AppState, token: String) -> Result<Ticket, AppError> {
-    if token.is_empty() || token.len() > 64 {
-        return Err(DomainError::TicketNotFound.into());
-    }
-    let (now, config, lines) = (state.now(), state.config.clone(), state.store.lines());
-    state
-        .store
-        .read(move |connection| {
-            let day = day_of(&config, now);
-            let id = tickets::id_by_token(connection, &token, &day)?;
-            let id = id.ok_or(DomainError::TicketNotFound)?;
-            issue::view(connection, &config, &lines, now, id)
         })
         .await
         .map_err(AppError::from)

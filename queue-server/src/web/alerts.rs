@@ -13,8 +13,8 @@ use serde::Deserialize;
 
 use super::console::service_name;
 use super::session::StaffPage;
-use crate::api::AppState;
 use crate::domain::alerts::{Audience, desk_services, shown_to};
+use crate::http::AppState;
 use crate::services::commands::alerts::{acknowledge, subject};
 
 /// The button that lets `staff.js` sound a new alert (browsers play sound only after a

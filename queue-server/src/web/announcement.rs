@@ -14,8 +14,8 @@ use lotse_voices::speaker::compose;
 use lotse_voices::{SpeechConfig, chime};
 use serde::Deserialize;
 
-use crate::api::AppState;
 use crate::auth::Caller;
+use crate::http::AppState;
 use crate::http::error::AppError;
 use crate::storage::events;
 

@@ -21,11 +21,11 @@ use super::html_response;
 use super::interpreter::state_text;
 use super::layout::staff_page;
 use super::session::StaffPage;
-use crate::api::AppState;
 use crate::config::Config;
 use crate::domain::DomainError;
 use crate::domain::alerts::{Audience, desk_services};
 use crate::domain::outcomes::OUTCOMES;
+use crate::http::AppState;
 use crate::storage::console::{DeskView, desk_view};
 
 /// The session's desk, unless the building no longer has it or it no longer serves the

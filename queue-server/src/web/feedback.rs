@@ -16,9 +16,9 @@ use maud::{Markup, PreEscaped, html};
 use serde::Deserialize;
 
 use super::status::text;
-use crate::api::AppState;
 use crate::domain::DomainError;
 use crate::domain::feedback::{Question, SCORES};
+use crate::http::AppState;
 use crate::http::error::AppError;
 use crate::services::commands::feedback as command;
 
@@ -94,7 +94,7 @@ pub async fn give(
         .parse()
         .map_err(|_| DomainError::BadScore)?;
     let path = format!("/t/{token}");
-    crate::api::tickets::give_feedback(&state, token, score, form.comment).await?;
+    crate::http::visitor::give_feedback(&state, token, score, form.comment).await?;
     Ok(Redirect::to(&path).into_response())
 }
 

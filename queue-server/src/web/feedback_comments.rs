@@ -7,8 +7,8 @@ use chrono_tz::Tz;
 use lotse_protocol::{Building, localized};
 use maud::{Markup, html};
 
-use crate::api::AppState;
 use crate::auth::AgencyScope;
+use crate::http::AppState;
 use crate::http::error::AppError;
 use crate::stats::tables::Lang;
 use crate::storage::feedback::{self, Comment};

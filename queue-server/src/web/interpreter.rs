@@ -15,8 +15,8 @@ use maud::{Markup, html};
 use super::html_response;
 use super::layout::staff_page;
 use super::session::StaffPage;
-use crate::api::AppState;
 use crate::domain::interpreter::shown_to;
+use crate::http::AppState;
 use crate::storage::interpreters;
 
 /// Interpreters see theirs; supervisors and admins see every request of today.

@@ -9,9 +9,9 @@ use maud::{Markup, html};
 
 use super::console::service_name;
 use super::interpreter::{place_text, since_text, state_text};
-use crate::api::AppState;
 use crate::domain::issuing::day_of;
 use crate::domain::language_stats::by_language;
+use crate::http::AppState;
 use crate::http::error::AppError;
 use crate::storage::{console, interpreters};
 

@@ -13,12 +13,12 @@ use serde::Deserialize;
 
 use super::html_response;
 use super::layout::staff_page;
-use crate::api::AppState;
-use crate::api::cookies;
-use crate::api::extract::{ClientAddress, counts_as_activity, session_token, staff_session};
-use crate::api::session::{authenticate, clear_session_cookie, end_session};
 use crate::auth::{AgencyScope, Caller, new_secret, token_hash};
+use crate::http::AppState;
+use crate::http::cookies;
 use crate::http::error::AppError;
+use crate::http::extract::{ClientAddress, counts_as_activity, session_token, staff_session};
+use crate::http::session::{authenticate, clear_session_cookie, end_session};
 use crate::services::commands::session as session_commands;
 use crate::storage::accounts;
 

@@ -19,8 +19,8 @@ use maud::{DOCTYPE, Markup, html};
 
 use super::assets::{head_links, url as asset_url};
 use super::{html_response, revalidated_html};
-use crate::api::AppState;
 use crate::domain::DomainError;
+use crate::http::AppState;
 use crate::http::error::AppError;
 
 /// Per language, the page's texts (`status_texts.toml`).
@@ -90,7 +90,7 @@ async fn feedback_markup(state: &AppState, ticket: &Ticket) -> Markup {
 }
 
 async fn load(state: &AppState, token: String) -> Result<Ticket, AppError> {
-    crate::api::tickets::visitor_view(state, token).await
+    crate::http::visitor::visitor_view(state, token).await
 }
 
 fn direction(language: &str) -> &'static str {

@@ -17,8 +17,8 @@ use serde::Deserialize;
 use super::html_response;
 use super::layout::staff_page;
 use super::session::{AdminPage, StaffPage};
-use crate::api::AppState;
 use crate::domain::voice_clips::{MAX_CLIP_SECONDS, check_recording};
+use crate::http::AppState;
 use crate::http::error::AppError;
 use crate::services::commands;
 use crate::speech::{needed_clips, phrase_table};
@@ -186,7 +186,7 @@ pub async fn play(
     if let Err(denied) = page.require(Role::Admin) {
         return denied;
     }
-    crate::api::voices::wav_response(&state, language, key)
+    crate::http::wav::wav_response(&state, language, key)
         .await
         .into_response()
 }

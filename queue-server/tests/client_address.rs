@@ -5,6 +5,7 @@
 
 #![allow(clippy::unwrap_used)] // Tests may panic on unexpected errors.
 
+#[path = "server/support/mod.rs"]
 mod support;
 
 use lotse_protocol::Role;

@@ -5,8 +5,6 @@
 
 #![allow(clippy::unwrap_used)] // Tests may panic on unexpected errors.
 
-mod support;
-
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use lotse_protocol::{Channel, LinePosition, Transfer};
 use lotse_queue_server::config::Config;

@@ -3,7 +3,7 @@
 
 #![allow(clippy::unwrap_used)] // Tests may panic on unexpected errors.
 
-mod support;
+use crate::support;
 
 use std::sync::Arc;
 

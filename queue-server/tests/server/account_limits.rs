@@ -4,7 +4,7 @@
 
 #![allow(clippy::unwrap_used)] // Tests may panic on unexpected errors.
 
-mod support;
+use crate::support;
 
 use lotse_protocol::Role;
 use lotse_queue_server::config::Config;

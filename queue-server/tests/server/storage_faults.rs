@@ -5,7 +5,7 @@
 
 #![allow(clippy::unwrap_used)] // Tests may panic on unexpected errors.
 
-mod support;
+use crate::support;
 
 use std::path::Path;
 use std::sync::Arc;

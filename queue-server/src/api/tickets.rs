@@ -276,7 +276,9 @@ pub async fn device_status(
     let now = state.now();
     state
         .store
-        .run(move |c| crate::storage::accounts::set_printer_status(c, now, &name, status.printer))
+        .run(move |c| {
+            crate::services::commands::devices::report_printer(c, now, &name, status.printer)
+        })
         .await?;
     // A printer alert is raised (or cleared) at once rather than at the next evaluation.
     if let Err(error) = crate::evaluate_alerts(&state).await {

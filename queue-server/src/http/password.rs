@@ -7,10 +7,9 @@ use lotse_protocol::ChangePassword;
 use super::AppState;
 use super::extract::ClientAddress;
 use super::session::{check_credentials, log_safe};
-use crate::domain::AuditAction;
 use crate::domain::accounts::{MAX_PASSWORD_BYTES, check_password};
 use crate::http::error::AppError;
-use crate::storage::{accounts, audit};
+use crate::services::commands::session as session_commands;
 
 /// Checks `name`'s current password (under the login throttle) and sets the new one; ends
 /// every session of the account and records the change in the audit log.
@@ -34,17 +33,7 @@ pub async fn change_password(
     let (actor, from) = (name.to_owned(), client.0.clone());
     state
         .store
-        .run(move |c| {
-            accounts::clear_failures(c, &actor, &from)?;
-            accounts::set_password(c, &actor, &hash)?;
-            Ok::<_, AppError>(audit::record(
-                c,
-                now,
-                &actor,
-                AuditAction::PasswordChange,
-                "",
-            )?)
-        })
+        .run(move |c| session_commands::change_own_password(c, now, (&actor, &from), &hash))
         .await?;
     tracing::info!(name = %log_safe(name), "staff changed their password");
     Ok(())

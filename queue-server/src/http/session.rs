@@ -11,11 +11,9 @@ use super::AppState;
 use super::cookies;
 use super::extract::{ClientAddress, SESSION_COOKIE, session_token};
 use crate::auth::{dummy_hash, new_secret, token_hash};
-use crate::domain::AuditAction;
 use crate::http::error::AppError;
 use crate::services::commands::session as session_commands;
 use crate::storage::accounts::{self, RecentFailures};
-use crate::storage::audit;
 
 /// Failed logins for one name from one client address within [`THROTTLE_WINDOW_SECONDS`]
 /// that lock the name for that address; other addresses may still log in with it.
@@ -143,11 +141,9 @@ async fn open_session(
     let ended = state
         .store
         .run(move |c| {
-            accounts::clear_failures(c, &name, &client)?;
             let secrets = (hash.as_str(), session_csrf.as_str());
-            let ended = accounts::create_session(c, user_id, secrets, now, expires, at_most)?;
-            audit::record(c, now, &name, AuditAction::Login, "")?;
-            Ok::<_, AppError>(ended)
+            let who = (user_id, name.as_str(), client.as_str());
+            session_commands::log_in(c, now, who, secrets, expires, at_most)
         })
         .await?;
     if ended > 0 {

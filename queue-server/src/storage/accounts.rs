@@ -437,27 +437,16 @@ pub fn revoke_device(
         .ok_or(StorageError::NotFound)
 }
 
-/// Stores a kiosk's printer state; records an event when it changed.
+/// Stores a kiosk's printer state; whether it changed.
 pub fn set_printer_status(
     connection: &Connection,
-    now: DateTime<Utc>,
     device: &str,
     printer: lotse_protocol::PrinterCondition,
-) -> Result<(), StorageError> {
+) -> Result<bool, StorageError> {
     let changed = connection.execute(
         "UPDATE devices SET printer = ?2
          WHERE name = ?1 AND revoked_at IS NULL AND printer IS NOT ?2",
         params![device, printer.as_str()],
     )?;
-    if changed > 0 {
-        super::events::record(
-            connection,
-            now,
-            &lotse_protocol::Change::DeviceStatus {
-                device: device.to_owned(),
-                printer,
-            },
-        )?;
-    }
-    Ok(())
+    Ok(changed > 0)
 }

@@ -11,6 +11,7 @@ use chrono::Utc;
 use lotse_protocol::{PrinterCondition, Role};
 use lotse_queue_server::auth::{AgencyScope, DeviceKind, token_hash};
 use lotse_queue_server::http::{AppState, app};
+use lotse_queue_server::services::commands::devices::report_printer;
 use lotse_queue_server::storage::{accounts, console};
 use tower::ServiceExt;
 
@@ -86,7 +87,8 @@ async fn a_kiosk_out_of_paper_shows_on_the_console() {
         .store
         .run(move |c| {
             accounts::add_device(c, Utc::now(), DeviceKind::Kiosk, "Eingang", &hash)?;
-            accounts::set_printer_status(c, Utc::now(), "Eingang", PrinterCondition::PaperOut)
+            let paper_out = PrinterCondition::PaperOut;
+            report_printer(c, Utc::now(), "Eingang", paper_out)
         })
         .await
         .unwrap();

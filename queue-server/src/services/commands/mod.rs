@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod alerts;
 pub mod appointments;
 pub mod desk;
+pub mod devices;
 pub mod feedback;
 pub mod interpreter;
 pub mod issue;

@@ -13,7 +13,7 @@ pub enum DomainError {
     ConcernTwice(String),
     #[error("unknown outcome; the known ones are listed in the console")]
     UnknownOutcome,
-    #[error("the note is at most {} characters", limits::MAX_NOTE_BYTES)]
+    #[error("the note is at most {} characters", limits::MAX_NOTE_CHARS)]
     NoteTooLong,
     #[error(
         "the name must be 1-{} characters, without line breaks",

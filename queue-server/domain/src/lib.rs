@@ -13,6 +13,7 @@ pub mod feedback;
 pub mod interpreter;
 pub mod issuing;
 pub mod language_stats;
+pub mod notes;
 pub mod outcomes;
 pub mod premises;
 pub mod routing;

@@ -368,7 +368,7 @@ fn transfer_form(building: &Building) -> Markup {
                 label { input type="radio" name="position" value="front"; " vorn einreihen" }
             }
             label { "Notiz (nur für die empfangende Stelle)"
-                textarea name="note" rows="2" maxlength="2000" {} }
+                textarea name="note" rows="2" maxlength=(lotse_protocol::limits::MAX_NOTE_CHARS) {} }
             button type="submit" { "Weiterleiten" }
         }
     }

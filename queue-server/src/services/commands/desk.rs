@@ -3,12 +3,13 @@
 //! audit entry in the caller's transaction — all of them or, on any error, none.
 
 use chrono::{DateTime, Utc};
-use lotse_protocol::{CallReason, Desk, DeskTicket, LinePosition, Transfer, limits};
+use lotse_protocol::{CallReason, Desk, DeskTicket, LinePosition, Transfer};
 use rusqlite::Connection;
 
 use crate::config::Config;
 use crate::domain::DomainError;
 use crate::domain::issuing::day_of;
+use crate::domain::notes::check_note;
 use crate::domain::outcomes::is_outcome;
 use crate::domain::stop::{self, Named, Rules, StopAction};
 use crate::services::ServiceError;
@@ -61,7 +62,7 @@ impl DeskRequest {
             } if !is_outcome(outcome) => Err(DomainError::UnknownOutcome),
             DeskRequest::Transfer(Transfer {
                 note: Some(note), ..
-            }) if note.len() > limits::MAX_NOTE_BYTES => Err(DomainError::NoteTooLong),
+            }) => check_note(note),
             _ => Ok(()),
         }
     }

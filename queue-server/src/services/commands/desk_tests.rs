@@ -228,7 +228,7 @@ async fn outcomes_come_from_the_list_and_notes_have_a_limit() {
     let note = Transfer {
         service: "payment-card".into(),
         position: LinePosition::Back,
-        note: Some("x".repeat(limits::MAX_NOTE_BYTES + 1)),
+        note: Some("x".repeat(lotse_protocol::limits::MAX_NOTE_CHARS + 1)),
     };
     let refused = desk(&store, DeskRequest::Transfer(note)).await;
     assert!(matches!(

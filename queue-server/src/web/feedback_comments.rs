@@ -40,7 +40,9 @@ pub fn section(comments: &[Comment], building: &Building, zone: Tz, lang: Lang) 
     let service = |id: &str| {
         building
             .service(id)
-            .map_or(id, |s| localized(&s.name, lang.code(), "de"))
+            .map_or(id, |s| {
+                localized(&s.name, lang.code(), &building.site.default_language)
+            })
             .to_owned()
     };
     html! {

@@ -323,7 +323,8 @@ fn content(
     let lang = asked.lang;
     let l = |de: &'static str, en: &'static str| lang.pick(de, en);
     let building = &config.building;
-    let name = |text: &lotse_protocol::Localized| localized(text, lang.code(), "de").to_owned();
+    let default = building.site.default_language.as_str();
+    let name = |text: &lotse_protocol::Localized| localized(text, lang.code(), default).to_owned();
     let chart_of = |id: &str| {
         charts
             .0

@@ -35,9 +35,7 @@ async fn send(
         .unwrap();
     let response = app(state.clone()).oneshot(request).await.unwrap();
     let status = response.status();
-    let bytes = axum::body::to_bytes(response.into_body(), 1 << 20)
-        .await
-        .unwrap();
+    let bytes = support::body_bytes(response).await;
     (
         status,
         serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null),

@@ -37,9 +37,7 @@ impl Clerk {
     async fn send(&self, request: Request<Body>) -> (StatusCode, String) {
         let response = app(self.state.clone()).oneshot(request).await.unwrap();
         let status = response.status();
-        let bytes = axum::body::to_bytes(response.into_body(), 1 << 22)
-            .await
-            .unwrap();
+        let bytes = support::body_bytes(response).await;
         (status, String::from_utf8_lossy(&bytes).into_owned())
     }
 

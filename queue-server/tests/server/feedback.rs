@@ -22,9 +22,7 @@ async fn send(state: &AppState, request: Request<Body>) -> (StatusCode, String) 
         .headers()
         .get(header::LOCATION)
         .map(|v| v.to_str().unwrap().to_owned());
-    let bytes = axum::body::to_bytes(response.into_body(), 1 << 22)
-        .await
-        .unwrap();
+    let bytes = support::body_bytes(response).await;
     let body = String::from_utf8(bytes.to_vec()).unwrap();
     (status, location.unwrap_or(body))
 }

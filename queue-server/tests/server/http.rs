@@ -27,9 +27,7 @@ async fn get(path: &str) -> (StatusCode, serde_json::Value) {
         .await
         .unwrap();
     let status = response.status();
-    let bytes = axum::body::to_bytes(response.into_body(), 1 << 20)
-        .await
-        .unwrap();
+    let bytes = support::body_bytes(response).await;
     (
         status,
         serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null),
@@ -165,9 +163,7 @@ async fn answer(
         .get("content-type")
         .map(|v| v.to_str().unwrap().to_owned())
         .unwrap_or_default();
-    let bytes = axum::body::to_bytes(response.into_body(), 1 << 20)
-        .await
-        .unwrap();
+    let bytes = support::body_bytes(response).await;
     let body = serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null);
     (status, content_type, body)
 }
@@ -360,9 +356,7 @@ async fn a_display_fetches_the_spoken_call_of_a_call_event_in_its_zone() {
         .unwrap();
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(response.headers()["content-type"], "audio/wav");
-    let wav = axum::body::to_bytes(response.into_body(), 1 << 24)
-        .await
-        .unwrap();
+    let wav = support::body_bytes(response).await;
     assert_eq!(&wav[..4], b"RIFF");
     let elsewhere = request(format!("/display/announcement/{called}?zone=floor-1"));
     assert_eq!(status_of(&state, elsewhere).await, StatusCode::NO_CONTENT);

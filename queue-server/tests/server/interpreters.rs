@@ -75,9 +75,7 @@ impl Building {
             .await
             .unwrap();
         let status = response.status();
-        let bytes = axum::body::to_bytes(response.into_body(), 1 << 20)
-            .await
-            .unwrap();
+        let bytes = support::body_bytes(response).await;
         (
             status,
             serde_json::from_slice(&bytes).unwrap_or(Value::Null),
@@ -108,9 +106,7 @@ impl Building {
             .await
             .unwrap();
         let status = response.status();
-        let bytes = axum::body::to_bytes(response.into_body(), 1 << 20)
-            .await
-            .unwrap();
+        let bytes = support::body_bytes(response).await;
         (status, String::from_utf8_lossy(&bytes).into_owned())
     }
 
@@ -172,9 +168,7 @@ async fn a_kiosk_request_goes_from_open_to_done_and_every_step_is_recorded() {
         app(building.state.clone()).oneshot(request)
     };
     let response = page(status_page.clone()).await.unwrap();
-    let bytes = axum::body::to_bytes(response.into_body(), 1 << 20)
-        .await
-        .unwrap();
+    let bytes = support::body_bytes(response).await;
     let html = String::from_utf8_lossy(&bytes);
     assert!(
         html.contains("يجري ترتيب مترجم لك."),
@@ -266,9 +260,7 @@ async fn a_kiosk_request_goes_from_open_to_done_and_every_step_is_recorded() {
     let (status, body) = building.act(&samir, other_id, "accept").await;
     assert_eq!(status, StatusCode::OK, "free again: {body}");
     let response = page(status_page).await.unwrap();
-    let bytes = axum::body::to_bytes(response.into_body(), 1 << 20)
-        .await
-        .unwrap();
+    let bytes = support::body_bytes(response).await;
     assert!(
         !String::from_utf8_lossy(&bytes).contains("مترجم"),
         "done: no more word of it"

@@ -22,9 +22,7 @@ async fn get(state: &AppState, auth: Option<(header::HeaderName, String)>) -> (S
         .await
         .unwrap();
     let status = response.status();
-    let bytes = axum::body::to_bytes(response.into_body(), 1 << 20)
-        .await
-        .unwrap();
+    let bytes = support::body_bytes(response).await;
     (status, String::from_utf8_lossy(&bytes).into_owned())
 }
 

@@ -32,13 +32,6 @@ async fn send(state: &AppState, request: Request<Body>) -> Response<Body> {
     app(state.clone()).oneshot(request).await.unwrap()
 }
 
-async fn json(response: Response<Body>) -> serde_json::Value {
-    let bytes = axum::body::to_bytes(response.into_body(), 1 << 20)
-        .await
-        .unwrap();
-    serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null)
-}
-
 fn post(path: &str, cookie: &str, csrf: Option<&str>) -> Request<Body> {
     let mut request = Request::post(path).header(header::COOKIE, cookie);
     if let Some(csrf) = csrf {
@@ -79,7 +72,7 @@ async fn changes_without_the_sessions_csrf_token_are_rejected() {
     let (cookie, csrf) = login(&state, "clerk").await;
     let response = send(&state, post("/api/v1/desks/eg-01/call-next", &cookie, None)).await;
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
-    assert_eq!(json(response).await["error"], "csrf_rejected");
+    assert_eq!(support::body_json(response).await["error"], "csrf_rejected");
     let wrong = send(
         &state,
         post("/api/v1/desks/eg-01/call-next", &cookie, Some("guess")),
@@ -334,7 +327,7 @@ async fn logins_beyond_the_password_checks_wait_then_get_busy() {
             StatusCode::SERVICE_UNAVAILABLE => {
                 busy += 1;
                 assert_eq!(response.headers()[header::RETRY_AFTER], "1");
-                assert_eq!(json(response).await["error"], "busy");
+                assert_eq!(support::body_json(response).await["error"], "busy");
             }
             other => panic!("unexpected {other}"),
         }

@@ -66,13 +66,6 @@ async fn get_with(state: &AppState, path: &str, cookie: &str) -> StatusCode {
     send(state, request).await.status()
 }
 
-async fn json(response: Response<Body>) -> serde_json::Value {
-    let bytes = axum::body::to_bytes(response.into_body(), 1 << 20)
-        .await
-        .unwrap();
-    serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null)
-}
-
 #[tokio::test]
 async fn a_session_ends_after_30_minutes_without_a_request() {
     let clock = TestClock::new();
@@ -175,14 +168,17 @@ async fn staff_change_their_own_password() {
     )
     .await;
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
-    assert_eq!(json(response).await["error"], "invalid_credentials");
+    assert_eq!(
+        support::body_json(response).await["error"],
+        "invalid_credentials"
+    );
     let response = send(
         &state,
         change_password(&cookie, Some(&csrf), support::PASSWORD, "short"),
     )
     .await;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(json(response).await["error"], "invalid_input");
+    assert_eq!(support::body_json(response).await["error"], "invalid_input");
 
     let response = send(
         &state,

@@ -24,9 +24,7 @@ async fn get(state: &AppState, cookie: &str, uri: &str) -> (StatusCode, Vec<u8>)
         .unwrap();
     let response = app(state.clone()).oneshot(request).await.unwrap();
     let status = response.status();
-    let bytes = axum::body::to_bytes(response.into_body(), 1 << 24)
-        .await
-        .unwrap();
+    let bytes = support::body_bytes(response).await;
     (status, bytes.to_vec())
 }
 

@@ -44,9 +44,7 @@ async fn issue(state: &AppState, n: usize) -> (StatusCode, String) {
         .unwrap();
     let response = app(state.clone()).oneshot(request).await.unwrap();
     let status = response.status();
-    let bytes = axum::body::to_bytes(response.into_body(), 1 << 16)
-        .await
-        .unwrap();
+    let bytes = support::body_bytes(response).await;
     let body: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
     let text = body["number"].as_str().or(body["error"].as_str()).unwrap();
     (status, text.to_owned())

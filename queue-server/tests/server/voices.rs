@@ -25,9 +25,7 @@ fn tone(seconds: f64) -> Vec<u8> {
 async fn send(state: &AppState, request: Request<Body>) -> (StatusCode, Vec<u8>) {
     let response = app(state.clone()).oneshot(request).await.unwrap();
     let status = response.status();
-    let body = axum::body::to_bytes(response.into_body(), 1 << 22)
-        .await
-        .unwrap();
+    let body = support::body_bytes(response).await;
     (status, body.to_vec())
 }
 

@@ -104,9 +104,7 @@ pub async fn login(state: &AppState, name: &str) -> (String, String) {
     assert_eq!(response.status(), StatusCode::OK);
     let cookie = response.headers()[header::SET_COOKIE].to_str().unwrap();
     let cookie = cookie.split(';').next().unwrap().to_owned();
-    let bytes = axum::body::to_bytes(response.into_body(), 1 << 16)
-        .await
-        .unwrap();
+    let bytes = body_bytes(response).await;
     let session: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
     (cookie, session["csrf_token"].as_str().unwrap().to_owned())
 }
@@ -167,4 +165,16 @@ pub async fn at_desk(
         })
         .await
         .unwrap()
+}
+
+/// A response's whole body (up to 16 MiB).
+pub async fn body_bytes(response: axum::response::Response) -> axum::body::Bytes {
+    axum::body::to_bytes(response.into_body(), 1 << 24)
+        .await
+        .unwrap()
+}
+
+/// A response's body as JSON; `Null` when it is not JSON.
+pub async fn body_json(response: axum::response::Response) -> serde_json::Value {
+    serde_json::from_slice(&body_bytes(response).await).unwrap_or(serde_json::Value::Null)
 }

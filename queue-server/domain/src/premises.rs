@@ -20,6 +20,22 @@ pub trait Premises {
     }
 }
 
+/// The server shares its config behind an `Arc`.
+impl<P: Premises + ?Sized> Premises for std::sync::Arc<P> {
+    fn building(&self) -> &Building {
+        (**self).building()
+    }
+    fn time_zone(&self) -> Tz {
+        (**self).time_zone()
+    }
+    fn is_open(&self, service: &str, now: DateTime<Utc>) -> bool {
+        (**self).is_open(service, now)
+    }
+    fn speaks(&self, language: &str) -> bool {
+        (**self).speaks(language)
+    }
+}
+
 /// The sample building of the server (its embedded `building.toml`), always open, for the
 /// rules' own tests.
 #[cfg(test)]
@@ -49,21 +65,5 @@ pub(crate) mod sample {
         fn speaks(&self, language: &str) -> bool {
             self.0.site.languages.iter().any(|l| l == language)
         }
-    }
-}
-
-/// The server shares its config behind an `Arc`.
-impl<P: Premises + ?Sized> Premises for std::sync::Arc<P> {
-    fn building(&self) -> &Building {
-        (**self).building()
-    }
-    fn time_zone(&self) -> Tz {
-        (**self).time_zone()
-    }
-    fn is_open(&self, service: &str, now: DateTime<Utc>) -> bool {
-        (**self).is_open(service, now)
-    }
-    fn speaks(&self, language: &str) -> bool {
-        (**self).speaks(language)
     }
 }

@@ -37,7 +37,7 @@ pub async fn list(
     caller: Caller,
 ) -> Result<Json<Vec<Alert>>, AppError> {
     let (_, role, agencies, desk) = staff(&caller)?;
-    let active = state.store.read(|c| alerts::active(c)).await?;
+    let active = state.store.read(alerts::active).await?;
     let audience = Audience::of(
         role,
         &agencies,

@@ -50,7 +50,7 @@ pub async fn stream(
     let store = state.store.clone();
     let mut shutdown = state.shutdown.clone();
     // A client that remembers an id from a newer (e.g. replaced) database starts from now.
-    let newest = store.read(|c| events::last_id(c)).await?;
+    let newest = store.read(events::last_id).await?;
     let mut last = resume_after.map_or(newest, |id| id.min(newest));
     // The `Caller` extractor accepted the credential, so there is one.
     let credential = credential_key(&headers).unwrap_or_default();

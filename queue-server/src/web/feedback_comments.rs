@@ -27,7 +27,7 @@ pub async fn visible_comments(
     state: &AppState,
     scope: &AgencyScope,
 ) -> Result<Vec<Comment>, AppError> {
-    let comments = state.store.read(|c| feedback::comments(c)).await?;
+    let comments = state.store.read(feedback::comments).await?;
     let building = &state.config.building;
     Ok(comments
         .into_iter()

@@ -213,7 +213,7 @@ pub async fn logout(
         return rejected;
     }
     if let Err(error) = end_session(&state, &headers, &page.name).await {
-        return AppError::from(error).into_response();
+        return error.into_response();
     }
     let mut response = Redirect::to("/staff/login").into_response();
     response

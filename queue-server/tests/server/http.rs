@@ -341,7 +341,7 @@ async fn a_display_fetches_the_spoken_call_of_a_call_event_in_its_zone() {
         })
         .await
         .unwrap();
-    let called = state.store.run(|c| events::last_id(c)).await.unwrap();
+    let called = state.store.run(events::last_id).await.unwrap();
     let request = |path: String| {
         Request::get(path)
             .header("cookie", "lotse_display=display-secret")

@@ -15,10 +15,10 @@ use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use lotse_protocol::Channel;
-use lotse_queue_server::commands::alerts::pending;
-use lotse_queue_server::commands::issue::{NewTicket, issue};
 use lotse_queue_server::config::Config;
 use lotse_queue_server::domain::alerts::{Facts, LineFacts, step};
+use lotse_queue_server::services::commands::alerts::pending;
+use lotse_queue_server::services::commands::issue::{NewTicket, issue};
 use lotse_queue_server::storage::prepare;
 
 const ROUNDS: usize = 200;

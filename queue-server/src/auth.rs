@@ -15,8 +15,9 @@ use rand::RngCore;
 use sha2::{Digest, Sha256};
 use tokio::sync::Semaphore;
 
-use crate::domain::DomainError;
-use crate::error::AppError;
+use crate::http::error::AppError;
+
+pub use lotse_domain::AgencyScope;
 
 #[derive(
     Debug,
@@ -107,7 +108,7 @@ impl Caller {
         services: impl IntoIterator<Item = &'a str>,
     ) -> Result<(), AppError> {
         match self {
-            Caller::Staff { agencies, .. } => agencies.check_services(building, services),
+            Caller::Staff { agencies, .. } => Ok(agencies.check_services(building, services)?),
             Caller::Device { .. } => Ok(()),
         }
     }
@@ -132,97 +133,6 @@ impl Caller {
 
     pub fn is_staff(&self) -> bool {
         matches!(self, Caller::Staff { .. })
-    }
-}
-
-/// The agencies a staff account works for. Social-data secrecy: an account reads transfer
-/// notes and sits at desks only of its agencies.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum AgencyScope {
-    All,
-    Only(Vec<String>),
-}
-
-impl AgencyScope {
-    /// `*` is every agency; otherwise agency ids separated by commas.
-    pub fn parse(text: &str) -> AgencyScope {
-        if text.trim() == "*" {
-            return AgencyScope::All;
-        }
-        AgencyScope::Only(
-            text.split(',')
-                .map(str::trim)
-                .filter(|id| !id.is_empty())
-                .map(str::to_owned)
-                .collect(),
-        )
-    }
-
-    pub fn to_text(&self) -> String {
-        match self {
-            AgencyScope::All => "*".to_owned(),
-            AgencyScope::Only(ids) => ids.join(","),
-        }
-    }
-
-    pub fn includes(&self, agency: &str) -> bool {
-        match self {
-            AgencyScope::All => true,
-            AgencyScope::Only(ids) => ids.iter().any(|id| id == agency),
-        }
-    }
-
-    /// An unknown desk is 404, a desk of other agencies 403.
-    pub fn check_desk(&self, building: &Building, desk: &str) -> Result<(), AppError> {
-        if building.desk(desk).is_none() {
-            Err(DomainError::UnknownDesk(desk.to_owned()).into())
-        } else if self.serves_at(building, desk) {
-            Ok(())
-        } else {
-            Err(AppError::Forbidden)
-        }
-    }
-
-    /// Staff put tickets (walk-ins, priority or not) and appointments only into the lines
-    /// of their agencies; an unknown service is left to the request checks.
-    pub fn check_services<'a>(
-        &self,
-        building: &Building,
-        services: impl IntoIterator<Item = &'a str>,
-    ) -> Result<(), AppError> {
-        let foreign = services.into_iter().any(|id| {
-            building
-                .service(id)
-                .is_some_and(|service| !self.includes(&service.agency))
-        });
-        if foreign {
-            Err(AppError::Forbidden)
-        } else {
-            Ok(())
-        }
-    }
-
-    /// Whether at least one of `services` belongs to these agencies (a visit that concerns
-    /// them).
-    pub fn concerns_any<'a>(
-        &self,
-        building: &Building,
-        services: impl IntoIterator<Item = &'a str>,
-    ) -> bool {
-        services
-            .into_iter()
-            .any(|service| self.includes(building.agency_of(service)))
-    }
-
-    /// Whether `desk` serves at least one service of these agencies.
-    pub fn serves_at(&self, building: &Building, desk: &str) -> bool {
-        building.desk(desk).is_some_and(|desk| {
-            desk.services.iter().any(|service| {
-                building
-                    .service(service)
-                    .is_some_and(|s| self.includes(&s.agency))
-            })
-        })
     }
 }
 

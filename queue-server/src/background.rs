@@ -5,17 +5,21 @@
 use thread_priority::{ThreadPriority, ThreadPriorityValue};
 use tokio::sync::oneshot;
 
-use crate::error::AppError;
+/// A background job that did not run to its end: its thread could not start, or it panicked.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct Failed(pub String);
 
 /// The priority of background jobs on the crate's 0 (lowest) to 99 scale: nice 9 on
 /// Linux, so a report gets a fraction of a busy processor and all of an idle one.
 const BACKGROUND_PRIORITY: u8 = 25;
 
 /// Runs `job` on a background thread and waits for it without blocking the async workers.
-pub async fn run<R, F>(job: F) -> Result<R, AppError>
+pub async fn run<R, E, F>(job: F) -> Result<R, E>
 where
     R: Send + 'static,
-    F: FnOnce() -> Result<R, AppError> + Send + 'static,
+    E: From<Failed> + Send + 'static,
+    F: FnOnce() -> Result<R, E> + Send + 'static,
 {
     let (reply, answer) = oneshot::channel();
     std::thread::Builder::new()
@@ -33,10 +37,10 @@ where
             }
             let _ = reply.send(job());
         })
-        .map_err(|e| AppError::Internal(format!("cannot start a background thread: {e}")))?;
+        .map_err(|e| Failed(format!("cannot start a background thread: {e}")))?;
     answer
         .await
-        .map_err(|_| AppError::Internal("a background job failed".into()))?
+        .map_err(|_| Failed("a background job failed".into()))?
 }
 
 #[cfg(all(test, target_os = "linux"))]
@@ -59,13 +63,13 @@ mod tests {
         let serving = nice();
         let (job, started) = run(|| {
             let started = std::thread::scope(|s| s.spawn(nice).join().expect("joined"));
-            Ok((nice(), started))
+            Ok::<_, Failed>((nice(), started))
         })
         .await
         .expect("ran");
         assert!(job > serving, "{job} > {serving}");
         assert_eq!(started, job);
-        let failed: Result<(), AppError> = run(|| Err(AppError::Unavailable)).await;
-        assert!(matches!(failed, Err(AppError::Unavailable)));
+        let failed: Result<(), Failed> = run(|| Err(Failed("refused".into()))).await;
+        assert!(matches!(failed, Err(Failed(reason)) if reason == "refused"));
     }
 }

@@ -12,13 +12,13 @@ use clap::{Parser, Subcommand, ValueEnum};
 use lotse_protocol::Role;
 use tracing_subscriber::EnvFilter;
 
-use crate::api::system_clock;
 use crate::auth::{AgencyScope, DeviceKind, hash_password, new_secret, token_hash};
-use crate::commands::accounts as account_commands;
 use crate::config::Config;
 use crate::domain::accounts::{account_name, check_password};
+use crate::http::system_clock;
 use crate::limits::Limits;
 use crate::net::tls::{ServerTls, TlsFiles};
+use crate::services::commands::accounts as account_commands;
 use crate::stats::tables::Lang;
 use crate::stats::{self, Dimension, Filter, Period};
 use crate::storage::{Store, accounts, backup, history, interpreters};
@@ -723,7 +723,7 @@ pub async fn demo_history(
     let last = today.pred_opt().context("no day before today")?;
     let first = last - chrono::Duration::days(i64::from(days) - 1);
     if store
-        .read(move |c| Ok(history::has_visits(c, first, last)?))
+        .read(move |c| history::has_visits(c, first, last))
         .await?
     {
         bail!("the database has visits between {first} and {last} already");
@@ -735,7 +735,7 @@ pub async fn demo_history(
         let day = generator.day(date);
         visits += day.visits.len();
         stops += store
-            .run(move |c| Ok(history::insert_day(c, date, &day)?))
+            .run(move |c| history::insert_day(c, date, &day))
             .await?;
     }
     // Days past the detail period end up as the server's hourly purge would leave them.

@@ -5,34 +5,35 @@ pub mod api;
 pub mod auth;
 pub mod background;
 pub mod cli;
-pub mod commands;
 pub mod config;
 pub mod demo_history;
 pub mod doctor;
-pub mod domain;
-pub mod error;
-pub mod estimate;
+pub mod http;
 pub mod limits;
 pub mod local;
 pub mod net;
-pub mod routing;
+pub mod premises;
 pub mod service_manager;
+pub mod services;
 pub mod simulation;
 pub mod speech;
 pub mod stats;
 pub mod storage;
 pub mod throttle;
-pub mod visit_order;
-pub mod waiting_line;
 pub mod web;
+
+// The pure rules live in their own crate (`queue-server/domain`, no I/O dependencies); these
+// names keep their paths inside the server.
+pub use lotse_domain as domain;
+pub use lotse_domain::{estimate, routing, visit_order, waiting_line};
 
 use std::future::Future;
 
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
-use crate::api::{AppState, Clock, app};
 use crate::config::Config;
+use crate::http::{AppState, Clock, app};
 use crate::limits::Limits;
 use crate::storage::Store;
 
@@ -106,7 +107,7 @@ async fn purge_regularly(state: AppState) {
         let (now, config) = (state.now(), state.config.clone());
         match state
             .store
-            .run(move |c| Ok(storage::retention::purge(c, &config, now)?))
+            .run(move |c| storage::retention::purge(c, &config, now))
             .await
         {
             Ok(purged) if purged != Default::default() => {
@@ -162,11 +163,11 @@ async fn alert_regularly(state: AppState) {
 /// One evaluation of the live alerts at the state's clock: decided on a read-only
 /// connection, written (raised and cleared alerts with their events) only when something
 /// changes; returns the number of changes written.
-pub async fn evaluate_alerts(state: &AppState) -> Result<usize, error::AppError> {
+pub async fn evaluate_alerts(state: &AppState) -> Result<usize, http::error::AppError> {
     let (now, config) = (state.now(), state.config.clone());
     let pending = state
         .store
-        .read(move |c| Ok(commands::alerts::pending(c, &config, now)?))
+        .read(move |c| services::commands::alerts::pending(c, &config, now))
         .await?;
     if pending.is_empty() {
         return Ok(0);
@@ -174,7 +175,7 @@ pub async fn evaluate_alerts(state: &AppState) -> Result<usize, error::AppError>
     let config = state.config.clone();
     let changes = state
         .store
-        .run(move |c| commands::alerts::evaluate(c, &config, now))
+        .run(move |c| services::commands::alerts::evaluate(c, &config, now))
         .await?;
     Ok(changes.len())
 }

@@ -7,9 +7,9 @@ use std::sync::mpsc;
 
 use anyhow::Context;
 
-use crate::api::system_clock;
 use crate::cli::seed_demo;
 use crate::config::Config;
+use crate::http::system_clock;
 use crate::limits::Limits;
 use crate::storage::Store;
 

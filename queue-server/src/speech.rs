@@ -11,7 +11,7 @@ use lotse_voices::{
 use crate::config::Config;
 use crate::domain::DomainError;
 use crate::domain::voice_clips;
-use crate::error::AppError;
+use crate::http::error::AppError;
 use crate::storage::{Store, voice_clips as stored_clips};
 
 /// The embedded phrase table (empty, with a warning, if it were invalid: calls then go
@@ -38,13 +38,13 @@ pub async fn announcer(store: &Store) -> Result<Arc<Announcer>, AppError> {
     /// The announcer and the version of the recordings it was built from.
     type Built = Option<((i64, i64), Arc<Announcer>)>;
     static CURRENT: Mutex<Built> = Mutex::new(None);
-    let version = store.read(|c| Ok(stored_clips::version(c)?)).await?;
+    let version = store.read(stored_clips::version).await?;
     if let Some((built, announcer)) = &*CURRENT.lock().unwrap_or_else(PoisonError::into_inner)
         && *built == version
     {
         return Ok(announcer.clone());
     }
-    let recorded = store.read(|c| Ok(stored_clips::all(c)?)).await?;
+    let recorded = store.read(stored_clips::all).await?;
     let announcer = Arc::new(build_announcer(recorded));
     *CURRENT.lock().unwrap_or_else(PoisonError::into_inner) = Some((version, announcer.clone()));
     Ok(announcer)

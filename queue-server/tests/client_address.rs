@@ -5,11 +5,12 @@
 
 #![allow(clippy::unwrap_used)] // Tests may panic on unexpected errors.
 
+#[path = "server/support/mod.rs"]
 mod support;
 
 use lotse_protocol::Role;
-use lotse_queue_server::api::session::{MAX_CLIENT_FAILURES, MAX_FAILURES};
 use lotse_queue_server::config::Config;
+use lotse_queue_server::http::session::{MAX_CLIENT_FAILURES, MAX_FAILURES};
 use lotse_queue_server::limits::Limits;
 use reqwest::StatusCode;
 use support::PASSWORD;

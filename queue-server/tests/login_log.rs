@@ -4,6 +4,7 @@
 
 #![allow(clippy::unwrap_used)] // Tests may panic on unexpected errors.
 
+#[path = "server/support/mod.rs"]
 mod support;
 
 use std::net::{IpAddr, SocketAddr};
@@ -12,7 +13,7 @@ use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::{Request, StatusCode, header};
 use lotse_protocol::Role;
-use lotse_queue_server::api::app;
+use lotse_queue_server::http::app;
 use support::captured_log::captured_log;
 use tower::ServiceExt;
 

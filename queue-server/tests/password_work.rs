@@ -4,6 +4,7 @@
 
 #![allow(clippy::unwrap_used)] // Tests may panic on unexpected errors.
 
+#[path = "server/support/mod.rs"]
 mod support;
 
 use futures::future::join_all;

@@ -99,7 +99,9 @@ pub enum Change {
 
 /// A kiosk printer's state as the kiosk reports it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(strum::IntoStaticStr, strum::EnumString, strum::EnumIter)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum PrinterCondition {
     Ready,
     PaperOut,
@@ -110,14 +112,9 @@ pub enum PrinterCondition {
 }
 
 impl PrinterCondition {
+    /// The stored and wire name (one conversion: strum, in step with serde).
     pub fn as_str(self) -> &'static str {
-        match self {
-            PrinterCondition::Ready => "ready",
-            PrinterCondition::PaperOut => "paper_out",
-            PrinterCondition::CoverOpen => "cover_open",
-            PrinterCondition::Offline => "offline",
-            PrinterCondition::Unreachable => "unreachable",
-        }
+        self.into()
     }
 }
 
@@ -173,5 +170,24 @@ mod tests {
             serde_json::from_str::<Change>(&json).expect("reads"),
             called
         );
+    }
+}
+
+#[cfg(test)]
+mod stored_names {
+    use super::*;
+    use strum::IntoEnumIterator;
+
+    /// The server stores the strum name and the API sends the serde name: they must agree.
+    #[test]
+    fn printer_conditions_read_back_as_sent() {
+        for condition in PrinterCondition::iter() {
+            let json = serde_json::to_string(&condition).expect("serialises");
+            assert_eq!(json, format!("\"{}\"", condition.as_str()));
+            assert_eq!(
+                condition.as_str().parse::<PrinterCondition>().ok(),
+                Some(condition)
+            );
+        }
     }
 }

@@ -5,17 +5,20 @@
 
 pub mod alert;
 pub mod building;
+#[cfg(feature = "client")]
 pub mod client;
 pub mod desk;
 pub mod display;
 pub mod error;
 pub mod event;
+#[cfg(feature = "client")]
 pub mod event_stream;
 pub mod floors;
 pub mod interpreter;
 pub mod languages;
 pub mod limits;
 pub mod plural;
+#[cfg(feature = "client")]
 pub mod server_ca;
 pub mod session;
 pub mod ticket;
@@ -24,6 +27,7 @@ pub mod voices;
 
 pub use alert::{Alert, AlertKind, AlertState};
 pub use building::*;
+#[cfg(feature = "client")]
 pub use client::{Client, ClientError, Deadlines};
 pub use desk::*;
 pub use display::*;

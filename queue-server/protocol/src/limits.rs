@@ -4,8 +4,8 @@
 /// The most concerns (services) one visit may have.
 pub const MAX_CONCERNS: usize = 6;
 
-/// The longest transfer note (in bytes).
-pub const MAX_NOTE_BYTES: usize = 2_000;
+/// The longest transfer note (in characters, as a form's `maxlength` counts).
+pub const MAX_NOTE_CHARS: usize = 2_000;
 
 /// The longest comment a visitor may leave with their feedback (in characters).
 pub const MAX_FEEDBACK_COMMENT_CHARS: usize = 500;

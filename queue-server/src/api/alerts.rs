@@ -6,11 +6,11 @@ use axum::Json;
 use axum::extract::{Path, State};
 use lotse_protocol::{Alert, ApiErrorBody, Role};
 
-use super::AppState;
 use crate::auth::{AgencyScope, Caller};
-use crate::commands::alerts::{acknowledge as acknowledge_alert, subject};
 use crate::domain::alerts::{Audience, desk_services, shown_to};
-use crate::error::AppError;
+use crate::http::AppState;
+use crate::http::error::AppError;
+use crate::services::commands::alerts::{acknowledge as acknowledge_alert, subject};
 use crate::storage::alerts;
 
 /// A staff caller's name, role, agencies and desk; 403 for devices and interpreters.
@@ -37,7 +37,7 @@ pub async fn list(
     caller: Caller,
 ) -> Result<Json<Vec<Alert>>, AppError> {
     let (_, role, agencies, desk) = staff(&caller)?;
-    let active = state.store.read(|c| Ok(alerts::active(c)?)).await?;
+    let active = state.store.read(alerts::active).await?;
     let audience = Audience::of(
         role,
         &agencies,

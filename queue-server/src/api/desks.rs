@@ -6,11 +6,11 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use lotse_protocol::{ApiErrorBody, CallSpecific, DeskTicket, Finish, Queues, Resume, Transfer};
 
-use super::AppState;
-use super::extract::ApiJson;
 use crate::auth::Caller;
-use crate::commands::desk::{Actor, DeskRequest};
-use crate::error::AppError;
+use crate::http::AppState;
+use crate::http::error::AppError;
+use crate::http::extract::ApiJson;
+use crate::services::commands::desk::{Actor, DeskRequest};
 use crate::storage::desks;
 
 #[utoipa::path(get, path = "/api/v1/queues", tag = "devices",
@@ -23,7 +23,7 @@ pub async fn queues(
     let config = state.config.clone();
     let queues = state
         .store
-        .read(move |connection| Ok(desks::queues(connection, &config, now)?))
+        .read(move |connection| desks::queues(connection, &config, now))
         .await?;
     Ok(Json(queues))
 }
@@ -80,9 +80,10 @@ async fn desk_command(
                 desk: &desk,
                 name: &name,
             };
-            crate::commands::desk::run(connection, actor, request)
+            crate::services::commands::desk::run(connection, actor, request)
         })
         .await
+        .map_err(AppError::from)
 }
 
 /// A desk command that always answers with the desk's ticket.

@@ -4,14 +4,10 @@ use axum::Json;
 use axum::extract::{Query, State};
 use lotse_protocol::{ApiErrorBody, DisplayQuery, DisplaySnapshot};
 
-use super::AppState;
 use crate::auth::Caller;
-use crate::error::AppError;
-use crate::storage::display;
-
-/// Calls in a snapshot unless the client asks for another number.
-pub const DEFAULT_CALLS: u32 = 12;
-const MAX_CALLS: u32 = 50;
+use crate::http::AppState;
+use crate::http::display::load;
+use crate::http::error::AppError;
 
 #[utoipa::path(get, path = "/api/v1/display", tag = "devices",
     params(DisplayQuery),
@@ -26,34 +22,4 @@ pub async fn snapshot(
     Query(query): Query<DisplayQuery>,
 ) -> Result<Json<DisplaySnapshot>, AppError> {
     Ok(Json(load(&state, query.zone, query.limit).await?))
-}
-
-/// The snapshot for `zone`; an unknown zone is an error rather than an empty board.
-pub async fn load(
-    state: &AppState,
-    zone: Option<String>,
-    limit: Option<u32>,
-) -> Result<DisplaySnapshot, AppError> {
-    let zone = zone.filter(|z| !z.is_empty());
-    if let Some(zone) = &zone
-        && !state.config.building.desks.iter().any(|d| &d.zone == zone)
-    {
-        return Err(AppError::InvalidInput(format!(
-            "no desk is in zone \"{zone}\""
-        )));
-    }
-    let limit = limit.unwrap_or(DEFAULT_CALLS).clamp(1, MAX_CALLS) as usize;
-    let (now, config) = (state.now(), state.config.clone());
-    state
-        .store
-        .read(move |connection| {
-            Ok(display::snapshot(
-                connection,
-                &config,
-                now,
-                zone.as_deref(),
-                limit,
-            )?)
-        })
-        .await
 }

@@ -18,10 +18,10 @@ use tokio::sync::broadcast::Receiver;
 use tokio::sync::broadcast::error::{RecvError, TryRecvError};
 use tokio::time::Instant;
 
-use super::AppState;
-use super::extract::credential_key;
 use crate::auth::Caller;
-use crate::error::AppError;
+use crate::http::AppState;
+use crate::http::error::AppError;
+use crate::http::extract::credential_key;
 use crate::storage::{Published, events};
 
 /// Events read from the database per query while catching up.
@@ -50,7 +50,7 @@ pub async fn stream(
     let store = state.store.clone();
     let mut shutdown = state.shutdown.clone();
     // A client that remembers an id from a newer (e.g. replaced) database starts from now.
-    let newest = store.read(|c| Ok(events::last_id(c)?)).await?;
+    let newest = store.read(events::last_id).await?;
     let mut last = resume_after.map_or(newest, |id| id.min(newest));
     // The `Caller` extractor accepted the credential, so there is one.
     let credential = credential_key(&headers).unwrap_or_default();
@@ -69,7 +69,7 @@ pub async fn stream(
                 // A replay reaches back to the start of today at most (privacy: yesterday's
                 // visits are nobody's business any more).
                 let today = state.config.day_start(state.now());
-                let batch = match store.read(move |c| Ok(events::after(c, after, today, CATCH_UP_BATCH)?)).await {
+                let batch = match store.read(move |c| events::after(c, after, today, CATCH_UP_BATCH)).await {
                     Ok(batch) => batch,
                     Err(_) => return,
                 };

@@ -7,13 +7,13 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use lotse_protocol::{ApiErrorBody, InterpreterRequest, RequestInterpreter, Role};
 
-use super::AppState;
-use super::extract::ApiJson;
 use crate::auth::Caller;
-use crate::commands::desk::Actor;
-use crate::commands::interpreter;
 use crate::domain::interpreter::{InterpreterAction, shown_to};
-use crate::error::AppError;
+use crate::http::AppState;
+use crate::http::error::AppError;
+use crate::http::extract::ApiJson;
+use crate::services::commands::desk::Actor;
+use crate::services::commands::interpreter;
 use crate::storage::interpreters;
 
 #[utoipa::path(post, path = "/api/v1/desks/{desk}/interpreter", tag = "interpreters",
@@ -78,7 +78,7 @@ pub async fn list(
                 let languages = interpreters::languages_of(connection, &name)?;
                 requests.retain(|r| shown_to(r, &name, &languages));
             }
-            Ok(requests)
+            Ok::<_, AppError>(requests)
         })
         .await?;
     Ok(Json(requests))

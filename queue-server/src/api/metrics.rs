@@ -8,9 +8,9 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 
-use super::AppState;
 use crate::auth::{Caller, DeviceKind};
-use crate::error::AppError;
+use crate::http::AppState;
+use crate::http::error::AppError;
 use crate::storage::commit_times::CommitSnapshot;
 use crate::storage::metrics::{Readings, read};
 
@@ -28,7 +28,7 @@ pub async fn metrics(State(state): State<AppState>, caller: Caller) -> Result<Re
     }
     let now = state.now();
     let day_start = state.config.day_start(now);
-    let readings = state.store.read(move |c| Ok(read(c, day_start)?)).await?;
+    let readings = state.store.read(move |c| read(c, day_start)).await?;
     let body = render(
         &readings,
         now,

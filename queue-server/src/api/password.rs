@@ -8,15 +8,13 @@ use axum::http::header::SET_COOKIE;
 use axum::response::{IntoResponse, Response};
 use lotse_protocol::{ApiErrorBody, ChangePassword};
 
-use super::AppState;
-use super::extract::ApiJson;
-use super::extract::ClientAddress;
-use super::session::{check_credentials, clear_session_cookie, log_safe};
 use crate::auth::Caller;
-use crate::domain::AuditAction;
-use crate::domain::accounts::{MAX_PASSWORD_BYTES, check_password};
-use crate::error::AppError;
-use crate::storage::{accounts, audit};
+use crate::http::AppState;
+use crate::http::error::AppError;
+use crate::http::extract::ApiJson;
+use crate::http::extract::ClientAddress;
+use crate::http::password::change_password;
+use crate::http::session::clear_session_cookie;
 
 #[utoipa::path(put, path = "/api/v1/session/password", tag = "staff",
     request_body = ChangePassword,
@@ -45,42 +43,4 @@ pub async fn change(
         .headers_mut()
         .insert(SET_COOKIE, clear_session_cookie());
     Ok(response)
-}
-
-/// Checks `name`'s current password (under the login throttle) and sets the new one; ends
-/// every session of the account and records the change in the audit log.
-pub async fn change_password(
-    state: &AppState,
-    name: &str,
-    client: &ClientAddress,
-    request: ChangePassword,
-) -> Result<(), AppError> {
-    let ChangePassword {
-        current_password,
-        new_password,
-    } = request;
-    check_password(&new_password)?;
-    if current_password.len() > MAX_PASSWORD_BYTES {
-        return Err(AppError::InvalidCredentials);
-    }
-    let now = state.now();
-    check_credentials(state, name, current_password, client, now).await?;
-    let hash = state.passwords.hash(new_password).await?;
-    let (actor, from) = (name.to_owned(), client.0.clone());
-    state
-        .store
-        .run(move |c| {
-            accounts::clear_failures(c, &actor, &from)?;
-            accounts::set_password(c, &actor, &hash)?;
-            Ok(audit::record(
-                c,
-                now,
-                &actor,
-                AuditAction::PasswordChange,
-                "",
-            )?)
-        })
-        .await?;
-    tracing::info!(name = %log_safe(name), "staff changed their password");
-    Ok(())
 }

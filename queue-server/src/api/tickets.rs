@@ -10,15 +10,15 @@ use lotse_protocol::{
     ImportedAppointments, IssueTicket, Ticket,
 };
 
-use super::AppState;
-use super::extract::{ApiJson, credential_key};
 use crate::auth::{Caller, DeviceKind, token_hash};
-use crate::commands::appointments;
-use crate::commands::issue::{self, NewTicket};
 use crate::domain::DomainError;
-use crate::domain::issuing::{check_request, day_of};
-use crate::error::AppError;
-use crate::storage::tickets;
+use crate::domain::issuing::check_request;
+use crate::http::AppState;
+use crate::http::error::AppError;
+use crate::http::extract::{ApiJson, credential_key};
+use crate::http::visitor::{give_feedback, read_view, visitor_view};
+use crate::services::commands::appointments;
+use crate::services::commands::issue::{self, NewTicket};
 
 /// The most appointments one import request may carry.
 const MAX_IMPORT: usize = 5_000;
@@ -150,26 +150,6 @@ pub async fn feedback(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// Stores the feedback of today's ticket `token` (the status page's form and the API).
-pub async fn give_feedback(
-    state: &AppState,
-    token: String,
-    score: i64,
-    comment: String,
-) -> Result<(), AppError> {
-    if token.is_empty() || token.len() > 64 {
-        return Err(DomainError::TicketNotFound.into());
-    }
-    let (config, now) = (state.config.clone(), state.now());
-    state
-        .store
-        .run(move |c| {
-            crate::commands::feedback::give(c, &config, now, &token, score, &comment)?;
-            Ok(())
-        })
-        .await
-}
-
 #[utoipa::path(post, path = "/api/v1/checkins", tag = "tickets",
     request_body = CheckIn,
     responses(
@@ -233,33 +213,7 @@ async fn check_in_code(
             appointments::check_in(connection, &config, now, code, staff)
         })
         .await
-}
-
-/// The visitor's view of a ticket just written, read on a reader after the commit.
-async fn read_view(state: &AppState, id: i64, now: DateTime<Utc>) -> Result<Ticket, AppError> {
-    let (config, lines) = (state.config.clone(), state.store.lines());
-    state
-        .store
-        .read(move |connection| issue::view(connection, &config, &lines, now, id))
-        .await
-}
-
-/// The visitor's view of today's ticket with this status-page token (the API's and the
-/// status page's).
-pub async fn visitor_view(state: &AppState, token: String) -> Result<Ticket, AppError> {
-    if token.is_empty() || token.len() > 64 {
-        return Err(DomainError::TicketNotFound.into());
-    }
-    let (now, config, lines) = (state.now(), state.config.clone(), state.store.lines());
-    state
-        .store
-        .read(move |connection| {
-            let day = day_of(&config, now);
-            let id = tickets::id_by_token(connection, &token, &day)?;
-            let id = id.ok_or(DomainError::TicketNotFound)?;
-            issue::view(connection, &config, &lines, now, id)
-        })
-        .await
+        .map_err(AppError::from)
 }
 
 #[utoipa::path(post, path = "/api/v1/appointments", tag = "booking",
@@ -322,7 +276,9 @@ pub async fn device_status(
     let now = state.now();
     state
         .store
-        .run(move |c| crate::storage::accounts::set_printer_status(c, now, &name, status.printer))
+        .run(move |c| {
+            crate::services::commands::devices::report_printer(c, now, &name, status.printer)
+        })
         .await?;
     // A printer alert is raised (or cleared) at once rather than at the next evaluation.
     if let Err(error) = crate::evaluate_alerts(&state).await {

@@ -3,14 +3,14 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use lotse_protocol::VoicePack;
 
-use super::AppState;
 use crate::auth::Caller;
-use crate::domain::{DomainError, voice_clips as rules};
-use crate::error::AppError;
+use crate::domain::voice_clips as rules;
+use crate::http::AppState;
+use crate::http::error::AppError;
+use crate::http::wav::wav_response;
 use crate::speech::needed_clips;
 use crate::storage::voice_clips;
 
@@ -27,7 +27,7 @@ pub async fn pack(
     let wanted = language.clone();
     let recorded = state
         .store
-        .read(move |c| Ok(voice_clips::list(c, &wanted)?))
+        .read(move |c| voice_clips::list(c, &wanted))
         .await?
         .into_iter()
         .map(|clip| (clip.key, clip.bytes as u64, clip.recorded_at))
@@ -45,30 +45,4 @@ pub async fn clip(
     Path((language, key)): Path<(String, String)>,
 ) -> Result<Response, AppError> {
     wav_response(&state, language, key).await
-}
-
-/// The stored WAV of a needed clip (also played on the admin page).
-pub async fn wav_response(
-    state: &AppState,
-    language: String,
-    key: String,
-) -> Result<Response, AppError> {
-    let needed = needed_clips(&state.config, &language)?;
-    if !needed.iter().any(|clip| clip.key == key) {
-        return Err(DomainError::UnknownClip(key).into());
-    }
-    let wanted = key.clone();
-    let wav = state
-        .store
-        .read(move |c| Ok(voice_clips::wav(c, &language, &wanted)?))
-        .await?
-        .ok_or(DomainError::UnknownClip(key))?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "audio/wav"),
-            (header::CACHE_CONTROL, "private, no-cache"),
-        ],
-        wav,
-    )
-        .into_response())
 }

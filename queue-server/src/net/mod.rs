@@ -33,7 +33,7 @@ use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore, mpsc, watch};
 use tokio::time::Instant;
 use tower::ServiceExt;
 
-use crate::error::AppError;
+use crate::http::error::AppError;
 use crate::limits::{Limits, REFUSING_AT_ONCE};
 use crate::service_manager::Watchdog;
 

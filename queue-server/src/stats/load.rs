@@ -4,9 +4,9 @@
 use chrono::{DateTime, Utc};
 
 use crate::config::Config;
-use crate::error::AppError;
 use crate::limits::Limits;
-use crate::storage::{Store, aggregates, desk_shifts, stats as sql};
+use crate::services::ServiceError;
+use crate::storage::{StorageError, Store, aggregates, desk_shifts, stats as sql};
 
 use super::cells::Names;
 use super::figures::Zone;
@@ -51,7 +51,7 @@ pub async fn load(
     config: &Config,
     period: Period,
     at: ReadAt,
-) -> Result<Loaded, AppError> {
+) -> Result<Loaded, ServiceError> {
     let zone = Zone::new(config.time_zone);
     let from_date = period.previous().from;
     let from = zone.day_start(from_date);
@@ -77,9 +77,9 @@ pub async fn load(
                 cells.extend(
                     folded
                         .join()
-                        .map_err(|_| AppError::Internal("folding the legs failed".into()))?,
+                        .map_err(|_| StorageError::Failed("folding the legs failed".into()))?,
                 );
-                Ok::<_, AppError>(cells)
+                Ok::<_, ServiceError>(cells)
             })?;
             let shifts = desk_shifts::shifts(c, from, to, at.now, at.idle_since)?;
             Ok(Loaded {

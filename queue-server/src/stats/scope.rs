@@ -10,7 +10,7 @@ use lotse_protocol::{Building, Role};
 
 use super::Filter;
 use crate::auth::AgencyScope;
-use crate::error::AppError;
+use crate::services::ServiceError;
 
 /// The agencies a caller may see the figures of; none = every agency.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,10 +37,10 @@ impl StatsScope {
 
     /// The filter's agencies for the agency asked for (none: all the caller may see); an
     /// agency outside the scope is refused.
-    pub fn filter(&self, asked: Option<&str>) -> Result<Filter, AppError> {
+    pub fn filter(&self, asked: Option<&str>) -> Result<Filter, ServiceError> {
         let agencies = match asked {
             Some(agency) if self.offers(agency) => Some(BTreeSet::from([agency.to_owned()])),
-            Some(_) => return Err(AppError::Forbidden),
+            Some(_) => return Err(ServiceError::Forbidden),
             None => self.0.clone(),
         };
         Ok(Filter {
@@ -70,7 +70,7 @@ mod tests {
         assert_eq!(one, Some(["jobcenter".to_owned()].into()));
         assert!(matches!(
             scope.filter(Some("immigration")),
-            Err(AppError::Forbidden)
+            Err(ServiceError::Forbidden)
         ));
         // None of their agencies: nothing, never everything.
         let none = StatsScope::of(Role::Supervisor, &only(&[]));

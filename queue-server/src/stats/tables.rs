@@ -156,13 +156,23 @@ struct Names<'a> {
 impl Names<'_> {
     fn service(&self, id: &str) -> String {
         self.building.service(id).map_or(id.to_owned(), |s| {
-            localized(&s.name, self.lang.code(), "de").to_owned()
+            localized(
+                &s.name,
+                self.lang.code(),
+                &self.building.site.default_language,
+            )
+            .to_owned()
         })
     }
 
     fn agency(&self, id: &str) -> String {
         self.building.agency(id).map_or(id.to_owned(), |a| {
-            localized(&a.name, self.lang.code(), "de").to_owned()
+            localized(
+                &a.name,
+                self.lang.code(),
+                &self.building.site.default_language,
+            )
+            .to_owned()
         })
     }
 

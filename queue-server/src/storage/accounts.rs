@@ -5,11 +5,10 @@ use chrono::{DateTime, Utc};
 use lotse_protocol::Role;
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::desk_shifts;
 use super::error::stored;
 use super::time::to_ms;
+use super::{StorageError, desk_shifts};
 use crate::auth::{AgencyScope, Caller, DeviceKind};
-use crate::error::AppError;
 
 pub fn add_user(
     connection: &Connection,
@@ -17,21 +16,19 @@ pub fn add_user(
     name: &str,
     role: Role,
     password_hash: &str,
-) -> Result<(), AppError> {
+) -> Result<(), StorageError> {
     let inserted = connection.execute(
         "INSERT INTO users (name, role, password_hash, created_at) VALUES (?1, ?2, ?3, ?4)
          ON CONFLICT (name) DO NOTHING",
         params![name, role.as_str(), password_hash, to_ms(now)],
     )?;
     if inserted == 0 {
-        return Err(AppError::InvalidInput(format!(
-            "a user named \"{name}\" exists"
-        )));
+        return Err(StorageError::NameTaken(name.to_owned()));
     }
     Ok(())
 }
 
-pub fn user_count(connection: &Connection) -> Result<i64, AppError> {
+pub fn user_count(connection: &Connection) -> Result<i64, StorageError> {
     Ok(connection.query_row("SELECT COUNT(*) FROM users", [], |row| row.get(0))?)
 }
 
@@ -39,7 +36,7 @@ pub fn user_count(connection: &Connection) -> Result<i64, AppError> {
 pub fn login_record(
     connection: &Connection,
     name: &str,
-) -> Result<Option<(i64, Role, String)>, AppError> {
+) -> Result<Option<(i64, Role, String)>, StorageError> {
     let row: Option<(i64, String, String)> = connection
         .query_row(
             "SELECT id, role, password_hash FROM users WHERE name = ?1 AND disabled = 0",
@@ -67,7 +64,7 @@ pub fn failures_since(
     name: &str,
     client: &str,
     since: DateTime<Utc>,
-) -> Result<RecentFailures, AppError> {
+) -> Result<RecentFailures, StorageError> {
     // A comparison is 0 or 1, so each SUM counts the rows for which it holds.
     Ok(connection.query_row(
         "SELECT COALESCE(SUM(name = ?1 AND client = ?2), 0), COALESCE(SUM(name = ?1), 0),
@@ -91,7 +88,7 @@ pub fn record_attempt(
     name: &str,
     client: &str,
     now: DateTime<Utc>,
-) -> Result<i64, AppError> {
+) -> Result<i64, StorageError> {
     Ok(connection.query_row(
         "INSERT INTO login_failures (name, client, at) VALUES (?1, ?2, ?3) RETURNING rowid",
         params![name, client, to_ms(now)],
@@ -100,14 +97,18 @@ pub fn record_attempt(
 }
 
 /// Removes an attempt that did not fail: it succeeded, or its password was never checked.
-pub fn forget_attempt(connection: &Connection, attempt: i64) -> Result<(), AppError> {
+pub fn forget_attempt(connection: &Connection, attempt: i64) -> Result<(), StorageError> {
     connection.execute("DELETE FROM login_failures WHERE rowid = ?1", [attempt])?;
     Ok(())
 }
 
 /// After a successful login: this address's failures for this name no longer count. Others'
 /// failures still do, so that logging in does not reset an attacker's count.
-pub fn clear_failures(connection: &Connection, name: &str, client: &str) -> Result<(), AppError> {
+pub fn clear_failures(
+    connection: &Connection,
+    name: &str,
+    client: &str,
+) -> Result<(), StorageError> {
     connection.execute(
         "DELETE FROM login_failures WHERE name = ?1 AND client = ?2",
         params![name, client],
@@ -124,7 +125,7 @@ pub fn create_session(
     now: DateTime<Utc>,
     expires_at: DateTime<Utc>,
     at_most: usize,
-) -> Result<usize, AppError> {
+) -> Result<usize, StorageError> {
     delete_ended_sessions(connection, now, DateTime::<Utc>::MIN_UTC)?;
     connection.execute(
         "INSERT INTO sessions (token_hash, user_id, csrf, created_at, expires_at, last_seen)
@@ -152,7 +153,7 @@ pub fn delete_session(
     connection: &Connection,
     token_hash: &str,
     now: DateTime<Utc>,
-) -> Result<(), AppError> {
+) -> Result<(), StorageError> {
     desk_shifts::leave_desk(connection, token_hash, now)?;
     connection.execute("DELETE FROM sessions WHERE token_hash = ?1", [token_hash])?;
     Ok(())
@@ -164,7 +165,7 @@ pub fn add_device(
     kind: DeviceKind,
     name: &str,
     token_hash: &str,
-) -> Result<(), AppError> {
+) -> Result<(), StorageError> {
     connection.execute(
         "INSERT INTO devices (kind, name, token_hash, created_at) VALUES (?1, ?2, ?3, ?4)",
         params![kind.as_str(), name, token_hash, to_ms(now)],
@@ -176,7 +177,7 @@ pub fn add_device(
 pub fn device_by_token(
     connection: &Connection,
     token_hash: &str,
-) -> Result<Option<Caller>, AppError> {
+) -> Result<Option<Caller>, StorageError> {
     let row: Option<(i64, String, String)> = connection
         .query_row(
             "SELECT id, kind, name FROM devices WHERE token_hash = ?1 AND revoked_at IS NULL",
@@ -207,7 +208,7 @@ pub fn session_by_token(
     token_hash: &str,
     now: DateTime<Utc>,
     idle_since: DateTime<Utc>,
-) -> Result<Option<StaffSession>, AppError> {
+) -> Result<Option<StaffSession>, StorageError> {
     type Row = (String, String, String, Option<String>, String, i64);
     let row: Option<Row> = connection
         .query_row(
@@ -249,7 +250,7 @@ pub fn touch_session(
     connection: &Connection,
     token_hash: &str,
     now: DateTime<Utc>,
-) -> Result<(), AppError> {
+) -> Result<(), StorageError> {
     connection.execute(
         "UPDATE sessions SET last_seen = ?2 WHERE token_hash = ?1 AND last_seen < ?2 - 60000",
         params![token_hash, to_ms(now)],
@@ -263,7 +264,7 @@ pub fn delete_ended_sessions(
     connection: &Connection,
     now: DateTime<Utc>,
     idle_since: DateTime<Utc>,
-) -> Result<usize, AppError> {
+) -> Result<usize, StorageError> {
     desk_shifts::end_ended(connection, now, idle_since)?;
     Ok(connection.execute(
         "DELETE FROM sessions WHERE expires_at <= ?1 OR last_seen <= ?2",
@@ -276,13 +277,13 @@ pub fn set_user_agencies(
     connection: &Connection,
     name: &str,
     agencies: &AgencyScope,
-) -> Result<(), AppError> {
+) -> Result<(), StorageError> {
     let changed = connection.execute(
         "UPDATE users SET agencies = ?2 WHERE name = ?1",
         params![name, agencies.to_text()],
     )?;
     if changed == 0 {
-        return Err(AppError::NotFound);
+        return Err(StorageError::NotFound);
     }
     Ok(())
 }
@@ -295,7 +296,7 @@ pub fn set_session_desk(
     token_hash: &str,
     desk: Option<&str>,
     now: DateTime<Utc>,
-) -> Result<(), AppError> {
+) -> Result<(), StorageError> {
     let current: Option<Option<String>> = connection
         .query_row(
             "SELECT desk FROM sessions WHERE token_hash = ?1",
@@ -325,7 +326,7 @@ pub struct UserRow {
     pub agencies: AgencyScope,
 }
 
-pub fn users(connection: &Connection) -> Result<Vec<UserRow>, AppError> {
+pub fn users(connection: &Connection) -> Result<Vec<UserRow>, StorageError> {
     let mut statement = connection
         .prepare_cached("SELECT name, role, disabled, agencies, id FROM users ORDER BY name")?;
     let rows = statement.query_map([], |row| {
@@ -355,13 +356,13 @@ pub fn set_user_disabled(
     connection: &Connection,
     name: &str,
     disabled: bool,
-) -> Result<(), AppError> {
+) -> Result<(), StorageError> {
     let changed = connection.execute(
         "UPDATE users SET disabled = ?2 WHERE name = ?1",
         params![name, disabled],
     )?;
     if changed == 0 {
-        return Err(AppError::NotFound);
+        return Err(StorageError::NotFound);
     }
     if disabled {
         end_sessions_of(connection, name)?;
@@ -374,18 +375,18 @@ pub fn set_password(
     connection: &Connection,
     name: &str,
     password_hash: &str,
-) -> Result<(), AppError> {
+) -> Result<(), StorageError> {
     let changed = connection.execute(
         "UPDATE users SET password_hash = ?2 WHERE name = ?1",
         params![name, password_hash],
     )?;
     if changed == 0 {
-        return Err(AppError::NotFound);
+        return Err(StorageError::NotFound);
     }
     end_sessions_of(connection, name)
 }
 
-fn end_sessions_of(connection: &Connection, name: &str) -> Result<(), AppError> {
+fn end_sessions_of(connection: &Connection, name: &str) -> Result<(), StorageError> {
     desk_shifts::end_of_account(connection, name)?;
     connection.execute(
         "DELETE FROM sessions WHERE user_id = (SELECT id FROM users WHERE name = ?1)",
@@ -404,7 +405,7 @@ pub struct DeviceRow {
     pub printer: Option<String>,
 }
 
-pub fn devices(connection: &Connection) -> Result<Vec<DeviceRow>, AppError> {
+pub fn devices(connection: &Connection) -> Result<Vec<DeviceRow>, StorageError> {
     let mut statement = connection.prepare_cached(
         "SELECT id, kind, name, revoked_at IS NOT NULL, printer FROM devices ORDER BY kind, name",
     )?;
@@ -424,7 +425,7 @@ pub fn revoke_device(
     connection: &Connection,
     id: i64,
     now: DateTime<Utc>,
-) -> Result<String, AppError> {
+) -> Result<String, StorageError> {
     connection
         .query_row(
             "UPDATE devices SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL
@@ -433,30 +434,19 @@ pub fn revoke_device(
             |row| row.get(0),
         )
         .optional()?
-        .ok_or(AppError::NotFound)
+        .ok_or(StorageError::NotFound)
 }
 
-/// Stores a kiosk's printer state; records an event when it changed.
+/// Stores a kiosk's printer state; whether it changed.
 pub fn set_printer_status(
     connection: &Connection,
-    now: DateTime<Utc>,
     device: &str,
     printer: lotse_protocol::PrinterCondition,
-) -> Result<(), AppError> {
+) -> Result<bool, StorageError> {
     let changed = connection.execute(
         "UPDATE devices SET printer = ?2
          WHERE name = ?1 AND revoked_at IS NULL AND printer IS NOT ?2",
         params![device, printer.as_str()],
     )?;
-    if changed > 0 {
-        super::events::record(
-            connection,
-            now,
-            &lotse_protocol::Change::DeviceStatus {
-                device: device.to_owned(),
-                printer,
-            },
-        )?;
-    }
-    Ok(())
+    Ok(changed > 0)
 }

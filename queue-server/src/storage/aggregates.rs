@@ -379,7 +379,7 @@ mod tests {
                      VALUES ('2026-01-05', 1, 1, 1, x'0501ff')",
                     [],
                 )?;
-                Ok(cells(c, day, day, &mut Names::default()))
+                Ok::<_, crate::storage::StorageError>(cells(c, day, day, &mut Names::default()))
             })
             .await
             .expect("ran");

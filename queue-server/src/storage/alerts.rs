@@ -42,14 +42,7 @@ fn alert(row: &Row<'_>) -> rusqlite::Result<AlertRow> {
 
 /// A stored printer state (the `devices.printer` column of row `device`).
 fn printer_condition(device: i64, printer: String) -> Result<PrinterCondition, StorageError> {
-    serde_json::from_value(serde_json::Value::String(printer.clone())).map_err(|_| {
-        StorageError::UnknownValue {
-            table: "devices",
-            column: "printer",
-            row: device,
-            value: printer,
-        }
-    })
+    stored(printer, "devices", "printer", device)
 }
 
 fn to_alert(row: AlertRow) -> Result<Alert, StorageError> {

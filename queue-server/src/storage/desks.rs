@@ -1,6 +1,6 @@
 //! The SQL of stops at desks: find the stop a desk handles or a ticket names, write a
 //! transition the domain allowed, hand a visit on; and the lines per service. No rules live
-//! here: `crate::domain::stop` decides, `crate::commands::desk` puts the two together.
+//! here: `crate::domain::stop` decides, `crate::services::commands::desk` puts the two together.
 
 use chrono::{DateTime, Utc};
 use lotse_protocol::{CallReason, Desk, DeskTicket, Queues, ServiceQueue, StopStatus};

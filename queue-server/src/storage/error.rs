@@ -24,6 +24,33 @@ pub enum StorageError {
     Full,
     #[error("the storage thread has stopped")]
     Closed,
+    /// A request ended without an answer (it panicked, or its thread did).
+    #[error("the storage request failed: {0}")]
+    Failed(String),
+    /// The row a change names is not there.
+    #[error("no such row")]
+    NotFound,
+    /// A unique name (an account's) is taken.
+    #[error("the name \"{0}\" is taken")]
+    NameTaken(String),
+}
+
+impl From<crate::background::Failed> for StorageError {
+    fn from(failed: crate::background::Failed) -> StorageError {
+        StorageError::Failed(failed.0)
+    }
+}
+
+/// The error a closure the `Store` runs may end in: storage's own, or the error of a layer
+/// above that wraps it. The store asks it whether the disk was full.
+pub trait Failure: From<StorageError> + Send + 'static {
+    fn is_full(&self) -> bool;
+}
+
+impl Failure for StorageError {
+    fn is_full(&self) -> bool {
+        StorageError::is_full(self)
+    }
 }
 
 impl StorageError {

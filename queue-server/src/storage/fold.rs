@@ -9,7 +9,6 @@ use rusqlite::{Connection, params};
 use super::time::to_ms;
 use super::{StorageError, Store};
 use crate::config::Config;
-use crate::error::AppError;
 use crate::stats::Cells;
 use crate::stats::figures::Zone;
 
@@ -19,12 +18,12 @@ pub async fn fold_all(
     store: &Store,
     config: &Config,
     now: DateTime<Utc>,
-) -> Result<Folded, AppError> {
+) -> Result<Folded, StorageError> {
     let mut total = Folded::default();
     loop {
         let config = config.clone();
         let folded = store
-            .run(move |c| Ok(fold_past_details(c, &config, now)?))
+            .run(move |c| fold_past_details(c, &config, now))
             .await?;
         if folded.visits == 0 {
             return Ok(total);
@@ -163,7 +162,7 @@ mod tests {
         let day = NaiveDate::from_ymd_opt(2026, 11, 17).expect("a date");
         let period = Period::new(day, day).expect("a period");
         store
-            .run(|c| Ok(insert(c, &fixture())?))
+            .run(|c| insert(c, &fixture()).map_err(crate::storage::StorageError::from))
             .await
             .expect("rows");
         let fold_at = |days: i64| {
@@ -171,7 +170,7 @@ mod tests {
             let now = Zone::new(config.time_zone).day_start(day) + Duration::days(days);
             async move {
                 store
-                    .run(move |c| Ok(fold_past_details(c, &config, now)?))
+                    .run(move |c| fold_past_details(c, &config, now))
                     .await
                     .expect("folded")
             }
@@ -198,7 +197,7 @@ mod tests {
         assert_eq!(fold_at(90).await, Folded { visits: 4, legs: 6 });
         let left = store
             .run(|c| {
-                Ok([
+                Ok::<_, crate::storage::StorageError>([
                     count(c, "tickets")?,
                     count(c, "stops")?,
                     count(c, "feedback")?,
@@ -312,7 +311,7 @@ mod tests {
                 insert(c, &fixture())?;
                 c.execute("DELETE FROM feedback", [])?;
                 insert(c, &later)?;
-                Ok(())
+                Ok::<_, crate::storage::StorageError>(())
             })
             .await
             .expect("rows");
@@ -322,7 +321,7 @@ mod tests {
         let once = {
             let config = config.clone();
             store
-                .run(move |c| Ok(fold_past_details(c, &config, now)?))
+                .run(move |c| fold_past_details(c, &config, now))
                 .await
                 .expect("folded")
         };
@@ -330,7 +329,7 @@ mod tests {
         let rest = fold_all(&store, &config, now).await.expect("folded");
         assert_eq!(rest, Folded { visits: 4, legs: 6 });
         let days = store
-            .run(|c| Ok(count(c, "stat_days")?))
+            .run(|c| count(c, "stat_days").map_err(crate::storage::StorageError::from))
             .await
             .expect("counted");
         assert_eq!(days, 2);

@@ -15,7 +15,7 @@ pub mod desk_shifts;
 pub mod desks;
 pub mod display;
 mod error;
-pub use error::StorageError;
+pub use error::{Failure, StorageError};
 pub mod events;
 pub mod feedback;
 pub mod fold;
@@ -44,8 +44,6 @@ use chrono::{DateTime, Utc};
 use lotse_protocol::Event;
 use rusqlite::{Connection, TransactionBehavior};
 use tokio::sync::{broadcast, oneshot};
-
-use crate::error::AppError;
 
 /// A committed event as the live streams send it: serialised once here, not once for each
 /// of thousands of subscribers. `wire` holds the message in the streams' format, made by the
@@ -163,10 +161,11 @@ impl Store {
 
     /// Runs `work` in the storage thread inside a transaction and returns its result once the
     /// transaction is committed. An error rolls back this request's changes only.
-    pub async fn run<R, F>(&self, work: F) -> Result<R, AppError>
+    pub async fn run<R, E, F>(&self, work: F) -> Result<R, E>
     where
         R: Send + 'static,
-        F: FnOnce(&Connection) -> Result<R, AppError> + Send + 'static,
+        E: Failure,
+        F: FnOnce(&Connection) -> Result<R, E> + Send + 'static,
     {
         let (sender, receiver) = oneshot::channel();
         let full = Arc::clone(&self.full);
@@ -176,7 +175,7 @@ impl Store {
             let wrote = connection.total_changes() > changes_before;
             let outcome = match &result {
                 Ok(_) => Outcome::Done,
-                Err(AppError::Storage(error)) if error.is_full() => Outcome::Full,
+                Err(error) if error.is_full() => Outcome::Full,
                 Err(_) => Outcome::Failed,
             };
             let reply: Reply = Box::new(move |committed| {
@@ -186,7 +185,7 @@ impl Store {
                     Err(failure) => Err(StorageError::Commit(failure.message).into()),
                 };
                 match &outcome {
-                    Err(AppError::Storage(error)) if error.is_full() => {
+                    Err(error) if error.is_full() => {
                         full.store(true, Ordering::SeqCst);
                     }
                     Ok(_) if wrote => full.store(false, Ordering::SeqCst),
@@ -200,7 +199,7 @@ impl Store {
         // The reply is dropped unsent only when the request panicked.
         receiver
             .await
-            .map_err(|_| AppError::Internal("the storage request failed".into()))?
+            .map_err(|_| StorageError::Failed("no answer".into()))?
     }
 
     /// Whether the last write failed for want of space (and none has committed since).
@@ -210,7 +209,7 @@ impl Store {
 
     /// Writes and removes 16 KiB: whether there is room to write again. Clears the full
     /// state when it succeeds.
-    pub async fn probe_space(&self) -> Result<(), AppError> {
+    pub async fn probe_space(&self) -> Result<(), StorageError> {
         self.run(|connection| {
             connection.execute(
                 "INSERT INTO storage_probe (filler) VALUES (zeroblob(16384))",
@@ -224,10 +223,11 @@ impl Store {
 
     /// Runs `work` on a read-only connection in one read transaction: it sees the last
     /// commit and waits neither for the writer nor makes the writer wait. Changes fail.
-    pub async fn read<R, F>(&self, work: F) -> Result<R, AppError>
+    pub async fn read<R, E, F>(&self, work: F) -> Result<R, E>
     where
         R: Send + 'static,
-        F: FnOnce(&Connection) -> Result<R, AppError> + Send + 'static,
+        E: Failure,
+        F: FnOnce(&Connection) -> Result<R, E> + Send + 'static,
     {
         match &self.readers {
             Some(readers) => readers.run(work).await,
@@ -237,10 +237,11 @@ impl Store {
 
     /// Like `read`, for a long read (a report over months): on a connection of its own, so
     /// the short reads (status polls, pages) do not queue behind it.
-    pub async fn read_long<R, F>(&self, work: F) -> Result<R, AppError>
+    pub async fn read_long<R, E, F>(&self, work: F) -> Result<R, E>
     where
         R: Send + 'static,
-        F: FnOnce(&Connection) -> Result<R, AppError> + Send + 'static,
+        E: Failure,
+        F: FnOnce(&Connection) -> Result<R, E> + Send + 'static,
     {
         match &self.readers {
             Some(readers) => readers.run_apart(work).await,

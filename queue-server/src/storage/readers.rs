@@ -17,7 +17,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use rusqlite::{Connection, OpenFlags};
 use tokio::sync::{mpsc, oneshot};
 
-use crate::error::AppError;
+use super::{Failure, StorageError};
 
 /// How many reader threads (each with its own connection) run reads at once.
 pub const READERS: usize = 3;
@@ -52,28 +52,31 @@ impl Readers {
 
     /// Runs a long read (a report over months) on a connection of its own, in one read
     /// transaction, so the short reads batched on the reader threads do not wait for it.
-    pub async fn run_apart<R, F>(&self, work: F) -> Result<R, AppError>
+    pub async fn run_apart<R, E, F>(&self, work: F) -> Result<R, E>
     where
         R: Send + 'static,
-        F: FnOnce(&Connection) -> Result<R, AppError> + Send + 'static,
+        E: Failure,
+        F: FnOnce(&Connection) -> Result<R, E> + Send + 'static,
     {
         let path = self.path.clone();
-        crate::background::run(move || {
+        let read: Result<Result<R, E>, StorageError> = crate::background::run(move || {
             let connection = open_reader(&path)?;
             connection.execute_batch("BEGIN DEFERRED")?;
             let result = work(&connection);
             connection.execute_batch("ROLLBACK")?;
-            result
+            Ok(result)
         })
-        .await
+        .await;
+        read?
     }
 
     /// Runs `work` on a reader inside a read transaction. A read whose caller gave up (a
     /// client that hung up) before its turn is skipped.
-    pub async fn run<R, F>(self: &Arc<Self>, work: F) -> Result<R, AppError>
+    pub async fn run<R, E, F>(self: &Arc<Self>, work: F) -> Result<R, E>
     where
         R: Send + 'static,
-        F: FnOnce(&Connection) -> Result<R, AppError> + Send + 'static,
+        E: Failure,
+        F: FnOnce(&Connection) -> Result<R, E> + Send + 'static,
     {
         let (reply, answer) = oneshot::channel();
         let job: Job = Box::new(move |connection| {
@@ -81,16 +84,16 @@ impl Readers {
                 return;
             }
             let result = std::panic::catch_unwind(AssertUnwindSafe(|| work(connection)))
-                .unwrap_or_else(|_| Err(AppError::Internal("a read panicked".into())));
+                .unwrap_or_else(|_| Err(StorageError::Failed("a read panicked".into()).into()));
             let _ = reply.send(result);
         });
         self.jobs
             .send(job)
             .await
-            .map_err(|_| AppError::Unavailable)?;
+            .map_err(|_| StorageError::Closed)?;
         answer
             .await
-            .map_err(|_| AppError::Internal("a reader stopped".into()))?
+            .map_err(|_| StorageError::Failed("a reader stopped".into()))?
     }
 }
 

@@ -190,7 +190,7 @@ mod tests {
                     |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
                 )?;
                 assert_eq!(missed, ("2026-11-17".into(), "payment-card".into(), 1));
-                Ok((purged, left))
+                Ok::<_, crate::storage::StorageError>((purged, left))
             })
             .await
             .expect("purged");

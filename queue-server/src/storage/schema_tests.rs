@@ -142,13 +142,7 @@ fn the_checks_accept_every_stored_name_and_nothing_else() {
     }
     assert!(!accepts(kind, "printer"));
     let printer = "UPDATE devices SET printer = ?1";
-    for value in [
-        PrinterCondition::Ready,
-        PrinterCondition::PaperOut,
-        PrinterCondition::CoverOpen,
-        PrinterCondition::Offline,
-        PrinterCondition::Unreachable,
-    ] {
+    for value in PrinterCondition::iter() {
         assert!(accepts(printer, value.as_str()), "{value:?}");
     }
     assert!(!accepts(printer, "on fire"));

@@ -14,12 +14,13 @@ use super::console::reason_text;
 use super::html_response;
 use super::layout::{role_name, staff_page};
 use super::session::{AdminPage, StaffPage};
-use crate::api::AppState;
 use crate::auth::{AgencyScope, DeviceKind, new_secret, token_hash};
-use crate::commands::accounts as account_commands;
 use crate::domain::accounts::{MIN_PASSWORD_LENGTH, account_name, check_password};
 use crate::domain::alerts::Audience;
-use crate::error::AppError;
+use crate::http::AppState;
+use crate::http::error::AppError;
+use crate::services::ServiceError;
+use crate::services::commands::accounts as account_commands;
 use crate::storage::{accounts, alerts, audit, console, desks, interpreters};
 use chrono::{DateTime, Utc};
 
@@ -62,7 +63,7 @@ async fn overview_markup(state: &AppState, page: &StaffPage) -> Result<Markup, A
     let (desk_rows, queues, active) = state
         .store
         .read(move |c| {
-            Ok((
+            Ok::<_, AppError>((
                 console::overview(c, &config, now)?,
                 desks::queues(c, &config, now)?,
                 alerts::active(c)?,
@@ -186,7 +187,7 @@ async fn admin_page(
                     interpreters::languages_of(c, &user.name)?,
                 );
             }
-            Ok((
+            Ok::<_, AppError>((
                 (users, languages),
                 accounts::devices(c)?,
                 audit::recent(c, 100)?,
@@ -357,7 +358,9 @@ async fn admin_change<F>(
     change: F,
 ) -> Result<(), Response>
 where
-    F: FnOnce(&rusqlite::Connection, DateTime<Utc>, &str) -> Result<(), AppError> + Send + 'static,
+    F: FnOnce(&rusqlite::Connection, DateTime<Utc>, &str) -> Result<(), ServiceError>
+        + Send
+        + 'static,
 {
     page.check(csrf)?;
     let (now, actor) = (state.now(), page.name.clone());
@@ -365,7 +368,7 @@ where
         .store
         .run(move |c| change(c, now, &actor))
         .await
-        .map_err(IntoResponse::into_response)
+        .map_err(|error| AppError::from(error).into_response())
 }
 
 fn done(what: &str) -> Response {

@@ -13,9 +13,9 @@ use serde::Deserialize;
 
 use super::console::service_name;
 use super::session::StaffPage;
-use crate::api::AppState;
-use crate::commands::alerts::{acknowledge, subject};
 use crate::domain::alerts::{Audience, desk_services, shown_to};
+use crate::http::AppState;
+use crate::services::commands::alerts::{acknowledge, subject};
 
 /// The button that lets `staff.js` sound a new alert (browsers play sound only after a
 /// click on the page); the interpreter page's, for every language.
@@ -159,6 +159,6 @@ pub async fn acknowledge_form(
         .await;
     match result {
         Ok(_) => Redirect::to(back).into_response(),
-        Err(error) => error.into_response(),
+        Err(error) => crate::http::error::AppError::from(error).into_response(),
     }
 }

@@ -14,9 +14,9 @@ use lotse_voices::speaker::compose;
 use lotse_voices::{SpeechConfig, chime};
 use serde::Deserialize;
 
-use crate::api::AppState;
 use crate::auth::Caller;
-use crate::error::AppError;
+use crate::http::AppState;
+use crate::http::error::AppError;
 use crate::storage::events;
 
 /// The gong's volume in the browser (the TV's own volume does the rest).
@@ -39,7 +39,7 @@ pub async fn wav(
     let found = state
         .store
         .read(move |connection| {
-            Ok(events::after(
+            Ok::<_, AppError>(events::after(
                 connection,
                 event_id.saturating_sub(1),
                 today,

@@ -21,11 +21,11 @@ use super::html_response;
 use super::interpreter::state_text;
 use super::layout::staff_page;
 use super::session::StaffPage;
-use crate::api::AppState;
 use crate::config::Config;
 use crate::domain::DomainError;
 use crate::domain::alerts::{Audience, desk_services};
 use crate::domain::outcomes::OUTCOMES;
+use crate::http::AppState;
 use crate::storage::console::{DeskView, desk_view};
 
 /// The session's desk, unless the building no longer has it or it no longer serves the
@@ -106,7 +106,7 @@ async fn panel_markup(state: &AppState, page: &StaffPage, desk: &str) -> Result<
                 .building
                 .desk(&id)
                 .ok_or_else(|| DomainError::UnknownDesk(id.clone()))?;
-            Ok(desk_view(c, &config, now, desk, &agencies)?)
+            Ok::<_, crate::http::error::AppError>(desk_view(c, &config, now, desk, &agencies)?)
         })
         .await
         .map_err(IntoResponse::into_response)?;
@@ -368,7 +368,7 @@ fn transfer_form(building: &Building) -> Markup {
                 label { input type="radio" name="position" value="front"; " vorn einreihen" }
             }
             label { "Notiz (nur für die empfangende Stelle)"
-                textarea name="note" rows="2" maxlength="2000" {} }
+                textarea name="note" rows="2" maxlength=(lotse_protocol::limits::MAX_NOTE_CHARS) {} }
             button type="submit" { "Weiterleiten" }
         }
     }

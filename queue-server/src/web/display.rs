@@ -23,12 +23,12 @@ use serde::Deserialize;
 
 use super::assets::head_links;
 use super::html_response;
-use crate::api::AppState;
-use crate::api::cookies;
-use crate::api::display::load;
-use crate::api::extract::{DISPLAY_COOKIE, display_device};
 use crate::auth::Caller;
-use crate::error::AppError;
+use crate::http::AppState;
+use crate::http::cookies;
+use crate::http::display::load;
+use crate::http::error::AppError;
+use crate::http::extract::{DISPLAY_COOKIE, display_device};
 
 /// Calls shown large; the others go to the history column.
 const CURRENT_CALLS: usize = 3;

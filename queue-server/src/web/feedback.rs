@@ -16,11 +16,11 @@ use maud::{Markup, PreEscaped, html};
 use serde::Deserialize;
 
 use super::status::text;
-use crate::api::AppState;
-use crate::commands::feedback as command;
 use crate::domain::DomainError;
 use crate::domain::feedback::{Question, SCORES};
-use crate::error::AppError;
+use crate::http::AppState;
+use crate::http::error::AppError;
+use crate::services::commands::feedback as command;
 
 /// What the status page of `token` shows about feedback (`NotYet` for an unknown token).
 pub async fn question(state: &AppState, token: &str) -> Result<Question, AppError> {
@@ -94,7 +94,7 @@ pub async fn give(
         .parse()
         .map_err(|_| DomainError::BadScore)?;
     let path = format!("/t/{token}");
-    crate::api::tickets::give_feedback(&state, token, score, form.comment).await?;
+    crate::http::visitor::give_feedback(&state, token, score, form.comment).await?;
     Ok(Redirect::to(&path).into_response())
 }
 

@@ -7,9 +7,9 @@ use chrono_tz::Tz;
 use lotse_protocol::{Building, localized};
 use maud::{Markup, html};
 
-use crate::api::AppState;
 use crate::auth::AgencyScope;
-use crate::error::AppError;
+use crate::http::AppState;
+use crate::http::error::AppError;
 use crate::stats::tables::Lang;
 use crate::storage::feedback::{self, Comment};
 
@@ -27,7 +27,7 @@ pub async fn visible_comments(
     state: &AppState,
     scope: &AgencyScope,
 ) -> Result<Vec<Comment>, AppError> {
-    let comments = state.store.read(|c| Ok(feedback::comments(c)?)).await?;
+    let comments = state.store.read(feedback::comments).await?;
     let building = &state.config.building;
     Ok(comments
         .into_iter()
@@ -40,7 +40,9 @@ pub fn section(comments: &[Comment], building: &Building, zone: Tz, lang: Lang) 
     let service = |id: &str| {
         building
             .service(id)
-            .map_or(id, |s| localized(&s.name, lang.code(), "de"))
+            .map_or(id, |s| {
+                localized(&s.name, lang.code(), &building.site.default_language)
+            })
             .to_owned()
     };
     html! {

@@ -15,8 +15,8 @@ use maud::{Markup, html};
 use super::html_response;
 use super::layout::staff_page;
 use super::session::StaffPage;
-use crate::api::AppState;
 use crate::domain::interpreter::shown_to;
+use crate::http::AppState;
 use crate::storage::interpreters;
 
 /// Interpreters see theirs; supervisors and admins see every request of today.
@@ -92,7 +92,7 @@ async fn panel_markup(
                 languages = interpreters::languages_of(c, &name)?;
                 requests.retain(|r| shown_to(r, &name, &languages));
             }
-            Ok((requests, languages))
+            Ok::<_, crate::http::error::AppError>((requests, languages))
         })
         .await
         .map_err(IntoResponse::into_response)?;

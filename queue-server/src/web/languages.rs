@@ -9,10 +9,10 @@ use maud::{Markup, html};
 
 use super::console::service_name;
 use super::interpreter::{place_text, since_text, state_text};
-use crate::api::AppState;
 use crate::domain::issuing::day_of;
 use crate::domain::language_stats::by_language;
-use crate::error::AppError;
+use crate::http::AppState;
+use crate::http::error::AppError;
 use crate::storage::{console, interpreters};
 
 pub async fn overview_section(state: &AppState) -> Result<Markup, AppError> {
@@ -21,7 +21,7 @@ pub async fn overview_section(state: &AppState) -> Result<Markup, AppError> {
         .store
         .read(move |c| {
             let day = day_of(&config, now);
-            Ok((
+            Ok::<_, AppError>((
                 interpreters::waiting_by_language(c, &day)?,
                 console::overview(c, &config, now)?,
                 interpreters::today(c, config.day_start(now))?,

@@ -26,17 +26,11 @@ mod status;
 mod voices;
 
 use axum::Router;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 
-use crate::api::extract::BehindTls;
-use crate::api::{AppState, anonymous_body, limited_body};
-
-/// Scripts and styles only from our own files: no inline scripts or styles, no framing.
-const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; \
-    style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; \
-    base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+use crate::http::{AppState, anonymous_body, limited_body};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -91,31 +85,6 @@ pub fn routes() -> Router<AppState> {
         .route("/t/{token}/panel", get(status::panel))
         .route("/t/{token}/feedback", anonymous_body(post(feedback::give)))
         .route("/assets/{*path}", get(assets::asset))
-}
-
-/// Browsers that reached us over TLS keep to TLS for a year (sent only behind a TLS proxy;
-/// browsers ignore it over plain HTTP anyway).
-const STRICT_TRANSPORT_SECURITY: &str = "max-age=31536000";
-
-/// Adds the headers every response carries, pages and API alike.
-pub async fn security_headers(BehindTls(tls): BehindTls, mut response: Response) -> Response {
-    let headers = response.headers_mut();
-    if tls {
-        headers
-            .entry(header::STRICT_TRANSPORT_SECURITY)
-            .or_insert(HeaderValue::from_static(STRICT_TRANSPORT_SECURITY));
-    }
-    for (name, value) in [
-        (header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY),
-        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
-        (header::REFERRER_POLICY, "no-referrer"),
-        (header::X_FRAME_OPTIONS, "DENY"),
-    ] {
-        headers
-            .entry(name)
-            .or_insert(HeaderValue::from_static(value));
-    }
-    response
 }
 
 /// A page without personal data that shows live state (the visitor's status page): the

@@ -13,12 +13,12 @@ use serde::Deserialize;
 use super::html_response;
 use super::layout::staff_page;
 use super::session::StaffPage;
-use crate::api::AppState;
-use crate::api::extract::ClientAddress;
-use crate::api::password::change_password;
-use crate::api::session::clear_session_cookie;
 use crate::domain::accounts::MIN_PASSWORD_LENGTH;
-use crate::error::AppError;
+use crate::http::AppState;
+use crate::http::error::AppError;
+use crate::http::extract::ClientAddress;
+use crate::http::password::change_password;
+use crate::http::session::clear_session_cookie;
 
 pub async fn page(page: StaffPage) -> Response {
     form(&page, StatusCode::OK, None)

@@ -13,13 +13,13 @@ use serde::Deserialize;
 
 use super::html_response;
 use super::layout::staff_page;
-use crate::api::AppState;
-use crate::api::cookies;
-use crate::api::extract::{ClientAddress, counts_as_activity, session_token, staff_session};
-use crate::api::session::{authenticate, clear_session_cookie, end_session};
 use crate::auth::{AgencyScope, Caller, new_secret, token_hash};
-use crate::commands::session as session_commands;
-use crate::error::AppError;
+use crate::http::AppState;
+use crate::http::cookies;
+use crate::http::error::AppError;
+use crate::http::extract::{ClientAddress, counts_as_activity, session_token, staff_session};
+use crate::http::session::{authenticate, clear_session_cookie, end_session};
+use crate::services::commands::session as session_commands;
 use crate::storage::accounts;
 
 /// The cookie that pairs the login form with the browser that loaded it.
@@ -242,7 +242,7 @@ pub async fn choose_desk(
     if let Some(desk) = &desk
         && let Err(error) = page.agencies.check_desk(&state.config.building, desk)
     {
-        return error.into_response();
+        return AppError::from(error).into_response();
     }
     let now = state.now();
     let (hash, name) = (page.token_hash.clone(), page.name.clone());
@@ -252,6 +252,6 @@ pub async fn choose_desk(
         .await;
     match stored {
         Ok(()) => Redirect::to("/staff").into_response(),
-        Err(error) => error.into_response(),
+        Err(error) => AppError::from(error).into_response(),
     }
 }

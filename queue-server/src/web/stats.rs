@@ -17,9 +17,9 @@ use super::html_response;
 use super::layout::staff_page;
 use super::session::StaffPage;
 use super::stats_charts::{bars, heatmap};
-use crate::api::AppState;
 use crate::config::Config;
-use crate::error::AppError;
+use crate::http::AppState;
+use crate::http::error::AppError;
 use crate::stats::figures::Zone;
 use crate::stats::load::{Computed, ReadAt, compute_all, load};
 use crate::stats::scope::StatsScope;
@@ -150,7 +150,7 @@ async fn computed(
         (asked.filter.clone(), asked.period, asked.split, asked.lang);
     // A year's figures take a while to compute: off the async workers, behind serving.
     let computed = crate::background::run(move || {
-        Ok(compute_all(&loaded, &config, period, &filter, split, lang))
+        Ok::<_, AppError>(compute_all(&loaded, &config, period, &filter, split, lang))
     })
     .await?;
     Ok((asked, computed))
@@ -323,7 +323,8 @@ fn content(
     let lang = asked.lang;
     let l = |de: &'static str, en: &'static str| lang.pick(de, en);
     let building = &config.building;
-    let name = |text: &lotse_protocol::Localized| localized(text, lang.code(), "de").to_owned();
+    let default = building.site.default_language.as_str();
+    let name = |text: &lotse_protocol::Localized| localized(text, lang.code(), default).to_owned();
     let chart_of = |id: &str| {
         charts
             .0

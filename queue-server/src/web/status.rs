@@ -19,9 +19,9 @@ use super::assets::{head_links, url as asset_url};
 use super::{html_response, revalidated_html};
 use lotse_protocol::plural::Counted;
 
-use crate::api::AppState;
 use crate::domain::DomainError;
-use crate::error::AppError;
+use crate::http::AppState;
+use crate::http::error::AppError;
 
 /// Per language, the page's texts (`status_texts.toml`).
 static TEXTS: LazyLock<HashMap<String, HashMap<String, Counted>>> = LazyLock::new(|| {
@@ -104,7 +104,7 @@ async fn feedback_markup(state: &AppState, ticket: &Ticket) -> Markup {
 }
 
 async fn load(state: &AppState, token: String) -> Result<Ticket, AppError> {
-    crate::api::tickets::visitor_view(state, token).await
+    crate::http::visitor::visitor_view(state, token).await
 }
 
 fn direction(language: &str) -> &'static str {

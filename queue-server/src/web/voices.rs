@@ -17,10 +17,10 @@ use serde::Deserialize;
 use super::html_response;
 use super::layout::staff_page;
 use super::session::{AdminPage, StaffPage};
-use crate::api::AppState;
-use crate::commands;
 use crate::domain::voice_clips::{MAX_CLIP_SECONDS, check_recording};
-use crate::error::AppError;
+use crate::http::AppState;
+use crate::http::error::AppError;
+use crate::services::commands;
 use crate::speech::{needed_clips, phrase_table};
 use crate::storage::voice_clips;
 
@@ -87,11 +87,11 @@ pub async fn language(
     let wanted = language.clone();
     let recorded = match state
         .store
-        .read(move |c| Ok(voice_clips::list(c, &wanted)?))
+        .read(move |c| voice_clips::list(c, &wanted))
         .await
     {
         Ok(recorded) => recorded,
-        Err(error) => return error.into_response(),
+        Err(error) => return AppError::from(error).into_response(),
     };
     let done = needed
         .iter()
@@ -186,7 +186,7 @@ pub async fn play(
     if let Err(denied) = page.require(Role::Admin) {
         return denied;
     }
-    crate::api::voices::wav_response(&state, language, key)
+    crate::http::wav::wav_response(&state, language, key)
         .await
         .into_response()
 }
@@ -238,7 +238,7 @@ pub async fn record(
         })
         .await;
     match recorded {
-        Err(error) => error.into_response(),
+        Err(error) => AppError::from(error).into_response(),
         // The script reloads the row itself; the form goes back to the list.
         Ok(()) if from_form => {
             Redirect::to(&format!("/staff/admin/voices/{language}#{key}")).into_response()
@@ -269,7 +269,7 @@ pub async fn delete(
         .await;
     match deleted {
         Ok(()) => Redirect::to(&format!("/staff/admin/voices/{language}")).into_response(),
-        Err(error) => error.into_response(),
+        Err(error) => AppError::from(error).into_response(),
     }
 }
 

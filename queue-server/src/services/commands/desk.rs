@@ -1,0 +1,220 @@
+//! Desk commands: one function for every staff action at a desk. It loads the stop, asks the
+//! domain (`domain::stop`) whether and how it changes, and writes the rows, the event and the
+//! audit entry in the caller's transaction — all of them or, on any error, none.
+
+use chrono::{DateTime, Utc};
+use lotse_protocol::{CallReason, Desk, DeskTicket, LinePosition, Transfer};
+use rusqlite::Connection;
+
+use crate::config::Config;
+use crate::domain::DomainError;
+use crate::domain::issuing::day_of;
+use crate::domain::notes::check_note;
+use crate::domain::outcomes::is_outcome;
+use crate::domain::stop::{self, Named, Rules, StopAction};
+use crate::services::ServiceError;
+use crate::storage::desks::{self, StopRow};
+use crate::storage::{audit, events};
+
+/// What staff at a desk ask for.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DeskRequest {
+    /// Call the routing's choice.
+    CallNext,
+    /// Call the routing's choice among everyone but this ticket (its interpreter is not
+    /// there yet); the ticket keeps its place in line.
+    CallNextExcept(String),
+    /// Call a ticket by its number (waiting, parked, or a recent no-show).
+    CallNumber(String),
+    Recall,
+    Start,
+    Finish {
+        outcome: Option<String>,
+    },
+    NoShow,
+    Park,
+    /// Put a parked ticket back into its line.
+    Resume(String),
+    Transfer(Transfer),
+}
+
+impl DeskRequest {
+    fn action(&self) -> StopAction {
+        match self {
+            DeskRequest::CallNext | DeskRequest::CallNextExcept(_) | DeskRequest::CallNumber(_) => {
+                StopAction::Call
+            }
+            DeskRequest::Recall => StopAction::Recall,
+            DeskRequest::Start => StopAction::Start,
+            DeskRequest::Finish { .. } => StopAction::Finish,
+            DeskRequest::NoShow => StopAction::NoShow,
+            DeskRequest::Park => StopAction::Park,
+            DeskRequest::Resume(_) => StopAction::Resume,
+            DeskRequest::Transfer(_) => StopAction::Transfer,
+        }
+    }
+
+    /// Input checks that need no database.
+    fn check_input(&self) -> Result<(), DomainError> {
+        match self {
+            DeskRequest::Finish {
+                outcome: Some(outcome),
+            } if !is_outcome(outcome) => Err(DomainError::UnknownOutcome),
+            DeskRequest::Transfer(Transfer {
+                note: Some(note), ..
+            }) => check_note(note),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// Who acts, where and when.
+#[derive(Debug, Clone, Copy)]
+pub struct Actor<'a> {
+    pub config: &'a Config,
+    pub now: DateTime<Utc>,
+    pub desk: &'a str,
+    /// The staff account's name, for the audit log and transfer notes.
+    pub name: &'a str,
+}
+
+/// Runs a desk request. `Ok(None)` only for a call-next with nobody waiting.
+pub fn run(
+    connection: &Connection,
+    actor: Actor<'_>,
+    request: DeskRequest,
+) -> Result<Option<DeskTicket>, ServiceError> {
+    request.check_input()?;
+    let desk = actor
+        .config
+        .building
+        .desk(actor.desk)
+        .ok_or_else(|| DomainError::UnknownDesk(actor.desk.to_owned()))?;
+    let action = request.action();
+    let current = desks::current(connection, &desk.id)?;
+    stop::check_desk(action, current.as_ref().map(|s| s.number.as_str()))?;
+    let (stop, reason) = match (&request, current) {
+        (DeskRequest::CallNext | DeskRequest::CallNextExcept(_), _) => {
+            let except = match &request {
+                DeskRequest::CallNextExcept(number) => {
+                    Some(named_stop(connection, actor, desk, number)?.id)
+                }
+                _ => None,
+            };
+            match desks::next_choice(connection, actor.config, actor.now, desk, except)? {
+                Some((stop, reason)) => (stop, Some(reason)),
+                None => return Ok(None),
+            }
+        }
+        (DeskRequest::CallNumber(number) | DeskRequest::Resume(number), _) => {
+            let stop = named_stop(connection, actor, desk, number)?;
+            let reason = (action == StopAction::Call).then_some(CallReason::CalledByNumber);
+            (stop, reason)
+        }
+        (_, Some(current)) => (current, None),
+        (_, None) => return Err(DomainError::NoCurrentTicket.into()),
+    };
+    let step = stop::transition(action, stop.facts(), rules(actor.config), actor.now)?;
+    desks::write(
+        connection,
+        &stop,
+        &desk.id,
+        step,
+        actor.now,
+        outcome(&request),
+    )?;
+    let onward = match &request {
+        DeskRequest::Finish { .. } => desks::advance(connection, &stop)?,
+        DeskRequest::Transfer(transfer) => Some(hand_on(connection, actor, &stop, transfer)?),
+        _ => None,
+    };
+    if matches!(request, DeskRequest::Finish { .. }) && onward.is_none() {
+        super::interpreter::close_with_visit(connection, actor.now, stop.ticket_id, actor.name)?;
+    }
+    let named = Named {
+        number: &stop.number,
+        service: &stop.service,
+        desk: &desk.id,
+        language: &stop.language,
+    };
+    events::record(
+        connection,
+        actor.now,
+        &stop::event(action, named, step, onward.as_deref()),
+    )?;
+    let by_routing = matches!(
+        request,
+        DeskRequest::CallNext | DeskRequest::CallNextExcept(_)
+    );
+    let audited = action.audit(by_routing);
+    let detail = format!("desk {} ticket {}", desk.id, stop.number);
+    audit::record(connection, actor.now, actor.name, audited, &detail)?;
+    let mut ticket = stop.desk_ticket(&desk.id, step.to, reason);
+    ticket.recalls = step.recalls;
+    Ok(Some(ticket))
+}
+
+/// The stop a ticket number names, if this desk serves its concern.
+pub(crate) fn named_stop(
+    connection: &Connection,
+    actor: Actor<'_>,
+    desk: &Desk,
+    number: &str,
+) -> Result<StopRow, ServiceError> {
+    let day = day_of(actor.config, actor.now);
+    let stop = desks::active_of_number(connection, &day, number.trim())?
+        .ok_or(DomainError::TicketNotFound)?;
+    if !desk.services.contains(&stop.service) {
+        return Err(DomainError::ServiceNotServedHere(stop.service).into());
+    }
+    Ok(stop)
+}
+
+fn rules(config: &Config) -> Rules {
+    let queue = &config.building.queue;
+    Rules {
+        no_show_after_recalls: queue.no_show_after_recalls,
+        reactivation_window: chrono::Duration::minutes(i64::from(
+            queue.reactivation_window_minutes,
+        )),
+    }
+}
+
+fn outcome(request: &DeskRequest) -> Option<&str> {
+    match request {
+        DeskRequest::Finish { outcome } => outcome.as_deref(),
+        _ => None,
+    }
+}
+
+/// Adds the stop of the service the visitor is handed to, with the note for its agency;
+/// returns that service.
+fn hand_on(
+    connection: &Connection,
+    actor: Actor<'_>,
+    stop: &StopRow,
+    transfer: &Transfer,
+) -> Result<String, ServiceError> {
+    let target = actor
+        .config
+        .service(&transfer.service)
+        .ok_or_else(|| DomainError::UnknownService(transfer.service.clone()))?;
+    let front = transfer.position == LinePosition::Front;
+    let new_stop = desks::insert_transfer(connection, stop, &target.id, front, actor.now)?;
+    let note = transfer.note.as_deref().map(str::trim).unwrap_or_default();
+    if !note.is_empty() {
+        desks::insert_note(
+            connection,
+            new_stop,
+            &target.agency,
+            actor.name,
+            note,
+            actor.now,
+        )?;
+    }
+    Ok(target.id.clone())
+}
+
+#[cfg(test)]
+#[path = "desk_tests.rs"]
+mod tests;

@@ -1,0 +1,35 @@
+//! The queue server's integration tests, one binary: each module one area, `support` what
+//! they share. Tests that install the process-wide log subscriber or count the process's
+//! threads keep binaries of their own (`login_log`, `client_address`, `password_work`).
+
+#![allow(clippy::unwrap_used)] // Tests may panic on unexpected errors.
+
+mod support;
+
+mod account_commands;
+mod account_limits;
+mod alerts;
+mod architecture;
+mod bodies;
+mod check_in;
+mod clock;
+mod console;
+mod desk_invariants;
+mod desk_shifts;
+mod doctor;
+mod feedback;
+mod http;
+mod interpreters;
+mod metrics;
+mod net;
+mod privacy;
+mod reads;
+mod scope;
+mod security;
+mod sessions;
+mod stats;
+mod storage_faults;
+mod streams;
+mod tls;
+mod voices;
+mod watchdog;

@@ -3,7 +3,6 @@
 //! newer Lotse wrote fails the doctor (exit 2) and is refused by `serve` with a clear message
 //! and left untouched.
 
-
 use std::path::Path;
 use std::process::{Command, Output};
 

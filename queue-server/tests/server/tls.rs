@@ -3,7 +3,6 @@
 //! refused with a certificate error; SIGHUP swaps the certificate for new connections while
 //! a live stream opened before stays open and keeps receiving events.
 
-
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};

@@ -3,7 +3,6 @@
 //! reads what the server sends: `READY=1` once the database is open, `WATCHDOG=1` while the
 //! serving loop runs, and no more pings once a test hook makes that loop hang.
 
-
 use std::io::{ErrorKind, Read, Write};
 use std::net::TcpStream;
 use std::os::unix::net::UnixDatagram;

@@ -1,5 +1,6 @@
 //! The database schema as versioned migrations, and connection settings.
 
+use anyhow::Context;
 use rusqlite::Connection;
 use rusqlite_migration::{M, Migrations};
 
@@ -411,7 +412,18 @@ pub fn prepare(connection: &mut Connection) -> anyhow::Result<()> {
     // Foreign keys are off while migrating (a table rebuild drops a referenced table; the
     // pragma cannot change inside the migration's transaction), checked afterwards, then on.
     connection.pragma_update(None, "foreign_keys", "OFF")?;
-    Migrations::from_slice(MIGRATIONS).to_latest(connection)?;
+    let found: i64 = connection.query_row("PRAGMA user_version", [], |row| row.get(0))?;
+    // All pending migrations run in one transaction: a failure leaves the database as it was.
+    Migrations::from_slice(MIGRATIONS)
+        .to_latest(connection)
+        .with_context(|| {
+            format!(
+                "migrating the database from schema version {found} to {} failed; the \
+                 database is unchanged (still version {found}): the previous queue-server \
+                 runs with it, and the backup taken before the upgrade is kept",
+                version()
+            )
+        })?;
     let broken: i64 =
         connection.query_row("SELECT COUNT(*) FROM pragma_foreign_key_check", [], |row| {
             row.get(0)

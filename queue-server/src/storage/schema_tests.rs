@@ -97,8 +97,20 @@ fn a_stored_value_outside_the_enums_stops_the_migration() {
     connection
         .execute("UPDATE stops SET status = 'lost' WHERE id = 2", [])
         .unwrap();
-    let error = prepare(&mut connection).unwrap_err();
-    assert!(format!("{error:#}").contains("CHECK"), "{error:#}");
+    let before: Vec<_> = TABLES.iter().map(|sql| rows(&connection, sql)).collect();
+    let error = format!("{:#}", prepare(&mut connection).unwrap_err());
+    assert!(error.contains("CHECK"), "{error}");
+    assert!(
+        error.contains(&format!("from schema version {BEFORE_CHECKS} to")),
+        "the message names the versions: {error}"
+    );
+    // The failed migration left the database as it was: the previous program still runs.
+    let version: usize = connection
+        .query_row("PRAGMA user_version", [], |row| row.get(0))
+        .unwrap();
+    assert_eq!(version, BEFORE_CHECKS);
+    let after: Vec<_> = TABLES.iter().map(|sql| rows(&connection, sql)).collect();
+    assert_eq!(before, after);
 }
 
 #[test]

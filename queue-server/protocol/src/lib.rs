@@ -14,6 +14,7 @@ pub mod event_stream;
 pub mod interpreter;
 pub mod languages;
 pub mod limits;
+pub mod pictograms;
 pub mod server_ca;
 pub mod session;
 pub mod ticket;

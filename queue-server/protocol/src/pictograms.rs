@@ -47,7 +47,10 @@ built_in!(
 
 /// The SVG text of a built-in pictogram.
 pub fn built_in(name: &str) -> Option<&'static str> {
-    BUILT_IN.iter().find(|(n, _)| *n == name).map(|(_, svg)| *svg)
+    BUILT_IN
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, svg)| *svg)
 }
 
 /// Every pictogram name the building uses, with the field that names it.

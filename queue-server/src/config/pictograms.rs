@@ -57,13 +57,18 @@ fn svg_named(name: &str, folder: Option<&Path>) -> Result<String, String> {
     let file = folder.map(|f| f.join("pictograms").join(format!("{name}.svg")));
     match file {
         Some(file) if file.exists() => read_svg(&file),
-        _ => built_in(name).map(str::to_owned).ok_or_else(|| match folder {
-            Some(folder) => format!(
-                "no pictogram \"{name}\": neither {} nor a built-in one",
-                folder.join("pictograms").join(format!("{name}.svg")).display()
-            ),
-            None => format!("no built-in pictogram \"{name}\""),
-        }),
+        _ => built_in(name)
+            .map(str::to_owned)
+            .ok_or_else(|| match folder {
+                Some(folder) => format!(
+                    "no pictogram \"{name}\": neither {} nor a built-in one",
+                    folder
+                        .join("pictograms")
+                        .join(format!("{name}.svg"))
+                        .display()
+                ),
+                None => format!("no built-in pictogram \"{name}\""),
+            }),
     }
 }
 

@@ -130,3 +130,28 @@ async fn an_unchanged_status_page_is_answered_with_304() {
         .unwrap();
     assert_eq!(after.status(), StatusCode::OK, "the changed page");
 }
+
+/// The status page shows the concern's pictogram inline (no extra request) on the agency's
+/// colour.
+#[tokio::test]
+async fn the_status_page_shows_the_concerns_pictogram() {
+    use http_body_util::BodyExt;
+
+    let (state, _time) = state_with_clock();
+    let token = issue_walk_in(&state).await;
+    let request = Request::get(format!("/t/{token}"))
+        .body(Body::empty())
+        .unwrap();
+    let response = app(state.clone()).oneshot(request).await.unwrap();
+    let body = response.into_body().collect().await.unwrap().to_bytes();
+    let page = String::from_utf8(body.to_vec()).unwrap();
+    let building = &state.config.building;
+    let svg = building.service_pictogram("payment-card").unwrap();
+    assert!(svg.contains("icon-tabler-credit-card"));
+    let badge = format!(
+        "<span class=\"badge\" style=\"background:{}\" aria-hidden=\"true\">{}</span>",
+        building.agency("asylum-benefits").unwrap().colour,
+        svg.trim()
+    );
+    assert!(page.contains(&badge), "{page}");
+}

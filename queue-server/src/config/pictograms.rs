@@ -78,6 +78,12 @@ fn read_svg(file: &Path) -> Result<String, String> {
     if !text.contains("<svg") {
         return Err(format!("{} is not an SVG image", file.display()));
     }
+    if scripted(&text) {
+        return Err(format!(
+            "{} contains a script or event handler (it is shown inside visitors' pages)",
+            file.display()
+        ));
+    }
     if text.len() > MAX_PICTOGRAM_BYTES {
         return Err(format!(
             "{} has {} bytes; at most {MAX_PICTOGRAM_BYTES} (it is sent to every status page)",
@@ -86,6 +92,28 @@ fn read_svg(file: &Path) -> Result<String, String> {
         ));
     }
     Ok(text)
+}
+
+/// Whether an SVG could run code in a page: a script, embedded HTML, a `javascript:` link or an
+/// `on…=` event attribute.
+fn scripted(svg: &str) -> bool {
+    let lower = svg.to_ascii_lowercase();
+    if ["<script", "<foreignobject", "javascript:"]
+        .iter()
+        .any(|bad| lower.contains(bad))
+    {
+        return true;
+    }
+    let bytes = lower.as_bytes();
+    lower.match_indices("on").any(|(at, _)| {
+        let after_space = at > 0 && bytes[at - 1].is_ascii_whitespace();
+        let name_end = bytes[at + 2..]
+            .iter()
+            .position(|b| !b.is_ascii_lowercase())
+            .map_or(bytes.len(), |n| at + 2 + n);
+        let rest = lower[name_end..].trim_start();
+        after_space && name_end > at + 2 && rest.starts_with('=')
+    })
 }
 
 #[cfg(test)]
@@ -151,6 +179,20 @@ mod tests {
         let text = error.to_string();
         assert!(text.contains("coins.svg is not an SVG image"), "{text}");
         assert!(text.contains("\"../x\" must be lowercase"), "{text}");
+    }
+
+    #[test]
+    fn an_svg_that_could_run_code_is_refused() {
+        for bad in [
+            "<svg><script>alert(1)</script></svg>",
+            "<svg onload=\"alert(1)\"></svg>",
+            "<svg><a href=\"javascript:x\"/></svg>",
+        ] {
+            assert!(super::scripted(bad), "{bad}");
+        }
+        for (name, svg) in lotse_protocol::pictograms::BUILT_IN {
+            assert!(!super::scripted(svg), "{name}");
+        }
     }
 
     #[test]

@@ -18,6 +18,7 @@ use lotse_protocol::{
 use maud::{DOCTYPE, Markup, html};
 
 use super::assets::{head_links, url as asset_url};
+use super::pictogram::service_badge;
 use super::{html_response, revalidated_html};
 use crate::api::AppState;
 use crate::domain::DomainError;
@@ -219,6 +220,7 @@ fn panel_markup(state: &AppState, ticket: &Ticket, feedback: Markup) -> Markup {
                         @if let Some(stop) = ticket.current_stop.and_then(|i| ticket.stops.get(i)) {
                             p.concern {
                                 span.label { (t("current_concern")) }
+                                (service_badge(building, &stop.service))
                                 strong { (service_name(&stop.service)) }
                             }
                         }
@@ -252,6 +254,7 @@ fn panel_markup(state: &AppState, ticket: &Ticket, feedback: Markup) -> Markup {
                             _ => t("later"),
                         };
                         li.current[Some(index) == ticket.current_stop] {
+                            (service_badge(building, &stop.service))
                             span { (service_name(&stop.service)) }
                             small { (label) }
                         }

@@ -1,5 +1,8 @@
 //! A service's pictogram on its agency's colour, inline in a page (no extra request); the
 //! agency's letter where there is no pictogram.
+//!
+//! The badge is one SVG whose colours are presentation attributes: the pages' Content Security
+//! Policy (`style-src 'self'`) refuses inline `style` attributes, not SVG's `fill`.
 
 use lotse_protocol::Building;
 use maud::{Markup, PreEscaped, html};
@@ -11,12 +14,17 @@ pub fn service_badge(building: &Building, service: &str) -> Markup {
     };
     // The colour and the SVG were checked when the building was loaded (`#RRGGBB`, an SVG
     // without scripts), so both may go into the page as they are.
-    let style = format!("background:{}", agency.colour);
     html! {
-        span.badge style=(style) aria-hidden="true" {
+        svg.badge viewBox="0 0 24 24" aria-hidden="true" {
+            circle cx="12" cy="12" r="12" fill=(agency.colour) {}
             @match building.service_pictogram(service) {
-                Some(svg) => (PreEscaped(svg.trim())),
-                None => (agency.prefix),
+                // The pictogram's own 24×24 box, shrunk into the circle; `currentColor` is white.
+                Some(svg) => g transform="translate(5 5) scale(0.5833)" color="#fff" {
+                    (PreEscaped(svg.trim()))
+                },
+                None => text x="12" y="16.5" text-anchor="middle" font-size="13" font-weight="800" fill="#fff" {
+                    (agency.prefix)
+                },
             }
         }
     }

@@ -12,12 +12,12 @@ use slint::{ComponentHandle, Model, ModelRc, SharedString, VecModel};
 
 use crate::flow::{Effect, Event, Flow, Problem as FlowProblem, Screen as FlowScreen};
 use crate::languages;
-use crate::pictogram_images::PictogramImages;
 use crate::qr::qr_image;
 use crate::scanner::{WedgeDecoder, clean_code};
 use crate::{
     AgencyItem, ChosenItem, KioskAdapter, KioskWindow, LanguageItem, Problem, Screen, ServiceItem,
 };
+use lotse_slint_pictograms::PictogramImages;
 
 type Runner = Box<dyn Fn(Effect)>;
 

@@ -23,7 +23,6 @@ pub mod controller;
 pub mod demo_data;
 pub mod flow;
 pub mod languages;
-pub mod pictogram_images;
 pub mod print_test;
 pub mod qr;
 pub mod scanner;

@@ -102,6 +102,8 @@ pub struct CallView {
     pub direction: String,
     /// `#RRGGBB` of the agency.
     pub colour: String,
+    /// The SVG pictogram of the called service (else its agency's); none shows the colour only.
+    pub pictogram: Option<String>,
     pub highlighted: bool,
 }
 
@@ -110,6 +112,8 @@ pub struct AgencyView {
     pub letter: String,
     pub name: String,
     pub colour: String,
+    /// The agency's SVG pictogram; none shows the letter.
+    pub pictogram: Option<String>,
     pub waiting: u32,
     pub estimated_wait_minutes: Option<u32>,
 }
@@ -271,6 +275,7 @@ impl Board {
                         letter: agency.prefix.clone(),
                         name: localized(&agency.name, default, default).to_owned(),
                         colour: agency.colour.clone(),
+                        pictogram: building.agency_pictogram(&agency.id).map(str::to_owned),
                         waiting: line.waiting,
                         estimated_wait_minutes: line.estimated_wait_minutes,
                     })
@@ -313,6 +318,7 @@ impl Board {
 
 fn call_view(building: &Building, shown: &ShownCall, now: DateTime<Utc>) -> CallView {
     let call = &shown.call;
+    let pictogram = building.service_pictogram(&call.service).map(str::to_owned);
     let default = building.site.default_language.as_str();
     let colour = building
         .service(&call.service)
@@ -335,6 +341,7 @@ fn call_view(building: &Building, shown: &ShownCall, now: DateTime<Utc>) -> Call
                     .map(|d| localized(d, default, default).to_owned())
                     .unwrap_or_default(),
                 colour,
+                pictogram,
                 highlighted,
             }
         }
@@ -345,6 +352,7 @@ fn call_view(building: &Building, shown: &ShownCall, now: DateTime<Utc>) -> Call
             floor: String::new(),
             direction: String::new(),
             colour,
+            pictogram,
             highlighted,
         },
     }

@@ -8,6 +8,7 @@ use std::rc::Rc;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use lotse_protocol::{Building, Event};
+use lotse_slint_pictograms::PictogramImages;
 use slint::{Color, ComponentHandle, Model, ModelRc, SharedString, VecModel};
 
 use crate::board::{Board, CallView, Input, Outcome, View};
@@ -41,6 +42,8 @@ pub struct Controller {
     on_sound: OnSound,
     /// The last view written, so an unchanged view costs nothing.
     shown: RefCell<Option<View>>,
+    /// The building's pictograms as images, made once each.
+    pictograms: PictogramImages,
 }
 
 impl Controller {
@@ -56,6 +59,7 @@ impl Controller {
             clock,
             on_sound,
             shown: RefCell::new(None),
+            pictograms: PictogramImages::default(),
         });
         controller.render();
         controller
@@ -100,7 +104,7 @@ impl Controller {
             self.shown.borrow().as_ref().map(|shown| &shown.current) != Some(&view.current);
         if let Some(window) = self.window.upgrade() {
             let adapter = window.global::<BoardAdapter>();
-            write(&adapter, &view);
+            write(&adapter, &view, &self.pictograms);
             if calls_changed {
                 log_calls_on_screen(&adapter);
             }
@@ -125,19 +129,22 @@ impl Controller {
     }
 }
 
-fn write(adapter: &BoardAdapter, view: &View) {
+fn write(adapter: &BoardAdapter, view: &View, pictograms: &PictogramImages) {
     adapter.set_site_name(view.site_name.as_str().into());
     adapter.set_clock(view.clock.as_str().into());
     adapter.set_date(view.date.as_str().into());
-    adapter.set_current(rows(&view.current));
-    adapter.set_history(rows(&view.history));
+    adapter.set_current(rows(&view.current, pictograms));
+    adapter.set_history(rows(&view.history, pictograms));
     let agencies: Vec<AgencyRow> = view
         .agencies
         .iter()
-        .map(|a| AgencyRow {
+        .map(|a| (a, pictograms.image(a.pictogram.as_deref())))
+        .map(|(a, pictogram)| AgencyRow {
             letter: a.letter.as_str().into(),
             name: a.name.as_str().into(),
             colour: colour(&a.colour),
+            has_pictogram: pictogram.is_some(),
+            pictogram: pictogram.unwrap_or_default(),
             waiting: a.waiting.to_string().into(),
             estimate: match a.estimated_wait_minutes {
                 Some(minutes) if a.waiting > 0 => format!("ca. {minutes} min").into(),
@@ -178,16 +185,19 @@ fn log_calls_on_screen(adapter: &BoardAdapter) {
     tracing::info!(calls = %calls.join(", "), "calls on screen");
 }
 
-fn rows(calls: &[CallView]) -> ModelRc<CallRow> {
+fn rows(calls: &[CallView], pictograms: &PictogramImages) -> ModelRc<CallRow> {
     let rows: Vec<CallRow> = calls
         .iter()
-        .map(|c| CallRow {
+        .map(|c| (c, pictograms.image(c.pictogram.as_deref())))
+        .map(|(c, pictogram)| CallRow {
             number: c.number.as_str().into(),
             caption: c.caption.as_str().into(),
             place: c.place.as_str().into(),
             floor: c.floor.as_str().into(),
             direction: c.direction.as_str().into(),
             colour: colour(&c.colour),
+            has_pictogram: pictogram.is_some(),
+            pictogram: pictogram.unwrap_or_default(),
             highlighted: c.highlighted,
         })
         .collect();

@@ -200,3 +200,19 @@ fn a_missing_voice_engine_and_player_never_stop_the_board() {
         .collect();
     assert_eq!(numbers, ["B-004", "B-003", "A-001"]);
 }
+
+#[test]
+fn calls_and_waiting_lines_show_pictograms_beside_the_agency_colour() {
+    let wall = Wall::new(Settings::default());
+    let shows = |label: &str| {
+        ElementHandle::find_by_accessible_label(&wall.window, label)
+            .next()
+            .is_some()
+    };
+    assert!(shows("pictogram A-001"), "the call's pictogram");
+    assert!(shows("pictogram J-002"));
+    assert!(shows("pictogram Jobcenter"), "the waiting line's pictogram");
+    let adapter = wall.window.global::<BoardAdapter>();
+    let first = adapter.get_agencies().row_data(0).unwrap();
+    assert!(first.has_pictogram && first.pictogram.size().width > 0);
+}

@@ -17,6 +17,7 @@ use crate::{
     AgencyItem, ChosenItem, KioskAdapter, KioskWindow, LanguageItem, Problem, Screen, ServiceItem,
 };
 use lotse_protocol::languages;
+use lotse_slint_pictograms::PictogramImages;
 
 type Runner = Box<dyn Fn(Effect)>;
 
@@ -33,6 +34,8 @@ pub struct Controller {
     qr: RefCell<Option<(String, slint::Image)>>,
     /// QR images of booking addresses, made once per address.
     booking_qrs: RefCell<HashMap<String, slint::Image>>,
+    /// The building's pictograms as images, made once each.
+    pictograms: PictogramImages,
 }
 
 impl Controller {
@@ -47,6 +50,7 @@ impl Controller {
             offered,
             qr: RefCell::new(None),
             booking_qrs: RefCell::new(HashMap::new()),
+            pictograms: PictogramImages::default(),
         });
         controller.wire(window);
         select_translation(&controller.flow.borrow().language);
@@ -234,11 +238,16 @@ impl Controller {
             building
                 .agencies
                 .iter()
-                .map(|a| AgencyItem {
-                    id: a.id.clone().into(),
-                    name: text(&a.name),
-                    letter: a.prefix.clone().into(),
-                    colour: parse_colour(&a.colour),
+                .map(|a| {
+                    let pictogram = self.pictograms.image(building.agency_pictogram(&a.id));
+                    AgencyItem {
+                        id: a.id.clone().into(),
+                        name: text(&a.name),
+                        letter: a.prefix.clone().into(),
+                        colour: parse_colour(&a.colour),
+                        has_pictogram: pictogram.is_some(),
+                        pictogram: pictogram.unwrap_or_default(),
+                    }
                 })
                 .collect(),
         );
@@ -259,6 +268,7 @@ impl Controller {
                     Some(Availability::FullToday) => "full-today",
                     Some(Availability::Open) | None => "open",
                 };
+                let pictogram = self.pictograms.image(building.service_pictogram(&s.id));
                 ServiceItem {
                     id: s.id.clone().into(),
                     name: text(&s.name),
@@ -270,6 +280,10 @@ impl Controller {
                         _ => slint::Image::default(),
                     },
                     chosen: flow.chosen.contains(&s.id),
+                    letter: agency.map(|a| a.prefix.clone()).unwrap_or_default().into(),
+                    colour: agency.map(|a| parse_colour(&a.colour)).unwrap_or_default(),
+                    has_pictogram: pictogram.is_some(),
+                    pictogram: pictogram.unwrap_or_default(),
                 }
             })
             .collect();
@@ -287,11 +301,15 @@ impl Controller {
                 let wait = flow
                     .queue(&s.id)
                     .map_or(-1, |q| q.estimated_wait_minutes as i32);
+                let pictogram = self.pictograms.image(building.service_pictogram(&s.id));
                 ChosenItem {
                     id: s.id.clone().into(),
                     name: text(&s.name),
                     agency: agency.map(|a| text(&a.name)).unwrap_or_default(),
                     colour: agency.map(|a| parse_colour(&a.colour)).unwrap_or_default(),
+                    letter: agency.map(|a| a.prefix.clone()).unwrap_or_default().into(),
+                    has_pictogram: pictogram.is_some(),
+                    pictogram: pictogram.unwrap_or_default(),
                     wait_minutes: wait,
                 }
             })

@@ -8,8 +8,12 @@ use lotse_protocol::{
 
 pub const DEMO_BUILDING: &str = include_str!("../../queue-server/src/config/building.toml");
 
+/// The demo building with its built-in pictograms, as the server would send it.
 pub fn building() -> Building {
-    toml::from_str(DEMO_BUILDING).unwrap_or_else(|error| panic!("demo building: {error}"))
+    let mut building: Building =
+        toml::from_str(DEMO_BUILDING).unwrap_or_else(|error| panic!("demo building: {error}"));
+    lotse_protocol::pictograms::fill_built_in(&mut building);
+    building
 }
 
 /// Queues where one service is closed and one full, to show those states.

@@ -377,3 +377,55 @@ fn waits_and_places_in_line_take_the_languages_plural_and_zero_forms() {
     assert_eq!(strings.invoke_about_minutes(3), "около 3 минут");
     assert_eq!(strings.invoke_about_minutes(25), "около 25 минут");
 }
+
+fn shown(k: &Kiosk, label: &str) -> usize {
+    ElementHandle::find_by_accessible_label(&k.window, label).count()
+}
+
+#[test]
+fn concern_tiles_and_confirm_show_pictograms_instead_of_letters() {
+    let k = kiosk();
+    k.tap("language ar");
+    for agency in ["immigration", "jobcenter", "youth-welfare"] {
+        assert_eq!(shown(&k, &format!("pictogram {agency}")), 1, "{agency}");
+        assert_eq!(shown(&k, &format!("letter {agency}")), 0, "{agency}");
+    }
+    let agencies = k.window.global::<KioskAdapter>().get_agencies();
+    let jobcenter = slint::Model::row_data(&agencies, 3).unwrap();
+    assert_eq!(jobcenter.id, "jobcenter");
+    assert!(jobcenter.pictogram.size().width > 0, "the SVG is drawn");
+    k.tap("agency jobcenter");
+    assert_eq!(shown(&k, "pictogram citizens-income"), 1);
+    k.tap("service citizens-income");
+    k.tap("back");
+    k.tap("next");
+    assert_eq!(k.screen(), Screen::Confirm);
+    assert_eq!(shown(&k, "pictogram citizens-income"), 1);
+    assert_eq!(shown(&k, "letter citizens-income"), 0);
+}
+
+#[test]
+fn an_agency_without_a_pictogram_keeps_its_letter() {
+    let k = kiosk();
+    let mut building = demo_data::building();
+    let jobcenter = building
+        .agencies
+        .iter_mut()
+        .find(|a| a.id == "jobcenter")
+        .unwrap();
+    jobcenter.icon = None;
+    for service in building
+        .services
+        .iter_mut()
+        .filter(|s| s.agency == "jobcenter")
+    {
+        service.icon = None;
+    }
+    k.controller.dispatch(Event::ServerUp(Box::new(building)));
+    k.tap("language de");
+    assert_eq!(shown(&k, "letter jobcenter"), 1);
+    assert_eq!(shown(&k, "pictogram jobcenter"), 0);
+    assert_eq!(shown(&k, "pictogram immigration"), 1);
+    k.tap("agency jobcenter");
+    assert_eq!(shown(&k, "letter citizens-income"), 1);
+}

@@ -38,6 +38,11 @@ pub struct Building {
     /// Texts the call displays show besides the calls.
     #[serde(default)]
     pub signage: Signage,
+    /// The SVG text of every pictogram an agency or service names, by name. Filled in when
+    /// the server loads the building (from the config's `pictograms/` folder or the built-in
+    /// set), never written in the TOML file; clients read it from `GET /config`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub pictograms: BTreeMap<String, String>,
 }
 
 impl Building {
@@ -53,6 +58,23 @@ impl Building {
 
     pub fn agency(&self, id: &str) -> Option<&Agency> {
         self.agencies.iter().find(|a| a.id == id)
+    }
+
+    /// The SVG text of an agency's pictogram; none when it names none.
+    pub fn agency_pictogram(&self, agency: &str) -> Option<&str> {
+        let name = self.agency(agency)?.icon.as_deref()?;
+        self.pictograms.get(name).map(String::as_str)
+    }
+
+    /// The SVG text of a service's pictogram, else its agency's.
+    pub fn service_pictogram(&self, service: &str) -> Option<&str> {
+        let found = self.service(service)?;
+        found
+            .icon
+            .as_deref()
+            .and_then(|name| self.pictograms.get(name))
+            .map(String::as_str)
+            .or_else(|| self.agency_pictogram(&found.agency))
     }
 
     pub fn desk(&self, id: &str) -> Option<&Desk> {
@@ -182,7 +204,9 @@ pub struct Agency {
     pub prefix: String,
     /// Colour as `#RRGGBB`.
     pub colour: String,
-    pub icon: String,
+    /// The name of the agency's pictogram (see `pictograms.rs`); none shows the prefix letter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
     pub name: Localized,
     /// Opening hours; none means always open.
     #[serde(default)]
@@ -243,6 +267,9 @@ impl WeekHours {
 pub struct Service {
     pub id: String,
     pub agency: String,
+    /// The name of the service's pictogram; none shows the agency's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
     pub name: Localized,
     pub description: Localized,
     /// Documents to bring, short.

@@ -17,6 +17,7 @@ pub mod floors;
 pub mod interpreter;
 pub mod languages;
 pub mod limits;
+pub mod pictograms;
 pub mod plural;
 #[cfg(feature = "client")]
 pub mod server_ca;

@@ -4,6 +4,7 @@
 mod dependencies;
 mod hours;
 mod locate;
+mod pictograms;
 mod validate;
 
 use std::collections::HashMap;
@@ -94,16 +95,26 @@ impl Config {
             file: file.clone(),
             source,
         })?;
-        Config::parse(&file, &text)
+        Config::parse_in(&file, &text, path.parent())
     }
 
-    /// Parses and validates TOML text; `file` names it in errors.
+    /// Parses and validates TOML text; `file` names it in errors. Pictograms are the
+    /// built-in ones.
     pub fn parse(file: &str, text: &str) -> Result<Config, ConfigError> {
-        let building: Building = toml::from_str(text).map_err(|e| ConfigError::Syntax {
+        Config::parse_in(file, text, None)
+    }
+
+    /// Parses and validates TOML text whose pictogram files are in `folder`'s `pictograms/`.
+    pub fn parse_in(file: &str, text: &str, folder: Option<&Path>) -> Result<Config, ConfigError> {
+        let mut building: Building = toml::from_str(text).map_err(|e| ConfigError::Syntax {
             file: file.to_owned(),
             message: e.to_string(),
         })?;
-        let found = validate::validate(&building);
+        let mut found = validate::validate(&building);
+        match pictograms::resolve(&building, folder) {
+            Ok(svgs) => building.pictograms = svgs,
+            Err(problems) => found.problems.extend(problems),
+        }
         if !found.problems.is_empty() {
             let problems = found
                 .problems

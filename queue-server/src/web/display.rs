@@ -23,6 +23,7 @@ use serde::Deserialize;
 
 use super::assets::head_links;
 use super::html_response;
+use super::pictogram::{agency_badge, service_badge};
 use crate::auth::Caller;
 use crate::http::AppState;
 use crate::http::cookies;
@@ -231,7 +232,7 @@ fn board_markup(building: &Building, snapshot: &DisplaySnapshot) -> Markup {
                 @for line in waiting_by_agency(building, &snapshot.queues) {
                     @if let Some(agency) = building.agency(&line.agency) {
                         li {
-                            (swatch(&agency.colour, &agency.prefix))
+                            (agency_badge(building, agency))
                             span.agency { (localized(&agency.name, default, default)) }
                             span.count { (line.waiting) }
                             span.estimate {
@@ -258,7 +259,8 @@ fn call_markup(building: &Building, call: &DisplayCall) -> Markup {
     let colour = agency.map_or("#444444", |a| a.colour.as_str());
     html! {
         li.call data-key=(format!("{}/{}", call.number, call.recall)) {
-            (swatch(colour, ""))
+            (swatch(colour))
+            (service_badge(building, &call.service))
             span.number { (call.number) }
             span.arrow aria-hidden="true" { "→" }
             @if let Some(desk) = desk {
@@ -283,13 +285,10 @@ fn call_markup(building: &Building, call: &DisplayCall) -> Markup {
 
 /// A coloured block drawn as SVG: the content security policy forbids inline styles, and an
 /// SVG `fill` attribute is not a style.
-fn swatch(colour: &str, label: &str) -> Markup {
+fn swatch(colour: &str) -> Markup {
     html! {
         svg.swatch viewBox="0 0 10 10" preserveAspectRatio="none" aria-hidden="true" {
             rect width="10" height="10" rx="2" fill=(colour) {}
-            @if !label.is_empty() {
-                text x="5" y="7.6" text-anchor="middle" font-size="7" fill="#ffffff" { (label) }
-            }
         }
     }
 }

@@ -19,6 +19,7 @@ mod interpreter;
 mod languages;
 mod layout;
 mod password;
+mod pictogram;
 mod session;
 mod stats;
 mod stats_charts;

@@ -16,6 +16,7 @@ use lotse_protocol::{Building, DeskKind, InterpreterStatus, StopStatus, Ticket, 
 use maud::{DOCTYPE, Markup, html};
 
 use super::assets::{head_links, url as asset_url};
+use super::pictogram::service_badge;
 use super::{html_response, revalidated_html};
 use lotse_protocol::plural::Counted;
 
@@ -233,6 +234,7 @@ fn panel_markup(state: &AppState, ticket: &Ticket, feedback: Markup) -> Markup {
                         @if let Some(stop) = ticket.current_stop.and_then(|i| ticket.stops.get(i)) {
                             p.concern {
                                 span.label { (t("current_concern")) }
+                                (service_badge(building, &stop.service))
                                 strong { (service_name(&stop.service)) }
                             }
                         }
@@ -268,6 +270,7 @@ fn panel_markup(state: &AppState, ticket: &Ticket, feedback: Markup) -> Markup {
                             _ => t("later"),
                         };
                         li.current[Some(index) == ticket.current_stop] {
+                            (service_badge(building, &stop.service))
                             span { (service_name(&stop.service)) }
                             small { (label) }
                         }

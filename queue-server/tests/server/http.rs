@@ -369,3 +369,46 @@ async fn a_display_fetches_the_spoken_call_of_a_call_event_in_its_zone() {
         .unwrap();
     assert_eq!(status_of(&state, anonymous).await, StatusCode::UNAUTHORIZED);
 }
+
+/// The browser display shows each agency's pictogram beside its waiting line, inline and
+/// coloured by SVG attributes (its Content Security Policy refuses inline styles).
+#[tokio::test]
+async fn the_browser_display_shows_the_agencies_pictograms() {
+    use http_body_util::BodyExt;
+    use lotse_queue_server::auth::{DeviceKind, token_hash};
+    use lotse_queue_server::storage::accounts;
+
+    let state = state();
+    let hash = token_hash("display-secret");
+    state
+        .store
+        .run(move |c| {
+            accounts::add_device(c, Utc::now(), DeviceKind::Display, "display-secret", &hash)
+        })
+        .await
+        .unwrap();
+    let request = Request::get("/display/board?zone=lobby")
+        .header("cookie", "lotse_display=display-secret")
+        .body(Body::empty())
+        .unwrap();
+    let response = app(state.clone()).oneshot(request).await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let body = response.into_body().collect().await.unwrap().to_bytes();
+    let page = String::from_utf8(body.to_vec()).unwrap();
+    let building = &state.config.building;
+    for agency in &building.agencies {
+        let svg = building.agency_pictogram(&agency.id).unwrap().trim();
+        let circle = format!("fill=\"{}\"></circle>", agency.colour);
+        let at = page
+            .find(svg)
+            .unwrap_or_else(|| panic!("{}: {page}", agency.id));
+        assert!(
+            page[..at].ends_with(&format!(
+                "{circle}<g transform=\"translate(5 5) scale(0.5833)\" color=\"#fff\">"
+            )),
+            "{}",
+            agency.id
+        );
+    }
+    assert!(!page.contains(" style="));
+}

@@ -130,3 +130,33 @@ async fn an_unchanged_status_page_is_answered_with_304() {
         .unwrap();
     assert_eq!(after.status(), StatusCode::OK, "the changed page");
 }
+
+/// The status page shows the concern's pictogram inline (no extra request) on the agency's
+/// colour.
+#[tokio::test]
+async fn the_status_page_shows_the_concerns_pictogram() {
+    use http_body_util::BodyExt;
+
+    let (state, _time) = state_with_clock();
+    let token = issue_walk_in(&state).await;
+    let request = Request::get(format!("/t/{token}"))
+        .body(Body::empty())
+        .unwrap();
+    let response = app(state.clone()).oneshot(request).await.unwrap();
+    let body = response.into_body().collect().await.unwrap().to_bytes();
+    let page = String::from_utf8(body.to_vec()).unwrap();
+    let building = &state.config.building;
+    let svg = building.service_pictogram("payment-card").unwrap();
+    assert!(svg.contains("icon-tabler-credit-card"));
+    let circle = format!(
+        "<circle cx=\"12\" cy=\"12\" r=\"12\" fill=\"{}\"></circle>",
+        building.agency("asylum-benefits").unwrap().colour,
+    );
+    let badge = format!(
+        "{circle}<g transform=\"translate(5 5) scale(0.5833)\" color=\"#fff\">{}</g>",
+        svg.trim()
+    );
+    assert!(page.contains(&badge), "{page}");
+    // The page's Content Security Policy refuses inline styles: colours are SVG attributes.
+    assert!(!page.contains(" style="), "{page}");
+}

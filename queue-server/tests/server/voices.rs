@@ -210,24 +210,10 @@ async fn the_upload_form_works_without_javascript_and_a_clip_can_be_deleted() {
 
 /// The browser display's spoken call of a Pashto visitor, as WAV.
 async fn announcement_of_a_pashto_call(state: &AppState) -> Audio {
-    use lotse_queue_server::services::commands::desk::{Actor, DeskRequest, run};
+    use lotse_queue_server::services::commands::desk::DeskRequest;
     support::walk_in(state, "residence-permit", "ps").await;
-    let (config, now) = (state.config.clone(), state.now());
-    state
-        .store
-        .run(move |c| {
-            let actor = Actor {
-                config: &config,
-                now,
-                desk: "eg-01",
-                name: "tester",
-            };
-            run(c, actor, DeskRequest::CallNext)?;
-            run(c, actor, DeskRequest::Finish { outcome: None })?;
-            Ok::<_, support::TestError>(())
-        })
-        .await
-        .unwrap();
+    support::at_desk(state, "eg-01", DeskRequest::CallNext).await;
+    support::at_desk(state, "eg-01", DeskRequest::Finish { outcome: None }).await;
     let call: i64 = state
         .store
         .read(|c| {

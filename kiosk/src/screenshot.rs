@@ -41,6 +41,11 @@ fn scenes(language: &str) -> Vec<(&'static str, Vec<Event>)> {
     let printing = [confirm.clone(), vec![Event::Print]].concat();
     vec![
         ("1-welcome", vec![]),
+        // Wheelchair users: everything in the lower part, with large text the tightest case.
+        (
+            "1-welcome-lower-screen",
+            vec![Event::ToggleLowerScreen, Event::ToggleLargeText],
+        ),
         ("2-agencies", choose),
         ("3-services", with_concerns),
         ("4-confirm", confirm.clone()),

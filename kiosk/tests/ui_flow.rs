@@ -429,3 +429,47 @@ fn an_agency_without_a_pictogram_keeps_its_letter() {
     k.tap("agency jobcenter");
     assert_eq!(shown(&k, "letter citizens-income"), 1);
 }
+
+/// The top and bottom edge of the element labelled `label` (the first, if several).
+fn edges(k: &Kiosk, label: &str) -> (f32, f32) {
+    let element = ElementHandle::find_by_accessible_label(&k.window, label)
+        .next()
+        .unwrap_or_else(|| panic!("no element {label:?}"));
+    let top = element.absolute_position().y;
+    (top, top + element.size().height)
+}
+
+#[test]
+fn with_the_lower_screen_and_large_text_the_language_buttons_stay_clear_of_the_buttons_below() {
+    let k = kiosk();
+    k.window
+        .window()
+        .set_size(slint::LogicalSize::new(1080.0, 1920.0));
+    for (lower, large) in [(false, false), (true, false), (true, true)] {
+        if lower && !large {
+            k.tap("lower screen");
+        }
+        if large {
+            k.tap("large text");
+        }
+        let codes: Vec<_> = demo_data::building().site.languages.clone();
+        let lowest_language = codes
+            .iter()
+            .map(|code| edges(&k, &format!("language {code}")).1)
+            .fold(f32::MIN, f32::max);
+        let (appointment_top, appointment_bottom) = edges(&k, "appointment");
+        let (toggles_top, toggles_bottom) = edges(&k, "lower screen");
+        assert!(
+            lowest_language <= appointment_top,
+            "lower screen {lower}, large text {large}: a language button ends at {lowest_language}, the appointment button starts at {appointment_top}"
+        );
+        assert!(
+            appointment_bottom <= toggles_top,
+            "lower screen {lower}, large text {large}"
+        );
+        assert!(
+            toggles_bottom <= 1920.0,
+            "lower screen {lower}, large text {large}: the toggles end at {toggles_bottom}"
+        );
+    }
+}

@@ -9,7 +9,7 @@ use crate::support;
 use chrono::Duration;
 use lotse_queue_server::http::AppState;
 use lotse_queue_server::services::commands::desk::DeskRequest;
-use lotse_queue_server::storage::{desks, retention};
+use lotse_queue_server::storage::desks;
 
 async fn walk_in(state: &AppState) -> String {
     support::walk_in(state, "address-change", "de").await.0
@@ -79,12 +79,7 @@ async fn visits_left_open_when_their_day_ended_free_the_desk_the_next_day() {
     );
     // Next morning: yesterday's called and waiting visitors are gone; the desk is free.
     *time.lock().unwrap() += Duration::hours(22);
-    let (config, now) = (state.config.clone(), state.now());
-    let purged = state
-        .store
-        .run(move |c| retention::purge(c, &config, now))
-        .await
-        .unwrap();
+    let purged = support::purge(&state).await;
     assert_eq!(purged.stops_closed, 2);
     assert_eq!(at_desk(&state, DeskRequest::CallNext).await, None);
     walk_in(&state).await;

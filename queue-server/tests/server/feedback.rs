@@ -12,7 +12,6 @@ use axum::http::{Request, StatusCode, header};
 use chrono::Duration;
 use lotse_protocol::Role;
 use lotse_queue_server::http::{AppState, app};
-use lotse_queue_server::storage::retention;
 use tower::ServiceExt;
 
 async fn send(state: &AppState, request: Request<Body>) -> (StatusCode, String) {
@@ -208,12 +207,7 @@ async fn supervisors_read_their_agencies_comments_escaped_and_scores_count() {
 
     // The next day the comment is gone, the score stays.
     *time.lock().unwrap() += Duration::days(1);
-    let (config, now) = (state.config.clone(), state.now());
-    let purged = state
-        .store
-        .run(move |c| retention::purge(c, &config, now))
-        .await
-        .unwrap();
+    let purged = support::purge(&state).await;
     assert_eq!(purged.feedback_comments, 1);
     assert_eq!(stored(&state).await, [(2, None)]);
     let (_, html) = stats(cookie).await;

@@ -169,13 +169,7 @@ async fn wrong_passwords_are_throttled_on_the_login_page() {
         Request::get("/staff/login").body(Body::empty()).unwrap(),
     )
     .await;
-    let pairing = page.headers()[header::SET_COOKIE]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned();
+    let pairing = support::set_cookie_pair(page.headers());
     let token = pairing.split_once('=').unwrap().1.to_owned();
     let attempt = |password: &str| {
         form(

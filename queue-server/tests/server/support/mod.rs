@@ -92,6 +92,12 @@ pub async fn add_user(state: &AppState, name: &'static str, role: Role, agencies
         .unwrap();
 }
 
+/// The `name=value` part of a response's `Set-Cookie`, to send back in a `Cookie` header.
+pub fn set_cookie_pair(headers: &axum::http::HeaderMap) -> String {
+    let value = headers[header::SET_COOKIE].to_str().unwrap();
+    value.split(';').next().unwrap().to_owned()
+}
+
 /// Logs in over the API; returns the session cookie (`name=value`) and the CSRF token.
 pub async fn login(state: &AppState, name: &str) -> (String, String) {
     let request = Request::post("/api/v1/session")
@@ -102,8 +108,7 @@ pub async fn login(state: &AppState, name: &str) -> (String, String) {
         .unwrap();
     let response = app(state.clone()).oneshot(request).await.unwrap();
     assert_eq!(response.status(), StatusCode::OK);
-    let cookie = response.headers()[header::SET_COOKIE].to_str().unwrap();
-    let cookie = cookie.split(';').next().unwrap().to_owned();
+    let cookie = set_cookie_pair(response.headers());
     let bytes = body_bytes(response).await;
     let session: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
     (cookie, session["csrf_token"].as_str().unwrap().to_owned())
@@ -163,6 +168,17 @@ pub async fn at_desk(
             };
             run(c, actor, request)
         })
+        .await
+        .unwrap()
+}
+
+/// Runs the hourly deletion of past days' personal data at the state's time, as the server
+/// does (`storage::retention::purge`).
+pub async fn purge(state: &AppState) -> lotse_queue_server::storage::retention::Purged {
+    let (config, now) = (state.config.clone(), state.now());
+    state
+        .store
+        .run(move |c| lotse_queue_server::storage::retention::purge(c, &config, now))
         .await
         .unwrap()
 }

@@ -111,13 +111,7 @@ impl Served {
             .await
             .unwrap();
         assert_eq!(response.status(), reqwest::StatusCode::OK);
-        let cookie = response.headers()[reqwest::header::SET_COOKIE]
-            .to_str()
-            .unwrap()
-            .split(';')
-            .next()
-            .unwrap()
-            .to_owned();
+        let cookie = super::set_cookie_pair(response.headers());
         let body: serde_json::Value = response.json().await.unwrap();
         (cookie, body["csrf_token"].as_str().unwrap().to_owned())
     }

@@ -57,7 +57,7 @@ pub enum Command {
         #[arg(long = "trusted-proxy", value_name = "IP")]
         trusted_proxies: Vec<IpAddr>,
         #[command(flatten)]
-        limits: LimitArgs,
+        limits: Box<LimitArgs>,
         #[command(flatten)]
         backups: BackupArgs,
         #[command(flatten)]
@@ -153,6 +153,10 @@ pub struct LimitArgs {
     /// Open connections at most (lowered to what the open-file limit allows).
     #[arg(long, default_value_t = 4_096)]
     pub max_connections: usize,
+    /// Connections one client address may hold before their first request; one more closes
+    /// that address's oldest such connection.
+    #[arg(long, default_value_t = 128)]
+    pub max_opening_per_address: usize,
     /// Live event streams per device token or staff session; a new one ends the oldest.
     #[arg(long, default_value_t = 8)]
     pub max_streams_per_token: usize,
@@ -170,14 +174,20 @@ impl LimitArgs {
         if self.header_timeout == 0 || self.request_timeout == 0 || self.session_idle_minutes == 0 {
             bail!("timeouts must be at least 1");
         }
-        if self.max_connections == 0 || self.max_streams_per_token == 0 {
-            bail!("--max-connections and --max-streams-per-token must be at least 1");
+        if self.max_connections == 0
+            || self.max_opening_per_address == 0
+            || self.max_streams_per_token == 0
+        {
+            bail!(
+                "--max-connections, --max-opening-per-address and --max-streams-per-token must be at least 1"
+            );
         }
         Ok(Limits {
             header_read_timeout: Duration::from_secs(self.header_timeout),
             idle_timeout: Duration::from_secs(self.idle_timeout),
             request_timeout: Duration::from_secs(self.request_timeout),
             max_connections: self.max_connections,
+            max_opening_connections_per_address: self.max_opening_per_address,
             max_streams_per_credential: self.max_streams_per_token,
             session_idle_timeout: Duration::from_secs(self.session_idle_minutes.saturating_mul(60)),
             ..Limits::default()

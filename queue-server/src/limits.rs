@@ -24,6 +24,11 @@ pub struct Limits {
     /// (no request in progress); when every connection is busy it gets 503 `busy`. Lowered at
     /// start to what the open-file limit allows.
     pub max_connections: usize,
+    /// Connections from one client address that have not yet sent a whole request head (a
+    /// client sends its first request at once; a connection that holds back is how a few
+    /// hosts would fill the server). One more closes that address's oldest such connection,
+    /// so neither the other clients' connections nor the server's memory pay for them.
+    pub max_opening_connections_per_address: usize,
     /// Live event streams per token or session. Opening one more ends the oldest.
     pub max_streams_per_credential: usize,
     /// Live event streams of one staff account over all its sessions. Opening one more ends
@@ -43,6 +48,10 @@ impl Default for Limits {
             idle_timeout: Duration::from_secs(60),
             request_timeout: Duration::from_secs(30),
             max_connections: 4_096,
+            // A browser opens at most 6 connections to a server at a time; many clients
+            // behind one address (a guest network's NAT, a reverse proxy) send their heads
+            // within a round trip, so this many are seldom waiting at once.
+            max_opening_connections_per_address: 128,
             max_streams_per_credential: 8,
             // A shared account on every desk of a floor, each console with its stream.
             max_streams_per_account: 32,

@@ -1,7 +1,8 @@
 //! Serving connections ourselves rather than with `axum::serve`, to bound what a client can
 //! hold: hyper's header-read timeout (a connection that sends nothing or half a request line
-//! is closed), an idle timeout on the socket, a connection limit that first closes the oldest
-//! idle connection and otherwise answers 503 `busy`, and a graceful shutdown that lets
+//! is closed), an idle timeout on the socket, a bound on the connections one address holds
+//! before its first request, a connection limit that first closes the oldest idle connection
+//! and otherwise answers 503 `busy`, and a graceful shutdown that lets
 //! requests in progress finish. Each request carries its connection's peer address
 //! (`ConnectInfo<SocketAddr>`), which `ClientAddress` reads; hyper's own answers to heads it
 //! cannot parse go out in our JSON error format (`automatic_answers.rs`).
@@ -10,9 +11,9 @@ use std::collections::BTreeMap;
 use std::convert::Infallible;
 use std::future::Future;
 use std::io;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::pin::{Pin, pin};
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::task::{Context, Poll};
 use std::time::Duration;
@@ -38,6 +39,7 @@ use crate::limits::{Limits, REFUSING_AT_ONCE};
 use crate::service_manager::Watchdog;
 
 mod automatic_answers;
+mod first_head;
 pub mod redirect;
 pub mod tls;
 
@@ -67,7 +69,7 @@ pub async fn serve_with_tls(
     tls: Option<tls::ServerTls>,
     shutdown: impl Future<Output = ()>,
 ) -> io::Result<()> {
-    let connections = Arc::new(Connections::new(limits.max_connections));
+    let connections = Arc::new(Connections::new(&limits));
     let refusing = Arc::new(Semaphore::new(REFUSING_AT_ONCE));
     let (closing_tx, closing) = watch::channel(false);
     // Every connection task holds a sender; `recv` returns `None` once all have ended.
@@ -90,7 +92,7 @@ pub async fn serve_with_tls(
             },
             () = &mut shutdown => break,
         };
-        if let Some((slot, victim)) = connections.admit() {
+        if let Some((slot, victim)) = connections.admit(peer.ip()) {
             let connection = Connection {
                 peer,
                 router: router.clone(),
@@ -181,6 +183,16 @@ where
         _running,
     } = connection;
     let activity = slot.activity.clone();
+    activity.touch();
+    // Until the first request head is whole, the connection holds only what it sent.
+    let stream = tokio::select! {
+        head = first_head::wait_for(stream, limits.header_read_timeout) => match head {
+            Some(stream) => stream,
+            None => return,
+        },
+        () = activity.evict.notified() => return,
+        _ = closing.wait_for(|closing| *closing) => return,
+    };
     activity.touch();
     let io = TokioIo::new(Tracked::new(stream, activity.clone()));
     let counted = activity.clone();
@@ -275,6 +287,7 @@ async fn refuse(stream: TcpStream, _permit: OwnedSemaphorePermit) {
 /// The open connections, oldest first.
 struct Connections {
     limit: usize,
+    opening_per_address: usize,
     epoch: Instant,
     open: Mutex<Open>,
 }
@@ -286,41 +299,55 @@ struct Open {
 }
 
 impl Connections {
-    fn new(limit: usize) -> Connections {
+    fn new(limits: &Limits) -> Connections {
         Connections {
-            limit: limit.max(1),
+            limit: limits.max_connections.max(1),
+            opening_per_address: limits.max_opening_connections_per_address.max(1),
             epoch: Instant::now(),
             open: Mutex::new(Open::default()),
         }
     }
 
-    /// A place for a new connection. At the limit the oldest connection without a request in
-    /// progress is told to close, and returned so that the caller can wait until it has;
-    /// `None` when every connection is busy.
-    fn admit(self: &Arc<Self>) -> Option<(Slot, Option<Arc<Activity>>)> {
+    /// A place for a new connection from `peer`. When `peer` already holds as many
+    /// connections without a first request as it may, the oldest of them is told to close
+    /// (the number of open connections stays the same). Otherwise, at the limit, the oldest
+    /// connection without a request in progress is told to close and returned, so that the
+    /// caller can wait until its socket is given back. `None` when every connection is busy.
+    fn admit(self: &Arc<Self>, peer: IpAddr) -> Option<(Slot, Option<Arc<Activity>>)> {
         let mut open = self.open.lock().unwrap_or_else(PoisonError::into_inner);
-        let mut victim = None;
-        if open.by_age.len() >= self.limit {
+        let mut made_room = None;
+        let opening = open
+            .by_age
+            .iter()
+            .filter(|(_, activity)| activity.peer == peer && !activity.has_requested());
+        if let Some((oldest, _)) = opening.clone().next()
+            && opening.count() >= self.opening_per_address
+        {
+            let oldest = *oldest;
+            if let Some(replaced) = open.by_age.remove(&oldest) {
+                replaced.evict.notify_one();
+            }
+        } else if open.by_age.len() >= self.limit {
             let oldest_idle = open
                 .by_age
                 .iter()
                 .find(|(_, activity)| activity.in_flight.load(Ordering::SeqCst) == 0)
                 .map(|(id, _)| *id)?;
-            victim = open.by_age.remove(&oldest_idle);
-            if let Some(victim) = &victim {
+            made_room = open.by_age.remove(&oldest_idle);
+            if let Some(victim) = &made_room {
                 victim.evict.notify_one();
             }
         }
         let id = open.next_id;
         open.next_id += 1;
-        let activity = Arc::new(Activity::new(self.epoch));
+        let activity = Arc::new(Activity::new(self.epoch, peer));
         open.by_age.insert(id, activity.clone());
         let slot = Slot {
             id,
             activity,
             connections: self.clone(),
         };
-        Some((slot, victim))
+        Some((slot, made_room))
     }
 }
 
@@ -347,6 +374,10 @@ impl Drop for Slot {
 /// What the accept loop and a connection's task know about the connection.
 struct Activity {
     epoch: Instant,
+    /// The client's address.
+    peer: IpAddr,
+    /// Whether a whole request head has arrived on the connection.
+    requested: AtomicBool,
     /// Requests whose answer has not been sent completely (a live stream stays counted).
     in_flight: AtomicUsize,
     /// When a byte was last read or written, in milliseconds after `epoch`.
@@ -358,14 +389,20 @@ struct Activity {
 }
 
 impl Activity {
-    fn new(epoch: Instant) -> Activity {
+    fn new(epoch: Instant, peer: IpAddr) -> Activity {
         Activity {
             epoch,
+            peer,
+            requested: AtomicBool::new(false),
             in_flight: AtomicUsize::new(0),
             last_io_ms: AtomicU64::new(0),
             evict: Notify::new(),
             closed: Notify::new(),
         }
+    }
+
+    fn has_requested(&self) -> bool {
+        self.requested.load(Ordering::Relaxed)
     }
 
     fn touch(&self) {
@@ -383,6 +420,7 @@ struct InFlight(Arc<Activity>);
 
 impl InFlight {
     fn begin(activity: Arc<Activity>) -> InFlight {
+        activity.requested.store(true, Ordering::Relaxed);
         activity.in_flight.fetch_add(1, Ordering::SeqCst);
         InFlight(activity)
     }
@@ -554,15 +592,28 @@ impl<S: AsyncWrite + Unpin> AsyncWrite for Tracked<S> {
 mod tests {
     use super::*;
 
+    const HOST: IpAddr = IpAddr::V4(std::net::Ipv4Addr::new(127, 0, 0, 2));
+    const OTHER_HOST: IpAddr = IpAddr::V4(std::net::Ipv4Addr::new(127, 0, 0, 3));
+
+    fn connections(max_connections: usize, opening_per_address: usize) -> Arc<Connections> {
+        Arc::new(Connections::new(&Limits {
+            max_connections,
+            max_opening_connections_per_address: opening_per_address,
+            ..Limits::default()
+        }))
+    }
+
     #[test]
     fn at_the_limit_the_oldest_idle_connection_makes_room() {
-        let connections = Arc::new(Connections::new(2));
-        let (first, _) = connections.admit().expect("room");
-        let (second, none) = connections.admit().expect("room");
+        let connections = connections(2, 2);
+        let (first, _) = connections.admit(HOST).expect("room");
+        let (second, none) = connections.admit(HOST).expect("room");
         assert!(none.is_none());
         let busy = InFlight::begin(first.activity.clone());
         // The first is busy, so the second, the oldest idle one, is told to close.
-        let (third, victim) = connections.admit().expect("room after closing an idle one");
+        let (third, victim) = connections
+            .admit(HOST)
+            .expect("room after closing an idle one");
         assert!(futures::FutureExt::now_or_never(second.activity.evict.notified()).is_some());
         let victim = victim.expect("a connection made room");
         assert!(Arc::ptr_eq(&victim, &second.activity));
@@ -570,7 +621,7 @@ mod tests {
         assert!(futures::FutureExt::now_or_never(victim.closed.notified()).is_some());
         drop(busy);
         drop(third);
-        let _fourth = connections.admit().expect("room");
+        let _fourth = connections.admit(HOST).expect("room");
         assert_eq!(
             connections
                 .open
@@ -584,9 +635,31 @@ mod tests {
 
     #[test]
     fn when_every_connection_is_busy_nobody_is_closed() {
-        let connections = Arc::new(Connections::new(1));
-        let (only, _) = connections.admit().expect("room");
+        let connections = connections(1, 1);
+        let (only, _) = connections.admit(HOST).expect("room");
         let _busy = InFlight::begin(only.activity.clone());
-        assert!(connections.admit().is_none());
+        assert!(connections.admit(HOST).is_none());
+    }
+
+    #[test]
+    fn an_address_holding_connections_without_a_request_closes_its_own_oldest() {
+        let connections = connections(10, 2);
+        let (other, _) = connections.admit(OTHER_HOST).expect("room");
+        let (served, _) = connections.admit(HOST).expect("room");
+        drop(InFlight::begin(served.activity.clone()));
+        let (first, _) = connections.admit(HOST).expect("room");
+        let (_second, none) = connections.admit(HOST).expect("room");
+        assert!(none.is_none());
+        // A third without a request: the first of them makes room, not the other host's
+        // connection nor the one that was served.
+        let (_third, made_room) = connections.admit(HOST).expect("room");
+        assert!(futures::FutureExt::now_or_never(first.activity.evict.notified()).is_some());
+        assert!(
+            made_room.is_none(),
+            "as many connections as before: nothing to wait for"
+        );
+        let (_another, none) = connections.admit(OTHER_HOST).expect("room");
+        assert!(none.is_none(), "the other host has its own allowance");
+        drop(other);
     }
 }

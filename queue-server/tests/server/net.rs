@@ -223,6 +223,68 @@ async fn at_the_connection_limit_the_oldest_idle_connection_makes_room() {
     assert!(closed_by_server(&mut idle[0]).await, "the oldest made room");
 }
 
+/// A connection from `from` (a loopback address) to `address`.
+async fn connect_from(from: &str, address: SocketAddr) -> TcpStream {
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket
+        .bind(SocketAddr::new(from.parse().unwrap(), 0))
+        .unwrap();
+    socket.connect(address).await.unwrap()
+}
+
+#[tokio::test]
+async fn one_host_holding_back_requests_closes_only_its_own_connections() {
+    let address = start(Limits {
+        max_connections: 8,
+        max_opening_connections_per_address: 3,
+        ..patient()
+    })
+    .await;
+    // A kiosk's kept-alive connection, idle after its first answer.
+    let mut kiosk = connect_from("127.0.0.2", address).await;
+    let keep_alive = "GET /healthz HTTP/1.1\r\nHost: lotse\r\n\r\n";
+    kiosk.write_all(keep_alive.as_bytes()).await.unwrap();
+    assert!(
+        read_until(&mut kiosk, "\r\n\r\n")
+            .await
+            .starts_with("HTTP/1.1 200")
+    );
+    // Another host opens twelve connections and sends half a request line on each.
+    let mut held = Vec::new();
+    for _ in 0..12 {
+        let mut socket = connect_from("127.0.0.7", address).await;
+        socket.write_all(b"GE").await.unwrap();
+        held.push(socket);
+        // Accepted in this order.
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    // Its own oldest made room; the last three are still open.
+    for socket in &mut held[..9] {
+        assert!(
+            closed_by_server(socket).await,
+            "an older held-back connection closed"
+        );
+    }
+    for socket in &mut held[9..] {
+        socket
+            .write_all(b"T /healthz HTTP/1.1\r\nHost: lotse\r\n\r\n")
+            .await
+            .unwrap();
+        assert!(
+            read_until(socket, "\r\n\r\n")
+                .await
+                .starts_with("HTTP/1.1 200")
+        );
+    }
+    // The kiosk's connection was not the one to go.
+    kiosk.write_all(keep_alive.as_bytes()).await.unwrap();
+    assert!(
+        read_until(&mut kiosk, "\r\n\r\n")
+            .await
+            .starts_with("HTTP/1.1 200")
+    );
+}
+
 #[tokio::test]
 async fn when_every_connection_is_busy_a_new_one_gets_503_busy() {
     let address = start(Limits {

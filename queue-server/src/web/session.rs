@@ -189,6 +189,23 @@ pub async fn login(
             StatusCode::UNAUTHORIZED,
             Some("Name oder Passwort ist falsch."),
         ),
+        Err(AppError::DirectoryUnavailable) => login_form(
+            &headers,
+            StatusCode::SERVICE_UNAVAILABLE,
+            Some(
+                "Der Verzeichnisdienst (Anmeldung mit dem Dienstkonto) ist gerade nicht \
+                 erreichbar. Bitte in einigen Minuten noch einmal versuchen oder die IT \
+                 anrufen. Lokale Konten können sich weiter anmelden.",
+            ),
+        ),
+        Err(AppError::NotPermitted) => login_form(
+            &headers,
+            StatusCode::FORBIDDEN,
+            Some(
+                "Ihr Dienstkonto ist für Lotse nicht freigegeben (keine zugeordnete Gruppe). \
+                 Bitte bei der IT melden.",
+            ),
+        ),
         Err(AppError::Busy) => login_form(
             &headers,
             StatusCode::SERVICE_UNAVAILABLE,

@@ -16,6 +16,7 @@ mod clock;
 mod console;
 mod desk_invariants;
 mod desk_shifts;
+mod directory_logins;
 mod doctor;
 mod feedback;
 mod http;

@@ -6,6 +6,7 @@
 
 pub mod captured_log;
 pub mod served;
+pub mod slapd;
 pub mod test_error;
 
 pub use test_error::TestError;

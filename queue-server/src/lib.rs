@@ -89,7 +89,7 @@ pub async fn run_with_tls(
     let state = AppState::new(store, config, clock, stop_signal, limits);
     tokio::spawn(purge_regularly(state.clone()));
     tokio::spawn(alert_regularly(state.clone()));
-    if state.directory.has_ldap() {
+    if state.directory.any() {
         tokio::spawn(revalidate_regularly(state.clone()));
     }
     net::serve_with_tls(listener, app(state), limits, tls, async move {

@@ -1,7 +1,8 @@
 //! How staff log in: the `[auth]` table of the auth file (`serve --auth-config`): local
-//! passwords (the default), an LDAP/Active Directory server, the group mapping. A file of its
-//! own, apart from the building file, because it holds secrets' paths and the building file
-//! is world-readable; validated against the building (agencies, languages).
+//! passwords (the default), an LDAP/Active Directory server, an OpenID provider, the group
+//! mapping. A file of its own, apart from the building file, because it holds secrets' paths
+//! and the building file is world-readable; validated against the building (agencies,
+//! languages).
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -21,6 +22,8 @@ pub enum Method {
     /// An account with its own password here (`queue-server user add`, the admin page).
     Local,
     Ldap,
+    /// OpenID Connect (Keycloak, Entra ID, …): "Log in with …" on the login page.
+    Oidc,
 }
 
 /// The validated `[auth]` table.
@@ -31,6 +34,7 @@ pub struct AuthConfig {
     /// user gone from the directory or from every mapped group loses their sessions then.
     pub revalidate_every: Duration,
     pub ldap: Option<LdapSettings>,
+    pub oidc: Option<OidcSettings>,
     pub groups: Vec<GroupRule>,
 }
 
@@ -41,6 +45,7 @@ impl Default for AuthConfig {
             methods: vec![Method::Local],
             revalidate_every: Duration::from_secs(DEFAULT_REVALIDATE_MINUTES * 60),
             ldap: None,
+            oidc: None,
             groups: Vec::new(),
         }
     }
@@ -55,6 +60,35 @@ impl AuthConfig {
     pub fn ldap(&self) -> Option<&LdapSettings> {
         self.ldap.as_ref().filter(|_| self.allows(Method::Ldap))
     }
+
+    /// The OpenID provider when OIDC logins are on.
+    pub fn oidc(&self) -> Option<&OidcSettings> {
+        self.oidc.as_ref().filter(|_| self.allows(Method::Oidc))
+    }
+}
+
+/// The OpenID provider and this server as its client.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OidcSettings {
+    /// The button's name: "Log in with <name>".
+    pub name: String,
+    /// The issuer URL; its `/.well-known/openid-configuration` is read at the first login.
+    pub issuer: String,
+    pub client_id: String,
+    /// Read from `client_secret_file` at start; none for a public client.
+    pub client_secret: Option<Secret>,
+    /// This server's `/staff/login/oidc/callback` as the provider knows it.
+    pub redirect_url: String,
+    /// Where the provider sends the browser after logging out (RP-initiated logout).
+    pub post_logout_redirect_url: Option<String>,
+    /// Asked for besides `openid`, e.g. `profile`, `groups`, `offline_access`.
+    pub scopes: Vec<String>,
+    /// The ID-token claim with the user's groups (Keycloak: `groups`; Entra ID: `groups`,
+    /// object ids unless configured otherwise).
+    pub groups_claim: String,
+    /// The ID-token claim that names the account (`preferred_username`, `upn`, `email`).
+    pub name_claim: String,
+    pub timeout: Duration,
 }
 
 const DEFAULT_REVALIDATE_MINUTES: u64 = 15;
@@ -123,8 +157,40 @@ struct AuthTable {
     #[serde(default = "default_revalidate")]
     revalidate_minutes: u64,
     ldap: Option<LdapTable>,
+    oidc: Option<OidcTable>,
     #[serde(default)]
     groups: Vec<GroupTable>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OidcTable {
+    name: String,
+    issuer: String,
+    client_id: String,
+    client_secret_file: Option<PathBuf>,
+    redirect_url: String,
+    post_logout_redirect_url: Option<String>,
+    #[serde(default = "default_scopes")]
+    scopes: Vec<String>,
+    #[serde(default = "default_groups_claim")]
+    groups_claim: String,
+    #[serde(default = "default_name_claim")]
+    name_claim: String,
+    #[serde(default = "five")]
+    timeout_seconds: u64,
+}
+
+fn default_scopes() -> Vec<String> {
+    vec!["profile".into()]
+}
+
+fn default_groups_claim() -> String {
+    "groups".into()
+}
+
+fn default_name_claim() -> String {
+    "preferred_username".into()
 }
 
 fn local_only() -> Vec<Method> {
@@ -266,10 +332,17 @@ impl AuthConfig {
                 "\"ldap\" needs an [auth.ldap] table".into(),
             );
         }
+        if table.methods.contains(&Method::Oidc) && table.oidc.is_none() {
+            problem(
+                "auth.methods".into(),
+                "\"oidc\" needs an [auth.oidc] table".into(),
+            );
+        }
         let ldap = match table.ldap {
             Some(ldap) => ldap_settings(ldap, &mut problem),
             None => None,
         };
+        let oidc = table.oidc.map(|oidc| oidc_settings(oidc, &mut problem));
         if !problems.is_empty() {
             return Err(ConfigError::Invalid {
                 file: file.to_owned(),
@@ -280,8 +353,45 @@ impl AuthConfig {
             methods: table.methods,
             revalidate_every: Duration::from_secs(table.revalidate_minutes * 60),
             ldap,
+            oidc,
             groups,
         })
+    }
+}
+
+fn oidc_settings(oidc: OidcTable, problem: &mut impl FnMut(String, String)) -> OidcSettings {
+    for (field, url) in [
+        ("issuer", &oidc.issuer),
+        ("redirect_url", &oidc.redirect_url),
+    ] {
+        if url::Url::parse(url).is_err() {
+            problem(format!("auth.oidc.{field}"), format!("\"{url}\" is no URL"));
+        }
+    }
+    let client_secret = match &oidc.client_secret_file {
+        Some(path) => match std::fs::read_to_string(path) {
+            Ok(text) => Some(Secret(text.lines().next().unwrap_or("").to_owned())),
+            Err(error) => {
+                problem(
+                    "auth.oidc.client_secret_file".into(),
+                    format!("cannot read {}: {error}", path.display()),
+                );
+                None
+            }
+        },
+        None => None,
+    };
+    OidcSettings {
+        name: oidc.name,
+        issuer: oidc.issuer,
+        client_id: oidc.client_id,
+        client_secret,
+        redirect_url: oidc.redirect_url,
+        post_logout_redirect_url: oidc.post_logout_redirect_url,
+        scopes: oidc.scopes,
+        groups_claim: oidc.groups_claim,
+        name_claim: oidc.name_claim,
+        timeout: Duration::from_secs(oidc.timeout_seconds.max(1)),
     }
 }
 

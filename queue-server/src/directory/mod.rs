@@ -1,9 +1,10 @@
-//! Staff directories (LDAP/Active Directory): password checks and look-ups, bounded like the
+//! Staff directories: LDAP/Active Directory password checks and look-ups, bounded like the
 //! local password checks (a few at a time, the rest wait briefly, then `Busy`), each within
-//! its timeouts. What the groups grant is `domain::directory`; the login and re-validation
+//! its timeouts; the OpenID provider (`oidc.rs`). What the groups grant is `domain::directory`; the login and re-validation
 //! that use this are `http::session` and `revalidate`.
 
 mod ldap;
+pub mod oidc;
 pub mod revalidate;
 
 use std::sync::Arc;
@@ -36,9 +37,11 @@ pub enum DirectoryError {
     Busy,
 }
 
-/// The configured LDAP directory, if any, with the bound on checks at once.
+/// The configured LDAP directory, if any, with the bound on checks at once; the OpenID
+/// provider, if any.
 pub struct Directory {
     ldap: Option<(Arc<LdapSettings>, Arc<Semaphore>)>,
+    oidc: Option<oidc::Oidc>,
 }
 
 impl Directory {
@@ -48,11 +51,21 @@ impl Directory {
                 let permits = Arc::new(Semaphore::new(settings.max_concurrent));
                 (Arc::new(settings.clone()), permits)
             }),
+            oidc: auth.oidc().map(oidc::Oidc::new),
         }
     }
 
     pub fn has_ldap(&self) -> bool {
         self.ldap.is_some()
+    }
+
+    pub fn oidc(&self) -> Option<&oidc::Oidc> {
+        self.oidc.as_ref()
+    }
+
+    /// Whether any directory is configured (then sessions are re-validated).
+    pub fn any(&self) -> bool {
+        self.ldap.is_some() || self.oidc.is_some()
     }
 
     /// Checks `name`'s `password` against the directory; `None` without an LDAP directory.

@@ -1,5 +1,7 @@
 //! Re-validation of directory sessions: every account whose groups were confirmed longer
-//! than `revalidate_minutes` ago and that has a session is looked up again. Still mapped →
+//! than `revalidate_minutes` ago and that has a session is looked up again (LDAP: a search
+//! with the service account; OIDC: a fresh ID token for the refresh token, whose groups
+//! claim counts; without a refresh token, e.g. after a restart, the sessions end). Still mapped →
 //! its role, agencies and languages as the groups grant now; gone, disabled (where the user
 //! filter excludes disabled users) or in no mapped group → its sessions end. A directory that
 //! cannot answer leaves the sessions as they are (logged): an outage of the directory does
@@ -39,7 +41,11 @@ pub async fn revalidate_due(
     for (name, source) in due {
         let found = match source {
             AccountSource::Ldap => directory.look_up(&name).await,
-            AccountSource::Local | AccountSource::Oidc => continue,
+            AccountSource::Oidc => match directory.oidc() {
+                Some(oidc) => Some(oidc.refresh(&name).await),
+                None => None,
+            },
+            AccountSource::Local => continue,
         };
         let verdict = match found {
             Some(Ok(user)) => {
@@ -48,7 +54,7 @@ pub async fn revalidate_due(
             Some(Err(DirectoryError::InvalidCredentials)) => {
                 Err("no longer found in the directory".to_owned())
             }
-            None => Err("LDAP logins are no longer configured".to_owned()),
+            None => Err("its directory is no longer configured".to_owned()),
             Some(Err(error)) => {
                 tracing::warn!(%error, "cannot re-validate a directory account now");
                 done.unanswered += 1;

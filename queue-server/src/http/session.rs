@@ -79,6 +79,32 @@ pub async fn authenticate(
     Ok((session, cookie))
 }
 
+/// Opens a session for the directory user `name` (vouched for by `source`, e.g. the OpenID
+/// provider) with what their `groups` grant under the mapping; [`AppError::NotPermitted`]
+/// when they grant nothing.
+pub async fn open_directory_session(
+    state: &AppState,
+    headers: &HeaderMap,
+    client: &ClientAddress,
+    (name, source): (&str, AccountSource),
+    groups: &[String],
+) -> Result<(SessionInfo, HeaderValue), AppError> {
+    let grant = directory::grant(&state.config.auth.groups, groups).map_err(|refusal| {
+        tracing::warn!(name_tag = %name_tag(name), %client, %refusal, "directory login refused");
+        AppError::NotPermitted
+    })?;
+    let checked = Checked::Directory { source, grant };
+    let (role, token, csrf) = open_session(state, name, client, checked, state.now()).await?;
+    tracing::info!(name = %log_safe(name), role = role.as_str(), source = source.as_str(), %client, "staff logged in");
+    let cookie = session_cookie(&token, headers)?;
+    let session = SessionInfo {
+        name: name.to_owned(),
+        role,
+        csrf_token: csrf,
+    };
+    Ok((session, cookie))
+}
+
 type Account = Option<(i64, Role, String)>;
 
 /// Who a login proved to be.

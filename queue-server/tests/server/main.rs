@@ -23,6 +23,7 @@ mod http;
 mod interpreters;
 mod metrics;
 mod net;
+mod oidc_logins;
 mod privacy;
 mod reads;
 mod scope;

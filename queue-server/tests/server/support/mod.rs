@@ -5,6 +5,7 @@
 #![allow(dead_code)]
 
 pub mod captured_log;
+pub mod oidc_provider;
 pub mod served;
 pub mod slapd;
 pub mod test_error;

@@ -243,14 +243,13 @@ impl Oidc {
     ) -> Result<Value, OidcError> {
         let check = |provider: &Provider| {
             let verifier = provider.client.id_token_verifier();
-            let result = match nonce {
+            match nonce {
                 Some(nonce) => id_token.claims(&verifier, nonce).map(|_| ()),
                 // A refreshed ID token carries no new nonce.
                 None => id_token
                     .claims(&verifier, |_: Option<&Nonce>| Ok(()))
                     .map(|_| ()),
-            };
-            result
+            }
         };
         let provider = self.provider(false).await?;
         match check(&provider) {

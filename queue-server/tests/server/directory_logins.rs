@@ -24,8 +24,15 @@ use lotse_queue_server::http::{AppState, app};
 use lotse_queue_server::storage::{accounts, audit, interpreters};
 use tower::ServiceExt;
 
-/// The auth file of these tests: local accounts and the test directory, three mapped groups.
+/// The auth file of these tests: local accounts and the test directory over plain LDAP,
+/// three mapped groups.
 fn auth_toml(slapd: &Slapd, password_file: &std::path::Path) -> String {
+    let connection = format!("url = \"{}\"\nallow_plain = true", slapd.url());
+    auth_toml_over(&connection, password_file)
+}
+
+/// The auth file with `connection` (the `url` and TLS lines of `[auth.ldap]`).
+fn auth_toml_over(connection: &str, password_file: &std::path::Path) -> String {
     format!(
         r#"
 [auth]
@@ -33,8 +40,7 @@ methods = ["local", "ldap"]
 revalidate_minutes = 5
 
 [auth.ldap]
-url = "{url}"
-allow_plain = true
+{connection}
 bind_dn = "{service}"
 bind_password_file = "{password_file}"
 user_base = "ou=people,{suffix}"
@@ -59,7 +65,6 @@ group = "{interpreters}"
 role = "interpreter"
 languages = ["ar"]
 "#,
-        url = slapd.url(),
         service = slapd::SERVICE_DN,
         password_file = password_file.display(),
         suffix = slapd::SUFFIX,
@@ -403,4 +408,45 @@ async fn a_user_taken_out_of_their_group_loses_access_at_the_next_revalidation()
         status_with(&setup.state, "/staff/interpreter", &omar).await,
         StatusCode::OK
     );
+}
+
+#[tokio::test]
+async fn ldaps_and_starttls_trust_only_the_configured_ca() {
+    let Some((slapd, tls)) = Slapd::start_with_tls() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let password_file = dir.path().join("ldap-password");
+    std::fs::write(&password_file, slapd::SERVICE_PASSWORD).unwrap();
+    let ldaps = format!("ldaps://127.0.0.1:{}", slapd.tls_port.unwrap());
+    let connections = [
+        (format!("url = \"{ldaps}\""), "LDAPS"),
+        (
+            format!("url = \"{}\"\nstarttls = true", slapd.url()),
+            "StartTLS",
+        ),
+    ];
+    for (connection, how) in connections {
+        for (ca, expected) in [
+            (&tls.ca, StatusCode::OK),
+            (&tls.other_ca, StatusCode::SERVICE_UNAVAILABLE),
+        ] {
+            let lines = format!("{connection}\nca_file = \"{}\"", ca.display());
+            let mut config = Config::embedded().unwrap().always_open();
+            config.auth = AuthConfig::parse(
+                "auth.toml",
+                &auth_toml_over(&lines, &password_file),
+                &config,
+            )
+            .unwrap();
+            let state = support::state(config, Arc::new(Utc::now));
+            let response = log_in(&state, "anna", &slapd::password_of("anna")).await;
+            assert_eq!(
+                response.status(),
+                expected,
+                "{how} trusting {}",
+                ca.display()
+            );
+        }
+    }
 }

@@ -80,14 +80,66 @@ pub fn password_of(name: &str) -> String {
 pub struct Slapd {
     child: Option<Child>,
     pub port: u16,
+    /// The LDAPS port, when started with TLS.
+    pub tls_port: Option<u16>,
     config: std::path::PathBuf,
-    _dir: tempfile::TempDir,
+    dir: tempfile::TempDir,
+}
+
+/// The TLS files [`Slapd::start_with_tls`] makes: a CA, the server's certificate for
+/// 127.0.0.1 signed by it, and another CA that signed nothing here.
+pub struct TlsFiles {
+    pub ca: std::path::PathBuf,
+    pub other_ca: std::path::PathBuf,
+}
+
+fn authority() -> (rcgen::Certificate, rcgen::KeyPair) {
+    use rcgen::{BasicConstraints, CertificateParams, IsCa, KeyPair};
+    let mut params = CertificateParams::new(Vec::<String>::new()).unwrap();
+    params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    let key = KeyPair::generate().unwrap();
+    (params.self_signed(&key).unwrap(), key)
 }
 
 impl Slapd {
     /// Starts slapd with the test directory; `None` (with a message) where slapd is not
     /// installed.
     pub fn start() -> Option<Slapd> {
+        Slapd::start_with(false)
+    }
+
+    /// [`Slapd::start`] with StartTLS on its port and LDAPS on `tls_port`, with a
+    /// certificate from a CA made here.
+    pub fn start_with_tls() -> Option<(Slapd, TlsFiles)> {
+        let slapd = Slapd::start_with(true)?;
+        let files = TlsFiles {
+            ca: slapd.dir.path().join("ca.pem"),
+            other_ca: slapd.dir.path().join("other-ca.pem"),
+        };
+        Some((slapd, files))
+    }
+
+    /// Writes a CA, another CA and the server's certificate for 127.0.0.1 into `dir`;
+    /// returns slapd's configuration lines for them.
+    fn make_certificates(dir: &Path) -> String {
+        let (ca, ca_key) = authority();
+        let (other, _) = authority();
+        let params = rcgen::CertificateParams::new(vec!["127.0.0.1".to_owned()]).unwrap();
+        let key = rcgen::KeyPair::generate().unwrap();
+        let server = params.signed_by(&key, &ca, &ca_key).unwrap();
+        std::fs::write(dir.join("ca.pem"), ca.pem()).unwrap();
+        std::fs::write(dir.join("other-ca.pem"), other.pem()).unwrap();
+        std::fs::write(dir.join("server.pem"), server.pem()).unwrap();
+        std::fs::write(dir.join("server-key.pem"), key.serialize_pem()).unwrap();
+        format!(
+            "TLSCACertificateFile {dir}/ca.pem\n\
+             TLSCertificateFile {dir}/server.pem\n\
+             TLSCertificateKeyFile {dir}/server-key.pem\n",
+            dir = dir.display()
+        )
+    }
+
+    fn start_with(tls: bool) -> Option<Slapd> {
         if !Path::new("/usr/sbin/slapd").exists() {
             eprintln!("SKIPPED: /usr/sbin/slapd is missing (apt install slapd ldap-utils)");
             return None;
@@ -96,10 +148,15 @@ impl Slapd {
         let data = dir.path().join("data");
         std::fs::create_dir(&data).unwrap();
         let config = dir.path().join("slapd.conf");
+        let tls_lines = if tls {
+            Slapd::make_certificates(dir.path())
+        } else {
+            String::new()
+        };
         std::fs::write(
             &config,
             format!(
-                "include /etc/ldap/schema/core.schema\n\
+                "{tls}include /etc/ldap/schema/core.schema\n\
                  include /etc/ldap/schema/cosine.schema\n\
                  include /etc/ldap/schema/inetorgperson.schema\n\
                  modulepath /usr/lib/ldap\n\
@@ -113,6 +170,7 @@ impl Slapd {
                  directory {data}\n\
                  access to attrs=userPassword by anonymous auth by * none\n\
                  access to * by users read by * none\n",
+                tls = tls_lines,
                 dir = dir.path().display(),
                 data = data.display(),
             ),
@@ -132,8 +190,9 @@ impl Slapd {
         let mut slapd = Slapd {
             child: None,
             port,
+            tls_port: tls.then(free_port),
             config,
-            _dir: dir,
+            dir,
         };
         slapd.run();
         Some(slapd)
@@ -149,7 +208,7 @@ impl Slapd {
             .arg("-f")
             .arg(&self.config)
             .arg("-h")
-            .arg(format!("{}/", self.url()))
+            .arg(self.listen())
             // Any -d keeps slapd in the foreground, so that the test owns the process.
             .args(["-d", "0"])
             .stdout(Stdio::null())
@@ -158,9 +217,19 @@ impl Slapd {
             .unwrap();
         self.child = Some(child);
         let deadline = Instant::now() + Duration::from_secs(20);
-        while std::net::TcpStream::connect(("127.0.0.1", self.port)).is_err() {
-            assert!(Instant::now() < deadline, "slapd did not start");
-            std::thread::sleep(Duration::from_millis(50));
+        for port in std::iter::once(self.port).chain(self.tls_port) {
+            while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+                assert!(Instant::now() < deadline, "slapd did not start");
+                std::thread::sleep(Duration::from_millis(50));
+            }
+        }
+    }
+
+    /// slapd's `-h`: plain (StartTLS when it has a certificate) and LDAPS.
+    fn listen(&self) -> String {
+        match self.tls_port {
+            Some(tls) => format!("{}/ ldaps://127.0.0.1:{tls}/", self.url()),
+            None => format!("{}/", self.url()),
         }
     }
 

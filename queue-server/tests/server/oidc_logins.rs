@@ -380,3 +380,27 @@ async fn logging_out_logs_out_at_the_provider_too() {
         StatusCode::UNAUTHORIZED
     );
 }
+
+#[tokio::test]
+async fn with_the_provider_down_the_page_says_so_and_the_local_admin_logs_in() {
+    let Some(mut setup) = setup().await else {
+        return;
+    };
+    setup.provider.stop();
+    let state = &setup.state;
+    let response = send(
+        state,
+        Request::get("/staff/login/oidc")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+    let html = String::from_utf8(support::body_bytes(response).await.to_vec()).unwrap();
+    assert!(
+        html.contains("Der Anmeldedienst ist gerade nicht erreichbar"),
+        "{html}"
+    );
+    support::add_user(state, "admin", Role::Admin, "*").await;
+    support::login(state, "admin").await;
+}

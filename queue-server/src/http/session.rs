@@ -1,6 +1,8 @@
 //! Staff log-in and log-out: throttled attempts (per name and per client address, counted
-//! before the password is checked), bounded argon2id checks off the executor, logs that never
-//! carry a typed name, and an HttpOnly, SameSite=Strict session cookie.
+//! before the password is checked), bounded argon2id checks off the executor or the password
+//! checked by the LDAP directory (`directory`), directory users' accounts made from their
+//! groups, logs that never carry a typed name, and an HttpOnly, SameSite=Strict session
+//! cookie.
 
 use axum::http::{HeaderMap, HeaderValue};
 use chrono::{DateTime, Duration, Utc};

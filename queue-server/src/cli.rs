@@ -14,6 +14,7 @@ use tracing_subscriber::EnvFilter;
 
 use crate::auth::{AgencyScope, DeviceKind, hash_password, new_secret, token_hash};
 use crate::config::Config;
+use crate::config::auth::AuthConfig;
 use crate::domain::accounts::{account_name, check_password};
 use crate::http::system_clock;
 use crate::limits::Limits;
@@ -30,6 +31,8 @@ pub struct Cli {
     pub command: Command,
 }
 
+// Parsed once at start: the size of `Serve` (the options of the server) costs nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Serve the API.
@@ -56,6 +59,10 @@ pub enum Command {
         /// client address; behind a proxy without this option, every client counts as the proxy.
         #[arg(long = "trusted-proxy", value_name = "IP")]
         trusted_proxies: Vec<IpAddr>,
+        /// How staff log in: the `[auth]` file (local passwords, LDAP/Active Directory, the
+        /// group mapping; README "Authentication"). Local passwords only when absent.
+        #[arg(long, value_name = "TOML")]
+        auth_config: Option<PathBuf>,
         #[command(flatten)]
         limits: Box<LimitArgs>,
         #[command(flatten)]
@@ -322,6 +329,7 @@ pub fn execute(cli: Cli) -> anyhow::Result<()> {
             always_open,
             public_base_url,
             trusted_proxies,
+            auth_config,
             limits,
             backups,
             tls,
@@ -331,6 +339,7 @@ pub fn execute(cli: Cli) -> anyhow::Result<()> {
                 always_open,
                 public_base_url,
                 trusted_proxies,
+                auth_config,
                 limits: limits.limits()?,
                 backups,
                 tls,
@@ -490,6 +499,7 @@ struct ServeOptions {
     always_open: bool,
     public_base_url: Option<String>,
     trusted_proxies: Vec<IpAddr>,
+    auth_config: Option<PathBuf>,
     limits: Limits,
     backups: BackupArgs,
     tls: TlsArgs,
@@ -562,6 +572,18 @@ async fn serve(
         config.building.site.public_base_url = url.trim_end_matches('/').to_owned();
     }
     config.trusted_proxies = options.trusted_proxies;
+    if let Some(path) = &options.auth_config {
+        config.auth = AuthConfig::load(path, &config)?;
+        if let Some(ldap) = config.auth.ldap()
+            && ldap.allow_plain
+            && !ldap.starttls
+        {
+            tracing::warn!(
+                url = %ldap.url,
+                "LDAP without TLS (allow_plain): staff passwords cross the network readable"
+            );
+        }
+    }
     let demo = options.demo;
     let store =
         Store::open(db).with_context(|| format!("cannot open database {}", db.display()))?;

@@ -7,6 +7,7 @@ pub mod background;
 pub mod cli;
 pub mod config;
 pub mod demo_history;
+pub mod directory;
 pub mod doctor;
 pub mod http;
 pub mod limits;
@@ -88,6 +89,9 @@ pub async fn run_with_tls(
     let state = AppState::new(store, config, clock, stop_signal, limits);
     tokio::spawn(purge_regularly(state.clone()));
     tokio::spawn(alert_regularly(state.clone()));
+    if state.directory.any() {
+        tokio::spawn(revalidate_regularly(state.clone()));
+    }
     net::serve_with_tls(listener, app(state), limits, tls, async move {
         shutdown.await;
         tracing::info!("shutting down");
@@ -138,6 +142,37 @@ async fn purge_regularly(state: AppState) {
         }
         tokio::select! {
             _ = tokio::time::sleep(PURGE_INTERVAL) => {}
+            _ = stopping.wait_for(|stop| *stop) => return,
+        }
+    }
+}
+
+/// How often directory accounts due for re-validation are looked for (each is due every
+/// `revalidate_minutes` of the auth config).
+const REVALIDATE_INTERVAL: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Re-validates directory sessions (`directory::revalidate`) every [`REVALIDATE_INTERVAL`]
+/// until shutdown.
+async fn revalidate_regularly(state: AppState) {
+    let mut stopping = state.shutdown.clone();
+    loop {
+        let auth = &state.config.auth;
+        match directory::revalidate::revalidate_due(
+            &state.store,
+            auth,
+            &state.directory,
+            state.now(),
+        )
+        .await
+        {
+            Ok(done) if done != Default::default() => {
+                tracing::info!(?done, "re-validated directory sessions");
+            }
+            Ok(_) => {}
+            Err(error) => tracing::warn!(%error, "cannot re-validate directory sessions"),
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(REVALIDATE_INTERVAL) => {}
             _ = stopping.wait_for(|stop| *stop) => return,
         }
     }

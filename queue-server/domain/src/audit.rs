@@ -45,6 +45,8 @@ pub enum AuditAction {
     InterpreterCancel,
     UserLanguages,
     AlertAcknowledge,
+    /// A directory account lost its sessions at re-validation (gone, disabled, no mapped group).
+    DirectoryWithdraw,
 }
 
 impl AuditAction {

@@ -7,6 +7,7 @@ pub mod accounts;
 pub mod alerts;
 pub mod appointments;
 pub mod audit;
+pub mod directory;
 pub mod error;
 pub mod estimate;
 pub mod feedback;

@@ -61,6 +61,9 @@ pub enum ErrorCode {
     StorageFull,
     /// Too many requests of this kind at once (e.g. logins); retry after `Retry-After`.
     Busy,
+    /// The staff directory (LDAP) cannot be reached: directory logins fail for now, local
+    /// accounts still log in.
+    DirectoryUnavailable,
     RequestTimeout,
     MethodNotAllowed,
     UnsupportedMediaType,

@@ -1,6 +1,7 @@
 //! The building configuration: loaded from TOML (or the embedded sample building), validated
 //! into a [`Config`] whose errors name the file, field and line.
 
+pub mod auth;
 mod dependencies;
 mod hours;
 mod locate;
@@ -45,6 +46,9 @@ pub struct Config {
     /// Reverse proxies whose `X-Forwarded-For` names the client (`serve --trusted-proxy`; not
     /// part of the building file). Login limits count per client address.
     pub trusted_proxies: Vec<IpAddr>,
+    /// How staff log in (`serve --auth-config`; not part of the building file): local
+    /// passwords unless directories are configured.
+    pub auth: auth::AuthConfig,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -135,6 +139,7 @@ impl Config {
             time_zone: found.time_zone,
             schedules: found.schedules,
             trusted_proxies: Vec::new(),
+            auth: auth::AuthConfig::default(),
         })
     }
 

@@ -44,6 +44,25 @@ pub fn set(
     HeaderValue::from_str(&cookie.to_string()).map_err(|e| AppError::Internal(e.to_string()))
 }
 
+/// [`set`] with SameSite=Lax, for the one cookie a navigation from another site must bring
+/// back: the pairing of an OpenID login with its browser (`web/oidc.rs`).
+pub fn set_lax(
+    name: &'static str,
+    value: &str,
+    path: &'static str,
+    max_age_seconds: i64,
+    request: &HeaderMap,
+) -> Result<HeaderValue, AppError> {
+    let cookie = Cookie::build((name, value))
+        .path(path)
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(behind_tls(request))
+        .max_age(cookie::time::Duration::seconds(max_age_seconds))
+        .build();
+    HeaderValue::from_str(&cookie.to_string()).map_err(|e| AppError::Internal(e.to_string()))
+}
+
 /// The `Set-Cookie` value that removes our cookie `name` on `path`.
 pub fn clear(name: &'static str, path: &'static str) -> HeaderValue {
     let cookie = Cookie::build((name, ""))

@@ -26,6 +26,11 @@ pub enum AppError {
     Unauthenticated,
     #[error("wrong name or password")]
     InvalidCredentials,
+    /// A directory user whose groups grant nothing here (or whose name is a local account's).
+    #[error("this directory account is not permitted to use Lotse")]
+    NotPermitted,
+    #[error("the staff directory cannot be reached; local accounts can still log in")]
+    DirectoryUnavailable,
     #[error("too many failed attempts; wait a minute")]
     TooManyAttempts,
     #[error("not allowed for this account or device")]
@@ -110,8 +115,10 @@ impl AppError {
             NotFound => StatusCode::NOT_FOUND,
             Unauthenticated | InvalidCredentials => StatusCode::UNAUTHORIZED,
             TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
-            Forbidden | CsrfRejected => StatusCode::FORBIDDEN,
-            Storage(StorageError::Closed) | Unavailable | Busy => StatusCode::SERVICE_UNAVAILABLE,
+            Forbidden | CsrfRejected | NotPermitted => StatusCode::FORBIDDEN,
+            Storage(StorageError::Closed) | Unavailable | Busy | DirectoryUnavailable => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
             Storage(error) if error.is_full() => StatusCode::SERVICE_UNAVAILABLE,
             Storage(_) | Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -128,7 +135,8 @@ impl AppError {
             Unauthenticated => ErrorCode::Unauthenticated,
             InvalidCredentials => ErrorCode::InvalidCredentials,
             TooManyAttempts => ErrorCode::TooManyAttempts,
-            Forbidden => ErrorCode::Forbidden,
+            Forbidden | NotPermitted => ErrorCode::Forbidden,
+            DirectoryUnavailable => ErrorCode::DirectoryUnavailable,
             CsrfRejected => ErrorCode::CsrfRejected,
             NotFound => ErrorCode::NotFound,
             Storage(StorageError::Closed) | Unavailable => ErrorCode::Unavailable,

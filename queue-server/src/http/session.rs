@@ -1,6 +1,8 @@
 //! Staff log-in and log-out: throttled attempts (per name and per client address, counted
-//! before the password is checked), bounded argon2id checks off the executor, logs that never
-//! carry a typed name, and an HttpOnly, SameSite=Strict session cookie.
+//! before the password is checked), bounded argon2id checks off the executor or the password
+//! checked by the LDAP directory (`directory`), directory users' accounts made from their
+//! groups, logs that never carry a typed name, and an HttpOnly, SameSite=Strict session
+//! cookie.
 
 use axum::http::{HeaderMap, HeaderValue};
 use chrono::{DateTime, Duration, Utc};
@@ -11,9 +13,13 @@ use super::AppState;
 use super::cookies;
 use super::extract::{ClientAddress, SESSION_COOKIE, session_token};
 use crate::auth::{dummy_hash, new_secret, token_hash};
+use crate::config::auth::Method;
+use crate::directory::DirectoryError;
+use crate::domain::directory::{self, AccountSource, Grant};
 use crate::http::error::AppError;
 use crate::services::commands::session as session_commands;
 use crate::storage::accounts::{self, RecentFailures};
+use crate::storage::directory_accounts;
 
 /// Failed logins for one name from one client address within [`THROTTLE_WINDOW_SECONDS`]
 /// that lock the name for that address; other addresses may still log in with it.
@@ -43,8 +49,8 @@ pub fn throttle(recent: RecentFailures) -> Result<(), AppError> {
     }
 }
 
-/// Checks a name and password, opens a session and returns it with its `Set-Cookie` value.
-/// Shared by the API and the login page.
+/// Checks a name and password (here or in the directory), opens a session and returns it
+/// with its `Set-Cookie` value. Shared by the API and the login page.
 pub async fn authenticate(
     state: &AppState,
     headers: &HeaderMap,
@@ -56,9 +62,16 @@ pub async fn authenticate(
     }
     let now = state.now();
     let name = login.name.trim().to_owned();
-    let (user_id, role) = check_credentials(state, &name, login.password, client, now).await?;
-    let (token, csrf) = open_session(state, &name, client, user_id, now).await?;
-    tracing::info!(name = %log_safe(&name), role = role.as_str(), %client, "staff logged in");
+    let checked = check_login(state, &name, login.password, client, now).await?;
+    let source = checked.source();
+    let (role, token, csrf) = open_session(state, &name, client, checked, now).await?;
+    tracing::info!(
+        name = %log_safe(&name),
+        role = role.as_str(),
+        source = source.as_str(),
+        %client,
+        "staff logged in"
+    );
     let cookie = session_cookie(&token, headers)?;
     let session = SessionInfo {
         name,
@@ -68,7 +81,117 @@ pub async fn authenticate(
     Ok((session, cookie))
 }
 
+/// Opens a session for the directory user `name` (vouched for by `source`, e.g. the OpenID
+/// provider) with what their `groups` grant under the mapping; [`AppError::NotPermitted`]
+/// when they grant nothing.
+pub async fn open_directory_session(
+    state: &AppState,
+    headers: &HeaderMap,
+    client: &ClientAddress,
+    (name, source): (&str, AccountSource),
+    groups: &[String],
+) -> Result<(SessionInfo, HeaderValue), AppError> {
+    let grant = directory::grant(&state.config.auth.groups, groups).map_err(|refusal| {
+        tracing::warn!(name_tag = %name_tag(name), %client, %refusal, "directory login refused");
+        AppError::NotPermitted
+    })?;
+    let checked = Checked::Directory { source, grant };
+    let (role, token, csrf) = open_session(state, name, client, checked, state.now()).await?;
+    tracing::info!(name = %log_safe(name), role = role.as_str(), source = source.as_str(), %client, "staff logged in");
+    let cookie = session_cookie(&token, headers)?;
+    let session = SessionInfo {
+        name: name.to_owned(),
+        role,
+        csrf_token: csrf,
+    };
+    Ok((session, cookie))
+}
+
 type Account = Option<(i64, Role, String)>;
+
+/// Who a login proved to be.
+enum Checked {
+    /// A local account whose password matched.
+    Local { user_id: i64, role: Role },
+    /// A directory user and what their groups grant now.
+    Directory { source: AccountSource, grant: Grant },
+}
+
+impl Checked {
+    fn source(&self) -> AccountSource {
+        match self {
+            Checked::Local { .. } => AccountSource::Local,
+            Checked::Directory { source, .. } => *source,
+        }
+    }
+}
+
+/// Checks a login under the throttle: a local account by its password here (when local
+/// logins are on), any other name in the directory (when one is configured). A name that is
+/// neither costs the same password check as a local one.
+async fn check_login(
+    state: &AppState,
+    name: &str,
+    password: String,
+    client: &ClientAddress,
+    now: DateTime<Utc>,
+) -> Result<Checked, AppError> {
+    let (attempt, account, source) = begin_attempt(state, name, client, now).await?;
+    let local = state.config.auth.allows(Method::Local);
+    let in_directory = match source {
+        Some(AccountSource::Local) => false,
+        Some(AccountSource::Ldap) | None => state.directory.has_ldap(),
+        Some(AccountSource::Oidc) => false,
+    };
+    if in_directory {
+        return check_in_directory(state, name, &password, client, attempt).await;
+    }
+    let account = account.filter(|_| local && source == Some(AccountSource::Local));
+    let (user_id, role) = verify_local(state, name, password, client, attempt, account).await?;
+    Ok(Checked::Local { user_id, role })
+}
+
+/// The directory's answer for `name`, mapped through the configured groups. A directory
+/// that cannot answer is no failed attempt (the throttle forgets it).
+async fn check_in_directory(
+    state: &AppState,
+    name: &str,
+    password: &str,
+    client: &ClientAddress,
+    attempt: i64,
+) -> Result<Checked, AppError> {
+    let forget = async || {
+        let forget = move |c: &_| accounts::forget_attempt(c, attempt);
+        state.store.run(forget).await
+    };
+    let checked = state.directory.check_password(name, password).await;
+    let user = match checked {
+        Some(Ok(user)) => user,
+        Some(Err(DirectoryError::InvalidCredentials)) | None => {
+            tracing::warn!(name_tag = %name_tag(name), %client, source = "ldap", "failed login");
+            return Err(AppError::InvalidCredentials);
+        }
+        Some(Err(DirectoryError::Busy)) => {
+            forget().await?;
+            return Err(AppError::Busy);
+        }
+        Some(Err(DirectoryError::Unreachable(reason))) => {
+            forget().await?;
+            tracing::error!(%reason, "the LDAP directory cannot be reached; directory logins fail");
+            return Err(AppError::DirectoryUnavailable);
+        }
+    };
+    match directory::grant(&state.config.auth.groups, &user.groups) {
+        Ok(grant) => Ok(Checked::Directory {
+            source: AccountSource::Ldap,
+            grant,
+        }),
+        Err(refusal) => {
+            tracing::warn!(name_tag = %name_tag(name), %client, %refusal, "directory login refused");
+            Err(AppError::NotPermitted)
+        }
+    }
+}
 
 /// Checks a name and password under the login throttle: the attempt counts as a failure
 /// until the caller clears it on success (`open_session`, a password change). Logins and
@@ -80,8 +203,20 @@ pub async fn check_credentials(
     client: &ClientAddress,
     now: DateTime<Utc>,
 ) -> Result<(i64, Role), AppError> {
-    let (attempt, account) = begin_attempt(state, name, client, now).await?;
-    // An unknown name costs the same check as a known one: the answer does not tell them apart.
+    let (attempt, account, _) = begin_attempt(state, name, client, now).await?;
+    verify_local(state, name, password, client, attempt, account).await
+}
+
+/// Checks `password` against the local `account` (a name without one costs the same check:
+/// the answer does not tell them apart).
+async fn verify_local(
+    state: &AppState,
+    name: &str,
+    password: String,
+    client: &ClientAddress,
+    attempt: i64,
+    account: Account,
+) -> Result<(i64, Role), AppError> {
     let stored = account
         .as_ref()
         .map_or_else(|| dummy_hash().to_owned(), |(_, _, hash)| hash.clone());
@@ -105,13 +240,14 @@ pub async fn check_credentials(
 
 /// Applies the throttle and, if the attempt may go ahead, counts it as a failure at once, in
 /// one transaction: attempts that arrive together cannot all pass a count none has raised
-/// yet. Returns the attempt's id and the account, if the name has one.
+/// yet. Returns the attempt's id, the account's login record (if the name has an enabled
+/// one) and where the name's account comes from (if it has one).
 async fn begin_attempt(
     state: &AppState,
     name: &str,
     client: &ClientAddress,
     now: DateTime<Utc>,
-) -> Result<(i64, Account), AppError> {
+) -> Result<(i64, Account, Option<AccountSource>), AppError> {
     let (name, client) = (name.to_owned(), client.0.clone());
     let since = now - Duration::seconds(THROTTLE_WINDOW_SECONDS);
     state
@@ -119,40 +255,67 @@ async fn begin_attempt(
         .run(move |c| {
             throttle(accounts::failures_since(c, &name, &client, since)?)?;
             let attempt = accounts::record_attempt(c, &name, &client, now)?;
-            Ok((attempt, accounts::login_record(c, &name)?))
+            let source = directory_accounts::source_of(c, &name)?;
+            Ok((attempt, accounts::login_record(c, &name)?, source))
         })
         .await
 }
 
-/// Stores a new session (and the login in the audit log) and clears this address's failures
-/// for the name; returns the session token and its CSRF token.
+/// Stores a new session (for a directory user, their account made or updated first; the
+/// login in the audit log) and clears this address's failures for the name; returns the
+/// role, the session token and its CSRF token.
 async fn open_session(
     state: &AppState,
     name: &str,
     client: &ClientAddress,
-    user_id: i64,
+    checked: Checked,
     now: DateTime<Utc>,
-) -> Result<(String, String), AppError> {
+) -> Result<(Role, String, String), AppError> {
     let (token, csrf) = (new_secret(), new_secret());
     let (hash, session_csrf) = (token_hash(&token), csrf.clone());
     let (name, client) = (name.to_owned(), client.0.clone());
     let expires = now + Duration::hours(SESSION_HOURS);
     let at_most = state.limits.max_sessions_per_account;
+    let role = match &checked {
+        Checked::Local { role, .. } => *role,
+        Checked::Directory { grant, .. } => grant.role,
+    };
     let ended = state
         .store
         .run(move |c| {
             let secrets = (hash.as_str(), session_csrf.as_str());
-            let who = (user_id, name.as_str(), client.as_str());
-            session_commands::log_in(c, now, who, secrets, expires, at_most)
+            let session = (expires, at_most);
+            match checked {
+                Checked::Local { user_id, .. } => {
+                    let who = (user_id, name.as_str(), client.as_str());
+                    session_commands::log_in(c, now, who, AccountSource::Local, secrets, session)
+                }
+                Checked::Directory { source, grant } => {
+                    let who = (name.as_str(), client.as_str());
+                    session_commands::log_in_from_directory(
+                        c,
+                        now,
+                        who,
+                        (source, &grant),
+                        secrets,
+                        session,
+                    )
+                    .map(|(_, ended)| ended)
+                }
+            }
         })
-        .await?;
+        .await
+        .map_err(|error| match AppError::from(error) {
+            AppError::Forbidden => AppError::NotPermitted,
+            other => other,
+        })?;
     if ended > 0 {
         tracing::info!(
             ended,
             "ended the account's oldest sessions (at most {at_most})"
         );
     }
-    Ok((token, csrf))
+    Ok((role, token, csrf))
 }
 
 fn session_cookie(token: &str, headers: &HeaderMap) -> Result<HeaderValue, AppError> {

@@ -8,6 +8,7 @@ use tokio::sync::watch;
 use super::live_streams;
 use crate::auth::PasswordChecks;
 use crate::config::Config;
+use crate::directory::Directory;
 use crate::limits::Limits;
 use crate::storage::Store;
 use crate::throttle::FailureWindow;
@@ -29,6 +30,8 @@ pub struct AppState {
     pub shutdown: watch::Receiver<bool>,
     /// The bounded password checks of logins.
     pub passwords: Arc<PasswordChecks>,
+    /// The staff directory of directory logins, if configured (`config.auth`).
+    pub directory: Arc<Directory>,
     /// Failed check-ins per device (against guessing appointment codes).
     pub check_ins: Arc<FailureWindow>,
     pub limits: Limits,
@@ -54,6 +57,7 @@ impl AppState {
     ) -> AppState {
         AppState {
             store,
+            directory: Arc::new(Directory::new(&config.auth)),
             config: Arc::new(config),
             clock,
             shutdown,

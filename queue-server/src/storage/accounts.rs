@@ -9,6 +9,7 @@ use super::error::stored;
 use super::time::to_ms;
 use super::{StorageError, desk_shifts};
 use crate::auth::{AgencyScope, Caller, DeviceKind};
+use crate::domain::directory::AccountSource;
 
 pub fn add_user(
     connection: &Connection,
@@ -324,11 +325,14 @@ pub struct UserRow {
     pub role: Role,
     pub disabled: bool,
     pub agencies: AgencyScope,
+    /// A directory account has no password here.
+    pub source: AccountSource,
 }
 
 pub fn users(connection: &Connection) -> Result<Vec<UserRow>, StorageError> {
-    let mut statement = connection
-        .prepare_cached("SELECT name, role, disabled, agencies, id FROM users ORDER BY name")?;
+    let mut statement = connection.prepare_cached(
+        "SELECT name, role, disabled, agencies, id, source FROM users ORDER BY name",
+    )?;
     let rows = statement.query_map([], |row| {
         Ok((
             row.get::<_, String>(0)?,
@@ -336,16 +340,18 @@ pub fn users(connection: &Connection) -> Result<Vec<UserRow>, StorageError> {
             row.get::<_, bool>(2)?,
             row.get::<_, String>(3)?,
             row.get::<_, i64>(4)?,
+            row.get::<_, String>(5)?,
         ))
     })?;
     let mut users = Vec::new();
     for row in rows {
-        let (name, role, disabled, agencies, id) = row?;
+        let (name, role, disabled, agencies, id, source) = row?;
         users.push(UserRow {
             name,
             role: stored(role, "users", "role", id)?,
             disabled,
             agencies: AgencyScope::parse(&agencies),
+            source: stored(source, "users", "source", id)?,
         });
     }
     Ok(users)
@@ -377,7 +383,8 @@ pub fn set_password(
     password_hash: &str,
 ) -> Result<(), StorageError> {
     let changed = connection.execute(
-        "UPDATE users SET password_hash = ?2 WHERE name = ?1",
+        // A directory account keeps having no password here.
+        "UPDATE users SET password_hash = ?2 WHERE name = ?1 AND source = 'local'",
         params![name, password_hash],
     )?;
     if changed == 0 {
@@ -386,7 +393,7 @@ pub fn set_password(
     end_sessions_of(connection, name)
 }
 
-fn end_sessions_of(connection: &Connection, name: &str) -> Result<(), StorageError> {
+pub(super) fn end_sessions_of(connection: &Connection, name: &str) -> Result<(), StorageError> {
     desk_shifts::end_of_account(connection, name)?;
     connection.execute(
         "DELETE FROM sessions WHERE user_id = (SELECT id FROM users WHERE name = ?1)",

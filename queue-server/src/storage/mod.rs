@@ -13,6 +13,7 @@ pub mod commit_times;
 pub mod console;
 pub mod desk_shifts;
 pub mod desks;
+pub mod directory_accounts;
 pub mod display;
 mod error;
 pub use error::{Failure, StorageError};

@@ -265,6 +265,15 @@ CREATE TABLE alerts (
 CREATE UNIQUE INDEX alerts_active ON alerts (kind, subject) WHERE cleared_at IS NULL;
 "#,
     ),
+    // Directory logins: where an account comes from (the strum names of `AccountSource`)
+    // and when the directory last confirmed its groups (`directory::revalidate`).
+    M::up(
+        r#"
+ALTER TABLE users ADD COLUMN source TEXT NOT NULL DEFAULT 'local'
+    CHECK (source IN ('local', 'ldap', 'oidc'));
+ALTER TABLE users ADD COLUMN validated_at INTEGER;
+"#,
+    ),
 ];
 
 /// The `interpreter` role, accounts' languages (comma-separated codes) and interpreter

@@ -148,6 +148,11 @@ fn the_checks_accept_every_stored_name_and_nothing_else() {
         assert!(accepts(role, value.as_str()), "{value:?}");
     }
     assert!(!accepts(role, "root"));
+    let account_source = "UPDATE users SET source = ?1";
+    for value in crate::domain::directory::AccountSource::iter() {
+        assert!(accepts(account_source, value.as_str()), "{value:?}");
+    }
+    assert!(!accepts(account_source, "kerberos"));
     let kind = "UPDATE devices SET kind = ?1";
     for value in DeviceKind::iter() {
         assert!(accepts(kind, value.as_str()), "{value:?}");

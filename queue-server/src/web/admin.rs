@@ -2,6 +2,7 @@
 //! (`/staff/admin`: staff accounts, device tokens, the audit log). Every handler checks the
 //! role and every form its CSRF token; every change is written to the audit log.
 
+use crate::domain::directory::AccountSource;
 use axum::body::Bytes;
 use axum::extract::{Form, Query, State};
 use axum::http::StatusCode;
@@ -229,12 +230,16 @@ async fn admin_page(
                             }
                             td { (if user.disabled { "gesperrt" } else { "aktiv" }) }
                             td {
+                                @if user.source != AccountSource::Local {
+                                    span.source { "Verzeichnis (" (user.source.as_str().to_uppercase()) "), kein lokales Passwort" }
+                                } @else {
                                 form.inline method="post" action="/staff/admin/users/password" {
                                     input type="hidden" name="csrf" value=(csrf);
                                     input type="hidden" name="name" value=(user.name);
                                     input type="password" name="password" minlength=(MIN_PASSWORD_LENGTH)
                                         autocomplete="new-password" aria-label=(format!("Neues Passwort für {}", user.name)) required;
                                     button type="submit" { "Setzen" }
+                                }
                                 }
                             }
                             td {

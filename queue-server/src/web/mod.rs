@@ -18,6 +18,7 @@ mod font_coverage;
 mod interpreter;
 mod languages;
 mod layout;
+mod oidc;
 mod password;
 mod pictogram;
 mod session;
@@ -42,6 +43,8 @@ pub fn routes() -> Router<AppState> {
             "/staff/login",
             anonymous_body(post(session::login)).get(session::login_page),
         )
+        .route("/staff/login/oidc", get(oidc::begin))
+        .route("/staff/login/oidc/callback", get(oidc::callback))
         .route("/staff/logout", post(session::logout))
         .route(
             "/staff/password",

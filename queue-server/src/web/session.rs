@@ -122,11 +122,17 @@ impl FromRequestParts<AppState> for AdminPage {
     }
 }
 
-pub async fn login_page(headers: HeaderMap) -> Response {
-    login_form(&headers, StatusCode::OK, None)
+pub async fn login_page(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    login_form(&state, &headers, StatusCode::OK, None)
 }
 
-fn login_form(headers: &HeaderMap, status: StatusCode, problem: Option<&str>) -> Response {
+fn login_form(
+    state: &AppState,
+    headers: &HeaderMap,
+    status: StatusCode,
+    problem: Option<&str>,
+) -> Response {
+    let provider = state.directory.oidc().map(|oidc| oidc.name().to_owned());
     let pairing = new_secret();
     let content = html! {
         section.login {
@@ -137,6 +143,9 @@ fn login_form(headers: &HeaderMap, status: StatusCode, problem: Option<&str>) ->
                 label { "Name" input name="name" autocomplete="username" required autofocus; }
                 label { "Passwort" input name="password" type="password" autocomplete="current-password" required; }
                 button type="submit" { "Anmelden" }
+            }
+            @if let Some(provider) = provider {
+                p.provider { a.button href="/staff/login/oidc" { "Anmelden mit " (provider) } }
             }
         }
     };
@@ -164,6 +173,7 @@ pub async fn login(
         cookies::read(&headers, LOGIN_COOKIE).is_some_and(|c| cookies::same_secret(&form.csrf, &c));
     if !paired {
         return login_form(
+            &state,
             &headers,
             StatusCode::FORBIDDEN,
             Some("Das Formular ist abgelaufen. Bitte noch einmal anmelden."),
@@ -180,16 +190,38 @@ pub async fn login(
             response
         }
         Err(AppError::TooManyAttempts) => login_form(
+            &state,
             &headers,
             StatusCode::TOO_MANY_REQUESTS,
             Some("Zu viele Fehlversuche. Bitte eine Minute warten."),
         ),
         Err(AppError::InvalidCredentials) => login_form(
+            &state,
             &headers,
             StatusCode::UNAUTHORIZED,
             Some("Name oder Passwort ist falsch."),
         ),
+        Err(AppError::DirectoryUnavailable) => login_form(
+            &state,
+            &headers,
+            StatusCode::SERVICE_UNAVAILABLE,
+            Some(
+                "Der Verzeichnisdienst (Anmeldung mit dem Dienstkonto) ist gerade nicht \
+                 erreichbar. Bitte in einigen Minuten noch einmal versuchen oder die IT \
+                 anrufen. Lokale Konten können sich weiter anmelden.",
+            ),
+        ),
+        Err(AppError::NotPermitted) => login_form(
+            &state,
+            &headers,
+            StatusCode::FORBIDDEN,
+            Some(
+                "Ihr Dienstkonto ist für Lotse nicht freigegeben (keine zugeordnete Gruppe). \
+                 Bitte bei der IT melden.",
+            ),
+        ),
         Err(AppError::Busy) => login_form(
+            &state,
             &headers,
             StatusCode::SERVICE_UNAVAILABLE,
             Some("Gerade melden sich sehr viele an. Bitte gleich noch einmal versuchen."),
@@ -215,7 +247,14 @@ pub async fn logout(
     if let Err(error) = end_session(&state, &headers, &page.name).await {
         return error.into_response();
     }
-    let mut response = Redirect::to("/staff/login").into_response();
+    // An OpenID user logs out at the provider too (RP-initiated logout), which sends the
+    // browser back to the login page.
+    let provider_logout = match state.directory.oidc() {
+        Some(oidc) => oidc.logout_url(&page.name).await,
+        None => None,
+    };
+    let to = provider_logout.as_deref().unwrap_or("/staff/login");
+    let mut response = Redirect::to(to).into_response();
     response
         .headers_mut()
         .insert(SET_COOKIE, clear_session_cookie());

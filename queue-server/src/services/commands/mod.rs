@@ -7,6 +7,7 @@ pub mod alerts;
 pub mod appointments;
 pub mod desk;
 pub mod devices;
+pub mod directory;
 pub mod feedback;
 pub mod interpreter;
 pub mod issue;

@@ -5,7 +5,9 @@
 #![allow(dead_code)]
 
 pub mod captured_log;
+pub mod oidc_provider;
 pub mod served;
+pub mod slapd;
 pub mod test_error;
 
 pub use test_error::TestError;

@@ -91,6 +91,7 @@ pub fn ticket(building: &Building, services: &[String], language: &str) -> Ticke
         people_ahead: Some(7),
         estimated_wait_minutes: Some(35),
         called_to: None,
+        visit_estimate_minutes: None,
         interpreter: None,
     }
 }

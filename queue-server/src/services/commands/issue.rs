@@ -95,13 +95,15 @@ pub fn issue(
         appointment_at: new.appointment_at,
         idempotency: new.idempotency.as_ref().map(|(k, r)| (*k, r.as_str())),
     };
-    // The stops in the order they will be served: as tapped, prerequisites first.
+    // The stops in the fixed order (as tapped, prerequisites first); which of them wait now
+    // the building's visit order says.
     let dependencies = Dependencies::of(&config.building);
     let services: Vec<String> = visit_order::fixed_sequence(new.services, &dependencies)
         .into_iter()
         .filter_map(|i| new.services.get(i).cloned())
         .collect();
-    let ticket_id = tickets::insert(connection, &row, &services, now)?;
+    let stops = super::visit::first_statuses(connection, config, now, &services)?;
+    let ticket_id = tickets::insert(connection, &row, &stops, now)?;
     let change = Change::TicketIssued {
         number: number.clone(),
         services,

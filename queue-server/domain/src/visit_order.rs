@@ -9,7 +9,7 @@
 //! - `Fixed` (the order up to now): one concern at a time, in the order tapped.
 //! - `NextShortest`: one concern at a time, the one whose line is expected to call soonest.
 //! - `SeveralLines`: every concern whose dependencies are met waits in its line at once. While
-//!   the visitor is at a desk (or parked), their other places are kept but not callable
+//!   the visitor is at a desk, their other places are kept but not callable
 //!   (`callable`): routing skips them, and they are callable again as soon as the visitor is
 //!   free.
 //!
@@ -30,9 +30,10 @@ use crate::routing::{self, Candidate, Choice, DeskLanguages};
 pub enum Progress {
     /// Not in any line yet.
     Pending,
-    /// In its line.
+    /// In its line, or parked (the visitor waits in the lobby to be called back to that
+    /// desk, and may meanwhile be called for another concern).
     Waiting,
-    /// Called, being served or parked: the visitor is busy with it.
+    /// Called or being served: the visitor is busy with it at a desk.
     Busy,
     /// Finished, no-show, cancelled or transferred.
     Closed,
@@ -43,8 +44,8 @@ impl Progress {
     pub fn of(status: StopStatus) -> Progress {
         match status {
             StopStatus::Pending => Progress::Pending,
-            StopStatus::Waiting => Progress::Waiting,
-            StopStatus::Called | StopStatus::Serving | StopStatus::Parked => Progress::Busy,
+            StopStatus::Waiting | StopStatus::Parked => Progress::Waiting,
+            StopStatus::Called | StopStatus::Serving => Progress::Busy,
             StopStatus::Done
             | StopStatus::NoShow
             | StopStatus::Cancelled
@@ -160,7 +161,7 @@ pub fn callable(concerns: &[Concern<'_>], index: usize) -> bool {
         && !concerns.iter().any(|c| c.progress == Progress::Busy)
 }
 
-/// Whether the visitor is busy (at a desk or parked) with a concern other than
+/// Whether the visitor is busy (called or served at a desk) with a concern other than
 /// `concerns[index]`: then that concern may not be called, not even by its number.
 pub fn busy_elsewhere(concerns: &[Concern<'_>], index: usize) -> bool {
     concerns
@@ -184,12 +185,12 @@ pub fn concern_now(progress: &[Progress], minutes: &[Option<u32>]) -> Option<usi
 }
 
 /// A waiting stop whose visitor is busy with another concern of the same visit: called to,
-/// or served at, `desk` (none while parked).
+/// or served at, `desk`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Elsewhere {
     pub stop_id: i64,
     pub number: String,
-    pub desk: Option<String>,
+    pub desk: String,
 }
 
 /// What a desk calls: the routing's choice among the callable stops, and the visitors it
@@ -355,6 +356,7 @@ mod tests {
         use Progress::*;
         let visit = concerns(&[("a", Waiting), ("b", Busy), ("c", Closed)]);
         assert!(busy_elsewhere(&visit, 0));
+        assert_eq!(Progress::of(StopStatus::Parked), Waiting, "parked waits in the lobby");
         assert!(!busy_elsewhere(&visit, 1), "its own concern");
         let visit = concerns(&[("a", Waiting), ("b", Closed)]);
         assert!(!busy_elsewhere(&visit, 0));
@@ -387,12 +389,12 @@ mod tests {
     #[test]
     fn a_desk_passes_over_a_visitor_at_another_desk_and_says_so() {
         let now = chrono::DateTime::<Utc>::UNIX_EPOCH + chrono::Duration::hours(10);
-        // 1 waited longest but is at desk 7; 3 is parked; 2 is next who is free.
+        // 1 waited longest but is at desk 7, 3 at desk 2; 2 is next who is free.
         let line = [waiting_for(1, 40), waiting_for(2, 20), waiting_for(3, 30), waiting_for(4, 5)];
         let elsewhere = [
-            Elsewhere { stop_id: 1, number: "A-001".into(), desk: Some("eg-07".into()) },
-            Elsewhere { stop_id: 3, number: "A-003".into(), desk: None },
-            Elsewhere { stop_id: 4, number: "A-004".into(), desk: Some("eg-02".into()) },
+            Elsewhere { stop_id: 1, number: "A-001".into(), desk: "eg-07".into() },
+            Elsewhere { stop_id: 3, number: "A-003".into(), desk: "eg-02".into() },
+            Elsewhere { stop_id: 4, number: "A-004".into(), desk: "eg-03".into() },
         ];
         let pick = choose_callable(&line, &elsewhere, &DeskLanguages::none(), now);
         assert_eq!(pick.choice.map(|c| c.stop_id), Some(2));

@@ -148,8 +148,8 @@ pub fn visit(connection: &Connection, ticket_id: i64) -> Result<Vec<StopRow>, St
     rows.map(|raw| checked(raw?)).collect()
 }
 
-/// Today's waiting stops whose visit has another stop at a desk or parked: that stop's
-/// status and desk beside the waiting stop's id and number.
+/// Today's waiting stops whose visit has another stop at a desk: that stop's status and
+/// desk beside the waiting stop's id and number.
 fn others_in_play(
     connection: &Connection,
     day: &str,
@@ -158,7 +158,7 @@ fn others_in_play(
         "SELECT w.id, t.number, b.status, b.desk, b.id
          FROM stops b JOIN stops w ON w.ticket_id = b.ticket_id AND w.id != b.id
          JOIN tickets t ON t.id = b.ticket_id
-         WHERE b.status IN ('called', 'serving', 'parked') AND w.status = 'waiting'
+         WHERE b.status IN ('called', 'serving') AND w.status = 'waiting'
            AND t.day = ?1",
     )?;
     let rows = statement.query_map([day], |row| {
@@ -166,7 +166,7 @@ fn others_in_play(
             Elsewhere {
                 stop_id: row.get(0)?,
                 number: row.get(1)?,
-                desk: row.get(3)?,
+                desk: row.get::<_, Option<String>>(3)?.unwrap_or_default(),
             },
             row.get::<_, String>(2)?,
             row.get::<_, i64>(4)?,
@@ -369,19 +369,18 @@ pub fn queues(
     Ok(Queues { at: now, services })
 }
 
-/// Whether a visitor is busy with at most one concern (at a desk or parked; their other
-/// concerns may wait in several lines) and each desk has at most one ticket; used by tests
-/// and by `check` after a crash.
+/// Whether a visitor is at most at one desk (their other concerns may wait in several lines)
+/// and each desk has at most one ticket; used by tests and by `check` after a crash.
 pub fn invariant_violations(connection: &Connection) -> Result<Vec<String>, StorageError> {
     let mut problems = Vec::new();
     let mut statement = connection.prepare(
         "SELECT ticket_id, COUNT(*) FROM stops
-         WHERE status IN ('called', 'serving', 'parked')
+         WHERE status IN ('called', 'serving')
          GROUP BY ticket_id HAVING COUNT(*) > 1",
     )?;
     for row in statement.query_map([], |row| Ok((row.get::<_, i64>(0)?, row.get::<_, i64>(1)?)))? {
         let (ticket, count) = row?;
-        problems.push(format!("ticket {ticket} is busy with {count} concerns"));
+        problems.push(format!("ticket {ticket} is at {count} desks"));
     }
     let mut statement = connection.prepare(
         "SELECT desk, COUNT(*) FROM stops WHERE status IN ('called', 'serving')

@@ -156,15 +156,12 @@ pub(super) fn service_name<'a>(building: &'a Building, id: &'a str) -> &'a str {
         .map_or(id, |s| localized(&s.name, default, default))
 }
 
-/// Who a call passes over because they are busy with another concern of their visit, for
-/// the desk officer: "übersprungen: A-012 (an Schalter eg-07), B-003 (zurückgestellt)".
+/// Who a call passes over because they are at another desk with another concern of their
+/// visit, for the desk officer: "übersprungen, …: A-012 (gerade an Schalter 7)".
 pub fn passed_over_text(building: &Building, passed_over: &[PassedOver]) -> Option<String> {
     let names: Vec<String> = passed_over
         .iter()
-        .map(|p| match p.desk.as_deref() {
-            Some(desk) => format!("{} (gerade an {})", p.number, desk_name(building, desk)),
-            None => format!("{} (anderes Anliegen zurückgestellt)", p.number),
-        })
+        .map(|p| format!("{} (gerade an {})", p.number, desk_name(building, &p.desk)))
         .collect();
     (!names.is_empty()).then(|| format!("übersprungen, weil an einem anderen Platz: {}", names.join(", ")))
 }

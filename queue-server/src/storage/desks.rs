@@ -148,14 +148,25 @@ pub fn visit(connection: &Connection, ticket_id: i64) -> Result<Vec<StopRow>, St
     rows.map(|raw| checked(raw?)).collect()
 }
 
-/// Today's waiting stops whose visit has another stop at a desk: that stop's status and
-/// desk beside the waiting stop's id and number.
-fn others_in_play(
+/// A waiting stop whose visit has another stop at a desk.
+#[derive(Debug, Clone)]
+pub struct OtherInPlay {
+    /// The waiting stop, its service and ticket number.
+    pub waiting: i64,
+    pub service: String,
+    pub number: String,
+    /// The other stop's status and desk.
+    pub status: StopStatus,
+    pub desk: String,
+}
+
+/// Today's waiting stops whose visit has another stop at a desk (called or being served).
+pub fn others_in_play(
     connection: &Connection,
     day: &str,
-) -> Result<Vec<(Elsewhere, StopStatus)>, StorageError> {
+) -> Result<Vec<OtherInPlay>, StorageError> {
     let mut statement = connection.prepare_cached(
-        "SELECT w.id, t.number, b.status, b.desk, b.id
+        "SELECT w.id, w.service, t.number, b.status, b.desk, b.id
          FROM stops b JOIN stops w ON w.ticket_id = b.ticket_id AND w.id != b.id
          JOIN tickets t ON t.id = b.ticket_id
          WHERE b.status IN ('called', 'serving') AND w.status = 'waiting'
@@ -163,19 +174,24 @@ fn others_in_play(
     )?;
     let rows = statement.query_map([day], |row| {
         Ok((
-            Elsewhere {
-                stop_id: row.get(0)?,
-                number: row.get(1)?,
-                desk: row.get::<_, Option<String>>(3)?.unwrap_or_default(),
-            },
+            row.get::<_, i64>(0)?,
+            row.get::<_, String>(1)?,
             row.get::<_, String>(2)?,
-            row.get::<_, i64>(4)?,
+            row.get::<_, String>(3)?,
+            row.get::<_, Option<String>>(4)?,
+            row.get::<_, i64>(5)?,
         ))
     })?;
     let mut found = Vec::new();
     for row in rows {
-        let (elsewhere, status, id) = row?;
-        found.push((elsewhere, stored(status, "stops", "status", id)?));
+        let (waiting, service, number, status, desk, id) = row?;
+        found.push(OtherInPlay {
+            waiting,
+            service,
+            number,
+            status: stored(status, "stops", "status", id)?,
+            desk: desk.unwrap_or_default(),
+        });
     }
     Ok(found)
 }
@@ -211,8 +227,12 @@ pub fn next_choice(
     );
     let elsewhere: Vec<Elsewhere> = others_in_play(connection, &day_of(config, now))?
         .into_iter()
-        .filter(|(_, status)| Progress::of(*status) == Progress::Busy)
-        .map(|(elsewhere, _)| elsewhere)
+        .filter(|other| Progress::of(other.status) == Progress::Busy)
+        .map(|other| Elsewhere {
+            stop_id: other.waiting,
+            number: other.number,
+            desk: other.desk,
+        })
         .collect();
     let pick = visit_order::choose_callable(&candidates, &elsewhere, &languages, now);
     let stop = match pick.choice {

@@ -22,7 +22,7 @@ async fn a_three_concern_visit_moves_through_the_lines_as_they_call() {
     let server = Server::start();
     let kiosk = server.kiosk();
     let staff = server.staff().await;
-    let building = server.client().config().await.unwrap();
+    let building = kiosk.config().await.unwrap();
     let name = |service: &str| {
         let service = building.service(service).unwrap();
         localized(&service.name, "ar", "de").to_owned()

@@ -3,7 +3,7 @@
 //! audit entry in the caller's transaction — all of them or, on any error, none.
 
 use chrono::{DateTime, Utc};
-use lotse_protocol::{CallReason, Desk, DeskTicket, LinePosition, Transfer};
+use lotse_protocol::{CallReason, Desk, DeskTicket, LinePosition, StopStatus, Transfer};
 use rusqlite::Connection;
 
 use crate::config::Config;
@@ -101,7 +101,7 @@ pub fn run(
         (DeskRequest::CallNext | DeskRequest::CallNextExcept(_), _) => {
             let except = match &request {
                 DeskRequest::CallNextExcept(number) => {
-                    Some(named_stop(connection, actor, desk, number)?.id)
+                    Some(named_stop(connection, actor, desk, number, action)?.id)
                 }
                 _ => None,
             };
@@ -113,7 +113,7 @@ pub fn run(
             }
         }
         (DeskRequest::CallNumber(number) | DeskRequest::Resume(number), _) => {
-            let stop = named_stop(connection, actor, desk, number)?;
+            let stop = named_stop(connection, actor, desk, number, action)?;
             if action == StopAction::Call {
                 refuse_if_busy_elsewhere(connection, &stop)?;
             }
@@ -178,17 +178,24 @@ pub fn run(
     Ok(Some(ticket))
 }
 
-/// The stop a ticket number names that this desk serves (the latest, when the visit waits
-/// in several lines).
+/// The stop a ticket number names that this desk serves: when the visit has several, a
+/// parked one for `Resume`, else the latest.
 pub(crate) fn named_stop(
     connection: &Connection,
     actor: Actor<'_>,
     desk: &Desk,
     number: &str,
+    action: StopAction,
 ) -> Result<StopRow, ServiceError> {
     let day = day_of(actor.config, actor.now);
     let mut in_play = desks::in_play_of_number(connection, &day, number.trim())?;
-    match in_play.iter().position(|s| desk.services.contains(&s.service)) {
+    let served = |s: &StopRow| desk.services.contains(&s.service);
+    let parked = |s: &StopRow| action != StopAction::Resume || s.status == StopStatus::Parked;
+    let found = in_play
+        .iter()
+        .position(|s| served(s) && parked(s))
+        .or_else(|| in_play.iter().position(served));
+    match found {
         Some(index) => Ok(in_play.swap_remove(index)),
         None => Err(match in_play.into_iter().next() {
             Some(stop) => DomainError::ServiceNotServedHere(stop.service),

@@ -24,11 +24,14 @@ pub struct OpenConcern {
 /// the waits overlap (the longest counts) and the desk times add up; one concern at a time,
 /// waits and desk times all add up.
 pub fn visit_minutes(open: &[OpenConcern], waits_overlap: bool) -> u32 {
-    let desks = open.iter().fold(0u32, |sum, c| sum.saturating_add(c.desk_minutes));
+    let desks = open
+        .iter()
+        .fold(0u32, |sum, c| sum.saturating_add(c.desk_minutes));
     let waits = if waits_overlap {
         open.iter().map(|c| c.wait_minutes).max().unwrap_or(0)
     } else {
-        open.iter().fold(0u32, |sum, c| sum.saturating_add(c.wait_minutes))
+        open.iter()
+            .fold(0u32, |sum, c| sum.saturating_add(c.wait_minutes))
     };
     waits.saturating_add(desks)
 }
@@ -72,9 +75,18 @@ mod tests {
     #[test]
     fn a_visit_in_several_lines_waits_once_for_the_longest() {
         let open = [
-            OpenConcern { wait_minutes: 30, desk_minutes: 10 },
-            OpenConcern { wait_minutes: 5, desk_minutes: 15 },
-            OpenConcern { wait_minutes: 0, desk_minutes: 20 },
+            OpenConcern {
+                wait_minutes: 30,
+                desk_minutes: 10,
+            },
+            OpenConcern {
+                wait_minutes: 5,
+                desk_minutes: 15,
+            },
+            OpenConcern {
+                wait_minutes: 0,
+                desk_minutes: 20,
+            },
         ];
         assert_eq!(visit_minutes(&open, true), 30 + 45);
         assert_eq!(visit_minutes(&open, false), 35 + 45);

@@ -20,8 +20,8 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use lotse_protocol::{Building, StopStatus};
 pub use lotse_protocol::VisitOrder;
+use lotse_protocol::{Building, StopStatus};
 
 use crate::routing::{self, Candidate, Choice, DeskLanguages};
 
@@ -356,7 +356,11 @@ mod tests {
         use Progress::*;
         let visit = concerns(&[("a", Waiting), ("b", Busy), ("c", Closed)]);
         assert!(busy_elsewhere(&visit, 0));
-        assert_eq!(Progress::of(StopStatus::Parked), Waiting, "parked waits in the lobby");
+        assert_eq!(
+            Progress::of(StopStatus::Parked),
+            Waiting,
+            "parked waits in the lobby"
+        );
         assert!(!busy_elsewhere(&visit, 1), "its own concern");
         let visit = concerns(&[("a", Waiting), ("b", Closed)]);
         assert!(!busy_elsewhere(&visit, 0));
@@ -367,9 +371,15 @@ mod tests {
         use Progress::*;
         let now = concern_now(&[Waiting, Busy, Waiting], &[Some(1), None, Some(0)]);
         assert_eq!(now, Some(1));
-        let now = concern_now(&[Closed, Waiting, Pending, Waiting], &[None, Some(30), Some(1), Some(5)]);
+        let now = concern_now(
+            &[Closed, Waiting, Pending, Waiting],
+            &[None, Some(30), Some(1), Some(5)],
+        );
         assert_eq!(now, Some(3), "pending does not count");
-        assert_eq!(concern_now(&[Waiting, Waiting], &[Some(5), Some(5)]), Some(0));
+        assert_eq!(
+            concern_now(&[Waiting, Waiting], &[Some(5), Some(5)]),
+            Some(0)
+        );
         assert_eq!(concern_now(&[Closed, Pending], &[None, Some(2)]), None);
     }
 
@@ -390,16 +400,36 @@ mod tests {
     fn a_desk_passes_over_a_visitor_at_another_desk_and_says_so() {
         let now = chrono::DateTime::<Utc>::UNIX_EPOCH + chrono::Duration::hours(10);
         // 1 waited longest but is at desk 7, 3 at desk 2; 2 is next who is free.
-        let line = [waiting_for(1, 40), waiting_for(2, 20), waiting_for(3, 30), waiting_for(4, 5)];
+        let line = [
+            waiting_for(1, 40),
+            waiting_for(2, 20),
+            waiting_for(3, 30),
+            waiting_for(4, 5),
+        ];
         let elsewhere = [
-            Elsewhere { stop_id: 1, number: "A-001".into(), desk: "eg-07".into() },
-            Elsewhere { stop_id: 3, number: "A-003".into(), desk: "eg-02".into() },
-            Elsewhere { stop_id: 4, number: "A-004".into(), desk: "eg-03".into() },
+            Elsewhere {
+                stop_id: 1,
+                number: "A-001".into(),
+                desk: "eg-07".into(),
+            },
+            Elsewhere {
+                stop_id: 3,
+                number: "A-003".into(),
+                desk: "eg-02".into(),
+            },
+            Elsewhere {
+                stop_id: 4,
+                number: "A-004".into(),
+                desk: "eg-03".into(),
+            },
         ];
         let pick = choose_callable(&line, &elsewhere, &DeskLanguages::none(), now);
         assert_eq!(pick.choice.map(|c| c.stop_id), Some(2));
         // Only those ahead of the one called, in call order; 4 was behind anyway.
-        assert_eq!(pick.passed_over, [elsewhere[0].clone(), elsewhere[1].clone()]);
+        assert_eq!(
+            pick.passed_over,
+            [elsewhere[0].clone(), elsewhere[1].clone()]
+        );
         // Nobody free: nobody called, everyone busy named.
         let pick = choose_callable(&line[..1], &elsewhere, &DeskLanguages::none(), now);
         assert_eq!((pick.choice, pick.passed_over.len()), (None, 1));

@@ -3,9 +3,7 @@
 //! here: `crate::domain::stop` decides, `crate::services::commands::desk` puts the two together.
 
 use chrono::{DateTime, Utc};
-use lotse_protocol::{
-    CallReason, Desk, DeskTicket, PassedOver, Queues, ServiceQueue, StopStatus,
-};
+use lotse_protocol::{CallReason, Desk, DeskTicket, PassedOver, Queues, ServiceQueue, StopStatus};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::StorageError;

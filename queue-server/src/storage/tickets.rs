@@ -335,7 +335,9 @@ pub fn view(
         .filter(|((_, p), _)| **p != Progress::Closed)
         .map(|((stop, _), wait)| OpenConcern {
             wait_minutes: wait.unwrap_or(0),
-            desk_minutes: config.service(&stop.service).map_or(0, |s| s.typical_minutes),
+            desk_minutes: config
+                .service(&stop.service)
+                .map_or(0, |s| s.typical_minutes),
         })
         .collect();
     let waits_overlap = config.building.queue.visit_order == VisitOrder::SeveralLines;

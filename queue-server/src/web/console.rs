@@ -163,7 +163,12 @@ pub fn passed_over_text(building: &Building, passed_over: &[PassedOver]) -> Opti
         .iter()
         .map(|p| format!("{} (gerade an {})", p.number, desk_name(building, &p.desk)))
         .collect();
-    (!names.is_empty()).then(|| format!("übersprungen, weil an einem anderen Platz: {}", names.join(", ")))
+    (!names.is_empty()).then(|| {
+        format!(
+            "übersprungen, weil an einem anderen Platz: {}",
+            names.join(", ")
+        )
+    })
 }
 
 /// "Schalter 7" for a desk id.

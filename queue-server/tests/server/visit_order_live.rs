@@ -100,9 +100,7 @@ fn at_desk(
     };
     match commands::desk::run(connection, actor, request) {
         Ok(ticket) => Ok(ticket.map(|t: DeskTicket| (t.number, t.service))),
-        Err(error @ ServiceError::Storage(_)) => {
-            Err(TestCaseError::fail(format!("{error}")))
-        }
+        Err(error @ ServiceError::Storage(_)) => Err(TestCaseError::fail(format!("{error}"))),
         Err(_) => Ok(None),
     }
 }
@@ -164,7 +162,13 @@ fn stops(connection: &Connection) -> Vec<(i64, String, String, i64, i64)> {
         )
         .unwrap()
         .query_map([], |row| {
-            Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?))
+            Ok((
+                row.get(0)?,
+                row.get(1)?,
+                row.get(2)?,
+                row.get(3)?,
+                row.get(4)?,
+            ))
         })
         .unwrap()
         .collect::<Result<_, _>>()
@@ -178,7 +182,13 @@ fn check_visits(connection: &Connection, config: &Config) -> Result<(), TestCase
     let closed = |status: &str| matches!(status, "done" | "no_show" | "cancelled" | "transferred");
     for (ticket, service, status, queued_at, issued_at) in &all {
         if status == "waiting" {
-            prop_assert_eq!(queued_at, issued_at, "{} of ticket {} lost its place", service, ticket);
+            prop_assert_eq!(
+                queued_at,
+                issued_at,
+                "{} of ticket {} lost its place",
+                service,
+                ticket
+            );
         }
         let before = &config.service(service).unwrap().after;
         for (other_ticket, other, other_status, _, _) in &all {
@@ -188,7 +198,10 @@ fn check_visits(connection: &Connection, config: &Config) -> Result<(), TestCase
             // Called or served only after what it comes after has ended; in a line only
             // once that has left its own.
             if matches!(status.as_str(), "called" | "serving") {
-                prop_assert!(closed(other_status), "{service} {status} while {other} {other_status}");
+                prop_assert!(
+                    closed(other_status),
+                    "{service} {status} while {other} {other_status}"
+                );
             }
             if status == "waiting" {
                 prop_assert!(other_status != "pending", "{service} waits before {other}");
@@ -235,7 +248,13 @@ fn run_day(order: VisitOrder, ops: &[(Op, i64)]) -> Result<Vec<Answer>, TestCase
         prop_assert!(rounds < 500, "{:?}: visits did not end", order);
         now += Duration::minutes(1);
         for desk in 0..DESKS.len() {
-            let finished = at_desk(&connection, &config, now, desk, DeskRequest::Finish { outcome: None })?;
+            let finished = at_desk(
+                &connection,
+                &config,
+                now,
+                desk,
+                DeskRequest::Finish { outcome: None },
+            )?;
             let called = match finished {
                 Some(_) => None,
                 None => at_desk(&connection, &config, now, desk, DeskRequest::CallNext)?,
@@ -285,7 +304,10 @@ fn a_visitor_at_one_desk_keeps_their_place_in_the_other_line() {
             .unwrap()
             .number
     };
-    let visit = issue(&["payment-card", "residence-permit", "jobcenter-documents"], now);
+    let visit = issue(
+        &["payment-card", "residence-permit", "jobcenter-documents"],
+        now,
+    );
     let later = issue(&["jobcenter-documents"], now + Duration::minutes(1));
     let status = |service: &str| -> String {
         connection
@@ -299,7 +321,11 @@ fn a_visitor_at_one_desk_keeps_their_place_in_the_other_line() {
     };
     assert_eq!(status("residence-permit"), "waiting");
     assert_eq!(status("jobcenter-documents"), "waiting");
-    assert_eq!(status("payment-card"), "pending", "the card comes after the permit");
+    assert_eq!(
+        status("payment-card"),
+        "pending",
+        "the card comes after the permit"
+    );
     let actor = |desk, minutes| Actor {
         config: &config,
         now: now + Duration::minutes(minutes),
@@ -320,7 +346,10 @@ fn a_visitor_at_one_desk_keeps_their_place_in_the_other_line() {
     // Not by number either.
     let by_number = DeskRequest::CallNumber(visit.clone());
     let refused = commands::desk::run(&connection, actor("eg-06", 3), by_number);
-    assert!(matches!(refused, Err(ServiceError::Domain(DomainError::DeskBusy(_)))));
+    assert!(matches!(
+        refused,
+        Err(ServiceError::Domain(DomainError::DeskBusy(_)))
+    ));
     let refused = commands::desk::run(
         &connection,
         actor("eg-02", 3),

@@ -53,7 +53,10 @@ async fn a_three_concern_visit_moves_through_the_lines_as_they_call() {
             .unwrap()
     };
     assert_eq!(status_of("residence-permit", &visit), StopStatus::Waiting);
-    assert_eq!(status_of("jobcenter-documents", &visit), StopStatus::Waiting);
+    assert_eq!(
+        status_of("jobcenter-documents", &visit),
+        StopStatus::Waiting
+    );
     assert_eq!(status_of("payment-card", &visit), StopStatus::Pending);
 
     // The status page: the Jobcenter's empty line is the one to watch now; the concerns are

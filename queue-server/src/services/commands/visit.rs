@@ -9,8 +9,8 @@ use chrono::{DateTime, Utc};
 use lotse_protocol::{StopStatus, VisitOrder};
 use rusqlite::Connection;
 
-use crate::config::Config;
 use super::desk::rules;
+use crate::config::Config;
 use crate::domain::stop::{self, Named, StopAction};
 use crate::services::ServiceError;
 use crate::storage::StorageError;

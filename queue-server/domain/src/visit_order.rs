@@ -10,8 +10,9 @@
 //! - `NextShortest`: one concern at a time, the one whose line is expected to call soonest.
 //! - `SeveralLines`: every concern whose dependencies are met waits in its line at once. While
 //!   the visitor is at a desk, their other places are kept but not callable
-//!   (`callable`): routing skips them, and they are callable again as soon as the visitor is
-//!   free.
+//!   (`callable`, `choose_callable`, which also names who a desk passed over): routing skips
+//!   them, and they are callable again as soon as the visitor is free. A parked visitor waits
+//!   in the lobby and may be called for another concern.
 //!
 //! In every order a concern waits only once each concern of the same visit that it comes
 //! after has ended, and a visit with open concerns and none waiting or busy always gets one

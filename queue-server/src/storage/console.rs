@@ -26,7 +26,7 @@ pub struct DeskView {
     /// Transfer notes on the current ticket written for the agency of its current concern.
     pub notes: Vec<Note>,
     pub next: Option<DeskTicket>,
-    /// Visitors a call-next would pass over because they are at another desk (or parked).
+    /// Visitors a call-next would pass over because they are at another desk.
     pub passed_over: Vec<PassedOver>,
     /// The current visitor's other concerns and where they stand.
     pub other_concerns: Vec<Stop>,

@@ -205,7 +205,7 @@ pub(crate) fn named_stop(
     }
 }
 
-/// Refuses to call a stop whose visitor is at another desk (or parked) with another concern.
+/// Refuses to call a stop whose visitor is at another desk with another concern.
 fn refuse_if_busy_elsewhere(connection: &Connection, stop: &StopRow) -> Result<(), ServiceError> {
     let stops = desks::visit(connection, stop.ticket_id)?;
     let concerns = visit::concerns_of(&stops);

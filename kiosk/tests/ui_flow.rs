@@ -188,7 +188,11 @@ fn several_concerns_make_one_ticket_and_can_be_removed() {
     let strings = k.window.global::<Strings>();
     assert!(k.shows(&strings.get_each_concern_called()));
     assert!(!k.shows(&strings.get_wait_hint()));
-    let whole = format!("{}: {}", strings.get_whole_visit(), strings.invoke_about_minutes(75));
+    let whole = format!(
+        "{}: {}",
+        strings.get_whole_visit(),
+        strings.invoke_about_minutes(75)
+    );
     assert!(k.shows(&whole), "{whole}");
 }
 

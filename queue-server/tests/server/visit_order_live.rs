@@ -3,7 +3,8 @@
 //! and under every order, a concern is never called before those it comes after have ended,
 //! a visitor is never at two desks (nor called while parked), a concern that joins its line
 //! keeps the visit's arrival time, desks that keep calling and finishing serve every concern,
-//! and with one concern per visit every order calls exactly as the fixed order does.
+//! in several lines at once a concern waits as soon as what it comes after is done, and with
+//! one concern per visit every order calls exactly as the fixed order does.
 
 #![allow(clippy::unwrap_used)] // Tests may panic on unexpected errors.
 
@@ -176,6 +177,7 @@ fn stops(connection: &Connection) -> Vec<(i64, String, String, i64, i64)> {
 }
 
 fn check_visits(connection: &Connection, config: &Config) -> Result<(), TestCaseError> {
+    let order = config.building.queue.visit_order;
     let problems = desks::invariant_violations(connection).unwrap();
     prop_assert!(problems.is_empty(), "{:?}", problems);
     let all = stops(connection);
@@ -206,6 +208,16 @@ fn check_visits(connection: &Connection, config: &Config) -> Result<(), TestCase
             if status == "waiting" {
                 prop_assert!(other_status != "pending", "{service} waits before {other}");
             }
+        }
+        // In several lines at once, a concern is held back only by one it comes after that
+        // has not been served (or handed on) yet.
+        if order == VisitOrder::SeveralLines && status == "pending" {
+            let held = all.iter().any(|(other_ticket, other, other_status, _, _)| {
+                other_ticket == ticket
+                    && before.contains(other)
+                    && !matches!(other_status.as_str(), "done" | "transferred")
+            });
+            prop_assert!(held, "{service} of ticket {ticket} pending for nothing");
         }
     }
     Ok(())

@@ -321,6 +321,13 @@ impl Controller {
                 adapter.set_number(ticket.number.clone().into());
                 adapter.set_people_ahead(ticket.people_ahead.map_or(-1, |n| n as i32));
                 adapter.set_wait_minutes(ticket.estimated_wait_minutes.map_or(-1, |n| n as i32));
+                // The whole visit's estimate says something only with several concerns.
+                adapter.set_visit_minutes(
+                    ticket
+                        .visit_estimate_minutes
+                        .filter(|_| ticket.stops.len() > 1)
+                        .map_or(-1, |n| n as i32),
+                );
                 let zone: chrono_tz::Tz = building
                     .site
                     .time_zone
@@ -348,6 +355,7 @@ impl Controller {
                 adapter.set_number(SharedString::new());
                 adapter.set_people_ahead(-1);
                 adapter.set_wait_minutes(-1);
+                adapter.set_visit_minutes(-1);
                 adapter.set_appointment_time(SharedString::new());
                 adapter.set_qr(slint::Image::default());
                 *self.qr.borrow_mut() = None;

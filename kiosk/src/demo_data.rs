@@ -67,6 +67,7 @@ pub fn ticket(building: &Building, services: &[String], language: &str) -> Ticke
             recalls: 0,
         })
         .collect();
+    let stops_count = u32::try_from(services.len()).unwrap_or(u32::MAX);
     let prefix = services
         .first()
         .and_then(|id| building.service(id))
@@ -91,6 +92,8 @@ pub fn ticket(building: &Building, services: &[String], language: &str) -> Ticke
         people_ahead: Some(7),
         estimated_wait_minutes: Some(35),
         called_to: None,
+        // Several lines at once: the longest wait plus each concern's time at a desk.
+        visit_estimate_minutes: Some(35u32.saturating_add(stops_count.saturating_mul(20))),
         interpreter: None,
     }
 }

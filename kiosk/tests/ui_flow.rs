@@ -106,6 +106,13 @@ impl Kiosk {
         self.window.global::<KioskAdapter>().get_screen()
     }
 
+    /// Whether a text element shows exactly `text` (a text's accessible label is its text).
+    fn shows(&self, text: &str) -> bool {
+        ElementHandle::find_by_accessible_label(&self.window, text)
+            .next()
+            .is_some()
+    }
+
     fn shown_number(&self) -> String {
         ElementHandle::find_by_accessible_label(&self.window, "ticket number")
             .next()
@@ -148,6 +155,10 @@ fn single_concern_ticket_is_printed_and_shown() {
     );
     let issued = &k.fakes.borrow().issued;
     assert_eq!(issued[0].0.services, vec!["residence-permit"]);
+    let strings = k.window.global::<Strings>();
+    assert!(k.shows(&strings.get_wait_hint()));
+    assert!(!k.shows(&strings.get_each_concern_called()));
+    assert_eq!(k.window.global::<KioskAdapter>().get_visit_minutes(), -1);
     assert_eq!(issued[0].0.language, "de");
 }
 
@@ -173,6 +184,16 @@ fn several_concerns_make_one_ticket_and_can_be_removed() {
         issued[0].0.services,
         vec!["residence-permit", "payment-card"]
     );
+    // No order is promised, and the whole visit has an estimate.
+    let strings = k.window.global::<Strings>();
+    assert!(k.shows(&strings.get_each_concern_called()));
+    assert!(!k.shows(&strings.get_wait_hint()));
+    let whole = format!(
+        "{}: {}",
+        strings.get_whole_visit(),
+        strings.invoke_about_minutes(75)
+    );
+    assert!(k.shows(&whole), "{whole}");
 }
 
 #[test]

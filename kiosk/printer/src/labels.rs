@@ -19,6 +19,9 @@ pub struct Labels {
     pub appointment_at: String,
     pub please_bring: String,
     pub watch_screen: String,
+    /// "You will be called for each concern. Watch the screen and your phone." (instead of
+    /// `watch_screen` on a ticket with several concerns; no order is promised).
+    pub each_concern_called: String,
     /// "An interpreter will be arranged." (the visitor asked for one at the kiosk).
     pub interpreter_arranged: String,
     pub scan_hint: String,
@@ -75,6 +78,7 @@ fn fallback() -> &'static Labels {
         appointment_at: "{time}".into(),
         please_bring: String::new(),
         watch_screen: String::new(),
+        each_concern_called: String::new(),
         interpreter_arranged: String::new(),
         scan_hint: String::new(),
         issued: String::new(),
@@ -114,6 +118,7 @@ mod tests {
                 &labels.appointment_at,
                 &labels.please_bring,
                 &labels.watch_screen,
+                &labels.each_concern_called,
                 &labels.interpreter_arranged,
                 &labels.scan_hint,
                 &labels.issued,

@@ -383,7 +383,13 @@ pub fn encode_ticket(
     w.justify(JustifyMode::CENTER)?;
     w.line(&labels.scan_hint, Style::Small)?;
     w.justify(JustifyMode::CENTER)?;
-    w.line(&labels.watch_screen, Style::Small)?;
+    // Several concerns are called as their lines call, in no promised order.
+    let watch = if ticket.concerns.len() > 1 {
+        &labels.each_concern_called
+    } else {
+        &labels.watch_screen
+    };
+    w.line(watch, Style::Small)?;
     w.justify(JustifyMode::CENTER)?;
     w.line(&ticket.issued, Style::Small)?;
 

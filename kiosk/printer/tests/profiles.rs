@@ -55,6 +55,7 @@ fn expected_text(ticket: &TicketPrint) -> String {
         labels.your_concerns.clone(),
         labels.scan_hint.clone(),
         labels.watch_screen.clone(),
+        labels.each_concern_called.clone(),
         ticket.issued.clone(),
     ];
     for concern in &ticket.concerns {

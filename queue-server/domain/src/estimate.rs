@@ -12,6 +12,30 @@ pub fn wait_minutes(people_ahead: u32, average_minutes: f64, active_desks: u32) 
     }
 }
 
+/// One open concern of a visit for `visit_minutes`: the minutes until its line calls the
+/// visitor (0 when at a desk) and its typical time at the desk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OpenConcern {
+    pub wait_minutes: u32,
+    pub desk_minutes: u32,
+}
+
+/// Minutes until every open concern of a visit is done. Waiting in several lines at once,
+/// the waits overlap (the longest counts) and the desk times add up; one concern at a time,
+/// waits and desk times all add up.
+pub fn visit_minutes(open: &[OpenConcern], waits_overlap: bool) -> u32 {
+    let desks = open
+        .iter()
+        .fold(0u32, |sum, c| sum.saturating_add(c.desk_minutes));
+    let waits = if waits_overlap {
+        open.iter().map(|c| c.wait_minutes).max().unwrap_or(0)
+    } else {
+        open.iter()
+            .fold(0u32, |sum, c| sum.saturating_add(c.wait_minutes))
+    };
+    waits.saturating_add(desks)
+}
+
 /// The average of recent service durations in minutes, or the service's typical duration when
 /// there is no history yet. A few samples are blended with the typical value so that one very
 /// short or long visit does not swing the estimate. A negative duration (the clock was set
@@ -46,5 +70,26 @@ mod tests {
             10.0,
             "a clock step"
         );
+    }
+
+    #[test]
+    fn a_visit_in_several_lines_waits_once_for_the_longest() {
+        let open = [
+            OpenConcern {
+                wait_minutes: 30,
+                desk_minutes: 10,
+            },
+            OpenConcern {
+                wait_minutes: 5,
+                desk_minutes: 15,
+            },
+            OpenConcern {
+                wait_minutes: 0,
+                desk_minutes: 20,
+            },
+        ];
+        assert_eq!(visit_minutes(&open, true), 30 + 45);
+        assert_eq!(visit_minutes(&open, false), 35 + 45);
+        assert_eq!(visit_minutes(&[], true), 0);
     }
 }

@@ -176,7 +176,12 @@ pub fn choose_next(candidates: &[Candidate], now: DateTime<Utc>) -> Option<Choic
 
 /// Whether `a` would be called before `b` (both waiting for the same desk).
 pub fn called_before(a: &Candidate, b: &Candidate, now: DateTime<Utc>) -> bool {
-    Ranked::new(a, now).cmp(&Ranked::new(b, now)) == Ordering::Less
+    call_order(a, b, now) == Ordering::Less
+}
+
+/// The order in which `choose_next` would call `a` and `b` (`Less`: `a` first).
+pub fn call_order(a: &Candidate, b: &Candidate, now: DateTime<Utc>) -> Ordering {
+    Ranked::new(a, now).cmp(&Ranked::new(b, now))
 }
 
 /// The stop `desk` should call now: `choose_next`, except that a visitor whose language the

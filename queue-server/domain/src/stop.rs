@@ -20,10 +20,13 @@ pub enum StopAction {
     /// Put a parked stop back into its line (named by its number; the desk stays free).
     Resume,
     Transfer,
+    /// A pending concern of a visit joins its line (the visit's order says it waits now:
+    /// `visit_order::to_join`); no desk and no staff are involved.
+    Join,
 }
 
 impl StopAction {
-    pub const ALL: [StopAction; 8] = [
+    pub const ALL: [StopAction; 9] = [
         StopAction::Call,
         StopAction::Recall,
         StopAction::Start,
@@ -32,17 +35,21 @@ impl StopAction {
         StopAction::Park,
         StopAction::Resume,
         StopAction::Transfer,
+        StopAction::Join,
     ];
 
     /// Whether the action works on the desk's current stop (the others name a stop).
     pub fn on_current(self) -> bool {
-        !matches!(self, StopAction::Call | StopAction::Resume)
+        !matches!(
+            self,
+            StopAction::Call | StopAction::Resume | StopAction::Join
+        )
     }
 
     /// The audit log's name for the action; `by_routing` tells "call next" from "call by
-    /// number".
-    pub fn audit(self, by_routing: bool) -> AuditAction {
-        match self {
+    /// number". `None` for a join: the visit's order made it, not a person.
+    pub fn audit(self, by_routing: bool) -> Option<AuditAction> {
+        Some(match self {
             StopAction::Call if by_routing => AuditAction::CallNext,
             StopAction::Call => AuditAction::Call,
             StopAction::Recall => AuditAction::Recall,
@@ -52,7 +59,8 @@ impl StopAction {
             StopAction::Park => AuditAction::Park,
             StopAction::Resume => AuditAction::Resume,
             StopAction::Transfer => AuditAction::Transfer,
-        }
+            StopAction::Join => return None,
+        })
     }
 }
 
@@ -114,6 +122,7 @@ pub fn transition(
         }
         (Called | Serving, A::Park) => Parked,
         (Parked, A::Resume) => Waiting,
+        (Pending, A::Join) => Waiting,
         (Called | Serving, A::Transfer) => Transferred,
         (status, _) => return Err(DomainError::WrongStatus(status)),
     };
@@ -189,6 +198,7 @@ pub fn event(
             desk,
         },
         StopAction::Resume => Change::Resumed { number, service },
+        StopAction::Join => Change::Joined { number, service },
         StopAction::Transfer => Change::Transferred {
             number,
             from_service: service,

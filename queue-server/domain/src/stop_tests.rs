@@ -40,6 +40,7 @@ const ALLOWED: &[(StopStatus, StopAction, StopStatus)] = &[
     (Called, StopAction::Park, Parked),
     (Serving, StopAction::Park, Parked),
     (Parked, StopAction::Resume, Waiting),
+    (Pending, StopAction::Join, Waiting),
     (Called, StopAction::Transfer, Transferred),
     (Serving, StopAction::Transfer, Transferred),
 ];
@@ -108,6 +109,7 @@ fn a_desk_calls_only_when_free_and_acts_only_on_its_current_stop() {
     );
     assert_eq!(check_desk(StopAction::Call, None), Ok(()));
     assert_eq!(check_desk(StopAction::Resume, None), Ok(()));
+    assert_eq!(check_desk(StopAction::Join, None), Ok(()));
     for action in StopAction::ALL.into_iter().filter(|a| a.on_current()) {
         assert_eq!(
             check_desk(action, None),
@@ -151,7 +153,11 @@ fn events_name_the_stop_the_desk_and_where_the_visit_goes() {
             desk: "d1".into(),
         }
     );
-    assert_eq!(StopAction::Call.audit(true), crate::AuditAction::CallNext);
+    assert_eq!(
+        StopAction::Call.audit(true),
+        Some(crate::AuditAction::CallNext)
+    );
+    assert_eq!(StopAction::Join.audit(false), None);
 }
 
 /// A small world of stops and two desks, changed only through the domain functions.
@@ -223,7 +229,7 @@ impl World {
 proptest! {
     #[test]
     fn any_sequence_of_desk_actions_keeps_the_invariants(
-        steps in prop::collection::vec((0usize..2, 0usize..8, 0usize..4), 0..60)
+        steps in prop::collection::vec((0usize..2, 0usize..9, 0usize..4), 0..60)
     ) {
         let mut world = World::new(4);
         for (desk, action, stop) in steps {

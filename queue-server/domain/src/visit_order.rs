@@ -9,9 +9,10 @@
 //! - `Fixed` (the order up to now): one concern at a time, in the order tapped.
 //! - `NextShortest`: one concern at a time, the one whose line is expected to call soonest.
 //! - `SeveralLines`: every concern whose dependencies are met waits in its line at once. While
-//!   the visitor is at a desk (or parked), their other places are kept but not callable
-//!   (`callable`): routing skips them, and they are callable again as soon as the visitor is
-//!   free.
+//!   the visitor is at a desk, their other places are kept but not callable
+//!   (`callable`, `choose_callable`, which also names who a desk passed over): routing skips
+//!   them, and they are callable again as soon as the visitor is free. A parked visitor waits
+//!   in the lobby and may be called for another concern.
 //!
 //! In every order a concern waits only once each concern of the same visit that it comes
 //! after has ended, and a visit with open concerns and none waiting or busy always gets one
@@ -19,20 +20,39 @@
 
 use std::collections::HashMap;
 
-use lotse_protocol::Building;
+use chrono::{DateTime, Utc};
 pub use lotse_protocol::VisitOrder;
+use lotse_protocol::{Building, StopStatus};
+
+use crate::routing::{self, Candidate, Choice, DeskLanguages};
 
 /// Where one concern of a visit stands, as the ordering sees it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Progress {
     /// Not in any line yet.
     Pending,
-    /// In its line.
+    /// In its line, or parked (the visitor waits in the lobby to be called back to that
+    /// desk, and may meanwhile be called for another concern).
     Waiting,
-    /// Called, being served or parked: the visitor is busy with it.
+    /// Called or being served: the visitor is busy with it at a desk.
     Busy,
     /// Finished, no-show, cancelled or transferred.
     Closed,
+}
+
+impl Progress {
+    /// Where a stop of this status stands for its visit.
+    pub fn of(status: StopStatus) -> Progress {
+        match status {
+            StopStatus::Pending => Progress::Pending,
+            StopStatus::Waiting | StopStatus::Parked => Progress::Waiting,
+            StopStatus::Called | StopStatus::Serving => Progress::Busy,
+            StopStatus::Done
+            | StopStatus::NoShow
+            | StopStatus::Cancelled
+            | StopStatus::Transferred => Progress::Closed,
+        }
+    }
 }
 
 /// One concern of a visit.
@@ -140,6 +160,73 @@ pub fn callable(concerns: &[Concern<'_>], index: usize) -> bool {
         .get(index)
         .is_some_and(|c| c.progress == Progress::Waiting)
         && !concerns.iter().any(|c| c.progress == Progress::Busy)
+}
+
+/// Whether the visitor is busy (called or served at a desk) with a concern other than
+/// `concerns[index]`: then that concern may not be called, not even by its number.
+pub fn busy_elsewhere(concerns: &[Concern<'_>], index: usize) -> bool {
+    concerns
+        .iter()
+        .enumerate()
+        .any(|(i, c)| i != index && c.progress == Progress::Busy)
+}
+
+/// The concern a visitor attends to now (index into the visit's concerns): the one they are
+/// busy with, else the waiting one expected to be called soonest (`minutes` per concern,
+/// ties in the visit's order); none when nothing is waiting or busy.
+pub fn concern_now(progress: &[Progress], minutes: &[Option<u32>]) -> Option<usize> {
+    progress
+        .iter()
+        .position(|p| *p == Progress::Busy)
+        .or_else(|| {
+            (0..progress.len())
+                .filter(|i| progress[*i] == Progress::Waiting)
+                .min_by_key(|i| (minutes.get(*i).copied().flatten().unwrap_or(u32::MAX), *i))
+        })
+}
+
+/// A waiting stop whose visitor is busy with another concern of the same visit: called to,
+/// or served at, `desk`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Elsewhere {
+    pub stop_id: i64,
+    pub number: String,
+    pub desk: String,
+}
+
+/// What a desk calls: the routing's choice among the callable stops, and the visitors it
+/// passed over because they are busy elsewhere (those the desk would have called first).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pick {
+    pub choice: Option<Choice>,
+    pub passed_over: Vec<Elsewhere>,
+}
+
+/// The stop `desk` calls now: `routing::choose_for_desk` among the `candidates` whose visitor
+/// is not busy elsewhere (`callable`), and who was passed over for that reason. A visitor
+/// passed over keeps their place and is called as soon as they are free.
+pub fn choose_callable(
+    candidates: &[Candidate],
+    elsewhere: &[Elsewhere],
+    desk: &DeskLanguages,
+    now: DateTime<Utc>,
+) -> Pick {
+    let busy = |candidate: &Candidate| elsewhere.iter().any(|e| e.stop_id == candidate.stop_id);
+    let callable: Vec<Candidate> = candidates.iter().filter(|c| !busy(c)).cloned().collect();
+    let choice = routing::choose_for_desk(&callable, desk, now);
+    let chosen = choice
+        .as_ref()
+        .and_then(|choice| candidates.iter().find(|c| c.stop_id == choice.stop_id));
+    let mut passed_over: Vec<(&Candidate, &Elsewhere)> = candidates
+        .iter()
+        .filter_map(|c| Some((c, elsewhere.iter().find(|e| e.stop_id == c.stop_id)?)))
+        .filter(|(c, _)| chosen.is_none_or(|chosen| routing::called_before(c, chosen, now)))
+        .collect();
+    passed_over.sort_by(|(a, _), (b, _)| routing::call_order(a, b, now));
+    Pick {
+        choice,
+        passed_over: passed_over.into_iter().map(|(_, e)| e.clone()).collect(),
+    }
 }
 
 #[cfg(test)]
@@ -263,6 +350,94 @@ mod tests {
                 progress: *p,
             })
             .collect()
+    }
+
+    #[test]
+    fn a_visitor_busy_with_one_concern_is_busy_for_the_others() {
+        use Progress::*;
+        let visit = concerns(&[("a", Waiting), ("b", Busy), ("c", Closed)]);
+        assert!(busy_elsewhere(&visit, 0));
+        assert_eq!(
+            Progress::of(StopStatus::Parked),
+            Waiting,
+            "parked waits in the lobby"
+        );
+        assert!(!busy_elsewhere(&visit, 1), "its own concern");
+        let visit = concerns(&[("a", Waiting), ("b", Closed)]);
+        assert!(!busy_elsewhere(&visit, 0));
+    }
+
+    #[test]
+    fn the_concern_now_is_the_busy_one_else_the_soonest() {
+        use Progress::*;
+        let now = concern_now(&[Waiting, Busy, Waiting], &[Some(1), None, Some(0)]);
+        assert_eq!(now, Some(1));
+        let now = concern_now(
+            &[Closed, Waiting, Pending, Waiting],
+            &[None, Some(30), Some(1), Some(5)],
+        );
+        assert_eq!(now, Some(3), "pending does not count");
+        assert_eq!(
+            concern_now(&[Waiting, Waiting], &[Some(5), Some(5)]),
+            Some(0)
+        );
+        assert_eq!(concern_now(&[Closed, Pending], &[None, Some(2)]), None);
+    }
+
+    fn waiting_for(id: i64, waited: i64) -> Candidate {
+        let now = chrono::DateTime::<Utc>::UNIX_EPOCH + chrono::Duration::hours(10);
+        Candidate {
+            stop_id: id,
+            queued_at: now - chrono::Duration::minutes(waited),
+            priority: false,
+            front: false,
+            appointment_at: None,
+            target_wait_minutes: 30,
+            language: None,
+        }
+    }
+
+    #[test]
+    fn a_desk_passes_over_a_visitor_at_another_desk_and_says_so() {
+        let now = chrono::DateTime::<Utc>::UNIX_EPOCH + chrono::Duration::hours(10);
+        // 1 waited longest but is at desk 7, 3 at desk 2; 2 is next who is free.
+        let line = [
+            waiting_for(1, 40),
+            waiting_for(2, 20),
+            waiting_for(3, 30),
+            waiting_for(4, 5),
+        ];
+        let elsewhere = [
+            Elsewhere {
+                stop_id: 1,
+                number: "A-001".into(),
+                desk: "eg-07".into(),
+            },
+            Elsewhere {
+                stop_id: 3,
+                number: "A-003".into(),
+                desk: "eg-02".into(),
+            },
+            Elsewhere {
+                stop_id: 4,
+                number: "A-004".into(),
+                desk: "eg-03".into(),
+            },
+        ];
+        let pick = choose_callable(&line, &elsewhere, &DeskLanguages::none(), now);
+        assert_eq!(pick.choice.map(|c| c.stop_id), Some(2));
+        // Only those ahead of the one called, in call order; 4 was behind anyway.
+        assert_eq!(
+            pick.passed_over,
+            [elsewhere[0].clone(), elsewhere[1].clone()]
+        );
+        // Nobody free: nobody called, everyone busy named.
+        let pick = choose_callable(&line[..1], &elsewhere, &DeskLanguages::none(), now);
+        assert_eq!((pick.choice, pick.passed_over.len()), (None, 1));
+        // Nobody busy: exactly the routing's choice.
+        let pick = choose_callable(&line, &[], &DeskLanguages::none(), now);
+        assert_eq!(pick.choice, routing::choose_next(&line, now));
+        assert!(pick.passed_over.is_empty());
     }
 
     proptest! {

@@ -84,6 +84,19 @@ pub struct DeskTicket {
     /// Set when the ticket was just called.
     #[serde(default)]
     pub reason: Option<CallReason>,
+    /// Visitors the routing would have called first but passed over because they are at
+    /// another desk with another concern of their visit; they keep their place.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub passed_over: Vec<PassedOver>,
+}
+
+/// A visitor passed over because they are at another desk with another concern of their
+/// visit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct PassedOver {
+    pub number: String,
+    /// The desk they are at.
+    pub desk: String,
 }
 
 /// `POST /api/v1/desks/{desk}/call`: call a ticket by its number (also re-activates a recent

@@ -62,6 +62,13 @@ pub enum Change {
         number: String,
         service: String,
     },
+    /// A further concern of a visit joined its line, with the visit's arrival time (the
+    /// building's `queue.visit_order` says when). Clients of older versions skip it as an
+    /// unknown event.
+    Joined {
+        number: String,
+        service: String,
+    },
     Transferred {
         number: String,
         from_service: String,
@@ -136,6 +143,7 @@ impl Change {
             Change::NoShow { .. } => "no_show",
             Change::Parked { .. } => "parked",
             Change::Resumed { .. } => "resumed",
+            Change::Joined { .. } => "joined",
             Change::Transferred { .. } => "transferred",
             Change::AppointmentsImported { .. } => "appointments_imported",
             Change::DeviceStatus { .. } => "device_status",

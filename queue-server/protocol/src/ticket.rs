@@ -148,6 +148,10 @@ pub struct Ticket {
     pub estimated_wait_minutes: Option<u32>,
     /// The desk the visitor is called to, while called or being served.
     pub called_to: Option<String>,
+    /// Estimated minutes until every open concern of the visit is done (waits and desk
+    /// times); none when the visit is over.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub visit_estimate_minutes: Option<u32>,
     /// The visit's interpreter request that is still live, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interpreter: Option<crate::interpreter::InterpreterStatus>,

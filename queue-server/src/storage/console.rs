@@ -3,7 +3,7 @@
 //! supervisor's overview of all desks.
 
 use chrono::{DateTime, Utc};
-use lotse_protocol::{Alert, Desk, DeskTicket, InterpreterRequest, ServiceQueue};
+use lotse_protocol::{Alert, Desk, DeskTicket, InterpreterRequest, PassedOver, ServiceQueue, Stop};
 use rusqlite::{Connection, params};
 
 use super::StorageError;
@@ -26,6 +26,10 @@ pub struct DeskView {
     /// Transfer notes on the current ticket written for the agency of its current concern.
     pub notes: Vec<Note>,
     pub next: Option<DeskTicket>,
+    /// Visitors a call-next would pass over because they are at another desk.
+    pub passed_over: Vec<PassedOver>,
+    /// The current visitor's other concerns and where they stand.
+    pub other_concerns: Vec<Stop>,
     /// Numbers of today's parked tickets for the services of this desk.
     pub parked: Vec<String>,
     /// The lines of the services this desk serves.
@@ -45,7 +49,12 @@ pub fn desk_view(
     reader: &AgencyScope,
 ) -> Result<DeskView, StorageError> {
     let desk_id = desk.id.as_str();
-    let current = desks::current_ticket(connection, desk_id)?;
+    let current_stop = desks::current(connection, desk_id)?;
+    let other_concerns = match &current_stop {
+        Some(stop) => other_concerns(connection, config, stop)?,
+        None => Vec::new(),
+    };
+    let current = current_stop.map(|stop| stop.desk_ticket(desk_id, stop.status, None));
     let notes = match &current {
         Some(ticket) => notes_for(connection, config, now, ticket, reader)?,
         None => Vec::new(),
@@ -68,7 +77,7 @@ pub fn desk_view(
         .filter(|(_, service)| desk.services.contains(service))
         .map(|(number, _)| number)
         .collect();
-    let next = desks::peek_next(connection, config, now, desk)?;
+    let (next, passed_over) = desks::peek_next(connection, config, now, desk)?;
     let interpreter = |ticket: &Option<DeskTicket>| match ticket {
         Some(ticket) => interpreters::live_of_number(connection, &day, &ticket.number),
         None => Ok(None),
@@ -77,12 +86,36 @@ pub fn desk_view(
         current_interpreter: interpreter(&current)?,
         next_interpreter: interpreter(&next)?,
         next,
+        passed_over,
+        other_concerns,
         current,
         notes,
         parked,
         lines,
         alerts: super::alerts::active(connection)?,
     })
+}
+
+/// The concerns of `stop`'s visit other than `stop`, in the visit's order.
+fn other_concerns(
+    connection: &Connection,
+    config: &Config,
+    stop: &desks::StopRow,
+) -> Result<Vec<Stop>, StorageError> {
+    Ok(desks::visit(connection, stop.ticket_id)?
+        .into_iter()
+        .filter(|other| other.id != stop.id)
+        .map(|other| Stop {
+            agency: config
+                .service(&other.service)
+                .map(|s| s.agency.clone())
+                .unwrap_or_default(),
+            service: other.service,
+            status: other.status,
+            desk: other.desk,
+            recalls: other.recalls,
+        })
+        .collect())
 }
 
 fn notes_for(

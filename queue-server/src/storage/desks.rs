@@ -3,7 +3,7 @@
 //! here: `crate::domain::stop` decides, `crate::services::commands::desk` puts the two together.
 
 use chrono::{DateTime, Utc};
-use lotse_protocol::{CallReason, Desk, DeskTicket, Queues, ServiceQueue, StopStatus};
+use lotse_protocol::{CallReason, Desk, DeskTicket, PassedOver, Queues, ServiceQueue, StopStatus};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::StorageError;
@@ -14,6 +14,7 @@ use crate::config::Config;
 use crate::domain::issuing::{self, day_of};
 use crate::domain::stop::{StopFacts, Transition};
 use crate::routing;
+use crate::visit_order::{self, Elsewhere, Progress};
 
 /// A stop with the fields desk actions need.
 #[derive(Debug, Clone)]
@@ -28,10 +29,12 @@ pub struct StopRow {
     pub position: i64,
     pub finished_at: Option<DateTime<Utc>>,
     pub issued_at: i64,
+    /// The desk it is at (or ended at).
+    pub desk: Option<String>,
 }
 
 const STOP_COLUMNS: &str = "s.id, s.ticket_id, t.number, s.service, s.status, s.recalls,
-     t.language, s.position, s.finished_at, t.issued_at";
+     t.language, s.position, s.finished_at, t.issued_at, s.desk";
 
 /// The row as read, before its status is checked.
 type RawStop = (StopRow, String);
@@ -48,6 +51,7 @@ fn raw_stop(row: &Row<'_>) -> rusqlite::Result<RawStop> {
         position: row.get(7)?,
         finished_at: row.get::<_, Option<i64>>(8)?.map(from_ms),
         issued_at: row.get(9)?,
+        desk: row.get(10)?,
     };
     Ok((stop, row.get(4)?))
 }
@@ -80,6 +84,7 @@ impl StopRow {
             recalls: self.recalls,
             language: self.language.clone(),
             reason,
+            passed_over: Vec::new(),
         }
     }
 }
@@ -112,35 +117,100 @@ pub fn by_id(connection: &Connection, id: i64) -> Result<StopRow, StorageError> 
     checked(connection.prepare_cached(&sql)?.query_row([id], raw_stop)?)
 }
 
-/// The stop of ticket `number` of `day` that is in play: waiting, parked, at a desk, or a
-/// no-show (the latest one).
-pub fn active_of_number(
+/// The stops of ticket `number` of `day` that are in play: waiting, parked, at a desk, or
+/// a no-show; the latest first.
+pub fn in_play_of_number(
     connection: &Connection,
     day: &str,
     number: &str,
-) -> Result<Option<StopRow>, StorageError> {
+) -> Result<Vec<StopRow>, StorageError> {
     let sql = format!(
         "SELECT {STOP_COLUMNS} FROM stops s JOIN tickets t ON t.id = s.ticket_id
          WHERE t.day = ?1 AND t.number = ?2
            AND s.status IN ('waiting', 'called', 'serving', 'parked', 'no_show')
-         ORDER BY s.position DESC, s.id DESC LIMIT 1"
+         ORDER BY s.position DESC, s.id DESC"
     );
-    let raw = connection
-        .prepare_cached(&sql)?
-        .query_row(params![day, number], raw_stop)
-        .optional()?;
-    raw.map(checked).transpose()
+    let mut statement = connection.prepare_cached(&sql)?;
+    let rows = statement.query_map(params![day, number], raw_stop)?;
+    rows.map(|raw| checked(raw?)).collect()
+}
+
+/// Every stop of a visit, in the order of its concerns.
+pub fn visit(connection: &Connection, ticket_id: i64) -> Result<Vec<StopRow>, StorageError> {
+    let sql = format!(
+        "SELECT {STOP_COLUMNS} FROM stops s JOIN tickets t ON t.id = s.ticket_id
+         WHERE s.ticket_id = ?1 ORDER BY s.position, s.id"
+    );
+    let mut statement = connection.prepare_cached(&sql)?;
+    let rows = statement.query_map([ticket_id], raw_stop)?;
+    rows.map(|raw| checked(raw?)).collect()
+}
+
+/// A waiting stop whose visit has another stop at a desk.
+#[derive(Debug, Clone)]
+pub struct OtherInPlay {
+    /// The waiting stop, its service and ticket number.
+    pub waiting: i64,
+    pub service: String,
+    pub number: String,
+    /// The other stop's status and desk.
+    pub status: StopStatus,
+    pub desk: String,
+}
+
+/// Today's waiting stops whose visit has another stop at a desk (called or being served).
+pub fn others_in_play(
+    connection: &Connection,
+    day: &str,
+) -> Result<Vec<OtherInPlay>, StorageError> {
+    let mut statement = connection.prepare_cached(
+        "SELECT w.id, w.service, t.number, b.status, b.desk, b.id
+         FROM stops b JOIN stops w ON w.ticket_id = b.ticket_id AND w.id != b.id
+         JOIN tickets t ON t.id = b.ticket_id
+         WHERE b.status IN ('called', 'serving') AND w.status = 'waiting'
+           AND t.day = ?1",
+    )?;
+    let rows = statement.query_map([day], |row| {
+        Ok((
+            row.get::<_, i64>(0)?,
+            row.get::<_, String>(1)?,
+            row.get::<_, String>(2)?,
+            row.get::<_, String>(3)?,
+            row.get::<_, Option<String>>(4)?,
+            row.get::<_, i64>(5)?,
+        ))
+    })?;
+    let mut found = Vec::new();
+    for row in rows {
+        let (waiting, service, number, status, desk, id) = row?;
+        found.push(OtherInPlay {
+            waiting,
+            service,
+            number,
+            status: stored(status, "stops", "status", id)?,
+            desk: desk.unwrap_or_default(),
+        });
+    }
+    Ok(found)
+}
+
+/// What a desk would call: the stop and why, and who was passed over because they are busy
+/// with another concern elsewhere.
+#[derive(Debug, Clone, Default)]
+pub struct Next {
+    pub stop: Option<(StopRow, CallReason)>,
+    pub passed_over: Vec<PassedOver>,
 }
 
 /// The routing's choice among the waiting stops of the services `desk` serves (but the stop
-/// `except`), and why.
+/// `except`) whose visitor is not busy elsewhere (`visit_order::choose_callable`), and why.
 pub fn next_choice(
     connection: &Connection,
     config: &Config,
     now: DateTime<Utc>,
     desk: &Desk,
     except: Option<i64>,
-) -> Result<Option<(StopRow, CallReason)>, StorageError> {
+) -> Result<Next, StorageError> {
     let candidates: Vec<_> = waiting_candidates(connection, config, now, None)?
         .into_iter()
         .filter(|(candidate, service)| {
@@ -153,22 +223,46 @@ pub fn next_choice(
         &config.building.site.default_language,
         config.building.queue.language_fairness_percent,
     );
-    let Some(choice) = routing::choose_for_desk(&candidates, &languages, now) else {
-        return Ok(None);
+    let elsewhere: Vec<Elsewhere> = others_in_play(connection, &day_of(config, now))?
+        .into_iter()
+        .filter(|other| Progress::of(other.status) == Progress::Busy)
+        .map(|other| Elsewhere {
+            stop_id: other.waiting,
+            number: other.number,
+            desk: other.desk,
+        })
+        .collect();
+    let pick = visit_order::choose_callable(&candidates, &elsewhere, &languages, now);
+    let stop = match pick.choice {
+        Some(choice) => Some((by_id(connection, choice.stop_id)?, choice.reason)),
+        None => None,
     };
-    Ok(Some((by_id(connection, choice.stop_id)?, choice.reason)))
+    let passed_over = pick
+        .passed_over
+        .into_iter()
+        .map(|e| PassedOver {
+            number: e.number,
+            desk: e.desk,
+        })
+        .collect();
+    Ok(Next { stop, passed_over })
 }
 
 /// Who a call-next at `desk` would call now, and why, without calling (the console's "next"
-/// line).
+/// line), and who it would pass over.
 pub fn peek_next(
     connection: &Connection,
     config: &Config,
     now: DateTime<Utc>,
     desk: &Desk,
-) -> Result<Option<DeskTicket>, StorageError> {
-    Ok(next_choice(connection, config, now, desk, None)?
-        .map(|(stop, reason)| stop.desk_ticket(&desk.id, StopStatus::Waiting, Some(reason))))
+) -> Result<(Option<DeskTicket>, Vec<PassedOver>), StorageError> {
+    let next = next_choice(connection, config, now, desk, None)?;
+    let ticket = next.stop.map(|(stop, reason)| {
+        let mut ticket = stop.desk_ticket(&desk.id, StopStatus::Waiting, Some(reason));
+        ticket.passed_over.clone_from(&next.passed_over);
+        ticket
+    });
+    Ok((ticket, next.passed_over))
 }
 
 /// Writes a transition the domain allowed: the new status and the columns that go with it.
@@ -210,34 +304,17 @@ pub fn write(
             "UPDATE stops SET status = ?2, desk = NULL WHERE id = ?1",
             params![id, status],
         ),
+        // A concern joining its line keeps the visit's arrival time there.
+        StopStatus::Waiting if stop.status == StopStatus::Pending => connection.execute(
+            "UPDATE stops SET status = ?2, queued_at = ?3 WHERE id = ?1",
+            params![id, status, stop.issued_at],
+        ),
         StopStatus::Waiting | StopStatus::Pending | StopStatus::Cancelled => connection.execute(
             "UPDATE stops SET status = ?2 WHERE id = ?1",
             params![id, status],
         ),
     }?;
     Ok(())
-}
-
-/// Moves the visit on to its next pending stop, if any, keeping the visit's original arrival
-/// time; returns that stop's service.
-pub fn advance(connection: &Connection, stop: &StopRow) -> Result<Option<String>, StorageError> {
-    let next: Option<(i64, String)> = connection
-        .query_row(
-            "SELECT id, service FROM stops
-             WHERE ticket_id = ?1 AND status = 'pending' AND (position, id) > (?2, ?3)
-             ORDER BY position, id LIMIT 1",
-            params![stop.ticket_id, stop.position, stop.id],
-            |row| Ok((row.get(0)?, row.get(1)?)),
-        )
-        .optional()?;
-    let Some((next_id, service)) = next else {
-        return Ok(None);
-    };
-    connection.execute(
-        "UPDATE stops SET status = 'waiting', queued_at = ?2 WHERE id = ?1",
-        params![next_id, stop.issued_at],
-    )?;
-    Ok(Some(service))
 }
 
 /// Adds the stop a transfer creates, right after `stop` (same position, larger id), at the
@@ -310,18 +387,18 @@ pub fn queues(
     Ok(Queues { at: now, services })
 }
 
-/// Whether a ticket is at most at one desk and each desk has at most one ticket; used by
-/// tests and by `check` after a crash.
+/// Whether a visitor is at most at one desk (their other concerns may wait in several lines)
+/// and each desk has at most one ticket; used by tests and by `check` after a crash.
 pub fn invariant_violations(connection: &Connection) -> Result<Vec<String>, StorageError> {
     let mut problems = Vec::new();
     let mut statement = connection.prepare(
         "SELECT ticket_id, COUNT(*) FROM stops
-         WHERE status IN ('waiting', 'called', 'serving', 'parked')
+         WHERE status IN ('called', 'serving')
          GROUP BY ticket_id HAVING COUNT(*) > 1",
     )?;
     for row in statement.query_map([], |row| Ok((row.get::<_, i64>(0)?, row.get::<_, i64>(1)?)))? {
         let (ticket, count) = row?;
-        problems.push(format!("ticket {ticket} has {count} active stops"));
+        problems.push(format!("ticket {ticket} is at {count} desks"));
     }
     let mut statement = connection.prepare(
         "SELECT desk, COUNT(*) FROM stops WHERE status IN ('called', 'serving')

@@ -11,8 +11,9 @@ use super::time::{from_ms, to_ms};
 use super::{StorageError, WaitingLines};
 use crate::config::Config;
 use crate::domain::issuing::day_of;
-use crate::estimate;
+use crate::estimate::{self, OpenConcern};
 use crate::routing::{self, Candidate};
+use crate::visit_order::{self, Progress, VisitOrder};
 
 /// A new random status-page token: 144 bits, URL-safe.
 fn new_token() -> String {
@@ -57,12 +58,12 @@ pub struct TicketRow<'a> {
     pub idempotency: Option<(&'a str, &'a str)>,
 }
 
-/// Writes a ticket (with a fresh status-page token) and its stops: the first waiting, the
-/// others pending. Returns the ticket's id.
+/// Writes a ticket (with a fresh status-page token) and its stops, each service with the
+/// status it starts in (waiting or pending). Returns the ticket's id.
 pub fn insert(
     connection: &Connection,
     ticket: &TicketRow<'_>,
-    services: &[String],
+    stops: &[(String, StopStatus)],
     now: DateTime<Utc>,
 ) -> Result<i64, StorageError> {
     let (key, request) = ticket.idempotency.unzip();
@@ -91,12 +92,7 @@ pub fn insert(
         "INSERT INTO stops (ticket_id, position, service, status, queued_at)
          VALUES (?1, ?2, ?3, ?4, ?5)",
     )?;
-    for (position, service) in services.iter().enumerate() {
-        let status = if position == 0 {
-            StopStatus::Waiting
-        } else {
-            StopStatus::Pending
-        };
+    for (position, (service, status)) in stops.iter().enumerate() {
         insert_stop.execute(params![
             ticket_id,
             position as i64,
@@ -273,20 +269,14 @@ pub fn view(
         .query_map([ticket_id], |row| StopColumns::try_from(row))?
         .collect::<Result<_, _>>()?;
     let mut stops = Vec::with_capacity(rows.len());
-    let mut current = None;
-    for (index, (stop_id, service, status, desk, recalls)) in rows.into_iter().enumerate() {
+    let mut ids = Vec::with_capacity(rows.len());
+    for (stop_id, service, status, desk, recalls) in rows {
         let status: StopStatus = stored(status, "stops", "status", stop_id)?;
-        let active = matches!(
-            status,
-            StopStatus::Waiting | StopStatus::Called | StopStatus::Serving | StopStatus::Parked
-        );
-        if active && current.is_none() {
-            current = Some((index, stop_id));
-        }
         let agency = config
             .service(&service)
             .map(|s| s.agency.clone())
             .unwrap_or_default();
+        ids.push(stop_id);
         stops.push(lotse_protocol::Stop {
             service,
             agency,
@@ -295,34 +285,73 @@ pub fn view(
             recalls,
         });
     }
+    // Each open concern's wait: people ahead and minutes for a waiting one, the line's
+    // estimate for a pending one, none while the visitor is busy with it.
+    let day = day_of(config, now);
+    let mut waits: Vec<Option<(u32, u32)>> = Vec::with_capacity(stops.len());
+    for (stop, stop_id) in stops.iter().zip(&ids) {
+        let ahead = match stop.status {
+            StopStatus::Waiting => {
+                let target = config.target_wait_minutes(&stop.service);
+                Some(
+                    match lines.people_ahead(&day, &stop.service, *stop_id, target, now) {
+                        Some(ahead) => ahead,
+                        // Committed a moment ago and not in the lines yet: count from the
+                        // database.
+                        None => {
+                            let line: Vec<Candidate> =
+                                waiting_candidates(connection, config, now, Some(&stop.service))?
+                                    .into_iter()
+                                    .map(|(candidate, _)| candidate)
+                                    .collect();
+                            routing::people_ahead(&line, *stop_id, now).unwrap_or(0)
+                        }
+                    },
+                )
+            }
+            StopStatus::Pending => Some(
+                u32::try_from(
+                    waiting_candidates(connection, config, now, Some(&stop.service))?.len(),
+                )
+                .unwrap_or(u32::MAX),
+            ),
+            _ => None,
+        };
+        waits.push(match ahead {
+            Some(ahead) => Some((
+                ahead,
+                estimated_wait(connection, config, &stop.service, ahead, now)?,
+            )),
+            None => None,
+        });
+    }
+    let progress: Vec<Progress> = stops.iter().map(|s| Progress::of(s.status)).collect();
+    let minutes: Vec<Option<u32>> = waits.iter().map(|w| w.map(|(_, m)| m)).collect();
+    let current = visit_order::concern_now(&progress, &minutes);
+    let open: Vec<OpenConcern> = stops
+        .iter()
+        .zip(&progress)
+        .zip(&minutes)
+        .filter(|((_, p), _)| **p != Progress::Closed)
+        .map(|((stop, _), wait)| OpenConcern {
+            wait_minutes: wait.unwrap_or(0),
+            desk_minutes: config
+                .service(&stop.service)
+                .map_or(0, |s| s.typical_minutes),
+        })
+        .collect();
+    let waits_overlap = config.building.queue.visit_order == VisitOrder::SeveralLines;
+    let visit_estimate_minutes =
+        (!open.is_empty()).then(|| estimate::visit_minutes(&open, waits_overlap));
     let mut people_ahead = None;
     let mut estimated_wait_minutes = None;
     let mut called_to = None;
-    if let Some((index, stop_id)) = current {
+    if let Some(index) = current {
         let stop = &stops[index];
-        if stop.status == StopStatus::Waiting {
-            let target = config.target_wait_minutes(&stop.service);
-            let day = day_of(config, now);
-            let ahead = match lines.people_ahead(&day, &stop.service, stop_id, target, now) {
-                Some(ahead) => ahead,
-                // Committed a moment ago and not in the lines yet: count from the database.
-                None => {
-                    let line: Vec<Candidate> =
-                        waiting_candidates(connection, config, now, Some(&stop.service))?
-                            .into_iter()
-                            .map(|(candidate, _)| candidate)
-                            .collect();
-                    routing::people_ahead(&line, stop_id, now).unwrap_or(0)
-                }
-            };
+        if let Some((ahead, minutes)) = waits[index].filter(|_| stop.status == StopStatus::Waiting)
+        {
             people_ahead = Some(ahead);
-            estimated_wait_minutes = Some(estimated_wait(
-                connection,
-                config,
-                &stop.service,
-                ahead,
-                now,
-            )?);
+            estimated_wait_minutes = Some(minutes);
         }
         if stop.status.is_at_desk() {
             called_to = stop.desk.clone();
@@ -337,10 +366,11 @@ pub fn view(
         issued_at: from_ms(issued_at),
         appointment_at: appointment_at.map(from_ms),
         stops,
-        current_stop: current.map(|(index, _)| index),
+        current_stop: current,
         people_ahead,
         estimated_wait_minutes,
         called_to,
+        visit_estimate_minutes,
         interpreter: super::interpreters::live_of_ticket(connection, ticket_id)?
             .map(|request| request.status),
     }))

@@ -23,6 +23,7 @@ use crate::http::error::AppError;
 use crate::services::ServiceError;
 use crate::services::commands::accounts as account_commands;
 use crate::storage::{accounts, alerts, audit, console, desks, interpreters};
+use crate::visit_order::Progress;
 use chrono::{DateTime, Utc};
 
 pub async fn overview(State(state): State<AppState>, page: StaffPage) -> Response {
@@ -61,16 +62,25 @@ pub async fn overview_panel(State(state): State<AppState>, page: StaffPage) -> R
 
 async fn overview_markup(state: &AppState, page: &StaffPage) -> Result<Markup, AppError> {
     let (now, config) = (state.now(), state.config.clone());
-    let (desk_rows, queues, active) = state
+    let (desk_rows, queues, active, elsewhere) = state
         .store
         .read(move |c| {
+            let day = crate::domain::issuing::day_of(&config, now);
             Ok::<_, AppError>((
                 console::overview(c, &config, now)?,
                 desks::queues(c, &config, now)?,
                 alerts::active(c)?,
+                desks::others_in_play(c, &day)?,
             ))
         })
         .await?;
+    // Waiting visitors who are at a desk with another concern right now, per line.
+    let at_a_desk = |service: &str| {
+        elsewhere
+            .iter()
+            .filter(|o| o.service == service && Progress::of(o.status) == Progress::Busy)
+            .count()
+    };
     let building = &state.config.building;
     let default = building.site.default_language.as_str();
     let languages = super::languages::overview_section(state).await?;
@@ -116,13 +126,14 @@ async fn overview_markup(state: &AppState, page: &StaffPage) -> Result<Markup, A
         section {
             h2 { "Warteschlangen aller Stellen" }
             table {
-                thead { tr { th { "Stelle" } th { "Anliegen" } th { "wartend" } th { "längste" } th { "Schätzung" } th { "Stand" } } }
+                thead { tr { th { "Stelle" } th { "Anliegen" } th { "wartend" } th { "davon gerade an einem Platz" } th { "längste" } th { "Schätzung" } th { "Stand" } } }
                 tbody {
                     @for line in &queues.services {
                         tr {
                             td { (building.agency(&line.agency).map_or(line.agency.as_str(), |a| localized(&a.name, default, default))) }
                             td { (building.service(&line.service).map_or(line.service.as_str(), |s| localized(&s.name, default, default))) }
                             td.number { (line.waiting) }
+                            td.number.at-desk { (at_a_desk(&line.service)) }
                             td.number { (line.longest_wait_minutes) " Min." }
                             td.number { (line.estimated_wait_minutes) " Min." }
                             td { (match line.availability {

@@ -11,8 +11,8 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use lotse_protocol::languages::german_name;
 use lotse_protocol::{
-    Building, CallReason, DeskTicket, InterpreterRequest, InterpreterStatus, Role, StopStatus,
-    localized,
+    Building, CallReason, DeskTicket, InterpreterRequest, InterpreterStatus, PassedOver, Role,
+    Stop, StopStatus, localized,
 };
 use maud::{Markup, html};
 
@@ -156,6 +156,45 @@ pub(super) fn service_name<'a>(building: &'a Building, id: &'a str) -> &'a str {
         .map_or(id, |s| localized(&s.name, default, default))
 }
 
+/// Who a call passes over because they are at another desk with another concern of their
+/// visit, for the desk officer: "übersprungen, …: A-012 (gerade an Schalter 7)".
+pub fn passed_over_text(building: &Building, passed_over: &[PassedOver]) -> Option<String> {
+    let names: Vec<String> = passed_over
+        .iter()
+        .map(|p| format!("{} (gerade an {})", p.number, desk_name(building, &p.desk)))
+        .collect();
+    (!names.is_empty()).then(|| {
+        format!(
+            "übersprungen, weil an einem anderen Platz: {}",
+            names.join(", ")
+        )
+    })
+}
+
+/// "Schalter 7" for a desk id.
+fn desk_name(building: &Building, desk: &str) -> String {
+    building
+        .desk(desk)
+        .map_or_else(|| desk.to_owned(), |d| lotse_protocol::desk_label(d).0)
+}
+
+/// Where one of the visit's other concerns stands: "wartet dort", "an Schalter 7", "erledigt".
+fn concern_state(building: &Building, stop: &Stop) -> String {
+    match stop.status {
+        StopStatus::Waiting => "wartet dort in der Schlange".to_owned(),
+        StopStatus::Pending => "kommt später an die Reihe".to_owned(),
+        StopStatus::Called | StopStatus::Serving => match stop.desk.as_deref() {
+            Some(desk) => format!("an {}", desk_name(building, desk)),
+            None => "an einem Platz".to_owned(),
+        },
+        StopStatus::Parked => "zurückgestellt".to_owned(),
+        StopStatus::Done => "erledigt".to_owned(),
+        StopStatus::Transferred => "weitergeleitet".to_owned(),
+        StopStatus::NoShow => "nicht erschienen".to_owned(),
+        StopStatus::Cancelled => "storniert".to_owned(),
+    }
+}
+
 /// Why routing chose a ticket, for the desk officer.
 pub fn reason_text(reason: &CallReason, time_zone: Tz) -> String {
     match reason {
@@ -233,6 +272,9 @@ fn desk_panel(
                             }
                             None => { p.next { "Niemand wartet auf diesen Platz." } }
                         }
+                        @if let Some(text) = passed_over_text(building, &view.passed_over) {
+                            p.passed-over { small { (text) } }
+                        }
                         form.inline data-form="call" {
                             label { "Nummer aufrufen" input name="number" placeholder="A-042" size="8" required; }
                             button type="submit" { "Aufrufen" }
@@ -284,6 +326,18 @@ fn current_ticket(building: &Building, ticket: &DeskTicket, view: &DeskView) -> 
             @if called { "aufgerufen" @if ticket.recalls > 0 { " (" (ticket.recalls) "× erneut)" } }
             @else { "in Bearbeitung" }
             " · Sprache: " (german_name(&ticket.language))
+        }
+        @if !view.other_concerns.is_empty() {
+            div.other-concerns {
+                h3 { "Weitere Anliegen dieses Besuchs" }
+                ul {
+                    @for stop in &view.other_concerns {
+                        li data-status=(stop.status.as_str()) {
+                            (service_name(building, &stop.service)) ": " (concern_state(building, stop))
+                        }
+                    }
+                }
+            }
         }
         (interpreter_box(building, ticket, view.current_interpreter.as_ref()))
         @for note in &view.notes {

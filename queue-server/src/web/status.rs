@@ -247,10 +247,7 @@ fn panel_markup(state: &AppState, ticket: &Ticket, feedback: Markup) -> Markup {
                             }
                             @if let Some(minutes) = ticket.estimated_wait_minutes {
                                 dt { (t("estimated_wait")) }
-                                dd {
-                                    @if minutes == 0 { (t("less_than_minute")) }
-                                    @else { (counted(language, "about_minutes", u64::from(minutes)).replace("{minutes}", &minutes.to_string())) }
-                                }
+                                dd { (about_minutes(language, minutes)) }
                             }
                         }
                         p.hint { (t("wait_in_lobby")) }
@@ -262,11 +259,14 @@ fn panel_markup(state: &AppState, ticket: &Ticket, feedback: Markup) -> Markup {
             }
             @if ticket.stops.len() > 1 {
                 h2 { (t("your_concerns")) }
-                ol.stops {
+                // No order is promised: each concern is called when its line calls.
+                p.each-concern { (t("each_concern_called")) }
+                ul.stops {
                     @for (index, stop) in ticket.stops.iter().enumerate() {
                         @let label = match stop.status {
                             StopStatus::Done | StopStatus::Transferred => t("done"),
                             _ if Some(index) == ticket.current_stop => t("now"),
+                            StopStatus::Waiting | StopStatus::Parked => t("in_line"),
                             _ => t("later"),
                         };
                         li.current[Some(index) == ticket.current_stop] {
@@ -276,10 +276,26 @@ fn panel_markup(state: &AppState, ticket: &Ticket, feedback: Markup) -> Markup {
                         }
                     }
                 }
+                @if let Some(minutes) = ticket.visit_estimate_minutes {
+                    dl.visit {
+                        dt { (t("visit_estimate")) }
+                        dd { (about_minutes(language, minutes)) }
+                    }
+                }
             }
             (feedback)
             p.updated { (t("updated_at").replace("{time}", &updated)) }
         }
+    }
+}
+
+/// "about 12 min" (or "less than a minute") in `language`'s plural form.
+fn about_minutes(language: &str, minutes: u32) -> String {
+    if minutes == 0 {
+        text(language, "less_than_minute")
+    } else {
+        counted(language, "about_minutes", u64::from(minutes))
+            .replace("{minutes}", &minutes.to_string())
     }
 }
 

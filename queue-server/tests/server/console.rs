@@ -299,3 +299,33 @@ async fn a_console_acts_only_at_the_desk_chosen_for_its_session() {
     let (status, _) = console.api("/api/v1/desks/eg-01/call-next", "").await;
     assert_eq!(status, StatusCode::NO_CONTENT);
 }
+
+/// A visit waiting in two lines: at the permit desk the console lists its other concern
+/// (waiting in the Jobcenter's line), and the Jobcenter's console says whom its next call
+/// passes over and where they are.
+#[tokio::test]
+async fn the_console_shows_a_visits_other_concerns_and_who_is_passed_over() {
+    let console = Console::open().await;
+    for services in [
+        r#"["residence-permit","jobcenter-documents"]"#,
+        r#"["jobcenter-documents"]"#,
+    ] {
+        let body = format!(r#"{{"services":{services},"language":"de"}}"#);
+        let (status, ticket) = console.api("/api/v1/tickets", &body).await;
+        assert_eq!(status, StatusCode::CREATED, "{ticket}");
+    }
+    console.sit_at("eg-01").await;
+    let (status, _) = console.api("/api/v1/desks/eg-01/call-next", "").await;
+    assert_eq!(status, StatusCode::OK);
+    let panel = console.panel().await;
+    assert!(panel.contains("Weitere Anliegen dieses Besuchs"), "{panel}");
+    assert!(panel.contains("wartet dort in der Schlange"), "{panel}");
+
+    console.sit_at("eg-06").await;
+    let panel = console.panel().await;
+    assert!(
+        panel.contains("übersprungen, weil an einem anderen Platz: A-001 (gerade an Schalter 1)"),
+        "{panel}"
+    );
+    assert!(panel.contains("J-001"), "the next one who is free: {panel}");
+}

@@ -33,5 +33,6 @@ mod stats;
 mod storage_faults;
 mod streams;
 mod tls;
+mod visit_order_live;
 mod voices;
 mod watchdog;

@@ -24,4 +24,5 @@ mod web_staff;
 mod web_stats;
 mod web_status_call;
 mod web_status_cost;
+mod web_visit_order;
 mod web_voices;

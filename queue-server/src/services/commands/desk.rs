@@ -3,7 +3,7 @@
 //! audit entry in the caller's transaction — all of them or, on any error, none.
 
 use chrono::{DateTime, Utc};
-use lotse_protocol::{CallReason, Desk, DeskTicket, LinePosition, Transfer};
+use lotse_protocol::{CallReason, Desk, DeskTicket, LinePosition, StopStatus, Transfer};
 use rusqlite::Connection;
 
 use crate::config::Config;
@@ -15,6 +15,9 @@ use crate::domain::stop::{self, Named, Rules, StopAction};
 use crate::services::ServiceError;
 use crate::storage::desks::{self, StopRow};
 use crate::storage::{audit, events};
+use crate::visit_order;
+
+use super::visit;
 
 /// What staff at a desk ask for.
 #[derive(Debug, Clone, PartialEq)]
@@ -92,22 +95,28 @@ pub fn run(
         .ok_or_else(|| DomainError::UnknownDesk(actor.desk.to_owned()))?;
     let action = request.action();
     let current = desks::current(connection, &desk.id)?;
+    let mut passed_over = Vec::new();
     stop::check_desk(action, current.as_ref().map(|s| s.number.as_str()))?;
     let (stop, reason) = match (&request, current) {
         (DeskRequest::CallNext | DeskRequest::CallNextExcept(_), _) => {
             let except = match &request {
                 DeskRequest::CallNextExcept(number) => {
-                    Some(named_stop(connection, actor, desk, number)?.id)
+                    Some(named_stop(connection, actor, desk, number, action)?.id)
                 }
                 _ => None,
             };
-            match desks::next_choice(connection, actor.config, actor.now, desk, except)? {
+            let next = desks::next_choice(connection, actor.config, actor.now, desk, except)?;
+            passed_over = next.passed_over;
+            match next.stop {
                 Some((stop, reason)) => (stop, Some(reason)),
                 None => return Ok(None),
             }
         }
         (DeskRequest::CallNumber(number) | DeskRequest::Resume(number), _) => {
-            let stop = named_stop(connection, actor, desk, number)?;
+            let stop = named_stop(connection, actor, desk, number, action)?;
+            if action == StopAction::Call {
+                refuse_if_busy_elsewhere(connection, &stop)?;
+            }
             let reason = (action == StopAction::Call).then_some(CallReason::CalledByNumber);
             (stop, reason)
         }
@@ -123,12 +132,25 @@ pub fn run(
         actor.now,
         outcome(&request),
     )?;
-    let onward = match &request {
-        DeskRequest::Finish { .. } => desks::advance(connection, &stop)?,
+    let transferred_to = match &request {
         DeskRequest::Transfer(transfer) => Some(hand_on(connection, actor, &stop, transfer)?),
         _ => None,
     };
-    if matches!(request, DeskRequest::Finish { .. }) && onward.is_none() {
+    // A concern ended: the visit's order says which of its other concerns wait now.
+    let joined = match &request {
+        DeskRequest::Finish { .. } | DeskRequest::Transfer(_) => Some(visit::join_ready(
+            connection,
+            actor.config,
+            actor.now,
+            stop.ticket_id,
+        )?),
+        _ => None,
+    };
+    let onward = match &request {
+        DeskRequest::Finish { .. } => joined.as_ref().and_then(|j| j.joined.first().cloned()),
+        _ => transferred_to,
+    };
+    if matches!(request, DeskRequest::Finish { .. }) && joined.is_some_and(|j| !j.open) {
         super::interpreter::close_with_visit(connection, actor.now, stop.ticket_id, actor.name)?;
     }
     let named = Named {
@@ -146,31 +168,56 @@ pub fn run(
         request,
         DeskRequest::CallNext | DeskRequest::CallNextExcept(_)
     );
-    let audited = action.audit(by_routing);
-    let detail = format!("desk {} ticket {}", desk.id, stop.number);
-    audit::record(connection, actor.now, actor.name, audited, &detail)?;
+    if let Some(audited) = action.audit(by_routing) {
+        let detail = format!("desk {} ticket {}", desk.id, stop.number);
+        audit::record(connection, actor.now, actor.name, audited, &detail)?;
+    }
     let mut ticket = stop.desk_ticket(&desk.id, step.to, reason);
     ticket.recalls = step.recalls;
+    ticket.passed_over = passed_over;
     Ok(Some(ticket))
 }
 
-/// The stop a ticket number names, if this desk serves its concern.
+/// The stop a ticket number names that this desk serves: when the visit has several, a
+/// parked one for `Resume`, else the latest.
 pub(crate) fn named_stop(
     connection: &Connection,
     actor: Actor<'_>,
     desk: &Desk,
     number: &str,
+    action: StopAction,
 ) -> Result<StopRow, ServiceError> {
     let day = day_of(actor.config, actor.now);
-    let stop = desks::active_of_number(connection, &day, number.trim())?
-        .ok_or(DomainError::TicketNotFound)?;
-    if !desk.services.contains(&stop.service) {
-        return Err(DomainError::ServiceNotServedHere(stop.service).into());
+    let mut in_play = desks::in_play_of_number(connection, &day, number.trim())?;
+    let served = |s: &StopRow| desk.services.contains(&s.service);
+    let parked = |s: &StopRow| action != StopAction::Resume || s.status == StopStatus::Parked;
+    let found = in_play
+        .iter()
+        .position(|s| served(s) && parked(s))
+        .or_else(|| in_play.iter().position(served));
+    match found {
+        Some(index) => Ok(in_play.swap_remove(index)),
+        None => Err(match in_play.into_iter().next() {
+            Some(stop) => DomainError::ServiceNotServedHere(stop.service),
+            None => DomainError::TicketNotFound,
+        }
+        .into()),
     }
-    Ok(stop)
 }
 
-fn rules(config: &Config) -> Rules {
+/// Refuses to call a stop whose visitor is at another desk with another concern.
+fn refuse_if_busy_elsewhere(connection: &Connection, stop: &StopRow) -> Result<(), ServiceError> {
+    let stops = desks::visit(connection, stop.ticket_id)?;
+    let concerns = visit::concerns_of(&stops);
+    match stops.iter().position(|s| s.id == stop.id) {
+        Some(index) if visit_order::busy_elsewhere(&concerns, index) => {
+            Err(DomainError::TicketAtOtherDesk.into())
+        }
+        _ => Ok(()),
+    }
+}
+
+pub(crate) fn rules(config: &Config) -> Rules {
     let queue = &config.building.queue;
     Rules {
         no_show_after_recalls: queue.no_show_after_recalls,

@@ -12,6 +12,7 @@ use super::desk::{Actor, named_stop};
 use crate::auth::AgencyScope;
 use crate::config::Config;
 use crate::domain::interpreter::{self, Acting, InterpreterAction, RequestFacts};
+use crate::domain::stop::StopAction;
 use crate::domain::{AuditAction, DomainError};
 use crate::services::ServiceError;
 use crate::storage::interpreters::{self, NewRequest};
@@ -65,7 +66,7 @@ pub fn request_at_desk(
         .desk(actor.desk)
         .ok_or_else(|| DomainError::UnknownDesk(actor.desk.to_owned()))?;
     let stop = match body.number.as_deref() {
-        Some(number) => named_stop(connection, actor, desk, number)?,
+        Some(number) => named_stop(connection, actor, desk, number, StopAction::Call)?,
         None => desks::current(connection, &desk.id)?.ok_or(DomainError::NoCurrentTicket)?,
     };
     let language = body.language.as_deref().unwrap_or(&stop.language);

@@ -95,13 +95,15 @@ pub fn issue(
         appointment_at: new.appointment_at,
         idempotency: new.idempotency.as_ref().map(|(k, r)| (*k, r.as_str())),
     };
-    // The stops in the order they will be served: as tapped, prerequisites first.
+    // The stops in the fixed order (as tapped, prerequisites first); which of them wait now
+    // the building's visit order says.
     let dependencies = Dependencies::of(&config.building);
     let services: Vec<String> = visit_order::fixed_sequence(new.services, &dependencies)
         .into_iter()
         .filter_map(|i| new.services.get(i).cloned())
         .collect();
-    let ticket_id = tickets::insert(connection, &row, &services, now)?;
+    let stops = super::visit::first_statuses(connection, config, now, &services)?;
+    let ticket_id = tickets::insert(connection, &row, &stops, now)?;
     let change = Change::TicketIssued {
         number: number.clone(),
         services,
@@ -188,11 +190,14 @@ mod tests {
 
     use super::*;
     use crate::storage::Store;
+    use lotse_protocol::VisitOrder;
 
-    /// The stops of a ticket issued for `services`, in position order, with their status.
-    async fn stops_of(services: &[&str]) -> Vec<(String, String)> {
+    /// The stops of a ticket issued for `services` under `order`, in position order, with
+    /// their status.
+    async fn stops_of(order: VisitOrder, services: &[&str]) -> Vec<(String, String)> {
         let store = Store::in_memory().unwrap();
-        let config = Config::embedded().unwrap().always_open();
+        let mut config = Config::embedded().unwrap().always_open();
+        config.building.queue.visit_order = order;
         let services: Vec<String> = services.iter().map(|s| (*s).to_owned()).collect();
         store
             .run(move |c| {
@@ -213,18 +218,29 @@ mod tests {
     #[tokio::test]
     async fn a_concern_comes_after_those_it_depends_on() {
         let pair = |service: &str, status: &str| (service.to_owned(), status.to_owned());
-        // The sample building: the payment card after the residence permit.
+        // The sample building: the payment card after the residence permit. One at a time,
+        // the first in that order waits.
+        let tapped = ["payment-card", "jobcenter-documents", "residence-permit"];
         assert_eq!(
-            stops_of(&["payment-card", "jobcenter-documents", "residence-permit"]).await,
+            stops_of(VisitOrder::Fixed, &tapped).await,
             [
                 pair("jobcenter-documents", "waiting"),
                 pair("residence-permit", "pending"),
                 pair("payment-card", "pending"),
             ]
         );
+        // In several lines at once, every concern whose prerequisites are met waits.
+        assert_eq!(
+            stops_of(VisitOrder::SeveralLines, &tapped).await,
+            [
+                pair("jobcenter-documents", "waiting"),
+                pair("residence-permit", "waiting"),
+                pair("payment-card", "pending"),
+            ]
+        );
         // Without a dependency between them the tap order stays.
         assert_eq!(
-            stops_of(&["payment-card", "jobcenter-documents"]).await,
+            stops_of(VisitOrder::Fixed, &["payment-card", "jobcenter-documents"]).await,
             [
                 pair("payment-card", "waiting"),
                 pair("jobcenter-documents", "pending"),

@@ -12,4 +12,5 @@ pub mod feedback;
 pub mod interpreter;
 pub mod issue;
 pub mod session;
+pub mod visit;
 pub mod voice_clips;

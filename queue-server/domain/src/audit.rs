@@ -45,6 +45,9 @@ pub enum AuditAction {
     InterpreterCancel,
     UserLanguages,
     AlertAcknowledge,
+    AlarmRaise,
+    AlarmAcknowledge,
+    AlarmClose,
 }
 
 impl AuditAction {

@@ -187,16 +187,17 @@ fn domain_status(error: &DomainError) -> StatusCode {
         | NoInterpreterForDefaultLanguage
         | BadScore
         | CommentTooLong
+        | AlarmNoteLength
         | BadRecording(_) => StatusCode::UNPROCESSABLE_ENTITY,
         UnknownDesk(_)
         | TicketNotFound
         | AppointmentNotFound
         | InterpreterRequestNotFound
         | AlertNotFound
+        | AlarmNotFound
         | UnknownClip(_) => StatusCode::NOT_FOUND,
-        LanguageNotSpoken(_) | NotAnInterpreter | NotYourAssignment | OtherAgency => {
-            StatusCode::FORBIDDEN
-        }
+        LanguageNotSpoken(_) | NotAnInterpreter | NotYourAssignment | OtherAgency
+        | AlarmNeedsDesk | NotYourAlarm => StatusCode::FORBIDDEN,
         ServiceClosed(_)
         | WalkInsFull(_)
         | AppointmentOnly(_)
@@ -213,7 +214,8 @@ fn domain_status(error: &DomainError) -> StatusCode {
         | InterpreterBusy
         | InterpreterAlreadyRequested
         | VisitNotFinished
-        | FeedbackAlreadyGiven => StatusCode::CONFLICT,
+        | FeedbackAlreadyGiven
+        | AlarmClosed => StatusCode::CONFLICT,
     }
 }
 

@@ -253,10 +253,9 @@ async fn admin_page(
                 h3 { "Konto anlegen" }
                 label { "Name" input name="name" required maxlength="100"; }
                 label { "Rolle" select name="role" {
-                    option value="staff" { "Mitarbeiter/in" }
-                    option value="supervisor" { "Leitung" }
-                    option value="admin" { "Administration" }
-                    option value="interpreter" { "Sprachmittlung" }
+                    @for role in [Role::Staff, Role::Supervisor, Role::Admin, Role::Interpreter, Role::Security] {
+                        option value=(role.as_str()) { (role_name(role)) }
+                    }
                 } }
                 label { "Passwort" input type="password" name="password" minlength=(MIN_PASSWORD_LENGTH) autocomplete="new-password" required; }
                 fieldset.agencies {

@@ -16,6 +16,7 @@ use lotse_protocol::{
 };
 use maud::{Markup, html};
 
+use super::alarm;
 use super::alerts;
 use super::html_response;
 use super::interpreter::state_text;
@@ -40,6 +41,9 @@ pub async fn page(State(state): State<AppState>, page: StaffPage) -> Response {
     if page.role == Role::Interpreter {
         return Redirect::to("/staff/interpreter").into_response();
     }
+    if page.role == Role::Security {
+        return Redirect::to("/staff/alarms").into_response();
+    }
     let Some(desk) = usable_desk(&state, &page) else {
         return html_response(
             StatusCode::OK,
@@ -59,6 +63,7 @@ pub async fn page(State(state): State<AppState>, page: StaffPage) -> Response {
                     div.heading {
                         h1 { (title) }
                         div.tools {
+                            (alarm::raise_control())
                             (alerts::sound_button())
                             form method="post" action="/staff/desk" {
                                 input type="hidden" name="csrf" value=(page.csrf);
@@ -115,7 +120,7 @@ async fn panel_markup(state: &AppState, page: &StaffPage, desk: &str) -> Result<
 }
 
 /// "Schalter 3 · EG" or "Raum 1.05 · 1. OG".
-fn desk_title(building: &Building, desk: &str) -> String {
+pub(super) fn desk_title(building: &Building, desk: &str) -> String {
     match building.desk(desk) {
         Some(d) => {
             let (floor, _) = lotse_protocol::floor_caption(d.floor);

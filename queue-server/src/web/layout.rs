@@ -1,10 +1,11 @@
 //! The frame of every staff page: head with our stylesheet and script, the top bar with who
-//! is logged in, the desk, and links to what the role may see.
+//! is logged in, the desk, and links to what the role may see; for a logged-in page, the
+//! place the emergency alarm appears (`#alarms`, filled by `alarm.js`).
 
 use lotse_protocol::Role;
 use maud::{DOCTYPE, Markup, html};
 
-use super::assets::head_links;
+use super::assets::{head_links, url};
 use super::session::StaffPage;
 
 /// A whole staff page around `content`; `live` names the fragment URL `staff.js` reloads
@@ -25,6 +26,7 @@ pub fn staff_page(
                 @if let Some(who) = who { meta name="csrf-token" content=(who.csrf); }
                 title { (title) " · Lotse" }
                 (head_links("staff.css", Some("staff.js")))
+                @if who.is_some() { script src=(url("alarm.js")) defer {} }
             }
             body data-desk=(who.and_then(|w| w.desk.as_deref()).unwrap_or(""))
                 data-live=(live.unwrap_or("")) {
@@ -37,6 +39,9 @@ pub fn staff_page(
                                 a href="/staff/interpreter" { "Sprachmittlung" }
                             }
                             @if who.role >= Role::Supervisor { a href="/staff/overview" { "Übersicht" } }
+                            @if who.role >= Role::Supervisor || who.role == Role::Security {
+                                a href="/staff/alarms" { "Notrufe" }
+                            }
                             @if who.role >= Role::Supervisor { a href="/staff/stats" { "Statistik" } }
                             @if who.role >= Role::Admin { a href="/staff/admin" { "Verwaltung" } }
                         }
@@ -50,6 +55,7 @@ pub fn staff_page(
                 }
                 p #connection.banner hidden { "Live-Verbindung unterbrochen – die Anzeige wird nicht aktualisiert." }
                 p #message.banner hidden role="status" {}
+                @if who.is_some() { div #alarms {} }
                 main { (content) }
             }
         }
@@ -58,6 +64,7 @@ pub fn staff_page(
 
 pub fn role_name(role: Role) -> &'static str {
     match role {
+        Role::Security => "Sicherheitsdienst",
         Role::Interpreter => "Sprachmittlung",
         Role::Staff => "Mitarbeiter/in",
         Role::Supervisor => "Leitung",

@@ -6,6 +6,7 @@
 #![allow(clippy::result_large_err)]
 
 mod admin;
+mod alarm;
 mod alerts;
 mod announcement;
 mod assets;
@@ -52,6 +53,8 @@ pub fn routes() -> Router<AppState> {
         .route("/staff/interpreter/panel", get(interpreter::panel))
         .route("/staff/overview", get(admin::overview))
         .route("/staff/overview/panel", get(admin::overview_panel))
+        .route("/staff/alarms", get(alarm::page))
+        .route("/staff/alarms/panel", get(alarm::panel))
         .route(
             "/staff/alerts/{id}/acknowledge",
             post(alerts::acknowledge_form),

@@ -181,6 +181,11 @@ pub async fn page(
                 state.config.time_zone,
                 asked.lang,
             );
+            let alarms = match super::alarm::stats_section(&state, asked.period, asked.lang).await {
+                Ok(alarms) => alarms,
+                Err(response) => return response,
+            };
+            let comments = maud::html! { (alarms) (comments) };
             let content = content(&state.config, &query, &asked, &computed, &charts, comments);
             html_response(
                 StatusCode::OK,

@@ -8,6 +8,7 @@ mod support;
 
 mod account_commands;
 mod account_limits;
+mod alarm;
 mod alerts;
 mod architecture;
 mod bodies;

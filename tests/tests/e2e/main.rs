@@ -16,6 +16,7 @@ mod startup_kiosk;
 mod startup_server;
 mod tickets;
 mod util;
+mod web_alarm;
 mod web_alerts;
 mod web_display;
 mod web_feedback;

@@ -1,5 +1,6 @@
 // The staff pages: desk actions through the JSON API (with the session's CSRF token),
-// keyboard shortcuts, and live reloading of the `#live` part whenever an event arrives.
+// keyboard shortcuts, and live reloading of the `#live` part whenever an event arrives. Every
+// logged-in page follows the event stream: `alarm` events go on to `alarm.js` (`lotse:alarm`).
 'use strict';
 
 (() => {
@@ -227,14 +228,20 @@
   });
 
 
-  if (liveUrl) {
+  const alarmChanged = () => document.dispatchEvent(new CustomEvent('lotse:alarm'));
+  if (csrf) {
     let lastContact = Date.now();
     const contact = () => { lastContact = Date.now(); };
     const connect = () => {
       const source = new EventSource('/api/v1/events');
       let opened = false;
       // The page is fresh at the first connection; after a reconnect it may have missed events.
-      source.addEventListener('open', () => { contact(); if (opened) scheduleReload(); opened = true; });
+      source.addEventListener('open', () => {
+        contact();
+        if (opened) { scheduleReload(); alarmChanged(); }
+        opened = true;
+      });
+      source.addEventListener('alarm', () => { contact(); alarmChanged(); });
       source.addEventListener('keep-alive', contact);
       for (const type of ['ticket_issued', 'ticket_called', 'service_started', 'stop_finished',
         'no_show', 'parked', 'resumed', 'transferred', 'appointments_imported', 'device_status',

@@ -48,6 +48,7 @@ pub enum AuditAction {
     AlarmRaise,
     AlarmAcknowledge,
     AlarmClose,
+    ChooseLanguage,
 }
 
 impl AuditAction {

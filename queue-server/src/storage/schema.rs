@@ -268,6 +268,11 @@ CREATE UNIQUE INDEX alerts_active ON alerts (kind, subject) WHERE cleared_at IS 
     // The silent emergency alarm: the `security` role (users rebuilt for its CHECK), the
     // alarms and who responded to each.
     M::up(ALARMS),
+    // The language of the staff pages, per account (`de` or `en`; chosen on the login page).
+    M::up(
+        "ALTER TABLE users ADD COLUMN language TEXT NOT NULL DEFAULT 'de' \
+         CHECK (language IN ('de', 'en'));",
+    ),
 ];
 
 /// The `security` role and the alarm tables. The role list is the strum names of `Role` (a

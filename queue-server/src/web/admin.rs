@@ -14,6 +14,7 @@ use super::console::reason_text;
 use super::html_response;
 use super::layout::{role_name, staff_page};
 use super::session::{AdminPage, StaffPage};
+use super::staff_texts::texts;
 use crate::auth::{AgencyScope, DeviceKind, new_secret, token_hash};
 use crate::domain::accounts::{MIN_PASSWORD_LENGTH, account_name, check_password};
 use crate::domain::alerts::Audience;
@@ -218,7 +219,7 @@ async fn admin_page(
                     @for user in &users {
                         tr {
                             td { (user.name) }
-                            td { (role_name(user.role)) }
+                            td { (role_name(user.role, texts(page.lang))) }
                             td {
                                 @if let Some(spoken) = languages.get(&user.name) {
                                     "Sprachen: "
@@ -254,7 +255,7 @@ async fn admin_page(
                 label { "Name" input name="name" required maxlength="100"; }
                 label { "Rolle" select name="role" {
                     @for role in [Role::Staff, Role::Supervisor, Role::Admin, Role::Interpreter, Role::Security] {
-                        option value=(role.as_str()) { (role_name(role)) }
+                        option value=(role.as_str()) { (role_name(role, texts(page.lang))) }
                     }
                 } }
                 label { "Passwort" input type="password" name="password" minlength=(MIN_PASSWORD_LENGTH) autocomplete="new-password" required; }

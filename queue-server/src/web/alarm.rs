@@ -22,12 +22,11 @@ use crate::storage::alarms;
 
 /// The control on the desk console: clearly marked, and silent (only a small confirmation
 /// next to it).
-pub fn raise_control() -> Markup {
+pub fn raise_control(t: &super::staff_texts::StaffTexts) -> Markup {
     html! {
         span.alarm-raise {
-            button.alarm-button type="button" data-alarm-action="raise"
-                title="Stiller Alarm: Leitung, Sicherheitsdienst und Ihr Stockwerk werden gerufen" {
-                "Stiller Alarm (F9)"
+            button.alarm-button type="button" data-alarm-action="raise" title=(t.alarm_control_hint) {
+                (t.alarm_control)
             }
             small #alarm-sent role="status" {}
         }

@@ -22,6 +22,7 @@ mod layout;
 mod password;
 mod pictogram;
 mod session;
+mod staff_texts;
 mod stats;
 mod stats_charts;
 mod status;

@@ -28,6 +28,7 @@ mod reads;
 mod scope;
 mod security;
 mod sessions;
+mod staff_language;
 mod stats;
 mod storage_faults;
 mod streams;

@@ -19,6 +19,7 @@ mod util;
 mod web_alarm;
 mod web_alerts;
 mod web_display;
+mod web_english;
 mod web_feedback;
 mod web_interpreter;
 mod web_staff;

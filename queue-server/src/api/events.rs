@@ -169,7 +169,14 @@ enum Next {
 /// Who a stream is for, as the alarm rules see them: a staff member with the desk (and its
 /// floor) the session sat at when the stream opened (a new desk reloads the page, and with
 /// it the stream); none for a device.
-struct Listener(Option<(String, Role, Option<(String, i32)>)>);
+struct Listener(Option<StaffListener>);
+
+/// A staff listener: account, role, and the desk with its floor.
+struct StaffListener {
+    name: String,
+    role: Role,
+    desk: Option<(String, i32)>,
+}
 
 impl Listener {
     fn of(caller: &Caller, building: &lotse_protocol::Building) -> Listener {
@@ -180,7 +187,11 @@ impl Listener {
                 let desk = desk
                     .as_deref()
                     .and_then(|id| building.desk(id).map(|d| (id.to_owned(), d.floor)));
-                Some((name.clone(), *role, desk))
+                Some(StaffListener {
+                    name: name.clone(),
+                    role: *role,
+                    desk,
+                })
             }
             Caller::Device { .. } => None,
         })
@@ -191,10 +202,13 @@ impl Listener {
         let person = self
             .0
             .as_ref()
-            .map(|(name, role, desk)| crate::domain::alarm::Person {
-                name,
-                role: *role,
-                desk: desk.as_ref().map(|(id, floor)| (id.as_str(), *floor)),
+            .map(|listener| crate::domain::alarm::Person {
+                name: &listener.name,
+                role: listener.role,
+                desk: listener
+                    .desk
+                    .as_ref()
+                    .map(|(id, floor)| (id.as_str(), *floor)),
             });
         streamed_to(change, person.as_ref())
     }

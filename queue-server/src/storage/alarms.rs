@@ -120,12 +120,15 @@ pub fn close(
     Ok(())
 }
 
-/// Each alarm raised in `[from, to)`: when, and how many seconds passed until the first
-/// responder acknowledged it (none: nobody did).
+/// When an alarm was raised, and how many seconds passed until its first responder
+/// acknowledged it (none: nobody did).
+pub type ResponseTime = (DateTime<Utc>, Option<i64>);
+
+/// Each alarm raised in `[from, to)` with its response time.
 pub fn response_times(
     connection: &Connection,
     (from, to): (DateTime<Utc>, DateTime<Utc>),
-) -> Result<Vec<(DateTime<Utc>, Option<i64>)>, StorageError> {
+) -> Result<Vec<ResponseTime>, StorageError> {
     let mut statement = connection.prepare_cached(
         "SELECT a.raised_at, (SELECT MIN(r.at) FROM alarm_responses r WHERE r.alarm_id = a.id)
          FROM alarms a WHERE a.raised_at >= ?1 AND a.raised_at < ?2 ORDER BY a.raised_at",

@@ -102,7 +102,7 @@ async fn overview_markup(state: &AppState, page: &StaffPage) -> Result<Markup, A
                                 @if let Some(ticket) = &row.current {
                                     strong { (ticket.number) } " "
                                     (if ticket.status == lotse_protocol::StopStatus::Called { "aufgerufen" } else { "in Bearbeitung" })
-                                    @if let Some(reason) = &ticket.reason { " · " (reason_text(reason, state.config.time_zone)) }
+                                    @if let Some(reason) = &ticket.reason { " · " (reason_text(reason, state.config.time_zone, texts(page.lang))) }
                                 }
                             }
                             td.number {

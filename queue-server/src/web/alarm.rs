@@ -14,6 +14,7 @@ use super::console::desk_title;
 use super::html_response;
 use super::layout::staff_page;
 use super::session::StaffPage;
+use super::staff_texts::{StaffTexts, texts};
 use crate::config::Config;
 use crate::domain::alarm::{self, Person};
 use crate::http::AppState;
@@ -22,31 +23,31 @@ use crate::storage::alarms;
 
 /// The control on the desk console: clearly marked, and silent (only a small confirmation
 /// next to it).
-pub fn raise_control(t: &super::staff_texts::StaffTexts) -> Markup {
+pub fn raise_control(t: &StaffTexts) -> Markup {
     html! {
         span.alarm-raise {
             button.alarm-button type="button" data-alarm-action="raise" title=(t.alarm_control_hint) {
                 (t.alarm_control)
             }
-            small #alarm-sent role="status" {}
+            small #alarm-sent role="status" data-sent=(t.alarm_sent) {}
         }
     }
 }
 
 /// Where `alarm` is: desk or room and floor, and the way there from the building config.
-fn place(building: &Building, alarm: &Alarm) -> (String, Option<String>) {
+fn place(building: &Building, alarm: &Alarm, t: &StaffTexts) -> (String, Option<String>) {
     let default = building.site.default_language.as_str();
     let way = building
         .desk(&alarm.desk)
         .and_then(|d| d.direction.as_ref())
-        .map(|direction| localized(direction, default, default).to_owned());
-    (desk_title(building, &alarm.desk), way)
+        .map(|direction| localized(direction, t.code, default).to_owned());
+    (desk_title(building, &alarm.desk, t), way)
 }
 
 /// One alarm as its responders see it: loud, with the place, the way, who raised it, who is
 /// on the way, and what the viewer may do.
-fn responder_view(config: &Config, alarm: &Alarm, viewer: &Person<'_>) -> Markup {
-    let (place, way) = place(&config.building, alarm);
+fn responder_view(config: &Config, alarm: &Alarm, viewer: &Person<'_>, t: &StaffTexts) -> Markup {
+    let (place, way) = place(&config.building, alarm, t);
     let zone: Tz = config.time_zone;
     let responding = alarm.responders.iter().any(|r| r.name == viewer.name);
     let may_close = alarm::may_close(viewer, &raised(alarm)).is_ok();
@@ -55,31 +56,31 @@ fn responder_view(config: &Config, alarm: &Alarm, viewer: &Person<'_>) -> Markup
             data-responding=(if responding { "yes" } else { "no" }) {
             h2 { "NOTRUF · EMERGENCY" }
             p.place { strong { (place) } }
-            @if let Some(way) = way { p.way { "Weg: " (way) } }
+            @if let Some(way) = way { p.way { (t.way) " " (way) } }
             p.raised {
-                "Ausgelöst von " strong { (alarm.raised_by) } " um "
+                (t.raised_by) " " strong { (alarm.raised_by) } " " (t.at_time) " "
                 (alarm.raised_at.with_timezone(&zone).format("%H:%M:%S"))
             }
-            (responders(alarm, zone))
+            (responders(alarm, zone, t))
             div.alarm-actions {
                 @if !responding {
                     button.primary type="button" data-alarm-action="acknowledge" data-alarm=(alarm.id) {
                         "Ich bin unterwegs · On my way"
                     }
                 }
-                @if may_close { (close_form(alarm)) }
+                @if may_close { (close_form(alarm, t)) }
             }
         }
     }
 }
 
-fn responders(alarm: &Alarm, zone: Tz) -> Markup {
+fn responders(alarm: &Alarm, zone: Tz, t: &StaffTexts) -> Markup {
     html! {
         p.responders {
             @if alarm.responders.is_empty() {
-                "Noch niemand unterwegs."
+                (t.nobody_on_the_way)
             } @else {
-                "Unterwegs: "
+                (t.on_the_way) " "
                 @for (n, responder) in alarm.responders.iter().enumerate() {
                     @if n > 0 { ", " }
                     span.responder { (responder.name) " (" (responder.at.with_timezone(&zone).format("%H:%M:%S")) ")" }
@@ -89,27 +90,26 @@ fn responders(alarm: &Alarm, zone: Tz) -> Markup {
     }
 }
 
-fn close_form(alarm: &Alarm) -> Markup {
+fn close_form(alarm: &Alarm, t: &StaffTexts) -> Markup {
     html! {
         form.alarm-close data-alarm-form="close" data-alarm=(alarm.id) {
-            label { "Notiz zum Abschluss"
+            label { (t.closing_note)
                 input name="note" required maxlength=(lotse_protocol::limits::MAX_ALARM_NOTE_CHARS)
-                    placeholder="z. B. Lage geklärt";
+                    placeholder=(t.closing_example);
             }
-            button type="submit" { "Alarm schließen" }
+            button type="submit" { (t.close_alarm) }
         }
     }
 }
 
 /// The raiser's own open alarm: quiet, only the way to close it.
-fn own_view(config: &Config, alarm: &Alarm) -> Markup {
+fn own_view(config: &Config, alarm: &Alarm, t: &StaffTexts) -> Markup {
     let zone = config.time_zone;
     html! {
         section.own-alarm data-own-alarm=(alarm.id) {
-            p { "Ihr stiller Alarm von "
-                (alarm.raised_at.with_timezone(&zone).format("%H:%M")) " ist offen." }
-            (responders(alarm, zone))
-            (close_form(alarm))
+            p { (t.own_alarm_open) " " (alarm.raised_at.with_timezone(&zone).format("%H:%M")) }
+            (responders(alarm, zone, t))
+            (close_form(alarm, t))
         }
     }
 }
@@ -151,7 +151,7 @@ pub async fn panel(State(state): State<AppState>, page: StaffPage) -> Response {
     let who = viewer(&state, &page);
     let markup = html! {
         @for alarm in open.iter().filter(|a| alarm::notified(&who, &raised(a))) {
-            (responder_view(&state.config, alarm, &who))
+            (responder_view(&state.config, alarm, &who, texts(page.lang)))
         }
     };
     html_response(StatusCode::OK, markup)
@@ -175,26 +175,27 @@ pub async fn page(State(state): State<AppState>, page: StaffPage) -> Response {
     };
     let who = viewer(&state, &page);
     let zone = state.config.time_zone;
+    let t = texts(page.lang);
     let content = html! {
-        h1 { "Notrufe" }
+        h1 { (t.nav_alarms) }
         section.alarms-open {
             @for alarm in &open {
-                @if alarm.raised_by == page.name { (own_view(&state.config, alarm)) }
-                @else { (responder_view(&state.config, alarm, &who)) }
+                @if alarm.raised_by == page.name { (own_view(&state.config, alarm, t)) }
+                @else { (responder_view(&state.config, alarm, &who, t)) }
             }
-            @if open.is_empty() { p.quiet { "Kein offener Notruf." } }
+            @if open.is_empty() { p.quiet { (t.no_open_alarm) } }
         }
         section.alarms-closed {
-            h2 { "Heute geschlossen" }
+            h2 { (t.closed_today) }
             @let shown: Vec<&Alarm> = closed.iter().filter(|a| alarm::visible(&who, &raised(a))).collect();
-            @if shown.is_empty() { p.quiet { "Keiner." } }
+            @if shown.is_empty() { p.quiet { (t.none) } }
             @else {
                 table {
-                    thead { tr { th { "Ort" } th { "ausgelöst" } th { "erste Antwort" } th { "geschlossen" } th { "Notiz" } } }
+                    thead { tr { th { (t.place) } th { (t.raised) } th { (t.first_response) } th { (t.closed) } th { (t.note) } } }
                     tbody {
                         @for alarm in shown {
                             tr {
-                                td { (place(&state.config.building, alarm).0) }
+                                td { (place(&state.config.building, alarm, t).0) }
                                 td { (alarm.raised_at.with_timezone(&zone).format("%H:%M")) " · " (alarm.raised_by) }
                                 td { @if let Some(first) = alarm.responders.first() {
                                     (first.at.with_timezone(&zone).format("%H:%M")) " · " (first.name)
@@ -211,7 +212,7 @@ pub async fn page(State(state): State<AppState>, page: StaffPage) -> Response {
     };
     html_response(
         StatusCode::OK,
-        staff_page("Notrufe", Some(&page), None, content),
+        staff_page(t.nav_alarms, Some(&page), None, content),
     )
 }
 

@@ -9,7 +9,6 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
-use lotse_protocol::languages::german_name;
 use lotse_protocol::{
     Building, CallReason, DeskTicket, InterpreterRequest, InterpreterStatus, Role, StopStatus,
     localized,
@@ -59,7 +58,7 @@ pub async fn page(State(state): State<AppState>, page: StaffPage) -> Response {
     };
     match panel_markup(&state, &page, &desk).await {
         Ok(panel) => {
-            let title = desk_title(&state.config.building, &desk);
+            let title = desk_title(&state.config.building, &desk, t);
             let content = html! {
                 div.console {
                     div.heading {
@@ -127,19 +126,19 @@ async fn panel_markup(state: &AppState, page: &StaffPage, desk: &str) -> Result<
     ))
 }
 
-/// "Schalter 3 · EG" or "Raum 1.05 · 1. OG".
-pub(super) fn desk_title(building: &Building, desk: &str) -> String {
+/// "Schalter 3 · EG" or "Raum 1.05 · 1. OG" ("Counter 3 · Ground floor" in English).
+pub(super) fn desk_title(building: &Building, desk: &str, t: &StaffTexts) -> String {
     match building.desk(desk) {
         Some(d) => {
-            let (floor, _) = lotse_protocol::floor_caption(d.floor);
-            format!("{} · {floor}", lotse_protocol::desk_label(d).0)
+            let (de, en) = lotse_protocol::floor_caption(d.floor);
+            let (label_de, label_en) = lotse_protocol::desk_label(d);
+            format!("{} · {}", t.pick(label_de, label_en), t.pick(de, en))
         }
         None => desk.to_owned(),
     }
 }
 
 fn desk_picker(building: &Building, page: &StaffPage) -> Markup {
-    let default = building.site.default_language.as_str();
     html! {
         h1 { (texts(page.lang).choose_desk_question) }
         div.desks {
@@ -148,11 +147,11 @@ fn desk_picker(building: &Building, page: &StaffPage) -> Markup {
                     input type="hidden" name="csrf" value=(page.csrf);
                     input type="hidden" name="desk" value=(desk.id);
                     button.desk type="submit" {
-                        strong { (desk_title(building, &desk.id)) }
+                        strong { (desk_title(building, &desk.id, texts(page.lang))) }
                         small {
                             @for (n, service) in desk.services.iter().enumerate() {
                                 @if n > 0 { ", " }
-                                (building.service(service).map_or(service.as_str(), |s| localized(&s.name, default, default)))
+                                (texts(page.lang).service_name(building, service))
                             }
                         }
                     }
@@ -170,7 +169,10 @@ pub(super) fn service_name<'a>(building: &'a Building, id: &'a str) -> &'a str {
 }
 
 /// Why routing chose a ticket, for the desk officer.
-pub fn reason_text(reason: &CallReason, time_zone: Tz) -> String {
+pub fn reason_text(reason: &CallReason, time_zone: Tz, t: &StaffTexts) -> String {
+    if t.code == "en" {
+        return english_reason(reason, time_zone);
+    }
     match reason {
         CallReason::AppointmentDue { appointment_at } => format!(
             "Termin um {} fällig",
@@ -198,6 +200,39 @@ pub fn reason_text(reason: &CallReason, time_zone: Tz) -> String {
         } => format!(
             "spricht {}; wartet {waited_minutes} Min. bei Ziel {target_minutes} Min.",
             lotse_protocol::languages::german_name(language)
+        ),
+    }
+}
+
+/// Why routing chose a ticket, in English.
+fn english_reason(reason: &CallReason, time_zone: Tz) -> String {
+    match reason {
+        CallReason::AppointmentDue { appointment_at } => format!(
+            "appointment due at {}",
+            appointment_at.with_timezone(&time_zone).format("%H:%M")
+        ),
+        CallReason::Priority { waited_minutes } => {
+            format!("priority, waiting for {waited_minutes} min")
+        }
+        CallReason::TransferredFront { waited_minutes } => {
+            format!("transferred to the front; waiting for {waited_minutes} min")
+        }
+        CallReason::Overdue {
+            waited_minutes,
+            target_minutes,
+        } => format!("overdue: waiting {waited_minutes} min, target {target_minutes} min"),
+        CallReason::LongestWait {
+            waited_minutes,
+            target_minutes,
+        } => format!("waiting {waited_minutes} min, target {target_minutes} min"),
+        CallReason::CalledByNumber => "called by number".to_owned(),
+        CallReason::LanguageMatch {
+            language,
+            waited_minutes,
+            target_minutes,
+        } => format!(
+            "speaks {}; waiting {waited_minutes} min, target {target_minutes} min",
+            lotse_protocol::languages::english_name(language)
         ),
     }
 }
@@ -237,9 +272,9 @@ fn desk_panel(
                             Some(next) => {
                                 p.next {
                                     (t.next_up) " " strong { (next.number) } " · "
-                                    (service_name(building, &next.service))
+                                    (t.service_name(building, &next.service))
                                     @if let Some(reason) = &next.reason {
-                                        br; small { (reason_text(reason, config.time_zone)) }
+                                        br; small { (reason_text(reason, config.time_zone, t)) }
                                     }
                                 }
                                 (interpreter_box(building, next, view.next_interpreter.as_ref(), t))
@@ -260,7 +295,7 @@ fn desk_panel(
                     tbody {
                         @for line in &view.lines {
                             tr {
-                                td { (service_name(building, &line.service)) }
+                                td { (t.service_name(building, &line.service)) }
                                 td.number { (line.waiting) }
                                 td.number { (line.longest_wait_minutes) " " (t.minutes) }
                                 td.number { (line.estimated_wait_minutes) " " (t.minutes) }
@@ -296,12 +331,12 @@ fn current_ticket(
     html! {
         h2 {
             span.ticket { (ticket.number) }
-            " · " (service_name(building, &ticket.service))
+            " · " (t.service_name(building, &ticket.service))
         }
         p.status {
             @if called { (t.called) @if ticket.recalls > 0 { " (" (ticket.recalls) "×)" } }
             @else { (t.serving) }
-            " · " (t.language_of_visitor) " " (german_name(&ticket.language))
+            " · " (t.language_of_visitor) " " (t.language_name(&ticket.language))
         }
         (interpreter_box(building, ticket, view.current_interpreter.as_ref(), t))
         @for note in &view.notes {
@@ -340,7 +375,7 @@ fn interpreter_box(
         @match request {
             Some(request) => {
                 p.interpreter data-interpreter=(request.status.as_str()) {
-                    (t.interpreting) " " (german_name(&request.language)) ": " (state_text(request))
+                    (t.interpreting) " " (t.language_name(&request.language)) ": " (state_text(request))
                     " "
                     button.quiet data-action="interpreter" data-verb="cancel" data-request=(request.id) {
                         (t.cancel)
@@ -353,7 +388,7 @@ fn interpreter_box(
                     label { (t.language)
                         select name="language" {
                             @for language in building.site.languages.iter().filter(|l| *l != default) {
-                                option value=(language) selected[*language == ticket.language] { (german_name(language)) }
+                                option value=(language) selected[*language == ticket.language] { (t.language_name(language)) }
                             }
                         }
                     }
@@ -364,13 +399,13 @@ fn interpreter_box(
     }
 }
 
-fn service_options(building: &Building) -> Markup {
+fn service_options(building: &Building, t: &StaffTexts) -> Markup {
     let default = building.site.default_language.as_str();
     html! {
         @for agency in &building.agencies {
-            optgroup label=(localized(&agency.name, default, default)) {
+            optgroup label=(localized(&agency.name, t.code, default)) {
                 @for service in building.services.iter().filter(|s| s.agency == agency.id) {
-                    option value=(service.id) { (localized(&service.name, default, default)) }
+                    option value=(service.id) { (localized(&service.name, t.code, default)) }
                 }
             }
         }
@@ -381,7 +416,7 @@ fn transfer_form(building: &Building, t: &StaffTexts) -> Markup {
     html! {
         form.transfer data-form="transfer" {
             h3 { (t.transfer_heading) }
-            label { (t.transfer_to) select name="service" required { (service_options(building)) } }
+            label { (t.transfer_to) select name="service" required { (service_options(building, t)) } }
             fieldset {
                 label { input type="radio" name="position" value="back" checked; " " (t.back_of_line) }
                 label { input type="radio" name="position" value="front"; " " (t.front_of_line) }
@@ -397,7 +432,7 @@ fn walk_in_form(building: &Building, t: &StaffTexts) -> Markup {
     html! {
         form.walk-in data-form="walk-in" {
             h3 { (t.walk_in_heading) }
-            label { (t.concern) select name="service" required { (service_options(building)) } }
+            label { (t.concern) select name="service" required { (service_options(building, t)) } }
             label { (t.language) select name="language" {
                 @for language in &building.site.languages { option value=(language) { (language) } }
             } }

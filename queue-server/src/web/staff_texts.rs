@@ -2,10 +2,16 @@
 //! text, so a language that lacks one does not compile. The language is the account's
 //! (stored, chosen on the login page); the statistics use the same `Lang`.
 
+use lotse_protocol::languages::{english_name, german_name};
+use lotse_protocol::{Building, localized};
+
 use crate::stats::tables::Lang;
 
 /// Every text of the staff pages' frame, login, desk choice, console and password page.
 pub struct StaffTexts {
+    /// The language's code, for the building's own texts (service names) and the language
+    /// table's names.
+    pub code: &'static str,
     // The frame (`layout.rs`).
     pub nav_desk: &'static str,
     pub nav_interpreting: &'static str,
@@ -87,6 +93,25 @@ pub struct StaffTexts {
     // The alarm control.
     pub alarm_control: &'static str,
     pub alarm_control_hint: &'static str,
+    pub alarm_sent: &'static str,
+    // The alarm's alert and page.
+    pub way: &'static str,
+    pub raised_by: &'static str,
+    pub at_time: &'static str,
+    pub nobody_on_the_way: &'static str,
+    pub on_the_way: &'static str,
+    pub closing_note: &'static str,
+    pub closing_example: &'static str,
+    pub close_alarm: &'static str,
+    pub own_alarm_open: &'static str,
+    pub no_open_alarm: &'static str,
+    pub closed_today: &'static str,
+    pub none: &'static str,
+    pub place: &'static str,
+    pub raised: &'static str,
+    pub first_response: &'static str,
+    pub closed: &'static str,
+    pub note: &'static str,
     // Password page.
     pub current_password: &'static str,
     pub new_password: &'static str,
@@ -101,6 +126,7 @@ pub struct StaffTexts {
 }
 
 pub const GERMAN: StaffTexts = StaffTexts {
+    code: "de",
     nav_desk: "Platz",
     nav_interpreting: "Sprachmittlung",
     nav_overview: "Übersicht",
@@ -178,6 +204,24 @@ pub const GERMAN: StaffTexts = StaffTexts {
     request_interpreter: "Sprachmittler anfordern",
     alarm_control: "Stiller Alarm (F9)",
     alarm_control_hint: "Stiller Alarm: Leitung, Sicherheitsdienst und Ihr Stockwerk werden gerufen",
+    alarm_sent: "✓ gesendet",
+    way: "Weg:",
+    raised_by: "Ausgelöst von",
+    at_time: "um",
+    nobody_on_the_way: "Noch niemand unterwegs.",
+    on_the_way: "Unterwegs:",
+    closing_note: "Notiz zum Abschluss",
+    closing_example: "z. B. Lage geklärt",
+    close_alarm: "Alarm schließen",
+    own_alarm_open: "Ihr stiller Alarm ist offen, seit",
+    no_open_alarm: "Kein offener Notruf.",
+    closed_today: "Heute geschlossen",
+    none: "Keiner.",
+    place: "Ort",
+    raised: "ausgelöst",
+    first_response: "erste Antwort",
+    closed: "geschlossen",
+    note: "Notiz",
     current_password: "Bisheriges Passwort",
     new_password: "Neues Passwort",
     characters_at_least: "mindestens so viele Zeichen:",
@@ -191,6 +235,7 @@ pub const GERMAN: StaffTexts = StaffTexts {
 };
 
 pub const ENGLISH: StaffTexts = StaffTexts {
+    code: "en",
     nav_desk: "Desk",
     nav_interpreting: "Interpreting",
     nav_overview: "Overview",
@@ -268,6 +313,24 @@ pub const ENGLISH: StaffTexts = StaffTexts {
     request_interpreter: "Request an interpreter",
     alarm_control: "Silent alarm (F9)",
     alarm_control_hint: "Silent alarm: supervisors, security and your floor are called",
+    alarm_sent: "✓ sent",
+    way: "Way:",
+    raised_by: "Raised by",
+    at_time: "at",
+    nobody_on_the_way: "Nobody on the way yet.",
+    on_the_way: "On the way:",
+    closing_note: "Closing note",
+    closing_example: "e.g. situation resolved",
+    close_alarm: "Close alarm",
+    own_alarm_open: "Your silent alarm is open, since",
+    no_open_alarm: "No open alarm.",
+    closed_today: "Closed today",
+    none: "None.",
+    place: "Place",
+    raised: "raised",
+    first_response: "first response",
+    closed: "closed",
+    note: "Note",
     current_password: "Current password",
     new_password: "New password",
     characters_at_least: "at least this many characters:",
@@ -285,5 +348,45 @@ pub fn texts(lang: Lang) -> &'static StaffTexts {
     match lang {
         Lang::De => &GERMAN,
         Lang::En => &ENGLISH,
+    }
+}
+
+impl StaffTexts {
+    /// The name of the language `code` ("Arabisch", "Arabic").
+    pub fn language_name<'a>(&self, code: &'a str) -> &'a str {
+        if self.code == "en" {
+            english_name(code)
+        } else {
+            german_name(code)
+        }
+    }
+
+    /// A service's name in this language, else in the building's default language.
+    pub fn service_name<'a>(&self, building: &'a Building, id: &'a str) -> &'a str {
+        let default = building.site.default_language.as_str();
+        building
+            .service(id)
+            .map_or(id, |s| localized(&s.name, self.code, default))
+    }
+
+    /// German or English, as this table's language.
+    pub fn pick<T>(&self, de: T, en: T) -> T {
+        if self.code == "en" { en } else { de }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each table is the language it says it is, and no text is left empty.
+    #[test]
+    fn every_table_names_its_language_and_no_text_is_empty() {
+        for (lang, code) in [(Lang::De, "de"), (Lang::En, "en")] {
+            assert_eq!(texts(lang).code, code);
+        }
+        assert_eq!(ENGLISH.language_name("ar"), "Arabic");
+        assert_eq!(GERMAN.language_name("ar"), "Arabisch");
+        assert_ne!(GERMAN.log_out, ENGLISH.log_out);
     }
 }

@@ -106,7 +106,7 @@
     const sent = document.getElementById('alarm-sent');
     try {
       await api('/alarms');
-      if (sent) { sent.textContent = '✓ gesendet'; setTimeout(() => { sent.textContent = ''; }, 5000); }
+      if (sent) { sent.textContent = sent.dataset.sent; setTimeout(() => { sent.textContent = ''; }, 5000); }
     } catch (error) {
       if (sent) sent.textContent = '✗ ' + error.message;
     }

@@ -31,14 +31,15 @@ pub async fn overview(State(state): State<AppState>, page: StaffPage) -> Respons
     }
     match overview_markup(&state, &page).await {
         Ok(panel) => {
+            let t = texts(page.lang);
             let content = html! {
-                div.heading { h1 { "Übersicht" } (super::alerts::sound_button()) }
+                div.heading { h1 { (t.nav_overview) } (super::alerts::sound_button()) }
                 div #live { (panel) }
             };
             html_response(
                 StatusCode::OK,
                 staff_page(
-                    "Übersicht",
+                    t.nav_overview,
                     Some(&page),
                     Some("/staff/overview/panel"),
                     content,
@@ -74,6 +75,7 @@ async fn overview_markup(state: &AppState, page: &StaffPage) -> Result<Markup, A
     let building = &state.config.building;
     let default = building.site.default_language.as_str();
     let languages = super::languages::overview_section(state).await?;
+    let t = texts(page.lang);
     Ok(html! {
         section {
             h2 { "Hinweise " span lang="en" { "· Alerts" } }
@@ -87,26 +89,26 @@ async fn overview_markup(state: &AppState, page: &StaffPage) -> Result<Markup, A
             ))
         }
         section {
-            h2 { "Plätze" }
+            h2 { (t.desks) }
             table {
-                thead { tr { th { "Platz" } th { "angemeldet" } th { "aktuell" } th { "untätig seit" } } }
+                thead { tr { th { (t.nav_desk) } th { (t.logged_in) } th { (t.current) } th { (t.idle_since) } } }
                 tbody {
                     @for row in &desk_rows {
                         @let desk = building.desk(&row.desk);
                         tr.idle[row.staff.is_empty()] {
                             td {
-                                (desk.map_or(row.desk.clone(), |d| lotse_protocol::desk_label(d).0))
+                                (desk.map_or(row.desk.clone(), |d| { let (de, en) = lotse_protocol::desk_label(d); t.pick(de, en) }))
                             }
                             td { (row.staff.join(", ")) }
                             td {
                                 @if let Some(ticket) = &row.current {
                                     strong { (ticket.number) } " "
-                                    (if ticket.status == lotse_protocol::StopStatus::Called { "aufgerufen" } else { "in Bearbeitung" })
-                                    @if let Some(reason) = &ticket.reason { " · " (reason_text(reason, state.config.time_zone, texts(page.lang))) }
+                                    (if ticket.status == lotse_protocol::StopStatus::Called { t.called } else { t.serving })
+                                    @if let Some(reason) = &ticket.reason { " · " (reason_text(reason, state.config.time_zone, t)) }
                                 }
                             }
                             td.number {
-                                @if let Some(minutes) = row.idle_minutes { (minutes) " Min." }
+                                @if let Some(minutes) = row.idle_minutes { (minutes) " " (t.minutes) }
                             }
                         }
                     }
@@ -114,22 +116,22 @@ async fn overview_markup(state: &AppState, page: &StaffPage) -> Result<Markup, A
             }
         }
         section {
-            h2 { "Warteschlangen aller Stellen" }
+            h2 { (t.all_lines) }
             table {
-                thead { tr { th { "Stelle" } th { "Anliegen" } th { "wartend" } th { "längste" } th { "Schätzung" } th { "Stand" } } }
+                thead { tr { th { (t.agency) } th { (t.concern) } th { (t.waiting) } th { (t.longest) } th { (t.estimate) } th { (t.state) } } }
                 tbody {
                     @for line in &queues.services {
                         tr {
-                            td { (building.agency(&line.agency).map_or(line.agency.as_str(), |a| localized(&a.name, default, default))) }
-                            td { (building.service(&line.service).map_or(line.service.as_str(), |s| localized(&s.name, default, default))) }
+                            td { (building.agency(&line.agency).map_or(line.agency.as_str(), |a| localized(&a.name, t.code, default))) }
+                            td { (t.service_name(building, &line.service)) }
                             td.number { (line.waiting) }
-                            td.number { (line.longest_wait_minutes) " Min." }
-                            td.number { (line.estimated_wait_minutes) " Min." }
+                            td.number { (line.longest_wait_minutes) " " (t.minutes) }
+                            td.number { (line.estimated_wait_minutes) " " (t.minutes) }
                             td { (match line.availability {
-                                Availability::Open => "offen",
-                                Availability::Closed => "geschlossen",
-                                Availability::AppointmentOnly => "nur mit Termin",
-                                Availability::FullToday => "heute voll",
+                                Availability::Open => t.open,
+                                Availability::Closed => t.closed_now,
+                                Availability::AppointmentOnly => t.appointment_only,
+                                Availability::FullToday => t.full_today,
                             }) }
                         }
                     }

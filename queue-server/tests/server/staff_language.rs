@@ -1,5 +1,6 @@
 //! The staff pages in German or English: chosen on the login page, stored for the account
-//! (the next login without a choice keeps it), and the page's `html lang` and texts follow.
+//! (the next login without a choice keeps it), and the page's `html lang` and texts follow
+//! (desk choice, password page, overview, statistics).
 
 #![allow(clippy::unwrap_used)] // Tests may panic on unexpected errors.
 
@@ -84,6 +85,8 @@ async fn an_account_chooses_english_at_login_and_keeps_it() {
     );
     let password = page(&state, &cookie, "/staff/password").await;
     assert!(password.contains("Current password"), "{password}");
+    let overview = page(&state, &cookie, "/staff/overview").await;
+    assert!(overview.contains("Waiting lines of all agencies"), "{overview}");
     let stats = page(&state, &cookie, "/staff/stats").await;
     assert!(
         stats.contains("<h1>Statistics"),

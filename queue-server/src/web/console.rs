@@ -375,7 +375,7 @@ fn interpreter_box(
         @match request {
             Some(request) => {
                 p.interpreter data-interpreter=(request.status.as_str()) {
-                    (t.interpreting) " " (t.language_name(&request.language)) ": " (state_text(request))
+                    (t.interpreting) " " (t.language_name(&request.language)) ": " (state_text(request, t))
                     " "
                     button.quiet data-action="interpreter" data-verb="cancel" data-request=(request.id) {
                         (t.cancel)

@@ -1,6 +1,6 @@
 //! The staff pages in German or English: chosen on the login page, stored for the account
 //! (the next login without a choice keeps it), and the page's `html lang` and texts follow
-//! (desk choice, password page, overview, statistics).
+//! (desk choice, password page, overview, interpreter page, statistics).
 
 #![allow(clippy::unwrap_used)] // Tests may panic on unexpected errors.
 
@@ -86,7 +86,12 @@ async fn an_account_chooses_english_at_login_and_keeps_it() {
     let password = page(&state, &cookie, "/staff/password").await;
     assert!(password.contains("Current password"), "{password}");
     let overview = page(&state, &cookie, "/staff/overview").await;
-    assert!(overview.contains("Waiting lines of all agencies"), "{overview}");
+    assert!(
+        overview.contains("Waiting lines of all agencies"),
+        "{overview}"
+    );
+    let interpreting = page(&state, &cookie, "/staff/interpreter").await;
+    assert!(interpreting.contains("No open requests."), "{interpreting}");
     let stats = page(&state, &cookie, "/staff/stats").await;
     assert!(
         stats.contains("<h1>Statistics"),

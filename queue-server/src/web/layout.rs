@@ -39,6 +39,7 @@ pub fn staff_page_in(
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 meta name="robots" content="noindex";
                 @if let Some(who) = who { meta name="csrf-token" content=(who.csrf); }
+                meta name="staff-messages" content=(t.script_messages());
                 title { (title) " · Lotse" }
                 (head_links("staff.css", Some("staff.js")))
                 @if who.is_some() { script src=(url("alarm.js")) defer {} }

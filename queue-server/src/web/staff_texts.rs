@@ -94,6 +94,19 @@ pub struct StaffTexts {
     pub alarm_control: &'static str,
     pub alarm_control_hint: &'static str,
     pub alarm_sent: &'static str,
+    // The console's short messages after an action (`staff.js`; `{n}` the number).
+    pub msg_finished: &'static str,
+    pub msg_called: &'static str,
+    pub msg_resumed: &'static str,
+    pub msg_called_instead: &'static str,
+    pub msg_nobody_else: &'static str,
+    pub msg_done: &'static str,
+    pub msg_transferred: &'static str,
+    pub msg_interpreter_requested: &'static str,
+    pub msg_new_number: &'static str,
+    pub msg_accepted: &'static str,
+    pub msg_arrived: &'static str,
+    pub msg_cancelled: &'static str,
     // The interpreter page.
     pub your_languages: &'static str,
     pub all_languages_lead: &'static str,
@@ -238,6 +251,18 @@ pub const GERMAN: StaffTexts = StaffTexts {
     alarm_control: "Stiller Alarm (F9)",
     alarm_control_hint: "Stiller Alarm: Leitung, Sicherheitsdienst und Ihr Stockwerk werden gerufen",
     alarm_sent: "✓ gesendet",
+    msg_finished: "{n} abgeschlossen.",
+    msg_called: "{n} aufgerufen.",
+    msg_resumed: "{n} wieder eingereiht.",
+    msg_called_instead: "{n} aufgerufen; {m} behält den Platz.",
+    msg_nobody_else: "Sonst wartet niemand auf diesen Platz.",
+    msg_done: "{n}: erledigt.",
+    msg_transferred: "{n} weitergeleitet.",
+    msg_interpreter_requested: "Sprachmittlung für {n} angefordert.",
+    msg_new_number: "Neue Nummer: {n} – Statusseite: {url}",
+    msg_accepted: "{n}: angenommen.",
+    msg_arrived: "{n}: angekommen.",
+    msg_cancelled: "{n}: abgesagt.",
     your_languages: "Ihre Sprachen:",
     all_languages_lead: "alle (Leitung)",
     your_assignment: "Ihr Einsatz",
@@ -378,6 +403,18 @@ pub const ENGLISH: StaffTexts = StaffTexts {
     alarm_control: "Silent alarm (F9)",
     alarm_control_hint: "Silent alarm: supervisors, security and your floor are called",
     alarm_sent: "✓ sent",
+    msg_finished: "{n} finished.",
+    msg_called: "{n} called.",
+    msg_resumed: "{n} back in line.",
+    msg_called_instead: "{n} called; {m} keeps their place.",
+    msg_nobody_else: "Nobody else is waiting for this desk.",
+    msg_done: "{n}: done.",
+    msg_transferred: "{n} transferred.",
+    msg_interpreter_requested: "Interpreter requested for {n}.",
+    msg_new_number: "New number: {n} – status page: {url}",
+    msg_accepted: "{n}: accepted.",
+    msg_arrived: "{n}: arrived.",
+    msg_cancelled: "{n}: cancelled.",
     your_languages: "Your languages:",
     all_languages_lead: "all (supervisor)",
     your_assignment: "Your assignment",
@@ -447,6 +484,26 @@ pub fn texts(lang: Lang) -> &'static StaffTexts {
 }
 
 impl StaffTexts {
+    /// The texts `staff.js` shows after an action, as JSON for the page's head.
+    pub fn script_messages(&self) -> String {
+        serde_json::json!({
+            "finished": self.msg_finished,
+            "called": self.msg_called,
+            "resumed": self.msg_resumed,
+            "nobody": self.nobody_waiting,
+            "called_instead": self.msg_called_instead,
+            "nobody_else": self.msg_nobody_else,
+            "done": self.msg_done,
+            "transferred": self.msg_transferred,
+            "interpreter_requested": self.msg_interpreter_requested,
+            "new_number": self.msg_new_number,
+            "accept": self.msg_accepted,
+            "arrived": self.msg_arrived,
+            "cancel": self.msg_cancelled,
+        })
+        .to_string()
+    }
+
     /// The name of the language `code` ("Arabisch", "Arabic").
     pub fn language_name<'a>(&self, code: &'a str) -> &'a str {
         if self.code == "en" {

@@ -1,5 +1,5 @@
 //! The staff console in English in headless Chromium: English chosen on the login page, the
-//! desk choice and the console follow it (`html lang="en"`). Screenshot `staff-console-en`
+//! desk choice, the console and its messages follow it (`html lang="en"`). Screenshot `staff-console-en`
 //! (copied to `docs/web/`).
 
 use crate::browser::Browser;
@@ -49,5 +49,9 @@ async fn the_console_speaks_english_when_the_account_chose_it() {
         assert!(console.contains(english), "{english}: {console}");
     }
     desk.screenshot("staff-console-en").await;
+    // The short message after an action is English too.
+    click(&desk, "button[data-action=call-next]").await;
+    let message = crate::web_staff::text_with(&desk, "#message:not([hidden])", "called").await;
+    assert!(message.ends_with(" called."), "{message}");
     desk.close().await;
 }

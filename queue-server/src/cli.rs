@@ -273,6 +273,7 @@ pub enum DeviceAction {
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum RoleArg {
+    Security,
     Interpreter,
     Staff,
     Supervisor,
@@ -282,6 +283,7 @@ pub enum RoleArg {
 impl From<RoleArg> for Role {
     fn from(role: RoleArg) -> Role {
         match role {
+            RoleArg::Security => Role::Security,
             RoleArg::Interpreter => Role::Interpreter,
             RoleArg::Staff => Role::Staff,
             RoleArg::Supervisor => Role::Supervisor,
@@ -776,11 +778,12 @@ pub async fn demo_history(
 }
 
 /// Demo accounts: fixed, printed, and only created on an empty database.
-pub const DEMO_USERS: [(&str, Role, &str); 4] = [
+pub const DEMO_USERS: [(&str, Role, &str); 5] = [
     ("staff", Role::Staff, "lotse-demo-staff"),
     ("supervisor", Role::Supervisor, "lotse-demo-supervisor"),
     ("admin", Role::Admin, "lotse-demo-admin"),
     ("interpreter", Role::Interpreter, "lotse-demo-interpreter"),
+    ("security", Role::Security, "lotse-demo-security"),
 ];
 
 /// The languages of the demo interpreter account.

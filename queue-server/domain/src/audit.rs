@@ -47,6 +47,10 @@ pub enum AuditAction {
     AlertAcknowledge,
     /// A directory account lost its sessions at re-validation (gone, disabled, no mapped group).
     DirectoryWithdraw,
+    AlarmRaise,
+    AlarmAcknowledge,
+    AlarmClose,
+    ChooseLanguage,
 }
 
 impl AuditAction {

@@ -94,6 +94,16 @@ pub enum DomainError {
     FeedbackAlreadyGiven,
     #[error("no such active alert")]
     AlertNotFound,
+    #[error("an alarm is raised from a desk console")]
+    AlarmNeedsDesk,
+    #[error("no such alarm")]
+    AlarmNotFound,
+    #[error("the alarm is closed already")]
+    AlarmClosed,
+    #[error("only the raiser or a supervisor closes an alarm; its raiser does not respond to it")]
+    NotYourAlarm,
+    #[error("the closing note is 1 to {} characters", limits::MAX_ALARM_NOTE_CHARS)]
+    AlarmNoteLength,
     /// A desk, line or appointment of an agency the account does not work for.
     #[error("not allowed for this account or device")]
     OtherAgency,
@@ -106,7 +116,10 @@ impl DomainError {
         match self {
             NoConcern | TooManyConcerns | ConcernTwice(_) | UnknownOutcome | NoteTooLong
             | BadName | WeakPassword | BadRecording(_) => ErrorCode::InvalidInput,
-            UnknownClip(_) | AlertNotFound => ErrorCode::NotFound,
+            UnknownClip(_) | AlertNotFound | AlarmNotFound => ErrorCode::NotFound,
+            AlarmClosed => ErrorCode::WrongStatus,
+            AlarmNoteLength => ErrorCode::InvalidInput,
+            AlarmNeedsDesk | NotYourAlarm => ErrorCode::Forbidden,
             UnknownService(_) => ErrorCode::UnknownService,
             UnknownLanguage(_) => ErrorCode::UnknownLanguage,
             ServiceClosed(_) => ErrorCode::ServiceClosed,

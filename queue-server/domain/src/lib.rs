@@ -4,6 +4,7 @@
 //! means and then write it; its storage only runs SQL.
 
 pub mod accounts;
+pub mod alarm;
 pub mod alerts;
 pub mod appointments;
 pub mod audit;

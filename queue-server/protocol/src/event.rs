@@ -102,6 +102,15 @@ pub enum Change {
         kiosk: Option<String>,
         state: crate::alert::AlertState,
     },
+    /// An emergency alarm was raised, acknowledged by a responder or closed. Staff only: the
+    /// stream sends it to the accounts the alarm notifies (`lotse_domain::alarm`), never to
+    /// devices. No names: the pages read who raised and who responds from the server.
+    Alarm {
+        alarm: i64,
+        desk: String,
+        floor: i32,
+        state: crate::alarm::AlarmState,
+    },
 }
 
 /// A kiosk printer's state as the kiosk reports it.
@@ -149,6 +158,7 @@ impl Change {
             Change::DeviceStatus { .. } => "device_status",
             Change::Interpreter { .. } => "interpreter",
             Change::Alert { .. } => "alert",
+            Change::Alarm { .. } => "alarm",
         }
     }
 }

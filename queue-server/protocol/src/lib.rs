@@ -3,6 +3,7 @@
 //! The queue server serialises these types, the kiosk, display board and tests deserialise them.
 //! Database rows and UI structs are separate types that convert to and from these.
 
+pub mod alarm;
 pub mod alert;
 pub mod building;
 #[cfg(feature = "client")]
@@ -26,6 +27,7 @@ pub mod ticket;
 pub mod toml_location;
 pub mod voices;
 
+pub use alarm::{Alarm, AlarmResponder, AlarmState, CloseAlarm};
 pub use alert::{Alert, AlertKind, AlertState};
 pub use building::*;
 #[cfg(feature = "client")]

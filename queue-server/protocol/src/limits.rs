@@ -9,3 +9,6 @@ pub const MAX_NOTE_CHARS: usize = 2_000;
 
 /// The longest comment a visitor may leave with their feedback (in characters).
 pub const MAX_FEEDBACK_COMMENT_CHARS: usize = 500;
+
+/// The longest note that closes an emergency alarm (in characters).
+pub const MAX_ALARM_NOTE_CHARS: usize = 300;

@@ -19,8 +19,11 @@ use utoipa::ToSchema;
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
 pub enum Role {
+    /// Security staff: see and answer emergency alarms, nothing else. Below the interpreter,
+    /// so that no `at_least` check of another role lets them in.
+    Security,
     /// A language mediator (Sprachmittler): sees and takes interpreter requests of their
-    /// languages, nothing else. Lowest, so that `at_least(Staff)` leaves interpreters out.
+    /// languages, nothing else. Below staff, so that `at_least(Staff)` leaves them out.
     Interpreter,
     Staff,
     Supervisor,

@@ -2,7 +2,8 @@
 //! first gets every stored event it missed, then live events; a subscriber too slow for the
 //! live channel catches up from the database instead of losing events. A token or session,
 //! and a staff account over all its sessions, keep only so many streams open
-//! (`live_streams.rs`): a new one ends the oldest.
+//! (`live_streams.rs`): a new one ends the oldest. Emergency alarms go only to the staff they
+//! notify (`domain::alarm::streamed_to`), never to a device.
 
 use std::convert::Infallible;
 use std::sync::{Arc, LazyLock};
@@ -14,11 +15,13 @@ use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 use bytes::BytesMut;
 use lotse_protocol::event_stream::KEEP_ALIVE_EVENT;
+use lotse_protocol::{Change, Role};
 use tokio::sync::broadcast::Receiver;
 use tokio::sync::broadcast::error::{RecvError, TryRecvError};
 use tokio::time::Instant;
 
 use crate::auth::Caller;
+use crate::domain::alarm::streamed_to;
 use crate::http::AppState;
 use crate::http::error::AppError;
 use crate::http::extract::credential_key;
@@ -56,6 +59,7 @@ pub async fn stream(
     let credential = credential_key(&headers).unwrap_or_default();
     let account = caller.is_staff().then(|| caller.identity());
     let slot = state.streams.open(credential, account);
+    let listener = Listener::of(&caller, &state.config.building);
     let stream = async_stream::stream! {
         // Reset only when it fires, not for every message (a timer reset per message and
         // subscriber costs a lock on the runtime's timer wheel each time).
@@ -76,11 +80,13 @@ pub async fn stream(
                 let Some(newest) = batch.last() else { break };
                 last = newest.id;
                 let mut chunk = BytesMut::new();
-                for event in batch {
+                for event in batch.into_iter().filter(|e| listener.receives(&e.change)) {
                     chunk.extend_from_slice(wire(&Published::new(event)));
                 }
-                last_sent = Instant::now();
-                yield Ok::<_, Infallible>(chunk.freeze());
+                if !chunk.is_empty() {
+                    last_sent = Instant::now();
+                    yield Ok::<_, Infallible>(chunk.freeze());
+                }
             }
             // Then follow the live channel: everything already waiting goes out as one chunk.
             loop {
@@ -107,8 +113,8 @@ pub async fn stream(
                     }
                 };
                 let mut chunk = BytesMut::new();
-                let next = follow(&mut last, received, &mut chunk);
-                let next = if next == Next::More { drain(&mut live, &mut last, &mut chunk) } else { next };
+                let next = follow(&listener, &mut last, received, &mut chunk);
+                let next = if next == Next::More { drain(&listener, &mut live, &mut last, &mut chunk) } else { next };
                 if !chunk.is_empty() {
                     last_sent = Instant::now();
                     yield Ok(chunk.freeze());
@@ -160,8 +166,58 @@ enum Next {
     Closed,
 }
 
-/// Adds one received event to `chunk` when it is the next one.
+/// Who a stream is for, as the alarm rules see them: a staff member with the desk (and its
+/// floor) the session sat at when the stream opened (a new desk reloads the page, and with
+/// it the stream); none for a device.
+struct Listener(Option<StaffListener>);
+
+/// A staff listener: account, role, and the desk with its floor.
+struct StaffListener {
+    name: String,
+    role: Role,
+    desk: Option<(String, i32)>,
+}
+
+impl Listener {
+    fn of(caller: &Caller, building: &lotse_protocol::Building) -> Listener {
+        Listener(match caller {
+            Caller::Staff {
+                name, role, desk, ..
+            } => {
+                let desk = desk
+                    .as_deref()
+                    .and_then(|id| building.desk(id).map(|d| (id.to_owned(), d.floor)));
+                Some(StaffListener {
+                    name: name.clone(),
+                    role: *role,
+                    desk,
+                })
+            }
+            Caller::Device { .. } => None,
+        })
+    }
+
+    /// Whether this stream carries `change`.
+    fn receives(&self, change: &Change) -> bool {
+        let person = self
+            .0
+            .as_ref()
+            .map(|listener| crate::domain::alarm::Person {
+                name: &listener.name,
+                role: listener.role,
+                desk: listener
+                    .desk
+                    .as_ref()
+                    .map(|(id, floor)| (id.as_str(), *floor)),
+            });
+        streamed_to(change, person.as_ref())
+    }
+}
+
+/// Adds one received event to `chunk` when it is the next one (and the listener's: another's
+/// is passed over).
 fn follow(
+    listener: &Listener,
     last: &mut i64,
     received: Result<Arc<Published>, RecvError>,
     chunk: &mut BytesMut,
@@ -170,7 +226,9 @@ fn follow(
         Ok(published) if published.event.id <= *last => Next::More,
         Ok(published) if published.event.id == *last + 1 => {
             *last = published.event.id;
-            chunk.extend_from_slice(wire(&published));
+            if listener.receives(&published.event.change) {
+                chunk.extend_from_slice(wire(&published));
+            }
             Next::More
         }
         Ok(_) | Err(RecvError::Lagged(_)) => Next::CatchUp,
@@ -179,7 +237,12 @@ fn follow(
 }
 
 /// Adds every event already waiting in the live channel to `chunk` (up to `MAX_CHUNK`).
-fn drain(live: &mut Receiver<Arc<Published>>, last: &mut i64, chunk: &mut BytesMut) -> Next {
+fn drain(
+    listener: &Listener,
+    live: &mut Receiver<Arc<Published>>,
+    last: &mut i64,
+    chunk: &mut BytesMut,
+) -> Next {
     while chunk.len() < MAX_CHUNK {
         let received = match live.try_recv() {
             Ok(published) => Ok(published),
@@ -187,7 +250,7 @@ fn drain(live: &mut Receiver<Arc<Published>>, last: &mut i64, chunk: &mut BytesM
             Err(TryRecvError::Lagged(n)) => Err(RecvError::Lagged(n)),
             Err(TryRecvError::Closed) => Err(RecvError::Closed),
         };
-        let next = follow(last, received, chunk);
+        let next = follow(listener, last, received, chunk);
         if next != Next::More {
             return next;
         }

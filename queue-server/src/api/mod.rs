@@ -1,6 +1,7 @@
 //! The JSON API's handlers (`/api/v1/…`, `/healthz`, `/metrics`); the state, extractors and
 //! errors they use are the `http` layer's.
 
+mod alarms;
 mod alerts;
 mod desks;
 pub mod display;
@@ -48,6 +49,9 @@ pub fn routes() -> Router<AppState> {
             "/interpreter-requests/{id}/{action}",
             post(interpreters::act),
         )
+        .route("/alarms", get(alarms::list).post(alarms::raise))
+        .route("/alarms/{id}/acknowledge", post(alarms::acknowledge))
+        .route("/alarms/{id}/close", post(alarms::close))
         .route("/alerts", get(alerts::list))
         .route("/alerts/{id}/acknowledge", post(alerts::acknowledge))
         .route("/events", get(events::stream))

@@ -195,16 +195,17 @@ fn domain_status(error: &DomainError) -> StatusCode {
         | NoInterpreterForDefaultLanguage
         | BadScore
         | CommentTooLong
+        | AlarmNoteLength
         | BadRecording(_) => StatusCode::UNPROCESSABLE_ENTITY,
         UnknownDesk(_)
         | TicketNotFound
         | AppointmentNotFound
         | InterpreterRequestNotFound
         | AlertNotFound
+        | AlarmNotFound
         | UnknownClip(_) => StatusCode::NOT_FOUND,
-        LanguageNotSpoken(_) | NotAnInterpreter | NotYourAssignment | OtherAgency => {
-            StatusCode::FORBIDDEN
-        }
+        LanguageNotSpoken(_) | NotAnInterpreter | NotYourAssignment | OtherAgency
+        | AlarmNeedsDesk | NotYourAlarm => StatusCode::FORBIDDEN,
         ServiceClosed(_)
         | WalkInsFull(_)
         | AppointmentOnly(_)
@@ -221,7 +222,8 @@ fn domain_status(error: &DomainError) -> StatusCode {
         | InterpreterBusy
         | InterpreterAlreadyRequested
         | VisitNotFinished
-        | FeedbackAlreadyGiven => StatusCode::CONFLICT,
+        | FeedbackAlreadyGiven
+        | AlarmClosed => StatusCode::CONFLICT,
     }
 }
 

@@ -200,6 +200,8 @@ pub struct StaffSession {
     pub caller: Caller,
     pub csrf: String,
     pub desk: Option<String>,
+    /// The account's language of the staff pages (`de`, `en`).
+    pub language: String,
 }
 
 /// Who holds this session cookie: an enabled user whose session has not expired and was
@@ -210,10 +212,10 @@ pub fn session_by_token(
     now: DateTime<Utc>,
     idle_since: DateTime<Utc>,
 ) -> Result<Option<StaffSession>, StorageError> {
-    type Row = (String, String, String, Option<String>, String, i64);
+    type Row = (String, String, String, Option<String>, String, i64, String);
     let row: Option<Row> = connection
         .query_row(
-            "SELECT u.name, u.role, s.csrf, s.desk, u.agencies, u.id
+            "SELECT u.name, u.role, s.csrf, s.desk, u.agencies, u.id, u.language
              FROM sessions s JOIN users u ON u.id = s.user_id
              WHERE s.token_hash = ?1 AND s.expires_at > ?2 AND s.last_seen > ?3
                AND u.disabled = 0",
@@ -226,11 +228,12 @@ pub fn session_by_token(
                     row.get(3)?,
                     row.get(4)?,
                     row.get(5)?,
+                    row.get(6)?,
                 ))
             },
         )
         .optional()?;
-    row.map(|(name, role, csrf, desk, agencies, id)| {
+    row.map(|(name, role, csrf, desk, agencies, id, language)| {
         Ok(StaffSession {
             caller: Caller::Staff {
                 name,
@@ -240,9 +243,23 @@ pub fn session_by_token(
             },
             csrf,
             desk,
+            language,
         })
     })
     .transpose()
+}
+
+/// Sets the language of `name`'s staff pages (`de` or `en`, the column's CHECK).
+pub fn set_language(
+    connection: &Connection,
+    name: &str,
+    language: &str,
+) -> Result<(), StorageError> {
+    connection.execute(
+        "UPDATE users SET language = ?2 WHERE name = ?1",
+        params![name, language],
+    )?;
+    Ok(())
 }
 
 /// Notes that the session was used at `now`; written at most once a minute, so that staff

@@ -5,6 +5,7 @@
 
 pub mod accounts;
 pub mod aggregates;
+pub mod alarms;
 pub mod alerts;
 pub mod appointments;
 pub mod audit;

@@ -274,7 +274,60 @@ ALTER TABLE users ADD COLUMN source TEXT NOT NULL DEFAULT 'local'
 ALTER TABLE users ADD COLUMN validated_at INTEGER;
 "#,
     ),
+    // The silent emergency alarm: the `security` role (users rebuilt for its CHECK), the
+    // alarms and who responded to each.
+    M::up(ALARMS),
+    // The language of the staff pages, per account (`de` or `en`; chosen on the login page).
+    M::up(
+        "ALTER TABLE users ADD COLUMN language TEXT NOT NULL DEFAULT 'de' \
+         CHECK (language IN ('de', 'en'));",
+    ),
 ];
+
+/// The `security` role and the alarm tables. The role list is the strum names of `Role` (a
+/// test keeps them in step).
+const ALARMS: &str = r#"
+CREATE TABLE users_checked (
+    id             INTEGER PRIMARY KEY,
+    name           TEXT NOT NULL UNIQUE,
+    role           TEXT NOT NULL CHECK (role IN ('security', 'interpreter', 'staff', 'supervisor',
+                                                 'admin')),
+    password_hash  TEXT NOT NULL,
+    disabled       INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)),
+    created_at     INTEGER NOT NULL,
+    agencies       TEXT NOT NULL DEFAULT '*',
+    languages      TEXT NOT NULL DEFAULT '',
+    source         TEXT NOT NULL DEFAULT 'local' CHECK (source IN ('local', 'ldap', 'oidc')),
+    validated_at   INTEGER
+) STRICT;
+INSERT INTO users_checked (id, name, role, password_hash, disabled, created_at, agencies,
+                           languages, source, validated_at)
+    SELECT id, name, role, password_hash, disabled, created_at, agencies, languages, source,
+           validated_at FROM users;
+DROP TABLE users;
+ALTER TABLE users_checked RENAME TO users;
+CREATE TABLE alarms (
+    id         INTEGER PRIMARY KEY,
+    desk       TEXT NOT NULL CHECK (length(desk) > 0),
+    floor      INTEGER NOT NULL,
+    raised_by  TEXT NOT NULL,
+    raised_at  INTEGER NOT NULL,
+    closed_by  TEXT,
+    closed_at  INTEGER,
+    note       TEXT,
+    -- Closed means closed by someone, with a note.
+    CHECK ((closed_at IS NULL) = (closed_by IS NULL)),
+    CHECK ((closed_at IS NULL) = (note IS NULL))
+) STRICT;
+CREATE INDEX alarms_open ON alarms (closed_at);
+CREATE INDEX alarms_by_raised_at ON alarms (raised_at);
+CREATE TABLE alarm_responses (
+    alarm_id   INTEGER NOT NULL REFERENCES alarms (id),
+    responder  TEXT NOT NULL,
+    at         INTEGER NOT NULL,
+    PRIMARY KEY (alarm_id, responder)
+) STRICT;
+"#;
 
 /// The `interpreter` role, accounts' languages (comma-separated codes) and interpreter
 /// requests. The lists are the strum names of `Role`, `InterpreterStatus` and

@@ -15,6 +15,7 @@ use super::console::reason_text;
 use super::html_response;
 use super::layout::{role_name, staff_page};
 use super::session::{AdminPage, StaffPage};
+use super::staff_texts::texts;
 use crate::auth::{AgencyScope, DeviceKind, new_secret, token_hash};
 use crate::domain::accounts::{MIN_PASSWORD_LENGTH, account_name, check_password};
 use crate::domain::alerts::Audience;
@@ -32,14 +33,15 @@ pub async fn overview(State(state): State<AppState>, page: StaffPage) -> Respons
     }
     match overview_markup(&state, &page).await {
         Ok(panel) => {
+            let t = texts(page.lang);
             let content = html! {
-                div.heading { h1 { "Übersicht" } (super::alerts::sound_button()) }
+                div.heading { h1 { (t.nav_overview) } (super::alerts::sound_button()) }
                 div #live { (panel) }
             };
             html_response(
                 StatusCode::OK,
                 staff_page(
-                    "Übersicht",
+                    t.nav_overview,
                     Some(&page),
                     Some("/staff/overview/panel"),
                     content,
@@ -84,6 +86,7 @@ async fn overview_markup(state: &AppState, page: &StaffPage) -> Result<Markup, A
     let building = &state.config.building;
     let default = building.site.default_language.as_str();
     let languages = super::languages::overview_section(state).await?;
+    let t = texts(page.lang);
     Ok(html! {
         section {
             h2 { "Hinweise " span lang="en" { "· Alerts" } }
@@ -97,26 +100,26 @@ async fn overview_markup(state: &AppState, page: &StaffPage) -> Result<Markup, A
             ))
         }
         section {
-            h2 { "Plätze" }
+            h2 { (t.desks) }
             table {
-                thead { tr { th { "Platz" } th { "angemeldet" } th { "aktuell" } th { "untätig seit" } } }
+                thead { tr { th { (t.nav_desk) } th { (t.logged_in) } th { (t.current) } th { (t.idle_since) } } }
                 tbody {
                     @for row in &desk_rows {
                         @let desk = building.desk(&row.desk);
                         tr.idle[row.staff.is_empty()] {
                             td {
-                                (desk.map_or(row.desk.clone(), |d| lotse_protocol::desk_label(d).0))
+                                (desk.map_or(row.desk.clone(), |d| { let (de, en) = lotse_protocol::desk_label(d); t.pick(de, en) }))
                             }
                             td { (row.staff.join(", ")) }
                             td {
                                 @if let Some(ticket) = &row.current {
                                     strong { (ticket.number) } " "
-                                    (if ticket.status == lotse_protocol::StopStatus::Called { "aufgerufen" } else { "in Bearbeitung" })
-                                    @if let Some(reason) = &ticket.reason { " · " (reason_text(reason, state.config.time_zone)) }
+                                    (if ticket.status == lotse_protocol::StopStatus::Called { t.called } else { t.serving })
+                                    @if let Some(reason) = &ticket.reason { " · " (reason_text(reason, state.config.time_zone, t)) }
                                 }
                             }
                             td.number {
-                                @if let Some(minutes) = row.idle_minutes { (minutes) " Min." }
+                                @if let Some(minutes) = row.idle_minutes { (minutes) " " (t.minutes) }
                             }
                         }
                     }
@@ -124,23 +127,23 @@ async fn overview_markup(state: &AppState, page: &StaffPage) -> Result<Markup, A
             }
         }
         section {
-            h2 { "Warteschlangen aller Stellen" }
+            h2 { (t.all_lines) }
             table {
-                thead { tr { th { "Stelle" } th { "Anliegen" } th { "wartend" } th { "davon gerade an einem Platz" } th { "längste" } th { "Schätzung" } th { "Stand" } } }
+                thead { tr { th { (t.agency) } th { (t.concern) } th { (t.waiting) } th { (t.at_a_desk_now) } th { (t.longest) } th { (t.estimate) } th { (t.state) } } }
                 tbody {
                     @for line in &queues.services {
                         tr {
-                            td { (building.agency(&line.agency).map_or(line.agency.as_str(), |a| localized(&a.name, default, default))) }
-                            td { (building.service(&line.service).map_or(line.service.as_str(), |s| localized(&s.name, default, default))) }
+                            td { (building.agency(&line.agency).map_or(line.agency.as_str(), |a| localized(&a.name, t.code, default))) }
+                            td { (t.service_name(building, &line.service)) }
                             td.number { (line.waiting) }
                             td.number.at-desk { (at_a_desk(&line.service)) }
-                            td.number { (line.longest_wait_minutes) " Min." }
-                            td.number { (line.estimated_wait_minutes) " Min." }
+                            td.number { (line.longest_wait_minutes) " " (t.minutes) }
+                            td.number { (line.estimated_wait_minutes) " " (t.minutes) }
                             td { (match line.availability {
-                                Availability::Open => "offen",
-                                Availability::Closed => "geschlossen",
-                                Availability::AppointmentOnly => "nur mit Termin",
-                                Availability::FullToday => "heute voll",
+                                Availability::Open => t.open,
+                                Availability::Closed => t.closed_now,
+                                Availability::AppointmentOnly => t.appointment_only,
+                                Availability::FullToday => t.full_today,
                             }) }
                         }
                     }
@@ -230,7 +233,7 @@ async fn admin_page(
                     @for user in &users {
                         tr {
                             td { (user.name) }
-                            td { (role_name(user.role)) }
+                            td { (role_name(user.role, texts(page.lang))) }
                             td {
                                 @if let Some(spoken) = languages.get(&user.name) {
                                     "Sprachen: "
@@ -269,10 +272,9 @@ async fn admin_page(
                 h3 { "Konto anlegen" }
                 label { "Name" input name="name" required maxlength="100"; }
                 label { "Rolle" select name="role" {
-                    option value="staff" { "Mitarbeiter/in" }
-                    option value="supervisor" { "Leitung" }
-                    option value="admin" { "Administration" }
-                    option value="interpreter" { "Sprachmittlung" }
+                    @for role in [Role::Staff, Role::Supervisor, Role::Admin, Role::Interpreter, Role::Security] {
+                        option value=(role.as_str()) { (role_name(role, texts(page.lang))) }
+                    }
                 } }
                 label { "Passwort" input type="password" name="password" minlength=(MIN_PASSWORD_LENGTH) autocomplete="new-password" required; }
                 fieldset.agencies {

@@ -40,7 +40,7 @@ macro_rules! font {
 /// Open Font License, `assets/fonts/OFL.txt`), made with `fonts.css` by
 /// `scripts/subset-fonts`; served so Arabic and Ethiopic text renders on screens without
 /// such fonts.
-const SOURCES: [(&str, &str, &[u8]); 24] = [
+const SOURCES: [(&str, &str, &[u8]); 25] = [
     font!("NotoSans-Regular.subset-latin.woff2"),
     font!("NotoSans-Regular.subset-cyrillic.woff2"),
     font!("NotoSans-Regular.woff2"),
@@ -59,6 +59,7 @@ const SOURCES: [(&str, &str, &[u8]); 24] = [
     ("display.js", SCRIPT, include_bytes!("assets/display.js")),
     ("display.css", STYLE, include_bytes!("assets/display.css")),
     ("staff.js", SCRIPT, include_bytes!("assets/staff.js")),
+    ("alarm.js", SCRIPT, include_bytes!("assets/alarm.js")),
     ("staff.css", STYLE, include_bytes!("assets/staff.css")),
     ("status.js", SCRIPT, include_bytes!("assets/status.js")),
     ("status.css", STYLE, include_bytes!("assets/status.css")),

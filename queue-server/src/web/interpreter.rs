@@ -8,13 +8,13 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
-use lotse_protocol::languages::german_name;
 use lotse_protocol::{Building, InterpreterRequest, InterpreterStatus, Role};
 use maud::{Markup, html};
 
 use super::html_response;
 use super::layout::staff_page;
 use super::session::StaffPage;
+use super::staff_texts::{StaffTexts, texts};
 use crate::domain::interpreter::shown_to;
 use crate::http::AppState;
 use crate::storage::interpreters;
@@ -34,19 +34,20 @@ pub async fn page(State(state): State<AppState>, page: StaffPage) -> Response {
     }
     match panel_markup(&state, &page).await {
         Ok((panel, languages)) => {
+            let t = texts(page.lang);
             let content = html! {
                 div.heading {
-                    h1 { "Sprachmittlung" }
+                    h1 { (t.nav_interpreting) }
                     button.quiet #sound type="button" data-languages=(languages.join(",")) {
-                        "Ton einschalten"
+                        "Ton einschalten " span lang="en" { "· Sound on" }
                     }
                 }
                 p.languages {
-                    "Ihre Sprachen: "
-                    @if languages.is_empty() { "alle (Leitung)" }
+                    (t.your_languages) " "
+                    @if languages.is_empty() { (t.all_languages_lead) }
                     @for (n, language) in languages.iter().enumerate() {
                         @if n > 0 { ", " }
-                        (german_name(language))
+                        (t.language_name(language))
                     }
                 }
                 div #live { (panel) }
@@ -54,7 +55,7 @@ pub async fn page(State(state): State<AppState>, page: StaffPage) -> Response {
             html_response(
                 StatusCode::OK,
                 staff_page(
-                    "Sprachmittlung",
+                    t.nav_interpreting,
                     Some(&page),
                     Some("/staff/interpreter/panel"),
                     content,
@@ -108,94 +109,95 @@ async fn panel_markup(
         .collect();
     let busy = !mine.is_empty();
     let interpreter = page.role == Role::Interpreter;
+    let t = texts(page.lang);
     let markup = html! {
         @if interpreter {
             section.assignment {
-                h2 { "Ihr Einsatz" }
-                @if mine.is_empty() { p { "Zurzeit kein Einsatz – Sie können eine Anfrage annehmen." } }
+                h2 { (t.your_assignment) }
+                @if mine.is_empty() { p { (t.no_assignment) } }
                 @for request in &mine {
                     p.ticket { (request.number) }
                     p {
-                        strong { (place_text(building, request.desk.as_deref())) }
-                        " · " (german_name(&request.language))
-                        " · " (state_text(request))
+                        strong { (place_text(building, request.desk.as_deref(), t)) }
+                        " · " (t.language_name(&request.language))
+                        " · " (state_text(request, t))
                     }
                     div.actions {
                         @if request.status == InterpreterStatus::Accepted {
-                            button.primary data-action="interpreter" data-verb="arrived" data-request=(request.id) { "Angekommen" }
+                            button.primary data-action="interpreter" data-verb="arrived" data-request=(request.id) { (t.arrived) }
                         }
-                        button data-action="interpreter" data-verb="done" data-request=(request.id) { "Erledigt" }
+                        button data-action="interpreter" data-verb="done" data-request=(request.id) { (t.done) }
                     }
                 }
             }
         }
         section.requests {
-            h2 { "Offene Anfragen (" (open.len()) ")" }
-            @if open.is_empty() { p { "Keine offenen Anfragen." } }
+            h2 { (t.open_requests) " (" (open.len()) ")" }
+            @if open.is_empty() { p { (t.no_open_requests) } }
             @else {
                 table {
-                    thead { tr { th { "Platz / Raum" } th { "Etage" } th { "Nummer" } th { "Sprache" } th { "wartet seit" } th {} } }
+                    thead { tr { th { (t.desk_or_room) } th { (t.floor) } th { (t.number) } th { (t.language) } th { (t.waiting_since) } th {} } }
                     tbody {
                         @for request in &open {
                             tr {
-                                td { (place_text(building, request.desk.as_deref())) }
-                                td { (floor_text(building, request.desk.as_deref())) }
+                                td { (place_text(building, request.desk.as_deref(), t)) }
+                                td { (floor_text(building, request.desk.as_deref(), t)) }
                                 td { strong { (request.number) } }
-                                td { (german_name(&request.language)) }
-                                td { (since_text(request.requested_at, now, zone)) }
+                                td { (t.language_name(&request.language)) }
+                                td { (since_text(request.requested_at, now, zone, t)) }
                                 td {
                                     @if interpreter {
                                         button.primary data-action="interpreter" data-verb="accept"
-                                            data-request=(request.id) disabled[busy] { "Annehmen" }
+                                            data-request=(request.id) disabled[busy] { (t.accept) }
                                     }
                                 }
                             }
                         }
                     }
                 }
-                @if interpreter && busy { p.updated { "Sie sind im Einsatz: erst abschließen, dann annehmen." } }
+                @if interpreter && busy { p.updated { (t.busy_finish_first) } }
             }
         }
-        p.updated { "Stand " (now.with_timezone(&zone).format("%H:%M:%S")) }
+        p.updated { (t.as_of) " " (now.with_timezone(&zone).format("%H:%M:%S")) }
     };
     Ok((markup, languages))
 }
 
 /// Where a request's visitor is: "Schalter 2" or "Raum 1.05"; the waiting area before a call.
-pub fn place_text(building: &Building, desk: Option<&str>) -> String {
+pub fn place_text(building: &Building, desk: Option<&str>, t: &StaffTexts) -> String {
     match desk.and_then(|d| building.desk(d)) {
         Some(desk) => {
-            let (place, _) = lotse_protocol::place_caption(desk.kind);
-            format!("{place} {}", desk.number)
+            let (de, en) = lotse_protocol::place_caption(desk.kind);
+            format!("{} {}", t.pick(de, en), desk.number)
         }
-        None => "Wartebereich".to_owned(),
+        None => t.waiting_area.to_owned(),
     }
 }
 
-fn floor_text(building: &Building, desk: Option<&str>) -> String {
-    match desk.and_then(|d| building.desk(d)) {
-        Some(desk) => lotse_protocol::floor_caption(desk.floor).0,
-        None => lotse_protocol::floor_caption(0).0,
-    }
+fn floor_text(building: &Building, desk: Option<&str>, t: &StaffTexts) -> String {
+    let floor = desk.and_then(|d| building.desk(d)).map_or(0, |d| d.floor);
+    let (de, en) = lotse_protocol::floor_caption(floor);
+    t.pick(de, en)
 }
 
 /// "10:42 (12 Min.)".
-pub fn since_text(at: DateTime<Utc>, now: DateTime<Utc>, zone: Tz) -> String {
+pub fn since_text(at: DateTime<Utc>, now: DateTime<Utc>, zone: Tz, t: &StaffTexts) -> String {
     let minutes = (now - at).num_minutes().max(0);
     format!(
-        "{} ({minutes} Min.)",
-        at.with_timezone(&zone).format("%H:%M")
+        "{} ({minutes} {})",
+        at.with_timezone(&zone).format("%H:%M"),
+        t.minutes
     )
 }
 
-/// A request's state for staff: "offen", "angenommen von samir", "Sprachmittler/in ist da".
-pub fn state_text(request: &InterpreterRequest) -> String {
+/// A request's state for staff: "offen", "angenommen von samir", "samir ist da".
+pub fn state_text(request: &InterpreterRequest, t: &StaffTexts) -> String {
     let who = request.interpreter.as_deref().unwrap_or("?");
     match request.status {
-        InterpreterStatus::Open => "offen – noch niemand angenommen".to_owned(),
-        InterpreterStatus::Accepted => format!("angenommen von {who}"),
-        InterpreterStatus::Arrived => format!("{who} ist da"),
-        InterpreterStatus::Done => format!("erledigt ({who})"),
-        InterpreterStatus::Cancelled => "abgesagt".to_owned(),
+        InterpreterStatus::Open => t.request_open.to_owned(),
+        InterpreterStatus::Accepted => format!("{} {who}", t.accepted_by),
+        InterpreterStatus::Arrived => format!("{who} {}", t.is_here),
+        InterpreterStatus::Done => format!("{} ({who})", t.request_done),
+        InterpreterStatus::Cancelled => t.request_cancelled.to_owned(),
     }
 }

@@ -9,6 +9,7 @@ use maud::{Markup, html};
 
 use super::console::service_name;
 use super::interpreter::{place_text, since_text, state_text};
+use super::staff_texts::GERMAN;
 use crate::domain::issuing::day_of;
 use crate::domain::language_stats::by_language;
 use crate::http::AppState;
@@ -74,9 +75,9 @@ pub async fn overview_section(state: &AppState) -> Result<Markup, AppError> {
                             tr {
                                 td { strong { (request.number) } }
                                 td { (german_name(&request.language)) }
-                                td { (place_text(building, request.desk.as_deref())) }
-                                td { (since_text(request.requested_at, now, zone)) }
-                                td { (state_text(request)) }
+                                td { (place_text(building, request.desk.as_deref(), &GERMAN)) }
+                                td { (since_text(request.requested_at, now, zone, &GERMAN)) }
+                                td { (state_text(request, &GERMAN)) }
                                 td.number { ((waited - request.requested_at).num_minutes().max(0)) " Min." }
                             }
                         }
@@ -122,6 +123,6 @@ fn speaking_desks(
         .filter(|d| staffed.contains(&d.id.as_str()))
         .filter(|d| d.services.iter().any(|s| s == service))
         .filter(|d| d.languages.iter().any(|l| l == language))
-        .map(|d| place_text(building, Some(&d.id)))
+        .map(|d| place_text(building, Some(&d.id), &GERMAN))
         .collect()
 }

@@ -6,6 +6,7 @@
 #![allow(clippy::result_large_err)]
 
 mod admin;
+mod alarm;
 mod alerts;
 mod announcement;
 mod assets;
@@ -22,6 +23,7 @@ mod oidc;
 mod password;
 mod pictogram;
 mod session;
+mod staff_texts;
 mod stats;
 mod stats_charts;
 mod status;
@@ -55,6 +57,8 @@ pub fn routes() -> Router<AppState> {
         .route("/staff/interpreter/panel", get(interpreter::panel))
         .route("/staff/overview", get(admin::overview))
         .route("/staff/overview/panel", get(admin::overview_panel))
+        .route("/staff/alarms", get(alarm::page))
+        .route("/staff/alarms/panel", get(alarm::panel))
         .route(
             "/staff/alerts/{id}/acknowledge",
             post(alerts::acknowledge_form),

@@ -140,8 +140,7 @@ pub async fn callback(
         }
         Err(AppError::NotPermitted) => problem(
             StatusCode::FORBIDDEN,
-            "Ihr Dienstkonto ist für Lotse nicht freigegeben (keine zugeordnete Gruppe). \
-             Bitte bei der IT melden.",
+            super::staff_texts::GERMAN.not_in_a_mapped_group,
         ),
         Err(error) => error.into_response(),
     }

@@ -11,8 +11,9 @@ use maud::html;
 use serde::Deserialize;
 
 use super::html_response;
-use super::layout::staff_page;
+use super::layout::{staff_page, staff_page_in};
 use super::session::StaffPage;
+use super::staff_texts::texts;
 use crate::domain::accounts::MIN_PASSWORD_LENGTH;
 use crate::http::AppState;
 use crate::http::error::AppError;
@@ -25,27 +26,28 @@ pub async fn page(page: StaffPage) -> Response {
 }
 
 fn form(page: &StaffPage, status: StatusCode, problem: Option<&str>) -> Response {
+    let t = texts(page.lang);
     let content = html! {
         section.login {
-            h1 { "Passwort ändern" }
+            h1 { (t.change_password) }
             @if let Some(problem) = problem { p.error role="alert" { (problem) } }
             form method="post" action="/staff/password" {
                 input type="hidden" name="csrf" value=(page.csrf);
-                label { "Bisheriges Passwort"
+                label { (t.current_password)
                     input name="current" type="password" autocomplete="current-password" required; }
-                label { "Neues Passwort (mindestens " (MIN_PASSWORD_LENGTH) " Zeichen)"
+                label { (t.new_password) " (" (t.characters_at_least) " " (MIN_PASSWORD_LENGTH) ")"
                     input name="new" type="password" autocomplete="new-password"
                         minlength=(MIN_PASSWORD_LENGTH) required; }
-                label { "Neues Passwort wiederholen"
+                label { (t.repeat_new_password)
                     input name="repeat" type="password" autocomplete="new-password"
                         minlength=(MIN_PASSWORD_LENGTH) required; }
-                button.primary type="submit" { "Passwort ändern" }
+                button.primary type="submit" { (t.change_password) }
             }
         }
     };
     html_response(
         status,
-        staff_page("Passwort ändern", Some(page), None, content),
+        staff_page(t.change_password, Some(page), None, content),
     )
 }
 
@@ -66,11 +68,12 @@ pub async fn change(
     if let Err(rejected) = page.check(&sent.csrf) {
         return rejected;
     }
+    let t = texts(page.lang);
     if sent.new != sent.repeat {
         return form(
             &page,
             StatusCode::UNPROCESSABLE_ENTITY,
-            Some("Die beiden neuen Passwörter stimmen nicht überein."),
+            Some(t.passwords_differ),
         );
     }
     let request = ChangePassword {
@@ -81,14 +84,14 @@ pub async fn change(
         Ok(()) => {
             let content = html! {
                 section.login {
-                    h1 { "Passwort geändert" }
-                    p { "Alle Sitzungen dieses Kontos sind beendet. Bitte mit dem neuen Passwort anmelden." }
-                    p { a href="/staff/login" { "Zur Anmeldung" } }
+                    h1 { (t.password_changed) }
+                    p { (t.sessions_ended) }
+                    p { a href={ "/staff/login?lang=" (page.lang.code()) } { (t.to_login) } }
                 }
             };
             let mut response = html_response(
                 StatusCode::OK,
-                staff_page("Passwort geändert", None, None, content),
+                staff_page_in(page.lang, t.password_changed, None, None, content),
             );
             response
                 .headers_mut()
@@ -98,17 +101,17 @@ pub async fn change(
         Err(AppError::InvalidCredentials) => form(
             &page,
             StatusCode::UNAUTHORIZED,
-            Some("Das bisherige Passwort ist falsch."),
+            Some(t.wrong_current_password),
         ),
         Err(AppError::TooManyAttempts) => form(
             &page,
             StatusCode::TOO_MANY_REQUESTS,
-            Some("Zu viele Fehlversuche. Bitte eine Minute warten."),
+            Some(t.too_many_attempts),
         ),
         Err(AppError::InvalidInput(_)) => form(
             &page,
             StatusCode::UNPROCESSABLE_ENTITY,
-            Some("Das neue Passwort ist zu kurz oder zu lang."),
+            Some(t.password_length),
         ),
         Err(error) => error.into_response(),
     }

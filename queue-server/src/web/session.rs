@@ -12,7 +12,8 @@ use maud::html;
 use serde::Deserialize;
 
 use super::html_response;
-use super::layout::staff_page;
+use super::layout::{staff_page, staff_page_in};
+use super::staff_texts::texts;
 use crate::auth::{AgencyScope, Caller, new_secret, token_hash};
 use crate::http::AppState;
 use crate::http::cookies;
@@ -20,6 +21,7 @@ use crate::http::error::AppError;
 use crate::http::extract::{ClientAddress, counts_as_activity, session_token, staff_session};
 use crate::http::session::{authenticate, clear_session_cookie, end_session};
 use crate::services::commands::session as session_commands;
+use crate::stats::tables::Lang;
 use crate::storage::accounts;
 
 /// The cookie that pairs the login form with the browser that loaded it.
@@ -34,6 +36,8 @@ pub struct StaffPage {
     pub desk: Option<String>,
     pub token_hash: String,
     pub agencies: AgencyScope,
+    /// The account's language of the staff pages.
+    pub lang: Lang,
 }
 
 impl StaffPage {
@@ -91,6 +95,7 @@ impl FromRequestParts<AppState> for StaffPage {
                     },
                 csrf,
                 desk,
+                language,
             }) => Ok(StaffPage {
                 name,
                 role,
@@ -98,6 +103,7 @@ impl FromRequestParts<AppState> for StaffPage {
                 desk,
                 token_hash: hash,
                 agencies,
+                lang: Lang::parse(&language),
             }),
             _ => Err(to_login()),
         }
@@ -122,34 +128,59 @@ impl FromRequestParts<AppState> for AdminPage {
     }
 }
 
-pub async fn login_page(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    login_form(&state, &headers, StatusCode::OK, None)
+#[derive(Debug, Deserialize)]
+pub struct LoginQuery {
+    #[serde(default)]
+    lang: Option<String>,
 }
 
+pub async fn login_page(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    axum::extract::Query(query): axum::extract::Query<LoginQuery>,
+) -> Response {
+    let lang = Lang::parse(query.lang.as_deref().unwrap_or("de"));
+    login_form(&state, &headers, StatusCode::OK, lang, None)
+}
+
+/// The login form in `lang`, with the choice of the staff pages' language (stored for the
+/// account at login), a link to the form in the other language and, with an OpenID
+/// provider configured, the button to sign in there.
 fn login_form(
     state: &AppState,
     headers: &HeaderMap,
     status: StatusCode,
+    lang: Lang,
     problem: Option<&str>,
 ) -> Response {
     let provider = state.directory.oidc().map(|oidc| oidc.name().to_owned());
     let pairing = new_secret();
+    let t = texts(lang);
+    let other = match lang {
+        Lang::De => Lang::En,
+        Lang::En => Lang::De,
+    };
     let content = html! {
         section.login {
-            h1 { "Anmelden" }
+            h1 { (t.log_in) }
+            p { a lang=(other.code()) href={ "/staff/login?lang=" (other.code()) } { (other.pick("Deutsch", "English")) } }
             @if let Some(problem) = problem { p.error role="alert" { (problem) } }
             form method="post" action="/staff/login" {
                 input type="hidden" name="csrf" value=(pairing);
-                label { "Name" input name="name" autocomplete="username" required autofocus; }
-                label { "Passwort" input name="password" type="password" autocomplete="current-password" required; }
-                button type="submit" { "Anmelden" }
+                label { (t.name) input name="name" autocomplete="username" required autofocus; }
+                label { (t.password) input name="password" type="password" autocomplete="current-password" required; }
+                label { (t.language) select name="lang" {
+                    option value="de" lang="de" selected[lang == Lang::De] { "Deutsch" }
+                    option value="en" lang="en" selected[lang == Lang::En] { "English" }
+                } }
+                button type="submit" { (t.log_in) }
             }
             @if let Some(provider) = provider {
-                p.provider { a.button href="/staff/login/oidc" { "Anmelden mit " (provider) } }
+                p.provider { a.button href="/staff/login/oidc" { (t.log_in_with) " " (provider) } }
             }
         }
     };
-    let mut response = html_response(status, staff_page("Anmelden", None, None, content));
+    let mut response = html_response(status, staff_page_in(lang, t.log_in, None, None, content));
     if let Ok(value) = cookies::set(LOGIN_COOKIE, &pairing, "/staff/login", 3600, headers) {
         response.headers_mut().append(SET_COOKIE, value);
     }
@@ -161,6 +192,9 @@ pub struct LoginForm {
     name: String,
     password: String,
     csrf: String,
+    /// The staff pages' language for the account (`de`, `en`); none keeps the stored one.
+    #[serde(default)]
+    lang: Option<String>,
 }
 
 pub async fn login(
@@ -169,6 +203,9 @@ pub async fn login(
     headers: HeaderMap,
     Form(form): Form<LoginForm>,
 ) -> Response {
+    let chosen = form.lang.as_deref().map(Lang::parse);
+    let lang = chosen.unwrap_or_default();
+    let t = texts(lang);
     let paired =
         cookies::read(&headers, LOGIN_COOKIE).is_some_and(|c| cookies::same_secret(&form.csrf, &c));
     if !paired {
@@ -176,7 +213,8 @@ pub async fn login(
             &state,
             &headers,
             StatusCode::FORBIDDEN,
-            Some("Das Formular ist abgelaufen. Bitte noch einmal anmelden."),
+            lang,
+            Some(t.form_expired),
         );
     }
     let login = Login {
@@ -184,7 +222,19 @@ pub async fn login(
         password: form.password,
     };
     match authenticate(&state, &headers, &client, login).await {
-        Ok((_, cookie)) => {
+        Ok((session, cookie)) => {
+            if let Some(chosen) = chosen {
+                let now = state.now();
+                let stored = state
+                    .store
+                    .run(move |c| {
+                        session_commands::choose_language(c, now, &session.name, chosen.code())
+                    })
+                    .await;
+                if let Err(error) = stored {
+                    return AppError::from(error).into_response();
+                }
+            }
             let mut response = Redirect::to("/staff").into_response();
             response.headers_mut().append(SET_COOKIE, cookie);
             response
@@ -193,38 +243,36 @@ pub async fn login(
             &state,
             &headers,
             StatusCode::TOO_MANY_REQUESTS,
-            Some("Zu viele Fehlversuche. Bitte eine Minute warten."),
+            lang,
+            Some(t.too_many_attempts),
         ),
         Err(AppError::InvalidCredentials) => login_form(
             &state,
             &headers,
             StatusCode::UNAUTHORIZED,
-            Some("Name oder Passwort ist falsch."),
+            lang,
+            Some(t.wrong_credentials),
         ),
         Err(AppError::DirectoryUnavailable) => login_form(
             &state,
             &headers,
             StatusCode::SERVICE_UNAVAILABLE,
-            Some(
-                "Der Verzeichnisdienst (Anmeldung mit dem Dienstkonto) ist gerade nicht \
-                 erreichbar. Bitte in einigen Minuten noch einmal versuchen oder die IT \
-                 anrufen. Lokale Konten können sich weiter anmelden.",
-            ),
+            lang,
+            Some(t.directory_unavailable),
         ),
         Err(AppError::NotPermitted) => login_form(
             &state,
             &headers,
             StatusCode::FORBIDDEN,
-            Some(
-                "Ihr Dienstkonto ist für Lotse nicht freigegeben (keine zugeordnete Gruppe). \
-                 Bitte bei der IT melden.",
-            ),
+            lang,
+            Some(t.not_in_a_mapped_group),
         ),
         Err(AppError::Busy) => login_form(
             &state,
             &headers,
             StatusCode::SERVICE_UNAVAILABLE,
-            Some("Gerade melden sich sehr viele an. Bitte gleich noch einmal versuchen."),
+            lang,
+            Some(t.busy),
         ),
         Err(error) => error.into_response(),
     }

@@ -159,11 +159,15 @@ async fn computed(
 pub async fn page(
     State(state): State<AppState>,
     page: StaffPage,
-    Query(query): Query<StatsQuery>,
+    Query(mut query): Query<StatsQuery>,
 ) -> Response {
     if let Err(denied) = page.require(Role::Supervisor) {
         return denied;
     }
+    // Without a choice in the link, the account's language.
+    query
+        .lang
+        .get_or_insert_with(|| page.lang.code().to_owned());
     match computed(&state, &page, &query).await {
         Ok((asked, computed)) => {
             let report_tables = computed.tables.clone();
@@ -181,6 +185,11 @@ pub async fn page(
                 state.config.time_zone,
                 asked.lang,
             );
+            let alarms = match super::alarm::stats_section(&state, asked.period, asked.lang).await {
+                Ok(alarms) => alarms,
+                Err(response) => return response,
+            };
+            let comments = maud::html! { (alarms) (comments) };
             let content = content(&state.config, &query, &asked, &computed, &charts, comments);
             html_response(
                 StatusCode::OK,

@@ -8,6 +8,7 @@ mod support;
 
 mod account_commands;
 mod account_limits;
+mod alarm;
 mod alerts;
 mod architecture;
 mod bodies;
@@ -29,6 +30,7 @@ mod reads;
 mod scope;
 mod security;
 mod sessions;
+mod staff_language;
 mod stats;
 mod storage_faults;
 mod streams;

@@ -3,6 +3,7 @@
 //! runs it in. Handlers authenticate, call a command and map its error.
 
 pub mod accounts;
+pub mod alarm;
 pub mod alerts;
 pub mod appointments;
 pub mod desk;

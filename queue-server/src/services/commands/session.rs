@@ -105,3 +105,20 @@ pub fn change_own_password(
         "",
     )?)
 }
+
+/// `name` chose the staff pages' language `language` (`de`, `en`) on the login page.
+pub fn choose_language(
+    connection: &Connection,
+    now: DateTime<Utc>,
+    name: &str,
+    language: &str,
+) -> Result<(), ServiceError> {
+    accounts::set_language(connection, name, language)?;
+    Ok(audit::record(
+        connection,
+        now,
+        name,
+        AuditAction::ChooseLanguage,
+        language,
+    )?)
+}

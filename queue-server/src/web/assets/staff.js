@@ -1,5 +1,6 @@
 // The staff pages: desk actions through the JSON API (with the session's CSRF token),
-// keyboard shortcuts, and live reloading of the `#live` part whenever an event arrives.
+// keyboard shortcuts, and live reloading of the `#live` part whenever an event arrives. Every
+// logged-in page follows the event stream: `alarm` events go on to `alarm.js` (`lotse:alarm`).
 'use strict';
 
 (() => {
@@ -10,6 +11,10 @@
   const live = document.getElementById('live');
   const message = document.getElementById('message');
   const marker = document.getElementById('connection');
+  // The short messages in the account's language (`staff_texts.rs`), `{n}` the number.
+  const messages = JSON.parse(document.querySelector('meta[name="staff-messages"]')?.content || '{}');
+  const text = (key, values) => (messages[key] || key)
+    .replace(/\{(\w+)\}/g, (all, name) => (values && name in values ? values[name] : all));
 
   function say(text, isError) {
     if (!message) return;
@@ -95,22 +100,22 @@
         case 'finish': {
           const outcome = document.getElementById('outcome')?.value || null;
           result = await api('POST', deskPath('finish'), outcome ? { outcome } : {});
-          say((result?.number || '') + ' abgeschlossen.');
+          say(text('finished', { n: result?.number || '' }));
           break;
         }
         case 'call':
         case 'resume':
           result = await api('POST', deskPath(action), { number: element.dataset.number });
-          say(result.number + (action === 'call' ? ' aufgerufen.' : ' wieder eingereiht.'));
+          say(text(action === 'call' ? 'called' : 'resumed', { n: result.number }));
           break;
         case 'call-next':
           result = await api('POST', deskPath('call-next'));
-          say(result ? result.number + ' aufgerufen.' : 'Niemand wartet auf diesen Platz.');
+          say(result ? text('called', { n: result.number }) : text('nobody'));
           break;
         case 'call-next-except':
           result = await api('POST', deskPath('call-next') + '?except=' + encodeURIComponent(element.dataset.number));
-          say(result ? result.number + ' aufgerufen; ' + element.dataset.number + ' behält den Platz.'
-            : 'Sonst wartet niemand auf diesen Platz.');
+          say(result ? text('called_instead', { n: result.number, m: element.dataset.number })
+            : text('nobody_else'));
           break;
         case 'acknowledge-alert':
           await api('POST', '/alerts/' + encodeURIComponent(element.dataset.alert) + '/acknowledge');
@@ -119,12 +124,12 @@
         case 'interpreter': {
           const verb = element.dataset.verb;
           result = await api('POST', '/interpreter-requests/' + element.dataset.request + '/' + verb);
-          say(result.number + ': ' + ({ accept: 'angenommen', arrived: 'angekommen', done: 'erledigt', cancel: 'abgesagt' }[verb] || verb) + '.');
+          say(text(verb, { n: result.number }));
           break;
         }
         default:
           result = await api('POST', deskPath(action));
-          say(result.number + ': erledigt.');
+          say(text('done', { n: result.number }));
       }
       reloadNow();
     } catch (error) {
@@ -139,7 +144,7 @@
       switch (form.dataset.form) {
         case 'call': {
           const result = await api('POST', deskPath('call'), { number: data.get('number').trim().toUpperCase() });
-          say(result.number + ' aufgerufen.');
+          say(text('called', { n: result.number }));
           break;
         }
         case 'transfer': {
@@ -147,14 +152,14 @@
           const result = await api('POST', deskPath('transfer'), {
             service: data.get('service'), position: data.get('position'), note: note || null,
           });
-          say(result.number + ' weitergeleitet.');
+          say(text('transferred', { n: result.number }));
           break;
         }
         case 'interpreter': {
           const request = await api('POST', deskPath('interpreter'), {
             number: data.get('number'), language: data.get('language'),
           });
-          say('Sprachmittlung für ' + request.number + ' angefordert.');
+          say(text('interpreter_requested', { n: request.number }));
           break;
         }
         case 'walk-in': {
@@ -162,7 +167,7 @@
             services: [data.get('service')], language: data.get('language'),
             channel: 'walk_in', priority: data.get('priority') === 'on',
           });
-          say('Neue Nummer: ' + ticket.number + ' – Statusseite: ' + ticket.status_url);
+          say(text('new_number', { n: ticket.number, url: ticket.status_url }));
           break;
         }
       }
@@ -227,14 +232,20 @@
   });
 
 
-  if (liveUrl) {
+  const alarmChanged = () => document.dispatchEvent(new CustomEvent('lotse:alarm'));
+  if (csrf) {
     let lastContact = Date.now();
     const contact = () => { lastContact = Date.now(); };
     const connect = () => {
       const source = new EventSource('/api/v1/events');
       let opened = false;
       // The page is fresh at the first connection; after a reconnect it may have missed events.
-      source.addEventListener('open', () => { contact(); if (opened) scheduleReload(); opened = true; });
+      source.addEventListener('open', () => {
+        contact();
+        if (opened) { scheduleReload(); alarmChanged(); }
+        opened = true;
+      });
+      source.addEventListener('alarm', () => { contact(); alarmChanged(); });
       source.addEventListener('keep-alive', contact);
       for (const type of ['ticket_issued', 'ticket_called', 'service_started', 'stop_finished',
         'no_show', 'parked', 'resumed', 'transferred', 'appointments_imported', 'device_status',

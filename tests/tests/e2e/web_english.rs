@@ -1,0 +1,57 @@
+//! The staff console in English in headless Chromium: English chosen on the login page, the
+//! desk choice, the console and its messages follow it (`html lang="en"`). Screenshot `staff-console-en`
+//! (copied to `docs/web/`).
+
+use crate::browser::Browser;
+use crate::util::{Server, issue, new_key};
+use crate::web_staff::{click, text_of, type_into, wait_for};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_console_speaks_english_when_the_account_chose_it() {
+    let server = Server::start();
+    let base = server.base_url.clone();
+    server
+        .kiosk()
+        .issue_ticket(&issue(&["residence-permit"], "uk"), &new_key())
+        .await
+        .unwrap();
+    let desk = Browser::start(1280, 900).await;
+    desk.client
+        .goto(&format!("{base}/staff/login?lang=en"))
+        .await
+        .unwrap();
+    type_into(&desk, "input[name=name]", "staff").await;
+    type_into(&desk, "input[name=password]", "lotse-demo-staff").await;
+    let select = wait_for(&desk, "select[name=lang]").await;
+    select.select_by_value("en").await.unwrap();
+    click(&desk, ".login button[type=submit]").await;
+    let question = text_of(&desk, "main h1").await;
+    assert_eq!(question, "Which desk are you working at today?");
+    click(
+        &desk,
+        "form:has(input[name=desk][value='eg-01']) button.desk",
+    )
+    .await;
+    wait_for(&desk, "#live").await;
+    let lang = desk
+        .client
+        .execute("return document.documentElement.lang", Vec::new())
+        .await
+        .unwrap();
+    assert_eq!(lang, "en");
+    let console = text_of(&desk, "main").await;
+    for english in [
+        "Call next number (N)",
+        "Waiting lines",
+        "Silent alarm (F9)",
+        "Next up:",
+    ] {
+        assert!(console.contains(english), "{english}: {console}");
+    }
+    desk.screenshot("staff-console-en").await;
+    // The short message after an action is English too.
+    click(&desk, "button[data-action=call-next]").await;
+    let message = crate::web_staff::text_with(&desk, "#message:not([hidden])", "called").await;
+    assert!(message.ends_with(" called."), "{message}");
+    desk.close().await;
+}

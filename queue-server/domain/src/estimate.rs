@@ -1,4 +1,44 @@
-//! Wait estimates: a pure function of the line and recent service durations.
+//! Wait estimates: a pure function of the line and recent service durations. The policy
+//! (how many visits, which desks count as working, the fallback duration) is defined here;
+//! storage only reads the rows it names.
+
+use chrono::Duration;
+use lotse_protocol::Building;
+
+/// How many of a service's latest finished visits the average is taken over.
+pub const RECENT_VISITS: u32 = 20;
+
+/// A desk that called someone within this window counts as working on its services.
+pub const ACTIVE_DESK_WINDOW: Duration = Duration::hours(1);
+
+/// How long a visit of a service the building no longer describes is assumed to take.
+pub const UNKNOWN_SERVICE_MINUTES: u32 = 10;
+
+/// What an estimate reads from the database.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Recent {
+    /// Durations in minutes of the service's latest [`RECENT_VISITS`] finished visits.
+    pub durations_minutes: Vec<f64>,
+    /// Desks that called someone within [`ACTIVE_DESK_WINDOW`].
+    pub calling_desks: Vec<String>,
+}
+
+/// Estimated minutes until someone with `people_ahead` in front is called for `service`:
+/// the recent average over the desks that serve the service and are working.
+pub fn for_service(building: &Building, service: &str, people_ahead: u32, recent: &Recent) -> u32 {
+    let typical = building
+        .service(service)
+        .map_or(UNKNOWN_SERVICE_MINUTES, |s| s.typical_minutes);
+    let average = average_minutes(&recent.durations_minutes, typical);
+    let active = building
+        .desks
+        .iter()
+        .filter(|desk| {
+            desk.services.iter().any(|s| s == service) && recent.calling_desks.contains(&desk.id)
+        })
+        .count();
+    wait_minutes(people_ahead, average, u32::try_from(active).unwrap_or(1))
+}
 
 /// Minutes until a visitor with `people_ahead` in front of them is called, when a visit takes
 /// `average_minutes` and `active_desks` desks work on the line (at least one is assumed).
@@ -91,5 +131,56 @@ mod tests {
         assert_eq!(visit_minutes(&open, true), 30 + 45);
         assert_eq!(visit_minutes(&open, false), 35 + 45);
         assert_eq!(visit_minutes(&[], true), 0);
+    }
+
+    #[test]
+    fn only_working_desks_of_the_service_share_the_line() {
+        let building = crate::premises::sample::building();
+        let service = &building.services[0];
+        let serving: Vec<String> = building
+            .desks
+            .iter()
+            .filter(|d| d.services.contains(&service.id))
+            .map(|d| d.id.clone())
+            .collect();
+        let elsewhere = building
+            .desks
+            .iter()
+            .find(|d| !d.services.contains(&service.id))
+            .map(|d| d.id.clone());
+        let typical = f64::from(service.typical_minutes);
+        let alone = Recent {
+            durations_minutes: vec![typical; 3],
+            calling_desks: serving[..1].to_vec(),
+        };
+        let expected_alone = wait_minutes(4, typical, 1);
+        assert_eq!(
+            for_service(&building, &service.id, 4, &alone),
+            expected_alone
+        );
+        let with_a_stranger = Recent {
+            calling_desks: [serving[..1].to_vec(), elsewhere.into_iter().collect()].concat(),
+            ..alone.clone()
+        };
+        assert_eq!(
+            for_service(&building, &service.id, 4, &with_a_stranger),
+            expected_alone,
+            "a desk of another service does not work on this line"
+        );
+        if serving.len() > 1 {
+            let two = Recent {
+                calling_desks: serving[..2].to_vec(),
+                ..alone
+            };
+            assert_eq!(
+                for_service(&building, &service.id, 4, &two),
+                wait_minutes(4, typical, 2)
+            );
+        }
+        assert_eq!(
+            for_service(&building, "gone", 2, &Recent::default()),
+            2 * UNKNOWN_SERVICE_MINUTES,
+            "a service the building no longer has"
+        );
     }
 }

@@ -4,5 +4,6 @@
 
 pub mod commands;
 mod error;
+pub mod queries;
 
 pub use error::ServiceError;

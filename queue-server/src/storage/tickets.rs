@@ -167,7 +167,40 @@ pub fn waiting_candidates(
     Ok(candidates)
 }
 
-/// Estimated minutes until someone with `people_ahead` in front is called for `service`.
+/// What the wait estimate of `service` reads (`estimate::Recent`): the durations of its
+/// latest finished visits and the desks that called someone recently.
+pub fn recent_for_estimate(
+    connection: &Connection,
+    service: &str,
+    now: DateTime<Utc>,
+) -> Result<estimate::Recent, StorageError> {
+    let mut statement = connection.prepare_cached(
+        "SELECT finished_at - started_at FROM stops
+         WHERE service = ?1 AND status = 'done' AND started_at IS NOT NULL
+         ORDER BY finished_at DESC LIMIT ?2",
+    )?;
+    let durations_minutes = statement
+        .query_map(params![service, estimate::RECENT_VISITS], |row| {
+            row.get::<_, i64>(0)
+        })?
+        .map(|ms| ms.map(|ms| ms as f64 / 60_000.0))
+        .collect::<Result<_, _>>()?;
+    let mut recent = connection.prepare_cached(
+        "SELECT DISTINCT desk FROM stops WHERE called_at > ?1 AND desk IS NOT NULL",
+    )?;
+    let calling_desks = recent
+        .query_map([to_ms(now - estimate::ACTIVE_DESK_WINDOW)], |row| {
+            row.get(0)
+        })?
+        .collect::<Result<_, _>>()?;
+    Ok(estimate::Recent {
+        durations_minutes,
+        calling_desks,
+    })
+}
+
+/// Estimated minutes until someone with `people_ahead` in front is called for `service`,
+/// by the domain's rule (`estimate::for_service`).
 pub fn estimated_wait(
     connection: &Connection,
     config: &Config,
@@ -175,39 +208,12 @@ pub fn estimated_wait(
     people_ahead: u32,
     now: DateTime<Utc>,
 ) -> Result<u32, StorageError> {
-    let typical = config
-        .service(service)
-        .map(|s| s.typical_minutes)
-        .unwrap_or(10);
-    let mut statement = connection.prepare_cached(
-        "SELECT finished_at - started_at FROM stops
-         WHERE service = ?1 AND status = 'done' AND started_at IS NOT NULL
-         ORDER BY finished_at DESC LIMIT 20",
-    )?;
-    let durations: Vec<f64> = statement
-        .query_map([service], |row| row.get::<_, i64>(0))?
-        .collect::<Result<Vec<_>, _>>()?
-        .into_iter()
-        .map(|ms| ms as f64 / 60_000.0)
-        .collect();
-    let average = estimate::average_minutes(&durations, typical);
-    // Desks that serve the service and called someone in the last hour are working on it.
-    let mut recent = connection.prepare_cached(
-        "SELECT DISTINCT desk FROM stops WHERE called_at > ?1 AND desk IS NOT NULL",
-    )?;
-    let active_desks: Vec<String> = recent
-        .query_map([to_ms(now) - 3_600_000], |row| row.get(0))?
-        .collect::<Result<_, _>>()?;
-    let active = config
-        .building
-        .desks
-        .iter()
-        .filter(|d| d.services.iter().any(|s| s == service) && active_desks.contains(&d.id))
-        .count();
-    Ok(estimate::wait_minutes(
+    let recent = recent_for_estimate(connection, service, now)?;
+    Ok(estimate::for_service(
+        &config.building,
+        service,
         people_ahead,
-        average,
-        u32::try_from(active).unwrap_or(1),
+        &recent,
     ))
 }
 

@@ -27,7 +27,7 @@ use crate::domain::DomainError;
 use crate::domain::alerts::{Audience, desk_services};
 use crate::domain::outcomes::OUTCOMES;
 use crate::http::AppState;
-use crate::storage::console::{DeskView, desk_view};
+use crate::services::queries::console::{DeskView, desk_view};
 
 /// The session's desk, unless the building no longer has it or it no longer serves the
 /// account's agencies (then the officer chooses again).

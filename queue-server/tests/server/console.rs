@@ -12,7 +12,8 @@ use lotse_protocol::{PrinterCondition, Role};
 use lotse_queue_server::auth::{AgencyScope, DeviceKind, token_hash};
 use lotse_queue_server::http::{AppState, app};
 use lotse_queue_server::services::commands::devices::report_printer;
-use lotse_queue_server::storage::{accounts, console};
+use lotse_queue_server::services::queries::console;
+use lotse_queue_server::storage::accounts;
 use tower::ServiceExt;
 
 struct Console {

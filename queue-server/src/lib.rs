@@ -111,11 +111,11 @@ async fn purge_regularly(state: AppState) {
         let (now, config) = (state.now(), state.config.clone());
         match state
             .store
-            .run(move |c| storage::retention::purge(c, &config, now))
+            .run(move |c| services::commands::day_end::end_past_days(c, &config, now))
             .await
         {
-            Ok(purged) if purged != Default::default() => {
-                tracing::info!(?purged, "deleted personal data of past days");
+            Ok(past) if past != Default::default() => {
+                tracing::info!(?past.closed, ?past.purged, "closed and deleted personal data of past days");
             }
             Ok(_) => {}
             Err(error) => tracing::warn!(%error, "cannot delete personal data of past days"),

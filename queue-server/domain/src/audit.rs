@@ -26,6 +26,8 @@ pub enum AuditAction {
     Park,
     Resume,
     Transfer,
+    /// A stop left open when its day ended was cancelled.
+    CloseDay,
     IssueTicket,
     CheckIn,
     ImportAppointments,

@@ -1,13 +1,25 @@
-//! The life cycle of a stop at a desk as one table: status × action → new status, or why
-//! not. Also the two desk rules (a desk calls only when free; the other actions need the
-//! desk's current stop) and the event each transition announces.
+//! The life cycle of a stop as one table: status × action → new status, or why not. The
+//! desk actions, a visit's concern joining its line (`Join`) and the day's end
+//! (`CloseDay`) all go through it. Also the two desk rules (a desk calls only when free; the
+//! other actions need the desk's current stop) and the event each transition announces.
 
 use chrono::{DateTime, Duration, Utc};
 use lotse_protocol::{Change, StopStatus};
 
 use super::{AuditAction, DomainError};
 
-/// What staff at a desk do to a stop.
+/// The statuses a stop can still leave: in play, or a later concern not yet in its line.
+/// What is left in them when its day ends is closed (`StopAction::CloseDay`).
+pub const OPEN: [StopStatus; 5] = [
+    StopStatus::Pending,
+    StopStatus::Waiting,
+    StopStatus::Called,
+    StopStatus::Serving,
+    StopStatus::Parked,
+];
+
+/// What is done to a stop: by staff at a desk, or by the server when a visit moves on or a
+/// day ends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum StopAction {
     /// Call a stop to the desk: the routing's choice, or a ticket named by its number.
@@ -23,10 +35,13 @@ pub enum StopAction {
     /// A pending concern of a visit joins its line (the visit's order says it waits now:
     /// `visit_order::to_join`); no desk and no staff are involved.
     Join,
+    /// The stop's day ended with it still open.
+    CloseDay,
 }
 
 impl StopAction {
-    pub const ALL: [StopAction; 9] = [
+    /// Every action, the desk's and the server's.
+    pub const ALL: [StopAction; 10] = [
         StopAction::Call,
         StopAction::Recall,
         StopAction::Start,
@@ -36,13 +51,26 @@ impl StopAction {
         StopAction::Resume,
         StopAction::Transfer,
         StopAction::Join,
+        StopAction::CloseDay,
+    ];
+
+    /// What staff at a desk do.
+    pub const AT_DESK: [StopAction; 8] = [
+        StopAction::Call,
+        StopAction::Recall,
+        StopAction::Start,
+        StopAction::Finish,
+        StopAction::NoShow,
+        StopAction::Park,
+        StopAction::Resume,
+        StopAction::Transfer,
     ];
 
     /// Whether the action works on the desk's current stop (the others name a stop).
     pub fn on_current(self) -> bool {
         !matches!(
             self,
-            StopAction::Call | StopAction::Resume | StopAction::Join
+            StopAction::Call | StopAction::Resume | StopAction::Join | StopAction::CloseDay
         )
     }
 
@@ -60,6 +88,7 @@ impl StopAction {
             StopAction::Resume => AuditAction::Resume,
             StopAction::Transfer => AuditAction::Transfer,
             StopAction::Join => return None,
+            StopAction::CloseDay => AuditAction::CloseDay,
         })
     }
 }
@@ -124,6 +153,7 @@ pub fn transition(
         (Parked, A::Resume) => Waiting,
         (Pending, A::Join) => Waiting,
         (Called | Serving, A::Transfer) => Transferred,
+        (Pending | Waiting | Called | Serving | Parked, A::CloseDay) => Cancelled,
         (status, _) => return Err(DomainError::WrongStatus(status)),
     };
     Ok(Transition {
@@ -146,6 +176,7 @@ pub fn check_desk(action: StopAction, current: Option<&str>) -> Result<(), Domai
 pub struct Named<'a> {
     pub number: &'a str,
     pub service: &'a str,
+    /// The desk that acted (empty for the server's own actions, `Join` and `CloseDay`).
     pub desk: &'a str,
     /// The language the visitor chose (a call carries it so displays can speak it).
     pub language: &'a str,
@@ -205,6 +236,7 @@ pub fn event(
             to_service: onward.unwrap_or(stop.service).to_owned(),
             desk,
         },
+        StopAction::CloseDay => Change::Cancelled { number, service },
     }
 }
 

@@ -43,6 +43,11 @@ const ALLOWED: &[(StopStatus, StopAction, StopStatus)] = &[
     (Pending, StopAction::Join, Waiting),
     (Called, StopAction::Transfer, Transferred),
     (Serving, StopAction::Transfer, Transferred),
+    (Pending, StopAction::CloseDay, Cancelled),
+    (Waiting, StopAction::CloseDay, Cancelled),
+    (Called, StopAction::CloseDay, Cancelled),
+    (Serving, StopAction::CloseDay, Cancelled),
+    (Parked, StopAction::CloseDay, Cancelled),
 ];
 
 #[test]
@@ -110,7 +115,7 @@ fn a_desk_calls_only_when_free_and_acts_only_on_its_current_stop() {
     assert_eq!(check_desk(StopAction::Call, None), Ok(()));
     assert_eq!(check_desk(StopAction::Resume, None), Ok(()));
     assert_eq!(check_desk(StopAction::Join, None), Ok(()));
-    for action in StopAction::ALL.into_iter().filter(|a| a.on_current()) {
+    for action in StopAction::AT_DESK.into_iter().filter(|a| a.on_current()) {
         assert_eq!(
             check_desk(action, None),
             Err(DomainError::NoCurrentTicket),
@@ -231,10 +236,14 @@ proptest! {
     fn any_sequence_of_desk_actions_keeps_the_invariants(
         steps in prop::collection::vec((0usize..2, 0usize..9, 0usize..4), 0..60)
     ) {
+        // The desk's actions and a concern joining its line (the day's end closes every
+        // stop at once and is tested in `tests/server/server_actions.rs`).
+        let actions: Vec<StopAction> =
+            StopAction::AT_DESK.into_iter().chain([StopAction::Join]).collect();
         let mut world = World::new(4);
         for (desk, action, stop) in steps {
             let before = world.clone();
-            world.apply(desk, StopAction::ALL[action], stop);
+            world.apply(desk, actions[action], stop);
             world.check(&before);
         }
     }

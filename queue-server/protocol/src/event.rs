@@ -78,6 +78,12 @@ pub enum Change {
     AppointmentsImported {
         count: u32,
     },
+    /// A stop left open when its day ended was cancelled (no desk keeps yesterday's
+    /// visitor). Clients of older versions skip it as an unknown event.
+    Cancelled {
+        number: String,
+        service: String,
+    },
     /// An interpreter request was made or changed state (no names: the pages that show who
     /// accepted read it from the server).
     Interpreter {
@@ -155,6 +161,7 @@ impl Change {
             Change::Joined { .. } => "joined",
             Change::Transferred { .. } => "transferred",
             Change::AppointmentsImported { .. } => "appointments_imported",
+            Change::Cancelled { .. } => "cancelled",
             Change::DeviceStatus { .. } => "device_status",
             Change::Interpreter { .. } => "interpreter",
             Change::Alert { .. } => "alert",

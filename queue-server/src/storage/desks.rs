@@ -12,7 +12,7 @@ use super::tickets::{estimated_wait, waiting_candidates};
 use super::time::{from_ms, to_ms};
 use crate::config::Config;
 use crate::domain::issuing::{self, day_of};
-use crate::domain::stop::{StopFacts, Transition};
+use crate::domain::stop::{self, StopFacts, Transition};
 use crate::routing;
 use crate::visit_order::{self, Elsewhere, Progress};
 
@@ -309,12 +309,33 @@ pub fn write(
             "UPDATE stops SET status = ?2, queued_at = ?3 WHERE id = ?1",
             params![id, status, stop.issued_at],
         ),
-        StopStatus::Waiting | StopStatus::Pending | StopStatus::Cancelled => connection.execute(
+        StopStatus::Cancelled => connection.execute(
+            "UPDATE stops SET status = ?2, finished_at = ?3 WHERE id = ?1",
+            params![id, status, at],
+        ),
+        StopStatus::Waiting | StopStatus::Pending => connection.execute(
             "UPDATE stops SET status = ?2 WHERE id = ?1",
             params![id, status],
         ),
     }?;
     Ok(())
+}
+
+/// Stops still open (`stop::OPEN`) of tickets issued before `before`: what past days left.
+pub fn open_before(
+    connection: &Connection,
+    before: DateTime<Utc>,
+) -> Result<Vec<StopRow>, StorageError> {
+    let sql = format!(
+        "SELECT {STOP_COLUMNS} FROM stops s JOIN tickets t ON t.id = s.ticket_id
+         WHERE s.status IN ({}) AND t.issued_at < ?1 ORDER BY s.id",
+        sql_list(&stop::OPEN)
+    );
+    let mut statement = connection.prepare_cached(&sql)?;
+    let raw: Vec<RawStop> = statement
+        .query_map([to_ms(before)], raw_stop)?
+        .collect::<Result<_, _>>()?;
+    raw.into_iter().map(checked).collect()
 }
 
 /// Adds the stop a transfer creates, right after `stop` (same position, larger id), at the
@@ -411,4 +432,13 @@ pub fn invariant_violations(connection: &Connection) -> Result<Vec<String>, Stor
         problems.push(format!("desk {desk} has {count} current tickets"));
     }
     Ok(problems)
+}
+
+/// Statuses as an SQL list: `'waiting', 'called'`.
+fn sql_list(statuses: &[StopStatus]) -> String {
+    statuses
+        .iter()
+        .map(|status| format!("'{}'", status.as_str()))
+        .collect::<Vec<_>>()
+        .join(", ")
 }

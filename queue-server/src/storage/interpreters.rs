@@ -68,6 +68,19 @@ pub fn live_of_number(
     raw.map(checked).transpose()
 }
 
+/// The live requests made before `before`: what past days left open.
+pub fn live_before(
+    connection: &Connection,
+    before: DateTime<Utc>,
+) -> Result<Vec<InterpreterRequest>, StorageError> {
+    let sql = format!("{SELECT} WHERE r.requested_at < ?1 AND r.status IN {LIVE} ORDER BY r.id");
+    let mut statement = connection.prepare_cached(&sql)?;
+    let raw: Vec<Raw> = statement
+        .query_map([to_ms(before)], raw_request)?
+        .collect::<Result<_, _>>()?;
+    raw.into_iter().map(checked).collect()
+}
+
 pub fn by_id(connection: &Connection, id: i64) -> Result<Option<InterpreterRequest>, StorageError> {
     let sql = format!("{SELECT} WHERE r.id = ?1");
     let raw = connection

@@ -7,7 +7,8 @@
 //!   for `[statistics] detail_days`; then they are folded into daily aggregates (`fold.rs`,
 //!   run after each purge);
 //!   interpreter requests keep language, times and the interpreter's account name (staff
-//!   data, like the audit log); those still open when their day ended are cancelled.
+//!   data, like the audit log). What past days left open (stops, interpreter requests) is
+//!   closed before, through the domain's tables (`services::commands::day_end`).
 
 use chrono::{DateTime, Duration, Utc};
 use rusqlite::{Connection, params};
@@ -30,10 +31,6 @@ pub struct Purged {
     pub idempotency_keys: usize,
     pub events: usize,
     pub audit: usize,
-    /// Stops of past days still open (waiting, called, parked, …): cancelled.
-    pub stops_closed: usize,
-    /// Interpreter requests of past days still open, accepted or arrived: cancelled.
-    pub interpreter_requests_closed: usize,
     /// Appointments of past days nobody checked in for, counted into `missed_appointments`.
     pub missed_appointments: usize,
     /// Live alerts cleared on past days (with who acknowledged them).
@@ -50,19 +47,6 @@ pub fn purge(
     let today = to_ms(config.day_start(now));
     let audit_limit = to_ms(now - Duration::days(AUDIT_DAYS));
     let delete = |sql: &str, at: i64| connection.execute(sql, params![at]);
-    // Visits left open when their day ended (the building closed with people still waiting,
-    // or a desk never finished): closed, so no desk stays busy with yesterday's visitor.
-    let stops_closed = connection.execute(
-        "UPDATE stops SET status = 'cancelled', finished_at = ?1
-         WHERE status IN ('pending', 'waiting', 'called', 'serving', 'parked')
-           AND ticket_id IN (SELECT id FROM tickets WHERE issued_at < ?1)",
-        params![today],
-    )?;
-    let interpreter_requests_closed = connection.execute(
-        "UPDATE interpreter_requests SET status = 'cancelled', finished_at = ?1
-         WHERE status IN ('open', 'accepted', 'arrived') AND requested_at < ?1",
-        params![today],
-    )?;
 
     // Appointments nobody came to are counted for the statistics before they go.
     let missed_appointments =
@@ -70,8 +54,6 @@ pub fn purge(
             crate::domain::issuing::day_of(config, at)
         })?;
     Ok(Purged {
-        stops_closed,
-        interpreter_requests_closed,
         missed_appointments,
         notes: delete("DELETE FROM notes WHERE created_at < ?1", today)?,
         feedback_comments: delete(
@@ -204,8 +186,6 @@ mod tests {
                 idempotency_keys: 1,
                 events: 1,
                 audit: 1,
-                stops_closed: 0,
-                interpreter_requests_closed: 0,
                 missed_appointments: 1,
                 alerts: 1,
             }

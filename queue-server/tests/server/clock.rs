@@ -80,7 +80,7 @@ async fn visits_left_open_when_their_day_ended_free_the_desk_the_next_day() {
     // Next morning: yesterday's called and waiting visitors are gone; the desk is free.
     *time.lock().unwrap() += Duration::hours(22);
     let purged = support::purge(&state).await;
-    assert_eq!(purged.stops_closed, 2);
+    assert_eq!(purged.closed.stops, 2);
     assert_eq!(at_desk(&state, DeskRequest::CallNext).await, None);
     walk_in(&state).await;
     assert_eq!(

@@ -208,7 +208,7 @@ async fn supervisors_read_their_agencies_comments_escaped_and_scores_count() {
     // The next day the comment is gone, the score stays.
     *time.lock().unwrap() += Duration::days(1);
     let purged = support::purge(&state).await;
-    assert_eq!(purged.feedback_comments, 1);
+    assert_eq!(purged.purged.feedback_comments, 1);
     assert_eq!(stored(&state).await, [(2, None)]);
     let (_, html) = stats(cookie).await;
     assert!(!html.contains("alert(1)"));

@@ -29,6 +29,7 @@ mod privacy;
 mod reads;
 mod scope;
 mod security;
+mod server_actions;
 mod sessions;
 mod staff_language;
 mod stats;

@@ -180,6 +180,33 @@ pub fn run(
 
 /// The stop a ticket number names that this desk serves: when the visit has several, a
 /// parked one for `Resume`, else the latest.
+/// An action the server takes on a stop (`CloseDay`) through the same table, with
+/// its event and an audit entry naming `actor` (whose action caused it).
+pub(crate) fn server_action(
+    connection: &Connection,
+    config: &Config,
+    now: DateTime<Utc>,
+    actor: &str,
+    stop: &StopRow,
+    action: StopAction,
+) -> Result<(), ServiceError> {
+    let step = stop::transition(action, stop.facts(), rules(config), now)?;
+    desks::write(connection, stop, "", step, now, None)?;
+    let named = Named {
+        number: &stop.number,
+        service: &stop.service,
+        desk: "",
+        language: &stop.language,
+    };
+    events::record(connection, now, &stop::event(action, named, step, None))?;
+    let detail = format!("ticket {} service {}", stop.number, stop.service);
+    if let Some(audited) = action.audit(false) {
+        audit::record(connection, now, actor, audited, &detail)?;
+    }
+    Ok(())
+}
+
+/// The stop a ticket number names, if this desk serves its concern.
 pub(crate) fn named_stop(
     connection: &Connection,
     actor: Actor<'_>,

@@ -111,7 +111,7 @@ pub fn act(
 
 /// Changes a request as `name` in `role` may (the domain's table), with its event and audit
 /// entry.
-fn change(
+pub(super) fn change(
     connection: &Connection,
     now: DateTime<Utc>,
     request: InterpreterRequest,

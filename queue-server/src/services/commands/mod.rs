@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod alarm;
 pub mod alerts;
 pub mod appointments;
+pub mod day_end;
 pub mod desk;
 pub mod devices;
 pub mod directory;

@@ -15,7 +15,8 @@
   const clockOffset = Number(body.dataset.serverTime) - Date.now();
   const boardUrl = '/display/board' + (zone ? '?zone=' + encodeURIComponent(zone) : '');
   const eventTypes = ['ticket_issued', 'ticket_called', 'service_started', 'stop_finished',
-    'no_show', 'parked', 'resumed', 'transferred', 'appointments_imported'];
+    'no_show', 'parked', 'resumed', 'transferred', 'joined', 'cancelled',
+    'appointments_imported'];
 
   const seen = new Set(keysOf(board));
   const highlightedUntil = new Map();

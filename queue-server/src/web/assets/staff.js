@@ -248,7 +248,8 @@
       source.addEventListener('alarm', () => { contact(); alarmChanged(); });
       source.addEventListener('keep-alive', contact);
       for (const type of ['ticket_issued', 'ticket_called', 'service_started', 'stop_finished',
-        'no_show', 'parked', 'resumed', 'transferred', 'appointments_imported', 'device_status',
+        'no_show', 'parked', 'resumed', 'transferred', 'joined', 'cancelled', 'appointments_imported',
+        'device_status',
         'interpreter', 'alert']) {
         source.addEventListener(type, () => { contact(); scheduleReload(); });
       }

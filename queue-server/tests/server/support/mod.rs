@@ -174,13 +174,15 @@ pub async fn at_desk(
         .unwrap()
 }
 
-/// Runs the hourly deletion of past days' personal data at the state's time, as the server
-/// does (`storage::retention::purge`).
-pub async fn purge(state: &AppState) -> lotse_queue_server::storage::retention::Purged {
+/// Runs the hourly clean-up of past days at the state's time, as the server does
+/// (`services::commands::day_end::end_past_days`).
+pub async fn purge(state: &AppState) -> lotse_queue_server::services::commands::day_end::PastDays {
     let (config, now) = (state.config.clone(), state.now());
     state
         .store
-        .run(move |c| lotse_queue_server::storage::retention::purge(c, &config, now))
+        .run(move |c| {
+            lotse_queue_server::services::commands::day_end::end_past_days(c, &config, now)
+        })
         .await
         .unwrap()
 }

@@ -107,6 +107,11 @@ pub enum DomainError {
     /// A desk, line or appointment of an agency the account does not work for.
     #[error("not allowed for this account or device")]
     OtherAgency,
+    /// A kiosk asking for another channel than its own, or for priority.
+    #[error("not allowed for this account or device")]
+    NotForThisIssuer,
+    #[error("appointment tickets come from POST /api/v1/checkins")]
+    AppointmentTicketsByCheckIn,
 }
 
 impl DomainError {
@@ -141,7 +146,10 @@ impl DomainError {
             InterpreterRequestNotFound => ErrorCode::UnknownInterpreterRequest,
             InterpreterWrongStatus(_) => ErrorCode::WrongStatus,
             LanguageNotSpoken(_) => ErrorCode::LanguageNotSpoken,
-            NotAnInterpreter | NotYourAssignment | OtherAgency => ErrorCode::Forbidden,
+            NotAnInterpreter | NotYourAssignment | OtherAgency | NotForThisIssuer => {
+                ErrorCode::Forbidden
+            }
+            AppointmentTicketsByCheckIn => ErrorCode::InvalidInput,
             InterpreterBusy => ErrorCode::InterpreterBusy,
             InterpreterAlreadyRequested => ErrorCode::InterpreterAlreadyRequested,
             NoInterpreterForDefaultLanguage | BadScore | CommentTooLong => ErrorCode::InvalidInput,

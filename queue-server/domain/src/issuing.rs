@@ -16,6 +16,36 @@ pub fn day_of(config: &impl Premises, now: DateTime<Utc>) -> String {
         .to_string()
 }
 
+/// Who asks for a ticket.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Issuer {
+    Staff,
+    Kiosk,
+}
+
+/// The channel a ticket request is issued through: staff issue walk-ins, or the channel they
+/// name (but appointment tickets come from a check-in); a kiosk issues kiosk tickets only.
+/// Priority is given by staff alone.
+pub fn channel_of(
+    issuer: Issuer,
+    asked: Option<Channel>,
+    priority: bool,
+) -> Result<Channel, DomainError> {
+    let channel = match (issuer, asked) {
+        (Issuer::Staff, None) => Channel::WalkIn,
+        (Issuer::Staff, Some(Channel::Appointment)) => {
+            return Err(DomainError::AppointmentTicketsByCheckIn);
+        }
+        (Issuer::Staff, Some(channel)) => channel,
+        (Issuer::Kiosk, None | Some(Channel::Kiosk)) => Channel::Kiosk,
+        (Issuer::Kiosk, Some(_)) => return Err(DomainError::NotForThisIssuer),
+    };
+    if priority && issuer != Issuer::Staff {
+        return Err(DomainError::NotForThisIssuer);
+    }
+    Ok(channel)
+}
+
 /// A ticket number: the agency's prefix and the day's sequence, e.g. `A-042`.
 pub fn ticket_number(prefix: &str, seq: i64) -> String {
     format!("{prefix}-{seq:03}")
@@ -80,6 +110,30 @@ pub fn check_request(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn staff_issue_walk_ins_kiosks_kiosk_tickets_and_only_staff_give_priority() {
+        use Channel::*;
+        let check = |issuer, asked, priority| channel_of(issuer, asked, priority);
+        assert_eq!(check(Issuer::Staff, None, false), Ok(WalkIn));
+        assert_eq!(check(Issuer::Staff, Some(Kiosk), true), Ok(Kiosk));
+        assert_eq!(
+            check(Issuer::Staff, Some(Appointment), false),
+            Err(DomainError::AppointmentTicketsByCheckIn)
+        );
+        assert_eq!(check(Issuer::Kiosk, None, false), Ok(Kiosk));
+        assert_eq!(check(Issuer::Kiosk, Some(Kiosk), false), Ok(Kiosk));
+        for asked in [WalkIn, Appointment] {
+            assert_eq!(
+                check(Issuer::Kiosk, Some(asked), false),
+                Err(DomainError::NotForThisIssuer)
+            );
+        }
+        assert_eq!(
+            check(Issuer::Kiosk, None, true),
+            Err(DomainError::NotForThisIssuer)
+        );
+    }
     use chrono::TimeZone;
 
     fn config() -> crate::premises::sample::Sample {

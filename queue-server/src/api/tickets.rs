@@ -6,13 +6,13 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use chrono::{DateTime, Utc};
 use lotse_protocol::{
-    ApiErrorBody, Building, Channel, CheckIn, GiveFeedback, ImportAppointments,
-    ImportedAppointments, IssueTicket, Ticket,
+    ApiErrorBody, Building, CheckIn, GiveFeedback, ImportAppointments, ImportedAppointments,
+    IssueTicket, Ticket,
 };
 
 use crate::auth::{Caller, DeviceKind, token_hash};
 use crate::domain::DomainError;
-use crate::domain::issuing::check_request;
+use crate::domain::issuing::{Issuer, channel_of, check_request};
 use crate::http::AppState;
 use crate::http::error::AppError;
 use crate::http::extract::{ApiJson, credential_key};
@@ -49,20 +49,12 @@ pub async fn issue(
     ApiJson(request): ApiJson<IssueTicket>,
 ) -> Result<(StatusCode, Json<Ticket>), AppError> {
     caller.device_or_staff(&[DeviceKind::Kiosk])?;
-    let channel = match (&caller, request.channel) {
-        (Caller::Staff { .. }, None) => Channel::WalkIn,
-        (Caller::Staff { .. }, Some(Channel::Appointment)) => {
-            return Err(AppError::InvalidInput(
-                "appointment tickets come from POST /api/v1/checkins".into(),
-            ));
-        }
-        (Caller::Staff { .. }, Some(channel)) => channel,
-        (Caller::Device { .. }, None | Some(Channel::Kiosk)) => Channel::Kiosk,
-        (Caller::Device { .. }, Some(_)) => return Err(AppError::Forbidden),
+    let issuer = if caller.is_staff() {
+        Issuer::Staff
+    } else {
+        Issuer::Kiosk
     };
-    if request.priority && !caller.is_staff() {
-        return Err(AppError::Forbidden);
-    }
+    let channel = channel_of(issuer, request.channel, request.priority)?;
     let building = &state.config.building;
     caller.check_services(building, request.services.iter().map(String::as_str))?;
     let key = idempotency_key(&headers)?.map(|key| scoped_key(&headers, &key));

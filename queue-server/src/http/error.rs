@@ -196,6 +196,7 @@ fn domain_status(error: &DomainError) -> StatusCode {
         | BadScore
         | CommentTooLong
         | AlarmNoteLength
+        | AppointmentTicketsByCheckIn
         | BadRecording(_) => StatusCode::UNPROCESSABLE_ENTITY,
         UnknownDesk(_)
         | TicketNotFound
@@ -205,7 +206,7 @@ fn domain_status(error: &DomainError) -> StatusCode {
         | AlarmNotFound
         | UnknownClip(_) => StatusCode::NOT_FOUND,
         LanguageNotSpoken(_) | NotAnInterpreter | NotYourAssignment | OtherAgency
-        | AlarmNeedsDesk | NotYourAlarm => StatusCode::FORBIDDEN,
+        | AlarmNeedsDesk | NotYourAlarm | NotForThisIssuer => StatusCode::FORBIDDEN,
         ServiceClosed(_)
         | WalkInsFull(_)
         | AppointmentOnly(_)

@@ -9,17 +9,17 @@ use std::time::Duration;
 use anyhow::{Context, bail};
 use chrono::Utc;
 use clap::{Parser, Subcommand, ValueEnum};
-use lotse_protocol::Role;
+use lotse_protocol::{Building, Role};
 use tracing_subscriber::EnvFilter;
 
 use crate::auth::{AgencyScope, DeviceKind, hash_password, new_secret, token_hash};
 use crate::config::Config;
 use crate::config::auth::AuthConfig;
-use crate::domain::accounts::{account_name, check_password};
+use crate::domain::accounts::check_password;
 use crate::http::system_clock;
 use crate::limits::Limits;
 use crate::net::tls::{ServerTls, TlsFiles};
-use crate::services::commands::accounts as account_commands;
+use crate::services::commands::accounts::{self as account_commands, NewAccount};
 use crate::stats::tables::Lang;
 use crate::stats::{self, Dimension, Filter, Period};
 use crate::storage::{Store, accounts, backup, history, interpreters};
@@ -217,6 +217,10 @@ pub enum UserAction {
         /// (e.g. `ar,fa`); needed for `--role interpreter`.
         #[arg(long)]
         languages: Option<String>,
+        /// Building config (TOML) whose agencies and languages the account may name; the
+        /// embedded sample building when absent.
+        #[arg(long)]
+        config: Option<PathBuf>,
         #[arg(long, default_value = "./lotse.db")]
         db: PathBuf,
     },
@@ -405,6 +409,7 @@ pub fn execute(cli: Cli) -> anyhow::Result<()> {
                     role,
                     agencies,
                     languages,
+                    config,
                     db,
                 },
         } => {
@@ -419,12 +424,13 @@ pub fn execute(cli: Cli) -> anyhow::Result<()> {
             let shown = scope.to_text();
             let languages = interpreters::split_languages(languages.as_deref().unwrap_or(""));
             let account = NewAccount {
-                name: &name,
+                name: name.clone(),
                 role: role.into(),
                 agencies: scope,
-                languages: &languages,
+                languages: languages.clone(),
             };
-            runtime.block_on(add_user(&db, account, password))?;
+            let config = building(config.as_deref())?;
+            runtime.block_on(add_user(&db, &config.building, account, password))?;
             println!(
                 "added {} \"{name}\" (agencies: {shown}; languages: {})",
                 Role::from(role).as_str(),
@@ -590,7 +596,7 @@ async fn serve(
     let store =
         Store::open(db).with_context(|| format!("cannot open database {}", db.display()))?;
     if demo {
-        seed_demo(&store).await?;
+        seed_demo(&store, &config.building).await?;
     }
     if let Some(dir) = options.backups.backup_dir.clone() {
         tokio::spawn(back_up_regularly(db.to_owned(), dir, options.backups));
@@ -644,39 +650,22 @@ async fn serve(
     Ok(())
 }
 
-/// An account `user add` creates.
-pub struct NewAccount<'a> {
-    pub name: &'a str,
-    pub role: Role,
-    pub agencies: AgencyScope,
-    /// The languages of an interpreter account.
-    pub languages: &'a [String],
-}
-
-pub async fn add_user(db: &Path, account: NewAccount<'_>, password: &str) -> anyhow::Result<()> {
-    let name = account_name(account.name)?;
+/// Adds a staff account after the account rule of `building` and the password rule.
+pub async fn add_user(
+    db: &Path,
+    building: &Building,
+    account: NewAccount,
+    password: &str,
+) -> anyhow::Result<()> {
+    account.check(building)?;
     check_password(password)?;
-    let (role, agencies) = (account.role, account.agencies);
-    let languages = account.languages.to_vec();
-    anyhow::ensure!(
-        role != Role::Interpreter || !languages.is_empty(),
-        "an interpreter account needs --languages, e.g. --languages ar,fa"
-    );
     let store =
         Store::open(db).with_context(|| format!("cannot open database {}", db.display()))?;
     let password = password.to_owned();
     let hash = tokio::task::spawn_blocking(move || hash_password(&password)).await??;
+    let building = building.clone();
     store
-        .run(move |c| {
-            let account = account_commands::NewAccount {
-                name: &name,
-                role,
-                password_hash: &hash,
-                agencies: &agencies,
-                languages: &languages,
-            };
-            account_commands::add_user(c, Utc::now(), CLI, &account)
-        })
+        .run(move |c| account_commands::add_user(c, &building, Utc::now(), CLI, &account, &hash))
         .await?;
     Ok(())
 }
@@ -801,28 +790,32 @@ pub const DEMO_DEVICES: [(DeviceKind, &str, &str); 3] = [
 /// The actor the audit log names for the demo accounts.
 const DEMO: &str = "demo";
 
-pub async fn seed_demo(store: &Store) -> anyhow::Result<()> {
+pub async fn seed_demo(store: &Store, building: &Building) -> anyhow::Result<()> {
     let users = store.run(accounts::user_count).await?;
     if users > 0 {
         println!("demo: the database has accounts already; not seeding");
         return Ok(());
     }
     for (name, role, password) in DEMO_USERS {
+        let languages = match role {
+            Role::Interpreter => DEMO_INTERPRETER_LANGUAGES.map(str::to_owned).to_vec(),
+            _ => Vec::new(),
+        };
+        let account = account_commands::NewAccount {
+            name: name.to_owned(),
+            role,
+            agencies: AgencyScope::All,
+            languages,
+        };
+        if let Err(refused) = account.check(building) {
+            println!("demo: no {name} account in this building: {refused}");
+            continue;
+        }
         let hash = tokio::task::spawn_blocking(move || hash_password(password)).await??;
+        let building = building.clone();
         store
             .run(move |c| {
-                let languages = match role {
-                    Role::Interpreter => DEMO_INTERPRETER_LANGUAGES.map(str::to_owned).to_vec(),
-                    _ => Vec::new(),
-                };
-                let account = account_commands::NewAccount {
-                    name,
-                    role,
-                    password_hash: &hash,
-                    agencies: &AgencyScope::All,
-                    languages: &languages,
-                };
-                account_commands::add_user(c, Utc::now(), DEMO, &account)
+                account_commands::add_user(c, &building, Utc::now(), DEMO, &account, &hash)
             })
             .await?;
         println!("demo login: {name} / {password} ({})", role.as_str());

@@ -17,6 +17,7 @@ use crate::storage::Store;
 /// The server runs until the process ends.
 pub fn start_demo_server(db: &Path) -> anyhow::Result<String> {
     let config = Config::embedded()?.always_open();
+    let building = config.building.clone();
     let store = Store::open(db).with_context(|| format!("cannot open {}", db.display()))?;
     let (address_tx, address_rx) = mpsc::channel();
     std::thread::Builder::new()
@@ -28,7 +29,7 @@ pub fn start_demo_server(db: &Path) -> anyhow::Result<String> {
             };
             runtime.block_on(async move {
                 let started = async {
-                    seed_demo(&store).await?;
+                    seed_demo(&store, &building).await?;
                     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
                     anyhow::Ok(listener)
                 };

@@ -112,6 +112,14 @@ pub enum DomainError {
     NotForThisIssuer,
     #[error("appointment tickets come from POST /api/v1/checkins")]
     AppointmentTicketsByCheckIn,
+    #[error("unknown agency \"{0}\"")]
+    UnknownAgency(String),
+    #[error("no interpreting in \"{0}\"")]
+    NoInterpretingIn(String),
+    #[error("an interpreter account needs a language")]
+    InterpreterNeedsLanguage,
+    #[error("only interpreter accounts have languages")]
+    LanguagesOnlyForInterpreters,
 }
 
 impl DomainError {
@@ -149,7 +157,11 @@ impl DomainError {
             NotAnInterpreter | NotYourAssignment | OtherAgency | NotForThisIssuer => {
                 ErrorCode::Forbidden
             }
-            AppointmentTicketsByCheckIn => ErrorCode::InvalidInput,
+            AppointmentTicketsByCheckIn
+            | UnknownAgency(_)
+            | NoInterpretingIn(_)
+            | InterpreterNeedsLanguage
+            | LanguagesOnlyForInterpreters => ErrorCode::InvalidInput,
             InterpreterBusy => ErrorCode::InterpreterBusy,
             InterpreterAlreadyRequested => ErrorCode::InterpreterAlreadyRequested,
             NoInterpreterForDefaultLanguage | BadScore | CommentTooLong => ErrorCode::InvalidInput,

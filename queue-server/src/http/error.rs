@@ -197,6 +197,10 @@ fn domain_status(error: &DomainError) -> StatusCode {
         | CommentTooLong
         | AlarmNoteLength
         | AppointmentTicketsByCheckIn
+        | UnknownAgency(_)
+        | NoInterpretingIn(_)
+        | InterpreterNeedsLanguage
+        | LanguagesOnlyForInterpreters
         | BadRecording(_) => StatusCode::UNPROCESSABLE_ENTITY,
         UnknownDesk(_)
         | TicketNotFound

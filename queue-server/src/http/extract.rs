@@ -66,6 +66,7 @@ pub async fn device(state: &AppState, token: &str) -> Result<Option<Caller>, App
         .store
         .read(move |connection| accounts::device_by_token(connection, &hash))
         .await
+        .map(|device| device.map(|(kind, name)| Caller::Device { kind, name }))
         .map_err(AppError::from)
 }
 
@@ -162,7 +163,12 @@ impl FromRequestParts<AppState> for Caller {
                         return Err(AppError::CsrfRejected);
                     }
                 }
-                Ok(session.caller)
+                Ok(Caller::Staff {
+                    name: session.name,
+                    role: session.role,
+                    agencies: session.agencies,
+                    desk: session.desk,
+                })
             }
             Some(Credential::DisplayCookie(token)) => display_device(state, &token)
                 .await?

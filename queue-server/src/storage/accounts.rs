@@ -8,7 +8,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use super::error::stored;
 use super::time::to_ms;
 use super::{StorageError, desk_shifts};
-use crate::auth::{AgencyScope, Caller, DeviceKind};
+use crate::auth::{AgencyScope, DeviceKind};
 use crate::domain::directory::AccountSource;
 
 pub fn add_user(
@@ -174,11 +174,11 @@ pub fn add_device(
     Ok(())
 }
 
-/// Who presents this bearer token: a device that is not revoked.
+/// Who presents this bearer token: a device that is not revoked, its kind and name.
 pub fn device_by_token(
     connection: &Connection,
     token_hash: &str,
-) -> Result<Option<Caller>, StorageError> {
+) -> Result<Option<(DeviceKind, String)>, StorageError> {
     let row: Option<(i64, String, String)> = connection
         .query_row(
             "SELECT id, kind, name FROM devices WHERE token_hash = ?1 AND revoked_at IS NULL",
@@ -188,16 +188,18 @@ pub fn device_by_token(
         .optional()?;
     row.map(|(id, kind, name)| {
         let kind = stored(kind, "devices", "kind", id)?;
-        Ok(Caller::Device { kind, name })
+        Ok((kind, name))
     })
     .transpose()
 }
 
-/// A live staff session: who, the CSRF token its forms and API calls must carry, and the desk
-/// chosen for today.
+/// A live staff session: whose (name, role, agencies), the CSRF token its forms and API
+/// calls must carry, and the desk chosen for today.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StaffSession {
-    pub caller: Caller,
+    pub name: String,
+    pub role: Role,
+    pub agencies: AgencyScope,
     pub csrf: String,
     pub desk: Option<String>,
     /// The account's language of the staff pages (`de`, `en`).
@@ -235,12 +237,9 @@ pub fn session_by_token(
         .optional()?;
     row.map(|(name, role, csrf, desk, agencies, id, language)| {
         Ok(StaffSession {
-            caller: Caller::Staff {
-                name,
-                role: stored(role, "users", "role", id)?,
-                agencies: AgencyScope::parse(&agencies),
-                desk: desk.clone(),
-            },
+            name,
+            role: stored(role, "users", "role", id)?,
+            agencies: AgencyScope::parse(&agencies),
             csrf,
             desk,
             language,

@@ -426,35 +426,12 @@ fn user_fields(body: &[u8]) -> (UserForm, Vec<String>) {
     (form, agencies)
 }
 
-/// The `language` fields of the account form: languages the building offers, besides its
-/// default; an interpreter account needs at least one, other roles none.
-fn interpreter_languages(
-    state: &AppState,
-    body: &[u8],
-    role: Role,
-) -> Result<Vec<String>, AppError> {
-    let site = &state.config.building.site;
-    let languages: Vec<String> = url::form_urlencoded::parse(body)
+/// The `language` fields of the account form (the account rule checks them).
+fn form_languages(body: &[u8]) -> Vec<String> {
+    url::form_urlencoded::parse(body)
         .filter(|(key, _)| key == "language")
         .map(|(_, value)| value.into_owned())
-        .collect();
-    if let Some(unknown) = languages
-        .iter()
-        .find(|l| **l == site.default_language || !site.languages.contains(l))
-    {
-        return Err(AppError::InvalidInput(format!(
-            "no interpreting in \"{unknown}\""
-        )));
-    }
-    match (role == Role::Interpreter, languages.is_empty()) {
-        (true, true) => Err(AppError::InvalidInput(
-            "an interpreter account needs a language".into(),
-        )),
-        (false, false) => Err(AppError::InvalidInput(
-            "only interpreter accounts have languages".into(),
-        )),
-        _ => Ok(languages),
-    }
+        .collect()
 }
 
 pub async fn add_user(
@@ -465,37 +442,28 @@ pub async fn add_user(
     let (form, agencies) = user_fields(&body);
     let result = async {
         page.check(&form.csrf)?;
-        let name = account_name(&form.name).map_err(|e| AppError::from(e).into_response())?;
         let role = form
             .role
             .as_deref()
             .and_then(|role| role.parse::<Role>().ok())
             .ok_or_else(|| AppError::InvalidInput("unknown role".into()).into_response())?;
-        if let Some(unknown) = agencies
-            .iter()
-            .find(|a| state.config.building.agency(a).is_none())
-        {
-            return Err(
-                AppError::InvalidInput(format!("unknown agency \"{unknown}\"")).into_response(),
-            );
-        }
-        let scope = if agencies.is_empty() {
-            AgencyScope::All
-        } else {
-            AgencyScope::Only(agencies)
+        let account = account_commands::NewAccount {
+            name: form.name,
+            role,
+            agencies: if agencies.is_empty() {
+                AgencyScope::All
+            } else {
+                AgencyScope::Only(agencies)
+            },
+            languages: form_languages(&body),
         };
-        let languages =
-            interpreter_languages(&state, &body, role).map_err(IntoResponse::into_response)?;
+        let building = state.config.building.clone();
+        account
+            .check(&building)
+            .map_err(|e| AppError::from(e).into_response())?;
         let hash = password_hash(&state, form.password).await?;
         admin_change(&state, &page, &form.csrf, move |c, now, actor| {
-            let account = account_commands::NewAccount {
-                name: &name,
-                role,
-                password_hash: &hash,
-                agencies: &scope,
-                languages: &languages,
-            };
-            account_commands::add_user(c, now, actor, &account)
+            account_commands::add_user(c, &building, now, actor, &account, &hash)
         })
         .await
     };

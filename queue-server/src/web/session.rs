@@ -14,7 +14,7 @@ use serde::Deserialize;
 use super::html_response;
 use super::layout::{staff_page, staff_page_in};
 use super::staff_texts::texts;
-use crate::auth::{AgencyScope, Caller, new_secret, token_hash};
+use crate::auth::{AgencyScope, new_secret, token_hash};
 use crate::http::AppState;
 use crate::http::cookies;
 use crate::http::error::AppError;
@@ -86,13 +86,9 @@ impl FromRequestParts<AppState> for StaffPage {
             .map_err(IntoResponse::into_response)?;
         match session {
             Some(accounts::StaffSession {
-                caller:
-                    Caller::Staff {
-                        name,
-                        role,
-                        agencies,
-                        ..
-                    },
+                name,
+                role,
+                agencies,
                 csrf,
                 desk,
                 language,

@@ -163,3 +163,27 @@ fn the_domain_crate_depends_on_no_io() {
         );
     }
 }
+
+/// Names storage must never use although its layer may import their modules: the caller of
+/// a request is the http layer's; storage returns rows (a device's kind and name, a
+/// session's account) and http makes the caller of them.
+const NOT_IN_STORAGE: &[&str] = &["Caller"];
+
+#[test]
+fn storage_returns_rows_not_callers() {
+    let storage = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/storage");
+    let mut files = Vec::new();
+    source_files(&storage, &mut files);
+    let mut found = Vec::new();
+    for path in files {
+        let text = std::fs::read_to_string(&path).expect("readable source file");
+        for (index, line) in text.lines().enumerate() {
+            let code = line.split("//").next().unwrap_or("");
+            let words = code.split(|c: char| !(c.is_alphanumeric() || c == '_'));
+            for word in words.filter(|word| NOT_IN_STORAGE.contains(word)) {
+                found.push(format!("  {}:{}: {word}", path.display(), index + 1));
+            }
+        }
+    }
+    assert!(found.is_empty(), "storage names:\n{}", found.join("\n"));
+}

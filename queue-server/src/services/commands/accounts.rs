@@ -1,47 +1,60 @@
 //! Staff accounts and device tokens, as the admin page and the command line change them: the
-//! rows and their audit entry in one transaction. The name and password rules are checked
-//! before (`domain::accounts`), the password hashed off the storage thread.
+//! rows and their audit entry in one transaction. The account rule
+//! (`domain::accounts::check_account`) is checked here for both; the password rule before
+//! its hash is made, off the storage thread.
 
 use chrono::{DateTime, Utc};
-use lotse_protocol::Role;
+use lotse_protocol::{Building, Role};
 use rusqlite::Connection;
 
 use crate::auth::{AgencyScope, DeviceKind};
-use crate::domain::AuditAction;
+use crate::domain::accounts::check_account;
+use crate::domain::{AuditAction, DomainError};
 use crate::services::ServiceError;
 use crate::storage::{accounts, audit, interpreters};
 
 /// Who made a change: an admin's account name, or `cli` / `demo` for the command line.
 pub type Actor<'a> = &'a str;
 
-/// An account to create.
-pub struct NewAccount<'a> {
-    pub name: &'a str,
+/// An account to create, as the admin page's form or the command line asks for it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewAccount {
+    pub name: String,
     pub role: Role,
-    pub password_hash: &'a str,
-    pub agencies: &'a AgencyScope,
+    pub agencies: AgencyScope,
     /// The languages of an interpreter account.
-    pub languages: &'a [String],
+    pub languages: Vec<String>,
 }
 
+impl NewAccount {
+    /// The one account rule (`domain::accounts::check_account`); the trimmed name. Callers
+    /// check before they hash the password; `add_user` checks again before it writes.
+    pub fn check(&self, building: &Building) -> Result<String, DomainError> {
+        check_account(
+            building,
+            &self.name,
+            self.role,
+            &self.agencies,
+            &self.languages,
+        )
+    }
+}
+
+/// Adds a staff account with its password's hash, after the account rule.
 pub fn add_user(
     connection: &Connection,
+    building: &Building,
     now: DateTime<Utc>,
     actor: Actor<'_>,
-    account: &NewAccount<'_>,
+    account: &NewAccount,
+    password_hash: &str,
 ) -> Result<(), ServiceError> {
-    accounts::add_user(
-        connection,
-        now,
-        account.name,
-        account.role,
-        account.password_hash,
-    )?;
-    accounts::set_user_agencies(connection, account.name, account.agencies)?;
-    interpreters::set_languages(connection, account.name, account.languages)?;
+    let name = account.check(building)?;
+    accounts::add_user(connection, now, &name, account.role, password_hash)?;
+    accounts::set_user_agencies(connection, &name, &account.agencies)?;
+    interpreters::set_languages(connection, &name, &account.languages)?;
     let detail = format!(
-        "{} ({}, {}, languages {})",
-        account.name,
+        "{name} ({}, {}, languages {})",
         account.role.as_str(),
         account.agencies.to_text(),
         account.languages.join(",")

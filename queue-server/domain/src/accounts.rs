@@ -9,14 +9,13 @@ use super::{AgencyScope, DomainError};
 pub const MIN_PASSWORD_LENGTH: usize = 10;
 /// Longer passwords are refused (argon2 would hash them, but nobody types more).
 pub const MAX_PASSWORD_BYTES: usize = 1_000;
-/// Account and device names, in bytes.
-pub const MAX_NAME_BYTES: usize = 100;
+pub use lotse_protocol::limits::MAX_NAME_CHARS;
 
-/// A name as typed (trimmed): 1-100 bytes, no control characters (names end up in logs and
+/// A name as typed (trimmed): 1 to [`MAX_NAME_CHARS`] characters, no control characters (names end up in logs and
 /// the audit log, where a line break would forge an entry).
 pub fn account_name(typed: &str) -> Result<String, DomainError> {
     let name = typed.trim();
-    let fits = !name.is_empty() && name.len() <= MAX_NAME_BYTES;
+    let fits = !name.is_empty() && name.chars().count() <= MAX_NAME_CHARS;
     if !fits || name.chars().any(char::is_control) {
         return Err(DomainError::BadName);
     }
@@ -114,6 +113,12 @@ mod tests {
         for bad in ["", "   ", "anna\nINFO forged", &"x".repeat(101)] {
             assert_eq!(account_name(bad), Err(DomainError::BadName), "{bad:?}");
         }
+        let umlauts = "ä".repeat(MAX_NAME_CHARS);
+        assert_eq!(
+            account_name(&umlauts),
+            Ok(umlauts.clone()),
+            "the form's maxlength counts characters, so does the rule"
+        );
         assert_eq!(check_password("123456789"), Err(DomainError::WeakPassword));
         assert_eq!(
             check_password("ääääääääää"),

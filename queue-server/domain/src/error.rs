@@ -17,7 +17,7 @@ pub enum DomainError {
     NoteTooLong,
     #[error(
         "the name must be 1-{} characters, without line breaks",
-        super::accounts::MAX_NAME_BYTES
+        super::accounts::MAX_NAME_CHARS
     )]
     BadName,
     #[error(

@@ -12,3 +12,7 @@ pub const MAX_FEEDBACK_COMMENT_CHARS: usize = 500;
 
 /// The longest note that closes an emergency alarm (in characters).
 pub const MAX_ALARM_NOTE_CHARS: usize = 300;
+
+/// The longest account or device name (in characters, as the admin forms' `maxlength`
+/// counts).
+pub const MAX_NAME_CHARS: usize = 100;

@@ -17,7 +17,7 @@ use super::layout::{role_name, staff_page};
 use super::session::{AdminPage, StaffPage};
 use super::staff_texts::texts;
 use crate::auth::{AgencyScope, DeviceKind, new_secret, token_hash};
-use crate::domain::accounts::{MIN_PASSWORD_LENGTH, account_name, check_password};
+use crate::domain::accounts::{MAX_NAME_CHARS, MIN_PASSWORD_LENGTH, account_name, check_password};
 use crate::domain::alerts::Audience;
 use crate::http::AppState;
 use crate::http::error::AppError;
@@ -270,7 +270,7 @@ async fn admin_page(
             form.create method="post" action="/staff/admin/users" {
                 input type="hidden" name="csrf" value=(csrf);
                 h3 { "Konto anlegen" }
-                label { "Name" input name="name" required maxlength="100"; }
+                label { "Name" input name="name" required maxlength=(MAX_NAME_CHARS); }
                 label { "Rolle" select name="role" {
                     @for role in [Role::Staff, Role::Supervisor, Role::Admin, Role::Interpreter, Role::Security] {
                         option value=(role.as_str()) { (role_name(role, texts(page.lang))) }
@@ -325,7 +325,7 @@ async fn admin_page(
                     option value="booking" { "Terminsystem" }
                     option value="metrics" { "Überwachung (/metrics)" }
                 } }
-                label { "Name" input name="name" required maxlength="100"; }
+                label { "Name" input name="name" required maxlength=(MAX_NAME_CHARS); }
                 button type="submit" { "Token erzeugen" }
             }
         }

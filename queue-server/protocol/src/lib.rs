@@ -5,6 +5,9 @@
 
 pub mod alert;
 pub mod building;
+pub mod central;
+#[cfg(feature = "client")]
+pub mod central_client;
 #[cfg(feature = "client")]
 pub mod client;
 pub mod desk;

@@ -1,0 +1,6 @@
+//! The central service's tests, one binary: ingest and its refusals, buildings pushing
+//! through their outbox, outages. Each test starts a PostgreSQL of its own.
+
+mod ingest;
+mod push;
+mod support;

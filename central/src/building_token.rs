@@ -8,7 +8,7 @@ use axum::extract::{FromRequestParts, Path};
 use axum::http::HeaderMap;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
-use sha2::{Digest, Sha256};
+use lotse_queue_server::auth::token_hash;
 
 use crate::error::CentralError;
 use crate::state::CentralState;
@@ -16,14 +16,6 @@ use crate::state::CentralState;
 /// The id of the building that pushes (the path's `{building}`, matched by the token).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PushingBuilding(pub String);
-
-/// The SHA-256 of a token, in lower-case hex (what the configuration holds).
-pub fn token_sha256(token: &str) -> String {
-    Sha256::digest(token.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
 
 /// The bearer token of a request, if it has one.
 pub fn bearer(headers: &HeaderMap) -> Option<&str> {
@@ -45,7 +37,7 @@ impl FromRequestParts<CentralState> for PushingBuilding {
         let token = bearer(&parts.headers).ok_or(CentralError::Unauthenticated)?;
         let building = state
             .config
-            .building_of_token(&token_sha256(token))
+            .building_of_token(&token_hash(token))
             .ok_or(CentralError::Unauthenticated)?;
         let Path(params) = Path::<HashMap<String, String>>::from_request_parts(parts, state)
             .await

@@ -11,10 +11,10 @@ pub mod db;
 pub mod error;
 pub mod ingest;
 pub mod metrics;
+pub mod pages;
 pub mod state;
 
 use std::future::Future;
-use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -44,6 +44,10 @@ pub fn app(state: CentralState) -> Router {
         .route("/healthz", get(|| async { "ok" }))
         .route("/metrics", get(metrics::metrics))
         .merge(ingest)
+        .merge(pages::routes())
+        .layer(axum::middleware::map_response(
+            lotse_queue_server::http::security_headers::add,
+        ))
         .with_state(state)
 }
 
@@ -64,11 +68,7 @@ pub async fn run(
     if applied > 0 {
         tracing::info!(applied, "migrated the central database");
     }
-    let state = CentralState {
-        pool,
-        config: Arc::new(config),
-        clock,
-    };
+    let state = CentralState::new(pool, config, clock);
     net::serve_with_tls(listener, app(state), Limits::default(), tls, shutdown).await?;
     Ok(())
 }

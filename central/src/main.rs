@@ -4,13 +4,10 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use anyhow::Context;
-use base64::Engine;
 use clap::{Parser, Subcommand};
 use lotse_central::CentralConfig;
-use lotse_central::building_token::token_sha256;
 use lotse_queue_server::http::system_clock;
 use lotse_queue_server::net::tls::{ServerTls, TlsFiles};
-use rand::RngCore;
 
 #[derive(Parser)]
 #[command(
@@ -80,11 +77,9 @@ async fn main() -> anyhow::Result<()> {
             .await
         }
         Command::Token => {
-            let mut bytes = [0u8; 32];
-            rand::rng().fill_bytes(&mut bytes);
-            let token = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
+            let token = lotse_queue_server::auth::new_secret();
             println!("token:  {token}");
-            println!("sha256: {}", token_sha256(&token));
+            println!("sha256: {}", lotse_queue_server::auth::token_hash(&token));
             Ok(())
         }
         Command::CheckConfig { file } => {

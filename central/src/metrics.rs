@@ -11,7 +11,9 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 
-use crate::building_token::{bearer, token_sha256};
+use lotse_queue_server::auth::token_hash;
+
+use crate::building_token::bearer;
 use crate::db::{days, live};
 use crate::error::CentralError;
 use crate::state::CentralState;
@@ -21,7 +23,7 @@ pub async fn metrics(
     headers: HeaderMap,
 ) -> Result<Response, CentralError> {
     let allowed = match (&state.config.metrics_token_sha256, bearer(&headers)) {
-        (Some(hash), Some(token)) => hash.eq_ignore_ascii_case(&token_sha256(token)),
+        (Some(hash), Some(token)) => hash.eq_ignore_ascii_case(&token_hash(token)),
         _ => false,
     };
     if !allowed {

@@ -6,6 +6,7 @@ pub mod days;
 pub mod live;
 mod migrate;
 pub mod profiles;
+pub mod sessions;
 
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
 use tokio_postgres::NoTls;

@@ -2,5 +2,6 @@
 //! through their outbox, outages. Each test starts a PostgreSQL of its own.
 
 mod ingest;
+mod pages;
 mod push;
 mod support;

@@ -8,7 +8,7 @@
 mod admin;
 mod alerts;
 mod announcement;
-mod assets;
+pub mod assets;
 mod console;
 mod display;
 mod feedback;
@@ -21,7 +21,7 @@ mod layout;
 mod password;
 mod pictogram;
 mod session;
-mod stats;
+pub mod stats;
 mod stats_charts;
 mod status;
 mod voices;

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use lotse_central::CentralConfig;
-use lotse_central::building_token::token_sha256;
+use lotse_queue_server::auth::token_hash;
 use lotse_queue_server::config::{Config, EMBEDDED_BUILDING};
 use lotse_queue_server::http::{AppState, Clock};
 use lotse_queue_server::limits::Limits;
@@ -45,10 +45,48 @@ pub fn central_config(pg: &Postgres) -> CentralConfig {
     for (id, token) in BUILDINGS {
         text.push_str(&format!(
             "[[building]]\nid = \"{id}\"\nname = \"{id}\"\ntown = \"Town of {id}\"\ntoken_sha256 = \"{}\"\n",
-            token_sha256(token)
+            token_hash(token)
         ));
     }
+    let hash = password_hash();
+    text.push_str(&format!(
+        "[[account]]\nname = \"landkreis\"\npassword_hash = \"{hash}\"\nrole = \"county_admin\"\n\
+         [[account]]\nname = \"aufsicht\"\npassword_hash = \"{hash}\"\nrole = \"supervisor\"\nbuildings = [\"kreishaus\"]\n"
+    ));
     CentralConfig::parse("test central.toml", &text).expect("a valid central config")
+}
+
+/// The password of both test accounts.
+pub const PASSWORD: &str = "county-pass-2026";
+
+fn password_hash() -> &'static str {
+    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HASH.get_or_init(|| lotse_queue_server::auth::hash_password(PASSWORD).expect("a hash"))
+}
+
+/// A clock the test moves.
+pub fn movable_clock(start: DateTime<Utc>) -> (Clock, Arc<std::sync::Mutex<DateTime<Utc>>>) {
+    let now = Arc::new(std::sync::Mutex::new(start));
+    let read = Arc::clone(&now);
+    let clock: Clock = Arc::new(move || *read.lock().unwrap_or_else(|p| p.into_inner()));
+    (clock, now)
+}
+
+/// A browser-like client logged in to `central` as `account` (cookies kept).
+pub async fn logged_in(central: &Central, account: &str) -> reqwest::Client {
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("a client");
+    let answer = client
+        .post(format!("{}/county/login", central.url))
+        .form(&[("name", account), ("password", PASSWORD)])
+        .send()
+        .await
+        .expect("an answer");
+    assert_eq!(answer.status(), 303, "{account} logs in");
+    client
 }
 
 /// The central service in-process on a port of its own; stops when dropped.

@@ -10,7 +10,7 @@ use super::DbError;
 const MIGRATIONS: &[&str] = &[include_str!("../../migrations/0001_initial.sql")];
 
 /// The lock key of migrations ("lotse" in ASCII).
-const LOCK: i64 = 0x6c6f_7473_65;
+const LOCK: i64 = 0x006c_6f74_7365;
 
 /// Brings the database to the newest schema; returns how many migrations it applied.
 pub async fn migrate(pool: &Pool) -> Result<usize, DbError> {

@@ -204,10 +204,10 @@ pub async fn log_out(
     if !cookies::same_secret(&form.csrf, &user.csrf) {
         return CentralError::Forbidden.into_response();
     }
-    if let Some(secret) = cookies::read(&headers, COOKIE) {
-        if let Err(error) = sessions::delete(&state.pool, &token_hash(&secret)).await {
-            return CentralError::from(error).into_response();
-        }
+    if let Some(secret) = cookies::read(&headers, COOKIE)
+        && let Err(error) = sessions::delete(&state.pool, &token_hash(&secret)).await
+    {
+        return CentralError::from(error).into_response();
     }
     (
         StatusCode::SEE_OTHER,

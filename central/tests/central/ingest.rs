@@ -86,6 +86,9 @@ async fn a_day_is_stored_once_and_a_lower_version_never_replaces_a_higher_one() 
     assert_eq!(stored(&pg).await, [("kreishaus".to_owned(), day, 2)]);
 }
 
+/// What is sent (why, token, path, body) and the status and error code expected.
+type Case<'a> = (&'a str, Option<&'a str>, &'a str, Vec<u8>, u16, &'a str);
+
 #[tokio::test]
 async fn bad_pushes_get_clear_json_errors_and_nothing_is_stored() {
     let Some(pg) = Postgres::start() else { return };
@@ -98,7 +101,7 @@ async fn bad_pushes_get_clear_json_errors_and_nothing_is_stored() {
         body[field] = value;
         serde_json::to_vec(&body).expect("JSON")
     };
-    let cases: Vec<(&str, Option<&str>, &str, Vec<u8>, u16, &str)> = vec![
+    let cases: Vec<Case> = vec![
         (
             "no token",
             None,

@@ -66,10 +66,14 @@ async fn the_centres_figures_equal_each_buildings_own_after_an_outage() {
     let mut county_visits = 0;
     for building in &buildings {
         let own = building.own_report(period).await;
-        let centre =
-            lotse_central::county_stats::report(&pool, &[building.id.clone()], period, Lang::De)
-                .await
-                .expect("the centre's report");
+        let centre = lotse_central::county_stats::report(
+            &pool,
+            std::slice::from_ref(&building.id),
+            period,
+            Lang::De,
+        )
+        .await
+        .expect("the centre's report");
         assert!(own.report.kpis.visits > 0, "{} has visits", building.id);
         assert_eq!(
             csv(&centre),

@@ -41,6 +41,12 @@ pub fn fixed_clock(at: DateTime<Utc>) -> Clock {
 }
 
 pub fn central_config(pg: &Postgres) -> CentralConfig {
+    CentralConfig::parse("test central.toml", &central_config_text(pg))
+        .expect("a valid central config")
+}
+
+/// The central configuration file of the tests: the three buildings and two accounts.
+pub fn central_config_text(pg: &Postgres) -> String {
     let mut text = format!("database_url = \"{}\"\npool_size = 4\n", pg.url());
     for (id, token) in BUILDINGS {
         text.push_str(&format!(
@@ -53,7 +59,7 @@ pub fn central_config(pg: &Postgres) -> CentralConfig {
         "[[account]]\nname = \"landkreis\"\npassword_hash = \"{hash}\"\nrole = \"county_admin\"\n\
          [[account]]\nname = \"aufsicht\"\npassword_hash = \"{hash}\"\nrole = \"supervisor\"\nbuildings = [\"kreishaus\"]\n"
     ));
-    CentralConfig::parse("test central.toml", &text).expect("a valid central config")
+    text
 }
 
 /// The password of both test accounts.

@@ -21,6 +21,10 @@ pub struct CentralConfig {
     /// `time_zone`, parsed.
     #[serde(skip, default = "berlin")]
     pub time_zone: Tz,
+    /// A building silent for longer than this shows offline on the overview (it reports
+    /// every few seconds).
+    #[serde(default = "default_offline_after")]
+    pub offline_after_seconds: i64,
     /// The SHA-256 (hex) of the token that may read `GET /metrics`.
     #[serde(default)]
     pub metrics_token_sha256: Option<String>,
@@ -32,6 +36,10 @@ pub struct CentralConfig {
 
 fn default_pool_size() -> usize {
     16
+}
+
+fn default_offline_after() -> i64 {
+    30
 }
 
 fn default_time_zone() -> String {

@@ -1,6 +1,7 @@
 //! The live county overview: per building its lines (people waiting, longest wait per
 //! service), alerts, printers that need someone, and how long ago it last reported; a
-//! building silent for longer than [`OFFLINE_AFTER_SECONDS`] shows "offline since 10:42".
+//! building silent for longer than `offline_after_seconds` (30 s unless configured) shows
+//! "offline since 10:42".
 //! A supervisor sees the buildings of their account only.
 
 use axum::extract::{Query, State};
@@ -20,10 +21,6 @@ use crate::config::BuildingEntry;
 use crate::db::{live, profiles};
 use crate::error::CentralError;
 use crate::state::CentralState;
-
-/// A building that has not reported for this long is shown offline (it reports every few
-/// seconds).
-pub const OFFLINE_AFTER_SECONDS: i64 = 30;
 
 #[derive(Deserialize)]
 pub struct OverviewQuery {
@@ -62,7 +59,8 @@ pub async fn page(
             profile: profiles.get(&entry.id),
         })
         .collect();
-    let content = render(&rows, state.now(), state.config.time_zone, lang);
+    let silent = state.config.offline_after_seconds;
+    let content = render(&rows, state.now(), state.config.time_zone, silent, lang);
     let title = lang.pick("Landkreis live", "County live");
     html_response(
         StatusCode::OK,
@@ -70,8 +68,15 @@ pub async fn page(
     )
 }
 
-/// The overview's content. Pure: rows, `now` and the county's time zone in, markup out.
-pub fn render(rows: &[Row], now: DateTime<Utc>, zone: Tz, lang: Lang) -> Markup {
+/// The overview's content. Pure: rows, `now`, the county's time zone and the silence that
+/// counts as offline in, markup out.
+pub fn render(
+    rows: &[Row],
+    now: DateTime<Utc>,
+    zone: Tz,
+    offline_after: i64,
+    lang: Lang,
+) -> Markup {
     let l = |de: &'static str, en: &'static str| lang.pick(de, en);
     html! {
         h1 { (l("Landkreis live", "County live")) }
@@ -92,12 +97,12 @@ pub fn render(rows: &[Row], now: DateTime<Utc>, zone: Tz, lang: Lang) -> Markup 
                         @match row.latest {
                             None => { td.offline colspan="6" { (l("hat noch nie gemeldet", "has never reported")) } }
                             Some((summary, received)) => {
-                                td.status { (freshness(received, now, zone, lang)) }
+                                td.status { (freshness(received, now, zone, offline_after, lang)) }
                                 td.number { (summary.services.iter().map(|s| s.waiting).sum::<u32>()) }
                                 td { (longest(summary, row.profile, lang)) }
                                 td.number { (summary.desks_staffed) }
                                 td { @for alert in &summary.alerts { span.alert { (alert.kind) @if let Some(s) = &alert.service { " " (s) } } " " } }
-                                td { @for p in summary.printers.iter().filter(|p| p.condition != "ready") { span.alert { (p.kiosk) ": " (p.condition) } " " } }
+                                td { @for p in summary.printers.iter().filter(|p| !matches!(p.condition.as_str(), "ready" | "unknown")) { span.alert { (p.kiosk) ": " (p.condition) } " " } }
                             }
                         }
                     }
@@ -108,11 +113,17 @@ pub fn render(rows: &[Row], now: DateTime<Utc>, zone: Tz, lang: Lang) -> Markup 
 }
 
 /// "vor 4 s" while the building reports; "offline seit 10:42" once it has been silent.
-pub fn freshness(received: DateTime<Utc>, now: DateTime<Utc>, zone: Tz, lang: Lang) -> Markup {
+pub fn freshness(
+    received: DateTime<Utc>,
+    now: DateTime<Utc>,
+    zone: Tz,
+    offline_after: i64,
+    lang: Lang,
+) -> Markup {
     let silent = (now - received).num_seconds().max(0);
     let since = received.with_timezone(&zone).format("%H:%M").to_string();
     html! {
-        @if silent > OFFLINE_AFTER_SECONDS {
+        @if silent > offline_after {
             strong.offline { (lang.pick("offline seit ", "offline since ")) (since) }
         } @else {
             span.online { (lang.pick("vor ", "")) (silent) " s" (lang.pick("", " ago")) }

@@ -3,6 +3,7 @@
 
 mod crash;
 mod ingest;
+mod namespaces;
 mod pages;
 mod push;
 mod support;

@@ -220,8 +220,13 @@ impl BuildingServer {
     /// The building's own report of `period` from the cells (the figures that leave the
     /// building; missed appointments and desk shifts stay there).
     pub async fn own_report(&self, period: Period) -> Computed {
+        BuildingServer::report_of(&self.state.store, &self.config, period).await
+    }
+
+    /// [`BuildingServer::own_report`] of any building's store.
+    pub async fn report_of(store: &Store, config: &Config, period: Period) -> Computed {
         let at = ReadAt::new(Utc::now(), &Limits::default());
-        let loaded = load(&self.state.store, &self.config, period, at)
+        let loaded = load(store, config, period, at)
             .await
             .expect("the building's statistics");
         let source = Source {
@@ -230,8 +235,8 @@ impl BuildingServer {
             staffed: &[],
         };
         let context = Context {
-            building: &self.config.building,
-            zone: self.config.time_zone,
+            building: &config.building,
+            zone: config.time_zone,
         };
         compute_from(
             source,

@@ -65,6 +65,16 @@ impl Postgres {
         )
     }
 
+    /// The connection string over the server's Unix socket (reachable from another network
+    /// namespace: sockets are files).
+    pub fn socket_url(&self) -> String {
+        format!(
+            "host={} port={} user=lotse dbname=postgres",
+            self.dir.path().display(),
+            self.port
+        )
+    }
+
     fn data(&self) -> PathBuf {
         self.dir.path().join("data")
     }

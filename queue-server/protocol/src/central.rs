@@ -105,3 +105,31 @@ pub struct CentralLink {
     #[serde(default)]
     pub ca_file: Option<PathBuf>,
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::Building;
+
+    #[test]
+    fn the_central_table_is_read_from_the_building_file_and_never_sent() {
+        let sample = include_str!("../../src/config/building.toml");
+        let text = format!(
+            "{sample}\n[central]\nurl = \"https://centre.example\"\nbuilding = \"kreishaus\"\n\
+             token_file = \"/etc/lotse/central-token\"\n"
+        );
+        let building: Building = toml::from_str(&text).expect("the building file");
+        let central = building.central.as_ref().expect("[central] is read");
+        assert_eq!(central.building, "kreishaus");
+        let sent = serde_json::to_string(&building).expect("JSON");
+        assert!(!sent.contains("central-token") && !sent.contains("centre.example"));
+        let profile = super::ProfilePush {
+            schema: super::CENTRAL_SCHEMA,
+            building,
+        };
+        let pushed = serde_json::to_string(&profile).expect("JSON");
+        assert!(
+            !pushed.contains("central-token"),
+            "not in the profile pushed either"
+        );
+    }
+}

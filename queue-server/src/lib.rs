@@ -4,6 +4,7 @@ pub mod allocator;
 pub mod api;
 pub mod auth;
 pub mod background;
+pub mod central_push;
 pub mod cli;
 pub mod config;
 pub mod demo_history;
@@ -92,6 +93,7 @@ pub async fn run_with_tls(
     if state.directory.any() {
         tokio::spawn(revalidate_regularly(state.clone()));
     }
+    central_push::spawn(&state);
     net::serve_with_tls(listener, app(state), limits, tls, async move {
         shutdown.await;
         tracing::info!("shutting down");

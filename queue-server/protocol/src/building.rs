@@ -43,6 +43,11 @@ pub struct Building {
     /// set), never written in the TOML file; clients read it from `GET /config`.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub pictograms: BTreeMap<String, String>,
+    /// Where the building pushes its statistics and live summary (`[central]`, README
+    /// "Several buildings"). Read from the TOML file only: never sent to any client.
+    #[serde(default, skip_serializing)]
+    #[schema(ignore)]
+    pub central: Option<crate::central::CentralLink>,
 }
 
 impl Building {

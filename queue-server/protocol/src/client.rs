@@ -386,7 +386,7 @@ impl Client {
         }
     }
 
-    async fn send_json<T: DeserializeOwned>(
+    pub(crate) async fn send_json<T: DeserializeOwned>(
         &self,
         builder: RequestBuilder,
     ) -> Result<T, ClientError> {

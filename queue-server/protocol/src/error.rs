@@ -79,6 +79,10 @@ pub enum ErrorCode {
     VisitNotFinished,
     /// This visit's feedback was given already (once per ticket).
     FeedbackAlreadyGiven,
+    /// The central service does not know this push's schema version.
+    UnknownSchemaVersion,
+    /// A pushed day lies after the central service's today.
+    DayInFuture,
     /// A code this client does not know yet.
     #[serde(other)]
     Unknown,

@@ -6,6 +6,9 @@
 pub mod alarm;
 pub mod alert;
 pub mod building;
+pub mod central;
+#[cfg(feature = "client")]
+pub mod central_client;
 #[cfg(feature = "client")]
 pub mod client;
 pub mod desk;

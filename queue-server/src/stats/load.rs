@@ -111,34 +111,46 @@ pub fn compute_all(
         building: &config.building,
         zone: config.time_zone,
     };
+    let from = Source {
+        cells: &loaded.cells,
+        missed: &loaded.missed,
+        staffed: &loaded.staffed,
+    };
+    compute_from(from, context, period, filter, split_by, lang)
+}
+
+/// What a report is computed from: a building's own loads all three; the county's central
+/// service has the cells its buildings pushed only (`lotse-central`).
+#[derive(Clone, Copy)]
+pub struct Source<'a> {
+    pub cells: &'a Cells,
+    pub missed: &'a [MissedAppointment],
+    pub staffed: &'a [StaffedDay],
+}
+
+/// The report, the period before and the tables of `from` for the building of `context`.
+pub fn compute_from(
+    from: Source<'_>,
+    context: Context<'_>,
+    period: Period,
+    filter: &Filter,
+    split_by: Dimension,
+    lang: Lang,
+) -> Computed {
     // The tiles' period before is computed on a second thread beside the report.
     let (report, previous) = std::thread::scope(|scope| {
-        let previous =
-            scope.spawn(|| compute_kpis(&loaded.cells, context, period.previous(), filter));
-        let report = compute(
-            &loaded.cells,
-            &loaded.missed,
-            context,
-            period,
-            filter,
-            split_by,
-        );
+        let previous = scope.spawn(|| compute_kpis(from.cells, context, period.previous(), filter));
+        let report = compute(from.cells, from.missed, context, period, filter, split_by);
         let previous = previous
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         (report, previous)
     });
     let report = Report {
-        desks: with_staffed(
-            report.desks,
-            &loaded.staffed,
-            period,
-            filter,
-            &config.building,
-        ),
+        desks: with_staffed(report.desks, from.staffed, period, filter, context.building),
         ..report
     };
-    let tables = tables(&report, &previous, &config.building, lang);
+    let tables = tables(&report, &previous, context.building, lang);
     Computed {
         report,
         previous,

@@ -20,8 +20,9 @@ use crate::stats::cells::{
     Cells, Durations, LegCell, LegKey, Name, Names, Punctuality, VisitCell, VisitKey,
 };
 
-/// The version of the blob's layout, stored with it.
-const FORMAT: i64 = 1;
+/// The version of the blob's layout, stored with it (and pushed with a day to the county's
+/// central service, which decodes it with [`decode`]).
+pub const FORMAT: i64 = 1;
 
 /// One day's cells as stored.
 #[derive(Debug, Default, Serialize, Deserialize)]
@@ -170,6 +171,15 @@ fn read_day(
     Ok(Some(cells))
 }
 
+/// A blob of [`encode`] back into the cells of `date` (the central service reads pushed days
+/// with it); an index or id that does not resolve is an error naming the day.
+pub fn decode(date: NaiveDate, bytes: &[u8], names: &mut Names) -> Result<Cells, StorageError> {
+    let day = date.to_string();
+    let mut cells = Cells::default();
+    convert(date, parse(bytes, &day)?, names, &day, &mut cells)?;
+    Ok(cells)
+}
+
 /// The ids of a day, each given an index once.
 #[derive(Default)]
 struct Table {
@@ -189,7 +199,8 @@ impl Table {
     }
 }
 
-fn encode(day: &Cells) -> Result<Vec<u8>, StorageError> {
+/// One day's cells as the blob stored here and pushed to the county's central service.
+pub fn encode(day: &Cells) -> Result<Vec<u8>, StorageError> {
     let mut table = Table::default();
     let legs = day
         .legs

@@ -10,6 +10,8 @@ pub mod alerts;
 pub mod appointments;
 pub mod audit;
 pub mod backup;
+pub mod central_outbox;
+pub mod central_summary;
 pub mod commit_times;
 pub mod console;
 pub mod desk_shifts;

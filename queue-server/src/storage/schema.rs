@@ -282,6 +282,28 @@ ALTER TABLE users ADD COLUMN validated_at INTEGER;
         "ALTER TABLE users ADD COLUMN language TEXT NOT NULL DEFAULT 'de' \
          CHECK (language IN ('de', 'en'));",
     ),
+    // The outbox of days pushed to the county's central service (`storage::central_outbox`):
+    // one row per day and version, the cells kept until the centre has them.
+    M::up(
+        r#"
+CREATE TABLE central_outbox (
+    id          INTEGER PRIMARY KEY,
+    day         TEXT NOT NULL,
+    version     INTEGER NOT NULL CHECK (version IN (1, 2)),
+    format      INTEGER NOT NULL,
+    cells       BLOB,
+    visits      INTEGER NOT NULL,
+    legs        INTEGER NOT NULL,
+    queued_at   INTEGER NOT NULL,
+    sent_at     INTEGER,
+    attempts    INTEGER NOT NULL DEFAULT 0,
+    last_error  TEXT,
+    refused     TEXT,
+    UNIQUE (day, version)
+) STRICT;
+CREATE INDEX central_outbox_pending ON central_outbox (id) WHERE sent_at IS NULL;
+"#,
+    ),
 ];
 
 /// The `security` role and the alarm tables. The role list is the strum names of `Role` (a

@@ -270,9 +270,11 @@ pub async fn download(
 
 /// The SVG of each chart by the id of the table it belongs to.
 #[derive(Default)]
-struct Charts(Vec<(&'static str, String)>);
+pub struct Charts(Vec<(&'static str, String)>);
 
-fn charts(tables: &[Table]) -> Charts {
+/// The charts of a report's tables (drawn with plotters; a second or so for a year: run it
+/// on a blocking thread).
+pub fn charts(tables: &[Table]) -> Charts {
     let find = |id: &str| tables.iter().find(|t| t.id == id);
     let mut charts = Vec::new();
     let number = |cell: &Cell| match cell {
@@ -334,19 +336,11 @@ fn content(
     let building = &config.building;
     let default = building.site.default_language.as_str();
     let name = |text: &lotse_protocol::Localized| localized(text, lang.code(), default).to_owned();
-    let chart_of = |id: &str| {
-        charts
-            .0
-            .iter()
-            .find(|(c, _)| *c == id)
-            .map(|(_, svg)| svg.clone())
-    };
     let link = |format: &str| export_link(query, format);
     let other_lang = match lang {
         Lang::De => "en",
         Lang::En => "de",
     };
-    let kpis = computed.tables.iter().find(|t| t.id == "kpis");
     html! {
         div.heading {
             h1 { (l("Statistik", "Statistics")) " " small.period { (asked.period.from) " – " (asked.period.to) } }
@@ -399,6 +393,26 @@ fn content(
             a href=(link("csv")) download { "CSV" } " · "
             a href=(link("legs")) download { (l("Anliegen einzeln (CSV, anonym)", "single concerns (CSV, anonymised)")) }
         }
+        (figures(&computed.tables, charts, lang))
+        (comments)
+        p.note { (l("Die Statistik nennt Plätze, nie Personen. Definitionen: README, Abschnitt „Statistik“.",
+            "Statistics name desks, never people. Definitions: README, section \"Statistics\".")) }
+    }
+}
+
+/// The figures of a report: the key-figure tiles, then each table with its chart. Shared by
+/// the building's statistics page and the county's (`lotse-central`).
+pub fn figures(tables: &[Table], charts: &Charts, lang: Lang) -> Markup {
+    let l = |de: &'static str, en: &'static str| lang.pick(de, en);
+    let kpis = tables.iter().find(|t| t.id == "kpis");
+    let chart_of = |id: &str| {
+        charts
+            .0
+            .iter()
+            .find(|(c, _)| *c == id)
+            .map(|(_, svg)| svg.clone())
+    };
+    html! {
         @if let Some(kpis) = kpis {
             section.tiles aria-label=(l("Kennzahlen", "Key figures")) {
                 @for row in KPI_TILES.iter().filter_map(|i| kpis.rows.get(*i)) {
@@ -410,7 +424,7 @@ fn content(
                 }
             }
         }
-        @for table in &computed.tables {
+        @for table in tables {
             section.stat id=(table.id) {
                 h2 { (table.title) }
                 @if let Some(svg) = chart_of(table.id) {
@@ -419,9 +433,6 @@ fn content(
                 (table_markup(table, lang))
             }
         }
-        (comments)
-        p.note { (l("Die Statistik nennt Plätze, nie Personen. Definitionen: README, Abschnitt „Statistik“.",
-            "Statistics name desks, never people. Definitions: README, section \"Statistics\".")) }
     }
 }
 

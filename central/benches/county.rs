@@ -1,0 +1,202 @@
+//! The county benchmark (README "Several buildings"): one building's generated year
+//! (`demo-history`) pushed under `BUILDINGS` building ids to a real `lotse-central` over a
+//! real PostgreSQL: the initial ingest, the county year report across all of them (p50/p99 of
+//! `RUNS`), a live summary's way from a building to the overview (p50/p99 of 200), and the
+//! process's RSS. `cargo bench -p lotse-central --bench county` (release); `BUILDINGS`,
+//! `DAYS`, `ARRIVALS`, `RUNS` override the defaults 50, 365, 600, 5.
+
+// The tests' PostgreSQL fixture, shared; not every helper of it is used here.
+#[path = "../tests/central/support/postgres.rs"]
+#[allow(dead_code)]
+mod postgres;
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use base64::Engine;
+use chrono::Utc;
+use lotse_central::CentralConfig;
+use lotse_protocol::Client;
+use lotse_protocol::central::{CENTRAL_SCHEMA, DayPush, LiveSummary, ProfilePush};
+use lotse_queue_server::auth::token_hash;
+use lotse_queue_server::config::{Config, embedded_always_open};
+use lotse_queue_server::stats::Period;
+use lotse_queue_server::stats::tables::Lang;
+use lotse_queue_server::storage::{Store, central_outbox};
+
+fn env(name: &str, default: u32) -> u32 {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn rss_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
+        })
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
+fn percentiles(mut values: Vec<Duration>) -> (f64, f64) {
+    values.sort();
+    let at = |q: f64| {
+        let i = ((values.len() as f64 * q).ceil() as usize).clamp(1, values.len()) - 1;
+        values[i].as_secs_f64() * 1000.0
+    };
+    (at(0.5), at(0.99))
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let (buildings, days, arrivals, runs) = (
+        env("BUILDINGS", 50),
+        env("DAYS", 365),
+        env("ARRIVALS", 600),
+        env("RUNS", 5),
+    );
+    let Some(pg) = postgres::Postgres::start() else {
+        return Ok(());
+    };
+    let dir = tempfile::tempdir()?;
+    // One building's year, its days as the outbox would push them.
+    let config = Config::parse("bench building.toml", &embedded_always_open())?;
+    let db = dir.path().join("lotse.db");
+    let started = Instant::now();
+    lotse_queue_server::cli::demo_history(&db, &config, days, 1, arrivals).await?;
+    println!(
+        "history: {days} days in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    let store = Store::open(&db)?;
+    let mut pushes = Vec::new();
+    loop {
+        let (queue_config, now) = (config.clone(), Utc::now());
+        let queued = store
+            .run(move |c| central_outbox::enqueue_due(c, &queue_config, now))
+            .await?;
+        while let Some(day) = store.read(central_outbox::oldest).await? {
+            let id = day.id;
+            store
+                .run(move |c| central_outbox::mark_sent(c, id, Utc::now()))
+                .await?;
+            pushes.push((
+                day.day,
+                DayPush {
+                    schema: CENTRAL_SCHEMA,
+                    version: day.version,
+                    cells_format: day.format as u32,
+                    cells: base64::engine::general_purpose::STANDARD.encode(&day.cells),
+                    visits: day.visits,
+                    legs: day.legs,
+                },
+            ));
+        }
+        if queued == 0 {
+            break;
+        }
+    }
+    let visits: u32 = pushes.iter().map(|(_, p)| p.visits).sum();
+    println!("one building: {} days, {visits} visits", pushes.len());
+    // The centre, with `buildings` buildings.
+    let ids: Vec<String> = (0..buildings).map(|i| format!("b{i:02}")).collect();
+    let mut text = format!("database_url = \"{}\"\npool_size = 16\n", pg.url());
+    for id in &ids {
+        text.push_str(&format!(
+            "[[building]]\nid = \"{id}\"\nname = \"{id}\"\ntown = \"t\"\ntoken_sha256 = \"{}\"\n",
+            token_hash(&format!("token-{id}"))
+        ));
+    }
+    let central_config = CentralConfig::parse("bench central.toml", &text)?;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let url = format!("http://{}", listener.local_addr()?);
+    tokio::spawn(lotse_central::run(
+        listener,
+        central_config,
+        Arc::new(Utc::now),
+        None,
+        std::future::pending(),
+    ));
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let rss_idle = rss_mb();
+    // Initial ingest: every building pushes its days, 8 buildings at a time.
+    let pushes = Arc::new(pushes);
+    let started = Instant::now();
+    let semaphore = Arc::new(tokio::sync::Semaphore::new(8));
+    let mut tasks = Vec::new();
+    for id in &ids {
+        let (client, id) = (
+            Client::new(&url)?.with_device_token(&format!("token-{id}")),
+            id.clone(),
+        );
+        let (pushes, semaphore) = (Arc::clone(&pushes), Arc::clone(&semaphore));
+        let profile = ProfilePush {
+            schema: CENTRAL_SCHEMA,
+            building: config.building.clone(),
+        };
+        tasks.push(tokio::spawn(async move {
+            let _permit = semaphore.acquire().await?;
+            client.push_profile(&id, &profile).await?;
+            for (day, push) in pushes.iter() {
+                client.push_day(&id, *day, push).await?;
+            }
+            anyhow::Ok(())
+        }));
+    }
+    for task in tasks {
+        task.await??;
+    }
+    let ingest = started.elapsed().as_secs_f64();
+    println!(
+        "initial ingest: {} days of {buildings} buildings in {ingest:.1} s ({:.0} days/s); RSS {rss_idle:.0} → {:.0} MB",
+        pushes.len() * ids.len(),
+        (pushes.len() * ids.len()) as f64 / ingest,
+        rss_mb()
+    );
+    // The county year report across every building.
+    let pool = lotse_central::db::pool(&pg.url(), 4)?;
+    let to = pushes.last().map(|(d, _)| *d).unwrap_or_default();
+    let period = Period::new(to - chrono::Duration::days(364), to).expect("a year");
+    let mut times = Vec::new();
+    for _ in 0..runs {
+        let started = Instant::now();
+        let report = lotse_central::county_stats::report(&pool, &ids, period, Lang::De).await?;
+        times.push(started.elapsed());
+        assert!(report.report.kpis.visits > 0);
+    }
+    let (p50, p99) = percentiles(times);
+    println!(
+        "county year report, {buildings} buildings: p50 {p50:.0} ms, p99 {p99:.0} ms; RSS {:.0} MB",
+        rss_mb()
+    );
+    // A live summary from a building to the overview's data.
+    let client = Client::new(&url)?.with_device_token("token-b00");
+    let mut times = Vec::new();
+    for i in 0..200 {
+        let summary = LiveSummary {
+            schema: CENTRAL_SCHEMA,
+            at: Utc::now(),
+            services: Vec::new(),
+            desks_staffed: i,
+            alerts: Vec::new(),
+            printers: Vec::new(),
+            last_event_at: None,
+            outbox_backlog: 0,
+        };
+        let started = Instant::now();
+        client.push_live("b00", &summary).await?;
+        let latest = lotse_central::db::live::latest(&pool).await?;
+        assert!(latest.iter().any(|l| l.summary.desks_staffed == i));
+        times.push(started.elapsed());
+    }
+    let (p50, p99) = percentiles(times);
+    println!(
+        "live summary to the overview's data: p50 {p50:.1} ms, p99 {p99:.1} ms; RSS {:.0} MB (the benchmark's process: centre and client)",
+        rss_mb()
+    );
+    Ok(())
+}

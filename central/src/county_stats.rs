@@ -1,0 +1,108 @@
+//! County statistics: the cells the buildings pushed, decoded with the building's own stored
+//! layout and computed by the building's own report code (`lotse_queue_server::stats`), for
+//! one building, several, or the county total. The centre has no leg rows, missed
+//! appointments or desk shifts: figures from those (the leg export, missed appointments,
+//! desk utilisation) stay in each building.
+
+use std::collections::BTreeMap;
+
+use chrono_tz::Tz;
+use deadpool_postgres::Pool;
+use lotse_protocol::Building;
+use lotse_queue_server::stats::cells::Names;
+use lotse_queue_server::stats::load::{Computed, Source, compute_from};
+use lotse_queue_server::stats::report::Context;
+use lotse_queue_server::stats::tables::Lang;
+use lotse_queue_server::stats::{Cells, Dimension, Filter, Period};
+use lotse_queue_server::storage::aggregates;
+
+use crate::db::{DbError, days, profiles};
+use crate::error::CentralError;
+
+/// The cells of `buildings` for `period` and the period of the same length before it.
+pub async fn cells(
+    pool: &Pool,
+    buildings: &[String],
+    period: Period,
+) -> Result<Cells, CentralError> {
+    let rows = days::read(pool, buildings, period.previous().from, period.to).await?;
+    let decoded = tokio::task::spawn_blocking(move || {
+        let mut names = Names::default();
+        let mut cells = Cells::default();
+        for (building, day, format, bytes) in rows {
+            if i64::from(format) != aggregates::FORMAT {
+                return Err(format!("{building} {day}: cells format {format} unknown"));
+            }
+            let decoded = aggregates::decode(day, &bytes, &mut names)
+                .map_err(|e| format!("{building}: {e}"))?;
+            cells.extend(decoded);
+        }
+        Ok(cells)
+    })
+    .await
+    .map_err(|e| DbError::Stored(e.to_string()))?;
+    Ok(decoded.map_err(DbError::Stored)?)
+}
+
+/// What the figures name services, agencies and desks by: the one building's profile, or for
+/// several the union of theirs (the first building's entry wins for an id they share).
+pub fn naming(profiles: &BTreeMap<String, Building>, buildings: &[String]) -> Option<Building> {
+    let mut chosen = buildings.iter().filter_map(|id| profiles.get(id));
+    let mut naming = chosen.next()?.clone();
+    for other in chosen {
+        for agency in &other.agencies {
+            if naming.agency(&agency.id).is_none() {
+                naming.agencies.push(agency.clone());
+            }
+        }
+        for service in &other.services {
+            if naming.service(&service.id).is_none() {
+                naming.services.push(service.clone());
+            }
+        }
+        for desk in &other.desks {
+            if naming.desk(&desk.id).is_none() {
+                naming.desks.push(desk.clone());
+            }
+        }
+    }
+    Some(naming)
+}
+
+/// The report of `buildings` for `period`, split by service.
+pub async fn report(
+    pool: &Pool,
+    buildings: &[String],
+    period: Period,
+    lang: Lang,
+) -> Result<Computed, CentralError> {
+    let profiles = profiles::all(pool).await?;
+    let building = naming(&profiles, buildings).ok_or(CentralError::NotFound)?;
+    let zone: Tz = building
+        .site
+        .time_zone
+        .parse()
+        .map_err(|_| DbError::Stored(format!("time zone {}", building.site.time_zone)))?;
+    let cells = cells(pool, buildings, period).await?;
+    tokio::task::spawn_blocking(move || {
+        let source = Source {
+            cells: &cells,
+            missed: &[],
+            staffed: &[],
+        };
+        let context = Context {
+            building: &building,
+            zone,
+        };
+        compute_from(
+            source,
+            context,
+            period,
+            &Filter::default(),
+            Dimension::Service,
+            lang,
+        )
+    })
+    .await
+    .map_err(|e| CentralError::Db(DbError::Stored(e.to_string())))
+}

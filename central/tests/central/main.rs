@@ -1,0 +1,9 @@
+//! The central service's tests, one binary: ingest and its refusals, buildings pushing
+//! through their outbox, outages. Each test starts a PostgreSQL of its own.
+
+mod crash;
+mod ingest;
+mod namespaces;
+mod pages;
+mod push;
+mod support;

@@ -92,11 +92,9 @@ pub fn screen(flow: &Flow) -> Vec<Script> {
         Screen::Concerns => match flow.agency.as_deref().and_then(|id| building.agency(id)) {
             None => {
                 lines.push(say.text(CHOOSE_OFFICE));
-                lines.extend(
-                    building.agencies.iter().map(|agency| {
-                        item(&format!("agency.{}", agency.id), say.name(&agency.name))
-                    }),
-                );
+                lines.extend(building.agencies.iter().map(|agency| {
+                    say.item(&format!("agency.{}", agency.id), say.name(&agency.name))
+                }));
             }
             Some(agency) => {
                 lines.push(say.text(CHOOSE_SERVICE));
@@ -169,10 +167,15 @@ impl<'a> Say<'a> {
     }
 
     fn text(&self, message: &str) -> Segment {
-        item(
+        self.item(
             &format!("text.{message}"),
             self.texts.get(self.language, message),
         )
+    }
+
+    /// An item whose engine text is the screen text, or how the voice is to read it.
+    fn item(&self, key: &str, shown: &str) -> Segment {
+        item(key, said_as(self.language, shown))
     }
 
     fn name(&self, name: &'a lotse_protocol::Localized) -> &'a str {
@@ -181,7 +184,7 @@ impl<'a> Say<'a> {
 
     fn service(&self, id: &str) -> Segment {
         let name = self.building.service(id).map_or(id, |s| self.name(&s.name));
-        item(&format!("service.{id}"), name)
+        self.item(&format!("service.{id}"), name)
     }
 
     /// A ticket number as the calls read it: the letters by the language's names for them,
@@ -199,6 +202,23 @@ impl<'a> Say<'a> {
             }
         }
         segments
+    }
+}
+
+/// How the voice is to read a screen text (`said_as.toml`), else the text itself.
+fn said_as<'a>(language: &str, shown: &'a str) -> &'a str {
+    type Table = std::collections::HashMap<String, std::collections::HashMap<String, String>>;
+    static TABLE: std::sync::OnceLock<Table> = std::sync::OnceLock::new();
+    let table = TABLE.get_or_init(|| {
+        toml::from_str(include_str!("said_as.toml")).unwrap_or_else(|error| {
+            // `every_text_read_aloud_is_translated_in_every_language` parses it too.
+            tracing::error!(%error, "said_as.toml is invalid");
+            Table::new()
+        })
+    });
+    match table.get(language).and_then(|texts| texts.get(shown)) {
+        Some(said) => said.as_str(),
+        None => shown,
     }
 }
 

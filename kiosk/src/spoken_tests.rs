@@ -77,12 +77,12 @@ fn a_visit_in_arabic_is_read_screen_by_screen_in_order() {
     assert_eq!(offices.len(), 1);
     let (language, said) = &offices[0];
     assert_eq!(language, "ar");
-    assert_eq!(said[0], "اختر قسمًا", "the heading first");
+    assert_eq!(said[0], "اِخْتَرْ قِسْمًا", "the heading first");
     assert_eq!(
         said.len(),
         1 + flow.building.as_ref().map_or(0, |b| b.agencies.len())
     );
-    assert_eq!(said[1], "دائرة الأجانب", "then each office, in screen order");
+    assert_eq!(said[1], "دائرة الأَجانِب", "then each office, in screen order");
 
     let concerns = spoken(&flow.handle(Event::OpenAgency("immigration".into())));
     assert_eq!(concerns[0].1[0], "اختر طلبك");
@@ -99,10 +99,10 @@ fn a_visit_in_arabic_is_read_screen_by_screen_in_order() {
     assert_eq!(
         confirm[0].1,
         [
-            "يرجى مراجعة طلباتك",
+            "يُرجى مراجعة طَلَباتِك",
             "تمديد الإقامة",
-            "أرغب في مترجم فوري",
-            "اطبع تذكرتي"
+            "أَرغَبُ في مُتَرجِمٍ فَوري",
+            "اِطْبَعْ تَذْكِرَتِي"
         ]
     );
     spoken(&flow.handle(Event::Print));
@@ -201,6 +201,20 @@ fn touches_that_change_nothing_say_nothing() {
             .is_empty(),
         "an appointment-only concern cannot be chosen, so it is not named as chosen"
     );
+}
+
+#[test]
+fn arabic_screen_texts_are_read_with_the_vowel_marks_the_engine_needs() {
+    let table: std::collections::HashMap<String, std::collections::HashMap<String, String>> =
+        toml::from_str(include_str!("said_as.toml")).expect("said_as.toml parses");
+    assert!(!table["ar"].is_empty());
+    let mut flow = ready();
+    flow.handle(Event::ToggleReadAloud);
+    let offices = flow.handle(Event::ChooseLanguage("ar".into()));
+    // The key names the screen text; the engine reads the vowelled form.
+    assert_eq!(keys(&offices)[0], "text.Choose an office");
+    assert_eq!(spoken(&offices)[0].1[0], "اِخْتَرْ قِسْمًا");
+    assert_eq!(spoken(&offices)[0].1[1], "دائرة الأَجانِب");
 }
 
 #[test]

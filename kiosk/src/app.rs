@@ -10,7 +10,8 @@ use slint::ComponentHandle;
 use crate::KioskWindow;
 use crate::config::KioskConfig;
 use crate::controller::Controller;
-use crate::flow::{Event, Flow};
+use crate::flow::{Effect, Event, Flow};
+use crate::read_aloud::{CommandOutput, Reader};
 use crate::scanner;
 use crate::worker::{Post, Worker};
 
@@ -60,7 +61,12 @@ pub fn run(config: KioskConfig, started: std::time::Instant) -> anyhow::Result<(
     let mut flow = Flow::new("de", &uuid::Uuid::new_v4().to_string());
     flow.idle_limit = config.idle_seconds;
     flow.done_limit = config.done_seconds;
+    flow.read_aloud_default = config.read_aloud;
+    flow.read_aloud = config.read_aloud;
     let controller = Controller::new(&window, flow, config.languages.clone());
+    let reader = Rc::new(start_reader(&config)?);
+    let speaks = reader.clone();
+    controller.set_speaks(Box::new(move |language| speaks.speaks(language)));
     CONTROLLER.with(|c| *c.borrow_mut() = Some(controller.clone()));
 
     let client = lotse_protocol::server_ca::device_client(
@@ -78,7 +84,11 @@ pub fn run(config: KioskConfig, started: std::time::Instant) -> anyhow::Result<(
     }
     let worker = Rc::new(Worker::start(client, printer, profile, post_to_ui())?);
     let runner = worker.clone();
-    controller.set_runner(Box::new(move |effect| runner.run(effect)));
+    controller.set_runner(Box::new(move |effect| match effect {
+        Effect::Speak(scripts) => reader.say(scripts),
+        Effect::StopSpeaking => reader.stop(),
+        effect => runner.run(effect),
+    }));
 
     if let Some(scanner) = config.scanner.clone() {
         let post = post_to_ui();
@@ -101,4 +111,21 @@ pub fn run(config: KioskConfig, started: std::time::Instant) -> anyhow::Result<(
     window.run()?;
     CONTROLLER.with(|c| *c.borrow_mut() = None);
     Ok(())
+}
+
+/// The reader with a voice for every language (those that cannot be loaded are left out and
+/// shown muted); with speech switched off, a reader with no voice says nothing.
+fn start_reader(config: &KioskConfig) -> std::io::Result<Reader> {
+    let voices = if config.speech.enabled {
+        config
+            .speech
+            .build_voices(lotse_protocol::languages::codes())
+    } else {
+        Default::default()
+    };
+    Reader::start(
+        voices,
+        Box::new(CommandOutput::new(config.audio_player.clone())),
+        config.speech.volume,
+    )
 }

@@ -34,6 +34,15 @@ pub struct KioskConfig {
     pub idle_seconds: u32,
     pub done_seconds: u32,
     pub landscape: bool,
+    /// Read every screen aloud from the start of each visit (the speaker control on the
+    /// Welcome screen switches it for one visit either way).
+    pub read_aloud: bool,
+    /// The voices that read aloud: `[speech]` as on the display board (espeak-ng, a
+    /// command, recorded clip packs; `volume`, `enabled`).
+    pub speech: lotse_voices::SpeechConfig,
+    /// The program that plays a WAV from standard input: the kiosk's speaker or its
+    /// headphone jack (`aplay -q -D DEVICE -`).
+    pub audio_player: Vec<String>,
 }
 
 impl Default for KioskConfig {
@@ -53,6 +62,9 @@ impl Default for KioskConfig {
             idle_seconds: crate::flow::DEFAULT_IDLE_SECONDS,
             done_seconds: crate::flow::DEFAULT_DONE_SECONDS,
             landscape: false,
+            read_aloud: false,
+            speech: lotse_voices::SpeechConfig::default(),
+            audio_player: vec!["aplay".into(), "-q".into(), "-".into()],
         }
     }
 }

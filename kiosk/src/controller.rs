@@ -7,7 +7,7 @@ use std::collections::{HashMap, VecDeque};
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 
-use lotse_protocol::{Availability, Building, localized};
+use lotse_protocol::{Availability, localized};
 use slint::{ComponentHandle, Model, ModelRc, SharedString, VecModel};
 
 use crate::flow::{Effect, Event, Flow, Problem as FlowProblem, Screen as FlowScreen};
@@ -20,6 +20,8 @@ use lotse_protocol::languages;
 use lotse_slint_pictograms::PictogramImages;
 
 type Runner = Box<dyn Fn(Effect)>;
+/// Whether the kiosk has a voice for a language.
+type Speaks = Box<dyn Fn(&str) -> bool>;
 
 pub struct Controller {
     flow: RefCell<Flow>,
@@ -28,8 +30,8 @@ pub struct Controller {
     pending: RefCell<VecDeque<Event>>,
     dispatching: Cell<bool>,
     wedge: RefCell<WedgeDecoder>,
-    /// Languages offered, in order (empty = all of the building's).
-    offered: Vec<String>,
+    /// Whether the kiosk has a voice for a language (none until a reader is set).
+    speaks: RefCell<Speaks>,
     /// The QR image of the shown ticket, made once per ticket.
     qr: RefCell<Option<(String, slint::Image)>>,
     /// QR images of booking addresses, made once per address.
@@ -39,7 +41,8 @@ pub struct Controller {
 }
 
 impl Controller {
-    pub fn new(window: &KioskWindow, flow: Flow, offered: Vec<String>) -> Rc<Controller> {
+    pub fn new(window: &KioskWindow, mut flow: Flow, offered: Vec<String>) -> Rc<Controller> {
+        flow.offered = offered;
         let controller = Rc::new(Controller {
             flow: RefCell::new(flow),
             window: window.as_weak(),
@@ -47,7 +50,7 @@ impl Controller {
             pending: RefCell::new(VecDeque::new()),
             dispatching: Cell::new(false),
             wedge: RefCell::new(WedgeDecoder::default()),
-            offered,
+            speaks: RefCell::new(Box::new(|_: &str| false)),
             qr: RefCell::new(None),
             booking_qrs: RefCell::new(HashMap::new()),
             pictograms: PictogramImages::default(),
@@ -60,6 +63,12 @@ impl Controller {
 
     pub fn set_runner(&self, runner: Runner) {
         *self.runner.borrow_mut() = Some(runner);
+    }
+
+    /// Tells the Welcome screen which languages can be read aloud.
+    pub fn set_speaks(&self, speaks: Speaks) {
+        *self.speaks.borrow_mut() = speaks;
+        self.render();
     }
 
     pub fn flow(&self) -> std::cell::Ref<'_, Flow> {
@@ -139,6 +148,7 @@ impl Controller {
         adapter.on_toggle_large_text(simple(Event::ToggleLargeText));
         adapter.on_toggle_lower_screen(simple(Event::ToggleLowerScreen));
         adapter.on_toggle_interpreter(simple(Event::ToggleInterpreter));
+        adapter.on_toggle_read_aloud(simple(Event::ToggleReadAloud));
         adapter.on_activity(simple(Event::Activity));
         let weak = Rc::downgrade(self);
         adapter.on_key_text(move |text| {
@@ -149,18 +159,6 @@ impl Controller {
                 None => c.dispatch(Event::Activity),
             }
         });
-    }
-
-    fn languages(&self, building: &Building) -> Vec<&'static languages::Language> {
-        let wanted: &[String] = if self.offered.is_empty() {
-            &building.site.languages
-        } else {
-            &self.offered
-        };
-        wanted
-            .iter()
-            .filter_map(|code| languages::language(code))
-            .collect()
     }
 
     /// Shows the flow's state in the window.
@@ -202,6 +200,7 @@ impl Controller {
         adapter.set_font(languages::font_family(language).into());
         adapter.set_large_text(flow.large_text);
         adapter.set_lower_screen(flow.lower_screen);
+        adapter.set_read_aloud(flow.read_aloud);
         adapter.set_interpreter_offered(flow.interpreter_offered());
         adapter.set_interpreter(flow.interpreter && flow.interpreter_offered());
         adapter.set_code(flow.code.clone().into());
@@ -215,7 +214,9 @@ impl Controller {
         };
         adapter.set_site_name(text(&building.site.name));
 
-        let shown = self.languages(building);
+        let shown = flow.shown_languages();
+        let texts = crate::texts::Texts::embedded();
+        let speaks = self.speaks.borrow();
         set_model(
             &adapter.get_languages(),
             |m| adapter.set_languages(m),
@@ -225,12 +226,16 @@ impl Controller {
                     code: l.code.into(),
                     name: l.endonym.into(),
                     font: languages::font_family(l.code).into(),
+                    read_aloud: texts.get(l.code, crate::spoken::READ_ALOUD).into(),
+                    speaks: speaks(l.code),
                 })
                 .collect(),
         );
         if let Some(greeting) = shown.get((flow.welcome_ticks / 3) as usize % shown.len().max(1)) {
             adapter.set_welcome_text(greeting.welcome.into());
             adapter.set_welcome_font(languages::font_family(greeting.code).into());
+            adapter
+                .set_welcome_read_aloud(texts.get(greeting.code, crate::spoken::READ_ALOUD).into());
         }
         set_model(
             &adapter.get_agencies(),

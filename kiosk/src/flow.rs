@@ -93,6 +93,8 @@ pub enum Event {
     ToggleLowerScreen,
     /// "I would like an interpreter" on the Confirm screen.
     ToggleInterpreter,
+    /// The speaker control: read each screen aloud, or stop.
+    ToggleReadAloud,
     /// Any touch.
     Activity,
     /// One second passed.
@@ -129,6 +131,20 @@ pub enum Effect {
     },
     /// Tell the server the printer's state so staff see it.
     ReportPrinter(PrinterState),
+    /// Say these scripts, one after the other, instead of whatever is being said.
+    Speak(Vec<lotse_voices::Script>),
+    /// Stop speaking.
+    StopSpeaking,
+}
+
+/// What a screen reads aloud depends on; when it changes, the new screen is read.
+#[derive(Debug, Clone, PartialEq)]
+struct View {
+    read_aloud: bool,
+    screen: Screen,
+    agency: Option<String>,
+    language: String,
+    problem: Problem,
 }
 
 #[derive(Debug, Clone)]
@@ -150,6 +166,12 @@ pub struct Flow {
     pub printer: PrinterState,
     pub large_text: bool,
     pub lower_screen: bool,
+    /// Each screen is read aloud (the speaker control on Welcome).
+    pub read_aloud: bool,
+    /// Whether read-aloud is on when a visitor starts (the kiosk config's `read_aloud`).
+    pub read_aloud_default: bool,
+    /// Languages offered, in order (empty = all of the building's).
+    pub offered: Vec<String>,
     pub idle_seconds: u32,
     pub idle_limit: u32,
     pub done_limit: u32,
@@ -183,6 +205,9 @@ impl Flow {
             printer: PrinterState::Ready,
             large_text: false,
             lower_screen: false,
+            read_aloud: false,
+            read_aloud_default: false,
+            offered: Vec::new(),
             idle_seconds: 0,
             idle_limit: DEFAULT_IDLE_SECONDS,
             done_limit: DEFAULT_DONE_SECONDS,
@@ -194,6 +219,22 @@ impl Flow {
             unanswered: None,
             key_prefix: key_prefix.to_owned(),
         }
+    }
+
+    /// The languages the Welcome screen offers, in order.
+    pub fn shown_languages(&self) -> Vec<&'static languages::Language> {
+        let Some(building) = self.building.as_ref() else {
+            return Vec::new();
+        };
+        let wanted: &[String] = if self.offered.is_empty() {
+            &building.site.languages
+        } else {
+            &self.offered
+        };
+        wanted
+            .iter()
+            .filter_map(|code| languages::language(code))
+            .collect()
     }
 
     pub fn rtl(&self) -> bool {
@@ -224,6 +265,7 @@ impl Flow {
         self.unanswered = None;
         self.large_text = false;
         self.lower_screen = false;
+        self.read_aloud = self.read_aloud_default;
         self.idle_seconds = 0;
         self.welcome_ticks = 0;
         self.screen = if self.building.is_some() {
@@ -244,7 +286,49 @@ impl Flow {
         self.waited_seconds = 0;
     }
 
+    /// Handles one event; when read-aloud is on, a new screen is read (stopping what was
+    /// being said), a touched concern is named, and returning to Welcome stops speech.
     pub fn handle(&mut self, event: Event) -> Vec<Effect> {
+        let before = self.view();
+        let touched = match &event {
+            Event::ToggleService(id) => Some((id.clone(), self.chosen.len())),
+            _ => None,
+        };
+        let mut effects = self.apply(event);
+        let after = self.view();
+        if !after.read_aloud {
+            if before.read_aloud {
+                effects.push(Effect::StopSpeaking);
+            }
+        } else if !before.read_aloud {
+            // Just switched on: read the screen, Welcome's language names included.
+            effects.push(Effect::Speak(crate::spoken::screen(self)));
+        } else if before != after {
+            effects.push(if self.screen == Screen::Welcome {
+                // Back at Welcome (walked away, or started over): silence for the next one.
+                Effect::StopSpeaking
+            } else {
+                Effect::Speak(crate::spoken::screen(self))
+            });
+        } else if let Some((id, count)) = touched
+            && count != self.chosen.len()
+        {
+            effects.push(Effect::Speak(crate::spoken::service_touched(self, &id)));
+        }
+        effects
+    }
+
+    fn view(&self) -> View {
+        View {
+            read_aloud: self.read_aloud,
+            screen: self.screen,
+            agency: self.agency.clone(),
+            language: self.language.clone(),
+            problem: self.problem,
+        }
+    }
+
+    fn apply(&mut self, event: Event) -> Vec<Effect> {
         use Event::*;
         if matches!(self.screen, Screen::OutOfService)
             && !matches!(event, ServerUp(_) | Tick | PrinterChecked(_))
@@ -402,6 +486,11 @@ impl Flow {
                     self.interpreter = !self.interpreter;
                     self.idle_seconds = 0;
                 }
+                Vec::new()
+            }
+            ToggleReadAloud => {
+                self.read_aloud = !self.read_aloud;
+                self.idle_seconds = 0;
                 Vec::new()
             }
             ToggleLargeText => {

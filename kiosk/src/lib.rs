@@ -24,8 +24,11 @@ pub mod demo_data;
 pub mod flow;
 pub mod print_test;
 pub mod qr;
+pub mod read_aloud;
 pub mod scanner;
 pub mod screenshot;
+pub mod spoken;
+pub mod texts;
 pub mod ticket_print;
 #[cfg(test)]
 mod translations_check;

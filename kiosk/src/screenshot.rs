@@ -41,6 +41,8 @@ fn scenes(language: &str) -> Vec<(&'static str, Vec<Event>)> {
     let printing = [confirm.clone(), vec![Event::Print]].concat();
     vec![
         ("1-welcome", vec![]),
+        // The speaker control switched on: "Read aloud" in every language.
+        ("1-welcome-read-aloud", vec![Event::ToggleReadAloud]),
         // Wheelchair users: everything in the lower part, with large text the tightest case.
         (
             "1-welcome-lower-screen",
@@ -118,6 +120,11 @@ pub fn render_all(
     for language in &codes {
         for (name, events) in scenes(language) {
             let controller = Controller::new(&ui, Flow::new("de", "screenshot"), Vec::new());
+            // As with the default voices: espeak-ng's languages, no clip packs installed.
+            controller.set_speaks(Box::new(|code| {
+                lotse_protocol::languages::language(code)
+                    .is_some_and(|l| l.speech == lotse_protocol::languages::SpeechBackend::Espeak)
+            }));
             controller.dispatch(Event::ServerUp(Box::new(demo_data::building())));
             if let Err(error) = slint::select_bundled_translation("de") {
                 tracing::warn!(%error, "no German translation");

@@ -134,6 +134,8 @@ impl Worker {
         match effect {
             // The UI thread handles this one itself.
             Effect::SelectLanguage(_) => {}
+            // The reader handles these (`app.rs`), on its own thread.
+            Effect::Speak(_) | Effect::StopSpeaking => {}
             Effect::LoadQueues => {
                 let (client, post) = (self.client.clone(), self.post.clone());
                 self.runtime.spawn(async move {

@@ -14,13 +14,15 @@ use lotse_printer::raster::TextRenderer;
 use lotse_printer::transport::{RecordingTransport, print_job};
 use lotse_printer::{PrinterProfile, PrinterStatus, encode_ticket};
 use lotse_protocol::IssueTicket;
-use slint::ComponentHandle;
+use slint::{ComponentHandle, Model};
 
 /// What the fake server and printer saw, and how they behave.
 #[derive(Default)]
 struct Fakes {
     issued: Vec<(IssueTicket, String)>,
     server_down: bool,
+    /// What the reader was told: the languages of each `Speak`, or `None` for a stop.
+    spoken: Vec<Option<Vec<String>>>,
 }
 
 struct Kiosk {
@@ -49,6 +51,15 @@ fn kiosk() -> Kiosk {
         };
         let reply = match effect {
             Effect::SelectLanguage(_) | Effect::ReportPrinter(_) => None,
+            Effect::Speak(scripts) => {
+                let languages = scripts.into_iter().map(|s| s.language).collect();
+                seen.borrow_mut().spoken.push(Some(languages));
+                None
+            }
+            Effect::StopSpeaking => {
+                seen.borrow_mut().spoken.push(None);
+                None
+            }
             Effect::LoadQueues => Some(Event::QueuesLoaded(Box::new(demo_data::queues(&building)))),
             Effect::IssueTicket { request, key } => {
                 let mut fakes = seen.borrow_mut();
@@ -493,4 +504,39 @@ fn with_the_lower_screen_and_large_text_the_language_buttons_stay_clear_of_the_b
             "lower screen {lower}, large text {large}: the toggles end at {toggles_bottom}"
         );
     }
+}
+
+#[test]
+fn the_speaker_control_on_welcome_reads_each_screen_and_stops_on_start_over() {
+    let k = kiosk();
+    let checked = || {
+        ElementHandle::find_by_accessible_label(&k.window, "read aloud")
+            .next()
+            .expect("a speaker control on Welcome")
+            .accessible_checked()
+    };
+    assert_eq!(checked(), Some(false));
+    k.tap("read aloud");
+    assert_eq!(checked(), Some(true));
+    assert!(k.window.global::<KioskAdapter>().get_read_aloud());
+    // "Read aloud" in every language offered, each in its own script.
+    let words: Vec<String> = k
+        .window
+        .global::<KioskAdapter>()
+        .get_languages()
+        .iter()
+        .map(|l| l.read_aloud.to_string())
+        .collect();
+    assert!(words.contains(&"استمع".to_owned()) && words.contains(&"ስምዑ".to_owned()));
+    k.tap("language ar");
+    k.tap("back");
+    let spoken = k.fakes.borrow().spoken.clone();
+    assert_eq!(spoken.len(), 3, "{spoken:?}");
+    assert_eq!(
+        spoken[0].as_ref().map(Vec::len),
+        Some(10),
+        "each language's name"
+    );
+    assert_eq!(spoken[1], Some(vec!["ar".to_owned()]));
+    assert_eq!(spoken[2], None, "back at Welcome: silence");
 }

@@ -336,6 +336,15 @@ fn check(language: &str, phrase: &Phrase) -> Result<(), PhraseError> {
             )));
         }
     }
+    // Two letters with one name would make two tickets (B-042, P-042) sound the same.
+    let mut named: BTreeMap<&str, &str> = BTreeMap::new();
+    for (letter, name) in &phrase.letters {
+        if let Some(first) = named.insert(name.trim(), letter) {
+            return Err(invalid(&format!(
+                "letters: {first} and {letter} are both named {name:?}; a visitor could not tell them apart"
+            )));
+        }
+    }
     if let Some(other) = phrase
         .letters
         .keys()

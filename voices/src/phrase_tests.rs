@@ -157,3 +157,15 @@ fn a_ticket_letter_is_named_in_the_visitors_script_where_it_is_not_latin() {
     let error = PhraseTable::parse(without).expect_err("Russian without letter names");
     assert!(error.to_string().contains("letters"), "{error}");
 }
+
+#[test]
+fn no_two_ticket_letters_sound_alike_in_one_language() {
+    let table = PhraseTable::embedded().expect("valid: every language names each letter once");
+    let arabic = table.get("ar").expect("Arabic");
+    // Arabic has no /p/: P is "پِي" (pee, as Arabic speakers name the Latin letter and
+    // write the sound in loanwords), B stays "بِي".
+    assert_ne!(arabic.letter_name("B"), arabic.letter_name("P"));
+    let same = "[ar]\nphrase = \"{number} {place} {place_number} {floor}\"\ndesk = \"d\"\nroom = \"r\"\nnumbers = \"words\"\nletters = { A = \"a\", B = \"b\", C = \"c\", D = \"d\", E = \"e\", F = \"f\", G = \"g\", H = \"h\", I = \"i\", J = \"j\", K = \"k\", L = \"l\", M = \"m\", N = \"n\", O = \"o\", P = \"b\", Q = \"q\", R = \"r\", S = \"s\", T = \"t\", U = \"u\", V = \"v\", W = \"w\", X = \"x\", Y = \"y\", Z = \"z\" }\n";
+    let error = PhraseTable::parse(same).expect_err("B and P alike");
+    assert!(error.to_string().contains("B and P"), "{error}");
+}

@@ -14,6 +14,7 @@ use serde::Deserialize;
 use super::console::reason_text;
 use super::html_response;
 use super::layout::{role_name, staff_page};
+use super::page_access::StaffArea;
 use super::session::{AdminPage, StaffPage};
 use super::staff_texts::texts;
 use crate::auth::{AgencyScope, DeviceKind, new_secret, token_hash};
@@ -28,7 +29,7 @@ use crate::visit_order::Progress;
 use chrono::{DateTime, Utc};
 
 pub async fn overview(State(state): State<AppState>, page: StaffPage) -> Response {
-    if let Err(denied) = page.require(Role::Supervisor) {
+    if let Err(denied) = page.require(StaffArea::Overview) {
         return denied;
     }
     match overview_markup(&state, &page).await {
@@ -53,7 +54,7 @@ pub async fn overview(State(state): State<AppState>, page: StaffPage) -> Respons
 }
 
 pub async fn overview_panel(State(state): State<AppState>, page: StaffPage) -> Response {
-    if let Err(denied) = page.require(Role::Supervisor) {
+    if let Err(denied) = page.require(StaffArea::Overview) {
         return denied;
     }
     match overview_markup(&state, &page).await {
@@ -165,7 +166,7 @@ pub async fn admin(
     page: StaffPage,
     Query(notice): Query<Notice>,
 ) -> Response {
-    if let Err(denied) = page.require(Role::Admin) {
+    if let Err(denied) = page.require(StaffArea::Administration) {
         return denied;
     }
     let message = notice.done.as_deref().map(done_text);

@@ -13,23 +13,15 @@ use maud::{Markup, html};
 
 use super::html_response;
 use super::layout::staff_page;
+use super::page_access::StaffArea;
 use super::session::StaffPage;
 use super::staff_texts::{StaffTexts, texts};
 use crate::domain::interpreter::shown_to;
 use crate::http::AppState;
 use crate::storage::interpreters;
 
-/// Interpreters see theirs; supervisors and admins see every request of today.
-fn allowed(page: &StaffPage) -> Result<(), Response> {
-    if page.role == Role::Interpreter {
-        Ok(())
-    } else {
-        page.require(Role::Supervisor)
-    }
-}
-
 pub async fn page(State(state): State<AppState>, page: StaffPage) -> Response {
-    if let Err(denied) = allowed(&page) {
+    if let Err(denied) = page.require(StaffArea::Interpreting) {
         return denied;
     }
     match panel_markup(&state, &page).await {
@@ -67,7 +59,7 @@ pub async fn page(State(state): State<AppState>, page: StaffPage) -> Response {
 }
 
 pub async fn panel(State(state): State<AppState>, page: StaffPage) -> Response {
-    if let Err(denied) = allowed(&page) {
+    if let Err(denied) = page.require(StaffArea::Interpreting) {
         return denied;
     }
     match panel_markup(&state, &page).await {

@@ -6,6 +6,7 @@ use lotse_protocol::Role;
 use maud::{DOCTYPE, Markup, html};
 
 use super::assets::{head_links, url};
+use super::page_access::StaffArea;
 use super::session::StaffPage;
 use super::staff_texts::{StaffTexts, texts};
 use crate::stats::tables::Lang;
@@ -51,15 +52,9 @@ pub fn staff_page_in(
                     @if let Some(who) = who {
                         nav {
                             @if who.desk.is_some() { a href="/staff" { (t.nav_desk) } }
-                            @if who.role == Role::Interpreter || who.role >= Role::Supervisor {
-                                a href="/staff/interpreter" { (t.nav_interpreting) }
+                            @for area in StaffArea::ALL.into_iter().filter(|a| a.listed_for(who.role)) {
+                                a href=(area.path()) { (area.label(t)) }
                             }
-                            @if who.role >= Role::Supervisor { a href="/staff/overview" { (t.nav_overview) } }
-                            @if who.role >= Role::Supervisor || who.role == Role::Security {
-                                a href="/staff/alarms" { (t.nav_alarms) }
-                            }
-                            @if who.role >= Role::Supervisor { a href="/staff/stats" { (t.nav_stats) } }
-                            @if who.role >= Role::Admin { a href="/staff/admin" { (t.nav_admin) } }
                         }
                         span.who { (who.name) " (" (role_name(who.role, t)) ")" }
                         a href="/staff/password" { (t.change_password) }

@@ -20,6 +20,7 @@ mod interpreter;
 mod languages;
 mod layout;
 mod oidc;
+mod page_access;
 mod password;
 mod pictogram;
 mod session;

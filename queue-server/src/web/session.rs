@@ -13,6 +13,7 @@ use serde::Deserialize;
 
 use super::html_response;
 use super::layout::{staff_page, staff_page_in};
+use super::page_access::StaffArea;
 use super::staff_texts::texts;
 use crate::auth::{AgencyScope, new_secret, token_hash};
 use crate::http::AppState;
@@ -50,18 +51,20 @@ impl StaffPage {
         }
     }
 
-    /// At least `role`, else a 403 page.
-    pub fn require(&self, role: Role) -> Result<(), Response> {
-        if self.role >= role {
+    /// The pages of `area` if the table (`page_access`) opens them for this account's role,
+    /// else a 403 page.
+    pub fn require(&self, area: StaffArea) -> Result<(), Response> {
+        if area.opens_for(self.role) {
             Ok(())
         } else {
+            let t = texts(self.lang);
             Err(html_response(
                 StatusCode::FORBIDDEN,
                 staff_page(
-                    "Kein Zugriff",
+                    t.no_access,
                     Some(self),
                     None,
-                    html! { h1 { "Kein Zugriff" } p { "Diese Seite ist für Ihre Rolle nicht freigegeben." } },
+                    html! { h1 { (t.no_access) } p { (t.no_access_detail) } },
                 ),
             ))
         }
@@ -119,7 +122,7 @@ impl FromRequestParts<AppState> for AdminPage {
         state: &AppState,
     ) -> Result<AdminPage, Response> {
         let page = StaffPage::from_request_parts(parts, state).await?;
-        page.require(Role::Admin)?;
+        page.require(StaffArea::Administration)?;
         Ok(AdminPage(page))
     }
 }

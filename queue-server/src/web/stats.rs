@@ -7,7 +7,7 @@
 use axum::extract::{Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use lotse_protocol::{Channel, Role, localized};
+use lotse_protocol::{Channel, localized};
 use maud::{Markup, PreEscaped, html};
 use serde::Deserialize;
 use strum::IntoEnumIterator;
@@ -15,6 +15,7 @@ use strum::IntoEnumIterator;
 use super::feedback_comments::{section, visible_comments};
 use super::html_response;
 use super::layout::staff_page;
+use super::page_access::StaffArea;
 use super::session::StaffPage;
 use super::stats_charts::{bars, heatmap};
 use crate::config::Config;
@@ -161,7 +162,7 @@ pub async fn page(
     page: StaffPage,
     Query(mut query): Query<StatsQuery>,
 ) -> Response {
-    if let Err(denied) = page.require(Role::Supervisor) {
+    if let Err(denied) = page.require(StaffArea::Statistics) {
         return denied;
     }
     // Without a choice in the link, the account's language.
@@ -206,7 +207,7 @@ pub async fn download(
     page: StaffPage,
     Query(query): Query<StatsQuery>,
 ) -> Response {
-    if let Err(denied) = page.require(Role::Supervisor) {
+    if let Err(denied) = page.require(StaffArea::Statistics) {
         return denied;
     }
     let format = query.format.clone().unwrap_or_default();

@@ -9,13 +9,14 @@ use axum::body::Bytes;
 use axum::extract::{FromRequest, Multipart, Path, Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use lotse_protocol::{DeskKind, Role};
+use lotse_protocol::DeskKind;
 use lotse_voices::{NumberReading, Spoken};
 use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::html_response;
 use super::layout::staff_page;
+use super::page_access::StaffArea;
 use super::session::{AdminPage, StaffPage};
 use crate::domain::voice_clips::{MAX_CLIP_SECONDS, check_recording};
 use crate::http::AppState;
@@ -26,7 +27,7 @@ use crate::storage::voice_clips;
 
 /// The languages of the building, each with how many of its clips are recorded.
 pub async fn languages(State(state): State<AppState>, page: StaffPage) -> Response {
-    if let Err(denied) = page.require(Role::Admin) {
+    if let Err(denied) = page.require(StaffArea::Administration) {
         return denied;
     }
     let languages = state.config.building.site.languages.clone();
@@ -77,7 +78,7 @@ pub async fn language(
     page: StaffPage,
     Path(language): Path<String>,
 ) -> Response {
-    if let Err(denied) = page.require(Role::Admin) {
+    if let Err(denied) = page.require(StaffArea::Administration) {
         return denied;
     }
     let needed = match needed_clips(&state.config, &language) {
@@ -183,7 +184,7 @@ pub async fn play(
     page: StaffPage,
     Path((language, key)): Path<(String, String)>,
 ) -> Response {
-    if let Err(denied) = page.require(Role::Admin) {
+    if let Err(denied) = page.require(StaffArea::Administration) {
         return denied;
     }
     crate::http::wav::wav_response(&state, language, key)

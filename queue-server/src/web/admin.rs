@@ -1,159 +1,33 @@
-//! The supervisor's overview (`/staff/overview`: every desk and every line) and the admin page
-//! (`/staff/admin`: staff accounts, device tokens, the audit log). Every handler checks the
-//! role and every form its CSRF token; every change is written to the audit log.
+//! The admin page (`/staff/admin`: staff accounts, device tokens, the audit log), in the
+//! account's language. Every handler checks the role and every form its CSRF token; every
+//! change is written to the audit log. A refused change shows the admin page again with
+//! the reason (`admin_refusals.rs`).
 
-use crate::domain::directory::AccountSource;
 use axum::body::Bytes;
 use axum::extract::{Form, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use lotse_protocol::{Availability, Role, localized};
-use maud::{Markup, html};
+use lotse_protocol::{Role, localized};
+use maud::html;
 use serde::Deserialize;
+use strum::IntoEnumIterator;
 
-use super::console::reason_text;
+use super::admin_refusals::{Failure, Reason};
+use super::admin_texts::{AdminTexts, fill};
 use super::html_response;
 use super::layout::{role_name, staff_page};
 use super::page_access::StaffArea;
 use super::session::{AdminPage, StaffPage};
-use super::staff_texts::texts;
+use super::staff_texts::{StaffTexts, texts};
 use crate::auth::{AgencyScope, DeviceKind, new_secret, token_hash};
 use crate::domain::accounts::{MAX_NAME_CHARS, MIN_PASSWORD_LENGTH, account_name, check_password};
-use crate::domain::alerts::Audience;
+use crate::domain::directory::AccountSource;
 use crate::http::AppState;
 use crate::http::error::AppError;
 use crate::services::ServiceError;
 use crate::services::commands::accounts as account_commands;
-use crate::storage::{accounts, alerts, audit, console, desks, interpreters};
-use crate::visit_order::Progress;
+use crate::storage::{accounts, audit, interpreters};
 use chrono::{DateTime, Utc};
-
-pub async fn overview(State(state): State<AppState>, page: StaffPage) -> Response {
-    if let Err(denied) = page.require(StaffArea::Overview) {
-        return denied;
-    }
-    match overview_markup(&state, &page).await {
-        Ok(panel) => {
-            let t = texts(page.lang);
-            let content = html! {
-                div.heading { h1 { (t.nav_overview) } (super::alerts::sound_button()) }
-                div #live { (panel) }
-            };
-            html_response(
-                StatusCode::OK,
-                staff_page(
-                    t.nav_overview,
-                    Some(&page),
-                    Some("/staff/overview/panel"),
-                    content,
-                ),
-            )
-        }
-        Err(error) => error.into_response(),
-    }
-}
-
-pub async fn overview_panel(State(state): State<AppState>, page: StaffPage) -> Response {
-    if let Err(denied) = page.require(StaffArea::Overview) {
-        return denied;
-    }
-    match overview_markup(&state, &page).await {
-        Ok(panel) => html_response(StatusCode::OK, panel),
-        Err(error) => error.into_response(),
-    }
-}
-
-async fn overview_markup(state: &AppState, page: &StaffPage) -> Result<Markup, AppError> {
-    let (now, config) = (state.now(), state.config.clone());
-    let (desk_rows, queues, active, elsewhere) = state
-        .store
-        .read(move |c| {
-            let day = crate::domain::issuing::day_of(&config, now);
-            Ok::<_, AppError>((
-                console::overview(c, &config, now)?,
-                desks::queues(c, &config, now)?,
-                alerts::active(c)?,
-                desks::others_in_play(c, &day)?,
-            ))
-        })
-        .await?;
-    // Waiting visitors who are at a desk with another concern right now, per line.
-    let at_a_desk = |service: &str| {
-        elsewhere
-            .iter()
-            .filter(|o| o.service == service && Progress::of(o.status) == Progress::Busy)
-            .count()
-    };
-    let building = &state.config.building;
-    let default = building.site.default_language.as_str();
-    let languages = super::languages::overview_section(state).await?;
-    let t = texts(page.lang);
-    Ok(html! {
-        section {
-            h2 { "Hinweise " span lang="en" { "· Alerts" } }
-            (super::alerts::section(
-                building,
-                state.config.time_zone,
-                &active,
-                Audience::Supervisor(&page.agencies),
-                &page.csrf,
-                "/staff/overview",
-            ))
-        }
-        section {
-            h2 { (t.desks) }
-            table {
-                thead { tr { th { (t.nav_desk) } th { (t.logged_in) } th { (t.current) } th { (t.idle_since) } } }
-                tbody {
-                    @for row in &desk_rows {
-                        @let desk = building.desk(&row.desk);
-                        tr.idle[row.staff.is_empty()] {
-                            td {
-                                (desk.map_or(row.desk.clone(), |d| { let (de, en) = lotse_protocol::desk_label(d); t.pick(de, en) }))
-                            }
-                            td { (row.staff.join(", ")) }
-                            td {
-                                @if let Some(ticket) = &row.current {
-                                    strong { (ticket.number) } " "
-                                    (if ticket.status == lotse_protocol::StopStatus::Called { t.called } else { t.serving })
-                                    @if let Some(reason) = &ticket.reason { " · " (reason_text(reason, state.config.time_zone, t)) }
-                                }
-                            }
-                            td.number {
-                                @if let Some(minutes) = row.idle_minutes { (minutes) " " (t.minutes) }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        section {
-            h2 { (t.all_lines) }
-            table {
-                thead { tr { th { (t.agency) } th { (t.concern) } th { (t.waiting) } th { (t.at_a_desk_now) } th { (t.longest) } th { (t.estimate) } th { (t.state) } } }
-                tbody {
-                    @for line in &queues.services {
-                        tr {
-                            td { (building.agency(&line.agency).map_or(line.agency.as_str(), |a| localized(&a.name, t.code, default))) }
-                            td { (t.service_name(building, &line.service)) }
-                            td.number { (line.waiting) }
-                            td.number.at-desk { (at_a_desk(&line.service)) }
-                            td.number { (line.longest_wait_minutes) " " (t.minutes) }
-                            td.number { (line.estimated_wait_minutes) " " (t.minutes) }
-                            td { (match line.availability {
-                                Availability::Open => t.open,
-                                Availability::Closed => t.closed_now,
-                                Availability::AppointmentOnly => t.appointment_only,
-                                Availability::FullToday => t.full_today,
-                            }) }
-                        }
-                    }
-                }
-            }
-        }
-        (languages)
-    })
-}
 
 #[derive(Debug, Deserialize)]
 pub struct Notice {
@@ -169,27 +43,51 @@ pub async fn admin(
     if let Err(denied) = page.require(StaffArea::Administration) {
         return denied;
     }
-    let message = notice.done.as_deref().map(done_text);
-    admin_page(&state, &page, message, None).await
+    let a = texts(page.lang).admin;
+    let shown = Shown {
+        done: notice.done.as_deref().map(|done| done_text(done, a)),
+        ..Shown::default()
+    };
+    admin_page(&state, &page, StatusCode::OK, shown).await
 }
 
 /// What a finished admin action says (a fixed text per action: nothing from the URL is shown).
-fn done_text(done: &str) -> &'static str {
+fn done_text(done: &str, a: &AdminTexts) -> &'static str {
     match done {
-        "user-added" => "Konto angelegt.",
-        "user-disabled" => "Konto gesperrt; seine Sitzungen sind beendet.",
-        "user-enabled" => "Konto entsperrt.",
-        "password-reset" => "Passwort gesetzt; die Sitzungen des Kontos sind beendet.",
-        "device-revoked" => "Gerät gesperrt.",
-        _ => "Erledigt.",
+        "user-added" => a.user_added,
+        "user-disabled" => a.user_disabled,
+        "user-enabled" => a.user_enabled,
+        "password-reset" => a.password_reset,
+        "device-revoked" => a.device_revoked,
+        _ => a.done,
+    }
+}
+
+/// What the admin page shows above its sections.
+#[derive(Default)]
+struct Shown<'a> {
+    done: Option<&'a str>,
+    /// Why the change just sent was refused.
+    refused: Option<Reason>,
+    /// A new device's name and token (shown only this once).
+    new_token: Option<(&'a str, &'a str)>,
+}
+
+/// A device type as the page names it.
+fn kind_name(kind: DeviceKind, a: &AdminTexts) -> &'static str {
+    match kind {
+        DeviceKind::Kiosk => a.kind_kiosk,
+        DeviceKind::Display => a.kind_display,
+        DeviceKind::Booking => a.kind_booking,
+        DeviceKind::Metrics => a.kind_metrics,
     }
 }
 
 async fn admin_page(
     state: &AppState,
     page: &StaffPage,
-    message: Option<&str>,
-    new_token: Option<(&str, &str)>,
+    status: StatusCode,
+    shown: Shown<'_>,
 ) -> Response {
     let loaded = state
         .store
@@ -214,46 +112,50 @@ async fn admin_page(
         Ok(loaded) => loaded,
         Err(error) => return error.into_response(),
     };
+    let t = texts(page.lang);
+    let a = t.admin;
     let csrf = page.csrf.as_str();
     let zone = state.config.time_zone;
-    let default = state.config.building.site.default_language.as_str();
+    let building = &state.config.building;
+    let default = building.site.default_language.as_str();
     let content = html! {
-        h1 { "Verwaltung" }
-        @if let Some(message) = message { p.done role="status" { (message) } }
-        @if let Some((name, token)) = new_token {
+        h1 { (t.nav_admin) }
+        @if let Some(reason) = shown.refused { p.error role="alert" { (reason.text(a)) } }
+        @if let Some(message) = shown.done { p.done role="status" { (message) } }
+        @if let Some((name, token)) = shown.new_token {
             div.token role="status" {
-                p { "Neues Geräte-Token für „" (name) "“ – es wird nur jetzt angezeigt:" }
+                p { (fill(a.new_token, "name", name)) }
                 code { (token) }
             }
         }
         section {
-            h2 { "Konten" }
+            h2 { (a.accounts) }
             table.users {
-                thead { tr { th { "Name" } th { "Rolle" } th { "Stellen" } th { "Status" } th { "Passwort setzen" } th {} } }
+                thead { tr { th { (t.name) } th { (a.role) } th { (a.agencies) } th { (a.status) } th { (a.set_password) } th {} } }
                 tbody {
                     @for user in &users {
                         tr {
                             td { (user.name) }
-                            td { (role_name(user.role, texts(page.lang))) }
+                            td { (role_name(user.role, t)) }
                             td {
                                 @if let Some(spoken) = languages.get(&user.name) {
-                                    "Sprachen: "
-                                    (spoken.iter().map(|l| lotse_protocol::languages::german_name(l)).collect::<Vec<_>>().join(", "))
+                                    (a.languages) " "
+                                    (spoken.iter().map(|l| t.language_name(l)).collect::<Vec<_>>().join(", "))
                                 } @else {
-                                    (agencies_text(&state.config.building, &user.agencies))
+                                    (agencies_text(building, &user.agencies, t))
                                 }
                             }
-                            td { (if user.disabled { "gesperrt" } else { "aktiv" }) }
+                            td { (if user.disabled { a.locked } else { a.active }) }
                             td {
                                 @if user.source != AccountSource::Local {
-                                    span.source { "Verzeichnis (" (user.source.as_str().to_uppercase()) "), kein lokales Passwort" }
+                                    span.source { (fill(a.directory_account, "source", &user.source.as_str().to_uppercase())) }
                                 } @else {
                                 form.inline method="post" action="/staff/admin/users/password" {
                                     input type="hidden" name="csrf" value=(csrf);
                                     input type="hidden" name="name" value=(user.name);
                                     input type="password" name="password" minlength=(MIN_PASSWORD_LENGTH)
-                                        autocomplete="new-password" aria-label=(format!("Neues Passwort für {}", user.name)) required;
-                                    button type="submit" { "Setzen" }
+                                        autocomplete="new-password" aria-label=(fill(a.new_password_for, "name", &user.name)) required;
+                                    button type="submit" { (a.set) }
                                 }
                                 }
                             }
@@ -261,7 +163,7 @@ async fn admin_page(
                                 form method="post" action=(if user.disabled { "/staff/admin/users/enable" } else { "/staff/admin/users/disable" }) {
                                     input type="hidden" name="csrf" value=(csrf);
                                     input type="hidden" name="name" value=(user.name);
-                                    button type="submit" { (if user.disabled { "Entsperren" } else { "Sperren" }) }
+                                    button type="submit" { (if user.disabled { a.unlock } else { a.lock }) }
                                 }
                             }
                         }
@@ -270,46 +172,46 @@ async fn admin_page(
             }
             form.create method="post" action="/staff/admin/users" {
                 input type="hidden" name="csrf" value=(csrf);
-                h3 { "Konto anlegen" }
-                label { "Name" input name="name" required maxlength=(MAX_NAME_CHARS); }
-                label { "Rolle" select name="role" {
+                h3 { (a.create_account) }
+                label { (t.name) input name="name" required maxlength=(MAX_NAME_CHARS); }
+                label { (a.role) select name="role" {
                     @for role in [Role::Staff, Role::Supervisor, Role::Admin, Role::Interpreter, Role::Security] {
-                        option value=(role.as_str()) { (role_name(role, texts(page.lang))) }
+                        option value=(role.as_str()) { (role_name(role, t)) }
                     }
                 } }
-                label { "Passwort" input type="password" name="password" minlength=(MIN_PASSWORD_LENGTH) autocomplete="new-password" required; }
+                label { (t.password) input type="password" name="password" minlength=(MIN_PASSWORD_LENGTH) autocomplete="new-password" required; }
                 fieldset.agencies {
-                    legend { "Stellen (keine Auswahl: alle)" }
-                    @for agency in &state.config.building.agencies {
-                        label { input type="checkbox" name="agency" value=(agency.id); " " (localized(&agency.name, default, default)) }
+                    legend { (a.agencies_legend) }
+                    @for agency in &building.agencies {
+                        label { input type="checkbox" name="agency" value=(agency.id); " " (localized(&agency.name, t.code, default)) }
                     }
                 }
                 fieldset.languages {
-                    legend { "Sprachen (nur Sprachmittlung)" }
-                    @for language in state.config.building.site.languages.iter().filter(|l| *l != default) {
-                        label { input type="checkbox" name="language" value=(language); " " (lotse_protocol::languages::german_name(language)) }
+                    legend { (a.languages_legend) }
+                    @for language in building.site.languages.iter().filter(|l| *l != default) {
+                        label { input type="checkbox" name="language" value=(language); " " (t.language_name(language)) }
                     }
                 }
-                button type="submit" { "Anlegen" }
+                button type="submit" { (a.create) }
             }
         }
         section {
-            h2 { "Geräte" }
+            h2 { (a.devices) }
             table {
-                thead { tr { th { "Art" } th { "Name" } th { "Drucker" } th { "Status" } th {} } }
+                thead { tr { th { (a.device_type) } th { (t.name) } th { (a.printer) } th { (a.status) } th {} } }
                 tbody {
                     @for device in &devices {
                         tr {
-                            td { (device.kind) }
+                            td { (device.kind.parse::<DeviceKind>().map_or(device.kind.as_str(), |k| kind_name(k, a))) }
                             td { (device.name) }
                             td { (device.printer.as_deref().unwrap_or("")) }
-                            td { (if device.revoked { "gesperrt" } else { "aktiv" }) }
+                            td { (if device.revoked { a.revoked } else { a.active }) }
                             td {
                                 @if !device.revoked {
                                     form method="post" action="/staff/admin/devices/revoke" {
                                         input type="hidden" name="csrf" value=(csrf);
                                         input type="hidden" name="id" value=(device.id);
-                                        button type="submit" { "Sperren" }
+                                        button type="submit" { (a.revoke) }
                                     }
                                 }
                             }
@@ -319,30 +221,29 @@ async fn admin_page(
             }
             form.create method="post" action="/staff/admin/devices" {
                 input type="hidden" name="csrf" value=(csrf);
-                h3 { "Gerät anlegen" }
-                label { "Art" select name="kind" {
-                    option value="kiosk" { "Kiosk" }
-                    option value="display" { "Anzeige" }
-                    option value="booking" { "Terminsystem" }
-                    option value="metrics" { "Überwachung (/metrics)" }
+                h3 { (a.add_device) }
+                label { (a.device_type) select name="kind" {
+                    @for kind in DeviceKind::iter() {
+                        option value=(kind.as_str()) { (kind_name(kind, a)) }
+                    }
                 } }
-                label { "Name" input name="name" required maxlength=(MAX_NAME_CHARS); }
-                button type="submit" { "Token erzeugen" }
+                label { (t.name) input name="name" required maxlength=(MAX_NAME_CHARS); }
+                button type="submit" { (a.generate_token) }
             }
         }
         section {
-            h2 { "Sprachaufnahmen" }
-            p { "Wörter für Aufrufe in Sprachen ohne Sprachausgabe: "
-                a href="/staff/admin/voices" { "aufnehmen und verwalten" } }
+            h2 { (a.voice_recordings) }
+            p { (a.voices_lead) " "
+                a href="/staff/admin/voices" { (a.record_and_manage) } }
         }
         section {
-            h2 { "Protokoll (neueste 100)" }
+            h2 { (a.audit_log) }
             table.audit {
-                thead { tr { th { "Zeit" } th { "Wer" } th { "Was" } th { "Details" } } }
+                thead { tr { th { (a.time) } th { (a.who) } th { (a.action) } th { (a.details) } } }
                 tbody {
                     @for entry in &entries {
                         tr {
-                            td { (entry.at.with_timezone(&zone).format("%d.%m. %H:%M:%S")) }
+                            td { (entry.at.with_timezone(&zone).format(a.audit_time_format)) }
                             td { (entry.actor) }
                             td { (entry.action) }
                             td { (entry.detail) }
@@ -352,10 +253,34 @@ async fn admin_page(
             }
         }
     };
-    html_response(
-        StatusCode::OK,
-        staff_page("Verwaltung", Some(page), None, content),
-    )
+    html_response(status, staff_page(t.nav_admin, Some(page), None, content))
+}
+
+/// The admin's answer to a change: the page with `done` after it went through (a redirect,
+/// so a reload does not send it again), else the page with the reason or the plain error.
+async fn answer(
+    state: &AppState,
+    page: &StaffPage,
+    result: Result<(), Failure>,
+    done: &str,
+) -> Response {
+    match result {
+        Ok(()) => Redirect::to(&format!("/staff/admin?done={done}")).into_response(),
+        Err(failure) => refusal(state, page, failure).await,
+    }
+}
+
+async fn refusal(state: &AppState, page: &StaffPage, failure: Failure) -> Response {
+    match failure {
+        Failure::Refused(status, reason) => {
+            let shown = Shown {
+                refused: Some(reason),
+                ..Shown::default()
+            };
+            admin_page(state, page, status, shown).await
+        }
+        Failure::Plain(response) => response,
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -375,7 +300,7 @@ async fn admin_change<F>(
     page: &StaffPage,
     csrf: &str,
     change: F,
-) -> Result<(), Response>
+) -> Result<(), Failure>
 where
     F: FnOnce(&rusqlite::Connection, DateTime<Utc>, &str) -> Result<(), ServiceError>
         + Send
@@ -387,22 +312,18 @@ where
         .store
         .run(move |c| change(c, now, &actor))
         .await
-        .map_err(|error| AppError::from(error).into_response())
-}
-
-fn done(what: &str) -> Response {
-    Redirect::to(&format!("/staff/admin?done={what}")).into_response()
+        .map_err(Failure::from)
 }
 
 /// A new password's hash, made within the server's bounded password work (as logins are).
-async fn password_hash(state: &AppState, password: Option<String>) -> Result<String, Response> {
+async fn password_hash(state: &AppState, password: Option<String>) -> Result<String, Failure> {
     let password = password.unwrap_or_default();
-    check_password(&password).map_err(|e| AppError::from(e).into_response())?;
+    check_password(&password)?;
     state
         .passwords
         .hash(password)
         .await
-        .map_err(IntoResponse::into_response)
+        .map_err(|error| Failure::from(error.into_response()))
 }
 
 /// The fields of the "create account" form; `agency` may repeat (one per checkbox).
@@ -447,7 +368,7 @@ pub async fn add_user(
             .role
             .as_deref()
             .and_then(|role| role.parse::<Role>().ok())
-            .ok_or_else(|| AppError::InvalidInput("unknown role".into()).into_response())?;
+            .ok_or_else(|| Failure::refused(Reason::UnknownChoice))?;
         let account = account_commands::NewAccount {
             name: form.name,
             role,
@@ -459,32 +380,31 @@ pub async fn add_user(
             languages: form_languages(&body),
         };
         let building = state.config.building.clone();
-        account
-            .check(&building)
-            .map_err(|e| AppError::from(e).into_response())?;
+        account.check(&building)?;
         let hash = password_hash(&state, form.password).await?;
         admin_change(&state, &page, &form.csrf, move |c, now, actor| {
             account_commands::add_user(c, &building, now, actor, &account, &hash)
         })
         .await
     };
-    match result.await {
-        Ok(()) => done("user-added"),
-        Err(response) => response,
-    }
+    answer(&state, &page, result.await, "user-added").await
 }
 
-/// "alle" or the agencies' names.
-fn agencies_text(building: &lotse_protocol::Building, scope: &AgencyScope) -> String {
+/// "all" or the agencies' names, in the page's language.
+fn agencies_text(
+    building: &lotse_protocol::Building,
+    scope: &AgencyScope,
+    t: &StaffTexts,
+) -> String {
     let default = building.site.default_language.as_str();
     match scope {
-        AgencyScope::All => "alle".to_owned(),
+        AgencyScope::All => t.admin.all_agencies.to_owned(),
         AgencyScope::Only(ids) => ids
             .iter()
             .map(|id| {
                 building
                     .agency(id)
-                    .map_or(id.as_str(), |a| localized(&a.name, default, default))
+                    .map_or(id.as_str(), |a| localized(&a.name, t.code, default))
             })
             .collect::<Vec<_>>()
             .join(", "),
@@ -496,18 +416,16 @@ pub async fn disable_user(
     AdminPage(page): AdminPage,
     Form(form): Form<UserForm>,
 ) -> Response {
-    if form.name == page.name {
-        return AppError::InvalidInput("you cannot lock your own account".into()).into_response();
-    }
-    let name = form.name.clone();
-    match admin_change(&state, &page, &form.csrf, move |c, now, actor| {
-        account_commands::set_disabled(c, now, actor, &name, true)
-    })
-    .await
-    {
-        Ok(()) => done("user-disabled"),
-        Err(response) => response,
-    }
+    let result = if form.name == page.name {
+        Err(Failure::refused(Reason::OwnAccount))
+    } else {
+        let name = form.name.clone();
+        admin_change(&state, &page, &form.csrf, move |c, now, actor| {
+            account_commands::set_disabled(c, now, actor, &name, true)
+        })
+        .await
+    };
+    answer(&state, &page, result, "user-disabled").await
 }
 
 pub async fn enable_user(
@@ -516,14 +434,11 @@ pub async fn enable_user(
     Form(form): Form<UserForm>,
 ) -> Response {
     let name = form.name.clone();
-    match admin_change(&state, &page, &form.csrf, move |c, now, actor| {
+    let result = admin_change(&state, &page, &form.csrf, move |c, now, actor| {
         account_commands::set_disabled(c, now, actor, &name, false)
     })
-    .await
-    {
-        Ok(()) => done("user-enabled"),
-        Err(response) => response,
-    }
+    .await;
+    answer(&state, &page, result, "user-enabled").await
 }
 
 pub async fn reset_password(
@@ -540,10 +455,7 @@ pub async fn reset_password(
         })
         .await
     };
-    match result.await {
-        Ok(()) => done("password-reset"),
-        Err(response) => response,
-    }
+    answer(&state, &page, result.await, "password-reset").await
 }
 
 #[derive(Debug, Deserialize)]
@@ -562,16 +474,18 @@ pub async fn add_device(
     AdminPage(page): AdminPage,
     Form(form): Form<DeviceForm>,
 ) -> Response {
-    let Some(kind) = form
-        .kind
-        .as_deref()
-        .and_then(|kind| kind.parse::<DeviceKind>().ok())
-    else {
-        return AppError::InvalidInput("unknown device kind".into()).into_response();
+    let checked = async {
+        page.check(&form.csrf)?;
+        let kind = form
+            .kind
+            .as_deref()
+            .and_then(|kind| kind.parse::<DeviceKind>().ok())
+            .ok_or_else(|| Failure::refused(Reason::UnknownChoice))?;
+        Ok::<_, Failure>((kind, account_name(&form.name.clone().unwrap_or_default())?))
     };
-    let name = match account_name(&form.name.unwrap_or_default()) {
-        Ok(name) => name,
-        Err(error) => return AppError::from(error).into_response(),
+    let (kind, name) = match checked.await {
+        Ok(checked) => checked,
+        Err(failure) => return refusal(&state, &page, failure).await,
     };
     let token = new_secret();
     let hash = token_hash(&token);
@@ -582,15 +496,14 @@ pub async fn add_device(
     .await;
     match added {
         Ok(()) => {
-            admin_page(
-                &state,
-                &page,
-                Some("Gerät angelegt."),
-                Some((&name, &token)),
-            )
-            .await
+            let shown = Shown {
+                done: Some(texts(page.lang).admin.device_added),
+                new_token: Some((&name, &token)),
+                ..Shown::default()
+            };
+            admin_page(&state, &page, StatusCode::OK, shown).await
         }
-        Err(response) => response,
+        Err(failure) => refusal(&state, &page, failure).await,
     }
 }
 
@@ -599,15 +512,16 @@ pub async fn revoke_device(
     AdminPage(page): AdminPage,
     Form(form): Form<DeviceForm>,
 ) -> Response {
-    let Some(id) = form.id else {
-        return AppError::InvalidInput("which device?".into()).into_response();
+    let result = match form.id {
+        None => Err(Failure::from(AppError::InvalidInput(
+            "which device?".into(),
+        ))),
+        Some(id) => {
+            admin_change(&state, &page, &form.csrf, move |c, now, actor| {
+                account_commands::revoke_device(c, now, actor, id)
+            })
+            .await
+        }
     };
-    match admin_change(&state, &page, &form.csrf, move |c, now, actor| {
-        account_commands::revoke_device(c, now, actor, id)
-    })
-    .await
-    {
-        Ok(()) => done("device-revoked"),
-        Err(response) => response,
-    }
+    answer(&state, &page, result, "device-revoked").await
 }

@@ -6,6 +6,8 @@
 #![allow(clippy::result_large_err)]
 
 mod admin;
+mod admin_refusals;
+mod admin_texts;
 mod alarm;
 mod alerts;
 mod announcement;
@@ -20,6 +22,7 @@ mod interpreter;
 mod languages;
 mod layout;
 mod oidc;
+mod overview;
 mod page_access;
 mod password;
 mod pictogram;
@@ -56,8 +59,8 @@ pub fn routes() -> Router<AppState> {
         .route("/staff/desk", post(session::choose_desk))
         .route("/staff/interpreter", get(interpreter::page))
         .route("/staff/interpreter/panel", get(interpreter::panel))
-        .route("/staff/overview", get(admin::overview))
-        .route("/staff/overview/panel", get(admin::overview_panel))
+        .route("/staff/overview", get(overview::overview))
+        .route("/staff/overview/panel", get(overview::overview_panel))
         .route("/staff/alarms", get(alarm::page))
         .route("/staff/alarms/panel", get(alarm::panel))
         .route(

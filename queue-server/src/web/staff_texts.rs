@@ -5,9 +5,11 @@
 use lotse_protocol::languages::{english_name, german_name};
 use lotse_protocol::{Building, localized};
 
+use super::admin_texts::{self, AdminTexts};
 use crate::stats::tables::Lang;
 
-/// Every text of the staff pages' frame, login, desk choice, console and password page.
+/// Every text of the staff pages: frame, login, desk choice, console, interpreter page,
+/// overview, alarms, password page, and (`admin`) the admin and voice recording pages.
 pub struct StaffTexts {
     /// The language's code, for the building's own texts (service names) and the language
     /// table's names.
@@ -188,6 +190,8 @@ pub struct StaffTexts {
     pub concern_transferred: &'static str,
     pub concern_no_show: &'static str,
     pub concern_cancelled: &'static str,
+    /// The admin page and the voice recording pages.
+    pub admin: &'static AdminTexts,
 }
 
 pub const GERMAN: StaffTexts = StaffTexts {
@@ -358,6 +362,7 @@ pub const GERMAN: StaffTexts = StaffTexts {
     concern_transferred: "weitergeleitet",
     concern_no_show: "nicht erschienen",
     concern_cancelled: "storniert",
+    admin: &admin_texts::GERMAN,
 };
 
 pub const ENGLISH: StaffTexts = StaffTexts {
@@ -528,6 +533,7 @@ pub const ENGLISH: StaffTexts = StaffTexts {
     concern_transferred: "transferred",
     concern_no_show: "did not come",
     concern_cancelled: "cancelled",
+    admin: &admin_texts::ENGLISH,
 };
 
 /// The table of `lang`.

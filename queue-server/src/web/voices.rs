@@ -14,10 +14,12 @@ use lotse_voices::{NumberReading, Spoken};
 use maud::{Markup, html};
 use serde::Deserialize;
 
+use super::admin_texts::fill;
 use super::html_response;
 use super::layout::staff_page;
 use super::page_access::StaffArea;
 use super::session::{AdminPage, StaffPage};
+use super::staff_texts::{StaffTexts, texts};
 use crate::domain::voice_clips::{MAX_CLIP_SECONDS, check_recording};
 use crate::http::AppState;
 use crate::http::error::AppError;
@@ -47,20 +49,20 @@ pub async fn languages(State(state): State<AppState>, page: StaffPage) -> Respon
         Ok(counted) => counted,
         Err(error) => return error.into_response(),
     };
+    let t = texts(page.lang);
+    let a = t.admin;
     let content = html! {
-        h1 { "Sprachaufnahmen für Aufrufe" }
-        p { "Sprachen ohne Sprachausgabe (z. B. Paschtu, Tigrinya) werden aus aufgenommenen Wörtern
-             zusammengesetzt. Hier nehmen Sprachmittler/innen die nötigen Wörter auf; die Anzeigen
-             laden sie vom Server." }
+        h1 { (a.voices_title) }
+        p { (a.voices_intro) }
         table {
-            thead { tr { th { "Sprache" } th { "Aufgenommen" } th {} } }
+            thead { tr { th { (t.language) } th { (a.recorded) } th {} } }
             tbody {
                 @for (language, recorded) in &counted {
                     @let needed = needed_clips(&state.config, language).map_or(0, |c| c.len());
                     tr {
-                        td { (language_label(language)) }
-                        td { (recorded) " von " (needed) }
-                        td { @if needed > 0 { a href=(format!("/staff/admin/voices/{language}")) { "Aufnehmen" } } }
+                        td { (language_label(language, t)) }
+                        td { (done_of_total(*recorded, needed, t)) }
+                        td { @if needed > 0 { a href=(format!("/staff/admin/voices/{language}")) { (a.record) } } }
                     }
                 }
             }
@@ -68,7 +70,7 @@ pub async fn languages(State(state): State<AppState>, page: StaffPage) -> Respon
     };
     html_response(
         StatusCode::OK,
-        staff_page("Sprachaufnahmen", Some(&page), None, content),
+        staff_page(a.voice_recordings, Some(&page), None, content),
     )
 }
 
@@ -108,18 +110,18 @@ pub async fn language(
         .ok()
         .map(|script| script.text());
     let csrf = page.csrf.as_str();
+    let t = texts(page.lang);
+    let a = t.admin;
     let content = html! {
-        h1 { "Sprachaufnahmen: " (language_label(&language)) }
-        p role="status" { (done) " von " (needed.len()) " Wörtern aufgenommen." }
+        h1 { (a.voice_recordings) ": " (language_label(&language, t)) }
+        p role="status" { (done_of_total(done, needed.len(), t)) " " (a.words_recorded) }
         @if let Some(example) = example {
-            p { "Ein Aufruf (A-042 an Schalter 3, Erdgeschoss) lautet: "
+            p { (a.example_call) " "
                 span lang=(language) dir=(direction) { (example) } }
         }
-        p.hint { "Jedes Wort einzeln, deutlich und ohne Pause davor sprechen (höchstens "
-                 (MAX_CLIP_SECONDS) " Sekunden). „Aufnehmen“ braucht ein Mikrofon und eine sichere
-                 Verbindung (HTTPS); sonst eine WAV-Datei hochladen." }
-        table.voices data-language=(language) {
-            thead { tr { th { "Wort" } th { "Text" } th { "Aufnahme" } th { "Neu" } } }
+        p.hint { (fill(a.record_hint, "seconds", &MAX_CLIP_SECONDS.to_string())) }
+        table.voices data-language=(language) data-stop=(a.stop) data-cannot-record=(a.cannot_record) {
+            thead { tr { th { (a.word) } th { (a.text) } th { (a.recording) } th { (a.new_recording) } } }
             tbody {
                 @for clip in &needed {
                     @let existing = recorded.iter().find(|r| r.key == clip.key);
@@ -130,25 +132,25 @@ pub async fn language(
                             @if let Some(existing) = existing {
                                 audio controls preload="none"
                                     src=(format!("/staff/admin/voices/{language}/{}", clip.key))
-                                    aria-label=(format!("Aufnahme {} anhören", clip.key)) {}
+                                    aria-label=(fill(a.listen_to, "key", &clip.key)) {}
                                 span.meta { " " (existing.recorded_by) }
                                 form.inline method="post" action=(format!("/staff/admin/voices/{language}/{}/delete", clip.key)) {
                                     input type="hidden" name="csrf" value=(csrf);
-                                    button.quiet type="submit" { "Löschen" }
+                                    button.quiet type="submit" { (a.delete) }
                                 }
                             } @else {
-                                span.missing { "fehlt" }
+                                span.missing { (a.missing) }
                             }
                         }
                         td {
                             button.record type="button" hidden
-                                aria-label=(format!("{} aufnehmen", clip.key)) { "Aufnehmen" }
+                                aria-label=(fill(a.record_word, "key", &clip.key)) { (a.record) }
                             form.inline method="post" enctype="multipart/form-data"
                                 action=(format!("/staff/admin/voices/{language}/{}", clip.key)) {
                                 input type="hidden" name="csrf" value=(csrf);
                                 input type="file" name="wav" accept="audio/wav,.wav" required
-                                    aria-label=(format!("WAV-Datei für {}", clip.key));
-                                button type="submit" { "Hochladen" }
+                                    aria-label=(fill(a.wav_for, "key", &clip.key));
+                                button type="submit" { (a.upload) }
                             }
                         }
                     }
@@ -159,7 +161,16 @@ pub async fn language(
     };
     html_response(
         StatusCode::OK,
-        staff_page("Sprachaufnahmen", Some(&page), None, content),
+        staff_page(a.voice_recordings, Some(&page), None, content),
+    )
+}
+
+/// "3 of 12", in the page's language.
+fn done_of_total(done: usize, total: usize, t: &StaffTexts) -> String {
+    fill(
+        &fill(t.admin.done_of_total, "done", &done.to_string()),
+        "total",
+        &total.to_string(),
     )
 }
 
@@ -173,9 +184,9 @@ fn example_call() -> Spoken {
     }
 }
 
-/// How a language is named on the page: its code (`ps`, `ti`).
-fn language_label(language: &str) -> Markup {
-    html! { code { (language) } }
+/// How a language is named on the page: its name and code ("Pashto (`ps`)").
+fn language_label(language: &str, t: &StaffTexts) -> Markup {
+    html! { (t.language_name(language)) " (" code { (language) } ")" }
 }
 
 /// Plays a recording on the page.

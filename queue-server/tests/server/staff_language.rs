@@ -109,3 +109,209 @@ async fn an_account_chooses_english_at_login_and_keeps_it() {
     let desks = page(&state, &german, "/staff").await;
     assert!(desks.contains(r#"<html lang="de">"#) && desks.contains("Abmelden"));
 }
+
+/// German words of the admin and voice recording pages (and of the frame); none may show on
+/// an English account's page.
+const GERMAN_WORDS: &[&str] = &[
+    "Verwaltung",
+    "Konten",
+    "Konto anlegen",
+    "Rolle",
+    "Stellen",
+    "Passwort",
+    "Setzen",
+    "Sperren",
+    "Geräte",
+    "Gerät anlegen",
+    "Anzeige",
+    "Terminsystem",
+    "Überwachung",
+    "Token erzeugen",
+    "Sprachaufnahmen",
+    "Sprachen",
+    "Protokoll",
+    "Zeit",
+    "Wer",
+    "Was",
+    "aktiv",
+    "gesperrt",
+    "alle",
+    "Aufnehmen",
+    "Aufgenommen",
+    "Hochladen",
+    "Löschen",
+    "fehlt",
+    "Wörter",
+    "Aufruf",
+    "lautet",
+    "Sekunden",
+    "Stopp",
+    "nicht möglich",
+    "Kein Zugriff",
+    "Abmelden",
+    "Arabisch",
+    "Paschtu",
+];
+
+/// The German words of `GERMAN_WORDS` that `html` contains as words ("alle", not "called").
+fn german_in(html: &str) -> Vec<&'static str> {
+    let letter_at = |i: usize| html[i..].chars().next().is_some_and(char::is_alphabetic);
+    let letter_before = |i: usize| {
+        html[..i]
+            .chars()
+            .next_back()
+            .is_some_and(char::is_alphabetic)
+    };
+    GERMAN_WORDS
+        .iter()
+        .copied()
+        .filter(|word| {
+            html.match_indices(word)
+                .any(|(at, _)| !letter_before(at) && !letter_at(at + word.len()))
+        })
+        .collect()
+}
+
+async fn post_form(
+    state: &AppState,
+    cookie: &str,
+    path: &str,
+    body: String,
+) -> (StatusCode, String) {
+    let request = Request::post(path)
+        .header(header::COOKIE, cookie)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(body))
+        .unwrap();
+    let response = send(state, request).await;
+    let status = response.status();
+    let body = String::from_utf8(support::body_bytes(response).await.to_vec()).unwrap();
+    (status, body)
+}
+
+/// The session's CSRF token, as the page carries it.
+fn csrf_of(html: &str) -> String {
+    let start = html.find(r#"name="csrf-token" content=""#).unwrap() + 27;
+    html[start..start + html[start..].find('"').unwrap()].to_owned()
+}
+
+#[tokio::test]
+async fn an_english_admin_sees_the_admin_and_voice_pages_in_english() {
+    let state = support::always_open_state();
+    support::add_user(&state, "ada", Role::Admin, "*").await;
+    support::add_user(&state, "kim", Role::Staff, "*").await;
+    let cookie = log_in(&state, "ada", Some("en")).await;
+
+    // An interpreter account, made on the admin page, shows its languages in English.
+    let admin = page(&state, &cookie, "/staff/admin").await;
+    let csrf = csrf_of(&admin);
+    let body = format!(
+        "csrf={csrf}&name=nadia&role=interpreter&password=a+long+enough+password&language=ar&language=ps"
+    );
+    let (status, _) = post_form(&state, &cookie, "/staff/admin/users", body).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let admin = page(&state, &cookie, "/staff/admin?done=user-added").await;
+    for english in [
+        "<h1>Administration",
+        "Account created.",
+        "Accounts",
+        "Create account",
+        "Languages: Arabic, Pashto",
+        "Agencies (none ticked: all)",
+        "Devices",
+        "Generate token",
+        "Booking system",
+        "Voice recordings",
+        "Audit log (latest 100)",
+        "Lock",
+    ] {
+        assert!(admin.contains(english), "{english}: {admin}");
+    }
+    assert_eq!(german_in(&admin), Vec::<&str>::new(), "{admin}");
+
+    // A refused change says why on the admin page, in English.
+    let body = format!("csrf={csrf}&name=kim&role=staff&password=a+long+enough+password");
+    let (status, refused) = post_form(&state, &cookie, "/staff/admin/users", body).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused.contains("An account with this name already exists."),
+        "{refused}"
+    );
+    let body = format!("csrf={csrf}&name=ada");
+    let (status, refused) = post_form(&state, &cookie, "/staff/admin/users/disable", body).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused.contains("You cannot lock your own account."),
+        "{refused}"
+    );
+    assert_eq!(german_in(&refused), Vec::<&str>::new(), "{refused}");
+
+    // A new device's token.
+    let body = format!("csrf={csrf}&kind=display&name=hall");
+    let (status, added) = post_form(&state, &cookie, "/staff/admin/devices", body).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        added.contains("Device added.") && added.contains("New device token for “hall”"),
+        "{added}"
+    );
+
+    let voices = page(&state, &cookie, "/staff/admin/voices").await;
+    assert!(
+        voices.contains("Voice recordings for calls") && voices.contains("Pashto"),
+        "{voices}"
+    );
+    assert_eq!(german_in(&voices), Vec::<&str>::new(), "{voices}");
+    let pashto = page(&state, &cookie, "/staff/admin/voices/ps").await;
+    for english in [
+        "words recorded.",
+        "Upload",
+        "missing",
+        r#"data-stop="Stop""#,
+    ] {
+        assert!(pashto.contains(english), "{english}: {pashto}");
+    }
+    assert_eq!(german_in(&pashto), Vec::<&str>::new(), "{pashto}");
+
+    // A page the role may not see, and the statistics.
+    let staff = log_in(&state, "kim", Some("en")).await;
+    let request = Request::get("/staff/admin")
+        .header(header::COOKIE, &staff)
+        .body(Body::empty())
+        .unwrap();
+    let denied = send(&state, request).await;
+    assert_eq!(denied.status(), StatusCode::FORBIDDEN);
+    let denied = String::from_utf8(support::body_bytes(denied).await.to_vec()).unwrap();
+    assert!(denied.contains("No access"), "{denied}");
+    let stats = page(&state, &cookie, "/staff/stats").await;
+    assert_eq!(german_in(&stats), Vec::<&str>::new(), "{stats}");
+}
+
+#[tokio::test]
+async fn a_german_admin_keeps_the_german_admin_and_voice_pages() {
+    let state = support::always_open_state();
+    support::add_user(&state, "ada", Role::Admin, "*").await;
+    let cookie = log_in(&state, "ada", Some("de")).await;
+    let admin = page(&state, &cookie, "/staff/admin?done=user-added").await;
+    for german in [
+        "<h1>Verwaltung",
+        "Konto angelegt.",
+        "Konten",
+        "Konto anlegen",
+        "Stellen (keine Auswahl: alle)",
+        "Gerät anlegen",
+        "Terminsystem",
+        "Protokoll (neueste 100)",
+        "Sperren",
+    ] {
+        assert!(admin.contains(german), "{german}: {admin}");
+    }
+    let pashto = page(&state, &cookie, "/staff/admin/voices/ps").await;
+    for german in [
+        "Wörtern aufgenommen.",
+        "Hochladen",
+        "fehlt",
+        r#"data-stop="Stopp""#,
+    ] {
+        assert!(pashto.contains(german), "{german}: {pashto}");
+    }
+}

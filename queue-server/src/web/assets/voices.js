@@ -1,4 +1,4 @@
-// The voice recording page: "Aufnehmen" records one word from the microphone (press to start,
+// The voice recording page: "Record" records one word from the microphone (press to start,
 // press again to stop; it also stops by itself after the longest clip), encodes it as a
 // 16-bit mono WAV and sends it with the session's CSRF token. Without a microphone or
 // without a secure connection the buttons stay hidden and the upload forms remain.
@@ -10,6 +10,8 @@
     return;
   }
   const language = table.dataset.language;
+  // The texts come from the page, in the account's language.
+  const { stop: STOP, cannotRecord: CANNOT_RECORD } = table.dataset;
   const MAX_SECONDS = 8;
   const RATE = 16000;
   let active = null;
@@ -20,7 +22,7 @@
       if (active && active.button === button) {
         active.stop();
       } else if (!active) {
-        start(button).catch((error) => report(`Aufnahme nicht möglich: ${error.message || error}`));
+        start(button).catch((error) => report(`${CANNOT_RECORD} ${error.message || error}`));
       }
     });
   }
@@ -37,7 +39,7 @@
     processor.connect(context.destination);
     const key = button.closest("tr").dataset.key;
     const label = button.textContent;
-    button.textContent = "Stopp";
+    button.textContent = STOP;
     button.setAttribute("aria-pressed", "true");
     const timer = setTimeout(() => active && active.stop(), MAX_SECONDS * 1000 - 200);
     active = {

@@ -1,6 +1,7 @@
 //! The LDAP/Active Directory client (the `ldap3` crate): find a user by the configured filter,
 //! check their password by binding as them, and list their groups, nested ones included.
-//! Every step has the configured timeout; a connection lives for one check.
+//! Every step has the configured timeout; a connection is kept for the next check when it
+//! ends bound as the service account (`pool.rs`).
 
 use std::collections::BTreeSet;
 use std::sync::Arc;

@@ -5,6 +5,7 @@
 
 mod ldap;
 pub mod oidc;
+mod pool;
 pub mod revalidate;
 
 use std::sync::Arc;
@@ -14,6 +15,7 @@ use tokio::sync::Semaphore;
 
 use crate::auth::CHECK_WAIT;
 use crate::config::auth::{AuthConfig, LdapSettings};
+use pool::Pool;
 
 /// A user as the directory knows them.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,19 +39,26 @@ pub enum DirectoryError {
     Busy,
 }
 
-/// The configured LDAP directory, if any, with the bound on checks at once; the OpenID
-/// provider, if any.
+/// The configured LDAP directory, if any: its settings, the bound on checks at once and the
+/// idle connections; the OpenID provider, if any.
 pub struct Directory {
-    ldap: Option<(Arc<LdapSettings>, Arc<Semaphore>)>,
+    ldap: Option<Ldap>,
     oidc: Option<oidc::Oidc>,
+}
+
+struct Ldap {
+    settings: Arc<LdapSettings>,
+    permits: Semaphore,
+    pool: Pool,
 }
 
 impl Directory {
     pub fn new(auth: &AuthConfig) -> Directory {
         Directory {
-            ldap: auth.ldap().map(|settings| {
-                let permits = Arc::new(Semaphore::new(settings.max_concurrent));
-                (Arc::new(settings.clone()), permits)
+            ldap: auth.ldap().map(|settings| Ldap {
+                permits: Semaphore::new(settings.max_concurrent),
+                pool: Pool::new(settings.max_concurrent),
+                settings: Arc::new(settings.clone()),
             }),
             oidc: auth.oidc().map(oidc::Oidc::new),
         }
@@ -74,47 +83,80 @@ impl Directory {
         name: &str,
         password: &str,
     ) -> Option<Result<DirectoryUser, DirectoryError>> {
-        let (settings, permits) = self.ldap.as_ref()?;
-        Some(
-            bounded(settings, permits, async |mut connection| {
-                let checked = connection.check_password(name, password).await;
-                connection.close().await;
-                checked
-            })
-            .await,
-        )
+        let ldap = self.ldap.as_ref()?;
+        Some(ldap.bounded(Check::Password { name, password }).await)
     }
 
     /// The user `name` as the directory knows them now; `None` without an LDAP directory.
     pub async fn look_up(&self, name: &str) -> Option<Result<DirectoryUser, DirectoryError>> {
-        let (settings, permits) = self.ldap.as_ref()?;
-        Some(
-            bounded(settings, permits, async |mut connection| {
-                let found = connection.look_up(name).await;
-                connection.close().await;
-                found
-            })
-            .await,
-        )
+        let ldap = self.ldap.as_ref()?;
+        Some(ldap.bounded(Check::LookUp { name }).await)
+    }
+
+    /// How many LDAP connections were opened since start (0 without LDAP).
+    pub fn ldap_connections_opened(&self) -> u64 {
+        self.ldap.as_ref().map_or(0, |ldap| ldap.pool.opened())
     }
 }
 
-/// Runs `work` on a fresh connection once a place is free, all within the time its steps may
-/// take (connect, two binds, a few searches).
-async fn bounded<T>(
-    settings: &Arc<LdapSettings>,
-    permits: &Semaphore,
-    work: impl AsyncFnOnce(ldap::Connection) -> Result<T, DirectoryError>,
-) -> Result<T, DirectoryError> {
-    let _permit = tokio::time::timeout(CHECK_WAIT, permits.acquire())
+/// What is asked of the directory.
+#[derive(Clone, Copy)]
+enum Check<'a> {
+    Password { name: &'a str, password: &'a str },
+    LookUp { name: &'a str },
+}
+
+impl Check<'_> {
+    async fn on(self, connection: &mut ldap::Connection) -> Result<DirectoryUser, DirectoryError> {
+        match self {
+            Check::Password { name, password } => connection.check_password(name, password).await,
+            Check::LookUp { name } => connection.look_up(name).await,
+        }
+    }
+}
+
+impl Ldap {
+    /// Runs `check` once a place is free, on an idle connection of the pool or else a new one,
+    /// all within the time its steps may take (connect, two binds, a few searches). An idle
+    /// connection the directory has dropped in the meantime fails as unreachable: then the
+    /// check runs again on a new one. A connection goes back to the pool only after the check
+    /// succeeded on it (a refused password bind leaves it bound as nobody).
+    async fn bounded(&self, check: Check<'_>) -> Result<DirectoryUser, DirectoryError> {
+        let _permit = tokio::time::timeout(CHECK_WAIT, self.permits.acquire())
+            .await
+            .map_err(|_| DirectoryError::Busy)?
+            .map_err(|_| DirectoryError::Busy)?;
+        let settings = &self.settings;
+        let limit =
+            settings.connect_timeout + settings.operation_timeout * 16 + Duration::from_secs(1);
+        tokio::time::timeout(limit, async {
+            if let Some(mut idle) = self.pool.take() {
+                match check.on(&mut idle).await {
+                    Err(DirectoryError::Unreachable(error)) => {
+                        tracing::debug!(%error, "an idle LDAP connection failed; connecting anew");
+                    }
+                    done => return self.keep_if_done(idle, done).await,
+                }
+            }
+            let mut connection = ldap::Connection::open(settings.clone()).await?;
+            self.pool.opened_one();
+            let done = check.on(&mut connection).await;
+            self.keep_if_done(connection, done).await
+        })
         .await
-        .map_err(|_| DirectoryError::Busy)?
-        .map_err(|_| DirectoryError::Busy)?;
-    let limit = settings.connect_timeout + settings.operation_timeout * 16 + Duration::from_secs(1);
-    let settings = settings.clone();
-    tokio::time::timeout(limit, async move {
-        work(ldap::Connection::open(settings).await?).await
-    })
-    .await
-    .map_err(|_| DirectoryError::Unreachable("the directory took too long".into()))?
+        .map_err(|_| DirectoryError::Unreachable("the directory took too long".into()))?
+    }
+
+    async fn keep_if_done(
+        &self,
+        connection: ldap::Connection,
+        done: Result<DirectoryUser, DirectoryError>,
+    ) -> Result<DirectoryUser, DirectoryError> {
+        if done.is_ok() {
+            self.pool.put(connection);
+        } else {
+            connection.close().await;
+        }
+        done
+    }
 }

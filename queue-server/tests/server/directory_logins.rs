@@ -411,6 +411,41 @@ async fn a_user_taken_out_of_their_group_loses_access_at_the_next_revalidation()
 }
 
 #[tokio::test]
+async fn logins_reuse_a_directory_connection_and_replace_one_the_directory_dropped() {
+    let Some(mut setup) = setup().await else {
+        return;
+    };
+    let state = &setup.state;
+    // One after another: one connection, kept between the logins and the re-validation.
+    let (anna, _) = log_in_as(state, "anna").await;
+    log_in_as(state, "lea").await;
+    log_in_as(state, "anna").await;
+    setup.advance(Duration::minutes(16));
+    assert_eq!(setup.revalidate().await.confirmed, 2);
+    assert_eq!(state.directory.ldap_connections_opened(), 1);
+    // A wrong password leaves its connection bound as nobody: it is not kept, the next check
+    // gets the kept one.
+    let wrong = log_in(state, "anna", "not-her-password").await;
+    assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(state.directory.ldap_connections_opened(), 1);
+    log_in_as(state, "omar").await;
+    assert_eq!(state.directory.ldap_connections_opened(), 2);
+
+    // The directory restarts: the kept connections are dead; the next login connects anew
+    // and succeeds at the first try.
+    setup.slapd.stop();
+    setup.slapd.run();
+    let state = &setup.state;
+    let (_, role) = log_in_as(state, "anna").await;
+    assert_eq!(role, "staff");
+    assert_eq!(state.directory.ldap_connections_opened(), 3);
+    assert_eq!(
+        status_with(state, "/api/v1/queues", &anna).await,
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
 async fn ldaps_and_starttls_trust_only_the_configured_ca() {
     let Some((slapd, tls)) = Slapd::start_with_tls() else {
         return;

@@ -2,7 +2,9 @@
 //! (`demo-history`) pushed under `BUILDINGS` building ids to a real `lotse-central` over a
 //! real PostgreSQL: the initial ingest, the county year report across all of them (p50/p99 of
 //! `RUNS`), a live summary's way from a building to the overview (p50/p99 of 200), and the
-//! process's RSS. `cargo bench -p lotse-central --bench county` (release); `BUILDINGS`,
+//! process's RSS. Each building's desks are named as its own (`b07/…`), as a county's
+//! buildings have desks of their own (`SHARED_DESKS=1`: one set of desk names for all, which
+//! merges best). `cargo bench -p lotse-central --bench county` (release); `BUILDINGS`,
 //! `DAYS`, `ARRIVALS`, `RUNS` override the defaults 50, 365, 600, 5.
 
 // The tests' PostgreSQL fixture, shared; not every helper of it is used here.
@@ -14,15 +16,16 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use base64::Engine;
-use chrono::Utc;
+use chrono::{NaiveDate, Utc};
 use lotse_central::CentralConfig;
 use lotse_protocol::Client;
 use lotse_protocol::central::{CENTRAL_SCHEMA, DayPush, LiveSummary, ProfilePush};
 use lotse_queue_server::auth::token_hash;
 use lotse_queue_server::config::{Config, embedded_always_open};
 use lotse_queue_server::stats::Period;
+use lotse_queue_server::stats::cells::{Name, Names};
 use lotse_queue_server::stats::tables::Lang;
-use lotse_queue_server::storage::{Store, central_outbox};
+use lotse_queue_server::storage::{Store, aggregates, central_outbox};
 
 fn env(name: &str, default: u32) -> u32 {
     std::env::var(name)
@@ -42,6 +45,20 @@ fn rss_mb() -> f64 {
         .map_or(0.0, |kb| kb / 1024.0)
 }
 
+/// `cells` of `date` with every desk named as `building`'s own.
+fn with_own_desks(date: NaiveDate, cells: &[u8], building: &str) -> anyhow::Result<Vec<u8>> {
+    let mut names = Names::default();
+    let mut day = aggregates::decode(date, cells, &mut names)?;
+    let own = |desk: &Name| -> Name { format!("{building}/{desk}").into() };
+    for leg in &mut day.legs {
+        leg.key.desk = leg.key.desk.as_ref().map(own);
+    }
+    for visit in &mut day.visits {
+        visit.key.desks = visit.key.desks.iter().map(own).collect();
+    }
+    Ok(aggregates::encode(&day)?)
+}
+
 fn percentiles(mut values: Vec<Duration>) -> (f64, f64) {
     values.sort();
     let at = |q: f64| {
@@ -53,11 +70,12 @@ fn percentiles(mut values: Vec<Duration>) -> (f64, f64) {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let (buildings, days, arrivals, runs) = (
+    let (buildings, days, arrivals, runs, shared_desks) = (
         env("BUILDINGS", 50),
         env("DAYS", 365),
         env("ARRIVALS", 600),
         env("RUNS", 5),
+        env("SHARED_DESKS", 0) == 1,
     );
     let Some(pg) = postgres::Postgres::start() else {
         return Ok(());
@@ -84,26 +102,40 @@ async fn main() -> anyhow::Result<()> {
             store
                 .run(move |c| central_outbox::mark_sent(c, id, Utc::now()))
                 .await?;
-            pushes.push((
-                day.day,
-                DayPush {
-                    schema: CENTRAL_SCHEMA,
-                    version: day.version,
-                    cells_format: day.format as u32,
-                    cells: base64::engine::general_purpose::STANDARD.encode(&day.cells),
-                    visits: day.visits,
-                    legs: day.legs,
-                },
-            ));
+            pushes.push((day.day, day));
         }
         if queued == 0 {
             break;
         }
     }
-    let visits: u32 = pushes.iter().map(|(_, p)| p.visits).sum();
+    let visits: u32 = pushes.iter().map(|(_, d)| d.visits).sum();
     println!("one building: {} days, {visits} visits", pushes.len());
     // The centre, with `buildings` buildings.
     let ids: Vec<String> = (0..buildings).map(|i| format!("b{i:02}")).collect();
+    // Each building's pushes, made before the clock runs.
+    let mut building_pushes = Vec::new();
+    for id in &ids {
+        let mut own = Vec::new();
+        for (date, day) in &pushes {
+            let cells = if shared_desks {
+                day.cells.clone()
+            } else {
+                with_own_desks(*date, &day.cells, id)?
+            };
+            own.push((
+                *date,
+                DayPush {
+                    schema: CENTRAL_SCHEMA,
+                    version: day.version,
+                    cells_format: day.format as u32,
+                    cells: base64::engine::general_purpose::STANDARD.encode(&cells),
+                    visits: day.visits,
+                    legs: day.legs,
+                },
+            ));
+        }
+        building_pushes.push(own);
+    }
     let mut text = format!("database_url = \"{}\"\npool_size = 16\n", pg.url());
     for id in &ids {
         text.push_str(&format!(
@@ -124,16 +156,15 @@ async fn main() -> anyhow::Result<()> {
     tokio::time::sleep(Duration::from_millis(500)).await;
     let rss_idle = rss_mb();
     // Initial ingest: every building pushes its days, 8 buildings at a time.
-    let pushes = Arc::new(pushes);
     let started = Instant::now();
     let semaphore = Arc::new(tokio::sync::Semaphore::new(8));
     let mut tasks = Vec::new();
-    for id in &ids {
+    for (id, own) in ids.iter().zip(building_pushes) {
         let (client, id) = (
             Client::new(&url)?.with_device_token(&format!("token-{id}")),
             id.clone(),
         );
-        let (pushes, semaphore) = (Arc::clone(&pushes), Arc::clone(&semaphore));
+        let semaphore = Arc::clone(&semaphore);
         let profile = ProfilePush {
             schema: CENTRAL_SCHEMA,
             building: config.building.clone(),
@@ -141,7 +172,7 @@ async fn main() -> anyhow::Result<()> {
         tasks.push(tokio::spawn(async move {
             let _permit = semaphore.acquire().await?;
             client.push_profile(&id, &profile).await?;
-            for (day, push) in pushes.iter() {
+            for (day, push) in &own {
                 client.push_day(&id, *day, push).await?;
             }
             anyhow::Ok(())

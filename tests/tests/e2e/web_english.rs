@@ -1,6 +1,7 @@
-//! The staff console in English in headless Chromium: English chosen on the login page, the
-//! desk choice, the console and its messages follow it (`html lang="en"`). Screenshot `staff-console-en`
-//! (copied to `docs/web/`).
+//! The staff pages in English in headless Chromium: English chosen on the login page, the
+//! desk choice, the console and its messages follow it (`html lang="en"`); an admin's
+//! administration page. Screenshots `staff-console-en`, `staff-admin-en` (copied to
+//! `docs/web/`).
 
 use crate::browser::Browser;
 use crate::util::{Server, issue, new_key};
@@ -54,4 +55,42 @@ async fn the_console_speaks_english_when_the_account_chose_it() {
     let message = crate::web_staff::text_with(&desk, "#message:not([hidden])", "called").await;
     assert!(message.ends_with(" called."), "{message}");
     desk.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_admin_page_speaks_english_when_the_account_chose_it() {
+    let server = Server::start();
+    let base = server.base_url.clone();
+    let admin = Browser::start(1280, 1400).await;
+    admin
+        .client
+        .goto(&format!("{base}/staff/login?lang=en"))
+        .await
+        .unwrap();
+    type_into(&admin, "input[name=name]", "admin").await;
+    type_into(&admin, "input[name=password]", "lotse-demo-admin").await;
+    let select = wait_for(&admin, "select[name=lang]").await;
+    select.select_by_value("en").await.unwrap();
+    click(&admin, ".login button[type=submit]").await;
+    wait_for(&admin, "main h1").await;
+    admin
+        .client
+        .goto(&format!("{base}/staff/admin"))
+        .await
+        .unwrap();
+    let page = text_of(&admin, "main").await;
+    for english in [
+        "Accounts",
+        "Create account",
+        "Devices",
+        "Generate token",
+        "Audit log",
+    ] {
+        assert!(page.contains(english), "{english}: {page}");
+    }
+    for german in ["Konten", "Konto anlegen", "Geräte", "Protokoll"] {
+        assert!(!page.contains(german), "{german}: {page}");
+    }
+    admin.screenshot("staff-admin-en").await;
+    admin.close().await;
 }

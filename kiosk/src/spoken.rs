@@ -77,7 +77,7 @@ pub fn screen(flow: &Flow) -> Vec<Script> {
                 language: language.code.to_owned(),
                 segments: vec![item(
                     &format!("language.{}", language.code),
-                    language.endonym,
+                    said_as(language.code, language.endonym),
                 )],
             })
             .collect();

@@ -162,8 +162,8 @@ fn the_arabic_screens_are_rendered_as_their_texts_sound() {
     }
 }
 
-/// Every screen a visit reads aloud in `language`, from the Welcome screen to Confirm: each
-/// Speak effect in turn.
+/// Every screen a visit reads aloud in `language`, from the Welcome screen to the printed
+/// ticket (Done): each Speak effect in turn.
 fn visit_read_aloud(language: &str) -> Vec<Script> {
     let mut flow = Flow::new("de", "k");
     flow.handle(Event::ServerUp(Box::new(demo_data::building())));
@@ -186,12 +186,20 @@ fn visit_read_aloud(language: &str) -> Vec<Script> {
     said(flow.handle(Event::OpenAgency("immigration".into())));
     said(flow.handle(Event::ToggleService("residence-permit".into())));
     said(flow.handle(Event::ToConfirm));
+    said(flow.handle(Event::Print));
+    let ticket = demo_data::ticket(
+        &demo_data::building(),
+        &["residence-permit".into()],
+        language,
+    );
+    said(flow.handle(Event::TicketIssued(Box::new(ticket))));
+    said(flow.handle(Event::Printed));
     scripts
 }
 
 /// Every text the kiosk reads aloud through espeak-ng, per language, as espeak-ng's IPA: the
-/// Welcome screen's language names, the offices, the concerns and the confirmation of a visit
-/// in each language espeak-ng speaks. A change of text, of `said_as.toml` or of the engine
+/// Welcome screen's language names, the offices, the concerns, the confirmation and the
+/// printed ticket's number of a visit in each language espeak-ng speaks. A change of text, of `said_as.toml` or of the engine
 /// that changes a pronunciation fails here until a listener accepted it.
 #[test]
 fn every_text_read_aloud_sounds_as_accepted() {

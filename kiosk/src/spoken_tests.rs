@@ -110,8 +110,8 @@ fn a_visit_in_arabic_is_read_screen_by_screen_in_order() {
     flow.handle(Event::TicketIssued(Box::new(ticket.clone())));
     let done = flow.handle(Event::Printed);
     let said = &spoken(&done)[0].1;
-    assert_eq!(said[0], "يرجى أخذ تذكرتك.");
-    assert_eq!(said[1], "رقمك");
+    assert_eq!(said[0], "يُرجى أَخْذُ تَذْكِرَتِك.");
+    assert_eq!(said[1], "رَقْمُك");
     // The number as the calls say it: the letter by its Arabic name, then the number.
     assert!(ticket.number.starts_with("A-"), "{}", ticket.number);
     assert_eq!(said[2], "أَيْ");

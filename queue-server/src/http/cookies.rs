@@ -34,14 +34,14 @@ pub fn set(
     max_age_seconds: i64,
     request: &HeaderMap,
 ) -> Result<HeaderValue, AppError> {
-    let cookie = Cookie::build((name, value))
-        .path(path)
-        .http_only(true)
-        .same_site(SameSite::Strict)
-        .secure(behind_tls(request))
-        .max_age(cookie::time::Duration::seconds(max_age_seconds))
-        .build();
-    HeaderValue::from_str(&cookie.to_string()).map_err(|e| AppError::Internal(e.to_string()))
+    build(
+        name,
+        value,
+        path,
+        max_age_seconds,
+        request,
+        SameSite::Strict,
+    )
 }
 
 /// [`set`] with SameSite=Lax, for the one cookie a navigation from another site must bring
@@ -53,10 +53,21 @@ pub fn set_lax(
     max_age_seconds: i64,
     request: &HeaderMap,
 ) -> Result<HeaderValue, AppError> {
+    build(name, value, path, max_age_seconds, request, SameSite::Lax)
+}
+
+fn build(
+    name: &'static str,
+    value: &str,
+    path: &'static str,
+    max_age_seconds: i64,
+    request: &HeaderMap,
+    same_site: SameSite,
+) -> Result<HeaderValue, AppError> {
     let cookie = Cookie::build((name, value))
         .path(path)
         .http_only(true)
-        .same_site(SameSite::Lax)
+        .same_site(same_site)
         .secure(behind_tls(request))
         .max_age(cookie::time::Duration::seconds(max_age_seconds))
         .build();

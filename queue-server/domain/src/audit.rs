@@ -28,6 +28,8 @@ pub enum AuditAction {
     Transfer,
     /// A stop left open when its day ended was cancelled.
     CloseDay,
+    /// A visit's next concern joined its line (the visit order), after the action named.
+    Join,
     IssueTicket,
     CheckIn,
     ImportAppointments,

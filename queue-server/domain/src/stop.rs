@@ -87,7 +87,7 @@ impl StopAction {
             StopAction::Park => AuditAction::Park,
             StopAction::Resume => AuditAction::Resume,
             StopAction::Transfer => AuditAction::Transfer,
-            StopAction::Join => return None,
+            StopAction::Join => AuditAction::Join,
             StopAction::CloseDay => AuditAction::CloseDay,
         })
     }

@@ -162,7 +162,10 @@ fn events_name_the_stop_the_desk_and_where_the_visit_goes() {
         StopAction::Call.audit(true),
         Some(crate::AuditAction::CallNext)
     );
-    assert_eq!(StopAction::Join.audit(false), None);
+    assert_eq!(
+        StopAction::Join.audit(false),
+        Some(crate::AuditAction::Join)
+    );
 }
 
 /// A small world of stops and two desks, changed only through the domain functions.

@@ -1,6 +1,7 @@
 //! The server's own changes of a stop go through the stop table like a desk's, each with its
 //! event and audit entry: the day's end closing what was left open (and its interpreter
-//! requests). A visit's concerns joining their lines are tested in `visit_order_live`.
+//! requests); a visit's next concern joining its line when the one before ends (the order of
+//! the joins is tested in `visit_order_live`).
 
 #![allow(clippy::unwrap_used)] // Tests may panic on unexpected errors.
 
@@ -115,5 +116,35 @@ async fn the_days_end_closes_stops_and_interpreter_requests_with_events_and_audi
         support::purge(&state).await.closed,
         day_end::Closed::default(),
         "closed once"
+    );
+}
+
+#[tokio::test]
+async fn a_concern_joining_its_line_has_its_event_and_an_audit_entry_naming_who_finished() {
+    // Concerns one after another: the second joins when the first is finished.
+    let mut config = lotse_queue_server::config::Config::embedded()
+        .unwrap()
+        .always_open();
+    config.building.queue.visit_order = lotse_protocol::VisitOrder::Fixed;
+    let state = support::state(config, std::sync::Arc::new(Utc::now));
+    let number = two_concerns(&state, false).await;
+    support::at_desk(&state, "eg-01", DeskRequest::CallNext).await;
+    support::at_desk(&state, "eg-01", DeskRequest::Start).await;
+    let before = last_event(&state).await;
+    support::at_desk(&state, "eg-01", DeskRequest::Finish { outcome: None }).await;
+    let changes = changes_after(&state, before).await;
+    assert!(
+        changes.iter().any(|change| matches!(change,
+            Change::Joined { number: n, service } if *n == number && service == "eat-pickup")),
+        "{changes:?}"
+    );
+    let entries = audited(&state).await;
+    assert!(
+        entries.contains(&(
+            "clerk".to_owned(),
+            "join".to_owned(),
+            format!("ticket {number} service eat-pickup")
+        )),
+        "{entries:?}"
     );
 }

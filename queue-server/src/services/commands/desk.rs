@@ -142,6 +142,7 @@ pub fn run(
             connection,
             actor.config,
             actor.now,
+            actor.name,
             stop.ticket_id,
         )?),
         _ => None,
@@ -178,9 +179,7 @@ pub fn run(
     Ok(Some(ticket))
 }
 
-/// The stop a ticket number names that this desk serves: when the visit has several, a
-/// parked one for `Resume`, else the latest.
-/// An action the server takes on a stop (`CloseDay`) through the same table, with
+/// An action the server takes on a stop (`CloseDay`, `Join`) through the same table, with
 /// its event and an audit entry naming `actor` (whose action caused it).
 pub(crate) fn server_action(
     connection: &Connection,

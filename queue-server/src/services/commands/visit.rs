@@ -1,7 +1,7 @@
 //! A visit's concerns joining their lines as the building's `queue.visit_order` says: when
 //! the ticket is issued and whenever one of its concerns ends. The rule is
 //! `visit_order::to_join`; here it is applied: each join goes through the stop table
-//! (`StopAction::Join`) and is announced with an event.
+//! (`StopAction::Join`) with an event and an audit entry.
 
 use std::collections::HashMap;
 
@@ -9,13 +9,12 @@ use chrono::{DateTime, Utc};
 use lotse_protocol::{StopStatus, VisitOrder};
 use rusqlite::Connection;
 
-use super::desk::rules;
+use super::desk::server_action;
 use crate::config::Config;
-use crate::domain::stop::{self, Named, StopAction};
+use crate::domain::stop::StopAction;
 use crate::services::ServiceError;
 use crate::storage::StorageError;
 use crate::storage::desks::{self, StopRow};
-use crate::storage::events;
 use crate::storage::tickets::{estimated_wait, waiting_candidates};
 use crate::visit_order::{self, Concern, Dependencies, Progress};
 
@@ -59,11 +58,13 @@ pub struct Onward {
 }
 
 /// Lets the visit's pending concerns join their lines as the order says, each through the
-/// stop table with a `Joined` event.
+/// stop table with a `Joined` event and an audit entry naming `actor`, whose action ended
+/// the concern before.
 pub fn join_ready(
     connection: &Connection,
     config: &Config,
     now: DateTime<Utc>,
+    actor: &str,
     ticket_id: i64,
 ) -> Result<Onward, ServiceError> {
     let stops = desks::visit(connection, ticket_id)?;
@@ -74,19 +75,7 @@ pub fn join_ready(
         open: concerns.iter().any(|c| c.progress != Progress::Closed),
     };
     for stop in joining.into_iter().filter_map(|i| stops.get(i)) {
-        let step = stop::transition(StopAction::Join, stop.facts(), rules(config), now)?;
-        desks::write(connection, stop, "", step, now, None)?;
-        let named = Named {
-            number: &stop.number,
-            service: &stop.service,
-            desk: "",
-            language: &stop.language,
-        };
-        events::record(
-            connection,
-            now,
-            &stop::event(StopAction::Join, named, step, None),
-        )?;
+        server_action(connection, config, now, actor, stop, StopAction::Join)?;
         onward.joined.push(stop.service.clone());
     }
     Ok(onward)

@@ -78,11 +78,7 @@ pub async fn report(
 ) -> Result<Computed, CentralError> {
     let profiles = profiles::all(pool).await?;
     let building = naming(&profiles, buildings).ok_or(CentralError::NotFound)?;
-    let zone: Tz = building
-        .site
-        .time_zone
-        .parse()
-        .map_err(|_| DbError::Stored(format!("time zone {}", building.site.time_zone)))?;
+    let zone: Tz = building.site.time_zone;
     let cells = cells(pool, buildings, period).await?;
     tokio::task::spawn_blocking(move || {
         let source = Source {

@@ -101,19 +101,8 @@ pub async fn put_profile(
     PushingBuilding(building): PushingBuilding,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<PushAccepted>, CentralError> {
+    // An unknown time zone is refused as the profile is read.
     let profile: ProfilePush = parse(body)?;
-    if profile
-        .building
-        .site
-        .time_zone
-        .parse::<chrono_tz::Tz>()
-        .is_err()
-    {
-        return Err(CentralError::Invalid(format!(
-            "time zone {:?} is unknown",
-            profile.building.site.time_zone
-        )));
-    }
     profiles::upsert(&state.pool, &building, &profile.building, state.now()).await?;
     Ok(Json(PushAccepted { stored: true }))
 }

@@ -182,11 +182,7 @@ impl Board {
     }
 
     fn set_building(&mut self, building: Building) {
-        self.time_zone = building
-            .site
-            .time_zone
-            .parse()
-            .unwrap_or(Tz::Europe__Berlin);
+        self.time_zone = building.site.time_zone;
         self.building = Some(building);
     }
 

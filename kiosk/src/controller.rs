@@ -333,11 +333,7 @@ impl Controller {
                         .filter(|_| ticket.stops.len() > 1)
                         .map_or(-1, |n| n as i32),
                 );
-                let zone: chrono_tz::Tz = building
-                    .site
-                    .time_zone
-                    .parse()
-                    .unwrap_or(chrono_tz::Europe::Berlin);
+                let zone = building.site.time_zone;
                 adapter.set_appointment_time(
                     ticket
                         .appointment_at

@@ -8,11 +8,7 @@ use lotse_protocol::{Building, Ticket, localized};
 pub fn ticket_print(ticket: &Ticket, building: &Building) -> TicketPrint {
     let language = ticket.language.as_str();
     let fallback = building.site.default_language.as_str();
-    let zone: Tz = building
-        .site
-        .time_zone
-        .parse()
-        .unwrap_or(chrono_tz::Europe::Berlin);
+    let zone: Tz = building.site.time_zone;
     let text = |map: &lotse_protocol::Localized| localized(map, language, fallback).to_owned();
     let concerns = ticket
         .stops

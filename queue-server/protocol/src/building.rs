@@ -111,8 +111,11 @@ pub struct Site {
     pub name: Localized,
     #[serde(default)]
     pub address: Option<String>,
-    /// IANA time zone of the building, e.g. `Europe/Berlin`; ticket numbers reset at its midnight.
-    pub time_zone: String,
+    /// IANA time zone of the building, e.g. `Europe/Berlin`; ticket numbers reset at its
+    /// midnight. An unknown name is refused wherever a building is read (the config file, a
+    /// kiosk's or display's copy from the server, a profile pushed to the centre).
+    #[schema(value_type = String, example = "Europe/Berlin")]
+    pub time_zone: chrono_tz::Tz,
     /// Base URL that visitors' phones reach from outside; status pages are `<base>/t/<token>`.
     pub public_base_url: String,
     pub languages: Vec<String>,
@@ -368,4 +371,31 @@ pub struct Signage {
 pub struct Kiosk {
     pub id: String,
     pub name: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn site(time_zone: &str) -> serde_json::Result<Site> {
+        serde_json::from_value(serde_json::json!({
+            "name": {"de": "Kreishaus"},
+            "time_zone": time_zone,
+            "public_base_url": "https://lotse.example",
+            "languages": ["de"],
+            "default_language": "de",
+        }))
+    }
+
+    #[test]
+    fn a_site_travels_with_its_time_zone_by_name_and_an_unknown_one_is_refused() {
+        let berlin = site("Europe/Berlin").unwrap();
+        assert_eq!(berlin.time_zone, chrono_tz::Europe::Berlin);
+        assert_eq!(
+            serde_json::to_value(&berlin).unwrap()["time_zone"],
+            "Europe/Berlin"
+        );
+        let error = site("Europe/Berlinn").unwrap_err().to_string();
+        assert!(error.contains("Europe/Berlinn"), "{error}");
+    }
 }

@@ -40,6 +40,7 @@ pub fn embedded_always_open() -> String {
 #[derive(Debug, Clone)]
 pub struct Config {
     pub building: Building,
+    /// The building's time zone (`building.site.time_zone`, checked when the file was read).
     pub time_zone: Tz,
     /// Opening hours per service id (the service's own or its agency's); none = always open.
     schedules: HashMap<String, Option<Schedule>>,
@@ -135,8 +136,8 @@ impl Config {
             });
         }
         Ok(Config {
+            time_zone: building.site.time_zone,
             building,
-            time_zone: found.time_zone,
             schedules: found.schedules,
             trusted_proxies: Vec::new(),
             auth: auth::AuthConfig::default(),
@@ -232,6 +233,19 @@ mod tests {
             }
         }
         assert_eq!(config.time_zone, chrono_tz::Europe::Berlin);
+    }
+
+    #[test]
+    fn an_unknown_time_zone_is_refused_at_load_naming_its_line() {
+        let text = EMBEDDED_BUILDING.replace(
+            "time_zone = \"Europe/Berlin\"",
+            "time_zone = \"Europe/Berlinn\"",
+        );
+        let error = Config::parse("b.toml", &text).unwrap_err().to_string();
+        assert!(
+            error.contains("line 21") && error.contains("Europe/Berlinn"),
+            "{error}"
+        );
     }
 
     #[test]

@@ -2,7 +2,6 @@
 
 use std::collections::{HashMap, HashSet};
 
-use chrono_tz::Tz;
 use lotse_protocol::{Building, Localized, WeekHours};
 
 use super::hours::Schedule;
@@ -10,7 +9,6 @@ use super::locate::FieldPath;
 
 pub struct Found {
     pub problems: Vec<(FieldPath, String)>,
-    pub time_zone: Tz,
     pub schedules: HashMap<String, Option<Schedule>>,
 }
 
@@ -82,19 +80,6 @@ pub fn validate(building: &Building) -> Found {
     let site = &building.site;
     let lang = site.default_language.as_str();
 
-    let time_zone = match site.time_zone.parse::<Tz>() {
-        Ok(tz) => tz,
-        Err(_) => {
-            check.problem(
-                root.key("site").key("time_zone"),
-                format!(
-                    "\"{}\" is not an IANA time zone like Europe/Berlin",
-                    site.time_zone
-                ),
-            );
-            Tz::UTC
-        }
-    };
     if !(site.public_base_url.starts_with("https://")
         || site.public_base_url.starts_with("http://"))
     {
@@ -275,7 +260,6 @@ pub fn validate(building: &Building) -> Found {
 
     Found {
         problems: check.problems,
-        time_zone,
         schedules,
     }
 }

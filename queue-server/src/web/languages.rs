@@ -3,20 +3,19 @@
 //! waited for an interpreter; and the day's numbers per language (requests, time to accept,
 //! share of visits served in the visitor's language).
 
-use lotse_protocol::languages::german_name;
 use lotse_protocol::{Building, InterpreterStatus};
 use maud::{Markup, html};
 
-use super::console::service_name;
 use super::interpreter::{place_text, since_text, state_text};
-use super::staff_texts::GERMAN;
+use super::staff_texts::StaffTexts;
 use crate::domain::issuing::day_of;
 use crate::domain::language_stats::by_language;
 use crate::http::AppState;
 use crate::http::error::AppError;
 use crate::storage::{console, interpreters};
 
-pub async fn overview_section(state: &AppState) -> Result<Markup, AppError> {
+/// The section in the language of `t`.
+pub async fn overview_section(state: &AppState, t: &StaffTexts) -> Result<Markup, AppError> {
     let (now, config) = (state.now(), state.config.clone());
     let (waiting, desks, requests, served) = state
         .store
@@ -40,20 +39,20 @@ pub async fn overview_section(state: &AppState) -> Result<Markup, AppError> {
     let zone = state.config.time_zone;
     Ok(html! {
         section.languages {
-            h2 { "Sprachen in den Warteschlangen" }
-            @if waiting.is_empty() { p { "Niemand wartet." } }
+            h2 { (t.languages_in_lines) }
+            @if waiting.is_empty() { p { (t.nobody_in_any_line) } }
             @else {
                 table {
-                    thead { tr { th { "Anliegen" } th { "Sprache" } th { "wartend" } th { "besetzte Plätze, die sie sprechen" } } }
+                    thead { tr { th { (t.concern) } th { (t.language) } th { (t.waiting) } th { (t.staffed_desks_speaking) } } }
                     tbody {
                         @for (service, language, count) in &waiting {
-                            @let speaking = speaking_desks(building, &staffed, service, language);
+                            @let speaking = speaking_desks(building, &staffed, service, language, t);
                             tr {
-                                td { (service_name(building, service)) }
-                                td { (german_name(language)) }
+                                td { (t.service_name(building, service)) }
+                                td { (t.language_name(language)) }
                                 td.number { (count) }
                                 td class=[speaking.is_empty().then_some("none")] {
-                                    @if speaking.is_empty() { "keiner" } @else { (speaking.join(", ")) }
+                                    @if speaking.is_empty() { (t.no_desk) } @else { (speaking.join(", ")) }
                                 }
                             }
                         }
@@ -62,11 +61,11 @@ pub async fn overview_section(state: &AppState) -> Result<Markup, AppError> {
             }
         }
         section.interpreters {
-            h2 { "Sprachmittlung heute" }
-            @if requests.is_empty() { p { "Keine Anfragen." } }
+            h2 { (t.interpreting_today) }
+            @if requests.is_empty() { p { (t.no_requests) } }
             @else {
                 table {
-                    thead { tr { th { "Nummer" } th { "Sprache" } th { "wo" } th { "angefragt" } th { "Stand" } th { "Wartezeit auf Sprachmittlung" } } }
+                    thead { tr { th { (t.number) } th { (t.language) } th { (t.where_) } th { (t.requested) } th { (t.state) } th { (t.wait_for_interpreter) } } }
                     tbody {
                         @for request in &requests {
                             @let waited = request.arrived_at.or(request.accepted_at)
@@ -74,34 +73,34 @@ pub async fn overview_section(state: &AppState) -> Result<Markup, AppError> {
                                 .unwrap_or(now);
                             tr {
                                 td { strong { (request.number) } }
-                                td { (german_name(&request.language)) }
-                                td { (place_text(building, request.desk.as_deref(), &GERMAN)) }
-                                td { (since_text(request.requested_at, now, zone, &GERMAN)) }
-                                td { (state_text(request, &GERMAN)) }
-                                td.number { ((waited - request.requested_at).num_minutes().max(0)) " Min." }
+                                td { (t.language_name(&request.language)) }
+                                td { (place_text(building, request.desk.as_deref(), t)) }
+                                td { (since_text(request.requested_at, now, zone, t)) }
+                                td { (state_text(request, t)) }
+                                td.number { ((waited - request.requested_at).num_minutes().max(0)) " " (t.minutes) }
                             }
                         }
                     }
                 }
             }
-            h3 { "Zahlen des Tages je Sprache" }
+            h3 { (t.figures_per_language) }
             table.stats {
                 thead { tr {
-                    th { "Sprache" } th { "bediente Besuche" } th { "am Platz gesprochen" }
-                    th { "mit Sprachmittlung" } th { "in ihrer Sprache" } th { "Anfragen" }
-                    th { "angenommen" } th { "Zeit bis zur Annahme" }
+                    th { (t.language) } th { (t.served_visits) } th { (t.spoken_at_desk) }
+                    th { (t.with_interpreter) } th { (t.in_their_language) } th { (t.requests) }
+                    th { (t.accepted) } th { (t.time_to_accept) }
                 } }
                 tbody {
                     @for row in &stats {
                         tr {
-                            td { (german_name(&row.language)) }
+                            td { (t.language_name(&row.language)) }
                             td.number { (row.served) }
                             td.number { (row.at_speaking_desk) }
                             td.number { (row.with_interpreter) }
                             td.number { @if let Some(share) = row.share_in_language() { (share) " %" } @else { "–" } }
                             td.number { (row.requests) }
                             td.number { (row.accepted) }
-                            td.number { @if let Some(minutes) = row.mean_minutes_to_accept { "Ø " (minutes) " Min." } @else { "–" } }
+                            td.number { @if let Some(minutes) = row.mean_minutes_to_accept { "Ø " (minutes) " " (t.minutes) } @else { "–" } }
                         }
                     }
                 }
@@ -116,6 +115,7 @@ fn speaking_desks(
     staffed: &[&str],
     service: &str,
     language: &str,
+    t: &StaffTexts,
 ) -> Vec<String> {
     building
         .desks
@@ -123,6 +123,6 @@ fn speaking_desks(
         .filter(|d| staffed.contains(&d.id.as_str()))
         .filter(|d| d.services.iter().any(|s| s == service))
         .filter(|d| d.languages.iter().any(|l| l == language))
-        .map(|d| place_text(building, Some(&d.id), &GERMAN))
+        .map(|d| place_text(building, Some(&d.id), t))
         .collect()
 }

@@ -77,8 +77,8 @@ async fn overview_markup(state: &AppState, page: &StaffPage) -> Result<Markup, A
     };
     let building = &state.config.building;
     let default = building.site.default_language.as_str();
-    let languages = super::languages::overview_section(state).await?;
     let t = texts(page.lang);
+    let languages = super::languages::overview_section(state, t).await?;
     Ok(html! {
         section {
             h2 { "Hinweise " span lang="en" { "· Alerts" } }

@@ -90,6 +90,22 @@ async fn an_account_chooses_english_at_login_and_keeps_it() {
         overview.contains("Waiting lines of all agencies"),
         "{overview}"
     );
+    // Its language part too.
+    for english in [
+        "Languages in the waiting lines",
+        "Interpreting today",
+        "Today's figures per language",
+        "visits served",
+    ] {
+        assert!(overview.contains(english), "{english}: {overview}");
+    }
+    for german in [
+        "Sprachen in den Warteschlangen",
+        "Sprachmittlung heute",
+        "bediente Besuche",
+    ] {
+        assert!(!overview.contains(german), "{german}: {overview}");
+    }
     let interpreting = page(&state, &cookie, "/staff/interpreter").await;
     assert!(interpreting.contains("No open requests."), "{interpreting}");
     let stats = page(&state, &cookie, "/staff/stats").await;

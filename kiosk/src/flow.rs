@@ -1,7 +1,7 @@
 //! The visitor flow as a pure state machine: events in (touches, ticks, results of network
 //! and printer work), state changes and effects out. No I/O, no clock: a tick is one second.
 
-use lotse_protocol::{Availability, Building, IssueTicket, Queues, Ticket};
+use lotse_protocol::{Availability, Building, IssueTicket, PrinterCondition, Queues, Ticket};
 
 use lotse_protocol::languages;
 
@@ -53,16 +53,6 @@ enum Waiting {
     CheckIn,
 }
 
-/// The printer as the kiosk last saw it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PrinterState {
-    Ready,
-    PaperOut,
-    CoverOpen,
-    Offline,
-    Unreachable,
-}
-
 /// Why issuing a ticket failed for good (retries are the worker's business).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum IssueFailure {
@@ -107,8 +97,8 @@ pub enum Event {
     CheckedIn(Box<Ticket>),
     CheckInFailed(Problem),
     Printed,
-    PrintFailed(PrinterState),
-    PrinterChecked(PrinterState),
+    PrintFailed(PrinterCondition),
+    PrinterChecked(PrinterCondition),
 }
 
 /// Work for the I/O side.
@@ -130,7 +120,7 @@ pub enum Effect {
         ticket: Box<Ticket>,
     },
     /// Tell the server the printer's state so staff see it.
-    ReportPrinter(PrinterState),
+    ReportPrinter(PrinterCondition),
     /// Say these scripts, one after the other, instead of whatever is being said.
     Speak(Vec<lotse_voices::Script>),
     /// Stop speaking.
@@ -163,7 +153,7 @@ pub struct Flow {
     pub code: String,
     pub ticket: Option<Ticket>,
     pub problem: Problem,
-    pub printer: PrinterState,
+    pub printer: PrinterCondition,
     pub large_text: bool,
     pub lower_screen: bool,
     /// Each screen is read aloud (the speaker control on Welcome).
@@ -202,7 +192,7 @@ impl Flow {
             code: String::new(),
             ticket: None,
             problem: Problem::None,
-            printer: PrinterState::Ready,
+            printer: PrinterCondition::Ready,
             large_text: false,
             lower_screen: false,
             read_aloud: false,
@@ -536,7 +526,7 @@ impl Flow {
                     return Vec::new();
                 }
                 self.ticket = Some((*ticket).clone());
-                if self.printer == PrinterState::Ready {
+                if self.printer == PrinterCondition::Ready {
                     vec![Effect::Print { ticket }]
                 } else {
                     // No paper: the visitor still gets the number and QR on screen.
@@ -738,11 +728,11 @@ mod tests {
     fn printer_problems_still_give_the_ticket_on_screen() {
         let mut flow = at_confirm();
         assert_eq!(
-            flow.handle(Event::PrinterChecked(PrinterState::PaperOut)),
-            vec![Effect::ReportPrinter(PrinterState::PaperOut)]
+            flow.handle(Event::PrinterChecked(PrinterCondition::PaperOut)),
+            vec![Effect::ReportPrinter(PrinterCondition::PaperOut)]
         );
         assert!(
-            flow.handle(Event::PrinterChecked(PrinterState::PaperOut))
+            flow.handle(Event::PrinterChecked(PrinterCondition::PaperOut))
                 .is_empty()
         );
         flow.handle(Event::Print);

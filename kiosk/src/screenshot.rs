@@ -9,7 +9,8 @@ use slint::ComponentHandle;
 use crate::KioskWindow;
 use crate::controller::Controller;
 use crate::demo_data;
-use crate::flow::{Event, Flow, IssueFailure, PrinterState};
+use crate::flow::{Event, Flow, IssueFailure};
+use lotse_protocol::PrinterCondition;
 use lotse_protocol::languages::LANGUAGES;
 
 /// The states to show, each set up by a list of events from a fresh Welcome screen.
@@ -67,7 +68,7 @@ fn scenes(language: &str) -> Vec<(&'static str, Vec<Event>)> {
         (
             "7-paper-out",
             [
-                vec![Event::PrinterChecked(PrinterState::PaperOut)],
+                vec![Event::PrinterChecked(PrinterCondition::PaperOut)],
                 printing.clone(),
                 vec![Event::TicketIssued(ticket)],
             ]

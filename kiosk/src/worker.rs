@@ -13,8 +13,9 @@ use lotse_protocol::{
     Building, CheckIn, Client, ClientError, Deadlines, ErrorCode, IssueTicket, Ticket,
 };
 
-use crate::flow::{Effect, Event, IssueFailure, PrinterState, Problem};
+use crate::flow::{Effect, Event, IssueFailure, Problem};
 use crate::ticket_print::ticket_print;
+use lotse_protocol::PrinterCondition;
 
 /// Delivers an event to the UI thread.
 pub type Post = Arc<dyn Fn(Event) + Send + Sync>;
@@ -118,10 +119,10 @@ impl Worker {
             loop {
                 let state = match printer.status().await {
                     Ok(Some(status)) => match status.ready() {
-                        Ok(()) => PrinterState::Ready,
+                        Ok(()) => PrinterCondition::Ready,
                         Err(error) => printer_state(&error),
                     },
-                    Ok(None) => PrinterState::Ready,
+                    Ok(None) => PrinterCondition::Ready,
                     Err(error) => printer_state(&error),
                 };
                 post(Event::PrinterChecked(state));
@@ -175,9 +176,7 @@ impl Worker {
                 tracing::warn!(?state, "printer state changed");
                 let client = self.client.clone();
                 self.runtime.spawn(async move {
-                    let status = lotse_protocol::DeviceStatus {
-                        printer: condition(state),
-                    };
+                    let status = lotse_protocol::DeviceStatus { printer: state };
                     if let Err(error) = client.report_status(&status).await {
                         tracing::warn!(%error, "cannot report the printer state");
                     }
@@ -189,7 +188,7 @@ impl Worker {
     fn print(&self, ticket: Ticket) {
         let post = self.post.clone();
         let Some(printer) = self.printer.clone() else {
-            post(Event::PrintFailed(PrinterState::Unreachable));
+            post(Event::PrintFailed(PrinterCondition::Unreachable));
             return;
         };
         let building = self
@@ -198,7 +197,7 @@ impl Worker {
             .unwrap_or_else(|p| p.into_inner())
             .clone();
         let Some(building) = building else {
-            post(Event::PrintFailed(PrinterState::Unreachable));
+            post(Event::PrintFailed(PrinterCondition::Unreachable));
             return;
         };
         let (profile, renderer) = (self.profile.clone(), self.renderer.clone());
@@ -213,12 +212,12 @@ impl Worker {
                 Ok(Ok(job)) => job,
                 Ok(Err(error)) => {
                     tracing::error!(%error, "cannot lay out the ticket");
-                    post(Event::PrintFailed(PrinterState::Offline));
+                    post(Event::PrintFailed(PrinterCondition::Offline));
                     return;
                 }
                 Err(error) => {
                     tracing::error!(%error, "layout task failed");
-                    post(Event::PrintFailed(PrinterState::Offline));
+                    post(Event::PrintFailed(PrinterCondition::Offline));
                     return;
                 }
             };
@@ -278,22 +277,11 @@ fn check_in_problem(error: &ClientError) -> Problem {
     }
 }
 
-fn condition(state: PrinterState) -> lotse_protocol::PrinterCondition {
-    use lotse_protocol::PrinterCondition as C;
-    match state {
-        PrinterState::Ready => C::Ready,
-        PrinterState::PaperOut => C::PaperOut,
-        PrinterState::CoverOpen => C::CoverOpen,
-        PrinterState::Offline => C::Offline,
-        PrinterState::Unreachable => C::Unreachable,
-    }
-}
-
-pub fn printer_state(error: &PrinterError) -> PrinterState {
+pub fn printer_state(error: &PrinterError) -> PrinterCondition {
     match error {
-        PrinterError::PaperOut => PrinterState::PaperOut,
-        PrinterError::CoverOpen => PrinterState::CoverOpen,
-        PrinterError::Offline | PrinterError::Failure => PrinterState::Offline,
-        _ => PrinterState::Unreachable,
+        PrinterError::PaperOut => PrinterCondition::PaperOut,
+        PrinterError::CoverOpen => PrinterCondition::CoverOpen,
+        PrinterError::Offline | PrinterError::Failure => PrinterCondition::Offline,
+        _ => PrinterCondition::Unreachable,
     }
 }

@@ -8,12 +8,12 @@ use std::rc::{Rc, Weak};
 
 use i_slint_backend_testing::ElementHandle;
 use lotse_kiosk::controller::Controller;
-use lotse_kiosk::flow::{Effect, Event, Flow, IssueFailure, PrinterState, Problem};
+use lotse_kiosk::flow::{Effect, Event, Flow, IssueFailure, Problem};
 use lotse_kiosk::{KioskAdapter, KioskWindow, Screen, Strings, demo_data, ticket_print, worker};
 use lotse_printer::raster::TextRenderer;
 use lotse_printer::transport::{RecordingTransport, print_job};
 use lotse_printer::{PrinterProfile, PrinterStatus, encode_ticket};
-use lotse_protocol::IssueTicket;
+use lotse_protocol::{IssueTicket, PrinterCondition};
 use slint::{ComponentHandle, Model};
 
 /// What the fake server and printer saw, and how they behave.
@@ -339,7 +339,7 @@ fn paper_out_still_gives_the_number_on_screen() {
         0,
         "nothing sent to a printer without paper"
     );
-    assert_eq!(k.controller.flow().printer, PrinterState::PaperOut);
+    assert_eq!(k.controller.flow().printer, PrinterCondition::PaperOut);
     // The next visitor is not sent to the printer until it is back.
     k.tap("finish");
     k.tap("language de");
@@ -348,8 +348,8 @@ fn paper_out_still_gives_the_number_on_screen() {
     k.tap("print");
     assert_eq!(k.printer.jobs(), 0);
     k.controller
-        .dispatch(Event::PrinterChecked(PrinterState::Ready));
-    assert_eq!(k.controller.flow().printer, PrinterState::Ready);
+        .dispatch(Event::PrinterChecked(PrinterCondition::Ready));
+    assert_eq!(k.controller.flow().printer, PrinterCondition::Ready);
 }
 
 #[test]

@@ -79,6 +79,28 @@ impl Browser {
         panic!("cannot start a Chromium session: {last_error:?}");
     }
 
+    /// The value of `script` (an expression) once `ready` holds for it, within `seconds`.
+    pub async fn eventually(
+        &self,
+        script: &str,
+        seconds: u64,
+        ready: impl Fn(&serde_json::Value) -> bool,
+    ) -> serde_json::Value {
+        let mut value = serde_json::Value::Null;
+        for _ in 0..seconds * 10 {
+            value = self
+                .client
+                .execute(&format!("return {script}"), Vec::new())
+                .await
+                .unwrap();
+            if ready(&value) {
+                return value;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("{script} never ready; last {value}");
+    }
+
     /// The element `css` once it is there (within 10 s).
     pub async fn wait_for(&self, css: &str) -> fantoccini::elements::Element {
         self.client

@@ -42,28 +42,6 @@ fn add_staff(server: &Server, name: &str) {
     );
 }
 
-/// The value of `script` (an expression) once `ready` holds for it, within `seconds`.
-async fn eventually(
-    browser: &Browser,
-    script: &str,
-    seconds: u64,
-    ready: impl Fn(&serde_json::Value) -> bool,
-) -> serde_json::Value {
-    let mut value = serde_json::Value::Null;
-    for _ in 0..seconds * 10 {
-        value = browser
-            .client
-            .execute(&format!("return {script}"), Vec::new())
-            .await
-            .unwrap();
-        if ready(&value) {
-            return value;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("{script} never ready; last {value}");
-}
-
 const ALERTS: &str = "document.querySelectorAll('#alarms section.alarm').length";
 
 /// What a device's event stream sends until the event naming `marker`.
@@ -152,36 +130,32 @@ async fn a_silent_alarm_reaches_the_floor_and_the_supervisor_not_the_raiser_nor_
         .send_keys(&Key::F9)
         .await
         .unwrap();
-    let sent = eventually(
-        &raiser,
-        "document.getElementById('alarm-sent').textContent",
-        10,
-        |v| v.as_str().is_some_and(|s| !s.is_empty()),
-    )
-    .await;
+    let sent = raiser
+        .eventually(
+            "document.getElementById('alarm-sent').textContent",
+            10,
+            |v| v.as_str().is_some_and(|s| !s.is_empty()),
+        )
+        .await;
     assert_eq!(sent, "✓ gesendet");
 
     // The same floor and the supervisor: loud, with place, way and who raised it.
     for browser in [&colleague, &lead] {
-        eventually(browser, ALERTS, 10, |v| v == 1).await;
+        browser.eventually(ALERTS, 10, |v| v == 1).await;
         let alert = text_of(browser, "#alarms section.alarm").await;
         for needle in ["NOTRUF", "Schalter 1", "EG", "Foyer, linke Seite", "staff"] {
             assert!(alert.contains(needle), "{needle}: {alert}");
         }
-        eventually(browser, "document.title.includes('NOTRUF')", 5, |v| {
-            v == true
-        })
-        .await;
-        eventually(
-            browser,
-            "Number(document.body.dataset.alarmSounds || 0)",
-            5,
-            |v| v.as_i64() >= Some(1),
-        )
-        .await;
+        browser
+            .eventually("document.title.includes('NOTRUF')", 5, |v| v == true)
+            .await;
+        browser
+            .eventually("Number(document.body.dataset.alarmSounds || 0)", 5, |v| {
+                v.as_i64() >= Some(1)
+            })
+            .await;
     }
-    eventually(
-        &lead,
+    lead.eventually(
         "Number(document.body.dataset.alarmNotifications || 0)",
         5,
         |v| v == 1,
@@ -192,25 +166,21 @@ async fn a_silent_alarm_reaches_the_floor_and_the_supervisor_not_the_raiser_nor_
     // Upstairs and the raiser: nothing, also a while later.
     tokio::time::sleep(Duration::from_secs(2)).await;
     assert_eq!(
-        eventually(&upstairs, ALERTS, 1, |_| true).await,
+        upstairs.eventually(ALERTS, 1, |_| true).await,
         0,
         "upstairs"
     );
     assert_eq!(
-        eventually(&raiser, ALERTS, 1, |_| true).await,
+        raiser.eventually(ALERTS, 1, |_| true).await,
         0,
         "the raiser"
     );
-    let title = eventually(&raiser, "document.title", 1, |_| true).await;
+    let title = raiser.eventually("document.title", 1, |_| true).await;
     assert!(!title.as_str().unwrap().contains("NOTRUF"), "{title}");
     assert_eq!(
-        eventually(
-            &raiser,
-            "document.body.dataset.alarmSounds || 'none'",
-            1,
-            |_| true
-        )
-        .await,
+        raiser
+            .eventually("document.body.dataset.alarmSounds || 'none'", 1, |_| true)
+            .await,
         "none",
         "silent at the desk"
     );
@@ -228,8 +198,7 @@ async fn a_silent_alarm_reaches_the_floor_and_the_supervisor_not_the_raiser_nor_
 
     // Ben is on his way: the supervisor sees it.
     click(&colleague, "#alarms button[data-alarm-action=acknowledge]").await;
-    eventually(
-        &lead,
+    lead.eventually(
         "document.querySelector('#alarms .responders').textContent",
         10,
         |v| v.as_str().is_some_and(|s| s.contains("ben")),
@@ -242,7 +211,7 @@ async fn a_silent_alarm_reaches_the_floor_and_the_supervisor_not_the_raiser_nor_
         .goto(&format!("{base}/staff/overview"))
         .await
         .unwrap();
-    eventually(&lead, ALERTS, 10, |v| v == 1).await;
+    lead.eventually(ALERTS, 10, |v| v == 1).await;
 
     // The supervisor closes it with a note: every alert goes.
     type_into(
@@ -252,8 +221,8 @@ async fn a_silent_alarm_reaches_the_floor_and_the_supervisor_not_the_raiser_nor_
     )
     .await;
     click(&lead, "#alarms form.alarm-close button[type=submit]").await;
-    eventually(&lead, ALERTS, 10, |v| v == 0).await;
-    eventually(&colleague, ALERTS, 15, |v| v == 0).await;
+    lead.eventually(ALERTS, 10, |v| v == 0).await;
+    colleague.eventually(ALERTS, 15, |v| v == 0).await;
     lead.client
         .goto(&format!("{base}/staff/alarms"))
         .await

@@ -14,28 +14,6 @@ use crate::browser::Browser;
 use crate::util::{Server, issue, new_key};
 use crate::web_staff::{click, log_in, log_in_at, text_of, wait_for};
 
-/// The value of `script` (an expression) once `ready` holds for it, within `seconds`.
-async fn eventually(
-    browser: &Browser,
-    script: &str,
-    seconds: u64,
-    ready: impl Fn(&serde_json::Value) -> bool,
-) -> serde_json::Value {
-    let mut value = serde_json::Value::Null;
-    for _ in 0..seconds * 10 {
-        value = browser
-            .client
-            .execute(&format!("return {script}"), Vec::new())
-            .await
-            .unwrap();
-        if ready(&value) {
-            return value;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("{script} never ready; last {value}");
-}
-
 const UNACKNOWLEDGED: &str = "document.querySelectorAll('.alert-item.unacknowledged').length";
 const CHIMES: &str = "Number(document.body.dataset.chimes || 0)";
 
@@ -70,13 +48,13 @@ async fn a_supervisor_sees_alerts_arrive_live_and_acknowledges_one() {
         })
         .await
         .unwrap();
-    eventually(&browser, UNACKNOWLEDGED, 10, |v| v == 1).await;
+    browser.eventually(UNACKNOWLEDGED, 10, |v| v == 1).await;
     let printer = text_of(&browser, ".alert-item.unacknowledged").await;
     assert!(
         printer.contains("Papier leer") && printer.contains("paper out"),
         "{printer}"
     );
-    eventually(&browser, CHIMES, 5, |v| v == 1).await;
+    browser.eventually(CHIMES, 5, |v| v == 1).await;
 
     // A visitor for eat-pickup waits past 1.8 seconds: the next evaluation (every 5 s)
     // raises the wait alert.
@@ -85,8 +63,8 @@ async fn a_supervisor_sees_alerts_arrive_live_and_acknowledges_one() {
         .issue_ticket(&issue(&["eat-pickup"], "de"), &new_key())
         .await
         .unwrap();
-    eventually(&browser, UNACKNOWLEDGED, 20, |v| v == 2).await;
-    eventually(&browser, CHIMES, 5, |v| v == 2).await;
+    browser.eventually(UNACKNOWLEDGED, 20, |v| v == 2).await;
+    browser.eventually(CHIMES, 5, |v| v == 2).await;
     let all = text_of(&browser, "section.alerts").await;
     assert!(
         all.contains("längste Wartezeit über 0,002 × Ziel (15 Min.)"),
@@ -94,13 +72,13 @@ async fn a_supervisor_sees_alerts_arrive_live_and_acknowledges_one() {
     );
 
     // Acknowledging the printer alert takes away its highlight, on this and every page.
-    let printer_id = eventually(
-        &browser,
-        "document.querySelector('.alert-item.unacknowledged').dataset.alert",
-        5,
-        |v| v.is_string(),
-    )
-    .await;
+    let printer_id = browser
+        .eventually(
+            "document.querySelector('.alert-item.unacknowledged').dataset.alert",
+            5,
+            |v| v.is_string(),
+        )
+        .await;
     let printer_id = printer_id.as_str().unwrap().to_owned();
     click(
         &browser,
@@ -121,10 +99,10 @@ async fn a_supervisor_sees_alerts_arrive_live_and_acknowledges_one() {
             .await
             .contains("quittiert von / acknowledged by supervisor")
     );
-    eventually(&browser, UNACKNOWLEDGED, 5, |v| v == 1).await;
+    browser.eventually(UNACKNOWLEDGED, 5, |v| v == 1).await;
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert_eq!(
-        eventually(&browser, CHIMES, 1, |_| true).await,
+        browser.eventually(CHIMES, 1, |_| true).await,
         2,
         "an acknowledgement does not sound"
     );
@@ -142,13 +120,10 @@ async fn a_supervisor_sees_alerts_arrive_live_and_acknowledges_one() {
         .await
         .unwrap();
     assert_eq!(
-        eventually(
-            &browser,
-            "document.querySelectorAll('.alert-item').length",
-            5,
-            |v| v == 2
-        )
-        .await,
+        browser
+            .eventually("document.querySelectorAll('.alert-item').length", 5, |v| v
+                == 2)
+            .await,
         2
     );
     browser.close().await;

@@ -1,7 +1,7 @@
 //! The staff pages in English in headless Chromium: English chosen on the login page, the
 //! desk choice, the console and its messages follow it (`html lang="en"`); an admin's
-//! administration page. Screenshots `staff-console-en`, `staff-admin-en` (copied to
-//! `docs/web/`).
+//! administration page and the overview. Screenshots `staff-console-en`, `staff-admin-en`,
+//! `staff-overview-en` (copied to `docs/web/`).
 
 use crate::browser::Browser;
 use crate::util::{Server, issue, new_key};
@@ -26,6 +26,8 @@ async fn the_console_speaks_english_when_the_account_chose_it() {
     let select = wait_for(&desk, "select[name=lang]").await;
     select.select_by_value("en").await.unwrap();
     click(&desk, ".login button[type=submit]").await;
+    // The desk choice once it has replaced the login form.
+    wait_for(&desk, "button.desk").await;
     let question = text_of(&desk, "main h1").await;
     assert_eq!(question, "Which desk are you working at today?");
     click(
@@ -58,7 +60,7 @@ async fn the_console_speaks_english_when_the_account_chose_it() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_admin_page_speaks_english_when_the_account_chose_it() {
+async fn the_admin_page_and_the_overview_speak_english_when_the_account_chose_it() {
     let server = Server::start();
     let base = server.base_url.clone();
     let admin = Browser::start(1280, 1400).await;
@@ -72,7 +74,8 @@ async fn the_admin_page_speaks_english_when_the_account_chose_it() {
     let select = wait_for(&admin, "select[name=lang]").await;
     select.select_by_value("en").await.unwrap();
     click(&admin, ".login button[type=submit]").await;
-    wait_for(&admin, "main h1").await;
+    // Logged in once the navigation shows.
+    wait_for(&admin, "header nav").await;
     admin
         .client
         .goto(&format!("{base}/staff/admin"))
@@ -92,5 +95,20 @@ async fn the_admin_page_speaks_english_when_the_account_chose_it() {
         assert!(!page.contains(german), "{german}: {page}");
     }
     admin.screenshot("staff-admin-en").await;
+    // The overview, its language part included.
+    admin
+        .client
+        .goto(&format!("{base}/staff/overview"))
+        .await
+        .unwrap();
+    let overview = text_of(&admin, "main").await;
+    for english in [
+        "Waiting lines of all agencies",
+        "Languages in the waiting lines",
+        "Interpreting today",
+    ] {
+        assert!(overview.contains(english), "{english}: {overview}");
+    }
+    admin.screenshot("staff-overview-en").await;
     admin.close().await;
 }

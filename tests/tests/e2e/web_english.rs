@@ -7,6 +7,20 @@ use crate::browser::Browser;
 use crate::util::{Server, issue, new_key};
 use crate::web_staff::{click, text_of, type_into, wait_for};
 
+/// Logs in on the English login page, choosing English for the account.
+async fn log_in_choosing_english(browser: &Browser, base: &str, (name, password): (&str, &str)) {
+    browser
+        .client
+        .goto(&format!("{base}/staff/login?lang=en"))
+        .await
+        .unwrap();
+    type_into(browser, "input[name=name]", name).await;
+    type_into(browser, "input[name=password]", password).await;
+    let select = wait_for(browser, "select[name=lang]").await;
+    select.select_by_value("en").await.unwrap();
+    click(browser, ".login button[type=submit]").await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_console_speaks_english_when_the_account_chose_it() {
     let server = Server::start();
@@ -17,15 +31,7 @@ async fn the_console_speaks_english_when_the_account_chose_it() {
         .await
         .unwrap();
     let desk = Browser::start(1280, 900).await;
-    desk.client
-        .goto(&format!("{base}/staff/login?lang=en"))
-        .await
-        .unwrap();
-    type_into(&desk, "input[name=name]", "staff").await;
-    type_into(&desk, "input[name=password]", "lotse-demo-staff").await;
-    let select = wait_for(&desk, "select[name=lang]").await;
-    select.select_by_value("en").await.unwrap();
-    click(&desk, ".login button[type=submit]").await;
+    log_in_choosing_english(&desk, &base, ("staff", "lotse-demo-staff")).await;
     // The desk choice once it has replaced the login form.
     wait_for(&desk, "button.desk").await;
     let question = text_of(&desk, "main h1").await;
@@ -64,16 +70,7 @@ async fn the_admin_page_and_the_overview_speak_english_when_the_account_chose_it
     let server = Server::start();
     let base = server.base_url.clone();
     let admin = Browser::start(1280, 1400).await;
-    admin
-        .client
-        .goto(&format!("{base}/staff/login?lang=en"))
-        .await
-        .unwrap();
-    type_into(&admin, "input[name=name]", "admin").await;
-    type_into(&admin, "input[name=password]", "lotse-demo-admin").await;
-    let select = wait_for(&admin, "select[name=lang]").await;
-    select.select_by_value("en").await.unwrap();
-    click(&admin, ".login button[type=submit]").await;
+    log_in_choosing_english(&admin, &base, ("admin", "lotse-demo-admin")).await;
     // Logged in once the navigation shows.
     wait_for(&admin, "header nav").await;
     admin

@@ -38,6 +38,11 @@ impl Line {
         self.len() == 0
     }
 
+    /// Every stop of the line, in no particular order.
+    pub fn stops(&self) -> impl Iterator<Item = &Candidate> {
+        self.plain.iter().chain(&self.flagged)
+    }
+
     /// Adds a stop that is not in the line.
     pub fn insert(&mut self, candidate: Candidate) {
         if is_plain(&candidate) {

@@ -5,22 +5,51 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
-use lotse_protocol::{Alarm, ApiErrorBody, CloseAlarm, Role};
+use lotse_protocol::{Alarm, ApiErrorBody, CloseAlarm};
+use rusqlite::Connection;
 
 use crate::auth::Caller;
+use crate::domain::alarm::Person;
 use crate::http::AppState;
 use crate::http::error::AppError;
 use crate::http::extract::ApiJson;
+use crate::services::ServiceError;
 use crate::services::commands::alarm as commands;
 
-/// A staff caller's name, role and desk; 403 for devices.
-fn staff(caller: &Caller) -> Result<(String, Role, Option<String>), AppError> {
-    match caller {
-        Caller::Staff {
-            name, role, desk, ..
-        } => Ok((name.clone(), *role, desk.clone())),
-        Caller::Device { .. } => Err(AppError::Forbidden),
-    }
+/// Whether an alarm request changes anything (the writer) or only reads (a reader).
+#[derive(Clone, Copy, PartialEq)]
+enum Access {
+    Read,
+    Write,
+}
+
+/// Runs `work` for the staff `caller` as the alarm rules see them (name, role, the session's
+/// desk and its floor); 403 for devices.
+async fn as_person<R, F>(
+    state: &AppState,
+    caller: &Caller,
+    access: Access,
+    work: F,
+) -> Result<R, AppError>
+where
+    R: Send + 'static,
+    F: FnOnce(&Connection, &Person<'_>) -> Result<R, ServiceError> + Send + 'static,
+{
+    let Caller::Staff {
+        name, role, desk, ..
+    } = caller
+    else {
+        return Err(AppError::Forbidden);
+    };
+    let (name, role, desk, config) = (name.clone(), *role, desk.clone(), state.config.clone());
+    let work = move |connection: &Connection| {
+        let person = commands::person(&config.building, &name, role, desk.as_deref());
+        work(connection, &person)
+    };
+    Ok(match access {
+        Access::Read => state.store.read(work).await?,
+        Access::Write => state.store.run(work).await?,
+    })
 }
 
 #[utoipa::path(get, path = "/api/v1/alarms", tag = "alarms",
@@ -33,15 +62,7 @@ pub async fn list(
     State(state): State<AppState>,
     caller: Caller,
 ) -> Result<Json<Vec<Alarm>>, AppError> {
-    let (name, role, desk) = staff(&caller)?;
-    let config = state.config.clone();
-    let shown = state
-        .store
-        .read(move |c| {
-            let person = commands::person(&config.building, &name, role, desk.as_deref());
-            commands::open_for(c, &person)
-        })
-        .await?;
+    let shown = as_person(&state, &caller, Access::Read, commands::open_for).await?;
     Ok(Json(shown))
 }
 
@@ -52,15 +73,11 @@ pub async fn list(
             description = "devices; security and interpreter accounts; a session at no desk"),
     ))]
 pub async fn raise(State(state): State<AppState>, caller: Caller) -> Result<Json<Alarm>, AppError> {
-    let (name, role, desk) = staff(&caller)?;
-    let (now, config) = (state.now(), state.config.clone());
-    let raised = state
-        .store
-        .run(move |c| {
-            let person = commands::person(&config.building, &name, role, desk.as_deref());
-            commands::raise(c, now, &person)
-        })
-        .await?;
+    let now = state.now();
+    let raised = as_person(&state, &caller, Access::Write, move |c, person| {
+        commands::raise(c, now, person)
+    })
+    .await?;
     Ok(Json(raised))
 }
 
@@ -77,15 +94,11 @@ pub async fn acknowledge(
     caller: Caller,
     Path(id): Path<i64>,
 ) -> Result<Json<Alarm>, AppError> {
-    let (name, role, desk) = staff(&caller)?;
-    let (now, config) = (state.now(), state.config.clone());
-    let alarm = state
-        .store
-        .run(move |c| {
-            let person = commands::person(&config.building, &name, role, desk.as_deref());
-            commands::acknowledge(c, now, id, &person)
-        })
-        .await?;
+    let now = state.now();
+    let alarm = as_person(&state, &caller, Access::Write, move |c, person| {
+        commands::acknowledge(c, now, id, person)
+    })
+    .await?;
     Ok(Json(alarm))
 }
 
@@ -105,14 +118,10 @@ pub async fn close(
     Path(id): Path<i64>,
     ApiJson(body): ApiJson<CloseAlarm>,
 ) -> Result<Json<Alarm>, AppError> {
-    let (name, role, desk) = staff(&caller)?;
-    let (now, config) = (state.now(), state.config.clone());
-    let alarm = state
-        .store
-        .run(move |c| {
-            let person = commands::person(&config.building, &name, role, desk.as_deref());
-            commands::close(c, now, id, &person, &body.note)
-        })
-        .await?;
+    let now = state.now();
+    let alarm = as_person(&state, &caller, Access::Write, move |c, person| {
+        commands::close(c, now, id, person, &body.note)
+    })
+    .await?;
     Ok(Json(alarm))
 }

@@ -71,6 +71,7 @@ async fn desk_command(
     let name = caller.staff_at(&state.config.building, &desk)?.to_owned();
     let now = state.now();
     let config = state.config.clone();
+    let lines = state.store.lines();
     state
         .store
         .run(move |connection| {
@@ -79,6 +80,7 @@ async fn desk_command(
                 now,
                 desk: &desk,
                 name: &name,
+                lines: &lines,
             };
             crate::services::commands::desk::run(connection, actor, request)
         })

@@ -34,6 +34,7 @@ pub async fn request(
 ) -> Result<(StatusCode, Json<InterpreterRequest>), AppError> {
     let name = caller.staff_at(&state.config.building, &desk)?.to_owned();
     let (now, config) = (state.now(), state.config.clone());
+    let lines = state.store.lines();
     let request = state
         .store
         .run(move |connection| {
@@ -42,6 +43,7 @@ pub async fn request(
                 now,
                 desk: &desk,
                 name: &name,
+                lines: &lines,
             };
             interpreter::request_at_desk(connection, actor, &body)
         })

@@ -3,7 +3,7 @@
 //! here: `crate::domain::stop` decides, `crate::services::commands::desk` puts the two together.
 
 use chrono::{DateTime, Utc};
-use lotse_protocol::{CallReason, Desk, DeskTicket, PassedOver, Queues, ServiceQueue, StopStatus};
+use lotse_protocol::{CallReason, DeskTicket, Queues, ServiceQueue, StopStatus};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::StorageError;
@@ -13,8 +13,6 @@ use super::time::{from_ms, to_ms};
 use crate::config::Config;
 use crate::domain::issuing::{self, day_of};
 use crate::domain::stop::{self, StopFacts, Transition};
-use crate::routing;
-use crate::visit_order::{self, Elsewhere, Progress};
 
 /// A stop with the fields desk actions need.
 #[derive(Debug, Clone)]
@@ -192,77 +190,6 @@ pub fn others_in_play(
         });
     }
     Ok(found)
-}
-
-/// What a desk would call: the stop and why, and who was passed over because they are busy
-/// with another concern elsewhere.
-#[derive(Debug, Clone, Default)]
-pub struct Next {
-    pub stop: Option<(StopRow, CallReason)>,
-    pub passed_over: Vec<PassedOver>,
-}
-
-/// The routing's choice among the waiting stops of the services `desk` serves (but the stop
-/// `except`) whose visitor is not busy elsewhere (`visit_order::choose_callable`), and why.
-pub fn next_choice(
-    connection: &Connection,
-    config: &Config,
-    now: DateTime<Utc>,
-    desk: &Desk,
-    except: Option<i64>,
-) -> Result<Next, StorageError> {
-    let candidates: Vec<_> = waiting_candidates(connection, config, now, None)?
-        .into_iter()
-        .filter(|(candidate, service)| {
-            desk.services.contains(service) && Some(candidate.stop_id) != except
-        })
-        .map(|(candidate, _)| candidate)
-        .collect();
-    let languages = routing::DeskLanguages::new(
-        &desk.languages,
-        &config.building.site.default_language,
-        config.building.queue.language_fairness_percent,
-    );
-    let elsewhere: Vec<Elsewhere> = others_in_play(connection, &day_of(config, now))?
-        .into_iter()
-        .filter(|other| Progress::of(other.status) == Progress::Busy)
-        .map(|other| Elsewhere {
-            stop_id: other.waiting,
-            number: other.number,
-            desk: other.desk,
-        })
-        .collect();
-    let pick = visit_order::choose_callable(&candidates, &elsewhere, &languages, now);
-    let stop = match pick.choice {
-        Some(choice) => Some((by_id(connection, choice.stop_id)?, choice.reason)),
-        None => None,
-    };
-    let passed_over = pick
-        .passed_over
-        .into_iter()
-        .map(|e| PassedOver {
-            number: e.number,
-            desk: e.desk,
-        })
-        .collect();
-    Ok(Next { stop, passed_over })
-}
-
-/// Who a call-next at `desk` would call now, and why, without calling (the console's "next"
-/// line), and who it would pass over.
-pub fn peek_next(
-    connection: &Connection,
-    config: &Config,
-    now: DateTime<Utc>,
-    desk: &Desk,
-) -> Result<(Option<DeskTicket>, Vec<PassedOver>), StorageError> {
-    let next = next_choice(connection, config, now, desk, None)?;
-    let ticket = next.stop.map(|(stop, reason)| {
-        let mut ticket = stop.desk_ticket(&desk.id, StopStatus::Waiting, Some(reason));
-        ticket.passed_over.clone_from(&next.passed_over);
-        ticket
-    });
-    Ok((ticket, next.passed_over))
 }
 
 /// Writes a transition the domain allowed: the new status and the columns that go with it.

@@ -142,9 +142,9 @@ impl Store {
         let (events, _) = broadcast::channel(4096);
         let broadcaster = events.clone();
         let lines = Arc::new(WaitingLines::load(&connection)?);
+        lines.watch(&connection);
         let commit_times = Arc::new(commit_times::CommitTimes::default());
         let writer = Writer {
-            touched: WaitingLines::watch(&connection),
             connection,
             events: broadcaster,
             lines: Arc::clone(&lines),
@@ -269,8 +269,6 @@ struct Writer {
     connection: Connection,
     events: broadcast::Sender<Arc<Published>>,
     lines: Arc<WaitingLines>,
-    /// The rows changed since the last commit (`WaitingLines::watch`).
-    touched: Arc<std::sync::Mutex<lines::Touched>>,
     /// How long commits take (for `GET /metrics`).
     commit_times: Arc<commit_times::CommitTimes>,
 }
@@ -280,7 +278,6 @@ fn writer_loop(writer: Writer, receiver: mpsc::Receiver<Job>, mut last_event: i6
         mut connection,
         events,
         lines,
-        touched,
         commit_times,
     } = writer;
     let mut pending: VecDeque<Job> = VecDeque::new();
@@ -301,7 +298,7 @@ fn writer_loop(writer: Writer, receiver: mpsc::Receiver<Job>, mut last_event: i6
         let replies = match run_batch(&mut connection, &mut pending, &commit_times) {
             Ok(replies) => replies,
             Err((error, replies)) => {
-                WaitingLines::discard(&touched);
+                lines.discard();
                 tracing::error!(error = %error.message, full = error.full, "storage transaction failed");
                 for reply in replies {
                     reply(Err(error.clone()));
@@ -309,7 +306,7 @@ fn writer_loop(writer: Writer, receiver: mpsc::Receiver<Job>, mut last_event: i6
                 continue;
             }
         };
-        lines.catch_up(&connection, &touched);
+        lines.catch_up(&connection);
         match events::after(&connection, last_event, DateTime::<Utc>::MIN_UTC, i64::MAX) {
             Ok(new) => {
                 for event in new {

@@ -105,6 +105,7 @@ pub async fn panel(State(state): State<AppState>, page: StaffPage) -> Response {
 async fn panel_markup(state: &AppState, page: &StaffPage, desk: &str) -> Result<Markup, Response> {
     let (now, config, id) = (state.now(), state.config.clone(), desk.to_owned());
     let agencies = page.agencies.clone();
+    let waiting_lines = state.store.lines();
     let view = state
         .store
         .read(move |c| {
@@ -112,7 +113,14 @@ async fn panel_markup(state: &AppState, page: &StaffPage, desk: &str) -> Result<
                 .building
                 .desk(&id)
                 .ok_or_else(|| DomainError::UnknownDesk(id.clone()))?;
-            Ok::<_, crate::http::error::AppError>(desk_view(c, &config, now, desk, &agencies)?)
+            Ok::<_, crate::http::error::AppError>(desk_view(
+                c,
+                &waiting_lines,
+                &config,
+                now,
+                desk,
+                &agencies,
+            )?)
         })
         .await
         .map_err(IntoResponse::into_response)?;

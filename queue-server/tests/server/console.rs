@@ -202,13 +202,14 @@ async fn an_account_works_only_at_desks_of_its_agencies_and_reads_only_their_not
     assert_eq!(status, StatusCode::CONFLICT);
     let (_, page) = console.send(Request::get("/staff"), Body::empty()).await;
     assert!(page.contains("An welchem Platz") && !page.contains("Pass liegt vor"));
-    let config = state.config.clone();
+    let (config, lines) = (state.config.clone(), state.store.lines());
     let view = state
         .store
         .run(move |c| {
             let desk = config.building.desk("eg-01").unwrap();
             Ok::<_, support::TestError>(console::desk_view(
                 c,
+                &lines,
                 &config,
                 Utc::now(),
                 desk,

@@ -1,7 +1,9 @@
 //! Property test of the desk actions on a real (in-memory) SQLite database: whatever staff
-//! do, in any order, no ticket is at two desks, no desk has two tickets, no action fails with
-//! a storage error, the waiting lines kept in memory count the people ahead exactly as the
-//! routing does from the database, and desks that keep calling and finishing empty every line.
+//! do, in any order, and however the storage thread groups them into commits, no ticket is at
+//! two desks, no desk has two tickets, no action fails with a storage error, the waiting lines
+//! kept in memory count the people ahead exactly as the routing does from the database, every
+//! desk's call-next from the lines in memory chooses what it chooses from the database (inside
+//! an open group commit too), and desks that keep calling and finishing empty every line.
 
 #![allow(clippy::unwrap_used)] // Tests may panic on unexpected errors.
 
@@ -17,11 +19,14 @@ use lotse_queue_server::services::commands::{
     desk::{Actor, DeskRequest},
     issue,
 };
+use lotse_queue_server::services::queries::next_call::{LineSource, next_choice};
 use lotse_queue_server::storage::{WaitingLines, desks, prepare, tickets};
 use proptest::prelude::*;
 use rusqlite::Connection;
 
 const DESKS: [&str; 4] = ["eg-01", "eg-04", "eg-05", "room-0-08"];
+/// Languages of the visitors: the desks of the sample building speak some of them.
+const LANGUAGES: [&str; 4] = ["de", "ar", "uk", "fa"];
 const SERVICES: [&str; 4] = [
     "residence-permit",
     "payment-card",
@@ -31,7 +36,8 @@ const SERVICES: [&str; 4] = [
 
 #[derive(Debug, Clone)]
 enum Op {
-    Issue(Vec<usize>, bool),
+    /// Services, priority, language.
+    Issue(Vec<usize>, bool, usize),
     CallNext(usize),
     CallNumber(usize, i64),
     Recall(usize),
@@ -46,8 +52,12 @@ enum Op {
 fn op() -> impl Strategy<Value = Op> {
     let desk = 0..DESKS.len();
     prop_oneof![
-        3 => (proptest::collection::vec(0..SERVICES.len(), 1..3), any::<bool>())
-            .prop_map(|(s, p)| Op::Issue(s, p)),
+        3 => (
+            proptest::collection::vec(0..SERVICES.len(), 1..3),
+            any::<bool>(),
+            0..LANGUAGES.len(),
+        )
+            .prop_map(|(s, p, l)| Op::Issue(s, p, l)),
         3 => desk.clone().prop_map(Op::CallNext),
         1 => (desk.clone(), 1i64..20).prop_map(|(d, n)| Op::CallNumber(d, n)),
         1 => desk.clone().prop_map(Op::Recall),
@@ -74,14 +84,24 @@ fn acceptable(result: Result<(), ServiceError>) -> Result<(), TestCaseError> {
     }
 }
 
-fn apply(
-    connection: &Connection,
-    config: &Config,
+/// Where and when the ops run: the storage thread's connection and its lines.
+#[derive(Clone, Copy)]
+struct At<'a> {
+    connection: &'a Connection,
+    config: &'a Config,
+    lines: &'a WaitingLines,
     now: DateTime<Utc>,
-    op: &Op,
-) -> Result<(), ServiceError> {
+}
+
+fn apply(at: At<'_>, op: &Op) -> Result<(), ServiceError> {
+    let At {
+        connection,
+        config,
+        now,
+        ..
+    } = at;
     match op {
-        Op::Issue(services, priority) => {
+        Op::Issue(services, priority, language) => {
             let mut chosen: Vec<String> = Vec::new();
             for s in services {
                 let id = SERVICES[*s].to_owned();
@@ -95,7 +115,7 @@ fn apply(
                 now,
                 issue::NewTicket {
                     services: &chosen,
-                    language: "de",
+                    language: LANGUAGES[*language],
                     channel: Channel::WalkIn,
                     priority: *priority,
                     appointment_at: None,
@@ -105,22 +125,22 @@ fn apply(
             )
             .map(|_| ())
         }
-        Op::CallNext(d) => at_desk(connection, config, now, *d, DeskRequest::CallNext),
+        Op::CallNext(d) => at_desk(at, *d, DeskRequest::CallNext),
         Op::CallNumber(d, n) => by_number(*n, |number| {
             let request = DeskRequest::CallNumber(number.to_owned());
-            at_desk(connection, config, now, *d, request)
+            at_desk(at, *d, request)
         }),
-        Op::Recall(d) => at_desk(connection, config, now, *d, DeskRequest::Recall),
-        Op::Start(d) => at_desk(connection, config, now, *d, DeskRequest::Start),
+        Op::Recall(d) => at_desk(at, *d, DeskRequest::Recall),
+        Op::Start(d) => at_desk(at, *d, DeskRequest::Start),
         Op::Finish(d) => {
             let request = DeskRequest::Finish { outcome: None };
-            at_desk(connection, config, now, *d, request)
+            at_desk(at, *d, request)
         }
-        Op::NoShow(d) => at_desk(connection, config, now, *d, DeskRequest::NoShow),
-        Op::Park(d) => at_desk(connection, config, now, *d, DeskRequest::Park),
+        Op::NoShow(d) => at_desk(at, *d, DeskRequest::NoShow),
+        Op::Park(d) => at_desk(at, *d, DeskRequest::Park),
         Op::Resume(d, n) => by_number(*n, |number| {
             let request = DeskRequest::Resume(number.to_owned());
-            at_desk(connection, config, now, *d, request)
+            at_desk(at, *d, request)
         }),
         Op::Transfer(d, s, front) => {
             let transfer = Transfer {
@@ -132,25 +152,38 @@ fn apply(
                 },
                 note: None,
             };
-            at_desk(connection, config, now, *d, DeskRequest::Transfer(transfer))
+            at_desk(at, *d, DeskRequest::Transfer(transfer))
         }
     }
 }
 
-fn at_desk(
-    connection: &Connection,
-    config: &Config,
-    now: DateTime<Utc>,
-    desk: usize,
-    request: DeskRequest,
-) -> Result<(), ServiceError> {
+fn at_desk(at: At<'_>, desk: usize, request: DeskRequest) -> Result<(), ServiceError> {
     let actor = Actor {
-        config,
-        now,
+        config: at.config,
+        now: at.now,
         desk: DESKS[desk],
         name: "tester",
+        lines: at.lines,
     };
-    commands::desk::run(connection, actor, request).map(|_| ())
+    commands::desk::run(at.connection, actor, request).map(|_| ())
+}
+
+/// Every desk's call-next choice (stop, reason, who is passed over) from the lines in memory
+/// and from the database, as `at.connection` sees the stops now.
+fn choices_agree(at: At<'_>) -> Result<(), TestCaseError> {
+    for id in DESKS {
+        let desk = at.config.building.desk(id).unwrap();
+        let choose = |source| {
+            let next = next_choice(at.connection, source, at.config, at.now, desk, None).unwrap();
+            let stop = next.stop.map(|(stop, reason)| (stop.id, reason));
+            let passed: Vec<_> = next.passed_over.into_iter().map(|p| p.number).collect();
+            (stop, passed)
+        };
+        let from_memory = choose(LineSource::Memory(at.lines));
+        let from_database = choose(LineSource::Database);
+        prop_assert_eq!(from_memory, from_database, "desk {}", id);
+    }
+    Ok(())
 }
 
 /// Tries ticket `n` of both agencies used here (A: immigration, B: asylum benefits).
@@ -203,24 +236,44 @@ proptest! {
 
     #[test]
     fn desk_actions_keep_the_invariants(
-        ops in proptest::collection::vec((op(), 0i64..4), 1..80),
+        batches in proptest::collection::vec(
+            proptest::collection::vec((op(), 0i64..4), 1..4),
+            1..40,
+        ),
     ) {
         let config = Config::embedded().unwrap();
         let mut connection = Connection::open_in_memory().unwrap();
         prepare(&mut connection).unwrap();
         // As the storage thread keeps them: watched, brought up to date after each commit.
         let lines = WaitingLines::load(&connection).unwrap();
-        let touched = WaitingLines::watch(&connection);
+        lines.watch(&connection);
         let mut now = start();
-        for (op, minutes) in &ops {
-            now += Duration::minutes(*minutes);
-            let transaction = connection.transaction().unwrap();
-            acceptable(apply(&transaction, &config, now, op))?;
+        // As the storage thread runs requests: a few in one transaction (group commit), each
+        // in a savepoint rolled back when it fails.
+        for batch in &batches {
+            let mut transaction = connection.transaction().unwrap();
+            for (op, minutes) in batch {
+                now += Duration::minutes(*minutes);
+                let request = transaction.savepoint().unwrap();
+                let at = At { connection: &request, config: &config, lines: &lines, now };
+                let result = apply(at, op);
+                let failed = result.is_err();
+                acceptable(result)?;
+                if failed {
+                    drop(request);
+                } else {
+                    request.commit().unwrap();
+                }
+                let at = At { connection: &transaction, config: &config, lines: &lines, now };
+                choices_agree(at)?;
+                let problems = desks::invariant_violations(&transaction).unwrap();
+                prop_assert!(problems.is_empty(), "after {op:?}: {problems:?}");
+            }
             transaction.commit().unwrap();
-            lines.catch_up(&connection, &touched);
-            let problems = desks::invariant_violations(&connection).unwrap();
-            prop_assert!(problems.is_empty(), "after {op:?}: {problems:?}");
+            lines.catch_up(&connection);
             lines_agree(&connection, &config, &lines, now)?;
+            let at = At { connection: &connection, config: &config, lines: &lines, now };
+            choices_agree(at)?;
         }
         // Desks that keep finishing and calling empty every line they serve.
         let mut rounds = 0;
@@ -229,12 +282,13 @@ proptest! {
             prop_assert!(rounds < 500, "lines did not drain");
             now += Duration::minutes(1);
             for desk in 0..DESKS.len() {
+                let at = At { connection: &connection, config: &config, lines: &lines, now };
                 let finish = DeskRequest::Finish { outcome: None };
-                let finished = at_desk(&connection, &config, now, desk, finish);
+                let finished = at_desk(at, desk, finish);
                 if finished.is_err() {
-                    let next = DeskRequest::CallNext;
-                    acceptable(at_desk(&connection, &config, now, desk, next))?;
+                    acceptable(at_desk(at, desk, DeskRequest::CallNext))?;
                 }
+                lines.catch_up(&connection);
             }
             prop_assert!(desks::invariant_violations(&connection).unwrap().is_empty());
         }

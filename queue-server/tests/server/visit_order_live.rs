@@ -18,7 +18,7 @@ use lotse_queue_server::services::commands::{
     desk::{Actor, DeskRequest},
     issue,
 };
-use lotse_queue_server::storage::{desks, prepare};
+use lotse_queue_server::storage::{WaitingLines, desks, prepare};
 use proptest::prelude::*;
 use rusqlite::Connection;
 
@@ -89,6 +89,7 @@ type Answer = Option<(String, String)>;
 fn at_desk(
     connection: &Connection,
     config: &Config,
+    lines: &WaitingLines,
     now: DateTime<Utc>,
     desk: usize,
     request: DeskRequest,
@@ -98,6 +99,7 @@ fn at_desk(
         now,
         desk: DESKS[desk],
         name: "tester",
+        lines,
     };
     match commands::desk::run(connection, actor, request) {
         Ok(ticket) => Ok(ticket.map(|t: DeskTicket| (t.number, t.service))),
@@ -109,10 +111,11 @@ fn at_desk(
 fn apply(
     connection: &Connection,
     config: &Config,
+    lines: &WaitingLines,
     now: DateTime<Utc>,
     op: &Op,
 ) -> Result<Answer, TestCaseError> {
-    let desk = |d: usize, request| at_desk(connection, config, now, d, request);
+    let desk = |d: usize, request| at_desk(connection, config, lines, now, d, request);
     match op {
         Op::Issue(services) => {
             let mut chosen: Vec<String> = Vec::new();
@@ -245,13 +248,16 @@ fn run_day(order: VisitOrder, ops: &[(Op, i64)]) -> Result<Vec<Answer>, TestCase
     let config = config(order);
     let mut connection = Connection::open_in_memory().unwrap();
     prepare(&mut connection).unwrap();
+    let lines = WaitingLines::load(&connection).unwrap();
+    lines.watch(&connection);
     let mut now = start();
     let mut answers = Vec::new();
     for (op, minutes) in ops {
         now += Duration::minutes(*minutes);
         let transaction = connection.transaction().unwrap();
-        answers.push(apply(&transaction, &config, now, op)?);
+        answers.push(apply(&transaction, &config, &lines, now, op)?);
         transaction.commit().unwrap();
+        lines.catch_up(&connection);
         check_visits(&connection, &config)?;
     }
     let mut rounds = 0;
@@ -263,15 +269,24 @@ fn run_day(order: VisitOrder, ops: &[(Op, i64)]) -> Result<Vec<Answer>, TestCase
             let finished = at_desk(
                 &connection,
                 &config,
+                &lines,
                 now,
                 desk,
                 DeskRequest::Finish { outcome: None },
             )?;
             let called = match finished {
                 Some(_) => None,
-                None => at_desk(&connection, &config, now, desk, DeskRequest::CallNext)?,
+                None => at_desk(
+                    &connection,
+                    &config,
+                    &lines,
+                    now,
+                    desk,
+                    DeskRequest::CallNext,
+                )?,
             };
             answers.push(called);
+            lines.catch_up(&connection);
             check_visits(&connection, &config)?;
         }
     }
@@ -309,6 +324,9 @@ fn a_visitor_at_one_desk_keeps_their_place_in_the_other_line() {
     let config = config(VisitOrder::SeveralLines);
     let mut connection = Connection::open_in_memory().unwrap();
     prepare(&mut connection).unwrap();
+    // Never brought up to date after a commit: the call-next reads what changed since.
+    let lines = WaitingLines::load(&connection).unwrap();
+    lines.watch(&connection);
     let now = start();
     let issue = |services: &[&str], now| {
         let services: Vec<String> = services.iter().map(|s| (*s).to_owned()).collect();
@@ -343,6 +361,7 @@ fn a_visitor_at_one_desk_keeps_their_place_in_the_other_line() {
         now: now + Duration::minutes(minutes),
         desk,
         name: "tester",
+        lines: &lines,
     };
     let call = |desk, minutes| {
         commands::desk::run(&connection, actor(desk, minutes), DeskRequest::CallNext).unwrap()

@@ -13,6 +13,8 @@ use crate::domain::notes::check_note;
 use crate::domain::outcomes::is_outcome;
 use crate::domain::stop::{self, Named, Rules, StopAction};
 use crate::services::ServiceError;
+use crate::services::queries::next_call::{LineSource, next_choice};
+use crate::storage::WaitingLines;
 use crate::storage::desks::{self, StopRow};
 use crate::storage::{audit, events};
 use crate::visit_order;
@@ -79,6 +81,8 @@ pub struct Actor<'a> {
     pub desk: &'a str,
     /// The staff account's name, for the audit log and transfer notes.
     pub name: &'a str,
+    /// The waiting lines a call-next ranks.
+    pub lines: &'a WaitingLines,
 }
 
 /// Runs a desk request. `Ok(None)` only for a call-next with nobody waiting.
@@ -105,7 +109,8 @@ pub fn run(
                 }
                 _ => None,
             };
-            let next = desks::next_choice(connection, actor.config, actor.now, desk, except)?;
+            let source = LineSource::Memory(actor.lines);
+            let next = next_choice(connection, source, actor.config, actor.now, desk, except)?;
             passed_over = next.passed_over;
             match next.stop {
                 Some((stop, reason)) => (stop, Some(reason)),

@@ -41,7 +41,7 @@ async fn store_with_ticket() -> (Store, String) {
 }
 
 async fn desk(store: &Store, request: DeskRequest) -> Result<Option<DeskTicket>, ServiceError> {
-    let config = config();
+    let (config, lines) = (config(), store.lines());
     store
         .run(move |c| {
             let actor = Actor {
@@ -49,6 +49,7 @@ async fn desk(store: &Store, request: DeskRequest) -> Result<Option<DeskTicket>,
                 now: now(),
                 desk: DESK,
                 name: "tester",
+                lines: &lines,
             };
             run(c, actor, request)
         })
@@ -189,7 +190,7 @@ async fn the_audit_names_the_action_and_a_resume_needs_a_desk_of_the_concern() {
         .unwrap();
     assert_eq!(actions, ["call-next", "park"]);
     // A desk of another agency cannot take the parked ticket back into its line.
-    let config = config();
+    let (config, lines) = (config(), store.lines());
     let other = store
         .run(move |c| {
             let actor = Actor {
@@ -197,6 +198,7 @@ async fn the_audit_names_the_action_and_a_resume_needs_a_desk_of_the_concern() {
                 now: now(),
                 desk: "room-0-08",
                 name: "tester",
+                lines: &lines,
             };
             run(c, actor, DeskRequest::Resume(number))
         })

@@ -11,7 +11,9 @@ use crate::domain::AgencyScope;
 use crate::domain::issuing::day_of;
 use crate::domain::notes::readable_agency;
 use crate::storage::console::{Note, notes_of, parked};
-use crate::storage::{StorageError, alerts, desks, interpreters};
+use crate::storage::{StorageError, WaitingLines, alerts, desks, interpreters};
+
+use super::next_call::peek_next;
 
 #[derive(Debug, Clone)]
 pub struct DeskView {
@@ -37,6 +39,7 @@ pub struct DeskView {
 
 pub fn desk_view(
     connection: &Connection,
+    waiting_lines: &WaitingLines,
     config: &Config,
     now: DateTime<Utc>,
     desk: &Desk,
@@ -66,7 +69,7 @@ pub fn desk_view(
         .filter(|(_, service)| desk.services.contains(service))
         .map(|(number, _)| number)
         .collect();
-    let (next, passed_over) = desks::peek_next(connection, config, now, desk)?;
+    let (next, passed_over) = peek_next(connection, waiting_lines, config, now, desk)?;
     let interpreter = |ticket: &Option<DeskTicket>| match ticket {
         Some(ticket) => interpreters::live_of_number(connection, &day, &ticket.number),
         None => Ok(None),

@@ -1,3 +1,4 @@
 //! Queries: reads that compose storage's rows with the domain's rules for a screen.
 
 pub mod console;
+pub mod next_call;

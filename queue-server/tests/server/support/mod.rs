@@ -158,7 +158,7 @@ pub async fn at_desk(
     request: lotse_queue_server::services::commands::desk::DeskRequest,
 ) -> Option<lotse_protocol::DeskTicket> {
     use lotse_queue_server::services::commands::desk::{Actor, run};
-    let (config, now) = (state.config.clone(), state.now());
+    let (config, now, lines) = (state.config.clone(), state.now(), state.store.lines());
     state
         .store
         .run(move |c| {
@@ -167,6 +167,7 @@ pub async fn at_desk(
                 now,
                 desk,
                 name: "clerk",
+                lines: &lines,
             };
             run(c, actor, request)
         })

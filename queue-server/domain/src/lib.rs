@@ -20,6 +20,7 @@ pub mod outcomes;
 pub mod premises;
 pub mod routing;
 pub mod scope;
+pub mod stats;
 pub mod stop;
 pub mod visit_order;
 pub mod voice_clips;

@@ -9,14 +9,19 @@ use chrono_tz::Europe::Berlin;
 
 use super::*;
 use crate::config::Config;
-use crate::stats::figures::tests::{fixture, report};
 use crate::stats::report::Kpis;
 use crate::stats::tables::tables;
 use crate::stats::{Dimension, Filter};
+use lotse_domain::stats::fixture::{fixture, report};
 
 fn fixture_tables(lang: Lang) -> (Vec<Table>, Period) {
     let config = Config::embedded().expect("the sample building");
-    let r = report(&fixture(), &Filter::default(), Dimension::Language);
+    let r = report(
+        &config.building,
+        &fixture(),
+        &Filter::default(),
+        Dimension::Language,
+    );
     (
         tables(&r, &Kpis::default(), &config.building, lang),
         r.period,

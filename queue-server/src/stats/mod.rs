@@ -1,21 +1,15 @@
-//! Statistics for the management: the figures (pure, `figures.rs`, `report.rs`) over daily
-//! aggregates (`cells.rs`) folded from leg rows (`input.rs`, read by `storage::stats`) or,
-//! for days past the retention period, stored (`storage::aggregates`); shown on
-//! `/staff/stats`, exported as CSV and XLSX (`export.rs`). Statistics name desks, never
-//! staff accounts: desk utilisation (`staffing.rs`) comes from desk shifts that carry no
-//! account. A supervisor sees only their agencies' figures (`scope.rs`).
+//! Statistics for the management: the figures are the domain's (`lotse_domain::stats`: legs,
+//! daily aggregates, definitions, reports, tables), re-exported here; this module reads them
+//! from storage and computes (`load.rs`: leg rows via `storage::stats`, days past the
+//! retention period from `storage::aggregates`), exports CSV and XLSX (`export.rs`) and says
+//! who sees what (`scope.rs`: a supervisor only their agencies' figures). Shown on
+//! `/staff/stats`. Statistics name desks, never staff accounts.
 
-pub mod cells;
 pub mod export;
-pub mod feedback;
-pub mod figures;
-pub mod input;
 pub mod load;
-pub mod report;
 pub mod scope;
-pub mod staffing;
-pub mod tables;
 
-pub use cells::Cells;
-pub use input::{Dimension, Filter, Leg, Period};
-pub use report::{Report, compute, compute_from_legs};
+pub use lotse_domain::stats::{
+    Cells, Dimension, Filter, Leg, Period, Report, cells, compute, compute_from_legs, feedback,
+    figures, input, report, staffing, tables,
+};

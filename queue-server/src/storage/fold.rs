@@ -103,10 +103,10 @@ mod tests {
     use chrono::{Duration, NaiveDate};
 
     use super::*;
-    use crate::stats::figures::tests::{fixture, report};
     use crate::stats::load::{ReadAt, compute_all, load};
     use crate::stats::tables::Lang;
     use crate::stats::{Dimension, Filter, Leg, Period};
+    use lotse_domain::stats::fixture::{fixture, report};
 
     /// The fixture's legs as ticket and stop rows (visit 1 gave the score 4).
     fn insert(c: &Connection, legs: &[Leg]) -> rusqlite::Result<()> {
@@ -281,9 +281,14 @@ mod tests {
         // And the figures are those of the hand-computed day.
         assert_eq!(
             k.legs,
-            report(&fixture(), &Filter::default(), Dimension::Service)
-                .kpis
-                .legs
+            report(
+                &config.building,
+                &fixture(),
+                &Filter::default(),
+                Dimension::Service
+            )
+            .kpis
+            .legs
         );
     }
 

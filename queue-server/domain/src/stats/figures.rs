@@ -248,4 +248,4 @@ impl Zone {
 
 #[cfg(test)]
 #[path = "figures_tests.rs"]
-pub(crate) mod tests;
+mod tests;

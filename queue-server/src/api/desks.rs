@@ -11,7 +11,7 @@ use crate::http::AppState;
 use crate::http::error::AppError;
 use crate::http::extract::ApiJson;
 use crate::services::commands::desk::{Actor, DeskRequest};
-use crate::storage::desks;
+use crate::services::queries;
 
 #[utoipa::path(get, path = "/api/v1/queues", tag = "devices",
     responses((status = 200, body = Queues), (status = 401, body = ApiErrorBody)))]
@@ -23,7 +23,7 @@ pub async fn queues(
     let config = state.config.clone();
     let queues = state
         .store
-        .read(move |connection| desks::queues(connection, &config, now))
+        .read(move |connection| queries::queues::queues(connection, &config, now))
         .await?;
     Ok(Json(queues))
 }

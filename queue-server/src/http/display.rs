@@ -5,6 +5,7 @@ use lotse_protocol::DisplaySnapshot;
 
 use super::AppState;
 use crate::http::error::AppError;
+use crate::services::queries::queues::queues;
 use crate::storage::display;
 
 /// Calls in a snapshot unless the client asks for another number.
@@ -31,13 +32,13 @@ pub async fn load(
     state
         .store
         .read(move |connection| {
-            Ok(display::snapshot(
-                connection,
-                &config,
-                now,
-                zone.as_deref(),
-                limit,
-            )?)
+            let (last_event_id, calls) =
+                display::calls(connection, &config, now, zone.as_deref(), limit)?;
+            Ok(DisplaySnapshot {
+                last_event_id,
+                calls,
+                queues: queues(connection, &config, now)?,
+            })
         })
         .await
 }

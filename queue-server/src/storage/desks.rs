@@ -3,15 +3,12 @@
 //! here: `crate::domain::stop` decides, `crate::services::commands::desk` puts the two together.
 
 use chrono::{DateTime, Utc};
-use lotse_protocol::{CallReason, DeskTicket, Queues, ServiceQueue, StopStatus};
+use lotse_protocol::{CallReason, DeskTicket, StopStatus};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::StorageError;
 use super::error::stored;
-use super::tickets::{estimated_wait, waiting_candidates};
 use super::time::{from_ms, to_ms};
-use crate::config::Config;
-use crate::domain::issuing::{self, day_of};
 use crate::domain::stop::{self, StopFacts, Transition};
 
 /// A stop with the fields desk actions need.
@@ -298,41 +295,6 @@ pub fn insert_note(
         params![stop_id, agency, author, text, to_ms(now)],
     )?;
     Ok(())
-}
-
-/// Waiting counts, longest waits, estimates and availability for every service.
-pub fn queues(
-    connection: &Connection,
-    config: &Config,
-    now: DateTime<Utc>,
-) -> Result<Queues, StorageError> {
-    let waiting = waiting_candidates(connection, config, now, None)?;
-    let day = day_of(config, now);
-    let lines = super::waits::lines(connection, Some(&day))?;
-    let mut services = Vec::with_capacity(config.building.services.len());
-    for service in &config.building.services {
-        let line: Vec<_> = waiting
-            .iter()
-            .filter(|(_, s)| *s == service.id)
-            .map(|(c, _)| c)
-            .collect();
-        let count = u32::try_from(line.len()).unwrap_or(u32::MAX);
-        let longest = lines
-            .iter()
-            .find(|l| l.service == service.id)
-            .and_then(|l| l.since)
-            .map_or(0, |since| (now - since).num_minutes().max(0));
-        let issued = super::tickets::walk_ins_toward_limit(connection, &day, service)?;
-        services.push(ServiceQueue {
-            service: service.id.clone(),
-            agency: service.agency.clone(),
-            waiting: count,
-            longest_wait_minutes: u32::try_from(longest).unwrap_or(u32::MAX),
-            estimated_wait_minutes: estimated_wait(connection, config, &service.id, count, now)?,
-            availability: issuing::availability(config, service, now, issued),
-        });
-    }
-    Ok(Queues { at: now, services })
 }
 
 /// Whether a visitor is at most at one desk (their other concerns may wait in several lines)

@@ -1,24 +1,26 @@
-//! The snapshot a call display starts from: today's calls in its zone and the waiting lines.
+//! What a call display starts from: today's calls in its zone (the waiting lines are added
+//! by `services::queries::queues`).
 
 use chrono::{DateTime, Utc};
-use lotse_protocol::{Change, DisplayCall, DisplaySnapshot};
+use lotse_protocol::{Change, DisplayCall};
 use rusqlite::{Connection, params};
 
 use super::StorageError;
+use super::events;
 use super::time::{from_ms, to_ms};
-use super::{desks, events};
 use crate::config::Config;
 
 /// Calls read from the log before filtering by zone and dropping repeated calls of a ticket.
 const SCAN_LIMIT: i64 = 2_000;
 
-pub fn snapshot(
+/// The id of the last event and today's latest `limit` calls in `zone`, one per ticket.
+pub fn calls(
     connection: &Connection,
     config: &Config,
     now: DateTime<Utc>,
     zone: Option<&str>,
     limit: usize,
-) -> Result<DisplaySnapshot, StorageError> {
+) -> Result<(i64, Vec<DisplayCall>), StorageError> {
     let last_event_id = events::last_id(connection)?;
     let mut statement = connection.prepare_cached(
         "SELECT id, at, body FROM events
@@ -57,9 +59,5 @@ pub fn snapshot(
             break;
         }
     }
-    Ok(DisplaySnapshot {
-        last_event_id,
-        calls,
-        queues: desks::queues(connection, config, now)?,
-    })
+    Ok((last_event_id, calls))
 }

@@ -1,19 +1,19 @@
-//! Issuing tickets (numbering, idempotency, walk-in rules) and the visitor's view of a ticket.
+//! Tickets' rows: numbering, idempotency, walk-in counts, the waiting stops, what the wait
+//! estimate reads, and a ticket with its stops as stored.
 
 use base64::Engine;
 use chrono::{DateTime, Utc};
-use lotse_protocol::{Channel, Service, StopStatus, Ticket};
+use lotse_protocol::{Channel, Service, StopStatus};
 use rand::RngCore;
 use rusqlite::{Connection, OptionalExtension, params};
 
+use super::StorageError;
 use super::error::stored;
 use super::time::{from_ms, to_ms};
-use super::{StorageError, WaitingLines};
 use crate::config::Config;
 use crate::domain::issuing::day_of;
-use crate::estimate::{self, OpenConcern};
-use crate::routing::{self, Candidate};
-use crate::visit_order::{self, Progress, VisitOrder};
+use crate::estimate;
+use crate::routing::Candidate;
 
 /// A new random status-page token: 144 bits, URL-safe.
 fn new_token() -> String {
@@ -199,24 +199,6 @@ pub fn recent_for_estimate(
     })
 }
 
-/// Estimated minutes until someone with `people_ahead` in front is called for `service`,
-/// by the domain's rule (`estimate::for_service`).
-pub fn estimated_wait(
-    connection: &Connection,
-    config: &Config,
-    service: &str,
-    people_ahead: u32,
-    now: DateTime<Utc>,
-) -> Result<u32, StorageError> {
-    let recent = recent_for_estimate(connection, service, now)?;
-    Ok(estimate::for_service(
-        &config.building,
-        service,
-        people_ahead,
-        &recent,
-    ))
-}
-
 /// The number of ticket `id`.
 pub fn number_of(connection: &Connection, id: i64) -> Result<String, StorageError> {
     Ok(connection
@@ -237,31 +219,31 @@ pub fn id_by_token(
         .optional()?)
 }
 
-/// The visitor's view of a ticket: its stops, place in line and estimated wait; `None` for
-/// an id that does not exist.
-pub fn view(
+/// A ticket as stored, with its stops in the visit's order (each with its row id).
+#[derive(Debug, Clone)]
+pub struct StoredTicket {
+    pub number: String,
+    pub token: String,
+    pub language: String,
+    pub channel: Channel,
+    pub issued_at: DateTime<Utc>,
+    pub appointment_at: Option<DateTime<Utc>>,
+    pub stops: Vec<(i64, lotse_protocol::Stop)>,
+}
+
+/// Ticket `ticket_id` and its stops; `None` for an id that does not exist.
+pub fn stored_ticket(
     connection: &Connection,
     config: &Config,
-    lines: &WaitingLines,
-    now: DateTime<Utc>,
     ticket_id: i64,
-) -> Result<Option<Ticket>, StorageError> {
+) -> Result<Option<StoredTicket>, StorageError> {
     type TicketColumns = (String, String, String, String, i64, Option<i64>);
     let row: Option<TicketColumns> = connection
         .prepare_cached(
             "SELECT number, token, language, channel, issued_at, appointment_at
              FROM tickets WHERE id = ?1",
         )?
-        .query_row([ticket_id], |row| {
-            Ok((
-                row.get(0)?,
-                row.get(1)?,
-                row.get(2)?,
-                row.get(3)?,
-                row.get(4)?,
-                row.get(5)?,
-            ))
-        })
+        .query_row([ticket_id], |row| TicketColumns::try_from(row))
         .optional()?;
     let Some((number, token, language, channel, issued_at, appointment_at)) = row else {
         return Ok(None);
@@ -275,109 +257,27 @@ pub fn view(
         .query_map([ticket_id], |row| StopColumns::try_from(row))?
         .collect::<Result<_, _>>()?;
     let mut stops = Vec::with_capacity(rows.len());
-    let mut ids = Vec::with_capacity(rows.len());
     for (stop_id, service, status, desk, recalls) in rows {
-        let status: StopStatus = stored(status, "stops", "status", stop_id)?;
         let agency = config
             .service(&service)
             .map(|s| s.agency.clone())
             .unwrap_or_default();
-        ids.push(stop_id);
-        stops.push(lotse_protocol::Stop {
+        let stop = lotse_protocol::Stop {
             service,
             agency,
-            status,
+            status: stored(status, "stops", "status", stop_id)?,
             desk,
             recalls,
-        });
-    }
-    // Each open concern's wait: people ahead and minutes for a waiting one, the line's
-    // estimate for a pending one, none while the visitor is busy with it.
-    let day = day_of(config, now);
-    let mut waits: Vec<Option<(u32, u32)>> = Vec::with_capacity(stops.len());
-    for (stop, stop_id) in stops.iter().zip(&ids) {
-        let ahead = match stop.status {
-            StopStatus::Waiting => {
-                let target = config.target_wait_minutes(&stop.service);
-                Some(
-                    match lines.people_ahead(&day, &stop.service, *stop_id, target, now) {
-                        Some(ahead) => ahead,
-                        // Committed a moment ago and not in the lines yet: count from the
-                        // database.
-                        None => {
-                            let line: Vec<Candidate> =
-                                waiting_candidates(connection, config, now, Some(&stop.service))?
-                                    .into_iter()
-                                    .map(|(candidate, _)| candidate)
-                                    .collect();
-                            routing::people_ahead(&line, *stop_id, now).unwrap_or(0)
-                        }
-                    },
-                )
-            }
-            StopStatus::Pending => Some(
-                u32::try_from(
-                    waiting_candidates(connection, config, now, Some(&stop.service))?.len(),
-                )
-                .unwrap_or(u32::MAX),
-            ),
-            _ => None,
         };
-        waits.push(match ahead {
-            Some(ahead) => Some((
-                ahead,
-                estimated_wait(connection, config, &stop.service, ahead, now)?,
-            )),
-            None => None,
-        });
+        stops.push((stop_id, stop));
     }
-    let progress: Vec<Progress> = stops.iter().map(|s| Progress::of(s.status)).collect();
-    let minutes: Vec<Option<u32>> = waits.iter().map(|w| w.map(|(_, m)| m)).collect();
-    let current = visit_order::concern_now(&progress, &minutes);
-    let open: Vec<OpenConcern> = stops
-        .iter()
-        .zip(&progress)
-        .zip(&minutes)
-        .filter(|((_, p), _)| **p != Progress::Closed)
-        .map(|((stop, _), wait)| OpenConcern {
-            wait_minutes: wait.unwrap_or(0),
-            desk_minutes: config
-                .service(&stop.service)
-                .map_or(0, |s| s.typical_minutes),
-        })
-        .collect();
-    let waits_overlap = config.building.queue.visit_order == VisitOrder::SeveralLines;
-    let visit_estimate_minutes =
-        (!open.is_empty()).then(|| estimate::visit_minutes(&open, waits_overlap));
-    let mut people_ahead = None;
-    let mut estimated_wait_minutes = None;
-    let mut called_to = None;
-    if let Some(index) = current {
-        let stop = &stops[index];
-        if let Some((ahead, minutes)) = waits[index].filter(|_| stop.status == StopStatus::Waiting)
-        {
-            people_ahead = Some(ahead);
-            estimated_wait_minutes = Some(minutes);
-        }
-        if stop.status.is_at_desk() {
-            called_to = stop.desk.clone();
-        }
-    }
-    Ok(Some(Ticket {
+    Ok(Some(StoredTicket {
         number,
-        status_url: config.status_url(&token),
         token,
         language,
         channel: stored(channel, "tickets", "channel", ticket_id)?,
         issued_at: from_ms(issued_at),
         appointment_at: appointment_at.map(from_ms),
         stops,
-        current_stop: current,
-        people_ahead,
-        estimated_wait_minutes,
-        called_to,
-        visit_estimate_minutes,
-        interpreter: super::interpreters::live_of_ticket(connection, ticket_id)?
-            .map(|request| request.status),
     }))
 }

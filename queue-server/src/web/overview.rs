@@ -16,6 +16,7 @@ use super::staff_texts::texts;
 use crate::domain::alerts::Audience;
 use crate::http::AppState;
 use crate::http::error::AppError;
+use crate::services::queries;
 use crate::storage::{alerts, console, desks};
 use crate::visit_order::Progress;
 
@@ -62,7 +63,7 @@ async fn overview_markup(state: &AppState, page: &StaffPage) -> Result<Markup, A
             let day = crate::domain::issuing::day_of(&config, now);
             Ok::<_, AppError>((
                 console::overview(c, &config, now)?,
-                desks::queues(c, &config, now)?,
+                queries::queues::queues(c, &config, now)?,
                 alerts::active(c)?,
                 desks::others_in_play(c, &day)?,
             ))

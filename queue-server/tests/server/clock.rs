@@ -9,7 +9,7 @@ use crate::support;
 use chrono::Duration;
 use lotse_queue_server::http::AppState;
 use lotse_queue_server::services::commands::desk::DeskRequest;
-use lotse_queue_server::storage::desks;
+use lotse_queue_server::services::queries::queues::queues;
 
 async fn walk_in(state: &AppState) -> String {
     support::walk_in(state, "address-change", "de").await.0
@@ -48,7 +48,7 @@ async fn waits_never_go_negative_when_the_clock_steps_back() {
     let (config, now) = (state.config.clone(), state.now() - Duration::hours(3));
     let queues = state
         .store
-        .run(move |c| desks::queues(c, &config, now))
+        .run(move |c| queues(c, &config, now))
         .await
         .unwrap();
     let line = queues

@@ -80,7 +80,7 @@ async fn only_a_metrics_token_reads_the_metrics() {
 async fn a_later_concern_waits_from_the_end_of_the_one_before() {
     use lotse_queue_server::services::commands::desk::DeskRequest;
     use lotse_queue_server::services::commands::issue::{NewTicket, issue};
-    use lotse_queue_server::storage::desks;
+    use lotse_queue_server::services::queries::queues::queues;
 
     let (state, clock) = support::state_with_clock();
     support::add_device(&state, DeviceKind::Metrics, "monitor").await;
@@ -116,7 +116,7 @@ async fn a_later_concern_waits_from_the_end_of_the_one_before() {
     let (config, now) = (state.config.clone(), state.now());
     let queues = state
         .store
-        .read(move |c| desks::queues(c, &config, now))
+        .read(move |c| queues(c, &config, now))
         .await
         .unwrap();
     let line = queues

@@ -8,7 +8,7 @@ use rusqlite::Connection;
 use crate::config::Config;
 use crate::domain::issuing::{self, day_of};
 use crate::domain::{AuditAction, DomainError};
-use crate::services::ServiceError;
+use crate::services::{ServiceError, queries};
 use crate::storage::interpreters::NewRequest;
 use crate::storage::tickets::{self, TicketRow};
 use crate::storage::{WaitingLines, audit, events};
@@ -179,7 +179,8 @@ pub fn view(
     now: DateTime<Utc>,
     id: i64,
 ) -> Result<Ticket, ServiceError> {
-    Ok(tickets::view(connection, config, lines, now, id)?.ok_or(DomainError::TicketNotFound)?)
+    Ok(queries::ticket::view(connection, config, lines, now, id)?
+        .ok_or(DomainError::TicketNotFound)?)
 }
 
 #[cfg(test)]

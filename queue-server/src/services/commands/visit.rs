@@ -13,9 +13,10 @@ use super::desk::server_action;
 use crate::config::Config;
 use crate::domain::stop::StopAction;
 use crate::services::ServiceError;
+use crate::services::queries::queues::estimated_wait;
 use crate::storage::StorageError;
 use crate::storage::desks::{self, StopRow};
-use crate::storage::tickets::{estimated_wait, waiting_candidates};
+use crate::storage::tickets::waiting_candidates;
 use crate::visit_order::{self, Concern, Dependencies, Progress};
 
 /// The status each of a new visit's concerns starts in (`services` in the order they will be

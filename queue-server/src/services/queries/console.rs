@@ -59,7 +59,7 @@ pub fn desk_view(
         },
         None => Vec::new(),
     };
-    let lines = desks::queues(connection, config, now)?
+    let lines = super::queues::queues(connection, config, now)?
         .services
         .into_iter()
         .filter(|line| desk.services.contains(&line.service))

@@ -2,3 +2,5 @@
 
 pub mod console;
 pub mod next_call;
+pub mod queues;
+pub mod ticket;

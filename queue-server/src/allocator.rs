@@ -1,17 +1,21 @@
-//! The allocator's settings. mimalloc frees memory back to the system only after a purge delay
-//! (1 s by default) and only when it runs again after that delay; a server that goes quiet
-//! after a burst (thousands of connections, password checks) therefore kept everything the
-//! burst used. With a purge delay of 0 it gives pages back as they become free (README
-//! "Benchmarks", bursts). mimalloc reads its settings from the environment before `main`
-//! runs, so the server sets them by starting itself again once, with the same arguments and
-//! the same process id; a setting the operator's environment already has is kept.
+//! The allocator's settings. jemalloc gives freed memory back to the system after a decay
+//! time (10 s by default) and, without a background thread, only when the program allocates
+//! again; a server that goes quiet after a burst (thousands of connections, password checks)
+//! kept what the burst used. With its background thread and decay times of 0 it gives pages
+//! back as they become free, busy or not (README "Benchmarks", bursts). jemalloc reads its
+//! settings from the environment before `main` runs, so the server sets them by starting
+//! itself again once, with the same arguments and the same process id; a setting the
+//! operator's environment already has is kept.
 
 use std::ffi::OsString;
 use std::os::unix::process::CommandExt;
 use std::process::Command;
 
 /// The settings the server runs with unless its environment names them.
-pub const SETTINGS: &[(&str, &str)] = &[("MIMALLOC_PURGE_DELAY", "0")];
+pub const SETTINGS: &[(&str, &str)] = &[(
+    "_RJEM_MALLOC_CONF",
+    "background_thread:true,dirty_decay_ms:0,muzzy_decay_ms:0",
+)];
 
 /// The settings of [`SETTINGS`] that `lookup` (the environment) does not name.
 pub fn missing(lookup: impl Fn(&str) -> Option<OsString>) -> Vec<(&'static str, &'static str)> {

@@ -2,11 +2,12 @@
 
 use clap::Parser;
 
-/// mimalloc instead of glibc's malloc: after a burst (thousands of connections, password
-/// checks, large bodies) it gives the freed memory back to the system, where glibc's
-/// per-thread arenas kept it (README "Benchmarks", bursts); its settings in `allocator.rs`.
+/// jemalloc instead of glibc's malloc: after a burst (thousands of connections, password
+/// checks, large bodies) its background thread gives the freed memory back to the system,
+/// where glibc's per-thread arenas and mimalloc kept much of it (README "Benchmarks",
+/// bursts); its settings in `allocator.rs`.
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
 fn main() -> std::process::ExitCode {
     lotse_queue_server::allocator::apply();

@@ -6,7 +6,14 @@
 use std::process::Command;
 use std::time::Duration;
 
+use lotse_queue_server::allocator::SETTINGS;
+
 use crate::programs::{Program, binary};
+
+/// The allocator's setting the server starts itself with, and its value.
+fn setting() -> (&'static str, &'static str) {
+    SETTINGS[0]
+}
 
 #[test]
 fn queue_server_starts_with_the_embedded_demo_building() {
@@ -15,7 +22,7 @@ fn queue_server_starts_with_the_embedded_demo_building() {
     command
         .args(["serve", "--demo", "--listen", "127.0.0.1:0", "--db"])
         .arg(dir.path().join("lotse.db"))
-        .env_remove("MIMALLOC_PURGE_DELAY");
+        .env_remove(setting().0);
     let mut server = Program::start("queue-server", command, dir.path());
     let line = server.wait_for_line("listening on http://", Duration::from_secs(30));
     let base_url = line
@@ -47,8 +54,8 @@ fn queue_server_starts_with_the_embedded_demo_building() {
     assert!(
         server
             .environment()
-            .contains(&"MIMALLOC_PURGE_DELAY=0".to_owned()),
-        "the server runs with the allocator's purge delay 0: {:?}",
+            .contains(&format!("{}={}", setting().0, setting().1)),
+        "the server runs with the allocator's settings: {:?}",
         allocator_settings(&server)
     );
     assert_eq!(
@@ -66,18 +73,18 @@ fn an_allocator_setting_of_the_operator_is_kept() {
     command
         .args(["serve", "--listen", "127.0.0.1:0", "--db"])
         .arg(dir.path().join("lotse.db"))
-        .env("MIMALLOC_PURGE_DELAY", "250");
+        .env(setting().0, "dirty_decay_ms:250");
     let mut server = Program::start("queue-server", command, dir.path());
     server.wait_for_line("listening on http://", Duration::from_secs(30));
     assert_eq!(
         allocator_settings(&server),
-        ["MIMALLOC_PURGE_DELAY=250"],
+        [format!("{}=dirty_decay_ms:250", setting().0)],
         "the operator's setting, unchanged"
     );
 }
 
 fn allocator_settings(server: &Program) -> Vec<String> {
     let mut settings = server.environment();
-    settings.retain(|entry| entry.starts_with("MIMALLOC_"));
+    settings.retain(|entry| entry.starts_with(&format!("{}=", setting().0)));
     settings
 }

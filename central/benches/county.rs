@@ -195,7 +195,9 @@ async fn main() -> anyhow::Result<()> {
     let mut times = Vec::new();
     for _ in 0..runs {
         let started = Instant::now();
-        let report = lotse_central::county_stats::report(&pool, &ids, period, Lang::De).await?;
+        let report =
+            lotse_central::county_stats::report(&pool, &ids, period, &Default::default(), Lang::De)
+                .await?;
         times.push(started.elapsed());
         assert!(report.report.kpis.visits > 0);
     }

@@ -4,11 +4,11 @@
 //! appointments or desk shifts: figures from those (the leg export, missed appointments,
 //! desk utilisation) stay in each building.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono_tz::Tz;
 use deadpool_postgres::Pool;
-use lotse_protocol::Building;
+use lotse_protocol::{Building, Channel};
 use lotse_queue_server::stats::cells::Names;
 use lotse_queue_server::stats::load::{Computed, Source, compute_from};
 use lotse_queue_server::stats::report::Context;
@@ -69,15 +69,59 @@ pub fn naming(profiles: &BTreeMap<String, Building>, buildings: &[String]) -> Op
     Some(naming)
 }
 
-/// The report of `buildings` for `period`, split by service.
+/// What a county report is narrowed to and split by, as asked; checked against the chosen
+/// buildings' profiles by `report`.
+#[derive(Debug, Clone, Default)]
+pub struct Narrowed {
+    pub agency: Option<String>,
+    pub service: Option<String>,
+    pub channel: Option<Channel>,
+    pub language: Option<String>,
+    pub split: Dimension,
+}
+
+impl Narrowed {
+    /// The filter, when every id names something of `building` (the chosen buildings'
+    /// profiles together); else what is unknown.
+    pub fn filter(&self, building: &Building) -> Result<Filter, CentralError> {
+        let unknown =
+            |what: &str, id: &str| CentralError::Invalid(format!("unknown {what} {id:?}"));
+        if let Some(agency) = &self.agency
+            && building.agency(agency).is_none()
+        {
+            return Err(unknown("agency", agency));
+        }
+        if let Some(service) = &self.service
+            && building.service(service).is_none()
+        {
+            return Err(unknown("service", service));
+        }
+        if let Some(language) = &self.language
+            && lotse_protocol::languages::language(language).is_none()
+        {
+            return Err(unknown("language", language));
+        }
+        Ok(Filter {
+            agencies: self.agency.clone().map(|a| BTreeSet::from([a])),
+            service: self.service.clone(),
+            channel: self.channel,
+            language: self.language.clone(),
+            ..Filter::default()
+        })
+    }
+}
+
+/// The report of `buildings` for `period`, narrowed and split as asked.
 pub async fn report(
     pool: &Pool,
     buildings: &[String],
     period: Period,
+    narrowed: &Narrowed,
     lang: Lang,
 ) -> Result<Computed, CentralError> {
     let profiles = profiles::all(pool).await?;
     let building = naming(&profiles, buildings).ok_or(CentralError::NotFound)?;
+    let (filter, split) = (narrowed.filter(&building)?, narrowed.split);
     let zone: Tz = building.site.time_zone;
     let cells = cells(pool, buildings, period).await?;
     tokio::task::spawn_blocking(move || {
@@ -90,14 +134,7 @@ pub async fn report(
             building: &building,
             zone,
         };
-        compute_from(
-            source,
-            context,
-            period,
-            &Filter::default(),
-            Dimension::Service,
-            lang,
-        )
+        compute_from(source, context, period, &filter, split, lang)
     })
     .await
     .map_err(|e| CentralError::Db(DbError::Stored(e.to_string())))

@@ -7,17 +7,19 @@ use axum::extract::{Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{Duration, NaiveDate};
-use lotse_queue_server::stats::Period;
+use lotse_protocol::Channel;
 use lotse_queue_server::stats::export::{tables_csv, tables_xlsx};
 use lotse_queue_server::stats::load::Computed;
 use lotse_queue_server::stats::tables::{Lang, Table};
-use lotse_queue_server::web::stats::{charts, figures};
+use lotse_queue_server::stats::{Dimension, Period};
+use lotse_queue_server::web::stats::{Chosen, charts, figures, narrowing_fields};
 use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::session::CountyUser;
 use super::{county_page, html_response, lang_of};
-use crate::county_stats::report;
+use crate::county_stats::{self, Narrowed, report};
+use crate::db::profiles;
 use crate::error::CentralError;
 use crate::state::CentralState;
 
@@ -27,6 +29,11 @@ pub struct StatsQuery {
     buildings: Option<String>,
     from: Option<String>,
     to: Option<String>,
+    agency: Option<String>,
+    service: Option<String>,
+    channel: Option<String>,
+    language: Option<String>,
+    split: Option<String>,
     lang: Option<String>,
     format: Option<String>,
 }
@@ -35,7 +42,17 @@ pub struct StatsQuery {
 struct Asked {
     buildings: Vec<String>,
     period: Period,
+    narrowed: Narrowed,
     lang: Lang,
+}
+
+/// An optional query value, trimmed; empty is none.
+fn some(value: &Option<String>) -> Option<String> {
+    value
+        .as_deref()
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .map(str::to_owned)
 }
 
 fn asked(
@@ -77,9 +94,23 @@ fn asked(
     let from = date(&query.from, to - Duration::days(29))?;
     let period = Period::new(from, to)
         .ok_or_else(|| CentralError::Malformed("the period ends before it begins".into()))?;
+    let invalid = |what: &str| CentralError::Invalid(what.to_owned());
+    let narrowed = Narrowed {
+        agency: some(&query.agency),
+        service: some(&query.service),
+        channel: some(&query.channel)
+            .map(|c| c.parse::<Channel>().map_err(|_| invalid("unknown channel")))
+            .transpose()?,
+        language: some(&query.language),
+        split: some(&query.split)
+            .map(|s| s.parse::<Dimension>().map_err(|_| invalid("unknown split")))
+            .transpose()?
+            .unwrap_or_default(),
+    };
     Ok(Asked {
         buildings,
         period,
+        narrowed,
         lang: lang_of(query.lang.as_deref()),
     })
 }
@@ -108,7 +139,8 @@ async fn content(
 ) -> Result<(Lang, Markup), CentralError> {
     let asked = asked(state, user, query)?;
     let lang = asked.lang;
-    let total = report(&state.pool, &asked.buildings, asked.period, lang).await?;
+    let narrowed = &asked.narrowed;
+    let total = report(&state.pool, &asked.buildings, asked.period, narrowed, lang).await?;
     let mut each = Vec::new();
     if asked.buildings.len() > 1 {
         for building in &asked.buildings {
@@ -116,6 +148,7 @@ async fn content(
                 &state.pool,
                 std::slice::from_ref(building),
                 asked.period,
+                narrowed,
                 lang,
             )
             .await;
@@ -138,14 +171,36 @@ async fn content(
         .iter()
         .map(|b| names.get(b.as_str()).copied().unwrap_or(b))
         .collect();
+    let profiles = profiles::all(&state.pool).await?;
+    let naming = county_stats::naming(&profiles, &asked.buildings).ok_or(CentralError::NotFound)?;
+    let filter = narrowed.filter(&naming)?;
     let export = |format: &str| {
-        format!(
-            "/county/stats/export?buildings={}&from={}&to={}&lang={}&format={format}",
+        let mut link = format!(
+            "/county/stats/export?buildings={}&from={}&to={}&lang={}&split={}",
             asked.buildings.join(","),
             asked.period.from,
             asked.period.to,
-            lang.code()
-        )
+            lang.code(),
+            <&str>::from(narrowed.split),
+        );
+        let ids = [
+            ("agency", narrowed.agency.as_deref()),
+            ("service", narrowed.service.as_deref()),
+            ("channel", narrowed.channel.map(|c| c.as_str())),
+            ("language", narrowed.language.as_deref()),
+        ];
+        for (key, value) in ids {
+            if let Some(value) = value {
+                link.push_str(&format!("&{key}={value}"));
+            }
+        }
+        link.push_str(&format!("&format={format}"));
+        link
+    };
+    let chosen_fields = Chosen {
+        agency: narrowed.agency.as_deref(),
+        filter: &filter,
+        split: narrowed.split,
     };
     Ok((
         lang,
@@ -159,6 +214,7 @@ async fn content(
                     input name="buildings" value=(asked.buildings.join(",")); }
                 label { (l("von", "from")) input type="date" name="from" value=(asked.period.from); }
                 label { (l("bis", "to")) input type="date" name="to" value=(asked.period.to); }
+                (narrowing_fields(&naming, &|_| true, &chosen_fields, lang))
                 button.primary type="submit" { (l("Anzeigen", "Show")) }
             }
             p { (chosen.join(", ")) }
@@ -217,7 +273,14 @@ pub async fn download(
 ) -> Response {
     let result = async {
         let asked = asked(&state, &user, &query)?;
-        let computed = report(&state.pool, &asked.buildings, asked.period, asked.lang).await?;
+        let computed = report(
+            &state.pool,
+            &asked.buildings,
+            asked.period,
+            &asked.narrowed,
+            asked.lang,
+        )
+        .await?;
         let (bytes, kind, extension) = match query.format.as_deref() {
             Some("xlsx") => (
                 tables_xlsx(&computed.tables, asked.period, asked.lang)

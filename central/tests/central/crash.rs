@@ -81,6 +81,7 @@ async fn a_killed_central_service_loses_and_doubles_no_day() {
         &pool,
         &["kreishaus".to_owned()],
         period,
+        &Default::default(),
         lotse_queue_server::stats::tables::Lang::De,
     )
     .await

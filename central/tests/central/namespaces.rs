@@ -384,6 +384,7 @@ async fn a_building_offline_for_a_while_catches_up_and_the_figures_agree() {
             &pool,
             &[IDS[i].to_owned()],
             past_days(10),
+            &Default::default(),
             Lang::De,
         )
         .await

@@ -158,12 +158,62 @@ async fn the_statistics_page_puts_buildings_side_by_side_and_exports_the_total()
         &pool,
         &["kreishaus".to_owned(), "nordstadt".to_owned()],
         period,
+        &Default::default(),
         lotse_queue_server::stats::tables::Lang::De,
     )
     .await
     .expect("the total");
     assert_eq!(total.report.kpis.visits, own_visits);
     assert_eq!(csv, crate::support::csv(&total));
+}
+
+/// The county page narrows and splits as the building's own page does: one building's figures
+/// for one service split by language equal that building's own, and an unknown service or
+/// channel is refused.
+#[tokio::test]
+async fn the_statistics_page_narrows_and_splits_as_the_building_does() {
+    let Some(pg) = Postgres::start() else { return };
+    let central = Central::start(&pg, std::sync::Arc::new(Utc::now)).await;
+    let period = crate::support::past_days(7);
+    let building = BuildingServer::with_history("kreishaus", &central.url, 7, 90, 41).await;
+    lotse_queue_server::central_push::push_due_days(&building.state, &building.link())
+        .await
+        .expect("pushed");
+    let filter = lotse_queue_server::stats::Filter {
+        service: Some("residence-permit".to_owned()),
+        ..Default::default()
+    };
+    let split = lotse_queue_server::stats::Dimension::Language;
+    let own = building.own_narrowed(period, &filter, split).await;
+    let all = building.own_report(period).await;
+    assert!(
+        own.report.kpis.legs > 0 && own.report.kpis.legs < all.report.kpis.legs,
+        "the service is a part of the building's legs"
+    );
+    let browser = logged_in(&central, "landkreis").await;
+    let query = format!(
+        "buildings=kreishaus&from={}&to={}&service=residence-permit&split=language",
+        period.from, period.to
+    );
+    let (status, html) = page(&browser, format!("{}/county/stats?{query}", central.url)).await;
+    assert_eq!(status, 200, "{html}");
+    assert!(
+        html.contains(r#"<option value="residence-permit" selected>"#),
+        "the form keeps the choice: {html}"
+    );
+    assert!(html.contains("/county/stats/export?") && html.contains("service=residence-permit"));
+    let (status, csv) = page(
+        &browser,
+        format!("{}/county/stats/export?{query}&format=csv", central.url),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(csv, crate::support::csv(&own), "the building's own figures");
+    for wrong in ["service=no-such-service", "channel=pigeon", "split=moon"] {
+        let url = format!("{}/county/stats?buildings=kreishaus&{wrong}", central.url);
+        let (status, html) = page(&browser, url).await;
+        assert_eq!(status, 422, "{wrong}: {html}");
+    }
 }
 
 #[tokio::test]

@@ -335,8 +335,6 @@ fn content(
     let lang = asked.lang;
     let l = |de: &'static str, en: &'static str| lang.pick(de, en);
     let building = &config.building;
-    let default = building.site.default_language.as_str();
-    let name = |text: &lotse_protocol::Localized| localized(text, lang.code(), default).to_owned();
     let link = |format: &str| export_link(query, format);
     let other_lang = match lang {
         Lang::De => "en",
@@ -359,33 +357,15 @@ fn content(
             }
             label { (l("von", "from")) input type="date" name="from" value=(asked.period.from); }
             label { (l("bis", "to")) input type="date" name="to" value=(asked.period.to); }
-            label { (l("Behörde", "Agency"))
-                select name="agency" { option value="" { (l("alle", "all")) }
-                    @for a in building.agencies.iter().filter(|a| asked.scope.offers(&a.id)) {
-                        option value=(a.id) selected[some(&query.agency).as_deref() == Some(&a.id)] { (name(&a.name)) } } }
-            }
-            label { (l("Anliegen", "Service"))
-                select name="service" { option value="" { (l("alle", "all")) }
-                    @for s in building.services.iter().filter(|s| asked.scope.offers(&s.agency)) { option value=(s.id) selected[asked.filter.service.as_deref() == Some(&s.id)] { (name(&s.name)) } } }
-            }
             label { (l("Platz", "Desk"))
                 select name="desk" { option value="" { (l("alle", "all")) }
                     @for d in building.desks.iter().filter(|d| asked.scope.offers_desk(building, &d.id)) { option value=(d.id) selected[asked.filter.desk.as_deref() == Some(&d.id)] { (d.id) } } }
             }
-            label { (l("Weg", "Channel"))
-                select name="channel" { option value="" { (l("alle", "all")) }
-                    @for c in [Channel::Kiosk, Channel::WalkIn, Channel::Appointment] {
-                        option value=(c.as_str()) selected[asked.filter.channel == Some(c)] { (channel_name(c, lang)) } } }
-            }
-            label { (l("Sprache", "Language"))
-                select name="language" { option value="" { (l("alle", "all")) }
-                    @for code in &building.site.languages { option value=(code) selected[asked.filter.language.as_deref() == Some(code.as_str())] { (code) } } }
-            }
-            label { (l("Aufschlüsseln nach", "Split by"))
-                select name="split" {
-                    @for d in Dimension::iter() { option value=(<&str>::from(d)) selected[asked.split == d] { (dimension_name(d, lang)) } }
-                }
-            }
+            (narrowing_fields(building, &|agency| asked.scope.offers(agency), &Chosen {
+                agency: some(&query.agency).as_deref(),
+                filter: &asked.filter,
+                split: asked.split,
+            }, lang))
             button.primary type="submit" { (l("Anzeigen", "Show")) }
         }
         p.downloads {
@@ -451,6 +431,53 @@ fn table_markup(table: &Table, lang: Lang) -> Markup {
                         }
                     }
                 }
+            }
+        }
+    }
+}
+
+/// What a statistics form shows as chosen.
+pub struct Chosen<'a> {
+    pub agency: Option<&'a str>,
+    pub filter: &'a Filter,
+    pub split: Dimension,
+}
+
+/// The form's fields that narrow and split the figures — agency, service, channel, language,
+/// breakdown — for `building`'s agencies that `offers` lets the reader choose (the building's
+/// statistics page and the county's).
+pub fn narrowing_fields(
+    building: &lotse_protocol::Building,
+    offers: &dyn Fn(&str) -> bool,
+    chosen: &Chosen<'_>,
+    lang: Lang,
+) -> Markup {
+    let l = |de: &'static str, en: &'static str| lang.pick(de, en);
+    let default = building.site.default_language.as_str();
+    let name = |text: &lotse_protocol::Localized| localized(text, lang.code(), default).to_owned();
+    let filter = chosen.filter;
+    html! {
+        label { (l("Behörde", "Agency"))
+            select name="agency" { option value="" { (l("alle", "all")) }
+                @for a in building.agencies.iter().filter(|a| offers(&a.id)) {
+                    option value=(a.id) selected[chosen.agency == Some(a.id.as_str())] { (name(&a.name)) } } }
+        }
+        label { (l("Anliegen", "Service"))
+            select name="service" { option value="" { (l("alle", "all")) }
+                @for s in building.services.iter().filter(|s| offers(&s.agency)) { option value=(s.id) selected[filter.service.as_deref() == Some(&s.id)] { (name(&s.name)) } } }
+        }
+        label { (l("Weg", "Channel"))
+            select name="channel" { option value="" { (l("alle", "all")) }
+                @for c in [Channel::Kiosk, Channel::WalkIn, Channel::Appointment] {
+                    option value=(c.as_str()) selected[filter.channel == Some(c)] { (channel_name(c, lang)) } } }
+        }
+        label { (l("Sprache", "Language"))
+            select name="language" { option value="" { (l("alle", "all")) }
+                @for code in &building.site.languages { option value=(code) selected[filter.language.as_deref() == Some(code.as_str())] { (code) } } }
+        }
+        label { (l("Aufschlüsseln nach", "Split by"))
+            select name="split" {
+                @for d in Dimension::iter() { option value=(<&str>::from(d)) selected[chosen.split == d] { (dimension_name(d, lang)) } }
             }
         }
     }

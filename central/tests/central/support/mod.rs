@@ -223,8 +223,30 @@ impl BuildingServer {
         BuildingServer::report_of(&self.state.store, &self.config, period).await
     }
 
+    /// The building's own report of `period` narrowed by `filter` and split by `split`.
+    pub async fn own_narrowed(
+        &self,
+        period: Period,
+        filter: &Filter,
+        split: Dimension,
+    ) -> Computed {
+        let (store, config) = (&self.state.store, &self.config);
+        BuildingServer::narrowed_of(store, config, period, filter, split).await
+    }
+
     /// [`BuildingServer::own_report`] of any building's store.
     pub async fn report_of(store: &Store, config: &Config, period: Period) -> Computed {
+        let split = Dimension::Service;
+        BuildingServer::narrowed_of(store, config, period, &Filter::default(), split).await
+    }
+
+    async fn narrowed_of(
+        store: &Store,
+        config: &Config,
+        period: Period,
+        filter: &Filter,
+        split: Dimension,
+    ) -> Computed {
         let at = ReadAt::new(Utc::now(), &Limits::default());
         let loaded = load(store, config, period, at)
             .await
@@ -238,14 +260,7 @@ impl BuildingServer {
             building: &config.building,
             zone: config.time_zone,
         };
-        compute_from(
-            source,
-            context,
-            period,
-            &Filter::default(),
-            Dimension::Service,
-            Lang::De,
-        )
+        compute_from(source, context, period, filter, split, Lang::De)
     }
 }
 

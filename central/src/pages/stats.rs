@@ -12,7 +12,7 @@ use lotse_queue_server::stats::export::{tables_csv, tables_xlsx};
 use lotse_queue_server::stats::load::Computed;
 use lotse_queue_server::stats::tables::{Lang, Table};
 use lotse_queue_server::stats::{Dimension, Period};
-use lotse_queue_server::web::stats::{Chosen, charts, figures, narrowing_fields};
+use lotse_queue_server::web::stats::{Chosen, charts, figures, filled, narrowing_fields};
 use maud::{Markup, html};
 use serde::Deserialize;
 
@@ -44,15 +44,6 @@ struct Asked {
     period: Period,
     narrowed: Narrowed,
     lang: Lang,
-}
-
-/// An optional query value, trimmed; empty is none.
-fn some(value: &Option<String>) -> Option<String> {
-    value
-        .as_deref()
-        .map(str::trim)
-        .filter(|v| !v.is_empty())
-        .map(str::to_owned)
 }
 
 fn asked(
@@ -96,13 +87,13 @@ fn asked(
         .ok_or_else(|| CentralError::Malformed("the period ends before it begins".into()))?;
     let invalid = |what: &str| CentralError::Invalid(what.to_owned());
     let narrowed = Narrowed {
-        agency: some(&query.agency),
-        service: some(&query.service),
-        channel: some(&query.channel)
+        agency: filled(&query.agency),
+        service: filled(&query.service),
+        channel: filled(&query.channel)
             .map(|c| c.parse::<Channel>().map_err(|_| invalid("unknown channel")))
             .transpose()?,
-        language: some(&query.language),
-        split: some(&query.split)
+        language: filled(&query.language),
+        split: filled(&query.split)
             .map(|s| s.parse::<Dimension>().map_err(|_| invalid("unknown split")))
             .transpose()?
             .unwrap_or_default(),

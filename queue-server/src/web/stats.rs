@@ -53,7 +53,8 @@ struct Asked {
     lang: Lang,
 }
 
-fn some(value: &Option<String>) -> Option<String> {
+/// A query value as given: trimmed; empty is none.
+pub fn filled(value: &Option<String>) -> Option<String> {
     value
         .as_deref()
         .map(str::trim)
@@ -69,10 +70,10 @@ impl StatsQuery {
         scope: StatsScope,
     ) -> Result<Asked, AppError> {
         let bad = |what: &str| AppError::InvalidInput(what.to_owned());
-        let range = some(&self.range).unwrap_or_else(|| "month".to_owned());
+        let range = filled(&self.range).unwrap_or_else(|| "month".to_owned());
         let period = if range == "custom" {
             let date = |v: &Option<String>| {
-                some(v)
+                filled(v)
                     .and_then(|d| d.parse::<chrono::NaiveDate>().ok())
                     .ok_or_else(|| bad("from and to must be dates (YYYY-MM-DD)"))
             };
@@ -90,26 +91,26 @@ impl StatsQuery {
         };
         let building = &config.building;
         let agency = known(
-            some(&self.agency),
+            filled(&self.agency),
             &|v| building.agency(v).is_some(),
             "unknown agency",
         )?;
         let filter = Filter {
             service: known(
-                some(&self.service),
+                filled(&self.service),
                 &|v| building.service(v).is_some(),
                 "unknown service",
             )?,
             desk: known(
-                some(&self.desk),
+                filled(&self.desk),
                 &|v| building.desk(v).is_some(),
                 "unknown desk",
             )?,
-            channel: some(&self.channel)
+            channel: filled(&self.channel)
                 .map(|c| c.parse::<Channel>().map_err(|_| bad("unknown channel")))
                 .transpose()?,
             language: known(
-                some(&self.language),
+                filled(&self.language),
                 &|v| config.speaks(v),
                 "unknown language",
             )?,
@@ -117,7 +118,7 @@ impl StatsQuery {
             weekday: None,
             ..scope.filter(agency.as_deref())?
         };
-        let split = some(&self.split)
+        let split = filled(&self.split)
             .map(|s| s.parse::<Dimension>().map_err(|_| bad("unknown split")))
             .transpose()?
             .unwrap_or_default();
@@ -362,7 +363,7 @@ fn content(
                     @for d in building.desks.iter().filter(|d| asked.scope.offers_desk(building, &d.id)) { option value=(d.id) selected[asked.filter.desk.as_deref() == Some(&d.id)] { (d.id) } } }
             }
             (narrowing_fields(building, &|agency| asked.scope.offers(agency), &Chosen {
-                agency: some(&query.agency).as_deref(),
+                agency: filled(&query.agency).as_deref(),
                 filter: &asked.filter,
                 split: asked.split,
             }, lang))
@@ -507,7 +508,7 @@ fn with(query: &StatsQuery, key: &str, value: &str) -> String {
     ]
     .into_iter()
     .filter(|(k, _)| *k != key)
-    .filter_map(|(k, v)| some(v).map(|v| (k, v)))
+    .filter_map(|(k, v)| filled(v).map(|v| (k, v)))
     .collect();
     pairs.push((key, value.to_owned()));
     let encoded: String = url::form_urlencoded::Serializer::new(String::new())

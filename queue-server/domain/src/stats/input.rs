@@ -106,6 +106,23 @@ impl Filter {
             .is_none_or(|agencies| agencies.contains(agency))
     }
 
+    /// Whether a cell of this channel, visitor's language, local hour and weekday
+    /// (0 = Monday) counts: the leg and visit cells share these filters.
+    pub fn keeps_channel_language_and_time(
+        &self,
+        channel: Channel,
+        language: &str,
+        hour: u8,
+        weekday: u8,
+    ) -> bool {
+        self.channel.is_none_or(|c| c == channel)
+            && self.language.as_deref().is_none_or(|l| l == language)
+            && self.hour.is_none_or(|h| h == u32::from(hour))
+            && self
+                .weekday
+                .is_none_or(|w| w.num_days_from_monday() == u32::from(weekday))
+    }
+
     /// Whether a desk's staffed time counts: the desk chosen (if any), serving the service
     /// chosen (if any) and a service of the agencies kept.
     pub fn keeps_desk(&self, building: &Building, desk: &str) -> bool {

@@ -355,15 +355,7 @@ fn leg_matches(k: &Kept<'_>, filter: &Filter) -> bool {
             .desk
             .as_deref()
             .is_none_or(|desk| key.desk.as_deref() == Some(desk))
-        && filter.channel.is_none_or(|c| c == key.channel)
-        && filter
-            .language
-            .as_deref()
-            .is_none_or(|l| l == &*key.language)
-        && filter.hour.is_none_or(|h| h == u32::from(key.hour))
-        && filter
-            .weekday
-            .is_none_or(|w| w.num_days_from_monday() == u32::from(key.weekday))
+        && filter.keeps_channel_language_and_time(key.channel, &key.language, key.hour, key.weekday)
 }
 
 fn visit_matches(cell: &VisitCell, agencies: &[&str], filter: &Filter) -> bool {
@@ -377,15 +369,7 @@ fn visit_matches(cell: &VisitCell, agencies: &[&str], filter: &Filter) -> bool {
             .desk
             .as_deref()
             .is_none_or(|d| key.desks.iter().any(|x| &**x == d))
-        && filter.channel.is_none_or(|c| c == key.channel)
-        && filter
-            .language
-            .as_deref()
-            .is_none_or(|l| l == &*key.language)
-        && filter.hour.is_none_or(|h| h == u32::from(key.hour))
-        && filter
-            .weekday
-            .is_none_or(|w| w.num_days_from_monday() == u32::from(key.weekday))
+        && filter.keeps_channel_language_and_time(key.channel, &key.language, key.hour, key.weekday)
 }
 
 /// Called legs, those within target, and the share.

@@ -189,7 +189,7 @@ async fn main() -> anyhow::Result<()> {
         rss_mb()
     );
     // The county year report across every building.
-    let pool = lotse_central::db::pool(&pg.url(), 4)?;
+    let pool = lotse_central::db::pool(&pg.url(), 4, None)?;
     let to = pushes.last().map(|(d, _)| *d).unwrap_or_default();
     let period = Period::new(to - chrono::Duration::days(364), to).expect("a year");
     let mut times = Vec::new();

@@ -3,7 +3,7 @@
 //! file and the field.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use chrono_tz::Tz;
 use serde::Deserialize;
@@ -13,6 +13,10 @@ use serde::Deserialize;
 pub struct CentralConfig {
     /// A libpq connection string or URL.
     pub database_url: String,
+    /// The CA certificates (PEM) that signed the database server's certificate: with it the
+    /// connections use TLS and refuse a server without it or with another certificate.
+    #[serde(default)]
+    pub database_ca_file: Option<PathBuf>,
     #[serde(default = "default_pool_size")]
     pub pool_size: usize,
     /// The county's time zone: a pushed day after today there is refused.

@@ -61,7 +61,11 @@ pub async fn run(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     use anyhow::Context;
-    let pool = db::pool(&config.database_url, config.pool_size)?;
+    let pool = db::pool(
+        &config.database_url,
+        config.pool_size,
+        config.database_ca_file.as_deref(),
+    )?;
     let applied = db::migrate(&pool)
         .await
         .context("cannot bring the central database's schema up to date")?;

@@ -84,6 +84,9 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::CheckConfig { file } => {
             let config = CentralConfig::load(&file)?;
+            // Builds the pool without connecting: the URL and the CA file are checked.
+            lotse_central::db::pool(&config.database_url, 1, config.database_ca_file.as_deref())
+                .with_context(|| format!("{}: database_url or database_ca_file", file.display()))?;
             println!(
                 "{}: {} buildings, {} accounts",
                 file.display(),

@@ -8,8 +8,12 @@ mod migrate;
 pub mod profiles;
 pub mod sessions;
 
+use std::path::Path;
+
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
 use tokio_postgres::NoTls;
+use tokio_postgres::config::SslMode;
+use tokio_postgres_rustls::MakeRustlsConnect;
 
 pub use migrate::migrate;
 
@@ -23,18 +27,34 @@ pub enum DbError {
     Build(#[from] deadpool_postgres::BuildError),
     #[error("a stored value does not read back: {0}")]
     Stored(String),
+    #[error("the database's TLS: {0}")]
+    Tls(String),
 }
 
 /// A pool of at most `size` connections to the database at `url` (a libpq connection string
-/// or URL, e.g. `host=/run/postgresql dbname=lotse user=lotse`).
-pub fn pool(url: &str, size: usize) -> Result<Pool, DbError> {
-    let config: tokio_postgres::Config = url.parse()?;
-    let manager = Manager::from_config(
-        config,
-        NoTls,
-        ManagerConfig {
-            recycling_method: RecyclingMethod::Fast,
-        },
-    );
+/// or URL, e.g. `host=/run/postgresql dbname=lotse user=lotse`). With `ca_file` every
+/// connection uses TLS and checks the server's certificate against it (and its name against
+/// the host in `url`); without it `url` must not ask for TLS (`sslmode=require`).
+pub fn pool(url: &str, size: usize, ca_file: Option<&Path>) -> Result<Pool, DbError> {
+    let mut config: tokio_postgres::Config = url.parse()?;
+    let manager_config = || ManagerConfig {
+        recycling_method: RecyclingMethod::Fast,
+    };
+    let manager = match ca_file {
+        Some(ca_file) => {
+            let tls = lotse_queue_server::net::tls::client_trusting(ca_file)
+                .map_err(|e| DbError::Tls(format!("{e:#}")))?;
+            config.ssl_mode(SslMode::Require);
+            Manager::from_config(config, MakeRustlsConnect::new(tls), manager_config())
+        }
+        None if config.get_ssl_mode() == SslMode::Require => {
+            return Err(DbError::Tls(
+                "database_url asks for TLS (sslmode=require) but database_ca_file does not say \
+                 which CA signed the server's certificate"
+                    .into(),
+            ));
+        }
+        None => Manager::from_config(config, NoTls, manager_config()),
+    };
     Ok(Pool::builder(manager).max_size(size).build()?)
 }

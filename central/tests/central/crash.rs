@@ -76,7 +76,7 @@ async fn a_killed_central_service_loses_and_doubles_no_day() {
         .expect("the rest is pushed");
     let period = past_days(120);
     let own = building.own_report(period).await;
-    let pool = lotse_central::db::pool(&pg.url(), 2).expect("a pool");
+    let pool = lotse_central::db::pool(&pg.url(), 2, None).expect("a pool");
     let centre = lotse_central::county_stats::report(
         &pool,
         &["kreishaus".to_owned()],

@@ -264,7 +264,7 @@ async fn a_building_offline_for_a_while_catches_up_and_the_figures_agree() {
         servers.push(Some(serve(&net, i, &home)));
         homes.push(home);
     }
-    let pool = lotse_central::db::pool(&pg.socket_url(), 2).expect("a pool");
+    let pool = lotse_central::db::pool(&pg.socket_url(), 2, None).expect("a pool");
     let days = past_days(10)
         .dates()
         .filter(|d| chrono::Datelike::weekday(d).num_days_from_monday() < 5)

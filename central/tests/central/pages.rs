@@ -153,7 +153,7 @@ async fn the_statistics_page_puts_buildings_side_by_side_and_exports_the_total()
     )
     .await;
     assert_eq!(status, 200);
-    let pool = lotse_central::db::pool(&pg.url(), 2).expect("a pool");
+    let pool = lotse_central::db::pool(&pg.url(), 2, None).expect("a pool");
     let total = lotse_central::county_stats::report(
         &pool,
         &["kreishaus".to_owned(), "nordstadt".to_owned()],

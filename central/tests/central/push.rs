@@ -61,7 +61,7 @@ async fn the_centres_figures_equal_each_buildings_own_after_an_outage() {
         .await
         .expect("pushed");
     assert_eq!((again.queued, again.sent), (0, 0));
-    let pool = lotse_central::db::pool(&pg.url(), 2).expect("a pool");
+    let pool = lotse_central::db::pool(&pg.url(), 2, None).expect("a pool");
     let period = past_days(12);
     let mut county_visits = 0;
     for building in &buildings {

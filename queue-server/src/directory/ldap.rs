@@ -7,8 +7,6 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use ldap3::{Ldap, LdapConnAsync, LdapConnSettings, LdapError, Scope, SearchEntry, ldap_escape};
-use rustls_pki_types::CertificateDer;
-use rustls_pki_types::pem::PemObject;
 
 use super::{DirectoryError, DirectoryUser};
 use crate::config::auth::{GroupLookup, LdapSettings};
@@ -38,7 +36,9 @@ impl Connection {
             .set_conn_timeout(settings.connect_timeout)
             .set_starttls(settings.starttls);
         if let Some(ca) = &settings.ca_file {
-            connection = connection.set_config(Arc::new(tls_trusting(ca)?));
+            let tls = crate::net::tls::client_trusting(ca)
+                .map_err(|e| DirectoryError::Unreachable(format!("{e:#}")))?;
+            connection = connection.set_config(Arc::new(tls));
         }
         let (driver, ldap) = LdapConnAsync::with_settings(connection, &settings.url)
             .await
@@ -204,19 +204,4 @@ impl Connection {
             .map(SearchEntry::construct)
             .collect())
     }
-}
-
-/// A TLS client configuration that trusts only the CA certificates in `ca_file`.
-fn tls_trusting(ca_file: &std::path::Path) -> Result<rustls::ClientConfig, DirectoryError> {
-    let bad = |what: String| DirectoryError::Unreachable(format!("{}: {what}", ca_file.display()));
-    let mut roots = rustls::RootCertStore::empty();
-    for certificate in CertificateDer::pem_file_iter(ca_file).map_err(|e| bad(e.to_string()))? {
-        roots
-            .add(certificate.map_err(|e| bad(e.to_string()))?)
-            .map_err(|e| bad(e.to_string()))?;
-    }
-    rustls::ClientConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
-        .with_safe_default_protocol_versions()
-        .map_err(|e| bad(e.to_string()))
-        .map(|builder| builder.with_root_certificates(roots).with_no_client_auth())
 }

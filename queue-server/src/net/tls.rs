@@ -160,3 +160,29 @@ fn read_chain(path: &Path) -> anyhow::Result<Vec<CertificateDer<'static>>> {
     }
     Ok(chain)
 }
+
+/// A TLS client configuration that trusts only the CA certificates in the PEM file
+/// `ca_file` (a county's private PKI): directory logins over LDAPS and the central
+/// service's database connections.
+pub fn client_trusting(ca_file: &Path) -> anyhow::Result<rustls::ClientConfig> {
+    let mut roots = rustls::RootCertStore::empty();
+    for certificate in CertificateDer::pem_file_iter(ca_file)
+        .with_context(|| format!("cannot read {}", ca_file.display()))?
+    {
+        let certificate =
+            certificate.with_context(|| format!("{}: not a PEM certificate", ca_file.display()))?;
+        roots
+            .add(certificate)
+            .with_context(|| format!("{}: not a CA certificate", ca_file.display()))?;
+    }
+    if roots.is_empty() {
+        bail!("{}: no certificate in it", ca_file.display());
+    }
+    Ok(rustls::ClientConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .context("no TLS protocol version in common with the crypto provider")?
+    .with_root_certificates(roots)
+    .with_no_client_auth())
+}

@@ -9,8 +9,9 @@ pub mod profiles;
 pub mod sessions;
 
 use std::path::Path;
+use std::time::Duration;
 
-use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
+use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Runtime};
 use tokio_postgres::NoTls;
 use tokio_postgres::config::SslMode;
 use tokio_postgres_rustls::MakeRustlsConnect;
@@ -31,12 +32,24 @@ pub enum DbError {
     Tls(String),
 }
 
+/// How long a new connection may take (TCP, TLS, log-in) and how long a request waits for a
+/// free one: a database that does not answer is an error after this, not a request that
+/// hangs (and `url`'s own `connect_timeout`, when it has one, still applies).
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// How long sent data may go unacknowledged before the connection counts as lost (a link
+/// that went down), unless `url` says `tcp_user_timeout`.
+const LOST_AFTER: Duration = Duration::from_secs(30);
+
 /// A pool of at most `size` connections to the database at `url` (a libpq connection string
 /// or URL, e.g. `host=/run/postgresql dbname=lotse user=lotse`). With `ca_file` every
 /// connection uses TLS and checks the server's certificate against it (and its name against
 /// the host in `url`); without it `url` must not ask for TLS (`sslmode=require`).
 pub fn pool(url: &str, size: usize, ca_file: Option<&Path>) -> Result<Pool, DbError> {
     let mut config: tokio_postgres::Config = url.parse()?;
+    if config.get_tcp_user_timeout().is_none() {
+        config.tcp_user_timeout(LOST_AFTER);
+    }
     let manager_config = || ManagerConfig {
         recycling_method: RecyclingMethod::Fast,
     };
@@ -56,5 +69,11 @@ pub fn pool(url: &str, size: usize, ca_file: Option<&Path>) -> Result<Pool, DbEr
         }
         None => Manager::from_config(config, NoTls, manager_config()),
     };
-    Ok(Pool::builder(manager).max_size(size).build()?)
+    Ok(Pool::builder(manager)
+        .max_size(size)
+        .runtime(Runtime::Tokio1)
+        .create_timeout(Some(CONNECT_TIMEOUT))
+        .wait_timeout(Some(CONNECT_TIMEOUT))
+        .recycle_timeout(Some(CONNECT_TIMEOUT))
+        .build()?)
 }

@@ -2,6 +2,7 @@
 //! through their outbox, outages. Each test starts a PostgreSQL of its own.
 
 mod crash;
+mod database_silent;
 mod database_tls;
 mod ingest;
 mod namespaces;

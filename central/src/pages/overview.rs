@@ -10,8 +10,10 @@ use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use lotse_protocol::central::LiveSummary;
-use lotse_protocol::{Building, localized};
+use lotse_protocol::central::{LiveAlert, LivePrinter};
+use lotse_protocol::{AlertKind, Building, PrinterCondition, localized};
 use lotse_queue_server::stats::tables::Lang;
+use lotse_queue_server::web::alerts::{AlertSubject, describe, printer_words};
 use maud::{Markup, html};
 use serde::Deserialize;
 
@@ -101,8 +103,8 @@ pub fn render(
                                 td.number { (summary.services.iter().map(|s| s.waiting).sum::<u32>()) }
                                 td { (longest(summary, row.profile, lang)) }
                                 td.number { (summary.desks_staffed) }
-                                td { @for alert in &summary.alerts { span.alert { (alert.kind) @if let Some(s) = &alert.service { " " (s) } } " " } }
-                                td { @for p in summary.printers.iter().filter(|p| !matches!(p.condition.as_str(), "ready" | "unknown")) { span.alert { (p.kiosk) ": " (p.condition) } " " } }
+                                td { @for alert in &summary.alerts { p.alert { (alert_text(alert, row.profile, lang)) } } }
+                                td { @for p in summary.printers.iter().filter(|p| needs_someone(p)) { p.alert { (printer_text(p, lang)) } } }
                             }
                         }
                     }
@@ -110,6 +112,39 @@ pub fn render(
             }
         }
     }
+}
+
+/// What a reported alert says, with the building's service names; a kind this centre does
+/// not know (a newer building) as sent.
+fn alert_text(alert: &LiveAlert, profile: Option<&Building>, lang: Lang) -> String {
+    let Ok(kind) = alert.kind.parse::<AlertKind>() else {
+        return alert.kind.clone();
+    };
+    let subject = AlertSubject {
+        kind,
+        service: alert.service.as_deref(),
+        kiosk: None,
+        printer: None,
+    };
+    let (german, english) = describe(profile, &subject);
+    lang.pick_owned(german, english)
+}
+
+/// Whether a kiosk's printer needs someone (not ready; a condition this centre does not know
+/// counts).
+fn needs_someone(printer: &LivePrinter) -> bool {
+    printer.condition.parse::<PrinterCondition>() != Ok(PrinterCondition::Ready)
+        && printer.condition != "unknown"
+}
+
+/// "Kiosk „eingang“: Papier leer".
+fn printer_text(printer: &LivePrinter, lang: Lang) -> String {
+    let condition = printer.condition.parse::<PrinterCondition>().ok();
+    let (german, english) = printer_words(condition);
+    lang.pick_owned(
+        format!("{}: {german}", printer.kiosk),
+        format!("{}: {english}", printer.kiosk),
+    )
 }
 
 /// "vor 4 s" while the building reports; "offline seit 10:42" once it has been silent.

@@ -7,7 +7,7 @@
 use axum::extract::{Form, Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono_tz::Tz;
-use lotse_protocol::{Alert, AlertKind, Building, PrinterCondition};
+use lotse_protocol::{Alert, AlertKind, Building, PrinterCondition, localized};
 use maud::{Markup, html};
 use serde::Deserialize;
 
@@ -27,17 +27,44 @@ pub fn sound_button() -> Markup {
     }
 }
 
-/// German and English: what the alert says.
-fn describe(building: &Building, alert: &Alert) -> (String, String) {
-    let service = alert.service.as_deref().unwrap_or_default();
-    let kiosk = alert.kiosk.as_deref().unwrap_or_default();
+/// What an alert is about: its kind and what it names (the building's alerts, and the ones
+/// a building reports to the county).
+pub struct AlertSubject<'a> {
+    pub kind: AlertKind,
+    pub service: Option<&'a str>,
+    pub kiosk: Option<&'a str>,
+    pub printer: Option<PrinterCondition>,
+}
+
+/// German and English: a printer's condition (`None`: not known).
+pub fn printer_words(condition: Option<PrinterCondition>) -> (&'static str, &'static str) {
+    match condition {
+        Some(PrinterCondition::PaperOut) => ("Papier leer", "paper out"),
+        Some(PrinterCondition::CoverOpen) => ("Deckel offen", "cover open"),
+        Some(PrinterCondition::Offline) => ("offline", "offline"),
+        Some(PrinterCondition::Unreachable) => ("nicht erreichbar", "unreachable"),
+        Some(PrinterCondition::Ready) | None => ("gestört", "failed"),
+    }
+}
+
+/// German and English: what an alert says, naming the service as `building` does, in the
+/// building's default language and in English (by id when the building is not known).
+pub fn describe(building: Option<&Building>, alert: &AlertSubject<'_>) -> (String, String) {
+    let service = alert.service.unwrap_or_default();
+    let name = building.map_or(service, |b| service_name(b, service));
+    let english = building
+        .and_then(|b| {
+            let default = b.site.default_language.as_str();
+            b.service(service)
+                .map(|s| localized(&s.name, "en", default))
+        })
+        .unwrap_or(name);
     match alert.kind {
         AlertKind::Wait => {
-            let name = service_name(building, service);
-            let Some(service) = building.service(service) else {
+            let Some(service) = building.and_then(|b| b.service(service)) else {
                 return (
                     format!("{name}: längste Wartezeit über dem Ziel"),
-                    format!("{name}: longest wait past the target"),
+                    format!("{english}: longest wait past the target"),
                 );
             };
             let target = service.target_wait_minutes;
@@ -45,35 +72,29 @@ fn describe(building: &Building, alert: &Alert) -> (String, String) {
             if factor == 1.0 {
                 (
                     format!("{name}: längste Wartezeit über dem Ziel von {target} Min."),
-                    format!("{name}: longest wait past the {target} min target"),
+                    format!("{english}: longest wait past the {target} min target"),
                 )
             } else {
                 let german = factor.to_string().replace('.', ",");
                 (
                     format!("{name}: längste Wartezeit über {german} × Ziel ({target} Min.)"),
-                    format!("{name}: longest wait over {factor} × target ({target} min)"),
+                    format!("{english}: longest wait over {factor} × target ({target} min)"),
                 )
             }
         }
-        AlertKind::Growth => {
-            let name = service_name(building, service);
-            (
-                format!("{name}: Schlange wächst schneller, als aufgerufen wird"),
-                format!("{name}: line grows faster than desks call"),
-            )
-        }
+        AlertKind::Growth => (
+            format!("{name}: Schlange wächst schneller, als aufgerufen wird"),
+            format!("{english}: line grows faster than desks call"),
+        ),
         AlertKind::Printer => {
-            let (german, english) = match alert.printer {
-                Some(PrinterCondition::PaperOut) => ("Papier leer", "paper out"),
-                Some(PrinterCondition::CoverOpen) => ("Deckel offen", "cover open"),
-                Some(PrinterCondition::Offline) => ("offline", "offline"),
-                Some(PrinterCondition::Unreachable) => ("nicht erreichbar", "unreachable"),
-                Some(PrinterCondition::Ready) | None => ("gestört", "failed"),
-            };
-            (
-                format!("Kiosk „{kiosk}“: Drucker {german}"),
-                format!("Kiosk “{kiosk}”: printer {english}"),
-            )
+            let (german, english) = printer_words(alert.printer);
+            match alert.kiosk {
+                Some(kiosk) => (
+                    format!("Kiosk „{kiosk}“: Drucker {german}"),
+                    format!("Kiosk “{kiosk}”: printer {english}"),
+                ),
+                None => (format!("Drucker {german}"), format!("printer {english}")),
+            }
         }
     }
 }
@@ -98,7 +119,13 @@ pub fn section(
                 p.quiet { "Keine Hinweise " span lang="en" { "· No alerts" } }
             }
             @for alert in shown {
-                @let (german, english) = describe(building, alert);
+                @let subject = AlertSubject {
+                    kind: alert.kind,
+                    service: alert.service.as_deref(),
+                    kiosk: alert.kiosk.as_deref(),
+                    printer: alert.printer,
+                };
+                @let (german, english) = describe(Some(building), &subject);
                 @let open = alert.acknowledged_by.is_none();
                 div.alert-item.unacknowledged[open] data-alert=(alert.id)
                     data-acknowledged=(if open { "no" } else { "yes" })

@@ -9,7 +9,7 @@ mod admin;
 mod admin_refusals;
 mod admin_texts;
 mod alarm;
-mod alerts;
+pub mod alerts;
 mod announcement;
 pub mod assets;
 mod console;

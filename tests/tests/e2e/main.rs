@@ -18,6 +18,7 @@ mod tickets;
 mod util;
 mod web_alarm;
 mod web_alerts;
+mod web_county;
 mod web_display;
 mod web_english;
 mod web_feedback;

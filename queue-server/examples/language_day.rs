@@ -20,10 +20,10 @@ use lotse_queue_server::routing::{Candidate, DeskLanguages, choose_for_desk, cho
 use lotse_queue_server::simulation::{Rules, Visit, simulate, single_concern_day};
 use lotse_queue_server::visit_order::{Dependencies, VisitOrder};
 
-/// Per visitor: minutes waited and whether the desk spoke their language.
-fn run(config: &Config, visitors: &[Visit], share: Option<u32>) -> Vec<(f64, bool)> {
+/// Today's order (`None`) or the desks' languages with a fairness `share`.
+fn rules(config: &Config, share: Option<u32>) -> Rules {
     let building = &config.building;
-    let rules = Rules {
+    Rules {
         order: VisitOrder::Fixed,
         carry_on: false,
         dependencies: Dependencies::none(),
@@ -37,8 +37,13 @@ fn run(config: &Config, visitors: &[Visit], share: Option<u32>) -> Vec<(f64, boo
                 }
             })
             .collect(),
-    };
-    let outcome = simulate(config, visitors, &rules);
+    }
+}
+
+/// Per visitor: minutes waited and whether the desk spoke their language.
+fn run(config: &Config, visitors: &[Visit], share: Option<u32>) -> Vec<(f64, bool)> {
+    let building = &config.building;
+    let outcome = simulate(config, visitors, &rules(config, share));
     visitors
         .iter()
         .zip(&outcome.served)
@@ -98,7 +103,62 @@ fn main() {
             );
         }
     }
+    estimates(&config);
     routing_cost(&config);
+}
+
+/// How far the status page's estimate at joining was from the wait, with the building's
+/// share: with every desk's whole time (before) and with each desk's time shared between its
+/// lines (now), for visitors some desk of their service prefers and the rest.
+fn estimates(config: &Config) {
+    let building = &config.building;
+    let share = building.queue.language_fairness_percent;
+    println!(
+        "estimate at joining vs wait, share {share} % | visitors | mean |error| whole desks / shared | mean (estimate − wait) whole desks / shared"
+    );
+    for seed in [1u64, 2, 3] {
+        let visitors = single_concern_day(config, seed, 0.9);
+        let outcome = simulate(config, &visitors, &rules(config, Some(share)));
+        let preferred = |visit: usize, task: usize| {
+            let visitor = &visitors[visit];
+            let service = &visitor.tasks[task].service;
+            visitor.language != building.site.default_language
+                && building.desks.iter().any(|d| {
+                    d.services.contains(service)
+                        && d.languages.iter().any(|l| l == visitor.language)
+                })
+        };
+        for group in [true, false] {
+            let errors: Vec<(f64, f64)> = outcome
+                .estimates
+                .iter()
+                .filter(|e| preferred(e.visit, e.task) == group)
+                .filter_map(|e| {
+                    let called = outcome.served[e.visit][e.task]?.called_at;
+                    let waited = (called - e.at).num_seconds() as f64 / 60.0;
+                    Some((
+                        f64::from(e.whole_desks) - waited,
+                        f64::from(e.shared_desks) - waited,
+                    ))
+                })
+                .collect();
+            let n = errors.len() as f64;
+            let mean = |f: &dyn Fn(&(f64, f64)) -> f64| errors.iter().map(f).sum::<f64>() / n;
+            println!(
+                "seed {seed} | {} {:>4} | {:>5.1} / {:>5.1} min | {:>+5.1} / {:>+5.1} min",
+                if group {
+                    "a desk prefers their language:"
+                } else {
+                    "no desk prefers their language:"
+                },
+                errors.len(),
+                mean(&|e| e.0.abs()),
+                mean(&|e| e.1.abs()),
+                mean(&|e| e.0),
+                mean(&|e| e.1),
+            );
+        }
+    }
 }
 
 /// What the language preference costs a call-next: the pure choice among 500 waiting, with

@@ -227,6 +227,20 @@ pub struct Outcome {
     pub served: Vec<Vec<Option<Served>>>,
     pub calls: Vec<Call>,
     pub busy_in_hours: Vec<Duration>,
+    /// The status page's estimates for each concern when it joined its line.
+    pub estimates: Vec<Estimated>,
+}
+
+/// What the status page would have told a visitor when a concern joined its line, in
+/// minutes: as the server estimates (each desk's time shared between its lines), and with
+/// every desk's whole time (the estimate before desks were shared).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Estimated {
+    pub visit: usize,
+    pub task: usize,
+    pub at: DateTime<Utc>,
+    pub shared_desks: u32,
+    pub whole_desks: u32,
 }
 
 impl Outcome {
@@ -325,38 +339,42 @@ impl Day<'_> {
         line
     }
 
-    /// The status page's estimate for `visit` joining the line of `task` at `now`.
-    fn expected_wait(
+    /// The status page's estimate for `visit` joining the line of `task` at `now`, every
+    /// desk of the service working: with each desk's time shared between its lines as the
+    /// server does, and (for the comparison in `language_day`) with every desk's whole time.
+    fn expected_waits(
         &self,
         visit: usize,
         task: usize,
         present: &[usize],
         now: DateTime<Utc>,
-    ) -> u32 {
+    ) -> (u32, u32) {
         let service = &self.visits[visit].tasks[task].service;
         let mut line = self.line(service, present);
         line.push(self.candidate(visit, task));
         let ahead = people_ahead(&line, stop_id(visit, task), now).unwrap_or(0);
-        let typical = self
-            .config
-            .service(service)
-            .map_or(10, |s| s.typical_minutes);
-        let recent: Vec<f64> = self
-            .recent
-            .get(service)
-            .map(|r| r.iter().copied().collect())
-            .unwrap_or_default();
-        let desks = self
-            .config
-            .building
-            .desks
+        let building = &self.config.building;
+        let mut recent = estimate::Recent {
+            durations_minutes: self
+                .recent
+                .get(service)
+                .map(|r| r.iter().copied().collect())
+                .unwrap_or_default(),
+            calling_desks: building.desks.iter().map(|d| d.id.clone()).collect(),
+            waiting: HashMap::new(),
+        };
+        let whole = estimate::for_service(building, service, ahead, &recent);
+        recent.waiting = building
+            .services
             .iter()
-            .filter(|d| d.services.contains(service))
-            .count();
-        estimate::wait_minutes(
-            ahead,
-            estimate::average_minutes(&recent, typical),
-            u32::try_from(desks).unwrap_or(1),
+            .map(|s| {
+                let count = self.line(&s.id, present).len();
+                (s.id.clone(), u32::try_from(count).unwrap_or(u32::MAX))
+            })
+            .collect();
+        (
+            estimate::for_service(building, service, ahead, &recent),
+            whole,
         )
     }
 
@@ -372,10 +390,18 @@ impl Day<'_> {
                     .iter()
                     .position(|c| c.service == service)
                     .unwrap_or(0);
-                self.expected_wait(visit, task, present, now)
+                self.expected_waits(visit, task, present, now).0
             },
         );
         for task in joining {
+            let (shared_desks, whole_desks) = self.expected_waits(visit, task, present, now);
+            self.outcome.estimates.push(Estimated {
+                visit,
+                task,
+                at: now,
+                shared_desks,
+                whole_desks,
+            });
             self.progress[visit][task] = Progress::Waiting;
         }
     }
@@ -405,6 +431,7 @@ pub fn simulate(config: &Config, visits: &[Visit], rules: &Rules) -> Outcome {
             served: visits.iter().map(|v| vec![None; v.tasks.len()]).collect(),
             calls: Vec::new(),
             busy_in_hours: vec![Duration::zero(); desks.len()],
+            estimates: Vec::new(),
         },
     };
     let Some(first) = visits.first() else {

@@ -1,6 +1,9 @@
-//! Wait estimates: a pure function of the line and recent service durations. The policy
-//! (how many visits, which desks count as working, the fallback duration) is defined here;
-//! storage only reads the rows it names.
+//! Wait estimates: a pure function of the line, the other lines and recent service
+//! durations. The policy (how many visits, which desks count as working, how a desk's time
+//! is shared between its lines, the fallback duration) is defined here; storage only reads
+//! the rows it names.
+
+use std::collections::HashMap;
 
 use chrono::Duration;
 use lotse_protocol::Building;
@@ -21,29 +24,70 @@ pub struct Recent {
     pub durations_minutes: Vec<f64>,
     /// Desks that called someone within [`ACTIVE_DESK_WINDOW`].
     pub calling_desks: Vec<String>,
+    /// How many wait in each service's line now (a service nobody waits for may be missing).
+    pub waiting: HashMap<String, u32>,
 }
 
+/// The least time, in desks, that a line with working desks is assumed to get, however busy
+/// their other lines are.
+pub const MIN_DESKS: f64 = 0.5;
+
 /// Estimated minutes until someone with `people_ahead` in front is called for `service`:
-/// the recent average over the desks that serve the service and are working.
+/// the recent average visit over the time the working desks give this line
+/// (`desks_for_line`).
 pub fn for_service(building: &Building, service: &str, people_ahead: u32, recent: &Recent) -> u32 {
     let typical = building
         .service(service)
         .map_or(UNKNOWN_SERVICE_MINUTES, |s| s.typical_minutes);
     let average = average_minutes(&recent.durations_minutes, typical);
-    let active = building
+    wait_minutes(
+        people_ahead,
+        average,
+        desks_for_line(building, service, people_ahead, recent),
+    )
+}
+
+/// How many desks' worth of time the line of `service` gets, for someone with
+/// `people_ahead` in it: each working desk that serves it gives the share of the visitors
+/// waiting at its services who wait in this line (all of its time when it serves this line
+/// alone, or when nobody waits elsewhere). Desks call whoever waited longest for their
+/// target, so a desk splits its time roughly as its lines' lengths. At least [`MIN_DESKS`];
+/// one desk when none is working.
+pub fn desks_for_line(
+    building: &Building,
+    service: &str,
+    people_ahead: u32,
+    recent: &Recent,
+) -> f64 {
+    let count = |service: &str| f64::from(recent.waiting.get(service).copied().unwrap_or(0));
+    let here = count(service).max(f64::from(people_ahead) + 1.0);
+    let shares: Vec<f64> = building
         .desks
         .iter()
         .filter(|desk| {
             desk.services.iter().any(|s| s == service) && recent.calling_desks.contains(&desk.id)
         })
-        .count();
-    wait_minutes(people_ahead, average, u32::try_from(active).unwrap_or(1))
+        .map(|desk| {
+            let elsewhere: f64 = desk
+                .services
+                .iter()
+                .filter(|s| *s != service)
+                .map(|s| count(s))
+                .sum();
+            here / (here + elsewhere)
+        })
+        .collect();
+    if shares.is_empty() {
+        1.0
+    } else {
+        shares.iter().sum::<f64>().max(MIN_DESKS)
+    }
 }
 
 /// Minutes until a visitor with `people_ahead` in front of them is called, when a visit takes
-/// `average_minutes` and `active_desks` desks work on the line (at least one is assumed).
-pub fn wait_minutes(people_ahead: u32, average_minutes: f64, active_desks: u32) -> u32 {
-    let desks = f64::from(active_desks.max(1));
+/// `average_minutes` and the line gets `desks` desks' worth of time (one when not positive).
+pub fn wait_minutes(people_ahead: u32, average_minutes: f64, desks: f64) -> u32 {
+    let desks = if desks > 0.0 { desks } else { 1.0 };
     let minutes = (f64::from(people_ahead) * average_minutes.max(0.0) / desks).ceil();
     if minutes.is_finite() && minutes < f64::from(u32::MAX) {
         minutes as u32
@@ -98,11 +142,12 @@ mod tests {
 
     #[test]
     fn estimates() {
-        assert_eq!(wait_minutes(0, 12.0, 1), 0);
-        assert_eq!(wait_minutes(3, 10.0, 1), 30);
-        assert_eq!(wait_minutes(3, 10.0, 2), 15);
-        assert_eq!(wait_minutes(1, 10.0, 0), 10);
-        assert_eq!(wait_minutes(1, 7.5, 2), 4);
+        assert_eq!(wait_minutes(0, 12.0, 1.0), 0);
+        assert_eq!(wait_minutes(3, 10.0, 1.0), 30);
+        assert_eq!(wait_minutes(3, 10.0, 2.0), 15);
+        assert_eq!(wait_minutes(1, 10.0, 0.0), 10);
+        assert_eq!(wait_minutes(1, 7.5, 2.0), 4);
+        assert_eq!(wait_minutes(3, 10.0, 0.5), 60);
         assert_eq!(average_minutes(&[], 15), 15.0);
         assert_eq!(average_minutes(&[5.0, 5.0, 5.0], 15), 10.0);
         assert_eq!(
@@ -152,8 +197,9 @@ mod tests {
         let alone = Recent {
             durations_minutes: vec![typical; 3],
             calling_desks: serving[..1].to_vec(),
+            waiting: HashMap::new(),
         };
-        let expected_alone = wait_minutes(4, typical, 1);
+        let expected_alone = wait_minutes(4, typical, 1.0);
         assert_eq!(
             for_service(&building, &service.id, 4, &alone),
             expected_alone
@@ -174,13 +220,48 @@ mod tests {
             };
             assert_eq!(
                 for_service(&building, &service.id, 4, &two),
-                wait_minutes(4, typical, 2)
+                wait_minutes(4, typical, 2.0)
             );
         }
         assert_eq!(
             for_service(&building, "gone", 2, &Recent::default()),
             2 * UNKNOWN_SERVICE_MINUTES,
             "a service the building no longer has"
+        );
+    }
+
+    #[test]
+    fn a_desk_shares_its_time_between_its_lines_as_they_are_long() {
+        let building = crate::premises::sample::building();
+        // A desk serving more than one service, the only one working.
+        let desk = building
+            .desks
+            .iter()
+            .find(|d| d.services.len() >= 2)
+            .expect("a desk with two services");
+        let (this, other) = (&desk.services[0], &desk.services[1]);
+        let recent = |waiting: &[(&String, u32)]| Recent {
+            durations_minutes: Vec::new(),
+            calling_desks: vec![desk.id.clone()],
+            waiting: waiting.iter().map(|(s, n)| ((*s).clone(), *n)).collect(),
+        };
+        // Nobody elsewhere: the whole desk.
+        assert_eq!(
+            desks_for_line(&building, this, 3, &recent(&[(this, 4)])),
+            1.0
+        );
+        // As many waiting in the other line: half the desk, twice the wait.
+        let half = recent(&[(this, 4), (other, 4)]);
+        assert_eq!(desks_for_line(&building, this, 3, &half), 0.5);
+        let whole = for_service(&building, this, 3, &recent(&[(this, 4)]));
+        assert_eq!(for_service(&building, this, 3, &half), 2 * whole);
+        // Far more elsewhere: never less than MIN_DESKS.
+        let crowded = recent(&[(this, 1), (other, 40)]);
+        assert_eq!(desks_for_line(&building, this, 0, &crowded), MIN_DESKS);
+        // The visitor asking counts in their own line even before the line shows them.
+        assert_eq!(
+            desks_for_line(&building, this, 3, &recent(&[(other, 4)])),
+            0.5
         );
     }
 }

@@ -168,9 +168,11 @@ pub fn waiting_candidates(
 }
 
 /// What the wait estimate of `service` reads (`estimate::Recent`): the durations of its
-/// latest finished visits and the desks that called someone recently.
+/// latest finished visits, the desks that called someone recently, and how many wait in
+/// each line today.
 pub fn recent_for_estimate(
     connection: &Connection,
+    config: &Config,
     service: &str,
     now: DateTime<Utc>,
 ) -> Result<estimate::Recent, StorageError> {
@@ -193,9 +195,19 @@ pub fn recent_for_estimate(
             row.get(0)
         })?
         .collect::<Result<_, _>>()?;
+    let mut waiting = connection.prepare_cached(
+        "SELECT s.service, COUNT(*) FROM stops s JOIN tickets t ON t.id = s.ticket_id
+         WHERE s.status = 'waiting' AND t.day = ?1 GROUP BY s.service",
+    )?;
+    let waiting = waiting
+        .query_map([day_of(config, now)], |row| {
+            Ok((row.get::<_, String>(0)?, row.get::<_, u32>(1)?))
+        })?
+        .collect::<Result<_, _>>()?;
     Ok(estimate::Recent {
         durations_minutes,
         calling_desks,
+        waiting,
     })
 }
 

@@ -19,6 +19,7 @@ mod desk_invariants;
 mod desk_shifts;
 mod directory_logins;
 mod doctor;
+mod estimates;
 mod feedback;
 mod http;
 mod interpreters;

@@ -21,7 +21,7 @@ pub fn estimated_wait(
     people_ahead: u32,
     now: DateTime<Utc>,
 ) -> Result<u32, StorageError> {
-    let recent = recent_for_estimate(connection, service, now)?;
+    let recent = recent_for_estimate(connection, config, service, now)?;
     Ok(estimate::for_service(
         &config.building,
         service,

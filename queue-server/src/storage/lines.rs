@@ -212,6 +212,28 @@ impl WaitingLines {
         Some(line.people_ahead(stop, target_wait_minutes, now))
     }
 
+    /// How many wait in each service's line on `day` as of the last commit; `None` while the
+    /// lines are not complete.
+    pub fn waiting_per_service(&self, day: &str) -> Option<HashMap<String, u32>> {
+        if !self.complete.load(Ordering::SeqCst) {
+            return None;
+        }
+        let lines = self.lines.read().unwrap_or_else(PoisonError::into_inner);
+        Some(
+            lines
+                .by_key
+                .iter()
+                .filter(|((line_day, _), line)| line_day == day && !line.is_empty())
+                .map(|((_, service), line)| {
+                    (
+                        service.clone(),
+                        u32::try_from(line.len()).unwrap_or(u32::MAX),
+                    )
+                })
+                .collect(),
+        )
+    }
+
     /// How many stops wait in all lines (for tests and figures).
     pub fn waiting(&self) -> usize {
         let lines = self.lines.read().unwrap_or_else(PoisonError::into_inner);

@@ -1,6 +1,8 @@
 //! Tickets' rows: numbering, idempotency, walk-in counts, the waiting stops, what the wait
 //! estimate reads, and a ticket with its stops as stored.
 
+use std::collections::HashMap;
+
 use base64::Engine;
 use chrono::{DateTime, Utc};
 use lotse_protocol::{Channel, Service, StopStatus};
@@ -168,11 +170,10 @@ pub fn waiting_candidates(
 }
 
 /// What the wait estimate of `service` reads (`estimate::Recent`): the durations of its
-/// latest finished visits, the desks that called someone recently, and how many wait in
-/// each line today.
+/// latest finished visits and the desks that called someone recently (the lines' lengths
+/// are the caller's: the waiting lines in memory have them).
 pub fn recent_for_estimate(
     connection: &Connection,
-    config: &Config,
     service: &str,
     now: DateTime<Utc>,
 ) -> Result<estimate::Recent, StorageError> {
@@ -195,20 +196,30 @@ pub fn recent_for_estimate(
             row.get(0)
         })?
         .collect::<Result<_, _>>()?;
-    let mut waiting = connection.prepare_cached(
+    Ok(estimate::Recent {
+        durations_minutes,
+        calling_desks,
+        waiting: HashMap::new(),
+    })
+}
+
+/// How many wait in each service's line on the day of `now` (what the waiting lines in
+/// memory hold, read from the database while they are not complete).
+pub fn waiting_per_service(
+    connection: &Connection,
+    config: &Config,
+    now: DateTime<Utc>,
+) -> Result<HashMap<String, u32>, StorageError> {
+    let mut statement = connection.prepare_cached(
         "SELECT s.service, COUNT(*) FROM stops s JOIN tickets t ON t.id = s.ticket_id
          WHERE s.status = 'waiting' AND t.day = ?1 GROUP BY s.service",
     )?;
-    let waiting = waiting
+    let counts = statement
         .query_map([day_of(config, now)], |row| {
             Ok((row.get::<_, String>(0)?, row.get::<_, u32>(1)?))
         })?
         .collect::<Result<_, _>>()?;
-    Ok(estimate::Recent {
-        durations_minutes,
-        calling_desks,
-        waiting,
-    })
+    Ok(counts)
 }
 
 /// The number of ticket `id`.

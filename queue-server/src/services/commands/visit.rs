@@ -16,7 +16,7 @@ use crate::services::ServiceError;
 use crate::services::queries::queues::estimated_wait;
 use crate::storage::StorageError;
 use crate::storage::desks::{self, StopRow};
-use crate::storage::tickets::waiting_candidates;
+use crate::storage::tickets::waiting_per_service;
 use crate::visit_order::{self, Concern, Dependencies, Progress};
 
 /// The status each of a new visit's concerns starts in (`services` in the order they will be
@@ -119,10 +119,10 @@ fn expected_waits(
     concerns: &[Concern<'_>],
 ) -> Result<HashMap<String, u32>, StorageError> {
     let mut waits = HashMap::new();
+    let counts = waiting_per_service(connection, config, now)?;
     for concern in concerns.iter().filter(|c| c.progress == Progress::Pending) {
-        let line = waiting_candidates(connection, config, now, Some(concern.service))?;
-        let ahead = u32::try_from(line.len()).unwrap_or(u32::MAX);
-        let minutes = estimated_wait(connection, config, concern.service, ahead, now)?;
+        let ahead = counts.get(concern.service).copied().unwrap_or(0);
+        let minutes = estimated_wait(connection, config, concern.service, ahead, &counts, now)?;
         waits.insert(concern.service.to_owned(), minutes);
     }
     Ok(waits)

@@ -2,6 +2,8 @@
 //! longest wait, the estimated wait (`estimate::for_service` over what storage reads) and
 //! whether the kiosk issues now (`issuing::availability`).
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use lotse_protocol::{Queues, ServiceQueue};
 use rusqlite::Connection;
@@ -13,15 +15,17 @@ use crate::storage::tickets::{self, recent_for_estimate, waiting_candidates};
 use crate::storage::{StorageError, waits};
 
 /// Estimated minutes until someone with `people_ahead` in front is called for `service`,
-/// by the domain's rule (`estimate::for_service`).
+/// by the domain's rule (`estimate::for_service`), with `waiting` in each line.
 pub fn estimated_wait(
     connection: &Connection,
     config: &Config,
     service: &str,
     people_ahead: u32,
+    waiting: &HashMap<String, u32>,
     now: DateTime<Utc>,
 ) -> Result<u32, StorageError> {
-    let recent = recent_for_estimate(connection, config, service, now)?;
+    let mut recent = recent_for_estimate(connection, service, now)?;
+    recent.waiting.clone_from(waiting);
     Ok(estimate::for_service(
         &config.building,
         service,
@@ -37,6 +41,10 @@ pub fn queues(
     now: DateTime<Utc>,
 ) -> Result<Queues, StorageError> {
     let waiting = waiting_candidates(connection, config, now, None)?;
+    let mut counts: HashMap<String, u32> = HashMap::new();
+    for (_, service) in &waiting {
+        *counts.entry(service.clone()).or_default() += 1;
+    }
     let day = day_of(config, now);
     let lines = waits::lines(connection, Some(&day))?;
     let mut services = Vec::with_capacity(config.building.services.len());
@@ -58,7 +66,14 @@ pub fn queues(
             agency: service.agency.clone(),
             waiting: count,
             longest_wait_minutes: u32::try_from(longest).unwrap_or(u32::MAX),
-            estimated_wait_minutes: estimated_wait(connection, config, &service.id, count, now)?,
+            estimated_wait_minutes: estimated_wait(
+                connection,
+                config,
+                &service.id,
+                count,
+                &counts,
+                now,
+            )?,
             availability: issuing::availability(config, service, now, issued),
         });
     }

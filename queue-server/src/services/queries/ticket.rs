@@ -11,7 +11,7 @@ use crate::config::Config;
 use crate::domain::issuing::day_of;
 use crate::estimate::{self, OpenConcern};
 use crate::routing::{self, Candidate};
-use crate::storage::tickets::{self, waiting_candidates};
+use crate::storage::tickets::{self, waiting_candidates, waiting_per_service};
 use crate::storage::{StorageError, WaitingLines, interpreters};
 use crate::visit_order::{self, Progress, VisitOrder};
 
@@ -33,6 +33,10 @@ pub fn view(
     // Each open concern's wait: people ahead and minutes for a waiting one, the line's
     // estimate for a pending one, none while the visitor is busy with it.
     let day = day_of(config, now);
+    let counts = match lines.waiting_per_service(&day) {
+        Some(counts) => counts,
+        None => waiting_per_service(connection, config, now)?,
+    };
     let mut waits: Vec<Option<(u32, u32)>> = Vec::with_capacity(stops.len());
     for (stop, stop_id) in stops.iter().zip(&ids) {
         let ahead = match stop.status {
@@ -65,7 +69,7 @@ pub fn view(
         waits.push(match ahead {
             Some(ahead) => Some((
                 ahead,
-                estimated_wait(connection, config, &stop.service, ahead, now)?,
+                estimated_wait(connection, config, &stop.service, ahead, &counts, now)?,
             )),
             None => None,
         });

@@ -9,7 +9,6 @@ use crate::support;
 use chrono::Duration;
 use lotse_queue_server::http::AppState;
 use lotse_queue_server::services::commands::desk::DeskRequest;
-use lotse_queue_server::services::queries::queues::queues;
 
 async fn walk_in(state: &AppState) -> String {
     support::walk_in(state, "address-change", "de").await.0
@@ -45,17 +44,7 @@ async fn waits_never_go_negative_when_the_clock_steps_back() {
     at_desk(&state, DeskRequest::Finish { outcome: None }).await;
     walk_in(&state).await;
     walk_in(&state).await;
-    let (config, now) = (state.config.clone(), state.now() - Duration::hours(3));
-    let queues = state
-        .store
-        .run(move |c| queues(c, &config, now))
-        .await
-        .unwrap();
-    let line = queues
-        .services
-        .iter()
-        .find(|s| s.service == "address-change")
-        .unwrap();
+    let line = support::queue_of(&state, "address-change", state.now() - Duration::hours(3)).await;
     assert_eq!(line.waiting, 2);
     assert_eq!(
         line.longest_wait_minutes, 0,

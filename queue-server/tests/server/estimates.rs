@@ -8,20 +8,9 @@ use crate::support;
 
 use lotse_queue_server::http::AppState;
 use lotse_queue_server::services::commands::desk::DeskRequest;
-use lotse_queue_server::services::queries::queues::queues;
 
-async fn estimate_of(state: &AppState, service: &str) -> (u32, u32) {
-    let (config, now) = (state.config.clone(), state.now());
-    let queues = state
-        .store
-        .run(move |c| queues(c, &config, now))
-        .await
-        .unwrap();
-    let line = queues
-        .services
-        .iter()
-        .find(|s| s.service == service)
-        .unwrap();
+async fn estimate_of(state: &AppState, service: &'static str) -> (u32, u32) {
+    let line = support::queue_of(state, service, state.now()).await;
     (line.waiting, line.estimated_wait_minutes)
 }
 

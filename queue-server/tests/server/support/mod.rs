@@ -199,3 +199,23 @@ pub async fn body_bytes(response: axum::response::Response) -> axum::body::Bytes
 pub async fn body_json(response: axum::response::Response) -> serde_json::Value {
     serde_json::from_slice(&body_bytes(response).await).unwrap_or(serde_json::Value::Null)
 }
+
+/// The line of `service` as `GET /api/v1/queues` would show it at `now`.
+pub async fn queue_of(
+    state: &AppState,
+    service: &'static str,
+    now: chrono::DateTime<Utc>,
+) -> lotse_protocol::ServiceQueue {
+    use lotse_queue_server::services::queries::queues::queues;
+    let config = state.config.clone();
+    let queues = state
+        .store
+        .run(move |c| queues(c, &config, now))
+        .await
+        .unwrap();
+    queues
+        .services
+        .into_iter()
+        .find(|s| s.service == service)
+        .unwrap()
+}

@@ -45,6 +45,18 @@ fn rss_mb() -> f64 {
         .map_or(0.0, |kb| kb / 1024.0)
 }
 
+/// The process's peak RSS (VmHWM) in MB.
+fn peak_rss_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
+        })
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
 /// `cells` of `date` with every desk named as `building`'s own.
 fn with_own_desks(date: NaiveDate, cells: &[u8], building: &str) -> anyhow::Result<Vec<u8>> {
     let mut names = Names::default();
@@ -195,9 +207,15 @@ async fn main() -> anyhow::Result<()> {
     let mut times = Vec::new();
     for _ in 0..runs {
         let started = Instant::now();
-        let report =
-            lotse_central::county_stats::report(&pool, &ids, period, &Default::default(), Lang::De)
-                .await?;
+        let report = lotse_central::county_stats::report(
+            &pool,
+            &lotse_central::turns::Turns::new(1, u64::MAX),
+            &ids,
+            period,
+            &Default::default(),
+            Lang::De,
+        )
+        .await?;
         times.push(started.elapsed());
         assert!(report.report.kpis.visits > 0);
     }
@@ -206,6 +224,25 @@ async fn main() -> anyhow::Result<()> {
         "county year report, {buildings} buildings: p50 {p50:.0} ms, p99 {p99:.0} ms; RSS {:.0} MB",
         rss_mb()
     );
+    // Two admins open the year report at once: the process's peak RSS when they take turns
+    // (the service's default, `reports_at_once = 1`) and when both are computed together.
+    for at_once in [1usize, 2] {
+        let turns = lotse_central::turns::Turns::new(at_once, u64::MAX);
+        let everything = lotse_central::county_stats::Narrowed::default();
+        // Writing 5 resets the peak (VmHWM) to the current RSS.
+        std::fs::write("/proc/self/clear_refs", "5")?;
+        let started = Instant::now();
+        let (a, b) = tokio::join!(
+            lotse_central::county_stats::report(&pool, &turns, &ids, period, &everything, Lang::De),
+            lotse_central::county_stats::report(&pool, &turns, &ids, period, &everything, Lang::De),
+        );
+        assert_eq!(a?.report.kpis.visits, b?.report.kpis.visits);
+        println!(
+            "two county year reports at once, {at_once} at a time: both in {:.1} s, peak RSS {:.0} MB",
+            started.elapsed().as_secs_f64(),
+            peak_rss_mb()
+        );
+    }
     // A live summary from a building to the overview's data.
     let client = Client::new(&url)?.with_device_token("token-b00");
     let mut times = Vec::new();

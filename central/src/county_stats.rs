@@ -18,6 +18,7 @@ use lotse_queue_server::storage::aggregates;
 
 use crate::db::{DbError, days, profiles};
 use crate::error::CentralError;
+use crate::turns::Turns;
 
 /// The cells of `buildings` for `period` and the period of the same length before it.
 pub async fn cells(
@@ -111,9 +112,12 @@ impl Narrowed {
     }
 }
 
-/// The report of `buildings` for `period`, narrowed and split as asked.
+/// The report of `buildings` for `period`, narrowed and split as asked, computed in a turn
+/// of `turns` (its cells are held only meanwhile); refused when it would hold more legs and
+/// visits than `turns.cells_max`.
 pub async fn report(
     pool: &Pool,
+    turns: &Turns,
     buildings: &[String],
     period: Period,
     narrowed: &Narrowed,
@@ -123,6 +127,17 @@ pub async fn report(
     let building = naming(&profiles, buildings).ok_or(CentralError::NotFound)?;
     let (filter, split) = (narrowed.filter(&building)?, narrowed.split);
     let zone: Tz = building.site.time_zone;
+    let size = days::size(pool, buildings, period.previous().from, period.to).await?;
+    if u64::try_from(size).unwrap_or(u64::MAX) > turns.cells_max {
+        return Err(CentralError::Invalid(format!(
+            "this report would hold {:.1} million legs and visits (with the period as long \
+             before it), at most {:.1} million are computed at once: choose fewer buildings \
+             or a shorter period",
+            size as f64 / 1e6,
+            turns.cells_max as f64 / 1e6
+        )));
+    }
+    let _turn = turns.take().await;
     let cells = cells(pool, buildings, period).await?;
     tokio::task::spawn_blocking(move || {
         let source = Source {

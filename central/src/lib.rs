@@ -13,6 +13,7 @@ pub mod ingest;
 pub mod metrics;
 pub mod pages;
 pub mod state;
+pub mod turns;
 
 use std::future::Future;
 

@@ -88,6 +88,17 @@ pub async fn metrics(
         status.max_size
     );
     let _ = writeln!(text, "lotse_central_pool_waiting {}", status.waiting);
+    let _ = writeln!(text, "# TYPE lotse_central_reports gauge");
+    let _ = writeln!(
+        text,
+        "lotse_central_reports{{state=\"computing\"}} {}",
+        state.reports.running()
+    );
+    let _ = writeln!(
+        text,
+        "lotse_central_reports{{state=\"waiting\"}} {}",
+        state.reports.waiting()
+    );
     Ok((
         [(
             header::CONTENT_TYPE,

@@ -9,6 +9,7 @@ use lotse_queue_server::http::Clock;
 use lotse_queue_server::throttle::FailureWindow;
 
 use crate::config::CentralConfig;
+use crate::turns::Turns;
 
 #[derive(Clone)]
 pub struct CentralState {
@@ -19,6 +20,8 @@ pub struct CentralState {
     pub passwords: Arc<PasswordChecks>,
     /// Failed logins per account name (this instance's count).
     pub logins: Arc<FailureWindow>,
+    /// County reports computed at once (this instance's).
+    pub reports: Arc<Turns>,
 }
 
 /// Failed logins an account name may have per minute.
@@ -28,6 +31,7 @@ impl CentralState {
     pub fn new(pool: Pool, config: CentralConfig, clock: Clock) -> CentralState {
         CentralState {
             pool,
+            reports: Arc::new(Turns::new(config.reports_at_once, config.report_cells_max)),
             config: Arc::new(config),
             clock,
             passwords: Arc::new(PasswordChecks::per_core()),

@@ -67,6 +67,25 @@ pub async fn read(
         .collect())
 }
 
+/// How many legs and visits the stored days of `buildings` from `from` to `to` (inclusive)
+/// hold, as the buildings counted them (their cells are at most as many).
+pub async fn size(
+    pool: &Pool,
+    buildings: &[String],
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<i64, DbError> {
+    let client = pool.get().await?;
+    let row = client
+        .query_one(
+            "SELECT COALESCE(SUM(legs + visits), 0)::BIGINT FROM stat_days
+             WHERE building = ANY($1) AND day >= $2 AND day <= $3",
+            &[&buildings, &from, &to],
+        )
+        .await?;
+    Ok(row.get(0))
+}
+
 /// Per building: days stored, visits in them, the newest day and when the last day arrived.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Holding {

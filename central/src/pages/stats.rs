@@ -131,12 +131,21 @@ async fn content(
     let asked = asked(state, user, query)?;
     let lang = asked.lang;
     let narrowed = &asked.narrowed;
-    let total = report(&state.pool, &asked.buildings, asked.period, narrowed, lang).await?;
+    let total = report(
+        &state.pool,
+        &state.reports,
+        &asked.buildings,
+        asked.period,
+        narrowed,
+        lang,
+    )
+    .await?;
     let mut each = Vec::new();
     if asked.buildings.len() > 1 {
         for building in &asked.buildings {
             let one = report(
                 &state.pool,
+                &state.reports,
                 std::slice::from_ref(building),
                 asked.period,
                 narrowed,
@@ -266,6 +275,7 @@ pub async fn download(
         let asked = asked(&state, &user, &query)?;
         let computed = report(
             &state.pool,
+            &state.reports,
             &asked.buildings,
             asked.period,
             &asked.narrowed,

@@ -79,6 +79,7 @@ async fn a_killed_central_service_loses_and_doubles_no_day() {
     let pool = lotse_central::db::pool(&pg.url(), 2, None).expect("a pool");
     let centre = lotse_central::county_stats::report(
         &pool,
+        &lotse_central::turns::Turns::new(1, u64::MAX),
         &["kreishaus".to_owned()],
         period,
         &Default::default(),

@@ -8,4 +8,5 @@ mod ingest;
 mod namespaces;
 mod pages;
 mod push;
+mod report_limits;
 mod support;

@@ -382,6 +382,7 @@ async fn a_building_offline_for_a_while_catches_up_and_the_figures_agree() {
         let own = BuildingServer::report_of(&store, &config, past_days(10)).await;
         let centre = lotse_central::county_stats::report(
             &pool,
+            &lotse_central::turns::Turns::new(1, u64::MAX),
             &[IDS[i].to_owned()],
             past_days(10),
             &Default::default(),

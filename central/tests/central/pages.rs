@@ -156,6 +156,7 @@ async fn the_statistics_page_puts_buildings_side_by_side_and_exports_the_total()
     let pool = lotse_central::db::pool(&pg.url(), 2, None).expect("a pool");
     let total = lotse_central::county_stats::report(
         &pool,
+        &lotse_central::turns::Turns::new(1, u64::MAX),
         &["kreishaus".to_owned(), "nordstadt".to_owned()],
         period,
         &Default::default(),

@@ -68,6 +68,7 @@ async fn the_centres_figures_equal_each_buildings_own_after_an_outage() {
         let own = building.own_report(period).await;
         let centre = lotse_central::county_stats::report(
             &pool,
+            &lotse_central::turns::Turns::new(1, u64::MAX),
             std::slice::from_ref(&building.id),
             period,
             &Default::default(),
@@ -85,10 +86,16 @@ async fn the_centres_figures_equal_each_buildings_own_after_an_outage() {
         county_visits += own.report.kpis.visits;
     }
     let ids: Vec<String> = buildings.iter().map(|b| b.id.clone()).collect();
-    let county =
-        lotse_central::county_stats::report(&pool, &ids, period, &Default::default(), Lang::De)
-            .await
-            .expect("the county's report");
+    let county = lotse_central::county_stats::report(
+        &pool,
+        &lotse_central::turns::Turns::new(1, u64::MAX),
+        &ids,
+        period,
+        &Default::default(),
+        Lang::De,
+    )
+    .await
+    .expect("the county's report");
     assert_eq!(county.report.kpis.visits, county_visits);
     drop(central);
 }

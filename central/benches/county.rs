@@ -34,27 +34,24 @@ fn env(name: &str, default: u32) -> u32 {
         .unwrap_or(default)
 }
 
-fn rss_mb() -> f64 {
+/// A memory figure of this process in MB: `VmRSS` now, `VmHWM` its peak.
+fn memory_mb(field: &str) -> f64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|s| {
             s.lines()
-                .find(|l| l.starts_with("VmRSS:"))
+                .find(|l| l.starts_with(field))
                 .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
         })
         .map_or(0.0, |kb| kb / 1024.0)
 }
 
-/// The process's peak RSS (VmHWM) in MB.
+fn rss_mb() -> f64 {
+    memory_mb("VmRSS:")
+}
+
 fn peak_rss_mb() -> f64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
-        })
-        .map_or(0.0, |kb| kb / 1024.0)
+    memory_mb("VmHWM:")
 }
 
 /// `cells` of `date` with every desk named as `building`'s own.

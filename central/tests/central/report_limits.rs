@@ -34,7 +34,10 @@ async fn a_report_larger_than_the_limit_is_refused_with_what_to_narrow() {
     let below = Turns::new(1, u64::try_from(size - 1).expect("a count"));
     match report(&pool, &below, &ids, period, &everything, Lang::De).await {
         Err(CentralError::Invalid(message)) => {
-            assert!(message.contains("fewer buildings or a shorter period"), "{message}");
+            assert!(
+                message.contains("fewer buildings or a shorter period"),
+                "{message}"
+            );
         }
         other => panic!("a report over the limit: {:?}", other.map(|_| "computed")),
     }

@@ -32,6 +32,11 @@ pub enum CentralError {
 }
 
 impl CentralError {
+    /// The HTTP status this error answers with.
+    pub fn status(&self) -> StatusCode {
+        self.status_and_code().0
+    }
+
     fn status_and_code(&self) -> (StatusCode, ErrorCode) {
         match self {
             CentralError::Unauthenticated => (StatusCode::UNAUTHORIZED, ErrorCode::Unauthenticated),

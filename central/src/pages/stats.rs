@@ -111,12 +111,25 @@ pub async fn page(
     user: CountyUser,
     Query(query): Query<StatsQuery>,
 ) -> Response {
+    let title = |lang: Lang| lang.pick("Statistik Landkreis", "County statistics");
     match content(&state, &user, &query).await {
-        Ok((lang, content)) => {
-            let title = lang.pick("Statistik Landkreis", "County statistics");
+        Ok((lang, content)) => html_response(
+            StatusCode::OK,
+            county_page(title(lang), Some(&user), lang, content),
+        ),
+        // What the person asked for cannot be shown: said on the page, with the way back.
+        Err(error @ (CentralError::Invalid(_) | CentralError::Malformed(_))) => {
+            let lang = lang_of(query.lang.as_deref());
+            let content = html! {
+                h1 { (title(lang)) }
+                p.alert role="alert" { (error.to_string()) }
+                p { a href={ "/county/stats?lang=" (lang.code()) } {
+                    (lang.pick("Zurück zur Statistik", "Back to the statistics"))
+                } }
+            };
             html_response(
-                StatusCode::OK,
-                county_page(title, Some(&user), lang, content),
+                error.status(),
+                county_page(title(lang), Some(&user), lang, content),
             )
         }
         Err(error) => error.into_response(),

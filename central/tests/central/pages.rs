@@ -214,6 +214,11 @@ async fn the_statistics_page_narrows_and_splits_as_the_building_does() {
         let url = format!("{}/county/stats?buildings=kreishaus&{wrong}", central.url);
         let (status, html) = page(&browser, url).await;
         assert_eq!(status, 422, "{wrong}: {html}");
+        // A page that says what is wrong and leads back, not a JSON body.
+        assert!(
+            html.contains(r#"role="alert""#) && html.contains(r#"href="/county/stats?lang=de""#),
+            "{wrong}: {html}"
+        );
     }
 }
 

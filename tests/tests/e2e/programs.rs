@@ -29,7 +29,20 @@ pub struct VirtualDisplay {
 }
 
 impl VirtualDisplay {
+    /// A display that answers clients: Xvfb is started again (up to three times) when it
+    /// ends before a client could connect, as one did once under a loaded CI run.
     pub fn start(width: u32, height: u32) -> VirtualDisplay {
+        let mut ended = Vec::new();
+        for _ in 0..3 {
+            match VirtualDisplay::try_start(width, height) {
+                Ok(display) => return display,
+                Err(why) => ended.push(why),
+            }
+        }
+        panic!("Xvfb did not give a usable display: {ended:?}");
+    }
+
+    fn try_start(width: u32, height: u32) -> Result<VirtualDisplay, String> {
         // `-displayfd 1` makes Xvfb choose a free display and print its number when ready.
         let mut child = Command::new("Xvfb")
             .args(["-displayfd", "1", "-nolisten", "tcp", "-screen", "0"])
@@ -38,15 +51,37 @@ impl VirtualDisplay {
             .stderr(Stdio::null())
             .spawn()
             .expect("Xvfb (Debian package xvfb; scripts/test installs it)");
-        let mut number = String::new();
-        BufReader::new(child.stdout.take().expect("stdout"))
-            .read_line(&mut number)
-            .expect("Xvfb prints its display number");
-        let number = number.trim();
-        assert!(!number.is_empty(), "Xvfb did not start");
-        VirtualDisplay {
+        let stdout = child.stdout.take().expect("stdout");
+        // Stopped on drop from here on, whatever happens next.
+        let mut display = VirtualDisplay {
+            name: String::new(),
             child,
-            name: format!(":{number}"),
+        };
+        let mut number = String::new();
+        BufReader::new(stdout)
+            .read_line(&mut number)
+            .map_err(|e| format!("no display number: {e}"))?;
+        display.name = format!(":{}", number.trim());
+        if number.trim().is_empty() {
+            return Err("Xvfb printed no display number".into());
+        }
+        // A client must be able to connect before the program under test is started.
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let answered = Command::new("xdotool")
+                .arg("getdisplaygeometry")
+                .env("DISPLAY", &display.name)
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status()
+                .expect("xdotool (Debian package xdotool; scripts/test installs it)");
+            if answered.success() {
+                return Ok(display);
+            }
+            if Instant::now() > deadline {
+                return Err(format!("{} did not answer within 10 s", display.name));
+            }
+            std::thread::sleep(Duration::from_millis(100));
         }
     }
 

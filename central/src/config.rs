@@ -35,7 +35,7 @@ pub struct CentralConfig {
     pub reports_at_once: usize,
     /// The most legs and visits one county report may hold (its buildings and period, and the
     /// period as long before it); a larger one is refused with what to narrow. The default,
-    /// 8 million, peaks at about 2.3 GB while it is computed.
+    /// 8 million, peaks at about 2 GB while it is computed.
     #[serde(default = "default_report_cells_max")]
     pub report_cells_max: u64,
     /// The SHA-256 (hex) of the token that may read `GET /metrics`.

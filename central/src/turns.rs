@@ -30,11 +30,11 @@ impl Turns {
         }
     }
 
-    /// Waits for a turn; the turn ends when the returned permit is dropped.
+    /// Waits for a turn; the turn ends when the returned permit is dropped. A caller that
+    /// gives up waiting (its request dropped) stops counting as waiting.
     pub async fn take(&self) -> SemaphorePermit<'_> {
-        self.waiting.fetch_add(1, Ordering::SeqCst);
+        let _waiting = Waiting::count(&self.waiting);
         let permit = self.permits.acquire().await;
-        self.waiting.fetch_sub(1, Ordering::SeqCst);
         match permit {
             Ok(permit) => permit,
             Err(_) => unreachable!("the turns' semaphore is never closed"),
@@ -49,6 +49,22 @@ impl Turns {
     /// Callers waiting for a turn.
     pub fn waiting(&self) -> usize {
         self.waiting.load(Ordering::SeqCst)
+    }
+}
+
+/// One caller counted in `Turns::waiting` for as long as it lives.
+struct Waiting<'a>(&'a AtomicUsize);
+
+impl<'a> Waiting<'a> {
+    fn count(waiting: &'a AtomicUsize) -> Waiting<'a> {
+        waiting.fetch_add(1, Ordering::SeqCst);
+        Waiting(waiting)
+    }
+}
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
     }
 }
 
@@ -80,5 +96,15 @@ mod tests {
         second.await.unwrap();
         assert_eq!((turns.running(), turns.waiting()), (0, 0));
         assert_eq!(Turns::new(0, u64::MAX).at_once, 1, "at least one");
+    }
+
+    #[tokio::test]
+    async fn a_caller_that_gives_up_waiting_stops_counting() {
+        let turns = Turns::new(1, u64::MAX);
+        let _first = turns.take().await;
+        let gave_up =
+            tokio::time::timeout(std::time::Duration::from_millis(20), turns.take()).await;
+        assert!(gave_up.is_err(), "no turn while the first holds it");
+        assert_eq!(turns.waiting(), 0);
     }
 }

@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use lotse_protocol::central::LiveSummary;
-use lotse_protocol::central::{LiveAlert, LivePrinter};
+use lotse_protocol::central::{LiveAlert, LivePrinter, PRINTER_NOT_REPORTED};
 use lotse_protocol::{AlertKind, Building, PrinterCondition, localized};
 use lotse_queue_server::stats::tables::Lang;
 use lotse_queue_server::web::alerts::{AlertSubject, describe, printer_words};
@@ -114,16 +114,19 @@ pub fn render(
     }
 }
 
-/// What a reported alert says, with the building's service names; a kind this centre does
-/// not know (a newer building) as sent.
+/// What a reported alert says, with the building's service names (a printer alert carries
+/// its kiosk where others carry the service); a kind this centre does not know (a newer
+/// building) as sent.
 fn alert_text(alert: &LiveAlert, profile: Option<&Building>, lang: Lang) -> String {
     let Ok(kind) = alert.kind.parse::<AlertKind>() else {
         return alert.kind.clone();
     };
+    let named = alert.service.as_deref();
+    let printer = kind == AlertKind::Printer;
     let subject = AlertSubject {
         kind,
-        service: alert.service.as_deref(),
-        kiosk: None,
+        service: named.filter(|_| !printer),
+        kiosk: named.filter(|_| printer),
         printer: None,
     };
     let (german, english) = describe(profile, &subject);
@@ -134,10 +137,10 @@ fn alert_text(alert: &LiveAlert, profile: Option<&Building>, lang: Lang) -> Stri
 /// counts).
 fn needs_someone(printer: &LivePrinter) -> bool {
     printer.condition.parse::<PrinterCondition>() != Ok(PrinterCondition::Ready)
-        && printer.condition != "unknown"
+        && printer.condition != PRINTER_NOT_REPORTED
 }
 
-/// "Kiosk „eingang“: Papier leer".
+/// "eingang: Papier leer".
 fn printer_text(printer: &LivePrinter, lang: Lang) -> String {
     let condition = printer.condition.parse::<PrinterCondition>().ok();
     let (german, english) = printer_words(condition);

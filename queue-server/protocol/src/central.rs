@@ -77,9 +77,13 @@ pub struct LiveAlert {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LivePrinter {
     pub kiosk: String,
-    /// The printer's condition as the kiosk last reported it (`ok`, `paper_out`, …).
+    /// The printer's condition as the kiosk last reported it (`ready`, `paper_out`, …), or
+    /// [`PRINTER_NOT_REPORTED`].
     pub condition: String,
 }
+
+/// A `LivePrinter::condition` of a kiosk that has not reported its printer yet.
+pub const PRINTER_NOT_REPORTED: &str = "unknown";
 
 /// The building's public configuration (the same as its `GET /api/v1/config`) and time zone:
 /// what the centre needs to name services and agencies and to place days.

@@ -3,7 +3,9 @@
 //! next summary replaces it, and the overview shows since when the building is silent.
 
 use lotse_protocol::ClientError;
-use lotse_protocol::central::{CENTRAL_SCHEMA, LiveAlert, LivePrinter, LiveService, LiveSummary};
+use lotse_protocol::central::{
+    CENTRAL_SCHEMA, LiveAlert, LivePrinter, LiveService, LiveSummary, PRINTER_NOT_REPORTED,
+};
 
 use super::Link;
 use crate::http::AppState;
@@ -104,7 +106,9 @@ fn to_wire(read: Summary, now: chrono::DateTime<chrono::Utc>) -> LiveSummary {
             .iter()
             .map(|(kiosk, condition)| LivePrinter {
                 kiosk: kiosk.clone(),
-                condition: condition.clone().unwrap_or_else(|| "unknown".into()),
+                condition: condition
+                    .clone()
+                    .unwrap_or_else(|| PRINTER_NOT_REPORTED.into()),
             })
             .collect(),
         last_event_at: read.last_event_at,

@@ -11,5 +11,5 @@ pub mod scope;
 
 pub use lotse_domain::stats::{
     Cells, Dimension, Filter, Leg, Period, Report, cells, compute, compute_from_legs, feedback,
-    figures, input, report, staffing, tables,
+    figures, input, report, staffing, tables, tally,
 };

@@ -21,7 +21,7 @@ use super::figures::{self, Outcome, Zone, outcome, service_time, wait, walk};
 
 /// Durations in seconds, as counts per value (any order; a value may repeat), with their
 /// exact sum (means stay exact when the values are rounded).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Durations {
     /// Most cells hold one or two legs: those values need no allocation.
     pub values: SmallVec<[(u32, u32); 2]>,
@@ -41,6 +41,51 @@ impl Durations {
 
     pub fn merge(&mut self, other: &Durations) {
         self.values.extend_from_slice(&other.values);
+        self.sum += other.sum;
+    }
+
+    /// Sorts the values and counts equal ones together.
+    pub fn compact(&mut self) {
+        self.values.sort_unstable_by_key(|(value, _)| *value);
+        let mut compact: SmallVec<[(u32, u32); 2]> = SmallVec::with_capacity(self.values.len());
+        for (value, n) in self.values.drain(..) {
+            match compact.last_mut() {
+                Some((last, count)) if *last == value => *count += n,
+                _ => compact.push((value, n)),
+            }
+        }
+        self.values = compact;
+    }
+
+    /// Adds `other`'s values, both compact (`compact`), keeping them compact.
+    pub fn add_sorted(&mut self, other: &Durations) {
+        let (ours, theirs) = (&self.values, &other.values);
+        let mut merged: SmallVec<[(u32, u32); 2]> =
+            SmallVec::with_capacity(ours.len() + theirs.len());
+        let (mut i, mut j) = (0, 0);
+        while i < ours.len() || j < theirs.len() {
+            let next = match (ours.get(i), theirs.get(j)) {
+                (Some(a), Some(b)) if a.0 == b.0 => {
+                    (i, j) = (i + 1, j + 1);
+                    (a.0, a.1 + b.1)
+                }
+                (Some(a), Some(b)) if a.0 < b.0 => {
+                    i += 1;
+                    *a
+                }
+                (Some(a), None) => {
+                    i += 1;
+                    *a
+                }
+                (_, Some(b)) => {
+                    j += 1;
+                    *b
+                }
+                (None, None) => break,
+            };
+            merged.push(next);
+        }
+        self.values = merged;
         self.sum += other.sum;
     }
 

@@ -16,7 +16,16 @@ pub struct VisitScore {
 }
 
 /// The scores of a group of visits.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Default,
+    serde::Serialize,
+    serde::Deserialize
+)]
 pub struct Scores {
     /// Visits with score 1 at index 0, …, score 5 at index 4.
     pub distribution: [usize; 5],
@@ -29,6 +38,12 @@ impl Scores {
             .and_then(|i| self.distribution.get_mut(i))
         {
             *slot += visits;
+        }
+    }
+
+    fn merge(&mut self, other: &Scores) {
+        for (sum, n) in self.distribution.iter_mut().zip(other.distribution) {
+            *sum += n;
         }
     }
 
@@ -45,11 +60,26 @@ impl Scores {
 }
 
 /// The scores of a period's kept visits.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Feedback {
     pub all: Scores,
     pub agencies: BTreeMap<String, Scores>,
     pub services: BTreeMap<String, Scores>,
+}
+
+impl Feedback {
+    /// Adds the scores of `other` (other days or buildings).
+    pub fn merge(&mut self, other: &Feedback) {
+        self.all.merge(&other.all);
+        for (ours, theirs) in [
+            (&mut self.agencies, &other.agencies),
+            (&mut self.services, &other.services),
+        ] {
+            for (key, scores) in theirs {
+                ours.entry(key.clone()).or_default().merge(scores);
+            }
+        }
+    }
 }
 
 /// A score, how many kept visits gave it, and their (agency, service) pairs the filter keeps.

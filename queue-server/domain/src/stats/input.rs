@@ -152,7 +152,9 @@ impl Filter {
     Default,
     strum::EnumString,
     strum::IntoStaticStr,
-    strum::EnumIter
+    strum::EnumIter,
+    serde::Serialize,
+    serde::Deserialize
 )]
 #[strum(serialize_all = "snake_case")]
 pub enum Dimension {

@@ -1,11 +1,12 @@
 //! The county benchmark (README "Several buildings"): one building's generated year
 //! (`demo-history`) pushed under `BUILDINGS` building ids to a real `lotse-central` over a
-//! real PostgreSQL: the initial ingest, the county year report across all of them (p50/p99 of
-//! `RUNS`), a live summary's way from a building to the overview (p50/p99 of 200), and the
+//! real PostgreSQL: the initial ingest, the county year report across all of them (the first,
+//! which computes and keeps each building's months and days, then p50/p99 of `RUNS` from the
+//! kept parts, then one after every building pushed a day again), a live summary's way from a building to the overview (p50/p99 of 200), and the
 //! process's RSS. Each building's desks are named as its own (`b07/…`), as a county's
 //! buildings have desks of their own (`SHARED_DESKS=1`: one set of desk names for all, which
 //! merges best). `cargo bench -p lotse-central --bench county` (release); `BUILDINGS`,
-//! `DAYS`, `ARRIVALS`, `RUNS` override the defaults 50, 365, 600, 5.
+//! `DAYS`, `ARRIVALS`, `RUNS` override the defaults 50, 365, 600, 20.
 
 // The tests' PostgreSQL fixture, shared; not every helper of it is used here.
 #[path = "../tests/central/support/postgres.rs"]
@@ -83,7 +84,7 @@ async fn main() -> anyhow::Result<()> {
         env("BUILDINGS", 50),
         env("DAYS", 365),
         env("ARRIVALS", 600),
-        env("RUNS", 5),
+        env("RUNS", 20),
         env("SHARED_DESKS", 0) == 1,
     );
     let Some(pg) = postgres::Postgres::start() else {
@@ -168,6 +169,10 @@ async fn main() -> anyhow::Result<()> {
     let started = Instant::now();
     let semaphore = Arc::new(tokio::sync::Semaphore::new(8));
     let mut tasks = Vec::new();
+    let newest: Vec<(NaiveDate, DayPush)> = building_pushes
+        .iter()
+        .filter_map(|own| own.last().cloned())
+        .collect();
     for (id, own) in ids.iter().zip(building_pushes) {
         let (client, id) = (
             Client::new(&url)?.with_device_token(&format!("token-{id}")),
@@ -201,45 +206,54 @@ async fn main() -> anyhow::Result<()> {
     let pool = lotse_central::db::pool(&pg.url(), 4, None)?;
     let to = pushes.last().map(|(d, _)| *d).unwrap_or_default();
     let period = Period::new(to - chrono::Duration::days(364), to).expect("a year");
+    let report = |turns: lotse_central::turns::Turns| {
+        let (pool, ids) = (pool.clone(), ids.clone());
+        async move {
+            let started = Instant::now();
+            let computed = lotse_central::county_stats::report(
+                &pool,
+                &turns,
+                &ids,
+                period,
+                &Default::default(),
+                Lang::De,
+            )
+            .await?;
+            assert!(computed.report.kpis.visits > 0);
+            anyhow::Ok((started.elapsed(), computed.report))
+        }
+    };
+    // The first report computes every building's months and days and keeps them.
+    std::fs::write("/proc/self/clear_refs", "5")?;
+    let (first, computed) = report(lotse_central::turns::Turns::new(1, u64::MAX)).await?;
+    println!(
+        "county year report, {buildings} buildings, first (computes and keeps every part): {:.1} s; peak RSS {:.0} MB",
+        first.as_secs_f64(),
+        peak_rss_mb()
+    );
     let mut times = Vec::new();
     for _ in 0..runs {
-        let started = Instant::now();
-        let report = lotse_central::county_stats::report(
-            &pool,
-            &lotse_central::turns::Turns::new(1, u64::MAX),
-            &ids,
-            period,
-            &Default::default(),
-            Lang::De,
-        )
-        .await?;
-        times.push(started.elapsed());
-        assert!(report.report.kpis.visits > 0);
+        let (time, again) = report(lotse_central::turns::Turns::new(1, 0)).await?;
+        assert_eq!(again, computed, "kept parts give the same report");
+        times.push(time);
     }
     let (p50, p99) = percentiles(times);
     println!(
-        "county year report, {buildings} buildings: p50 {p50:.0} ms, p99 {p99:.0} ms; RSS {:.0} MB",
+        "county year report, {buildings} buildings, from kept parts: p50 {p50:.0} ms, p99 {p99:.0} ms ({runs} runs); RSS {:.0} MB",
         rss_mb()
     );
-    // Two admins open the year report at once: the process's peak RSS when they take turns
-    // (the service's default, `reports_at_once = 1`) and when both are computed together.
-    for at_once in [1usize, 2] {
-        let turns = lotse_central::turns::Turns::new(at_once, u64::MAX);
-        let everything = lotse_central::county_stats::Narrowed::default();
-        // Writing 5 resets the peak (VmHWM) to the current RSS.
-        std::fs::write("/proc/self/clear_refs", "5")?;
-        let started = Instant::now();
-        let (a, b) = tokio::join!(
-            lotse_central::county_stats::report(&pool, &turns, &ids, period, &everything, Lang::De),
-            lotse_central::county_stats::report(&pool, &turns, &ids, period, &everything, Lang::De),
-        );
-        assert_eq!(a?.report.kpis.visits, b?.report.kpis.visits);
-        println!(
-            "two county year reports at once, {at_once} at a time: both in {:.1} s, peak RSS {:.0} MB",
-            started.elapsed().as_secs_f64(),
-            peak_rss_mb()
-        );
+    // Every building pushes its newest day again (as after a re-fold): each one's newest
+    // month is computed again.
+    for (id, (day, push)) in ids.iter().zip(&newest) {
+        let client = Client::new(&url)?.with_device_token(&format!("token-{id}"));
+        client.push_day(id, *day, push).await?;
     }
+    let (time, again) = report(lotse_central::turns::Turns::new(1, u64::MAX)).await?;
+    assert_eq!(again, computed, "the same days again give the same report");
+    println!(
+        "county year report after every building pushed its newest day again: {:.0} ms",
+        time.as_secs_f64() * 1000.0
+    );
     // A live summary from a building to the overview's data.
     let client = Client::new(&url)?.with_device_token("token-b00");
     let mut times = Vec::new();

@@ -67,6 +67,45 @@ pub async fn read(
         .collect())
 }
 
+/// A stored day without its cells: what decides whether a kept report part is still right.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Listed {
+    pub building: String,
+    pub day: NaiveDate,
+    pub version: i32,
+    pub received_at: DateTime<Utc>,
+    /// Legs and visits, as the building counted them.
+    pub size: i64,
+}
+
+/// The stored days of `buildings` from `from` to `to` (inclusive), without their cells, in
+/// order of building and day.
+pub async fn listing(
+    pool: &Pool,
+    buildings: &[String],
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<Listed>, DbError> {
+    let client = pool.get().await?;
+    let rows = client
+        .query(
+            "SELECT building, day, version, received_at, (legs + visits)::BIGINT FROM stat_days
+             WHERE building = ANY($1) AND day >= $2 AND day <= $3 ORDER BY building, day",
+            &[&buildings, &from, &to],
+        )
+        .await?;
+    Ok(rows
+        .iter()
+        .map(|row| Listed {
+            building: row.get(0),
+            day: row.get(1),
+            version: row.get(2),
+            received_at: row.get(3),
+            size: row.get(4),
+        })
+        .collect())
+}
+
 /// How many legs and visits the stored days of `buildings` from `from` to `to` (inclusive)
 /// hold, as the buildings counted them (their cells are at most as many).
 pub async fn size(

@@ -7,7 +7,10 @@ use deadpool_postgres::Pool;
 use super::DbError;
 
 /// The migrations, in order; the version of each is its place in this list (1-based).
-const MIGRATIONS: &[&str] = &[include_str!("../../migrations/0001_initial.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../../migrations/0001_initial.sql"),
+    include_str!("../../migrations/0002_report_parts.sql"),
+];
 
 /// The lock key of migrations ("lotse" in ASCII).
 const LOCK: i64 = 0x006c_6f74_7365;

@@ -5,6 +5,7 @@
 pub mod days;
 pub mod live;
 mod migrate;
+pub mod parts;
 pub mod profiles;
 pub mod sessions;
 

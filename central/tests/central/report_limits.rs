@@ -1,9 +1,11 @@
-//! A county report's size: one that would hold more legs and visits than `report_cells_max`
-//! is refused with what to narrow, before anything is read; within it, it is computed.
+//! A county report's size: one whose days still to compute (not kept as parts) would hold
+//! more legs and visits than `report_cells_max` is refused with what to narrow, before
+//! anything is read; within it, it is computed.
 
 use lotse_central::county_stats::{Narrowed, report};
 use lotse_central::error::CentralError;
 use lotse_central::turns::Turns;
+use lotse_queue_server::stats::load::Computed;
 use lotse_queue_server::stats::tables::Lang;
 
 use crate::support::{BuildingServer, Central, Postgres, past_days};
@@ -26,23 +28,40 @@ async fn a_report_larger_than_the_limit_is_refused_with_what_to_narrow() {
         .expect("the size");
     assert!(size > 0);
     let everything = Narrowed::default();
-    let within = Turns::new(1, u64::try_from(size).expect("a count"));
-    let computed = report(&pool, &within, &ids, period, &everything, Lang::De)
-        .await
-        .expect("a report within the limit");
-    assert!(computed.report.kpis.visits > 0);
     let below = Turns::new(1, u64::try_from(size - 1).expect("a count"));
-    match report(&pool, &below, &ids, period, &everything, Lang::De).await {
+    let refused = |result: Result<_, CentralError>| match result {
         Err(CentralError::Invalid(message)) => {
             assert!(
                 message.contains("fewer buildings or a shorter period"),
                 "{message}"
             );
         }
-        other => panic!("a report over the limit: {:?}", other.map(|_| "computed")),
-    }
+        other => panic!(
+            "a report over the limit: {:?}",
+            other.map(|_: Computed| "computed")
+        ),
+    };
+    refused(report(&pool, &below, &ids, period, &everything, Lang::De).await);
     // One building of the two fits.
     report(&pool, &below, &ids[..1], period, &everything, Lang::De)
         .await
         .expect("one building is within the limit");
+    let within = Turns::new(1, u64::try_from(size).expect("a count"));
+    let computed = report(&pool, &within, &ids, period, &everything, Lang::De)
+        .await
+        .expect("a report within the limit");
+    assert!(computed.report.kpis.visits > 0);
+    // Its parts are kept: the same report computes nothing again.
+    let nothing = Turns::new(1, 0);
+    let again = report(&pool, &nothing, &ids, period, &everything, Lang::De)
+        .await
+        .expect("the report from kept parts");
+    assert_eq!(again.report, computed.report);
+    assert_eq!(again.previous, computed.previous);
+    // Narrowed reports are not kept: computed every time, within the limit.
+    let narrowed = Narrowed {
+        channel: Some(lotse_protocol::Channel::Kiosk),
+        ..Narrowed::default()
+    };
+    refused(report(&pool, &below, &ids, period, &narrowed, Lang::De).await);
 }

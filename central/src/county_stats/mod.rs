@@ -1,0 +1,296 @@
+//! County statistics: the cells the buildings pushed, decoded with the building's own stored
+//! layout and computed by the building's own report code (`lotse_queue_server::stats`), for
+//! one building, several, or the county total. The centre has no leg rows, missed
+//! appointments or desk shifts: figures from those (the leg export, missed appointments,
+//! desk utilisation) stay in each building.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+
+use chrono::NaiveDate;
+use deadpool_postgres::Pool;
+use lotse_protocol::{Building, Channel};
+use lotse_queue_server::stats::cells::Names;
+use lotse_queue_server::stats::load::Computed;
+use lotse_queue_server::stats::report::{Context, Report};
+use lotse_queue_server::stats::staffing::with_staffed;
+use lotse_queue_server::stats::tables::{Lang, tables};
+use lotse_queue_server::stats::tally::{Tally, tally};
+use lotse_queue_server::stats::{Cells, Dimension, Filter, Period};
+use lotse_queue_server::storage::aggregates;
+
+use crate::db::parts::{self, Key};
+use crate::db::{DbError, days, profiles};
+use crate::error::CentralError;
+use crate::turns::Turns;
+
+pub mod spans;
+
+use spans::{Of, Span};
+
+/// The cells of stored days, each as (building, day, format, cells), decoded with the
+/// building's stored layout.
+pub fn decode(rows: Vec<(String, NaiveDate, i32, Vec<u8>)>) -> Result<Cells, DbError> {
+    let mut names = Names::default();
+    let mut cells = Cells::default();
+    for (building, day, format, bytes) in rows {
+        if i64::from(format) != aggregates::FORMAT {
+            return Err(DbError::Stored(format!(
+                "{building} {day}: cells format {format} unknown"
+            )));
+        }
+        let decoded = aggregates::decode(day, &bytes, &mut names)
+            .map_err(|e| DbError::Stored(format!("{building}: {e}")))?;
+        cells.extend(decoded);
+    }
+    Ok(cells)
+}
+
+/// What the figures name services, agencies and desks by: the one building's profile, or for
+/// several the union of theirs (the first building's entry wins for an id they share).
+pub fn naming(profiles: &BTreeMap<String, Building>, buildings: &[String]) -> Option<Building> {
+    let mut chosen = buildings.iter().filter_map(|id| profiles.get(id));
+    let mut naming = chosen.next()?.clone();
+    for other in chosen {
+        for agency in &other.agencies {
+            if naming.agency(&agency.id).is_none() {
+                naming.agencies.push(agency.clone());
+            }
+        }
+        for service in &other.services {
+            if naming.service(&service.id).is_none() {
+                naming.services.push(service.clone());
+            }
+        }
+        for desk in &other.desks {
+            if naming.desk(&desk.id).is_none() {
+                naming.desks.push(desk.clone());
+            }
+        }
+    }
+    Some(naming)
+}
+
+/// What a county report is narrowed to and split by, as asked; checked against the chosen
+/// buildings' profiles by `report`.
+#[derive(Debug, Clone, Default)]
+pub struct Narrowed {
+    pub agency: Option<String>,
+    pub service: Option<String>,
+    pub channel: Option<Channel>,
+    pub language: Option<String>,
+    pub split: Dimension,
+}
+
+impl Narrowed {
+    /// Whether nothing is narrowed (only split): the reports whose parts are kept.
+    pub fn is_everything(&self) -> bool {
+        self.agency.is_none()
+            && self.service.is_none()
+            && self.channel.is_none()
+            && self.language.is_none()
+    }
+
+    /// The filter, when every id names something of `building` (the chosen buildings'
+    /// profiles together); else what is unknown.
+    pub fn filter(&self, building: &Building) -> Result<Filter, CentralError> {
+        let unknown =
+            |what: &str, id: &str| CentralError::Invalid(format!("unknown {what} {id:?}"));
+        if let Some(agency) = &self.agency
+            && building.agency(agency).is_none()
+        {
+            return Err(unknown("agency", agency));
+        }
+        if let Some(service) = &self.service
+            && building.service(service).is_none()
+        {
+            return Err(unknown("service", service));
+        }
+        if let Some(language) = &self.language
+            && lotse_protocol::languages::language(language).is_none()
+        {
+            return Err(unknown("language", language));
+        }
+        Ok(Filter {
+            agencies: self.agency.clone().map(|a| BTreeSet::from([a])),
+            service: self.service.clone(),
+            channel: self.channel,
+            language: self.language.clone(),
+            ..Filter::default()
+        })
+    }
+}
+
+/// The report of `buildings` for `period`, narrowed and split as asked: each building's
+/// tally with its own profile, added up (`spans.rs`). Unnarrowed, a building's tallies of
+/// whole months and single days are kept (`db::parts`) and used while their days are
+/// unchanged. Computed in a turn of `turns`; refused when the days still to compute would
+/// hold more legs and visits than `turns.cells_max`.
+pub async fn report(
+    pool: &Pool,
+    turns: &Turns,
+    buildings: &[String],
+    period: Period,
+    narrowed: &Narrowed,
+    lang: Lang,
+) -> Result<Computed, CentralError> {
+    let profiles = profiles::all(pool).await?;
+    let naming = naming(&profiles, buildings).ok_or(CentralError::NotFound)?;
+    let (filter, split) = (narrowed.filter(&naming)?, narrowed.split);
+    let query = narrowed.is_everything().then(|| <&str>::from(split));
+    let listing = days::listing(pool, buildings, period.previous().from, period.to).await?;
+    let spans = spans::plan(&listing, period, query.is_some(), |id| {
+        profiles
+            .get(id)
+            .and_then(|p| serde_json::to_string(p).ok())
+            .unwrap_or_default()
+    });
+    let kept = match query {
+        Some(query) => {
+            let keys: Vec<Key> = spans.iter().map(Span::key).collect();
+            parts::bases(pool, query, &keys).await?
+        }
+        None => HashMap::new(),
+    };
+    let (fresh, stale): (Vec<&Span>, Vec<&Span>) = spans
+        .iter()
+        .partition(|span| kept.get(&span.key()) == Some(&span.basis));
+    let size: i64 = stale.iter().map(|span| span.size).sum();
+    if u64::try_from(size).unwrap_or(u64::MAX) > turns.cells_max {
+        return Err(CentralError::Invalid(format!(
+            "this report would hold {:.1} million legs and visits (with the period as long \
+             before it), at most {:.1} million are computed at once: choose fewer buildings \
+             or a shorter period",
+            size as f64 / 1e6,
+            turns.cells_max as f64 / 1e6
+        )));
+    }
+    let _turn = turns.take().await;
+    let (mut sums, mut added) = (Sums::new(split), HashSet::new());
+    if let Some(query) = query
+        && !fresh.is_empty()
+    {
+        let keys: Vec<Key> = fresh.iter().map(|span| span.key()).collect();
+        let of: HashMap<Key, (Of, &str)> = fresh
+            .iter()
+            .map(|span| (span.key(), (span.of, span.basis.as_str())))
+            .collect();
+        let rows = parts::read(pool, query, &keys).await?;
+        let mut read = Vec::with_capacity(rows.len());
+        for (key, basis, bytes) in rows {
+            if let Some((of, expected)) = of.get(&key)
+                && *expected == basis
+            {
+                read.push((key, *of, bytes));
+            }
+        }
+        (sums, added) = blocking(move || {
+            let mut added = HashSet::new();
+            for (key, of, bytes) in read {
+                let tally: Tally = postcard::from_bytes(&bytes)
+                    .map_err(|e| DbError::Stored(format!("a kept report part: {e}")))?;
+                sums.add(of, &tally);
+                added.insert(key);
+            }
+            Ok((sums, added))
+        })
+        .await?;
+    }
+    // A kept part replaced or removed since its basis was read above is computed here.
+    let missing = fresh
+        .into_iter()
+        .filter(|span| !added.contains(&span.key()));
+    for span in stale.into_iter().chain(missing) {
+        let rows = days::read(
+            pool,
+            std::slice::from_ref(&span.building),
+            span.first,
+            span.last,
+        )
+        .await?;
+        let building = profiles.get(&span.building).unwrap_or(&naming).clone();
+        let (range, filter) = (
+            Period {
+                from: span.first,
+                to: span.last,
+            },
+            filter.clone(),
+        );
+        let tally = blocking(move || {
+            let cells = decode(rows)?;
+            let context = Context {
+                building: &building,
+                zone: building.site.time_zone,
+            };
+            Ok(tally(&cells, &[], context, range, &filter, split))
+        })
+        .await?;
+        if let Some(query) = query {
+            let bytes = postcard::to_allocvec(&tally)
+                .map_err(|e| DbError::Stored(format!("a report part: {e}")))?;
+            parts::store(pool, &span.key(), query, &span.basis, &bytes).await?;
+        }
+        sums.add(span.of, &tally);
+    }
+    let context = Context {
+        building: &naming,
+        zone: naming.site.time_zone,
+    };
+    Ok(sums.computed(context, period, &filter, lang))
+}
+
+/// The tallies of a report's period and of the period before, added up.
+struct Sums {
+    period: Tally,
+    before: Tally,
+}
+
+impl Sums {
+    fn new(split_by: Dimension) -> Sums {
+        let empty = Tally {
+            split_by,
+            ..Tally::default()
+        };
+        Sums {
+            period: empty.clone(),
+            before: empty,
+        }
+    }
+
+    fn add(&mut self, of: Of, tally: &Tally) {
+        match of {
+            Of::Period => self.period.merge(tally),
+            Of::Before => self.before.merge(tally),
+        }
+    }
+
+    /// The report, the tiles' period before and the tables, named by `context`'s building.
+    fn computed(
+        self,
+        context: Context<'_>,
+        period: Period,
+        filter: &Filter,
+        lang: Lang,
+    ) -> Computed {
+        let report = self.period.report(period, context.zone);
+        let previous = self.before.kpis();
+        let report = Report {
+            desks: with_staffed(report.desks, &[], period, filter, context.building),
+            ..report
+        };
+        let tables = tables(&report, &previous, context.building, lang);
+        Computed {
+            report,
+            previous,
+            tables,
+        }
+    }
+}
+
+/// Runs `work` on the blocking threads.
+async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, DbError> + Send + 'static,
+) -> Result<T, CentralError> {
+    Ok(tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| DbError::Stored(e.to_string()))??)
+}

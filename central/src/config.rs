@@ -29,13 +29,12 @@ pub struct CentralConfig {
     /// every few seconds).
     #[serde(default = "default_offline_after")]
     pub offline_after_seconds: i64,
-    /// County reports computed at once; more wait their turn (`turns.rs`: a year of 50
-    /// buildings holds about 1.3 GB while it is computed).
+    /// County reports computed at once; more wait their turn (`turns.rs`).
     #[serde(default = "default_reports_at_once")]
     pub reports_at_once: usize,
-    /// The most legs and visits one county report may hold (its buildings and period, and the
-    /// period as long before it); a larger one is refused with what to narrow. The default,
-    /// 8 million, peaks at about 2 GB while it is computed.
+    /// The most legs and visits one county report may have to compute (its buildings' days of
+    /// the period and the period as long before it, but those whose sums are kept); a larger
+    /// one is refused with what to narrow. The default, 20 million, takes about 20 s here.
     #[serde(default = "default_report_cells_max")]
     pub report_cells_max: u64,
     /// The SHA-256 (hex) of the token that may read `GET /metrics`.
@@ -56,7 +55,7 @@ fn default_reports_at_once() -> usize {
 }
 
 fn default_report_cells_max() -> u64 {
-    8_000_000
+    20_000_000
 }
 
 fn default_offline_after() -> i64 {

@@ -9,4 +9,5 @@ mod namespaces;
 mod pages;
 mod push;
 mod report_limits;
+mod report_parts;
 mod support;

@@ -1,12 +1,13 @@
 //! The county benchmark (README "Several buildings"): one building's generated year
 //! (`demo-history`) pushed under `BUILDINGS` building ids to a real `lotse-central` over a
-//! real PostgreSQL: the initial ingest, the county year report across all of them (the first,
-//! which computes and keeps each building's months and days, then p50/p99 of `RUNS` from the
-//! kept parts, then one after every building pushed a day again), a live summary's way from a building to the overview (p50/p99 of 200), and the
-//! process's RSS. Each building's desks are named as its own (`b07/…`), as a county's
-//! buildings have desks of their own (`SHARED_DESKS=1`: one set of desk names for all, which
-//! merges best). `cargo bench -p lotse-central --bench county` (release); `BUILDINGS`,
-//! `DAYS`, `ARRIVALS`, `RUNS` override the defaults 50, 365, 600, 20.
+//! real PostgreSQL: the initial ingest; the county year report across all of them once the
+//! centre has kept its parts ahead (the first, then p50/p99 of `RUNS`), split by desk (not
+//! kept ahead: the first computes its parts), narrowed (computed every time), and after every
+//! building pushed a day again; a live summary's way from a building to the overview (p50/p99
+//! of 200); the process's RSS. Each building's desks are named as its own (`b07/…`), as a
+//! county's buildings have desks of their own (`SHARED_DESKS=1`: one set of desk names for
+//! all). `cargo bench -p lotse-central --bench county` (release); `BUILDINGS`, `DAYS`,
+//! `ARRIVALS`, `RUNS` override the defaults 50, 365, 600, 20.
 
 // The tests' PostgreSQL fixture, shared; not every helper of it is used here.
 #[path = "../tests/central/support/postgres.rs"]
@@ -23,10 +24,31 @@ use lotse_protocol::Client;
 use lotse_protocol::central::{CENTRAL_SCHEMA, DayPush, LiveSummary, ProfilePush};
 use lotse_queue_server::auth::token_hash;
 use lotse_queue_server::config::{Config, embedded_always_open};
-use lotse_queue_server::stats::Period;
 use lotse_queue_server::stats::cells::{Name, Names};
 use lotse_queue_server::stats::tables::Lang;
+use lotse_queue_server::stats::{Dimension, Period};
 use lotse_queue_server::storage::{Store, aggregates, central_outbox};
+
+/// The token that reads the centre's `/metrics`.
+const METRICS_TOKEN: &str = "bench-metrics";
+
+/// `lotse_central_buildings_to_keep` from the centre's `/metrics`.
+async fn buildings_to_keep(url: &str) -> anyhow::Result<u64> {
+    let text = reqwest::Client::new()
+        .get(format!("{url}/metrics"))
+        .bearer_auth(METRICS_TOKEN)
+        .send()
+        .await?
+        .error_for_status()?
+        .text()
+        .await?;
+    text.lines()
+        .find_map(|line| line.strip_prefix("lotse_central_buildings_to_keep "))
+        .ok_or_else(|| anyhow::anyhow!("no lotse_central_buildings_to_keep"))?
+        .trim()
+        .parse()
+        .map_err(Into::into)
+}
 
 fn env(name: &str, default: u32) -> u32 {
     std::env::var(name)
@@ -146,7 +168,11 @@ async fn main() -> anyhow::Result<()> {
         }
         building_pushes.push(own);
     }
-    let mut text = format!("database_url = \"{}\"\npool_size = 16\n", pg.url());
+    let mut text = format!(
+        "database_url = \"{}\"\npool_size = 16\nmetrics_token_sha256 = \"{}\"\n",
+        pg.url(),
+        token_hash(METRICS_TOKEN)
+    );
     for id in &ids {
         text.push_str(&format!(
             "[[building]]\nid = \"{id}\"\nname = \"{id}\"\ntown = \"t\"\ntoken_sha256 = \"{}\"\n",
@@ -206,16 +232,20 @@ async fn main() -> anyhow::Result<()> {
     let pool = lotse_central::db::pool(&pg.url(), 4, None)?;
     let to = pushes.last().map(|(d, _)| *d).unwrap_or_default();
     let period = Period::new(to - chrono::Duration::days(364), to).expect("a year");
-    let report = |turns: lotse_central::turns::Turns| {
+    let report = |turns: lotse_central::turns::Turns, split: Dimension| {
         let (pool, ids) = (pool.clone(), ids.clone());
         async move {
             let started = Instant::now();
+            let narrowed = lotse_central::county_stats::Narrowed {
+                split,
+                ..Default::default()
+            };
             let computed = lotse_central::county_stats::report(
                 &pool,
                 &turns,
                 &ids,
                 period,
-                &Default::default(),
+                &narrowed,
                 Lang::De,
             )
             .await?;
@@ -223,17 +253,26 @@ async fn main() -> anyhow::Result<()> {
             anyhow::Ok((started.elapsed(), computed.report))
         }
     };
-    // The first report computes every building's months and days and keeps them.
-    std::fs::write("/proc/self/clear_refs", "5")?;
-    let (first, computed) = report(lotse_central::turns::Turns::new(1, u64::MAX)).await?;
+    // The centre keeps the parts of the default report (split by service) ahead.
+    let started = Instant::now();
+    while buildings_to_keep(&url).await? > 0 {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     println!(
-        "county year report, {buildings} buildings, first (computes and keeps every part): {:.1} s; peak RSS {:.0} MB",
-        first.as_secs_f64(),
-        peak_rss_mb()
+        "report parts kept ahead: done {:.1} s after the last push; RSS {:.0} MB",
+        started.elapsed().as_secs_f64(),
+        rss_mb()
+    );
+    // So the first report computes nothing (a limit of 0 would refuse anything to compute).
+    let nothing = || lotse_central::turns::Turns::new(1, 0);
+    let (first, computed) = report(nothing(), Dimension::Service).await?;
+    println!(
+        "county year report, {buildings} buildings, the first: {:.0} ms",
+        first.as_secs_f64() * 1000.0
     );
     let mut times = Vec::new();
     for _ in 0..runs {
-        let (time, again) = report(lotse_central::turns::Turns::new(1, 0)).await?;
+        let (time, again) = report(nothing(), Dimension::Service).await?;
         assert_eq!(again, computed, "kept parts give the same report");
         times.push(time);
     }
@@ -241,6 +280,20 @@ async fn main() -> anyhow::Result<()> {
     println!(
         "county year report, {buildings} buildings, from kept parts: p50 {p50:.0} ms, p99 {p99:.0} ms ({runs} runs); RSS {:.0} MB",
         rss_mb()
+    );
+    // Split by desk, whose parts are not kept ahead: the first computes and keeps them.
+    std::fs::write("/proc/self/clear_refs", "5")?;
+    let everything = || lotse_central::turns::Turns::new(1, u64::MAX);
+    let (time, _) = report(everything(), Dimension::Desk).await?;
+    println!(
+        "county year report split by desk, the first (computes and keeps every part): {:.1} s; peak RSS {:.0} MB",
+        time.as_secs_f64(),
+        peak_rss_mb()
+    );
+    let (time, _) = report(nothing(), Dimension::Desk).await?;
+    println!(
+        "county year report split by desk, the second: {:.0} ms",
+        time.as_secs_f64() * 1000.0
     );
     // A narrowed report (kiosk tickets only) is computed from the cells every time.
     std::fs::write("/proc/self/clear_refs", "5")?;
@@ -251,7 +304,7 @@ async fn main() -> anyhow::Result<()> {
     };
     let kiosk = lotse_central::county_stats::report(
         &pool,
-        &lotse_central::turns::Turns::new(1, u64::MAX),
+        &everything(),
         &ids,
         period,
         &narrowed,
@@ -270,7 +323,7 @@ async fn main() -> anyhow::Result<()> {
         let client = Client::new(&url)?.with_device_token(&format!("token-{id}"));
         client.push_day(id, *day, push).await?;
     }
-    let (time, again) = report(lotse_central::turns::Turns::new(1, u64::MAX)).await?;
+    let (time, again) = report(everything(), Dimension::Service).await?;
     assert_eq!(again, computed, "the same days again give the same report");
     println!(
         "county year report after every building pushed its newest day again: {:.0} ms",

@@ -42,7 +42,10 @@ pub async fn put_day(
         return Err(CentralError::DayInFuture(day));
     }
     let day = checked_day(&building, day, push)?;
-    let stored = days::upsert(&state.pool, &day, state.now()).await?;
+    let (date, stored) = (day.day, days::upsert(&state.pool, &day, state.now()).await?);
+    if stored {
+        state.keeper.day(&building, date);
+    }
     Ok(Json(PushAccepted { stored }))
 }
 
@@ -104,6 +107,7 @@ pub async fn put_profile(
     // An unknown time zone is refused as the profile is read.
     let profile: ProfilePush = parse(body)?;
     profiles::upsert(&state.pool, &building, &profile.building, state.now()).await?;
+    state.keeper.all_days(&building);
     Ok(Json(PushAccepted { stored: true }))
 }
 

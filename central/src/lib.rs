@@ -10,6 +10,7 @@ pub mod county_stats;
 pub mod db;
 pub mod error;
 pub mod ingest;
+pub mod keeper;
 pub mod metrics;
 pub mod pages;
 pub mod state;
@@ -74,6 +75,15 @@ pub async fn run(
         tracing::info!(applied, "migrated the central database");
     }
     let state = CentralState::new(pool, config, clock);
-    net::serve_with_tls(listener, app(state), Limits::default(), tls, shutdown).await?;
+    let (keeper, pool, clock) = (
+        state.keeper.clone(),
+        state.pool.clone(),
+        state.clock.clone(),
+    );
+    let zone = state.config.time_zone;
+    let keeping = tokio::spawn(async move { keeper.run(pool, clock, zone).await });
+    let served = net::serve_with_tls(listener, app(state), Limits::default(), tls, shutdown).await;
+    keeping.abort();
+    served?;
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! `GET /metrics` in the Prometheus text format: per building the ingest lag (since its last
 //! push of any kind), its outbox backlog as it last reported it and the days stored; the
-//! connection pool's use. Only the bearer of the configured metrics token may read it.
+//! connection pool's use; reports computing and waiting; buildings whose pushed days' report
+//! parts are not kept yet (`keeper.rs`). Only the bearer of the configured metrics token may read it.
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -98,6 +99,12 @@ pub async fn metrics(
         text,
         "lotse_central_reports{{state=\"waiting\"}} {}",
         state.reports.waiting()
+    );
+    let _ = writeln!(text, "# TYPE lotse_central_buildings_to_keep gauge");
+    let _ = writeln!(
+        text,
+        "lotse_central_buildings_to_keep {}",
+        state.keeper.waiting()
     );
     Ok((
         [(

@@ -1,5 +1,6 @@
 //! What every handler shares: the pool, the configuration and the clock. Nothing else (but a login
-//! throttle): an instance keeps no state of its own, so several serve the same database.
+//! throttle, report turns and the days to keep ahead): an instance keeps no state of its own
+//! that another needs, so several serve the same database.
 
 use std::sync::Arc;
 
@@ -9,6 +10,7 @@ use lotse_queue_server::http::Clock;
 use lotse_queue_server::throttle::FailureWindow;
 
 use crate::config::CentralConfig;
+use crate::keeper::Keeper;
 use crate::turns::Turns;
 
 #[derive(Clone)]
@@ -22,6 +24,8 @@ pub struct CentralState {
     pub logins: Arc<FailureWindow>,
     /// County reports computed at once (this instance's).
     pub reports: Arc<Turns>,
+    /// Pushed days whose report parts are to be kept ahead (this instance's).
+    pub keeper: Arc<Keeper>,
 }
 
 /// Failed logins an account name may have per minute.
@@ -32,6 +36,7 @@ impl CentralState {
         CentralState {
             pool,
             reports: Arc::new(Turns::new(config.reports_at_once, config.report_cells_max)),
+            keeper: Arc::new(Keeper::default()),
             config: Arc::new(config),
             clock,
             passwords: Arc::new(PasswordChecks::per_core()),

@@ -153,9 +153,10 @@ pub async fn report(
         }
         None => HashMap::new(),
     };
-    let (fresh, stale): (Vec<&Span>, Vec<&Span>) = spans
-        .iter()
-        .partition(|span| kept.get(&span.key()) == Some(&span.basis));
+    // A building without a profile is named by the others in the report: not kept.
+    let (fresh, stale): (Vec<&Span>, Vec<&Span>) = spans.iter().partition(|span| {
+        kept.get(&span.key()) == Some(&span.basis) && profiles.contains_key(&span.building)
+    });
     let size: i64 = stale.iter().map(|span| span.size).sum();
     if u64::try_from(size).unwrap_or(u64::MAX) > turns.cells_max {
         return Err(CentralError::Invalid(format!(
@@ -196,7 +197,10 @@ pub async fn report(
     // Two spans at a time: one's days are read while the other's are tallied.
     let mut computing = futures::stream::iter(to_compute)
         .map(|span| {
-            let building = profiles.get(&span.building).unwrap_or(&naming);
+            let (building, query) = match profiles.get(&span.building) {
+                Some(building) => (building, query),
+                None => (&naming, None),
+            };
             compute_span(pool, span, building, &filter, split, query)
         })
         .buffer_unordered(SPANS_AT_ONCE);
@@ -258,6 +262,47 @@ impl Sums {
             tables,
         }
     }
+}
+
+/// The split whose parts are kept ahead of requests (`keeper.rs`): the statistics page's
+/// default.
+pub const KEPT_AHEAD: Dimension = Dimension::Service;
+
+/// Computes and keeps the parts of `building` that a report split by `KEPT_AHEAD` would use
+/// for `days`: each day, and each month of them that ended before `today`; those whose basis
+/// holds are left. Returns how many were computed; none for a building without a profile.
+pub async fn keep(
+    pool: &Pool,
+    building: &str,
+    days: &BTreeSet<NaiveDate>,
+    today: NaiveDate,
+) -> Result<usize, CentralError> {
+    let ranges = spans::to_keep(days, today);
+    let (Some(from), Some(to)) = (
+        ranges.iter().map(|(first, _)| *first).min(),
+        ranges.iter().map(|(_, last)| *last).max(),
+    ) else {
+        return Ok(0);
+    };
+    let Some(profile) = profiles::all(pool).await?.remove(building) else {
+        return Ok(0);
+    };
+    let ids = [building.to_owned()];
+    let listing = days::listing(pool, &ids, from, to).await?;
+    let text = serde_json::to_string(&profile).unwrap_or_default();
+    let spans = spans::of_ranges(&listing, &ranges, &text);
+    let query = <&str>::from(KEPT_AHEAD);
+    let keys: Vec<Key> = spans.iter().map(Span::key).collect();
+    let kept = parts::bases(pool, query, &keys).await?;
+    let mut computed = 0;
+    for span in spans {
+        if kept.get(&span.key()) != Some(&span.basis) {
+            let filter = Filter::default();
+            compute_span(pool, span, &profile, &filter, KEPT_AHEAD, Some(query)).await?;
+            computed += 1;
+        }
+    }
+    Ok(computed)
 }
 
 /// Spans computed at once: a report takes both cores of a small server.

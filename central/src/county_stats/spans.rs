@@ -3,6 +3,8 @@
 //! months inside a period and single days for the rest, so that a kept month serves every
 //! period that covers it; each has the basis its tally is computed from. Pure.
 
+use std::collections::BTreeSet;
+
 use chrono::{Datelike, Months, NaiveDate};
 use lotse_queue_server::stats::Period;
 use sha2::{Digest, Sha256};
@@ -44,12 +46,8 @@ pub fn cut(period: Period) -> Vec<(NaiveDate, NaiveDate)> {
     let mut spans = Vec::new();
     let mut day = period.from;
     while day <= period.to {
-        let month_last = day
-            .with_day(1)
-            .and_then(|first| first.checked_add_months(Months::new(1)))
-            .and_then(|next| next.pred_opt());
-        let last = match month_last {
-            Some(last) if day.day() == 1 && last <= period.to => last,
+        let last = match month_of(day) {
+            Some((first, last)) if first == day && last <= period.to => last,
             _ => day,
         };
         spans.push((day, last));
@@ -80,24 +78,67 @@ pub fn plan(
                 vec![(range.from, range.to)]
             };
             for (first, last) in ranges {
-                let from = building.partition_point(|d| d.day < first);
-                let to = building.partition_point(|d| d.day <= last);
-                let days = &building[from..to];
-                if days.is_empty() {
-                    continue;
-                }
-                spans.push(Span {
-                    building: id.clone(),
-                    first,
-                    last,
-                    of,
-                    basis: basis(&profile, days),
-                    size: days.iter().map(|d| d.size).sum(),
-                });
+                spans.extend(span(building, first, last, of, &profile));
             }
         }
     }
     spans
+}
+
+/// The calendar month of `day`: its first and last day.
+fn month_of(day: NaiveDate) -> Option<(NaiveDate, NaiveDate)> {
+    let first = day.with_day(1)?;
+    let last = first.checked_add_months(Months::new(1))?.pred_opt()?;
+    Some((first, last))
+}
+
+/// The span of `building`'s listed days (one building's, sorted) from `first` to `last`;
+/// none without a day.
+fn span(
+    building: &[Listed],
+    first: NaiveDate,
+    last: NaiveDate,
+    of: Of,
+    profile: &str,
+) -> Option<Span> {
+    let from = building.partition_point(|d| d.day < first);
+    let to = building.partition_point(|d| d.day <= last);
+    let days = building.get(from..to).filter(|days| !days.is_empty())?;
+    Some(Span {
+        building: days[0].building.clone(),
+        first,
+        last,
+        of,
+        basis: basis(profile, days),
+        size: days.iter().map(|d| d.size).sum(),
+    })
+}
+
+/// What to keep ahead of requests for `days` (`keeper.rs`): each day, and each month of them
+/// that ended before `today` (a month still running is never whole inside a period).
+pub fn to_keep(days: &BTreeSet<NaiveDate>, today: NaiveDate) -> BTreeSet<(NaiveDate, NaiveDate)> {
+    let mut ranges = BTreeSet::new();
+    for day in days {
+        ranges.insert((*day, *day));
+        if let Some((first, last)) = month_of(*day)
+            && last < today
+        {
+            ranges.insert((first, last));
+        }
+    }
+    ranges
+}
+
+/// The spans of `ranges` of one building's listed days (sorted by day), each with a day.
+pub fn of_ranges(
+    building: &[Listed],
+    ranges: &BTreeSet<(NaiveDate, NaiveDate)>,
+    profile: &str,
+) -> Vec<Span> {
+    ranges
+        .iter()
+        .filter_map(|(first, last)| span(building, *first, *last, Of::Period, profile))
+        .collect()
 }
 
 fn basis(profile: &str, days: &[Listed]) -> String {
@@ -178,6 +219,37 @@ mod tests {
         let mut more = listing.clone();
         more.push(day("a", "2026-11-05", 1));
         assert_ne!(plan_of(&more, "p")[0].basis, base);
+    }
+
+    #[test]
+    fn kept_ahead_are_the_days_and_their_ended_months() {
+        let days = BTreeSet::from([date("2026-11-27"), date("2026-11-30"), date("2026-12-01")]);
+        let ranges: Vec<_> = to_keep(&days, date("2026-12-02")).into_iter().collect();
+        assert_eq!(
+            ranges,
+            [
+                (date("2026-11-01"), date("2026-11-30")),
+                (date("2026-11-27"), date("2026-11-27")),
+                (date("2026-11-30"), date("2026-11-30")),
+                (date("2026-12-01"), date("2026-12-01")),
+            ]
+        );
+        let listing = vec![day("a", "2026-11-27", 1), day("a", "2026-11-30", 2)];
+        let spans = of_ranges(&listing, &to_keep(&days, date("2026-12-02")), "p");
+        let sizes: Vec<(NaiveDate, i64)> = spans.iter().map(|s| (s.first, s.size)).collect();
+        // December 1st has no stored day: no span.
+        assert_eq!(
+            sizes,
+            [
+                (date("2026-11-01"), 20),
+                (date("2026-11-27"), 10),
+                (date("2026-11-30"), 10)
+            ]
+        );
+        // The same days as a report cuts them: the same bases, so a report uses them.
+        let november = Period::new(date("2026-11-01"), date("2026-11-30")).unwrap();
+        let planned = plan(&listing, november, true, |_| "p".to_owned());
+        assert_eq!(planned[0].basis, spans[0].basis);
     }
 
     #[test]

@@ -106,6 +106,18 @@ pub async fn listing(
         .collect())
 }
 
+/// The dates of every stored day of `building`.
+pub async fn stored(pool: &Pool, building: &str) -> Result<Vec<NaiveDate>, DbError> {
+    let client = pool.get().await?;
+    let rows = client
+        .query(
+            "SELECT day FROM stat_days WHERE building = $1 ORDER BY day",
+            &[&building],
+        )
+        .await?;
+    Ok(rows.iter().map(|row| row.get(0)).collect())
+}
+
 /// How many legs and visits the stored days of `buildings` from `from` to `to` (inclusive)
 /// hold, as the buildings counted them (their cells are at most as many).
 pub async fn size(

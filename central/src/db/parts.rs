@@ -67,8 +67,7 @@ async fn select(
         .await?)
 }
 
-/// Keeps a part (replacing one of the same place); a whole month's part replaces the kept
-/// days of that month.
+/// Keeps a part, replacing one of the same place.
 pub async fn store(
     pool: &Pool,
     (building, first, last): &Key,
@@ -76,9 +75,8 @@ pub async fn store(
     basis: &str,
     tally: &[u8],
 ) -> Result<(), DbError> {
-    let mut client = pool.get().await?;
-    let transaction = client.transaction().await?;
-    transaction
+    let client = pool.get().await?;
+    client
         .execute(
             "INSERT INTO report_parts (building, first_day, last_day, query, basis, tally)
              VALUES ($1, $2, $3, $4, $5, $6)
@@ -87,15 +85,5 @@ pub async fn store(
             &[building, first, last, &query, &basis, &tally],
         )
         .await?;
-    if first < last {
-        transaction
-            .execute(
-                "DELETE FROM report_parts WHERE building = $1 AND query = $2
-                 AND first_day = last_day AND first_day >= $3 AND first_day <= $4",
-                &[building, &query, first, last],
-            )
-            .await?;
-    }
-    transaction.commit().await?;
     Ok(())
 }

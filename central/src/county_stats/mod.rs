@@ -12,10 +12,9 @@ use deadpool_postgres::Pool;
 use futures::StreamExt;
 use lotse_protocol::{Building, Channel};
 use lotse_queue_server::stats::cells::Names;
-use lotse_queue_server::stats::load::Computed;
-use lotse_queue_server::stats::report::{Context, Report};
-use lotse_queue_server::stats::staffing::with_staffed;
-use lotse_queue_server::stats::tables::{Lang, tables};
+use lotse_queue_server::stats::load::{Computed, completed};
+use lotse_queue_server::stats::report::Context;
+use lotse_queue_server::stats::tables::Lang;
 use lotse_queue_server::stats::tally::{Tally, tally};
 use lotse_queue_server::stats::{Cells, Dimension, Filter, Period};
 use lotse_queue_server::storage::aggregates;
@@ -250,17 +249,15 @@ impl Sums {
         lang: Lang,
     ) -> Computed {
         let report = self.period.report(period, context.zone);
-        let previous = self.before.kpis();
-        let report = Report {
-            desks: with_staffed(report.desks, &[], period, filter, context.building),
-            ..report
-        };
-        let tables = tables(&report, &previous, context.building, lang);
-        Computed {
+        completed(
             report,
-            previous,
-            tables,
-        }
+            self.before.kpis(),
+            &[],
+            context,
+            period,
+            filter,
+            lang,
+        )
     }
 }
 

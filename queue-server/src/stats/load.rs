@@ -146,8 +146,30 @@ pub fn compute_from(
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         (report, previous)
     });
+    completed(
+        report,
+        previous,
+        from.staffed,
+        context,
+        period,
+        filter,
+        lang,
+    )
+}
+
+/// A computed report with its desks' staffed time added, and the tables of it and the tiles'
+/// period before (`previous`): a building's and the county centre's.
+pub fn completed(
+    report: Report,
+    previous: Kpis,
+    staffed: &[StaffedDay],
+    context: Context<'_>,
+    period: Period,
+    filter: &Filter,
+    lang: Lang,
+) -> Computed {
     let report = Report {
-        desks: with_staffed(report.desks, from.staffed, period, filter, context.building),
+        desks: with_staffed(report.desks, staffed, period, filter, context.building),
         ..report
     };
     let tables = tables(&report, &previous, context.building, lang);

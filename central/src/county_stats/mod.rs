@@ -167,26 +167,12 @@ pub async fn report(
         )));
     }
     let _turn = turns.take().await;
-    let (mut sums, mut added) = (Sums::new(split), HashSet::new());
-    if let Some(query) = query
-        && !fresh.is_empty()
-    {
-        let keys: Vec<Key> = fresh.iter().map(|span| span.key()).collect();
-        let of: HashMap<Key, (Of, &str)> = fresh
-            .iter()
-            .map(|span| (span.key(), (span.of, span.basis.as_str())))
-            .collect();
-        let rows = parts::read(pool, query, &keys).await?;
-        let mut read = Vec::with_capacity(rows.len());
-        for (key, basis, bytes) in rows {
-            if let Some((of, expected)) = of.get(&key)
-                && *expected == basis
-            {
-                read.push((key, *of, bytes));
-            }
+    let (mut sums, added) = match query {
+        Some(query) if !fresh.is_empty() => {
+            read_kept(pool, query, &fresh, Sums::new(split)).await?
         }
-        (sums, added) = blocking(move || Ok(add_kept(sums, read))).await?;
-    }
+        _ => (Sums::new(split), HashSet::new()),
+    };
     // A kept part replaced, removed or unreadable since its basis was read above is
     // computed here.
     let missing = fresh
@@ -213,6 +199,30 @@ pub async fn report(
         zone: naming.site.time_zone,
     };
     Ok(sums.computed(context, period, &filter, lang))
+}
+
+/// Adds the kept parts of `query` for `fresh` spans to `sums`; returns which were added (a
+/// part replaced since its basis was read, or unreadable, is not).
+async fn read_kept(
+    pool: &Pool,
+    query: &str,
+    fresh: &[&Span],
+    sums: Sums,
+) -> Result<(Sums, HashSet<Key>), CentralError> {
+    let keys: Vec<Key> = fresh.iter().map(|span| span.key()).collect();
+    let expected: HashMap<Key, (Of, &str)> = fresh
+        .iter()
+        .map(|span| (span.key(), (span.of, span.basis.as_str())))
+        .collect();
+    let mut read = Vec::with_capacity(fresh.len());
+    for (key, basis, bytes) in parts::read(pool, query, &keys).await? {
+        if let Some((of, wanted)) = expected.get(&key)
+            && *wanted == basis
+        {
+            read.push((key, *of, bytes));
+        }
+    }
+    blocking(move || Ok(add_kept(sums, read))).await
 }
 
 /// The tallies of a report's period and of the period before, added up.

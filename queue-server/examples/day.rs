@@ -12,8 +12,10 @@
 //! 35 % two, 10 % three (different services, chosen in proportion to their desks); a concern
 //! takes its service's typical duration × 0.5–1.5. No walking time between desks.
 //!
-//! Besides the three orders, one idea is measured that is not a setting: a desk that carries
-//! on with the same visitor's next concern when it serves it (`Rules::carry_on`).
+//! Besides the three orders, two ideas are measured that are not settings: a desk that
+//! carries on with the same visitor's next concern when it serves it (`Rules::carry_on`),
+//! and a visitor who finished a concern going to the front of their other lines
+//! (`Rules::returning_first`, which gives places away).
 //!
 //! Reported per order: time in the building of visitors with several concerns (mean, p90; of
 //! it, at desks and until the first call),
@@ -33,16 +35,24 @@ use lotse_queue_server::visit_order::VisitOrder;
 const LOAD: f64 = 0.9;
 /// Shares of visits with two and with three concerns.
 const SEVERAL: [f64; 2] = [0.35, 0.10];
-/// The orders compared, and whether a desk carries on with the same visitor's next concern
-/// it serves (an idea under evaluation, not a setting of the server).
-const ORDERS: [(VisitOrder, bool, &str); 4] = [
-    (VisitOrder::Fixed, false, "fixed"),
-    (VisitOrder::NextShortest, false, "next shortest"),
-    (VisitOrder::SeveralLines, false, "several lines"),
+/// The orders compared, whether a desk carries on with the same visitor's next concern it
+/// serves, and whether a visitor who finished a concern goes to the front of their other
+/// lines (ideas under evaluation, not settings of the server).
+const ORDERS: [(VisitOrder, bool, bool, &str); 5] = [
+    (VisitOrder::Fixed, false, false, "fixed"),
+    (VisitOrder::NextShortest, false, false, "next shortest"),
+    (VisitOrder::SeveralLines, false, false, "several lines"),
     (
         VisitOrder::SeveralLines,
         true,
+        false,
         "several lines, desk carries on",
+    ),
+    (
+        VisitOrder::SeveralLines,
+        false,
+        true,
+        "several lines, returning visitors first",
     ),
 ];
 
@@ -170,9 +180,10 @@ fn main() {
         let fixed_outcome = simulate(&config, &visits, &Rules::of(&config, VisitOrder::Fixed));
         let fixed = stays(&visits, &fixed_outcome);
         let base = row(&visits, &fixed_outcome, &fixed, &config);
-        for (n, (order, carry_on, name)) in ORDERS.into_iter().enumerate() {
+        for (n, (order, carry_on, returning_first, name)) in ORDERS.into_iter().enumerate() {
             let rules = Rules {
                 carry_on,
+                returning_first,
                 ..Rules::of(&config, order)
             };
             let outcome = simulate(&config, &visits, &rules);
@@ -197,7 +208,7 @@ fn main() {
         }
     }
     println!();
-    for (n, (_, _, name)) in ORDERS.iter().enumerate().skip(1) {
+    for (n, (_, _, _, name)) in ORDERS.iter().enumerate().skip(1) {
         let mine: Vec<&(usize, f64, f64)> = changes.iter().filter(|(o, _, _)| *o == n).collect();
         let stay = mine.iter().map(|c| c.1).sum::<f64>() / mine.len() as f64;
         let p90 = mine.iter().map(|c| c.2).sum::<f64>() / mine.len() as f64;

@@ -26,6 +26,7 @@ fn rules(config: &Config, share: Option<u32>) -> Rules {
     Rules {
         order: VisitOrder::Fixed,
         carry_on: false,
+        returning_first: false,
         dependencies: Dependencies::none(),
         desk_languages: building
             .desks

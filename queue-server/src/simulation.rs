@@ -264,6 +264,10 @@ pub struct Rules {
     /// that it serves, if one is callable, before anyone else (an idea under evaluation, not
     /// a rule of the server).
     pub carry_on: bool,
+    /// A visitor who has finished a concern is placed at the front of the lines of their
+    /// other concerns (as a transfer is): an idea measured against the goal, not a rule of the
+    /// server, since it gives the places of those waiting there away.
+    pub returning_first: bool,
 }
 
 impl Rules {
@@ -273,6 +277,7 @@ impl Rules {
         Rules {
             order,
             carry_on: false,
+            returning_first: false,
             dependencies: Dependencies::of(building),
             desk_languages: building
                 .desks
@@ -478,7 +483,10 @@ pub fn simulate(config: &Config, visits: &[Visit], rules: &Rules) -> Outcome {
                     if desk.services.iter().any(|s| s == concern.service)
                         && callable(&concerns, task)
                     {
-                        candidates.push(day.candidate(visit, task));
+                        let mut candidate = day.candidate(visit, task);
+                        candidate.front = rules.returning_first
+                            && day.progress[visit].contains(&Progress::Closed);
+                        candidates.push(candidate);
                     }
                 }
             }

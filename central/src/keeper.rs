@@ -3,7 +3,8 @@
 //! quiet for `QUIET`, the parts a report split by service would use for those days are
 //! computed and kept (`county_stats::keep`), one building at a time, in the background. So
 //! the first report after new days does not compute them, and a building pushing a year
-//! computes each month once, not once per day. An instance keeps what it was pushed.
+//! computes each month once, not once per day. An instance keeps what it was pushed, and on
+//! starting what any instance was pushed in the last `RECENT`.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Mutex;
@@ -22,6 +23,9 @@ use crate::db::days;
 
 /// How long a building must be quiet before its noted days are kept.
 pub const QUIET: Duration = Duration::from_secs(2);
+
+/// How far back an instance starting looks for pushed days to keep.
+pub const RECENT: chrono::Duration = chrono::Duration::days(7);
 
 /// What a building pushed since its parts were last kept.
 #[derive(Debug, Default)]
@@ -43,21 +47,22 @@ pub struct Keeper {
 impl Keeper {
     /// Notes that `building` pushed `day`.
     pub fn day(&self, building: &str, day: NaiveDate) {
-        self.note(building, Instant::now(), |noted| {
+        self.note(building, Some(Instant::now()), |noted| {
             noted.days.insert(day);
         });
     }
 
     /// Notes that every day of `building` is to be kept again (a new profile).
     pub fn all_days(&self, building: &str) {
-        self.note(building, Instant::now(), |noted| noted.all = true);
+        self.note(building, Some(Instant::now()), |noted| noted.all = true);
     }
 
-    fn note(&self, building: &str, at: Instant, change: impl FnOnce(&mut Noted)) {
+    /// Notes a change of `building` made `at` (none: long enough ago to be quiet).
+    fn note(&self, building: &str, at: Option<Instant>, change: impl FnOnce(&mut Noted)) {
         let mut noted = self.noted.lock().unwrap_or_else(|e| e.into_inner());
         let entry = noted.entry(building.to_owned()).or_default();
         change(entry);
-        entry.last = Some(at);
+        entry.last = entry.last.max(at);
         drop(noted);
         self.wake.notify_one();
     }
@@ -86,6 +91,18 @@ impl Keeper {
     /// Keeps noted days for ever (spawned by `run`). A building whose parts could not be
     /// kept (the database away) is noted again and tried after the next quiet time.
     pub async fn run(&self, pool: Pool, clock: Clock, zone: Tz) {
+        // What arrived shortly before this instance started may not be kept yet (it was
+        // stopped, or another instance took the pushes and stopped): noted as quiet.
+        match days::received_since(&pool, clock() - RECENT).await {
+            Ok(recent) => {
+                for (building, day) in recent {
+                    self.note(&building, None, |noted| {
+                        noted.days.insert(day);
+                    });
+                }
+            }
+            Err(error) => tracing::warn!(%error, "could not read the recently pushed days"),
+        }
         loop {
             let quiet = self.take_quiet(Instant::now());
             if quiet.is_empty() {
@@ -142,14 +159,14 @@ mod tests {
         let add_day = |n: &mut Noted| {
             n.days.insert(day);
         };
-        keeper.note("a", start, add_day);
-        keeper.note("b", start, add_day);
+        keeper.note("a", Some(start), add_day);
+        keeper.note("b", Some(start), add_day);
         assert!(keeper.take_quiet(start).is_empty(), "not quiet yet");
         let later = start + QUIET;
-        keeper.note("b", later, |n| {
+        keeper.note("b", Some(later), |n| {
             n.days.insert(day.succ_opt().expect("a day"));
         });
-        keeper.note("b", later, |n| n.all = true);
+        keeper.note("b", Some(later), |n| n.all = true);
         let quiet = keeper.take_quiet(later);
         assert_eq!(quiet.len(), 1);
         assert_eq!(quiet[0].0, "a");

@@ -159,11 +159,11 @@ pub async fn report(
     let size: i64 = stale.iter().map(|span| span.size).sum();
     if u64::try_from(size).unwrap_or(u64::MAX) > turns.cells_max {
         return Err(CentralError::Invalid(format!(
-            "this report would have to compute {:.1} million legs and visits (with the \
-             period as long before it), at most {:.1} million are computed at once: choose \
-             fewer buildings or a shorter period",
-            size as f64 / 1e6,
-            turns.cells_max as f64 / 1e6
+            "this report would have to compute {} legs and visits (with the period as long \
+             before it), at most {} are computed at once: choose fewer buildings or a shorter \
+             period",
+            in_words(u64::try_from(size).unwrap_or(u64::MAX)),
+            in_words(turns.cells_max)
         )));
     }
     let _turn = turns.take().await;
@@ -374,6 +374,15 @@ fn add_kept(sums: Sums, read: Vec<(Key, Of, Vec<u8>)>) -> (Sums, HashSet<Key>) {
         added.extend(their_added);
         (sums, added)
     })
+}
+
+/// A count as a reader takes it in: "8.2 million", or the number itself below 100,000.
+fn in_words(count: u64) -> String {
+    if count >= 100_000 {
+        format!("{:.1} million", count as f64 / 1e6)
+    } else {
+        count.to_string()
+    }
 }
 
 /// Runs `work` on the blocking threads.

@@ -106,6 +106,21 @@ pub async fn listing(
         .collect())
 }
 
+/// The buildings and dates of the days stored or replaced since `since`.
+pub async fn received_since(
+    pool: &Pool,
+    since: DateTime<Utc>,
+) -> Result<Vec<(String, NaiveDate)>, DbError> {
+    let client = pool.get().await?;
+    let rows = client
+        .query(
+            "SELECT building, day FROM stat_days WHERE received_at >= $1 ORDER BY building, day",
+            &[&since],
+        )
+        .await?;
+    Ok(rows.iter().map(|row| (row.get(0), row.get(1))).collect())
+}
+
 /// The dates of every stored day of `building`.
 pub async fn stored(pool: &Pool, building: &str) -> Result<Vec<NaiveDate>, DbError> {
     let client = pool.get().await?;

@@ -190,3 +190,37 @@ async fn pushed_days_are_kept_ahead_so_the_first_report_computes_nothing() {
     assert_eq!(csv(&ahead), csv(&building.own_report(period).await));
     drop(central);
 }
+
+#[tokio::test]
+async fn a_restarted_centre_keeps_what_was_pushed_before_it_stopped() {
+    let Some(pg) = Postgres::start() else { return };
+    let clock = std::sync::Arc::new(chrono::Utc::now);
+    let central = Central::start(&pg, clock.clone()).await;
+    let address = central.url.trim_start_matches("http://").to_owned();
+    let building = BuildingServer::with_history(ID, &central.url, 40, 90, 13).await;
+    push_due_days(&building.state, &building.link())
+        .await
+        .expect("pushed");
+    // Stopped before the building was quiet long enough for its days to be kept.
+    central.stop().await;
+    let pool = lotse_central::db::pool(&pg.url(), 2, None).expect("a pool");
+    let kept = "SELECT COUNT(*) FROM report_parts";
+    assert_eq!(scalar(&pool, kept).await, 0, "nothing kept before the stop");
+    let central = Central::start_on(&address, &pg, clock).await;
+    let period = past_days(40);
+    let ids = [ID.to_owned()];
+    let everything = Narrowed::default();
+    let nothing = Turns::new(1, 0);
+    let started = std::time::Instant::now();
+    let ahead = loop {
+        match county_stats::report(&pool, &nothing, &ids, period, &everything, Lang::De).await {
+            Ok(computed) => break computed,
+            Err(_) if started.elapsed() < std::time::Duration::from_secs(60) => {
+                tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+            }
+            Err(error) => panic!("the parts were not kept after the restart: {error}"),
+        }
+    };
+    assert_eq!(csv(&ahead), csv(&building.own_report(period).await));
+    drop(central);
+}

@@ -12,7 +12,7 @@ use deadpool_postgres::Pool;
 use futures::StreamExt;
 use lotse_protocol::{Building, Channel};
 use lotse_queue_server::stats::cells::Names;
-use lotse_queue_server::stats::load::{Computed, completed};
+use lotse_queue_server::stats::load::Computed;
 use lotse_queue_server::stats::report::Context;
 use lotse_queue_server::stats::tables::Lang;
 use lotse_queue_server::stats::tally::{Tally, tally};
@@ -25,8 +25,10 @@ use crate::error::CentralError;
 use crate::turns::Turns;
 
 pub mod spans;
+mod sums;
 
 use spans::{Of, Span};
+use sums::Sums;
 
 /// The cells of stored days, each as (building, day, format, cells), decoded with the
 /// building's stored layout.
@@ -121,11 +123,7 @@ impl Narrowed {
     }
 }
 
-/// The report of `buildings` for `period`, narrowed and split as asked: each building's
-/// tally with its own profile, added up (`spans.rs`). Unnarrowed, a building's tallies of
-/// whole months and single days are kept (`db::parts`) and used while their days are
-/// unchanged. Computed in a turn of `turns`; refused when the days still to compute would
-/// have more legs and visits than `turns.cells_max`.
+/// The report of `buildings` for `period`, narrowed and split as asked (`reports`).
 pub async fn report(
     pool: &Pool,
     turns: &Turns,
@@ -134,6 +132,42 @@ pub async fn report(
     narrowed: &Narrowed,
     lang: Lang,
 ) -> Result<Computed, CentralError> {
+    let asked = Asked {
+        buildings,
+        period,
+        narrowed,
+        lang,
+    };
+    Ok(reports(pool, turns, asked, false).await?.0)
+}
+
+/// What a county report is asked for.
+#[derive(Debug, Clone, Copy)]
+pub struct Asked<'a> {
+    pub buildings: &'a [String],
+    pub period: Period,
+    pub narrowed: &'a Narrowed,
+    pub lang: Lang,
+}
+
+/// The report of the asked buildings together and, with `each`, each one's own (those with a
+/// profile, in their order), from the same tallies: each building's tally with its own
+/// profile, added up (`spans.rs`, `sums.rs`). Unnarrowed, a building's tallies of whole
+/// months and single days are kept (`db::parts`) and used while their days are unchanged.
+/// Computed in a turn of `turns`; refused when the days still to compute would have more
+/// legs and visits than `turns.cells_max`.
+pub async fn reports(
+    pool: &Pool,
+    turns: &Turns,
+    asked: Asked<'_>,
+    each: bool,
+) -> Result<(Computed, Vec<(String, Computed)>), CentralError> {
+    let Asked {
+        buildings,
+        period,
+        narrowed,
+        lang,
+    } = asked;
     let profiles = profiles::all(pool).await?;
     let naming = naming(&profiles, buildings).ok_or(CentralError::NotFound)?;
     let (filter, split) = (narrowed.filter(&naming)?, narrowed.split);
@@ -190,15 +224,21 @@ pub async fn report(
         })
         .buffer_unordered(SPANS_AT_ONCE);
     while let Some(computed) = computing.next().await {
-        let (of, tally) = computed?;
-        sums.add(of, &tally);
+        let (building, of, tally) = computed?;
+        sums.add(&building, of, &tally);
     }
     drop(computing);
     let context = Context {
         building: &naming,
         zone: naming.site.time_zone,
     };
-    Ok(sums.computed(context, period, &filter, lang))
+    let total = sums.total(context, period, &filter, lang);
+    let each = if each {
+        sums.each(buildings, &profiles, period, &filter, lang)
+    } else {
+        Vec::new()
+    };
+    Ok((total, each))
 }
 
 /// Adds the kept parts of `query` for `fresh` spans to `sums`; returns which were added (a
@@ -223,52 +263,6 @@ async fn read_kept(
         }
     }
     blocking(move || Ok(add_kept(sums, read))).await
-}
-
-/// The tallies of a report's period and of the period before, added up.
-struct Sums {
-    period: Tally,
-    before: Tally,
-}
-
-impl Sums {
-    fn new(split_by: Dimension) -> Sums {
-        let empty = Tally {
-            split_by,
-            ..Tally::default()
-        };
-        Sums {
-            period: empty.clone(),
-            before: empty,
-        }
-    }
-
-    fn add(&mut self, of: Of, tally: &Tally) {
-        match of {
-            Of::Period => self.period.merge(tally),
-            Of::Before => self.before.merge(tally),
-        }
-    }
-
-    /// The report, the tiles' period before and the tables, named by `context`'s building.
-    fn computed(
-        self,
-        context: Context<'_>,
-        period: Period,
-        filter: &Filter,
-        lang: Lang,
-    ) -> Computed {
-        let report = self.period.report(period, context.zone);
-        completed(
-            report,
-            self.before.kpis(),
-            &[],
-            context,
-            period,
-            filter,
-            lang,
-        )
-    }
 }
 
 /// The split whose parts are kept ahead of requests (`keeper.rs`): the statistics page's
@@ -323,7 +317,7 @@ async fn compute_span(
     filter: &Filter,
     split: Dimension,
     query: Option<&str>,
-) -> Result<(Of, Tally), CentralError> {
+) -> Result<(String, Of, Tally), CentralError> {
     let building_id = std::slice::from_ref(&span.building);
     let rows = days::read(pool, building_id, span.first, span.last).await?;
     let range = Period {
@@ -345,7 +339,7 @@ async fn compute_span(
             .map_err(|e| DbError::Stored(format!("a report part: {e}")))?;
         parts::store(pool, &span.key(), query, &span.basis, &bytes).await?;
     }
-    Ok((span.of, tally))
+    Ok((span.building, span.of, tally))
 }
 
 /// Decodes kept parts and adds them to `sums`, on two threads (a year of 50 buildings reads
@@ -355,13 +349,13 @@ fn add_kept(sums: Sums, read: Vec<(Key, Of, Vec<u8>)>) -> (Sums, HashSet<Key>) {
         let mut added = HashSet::new();
         for (key, of, bytes) in read {
             if let Ok(tally) = postcard::from_bytes::<Tally>(bytes) {
-                sums.add(*of, &tally);
+                sums.add(&key.0, *of, &tally);
                 added.insert(key.clone());
             }
         }
         (sums, added)
     };
-    let split = sums.period.split_by;
+    let split = sums.split_by();
     let (first, second) = read.split_at(read.len() / 2);
     std::thread::scope(|scope| {
         let other = scope.spawn(|| add(Sums::new(split), second));
@@ -369,8 +363,7 @@ fn add_kept(sums: Sums, read: Vec<(Key, Of, Vec<u8>)>) -> (Sums, HashSet<Key>) {
         let (theirs, their_added) = other
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        sums.period.merge(&theirs.period);
-        sums.before.merge(&theirs.before);
+        sums.merge(theirs);
         added.extend(their_added);
         (sums, added)
     })

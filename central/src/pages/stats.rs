@@ -18,7 +18,7 @@ use serde::Deserialize;
 
 use super::session::CountyUser;
 use super::{county_page, html_response, lang_of};
-use crate::county_stats::{self, Narrowed, report};
+use crate::county_stats::{self, Narrowed, report, reports};
 use crate::db::profiles;
 use crate::error::CentralError;
 use crate::state::CentralState;
@@ -144,35 +144,14 @@ async fn content(
     let asked = asked(state, user, query)?;
     let lang = asked.lang;
     let narrowed = &asked.narrowed;
-    let total = report(
-        &state.pool,
-        &state.reports,
-        &asked.buildings,
-        asked.period,
+    let asked_report = county_stats::Asked {
+        buildings: &asked.buildings,
+        period: asked.period,
         narrowed,
         lang,
-    )
-    .await?;
-    let mut each = Vec::new();
-    if asked.buildings.len() > 1 {
-        for building in &asked.buildings {
-            let one = report(
-                &state.pool,
-                &state.reports,
-                std::slice::from_ref(building),
-                asked.period,
-                narrowed,
-                lang,
-            )
-            .await;
-            match one {
-                Ok(one) => each.push((building.clone(), one)),
-                // A building that never sent its profile has no figures yet.
-                Err(CentralError::NotFound) => {}
-                Err(other) => return Err(other),
-            }
-        }
-    }
+    };
+    let several = asked.buildings.len() > 1;
+    let (total, each) = reports(&state.pool, &state.reports, asked_report, several).await?;
     let tables = total.tables.clone();
     let drawn = tokio::task::spawn_blocking(move || charts(&tables))
         .await

@@ -224,3 +224,43 @@ async fn a_restarted_centre_keeps_what_was_pushed_before_it_stopped() {
     assert_eq!(csv(&ahead), csv(&building.own_report(period).await));
     drop(central);
 }
+
+#[tokio::test]
+async fn each_building_beside_the_total_is_its_own_report() {
+    let Some(pg) = Postgres::start() else { return };
+    let central = Central::start(&pg, std::sync::Arc::new(chrono::Utc::now)).await;
+    let mut buildings = Vec::new();
+    for (i, id) in ["kreishaus", "nordstadt"].into_iter().enumerate() {
+        let building = BuildingServer::with_history(id, &central.url, 10, 90, 20 + i as u64).await;
+        push_due_days(&building.state, &building.link())
+            .await
+            .expect("pushed");
+        buildings.push(building);
+    }
+    let pool = lotse_central::db::pool(&pg.url(), 2, None).expect("a pool");
+    let ids: Vec<String> = buildings.iter().map(|b| b.id.clone()).collect();
+    let period = past_days(10);
+    let asked = county_stats::Asked {
+        buildings: &ids,
+        period,
+        narrowed: &Narrowed::default(),
+        lang: Lang::De,
+    };
+    let (total, each) = county_stats::reports(&pool, &Turns::new(1, u64::MAX), asked, true)
+        .await
+        .expect("the reports");
+    assert_eq!(each.len(), 2);
+    let mut visits = 0;
+    for ((id, computed), building) in each.iter().zip(&buildings) {
+        assert_eq!(id, &building.id);
+        assert_eq!(
+            csv(computed),
+            csv(&building.own_report(period).await),
+            "{id}"
+        );
+        visits += computed.report.kpis.visits;
+    }
+    assert!(visits > 0);
+    assert_eq!(total.report.kpis.visits, visits);
+    drop(central);
+}

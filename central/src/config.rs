@@ -34,7 +34,7 @@ pub struct CentralConfig {
     pub reports_at_once: usize,
     /// The most legs and visits one county report may have to compute (its buildings' days of
     /// the period and the period as long before it, but those whose sums are kept); a larger
-    /// one is refused with what to narrow. The default, 20 million, takes about 12 s here.
+    /// one is refused with what to narrow. The default, 20 million, takes about 13 s here.
     #[serde(default = "default_report_cells_max")]
     pub report_cells_max: u64,
     /// The SHA-256 (hex) of the token that may read `GET /metrics`.

@@ -1,6 +1,6 @@
 //! County reports take turns and have a size: computing days whose sums are not kept yet
 //! takes both cores for a while (a year of 50 buildings with 600 visits a day: about 17
-//! million legs and visits, 10 s), so only `reports_at_once` are computed at a time, the rest
+//! million legs and visits, 11 s), so only `reports_at_once` are computed at a time, the rest
 //! wait (counted for `/metrics`), and a report with more than `report_cells_max` legs and
 //! visits still to compute is refused before anything is read.
 

@@ -62,6 +62,22 @@ fn assert_same(centre: &Computed, straight: &Report) {
     assert_eq!(centre.report.wait_distribution, straight.wait_distribution);
 }
 
+/// The building's report of `period` once it computes nothing (a limit of 0 refuses anything
+/// to compute): from parts kept ahead. Waits up to a minute for them.
+async fn from_parts_kept_ahead(pool: &Pool, period: Period) -> Computed {
+    let (ids, everything, nothing) = ([ID.to_owned()], Narrowed::default(), Turns::new(1, 0));
+    let started = std::time::Instant::now();
+    loop {
+        match county_stats::report(pool, &nothing, &ids, period, &everything, Lang::De).await {
+            Ok(computed) => return computed,
+            Err(_) if started.elapsed() < std::time::Duration::from_secs(60) => {
+                tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+            }
+            Err(error) => panic!("the parts were not kept ahead: {error}"),
+        }
+    }
+}
+
 async fn scalar(pool: &Pool, sql: &str) -> i64 {
     let client = pool.get().await.expect("a connection");
     client.query_one(sql, &[]).await.expect("a row").get(0)
@@ -172,20 +188,7 @@ async fn pushed_days_are_kept_ahead_so_the_first_report_computes_nothing() {
         .expect("pushed");
     let pool = lotse_central::db::pool(&pg.url(), 2, None).expect("a pool");
     let period = past_days(62);
-    let ids = [ID.to_owned()];
-    let everything = Narrowed::default();
-    // Nothing may be computed for this report: it comes from parts kept ahead, or is refused.
-    let nothing = Turns::new(1, 0);
-    let started = std::time::Instant::now();
-    let ahead = loop {
-        match county_stats::report(&pool, &nothing, &ids, period, &everything, Lang::De).await {
-            Ok(computed) => break computed,
-            Err(_) if started.elapsed() < std::time::Duration::from_secs(60) => {
-                tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-            }
-            Err(error) => panic!("the parts were not kept ahead: {error}"),
-        }
-    };
+    let ahead = from_parts_kept_ahead(&pool, period).await;
     assert!(ahead.report.kpis.visits > 0);
     assert_eq!(csv(&ahead), csv(&building.own_report(period).await));
     drop(central);
@@ -208,19 +211,7 @@ async fn a_restarted_centre_keeps_what_was_pushed_before_it_stopped() {
     assert_eq!(scalar(&pool, kept).await, 0, "nothing kept before the stop");
     let central = Central::start_on(&address, &pg, clock).await;
     let period = past_days(40);
-    let ids = [ID.to_owned()];
-    let everything = Narrowed::default();
-    let nothing = Turns::new(1, 0);
-    let started = std::time::Instant::now();
-    let ahead = loop {
-        match county_stats::report(&pool, &nothing, &ids, period, &everything, Lang::De).await {
-            Ok(computed) => break computed,
-            Err(_) if started.elapsed() < std::time::Duration::from_secs(60) => {
-                tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-            }
-            Err(error) => panic!("the parts were not kept after the restart: {error}"),
-        }
-    };
+    let ahead = from_parts_kept_ahead(&pool, period).await;
     assert_eq!(csv(&ahead), csv(&building.own_report(period).await));
     drop(central);
 }

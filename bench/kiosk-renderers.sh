@@ -22,7 +22,7 @@ export DISPLAY=:97
 "$bin/queue-server" serve --demo --always-open --listen 127.0.0.1:18080 --db "$work/lotse.db" \
     >"$work/server.log" 2>&1 &
 pids+=($!)
-Xvfb :97 -screen 0 1080x1920x24 -nolisten tcp >/dev/null 2>&1 &
+Xvfb :97 -noreset -screen 0 1080x1920x24 -nolisten tcp >/dev/null 2>&1 &
 pids+=($!)
 sleep 3
 printf 'server_url = "http://127.0.0.1:18080"\ndevice_token = "demo-kiosk-token"\nprinter = { transport = "none" }\n' \

@@ -270,6 +270,22 @@ async fn main() -> anyhow::Result<()> {
         started.elapsed().as_secs_f64(),
         rss_mb()
     );
+    let client = pool.get().await?;
+    let sizes = client
+        .query_one(
+            "SELECT pg_total_relation_size('stat_days'), pg_total_relation_size('report_parts'),
+                    (SELECT COUNT(*) FROM report_parts)",
+            &[],
+        )
+        .await?;
+    let (days_bytes, parts_bytes, parts): (i64, i64, i64) =
+        (sizes.get(0), sizes.get(1), sizes.get(2));
+    drop(client);
+    println!(
+        "stored: the days {:.0} MB, the kept parts {:.0} MB ({parts} parts)",
+        days_bytes as f64 / 1e6,
+        parts_bytes as f64 / 1e6
+    );
     // So the first report computes nothing (a limit of 0 would refuse anything to compute).
     let nothing = || lotse_central::turns::Turns::new(1, 0);
     let (first, computed) = report(nothing(), Dimension::Service).await?;

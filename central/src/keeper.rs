@@ -24,6 +24,9 @@ use crate::db::days;
 /// How long a building must be quiet before its noted days are kept.
 pub const QUIET: Duration = Duration::from_secs(2);
 
+/// How long a building whose parts could not be kept waits before the next try.
+pub const RETRY: Duration = Duration::from_secs(60);
+
 /// How far back an instance starting looks for pushed days to keep.
 pub const RECENT: chrono::Duration = chrono::Duration::days(7);
 
@@ -88,8 +91,8 @@ impl Keeper {
         taken
     }
 
-    /// Keeps noted days for ever (spawned by `run`). A building whose parts could not be
-    /// kept (the database away) is noted again and tried after the next quiet time.
+    /// Keeps noted days for ever (spawned by `lotse_central::run`). A building whose parts
+    /// could not be kept (the database away) is noted again and tried after `RETRY`.
     pub async fn run(&self, pool: Pool, clock: Clock, zone: Tz) {
         // What arrived shortly before this instance started may not be kept yet (it was
         // stopped, or another instance took the pushes and stopped): noted as quiet.
@@ -125,7 +128,8 @@ impl Keeper {
                         let entry = again.entry(building).or_default();
                         entry.days.extend(noted.days);
                         entry.all |= noted.all;
-                        entry.last = Some(Instant::now());
+                        // Quiet again `QUIET` after this instant.
+                        entry.last = Some(Instant::now() + RETRY);
                     }
                 }
                 self.keeping.fetch_sub(1, Ordering::SeqCst);
@@ -178,5 +182,9 @@ mod tests {
         assert!(quiet[0].1.all);
         keeper.keeping.fetch_sub(1, Ordering::SeqCst);
         assert_eq!(keeper.waiting(), 0);
+        // A building that failed waits `RETRY` before it is quiet again.
+        keeper.note("c", Some(later + RETRY), add_day);
+        assert!(keeper.take_quiet(later + QUIET).is_empty());
+        assert_eq!(keeper.take_quiet(later + RETRY + QUIET).len(), 1);
     }
 }

@@ -131,7 +131,7 @@ fn idle_memory(url: &str) {
         return;
     };
     let Ok(mut xvfb) = Command::new("Xvfb")
-        .args([":97", "-screen", "0", "1920x1080x24"])
+        .args([":97", "-noreset", "-screen", "0", "1920x1080x24"])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()

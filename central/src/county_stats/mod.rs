@@ -228,17 +228,20 @@ pub async fn reports(
         sums.add(&building, of, &tally);
     }
     drop(computing);
-    let context = Context {
-        building: &naming,
-        zone: naming.site.time_zone,
-    };
-    let total = sums.total(context, period, &filter, lang);
-    let each = if each {
-        sums.each(buildings, &profiles, period, &filter, lang)
-    } else {
-        Vec::new()
-    };
-    Ok((total, each))
+    // The figures and tables (sorting every duration) on the blocking threads.
+    let buildings = if each { buildings.to_vec() } else { Vec::new() };
+    blocking(move || {
+        let context = Context {
+            building: &naming,
+            zone: naming.site.time_zone,
+        };
+        let total = sums.total(context, period, &filter, lang);
+        Ok((
+            total,
+            sums.each(&buildings, &profiles, period, &filter, lang),
+        ))
+    })
+    .await
 }
 
 /// Adds the kept parts of `query` for `fresh` spans to `sums`; returns which were added (a

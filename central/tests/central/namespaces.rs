@@ -178,8 +178,17 @@ fn queue_server() -> PathBuf {
 
 /// Waits until `done` holds, for at most a minute (the buildings' backoff after an outage is
 /// a few seconds); fails with `what` after that.
-async fn until<F: std::future::Future<Output = bool>>(what: &str, mut done: impl FnMut() -> F) {
-    for _ in 0..600 {
+async fn until<F: std::future::Future<Output = bool>>(what: &str, done: impl FnMut() -> F) {
+    until_within(what, Duration::from_secs(60), done).await;
+}
+
+async fn until_within<F: std::future::Future<Output = bool>>(
+    what: &str,
+    within: Duration,
+    mut done: impl FnMut() -> F,
+) {
+    let deadline = std::time::Instant::now() + within;
+    while std::time::Instant::now() < deadline {
         if done().await {
             return;
         }
@@ -355,22 +364,27 @@ async fn a_building_offline_for_a_while_catches_up_and_the_figures_agree() {
             == 3
     })
     .await;
-    until("the Nordstadt's refolded days at the centre", || async {
-        query_i64(
-            &pool,
-            "SELECT COUNT(*) FROM stat_days WHERE building = $1 AND version = 2",
-            "nordstadt",
-        )
-        .await
-            >= days - 1
-    })
-    .await;
     let html = curl(&net.centre(), &["-b", &jar, &format!("{base}/county")]);
     assert!(
         row(&html, "nordstadt").contains("vor "),
         "back online: {html}"
     );
     eprintln!("the Nordstadt back online: {}", row(&html, "nordstadt"));
+    // With one day in detail every past day is folded: each arrives again as version 2.
+    // (Waiting for all but one let the last one race the comparison; after a weekend the
+    // only refolded day was yesterday, so that wait passed before it arrived.) The outbox
+    // may be backing off after the outage (doubling up to 5 min): up to 3 min.
+    let refolded = "the Nordstadt's refolded days at the centre";
+    until_within(refolded, Duration::from_secs(180), || async {
+        query_i64(
+            &pool,
+            "SELECT COUNT(*) FROM stat_days WHERE building = $1 AND version = 2",
+            "nordstadt",
+        )
+        .await
+            == days
+    })
+    .await;
     // Every building's own figures equal the centre's.
     for (i, server) in servers.into_iter().enumerate() {
         if let Some(server) = server {
